@@ -1,0 +1,102 @@
+# exray: thin front over the build. `make` builds ./exray; `make test` and `make demo`
+# first install what is missing (scripts/deps.sh).
+VERSION   := 0.1.0
+CC        ?= cc
+CFLAGS    ?= -O2 -g
+WARN      := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
+DEFS      := -DEXRAY_VERSION='"$(VERSION)"'
+LIBS      := -lssl -lcrypto -lsqlite3 -lpthread
+B         ?= build
+SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+LIB_SRC   := $(filter-out src/main.c,$(wildcard src/*/*.c))
+LIB_OBJ   := $(patsubst src/%.c,$(B)/obj/%.o,$(LIB_SRC)) $(B)/obj/gen/embedded.o
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BIN  := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
+FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+DATA      := data/exchange-builds.csv data/blocklist.conf
+
+.PHONY: all deps test test-unit test-integration test-asan fuzz fuzz-quick demo bench clean
+all: exray
+
+deps:
+	@sh scripts/deps.sh
+
+exray: $(B)/exray
+	@cp $(B)/exray exray
+
+$(B)/exray: $(B)/obj/main.o $(B)/libexray.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/libexray.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/obj/%.o: src/%.c $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARN) $(DEFS) -c -o $@ $<
+
+$(B)/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -o $@ $<
+
+$(B)/gen/embedded.c: $(B)/tools/embed $(DATA)
+	@mkdir -p $(dir $@)
+	$(B)/tools/embed $@ exr_data_exchange_builds_csv data/exchange-builds.csv exr_data_blocklist_conf data/blocklist.conf
+
+$(B)/obj/gen/embedded.o: $(B)/gen/embedded.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/tests/%: tests/unit/%.c $(B)/libexray.a tests/unit/testutil.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARN) $(DEFS) -Isrc -o $@ $< $(B)/libexray.a -lcmocka $(LIBS)
+
+# Everything: unit tests, integration (fleet, hostile servers, resume), fuzz smoke runs,
+# then the same unit and integration suites again under ASan+UBSan.
+test: deps
+	$(MAKE) exray test-unit test-integration
+	$(MAKE) test-asan
+	$(MAKE) fuzz-quick
+	@echo "make test: all suites passed"
+
+test-unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+test-integration: exray
+	@set -e; for t in tests/integration/*.sh; do echo "== $$t ($(B))"; EXRAY=$(CURDIR)/$(B)/exray BUILD=$(CURDIR)/$(B) sh $$t; done
+
+test-asan:
+	$(MAKE) B=build/asan CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" build/asan/exray test-unit test-integration-asan
+
+test-integration-asan: $(B)/exray
+	@set -e; for t in tests/integration/*.sh; do echo "== $$t ($(B))"; ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 EXRAY=$(CURDIR)/$(B)/exray BUILD=$(CURDIR)/$(B) SANITIZED=1 sh $$t; done
+
+# libFuzzer targets: a few seconds each in `make test`, longer with `make fuzz FUZZ_SECONDS=600`.
+FUZZ_SECONDS ?= 8
+FUZZ_B := build/fuzz
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer-no-link,address,undefined
+fuzz-build: $(patsubst tests/fuzz/%.c,$(FUZZ_B)/%,$(FUZZ_SRC))
+$(FUZZ_B)/lib/libexray.a: $(LIB_SRC) $(DATA)
+	$(MAKE) B=$(FUZZ_B)/lib CC=clang CFLAGS="$(FUZZ_FLAGS)" $(FUZZ_B)/lib/libexray.a
+$(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_B)/lib/libexray.a
+	clang -g -O1 -fsanitize=fuzzer,address,undefined $(WARN) $(DEFS) -Isrc -o $@ $< $(FUZZ_B)/lib/libexray.a $(LIBS)
+fuzz-quick: fuzz-build
+	@set -e; for f in $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC)); do \
+	  echo "== fuzz $$f ($(FUZZ_SECONDS)s)"; mkdir -p $(FUZZ_B)/corpus/$$f; \
+	  $(FUZZ_B)/$$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -print_final_stats=0 \
+	    $(FUZZ_B)/corpus/$$f tests/fuzz/seeds/$$f 2>$(FUZZ_B)/$$f.log || { tail -40 $(FUZZ_B)/$$f.log; exit 1; }; \
+	  grep -E '^#[0-9]+.*DONE' $(FUZZ_B)/$$f.log | tail -1; done
+fuzz:
+	$(MAKE) fuzz-quick FUZZ_SECONDS=$${FUZZ_SECONDS:-600}
+
+demo: deps
+	$(MAKE) exray
+	sh scripts/demo.sh
+
+bench: deps
+	$(MAKE) exray
+	sh bench/scan.sh
+
+clean:
+	rm -rf build exray

@@ -1,0 +1,14 @@
+/* cli.h: the subcommand table shared by main.c and the per-command files. */
+#ifndef EXR_CLI_H
+#define EXR_CLI_H
+
+typedef struct exr_command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} exr_command;
+
+int exr_cmd_scan(int argc, char **argv);
+int exr_cmd_builds(int argc, char **argv);
+
+#endif

@@ -1,0 +1,157 @@
+/* buf.c: see buf.h. */
+#include "buf.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void *exr_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) {
+        fputs("exray: out of memory\n", stderr);
+        abort();
+    }
+    return p;
+}
+
+void *exr_xcalloc(size_t n, size_t m)
+{
+    void *p = calloc(n ? n : 1, m ? m : 1);
+    if (!p) {
+        fputs("exray: out of memory\n", stderr);
+        abort();
+    }
+    return p;
+}
+
+void *exr_xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q) {
+        fputs("exray: out of memory\n", stderr);
+        abort();
+    }
+    return q;
+}
+
+char *exr_xstrdup(const char *s)
+{
+    return exr_xstrndup(s, strlen(s));
+}
+
+char *exr_xstrndup(const char *s, size_t n)
+{
+    char *p = exr_xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}
+
+void exr_buf_init(exr_buf *b)
+{
+    b->p = NULL;
+    b->len = b->cap = 0;
+}
+
+void exr_buf_free(exr_buf *b)
+{
+    free(b->p);
+    exr_buf_init(b);
+}
+
+void exr_buf_reset(exr_buf *b)
+{
+    b->len = 0;
+    if (b->p)
+        b->p[0] = 0;
+}
+
+void exr_buf_reserve(exr_buf *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap)
+        return;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + extra + 1)
+        cap *= 2;
+    b->p = exr_xrealloc(b->p, cap);
+    b->cap = cap;
+}
+
+void exr_buf_add(exr_buf *b, const void *data, size_t n)
+{
+    exr_buf_reserve(b, n);
+    if (n)
+        memcpy(b->p + b->len, data, n);
+    b->len += n;
+    b->p[b->len] = 0;
+}
+
+void exr_buf_adds(exr_buf *b, const char *s)
+{
+    exr_buf_add(b, s, strlen(s));
+}
+
+void exr_buf_addc(exr_buf *b, char c)
+{
+    exr_buf_add(b, &c, 1);
+}
+
+void exr_buf_printf(exr_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char tmp[256];
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n < sizeof tmp) {
+        exr_buf_add(b, tmp, (size_t)n);
+        return;
+    }
+    exr_buf_reserve(b, (size_t)n);
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void exr_buf_consume(exr_buf *b, size_t n)
+{
+    if (n >= b->len) {
+        exr_buf_reset(b);
+        return;
+    }
+    memmove(b->p, b->p + n, b->len - n);
+    b->len -= n;
+    b->p[b->len] = 0;
+}
+
+int exr_read_file(const char *path, size_t limit, exr_buf *out)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f)
+        return -1;
+    char tmp[65536];
+    size_t n;
+    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0) {
+        if (out->len + n > limit) {
+            if (f != stdin)
+                fclose(f);
+            errno = EFBIG;
+            return -1;
+        }
+        exr_buf_add(out, tmp, n);
+    }
+    int bad = ferror(f);
+    if (f != stdin)
+        fclose(f);
+    if (bad) {
+        errno = EIO;
+        return -1;
+    }
+    if (!out->p)
+        exr_buf_add(out, "", 0);
+    return 0;
+}

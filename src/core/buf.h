@@ -1,0 +1,35 @@
+/* buf.h: growable byte buffer used for output records, HTTP bodies and file contents.
+ * Always NUL-terminated so text helpers can treat it as a C string; allocation failure
+ * aborts (a scanner that cannot allocate a few KB cannot do anything useful). */
+#ifndef EXR_BUF_H
+#define EXR_BUF_H
+#include <stddef.h>
+#include <stdarg.h>
+
+typedef struct exr_buf {
+    char *p;
+    size_t len;
+    size_t cap;
+} exr_buf;
+
+void exr_buf_init(exr_buf *b);
+void exr_buf_free(exr_buf *b);
+void exr_buf_reset(exr_buf *b);
+void exr_buf_reserve(exr_buf *b, size_t extra);
+void exr_buf_add(exr_buf *b, const void *data, size_t n);
+void exr_buf_adds(exr_buf *b, const char *s);
+void exr_buf_addc(exr_buf *b, char c);
+void exr_buf_printf(exr_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Drops the first n bytes (used by stream parsers that consumed a prefix). */
+void exr_buf_consume(exr_buf *b, size_t n);
+
+void *exr_xmalloc(size_t n);
+void *exr_xcalloc(size_t n, size_t m);
+void *exr_xrealloc(void *p, size_t n);
+char *exr_xstrdup(const char *s);
+char *exr_xstrndup(const char *s, size_t n);
+
+/* Reads a whole file (limit bytes at most); returns 0 or -1 with errno set. */
+int exr_read_file(const char *path, size_t limit, exr_buf *out);
+
+#endif

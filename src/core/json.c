@@ -1,0 +1,125 @@
+/* json.c: see json.h. */
+#include "json.h"
+#include "utf8.h"
+#include <inttypes.h>
+#include <string.h>
+
+static void sep(exr_json *j, const char *key)
+{
+    if (j->need_comma[j->depth])
+        exr_buf_addc(j->out, ',');
+    j->need_comma[j->depth] = true;
+    if (key) {
+        exr_json_quote(j->out, key, strlen(key));
+        exr_buf_addc(j->out, ':');
+    }
+}
+
+void exr_json_begin(exr_json *j, exr_buf *out)
+{
+    memset(j, 0, sizeof *j);
+    j->out = out;
+    exr_buf_addc(out, '{');
+}
+
+void exr_json_end(exr_json *j)
+{
+    exr_buf_addc(j->out, '}');
+}
+
+void exr_json_key(exr_json *j, const char *key)
+{
+    sep(j, key);
+}
+
+void exr_json_quote(exr_buf *out, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    exr_buf_reserve(out, n + 2);
+    exr_buf_addc(out, '"');
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            switch (c) {
+            case '"': exr_buf_add(out, "\\\"", 2); break;
+            case '\\': exr_buf_add(out, "\\\\", 2); break;
+            case '\n': exr_buf_add(out, "\\n", 2); break;
+            case '\r': exr_buf_add(out, "\\r", 2); break;
+            case '\t': exr_buf_add(out, "\\t", 2); break;
+            default:
+                if (c < 0x20 || c == 0x7f) {
+                    char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+                    exr_buf_add(out, u, 6);
+                } else {
+                    exr_buf_addc(out, (char)c);
+                }
+            }
+            i++;
+            continue;
+        }
+        size_t l = exr_utf8_valid_prefix(s + i, n - i);
+        if (l == 0) {
+            exr_buf_add(out, "\\ufffd", 6);
+            i++;
+        } else {
+            exr_buf_add(out, s + i, l);
+            i += l;
+        }
+    }
+    exr_buf_addc(out, '"');
+}
+
+void exr_json_str(exr_json *j, const char *key, const char *val)
+{
+    if (!val) {
+        exr_json_null(j, key);
+        return;
+    }
+    exr_json_strn(j, key, val, strlen(val));
+}
+
+void exr_json_strn(exr_json *j, const char *key, const char *val, size_t n)
+{
+    sep(j, key);
+    exr_json_quote(j->out, val, n);
+}
+
+void exr_json_int(exr_json *j, const char *key, int64_t v)
+{
+    sep(j, key);
+    exr_buf_printf(j->out, "%" PRId64, v);
+}
+
+void exr_json_bool(exr_json *j, const char *key, bool v)
+{
+    sep(j, key);
+    exr_buf_adds(j->out, v ? "true" : "false");
+}
+
+void exr_json_null(exr_json *j, const char *key)
+{
+    sep(j, key);
+    exr_buf_adds(j->out, "null");
+}
+
+static void open_(exr_json *j, const char *key, char c)
+{
+    sep(j, key);
+    exr_buf_addc(j->out, c);
+    if (j->depth < 15)
+        j->depth++;
+    j->need_comma[j->depth] = false;
+}
+
+static void close_(exr_json *j, char c)
+{
+    exr_buf_addc(j->out, c);
+    if (j->depth > 0)
+        j->depth--;
+}
+
+void exr_json_obj_open(exr_json *j, const char *key) { open_(j, key, '{'); }
+void exr_json_obj_close(exr_json *j) { close_(j, '}'); }
+void exr_json_arr_open(exr_json *j, const char *key) { open_(j, key, '['); }
+void exr_json_arr_close(exr_json *j) { close_(j, ']'); }

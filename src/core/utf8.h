@@ -1,0 +1,9 @@
+/* utf8.h: UTF-8 validation used when hostile bytes are written into text formats. */
+#ifndef EXR_UTF8_H
+#define EXR_UTF8_H
+#include <stddef.h>
+
+/* Length (1-4) of the valid UTF-8 sequence starting at s, or 0 if it is invalid. */
+size_t exr_utf8_valid_prefix(const char *s, size_t n);
+
+#endif

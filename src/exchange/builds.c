@@ -1,0 +1,310 @@
+/* builds.c: build table loading and verdicts.
+ * The verdict for a set S on a 15.x build, in order:
+ *   CU at or after the first CU of that major.minor line that ships S fixed -> patched;
+ *   the CU got no fixing SU for S                                         -> vulnerable;
+ *   4-part build >= the lowest fixing-SU revision of the CU               -> patched, else vulnerable;
+ *   3-part build only                                                     -> undetermined.
+ * The lowest fixing revision is used because Microsoft's pages disagree on some
+ * revisions (2016 CU8 Mar21SU .8 vs .10); both rows are in the table. */
+#include "builds.h"
+#include "../core/buf.h"
+#include "../core/csv.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const unsigned char exr_data_exchange_builds_csv[];
+extern const size_t exr_data_exchange_builds_csv_len;
+
+const char *const exr_vset_name[EXR_NSETS] = {"proxylogon", "proxyshell", "proxynotshell"};
+
+const char *exr_verdict_name(int v)
+{
+    switch (v) {
+    case EXR_V_VULNERABLE: return "vulnerable";
+    case EXR_V_PATCHED: return "patched";
+    case EXR_V_UNDETERMINED: return "undetermined";
+    case EXR_V_NOT_AFFECTED: return "not-affected";
+    default: return NULL;
+    }
+}
+
+static int copyfield(char *dst, size_t n, const char *src)
+{
+    size_t l = strlen(src);
+    if (l >= n)
+        return -1;
+    memcpy(dst, src, l + 1);
+    return 0;
+}
+
+static int parse_fixes(const char *s, unsigned *out)
+{
+    *out = 0;
+    while (*s) {
+        const char *end = strchr(s, ';');
+        size_t l = end ? (size_t)(end - s) : strlen(s);
+        int found = 0;
+        for (int i = 0; i < EXR_NSETS; i++) {
+            if (strlen(exr_vset_name[i]) == l && strncmp(s, exr_vset_name[i], l) == 0) {
+                *out |= 1u << i;
+                found = 1;
+            }
+        }
+        if (!found && l)
+            return -1;
+        s += l;
+        if (*s == ';')
+            s++;
+    }
+    return 0;
+}
+
+static int valid_date(const char *s)
+{
+    size_t l = strlen(s);
+    if (l != 7 && l != 10)
+        return 0;
+    for (size_t i = 0; i < l; i++) {
+        if (i == 4 || i == 7) {
+            if (s[i] != '-')
+                return 0;
+        } else if (s[i] < '0' || s[i] > '9') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+int exr_buildtab_load_text(exr_buildtab *t, const char *text, size_t len, const char *name, exr_err *e)
+{
+    t->rows = NULL;
+    t->n = 0;
+    size_t cap = 0;
+    exr_csv_row r;
+    exr_csv_row_init(&r);
+    size_t pos = 0;
+    int lineno = 0;
+    int header_seen = 0;
+    while (pos < len) {
+        const char *line = text + pos;
+        const char *nl = memchr(line, '\n', len - pos);
+        size_t ll = nl ? (size_t)(nl - line) : len - pos;
+        pos += ll + (nl ? 1 : 0);
+        lineno++;
+        if (ll && line[ll - 1] == '\r')
+            ll--;
+        if (ll == 0 || line[0] == '#')
+            continue;
+        if (memchr(line, 0, ll)) {
+            exr_seterr(e, EXR_EINVAL, "%s:%d: NUL byte in line", name, lineno);
+            goto fail;
+        }
+        if (exr_csv_split(&r, line, ll) != 0) {
+            exr_seterr(e, EXR_EINVAL, "%s:%d: malformed CSV", name, lineno);
+            goto fail;
+        }
+        if (!header_seen) {
+            static const char *want[] = {"product", "cu", "build", "released", "kind", "update", "kb", "fixes"};
+            if (r.n != 8) {
+                exr_seterr(e, EXR_EINVAL, "%s:%d: header must be product,cu,build,released,kind,update,kb,fixes", name, lineno);
+                goto fail;
+            }
+            for (int i = 0; i < 8; i++) {
+                if (strcmp(r.f[i], want[i]) != 0) {
+                    exr_seterr(e, EXR_EINVAL, "%s:%d: header column %d is '%s', expected '%s'", name, lineno, i + 1, r.f[i], want[i]);
+                    goto fail;
+                }
+            }
+            header_seen = 1;
+            continue;
+        }
+        if (r.n != 8) {
+            exr_seterr(e, EXR_EINVAL, "%s:%d: expected 8 fields, got %d", name, lineno, r.n);
+            goto fail;
+        }
+        exr_build_row row;
+        memset(&row, 0, sizeof row);
+        if (copyfield(row.product, sizeof row.product, r.f[0]) || !row.product[0]) {
+            exr_seterr(e, EXR_EINVAL, "%s:%d: bad product '%.20s'", name, lineno, r.f[0]);
+            goto fail;
+        }
+        if (copyfield(row.cu, sizeof row.cu, r.f[1]) || !row.cu[0]) {
+            exr_seterr(e, EXR_EINVAL, "%s:%d: bad cu '%.20s'", name, lineno, r.f[1]);
+            goto fail;
+        }
+        if (!exr_version_parse(r.f[2], strlen(r.f[2]), &row.build) || row.build.n != 4) {
+            exr_seterr(e, EXR_EINVAL, "%s:%d: build '%.40s' is not a 4-part build number", name, lineno, r.f[2]);
+            goto fail;
+        }
+        if (!valid_date(r.f[3]) || copyfield(row.released, sizeof row.released, r.f[3])) {
+            exr_seterr(e, EXR_EINVAL, "%s:%d: released '%.20s' is not YYYY-MM-DD or YYYY-MM", name, lineno, r.f[3]);
+            goto fail;
+        }
+        if (strcmp(r.f[4], "cu") == 0)
+            row.kind = EXR_ROW_CU;
+        else if (strcmp(r.f[4], "cu-owa") == 0)
+            row.kind = EXR_ROW_CU_OWA;
+        else if (strcmp(r.f[4], "su") == 0)
+            row.kind = EXR_ROW_SU;
+        else {
+            exr_seterr(e, EXR_EINVAL, "%s:%d: kind '%.20s' is not cu, cu-owa or su", name, lineno, r.f[4]);
+            goto fail;
+        }
+        if (copyfield(row.update, sizeof row.update, r.f[5]) || copyfield(row.kb, sizeof row.kb, r.f[6])) {
+            exr_seterr(e, EXR_EINVAL, "%s:%d: update or kb too long", name, lineno);
+            goto fail;
+        }
+        if (row.kind == EXR_ROW_SU && !row.update[0]) {
+            exr_seterr(e, EXR_EINVAL, "%s:%d: su row without an update name", name, lineno);
+            goto fail;
+        }
+        if (parse_fixes(r.f[7], &row.fixes) != 0) {
+            exr_seterr(e, EXR_EINVAL, "%s:%d: fixes '%.40s' must be ;-separated proxylogon, proxyshell, proxynotshell", name, lineno, r.f[7]);
+            goto fail;
+        }
+        if (t->n == cap) {
+            cap = cap ? cap * 2 : 256;
+            t->rows = exr_xrealloc(t->rows, cap * sizeof *t->rows);
+        }
+        t->rows[t->n++] = row;
+    }
+    if (!header_seen || t->n == 0) {
+        exr_seterr(e, EXR_EINVAL, "%s: no build rows", name);
+        goto fail;
+    }
+    exr_csv_row_free(&r);
+    return 0;
+fail:
+    exr_csv_row_free(&r);
+    free(t->rows);
+    t->rows = NULL;
+    t->n = 0;
+    return -1;
+}
+
+int exr_buildtab_load_file(exr_buildtab *t, const char *path, exr_err *e)
+{
+    exr_buf b;
+    exr_buf_init(&b);
+    if (exr_read_file(path, 16u << 20, &b) != 0) {
+        int err = errno;
+        exr_buf_free(&b);
+        return exr_seterr(e, EXR_EIO, "%s: %s", path, strerror(err));
+    }
+    int rc = exr_buildtab_load_text(t, b.p, b.len, path, e);
+    exr_buf_free(&b);
+    return rc;
+}
+
+int exr_buildtab_load_default(exr_buildtab *t, exr_err *e)
+{
+    return exr_buildtab_load_text(t, (const char *)exr_data_exchange_builds_csv, exr_data_exchange_builds_csv_len,
+                                  "data/exchange-builds.csv (built in)", e);
+}
+
+void exr_buildtab_free(exr_buildtab *t)
+{
+    free(t->rows);
+    t->rows = NULL;
+    t->n = 0;
+}
+
+static int same_line(const exr_version *a, const exr_version *b)
+{
+    return a->p[0] == b->p[0] && a->p[1] == b->p[1];
+}
+
+void exr_build_classify(const exr_buildtab *t, const exr_version *v, exr_build_info *out)
+{
+    memset(out, 0, sizeof *out);
+    out->v = *v;
+    const exr_build_row *curow = NULL, *exact = NULL, *below = NULL;
+    for (size_t i = 0; i < t->n; i++) {
+        const exr_build_row *r = &t->rows[i];
+        if (!same_line(&r->build, v))
+            continue;
+        int c = exr_version_cmp3(&r->build, v);
+        if (c == 0) {
+            if (!curow || (curow->kind != EXR_ROW_CU && r->kind == EXR_ROW_CU))
+                curow = r;
+            if (v->n == 4 && r->build.p[3] == v->p[3])
+                exact = r;
+        } else if (c < 0 && (!below || exr_version_cmp3(&r->build, &below->build) > 0)) {
+            below = r;
+        }
+    }
+    const exr_build_row *ref = curow ? curow : below;
+    if (ref)
+        out->product = ref->product;
+    else if (v->p[0] == 14)
+        out->product = "2010";
+    else if (v->p[0] == 15 && v->p[1] <= 2)
+        out->product = v->p[1] == 0 ? "2013" : v->p[1] == 1 ? "2016" : "2019";
+    if (curow) {
+        out->known_cu = true;
+        out->cu = curow->cu;
+        out->released = curow->released;
+    }
+    if (exact) {
+        out->exact = true;
+        out->released = exact->released;
+        if (exact->kind == EXR_ROW_SU)
+            out->su = exact->update;
+    }
+    for (int s = 0; s < EXR_NSETS; s++) {
+        unsigned bit = 1u << s;
+        if (v->p[0] < 15) {
+            if (v->p[0] == 14) {
+                out->verdict[s] = EXR_V_NOT_AFFECTED;
+                out->why[s] = "Exchange 2010 is not among the versions Microsoft lists as affected";
+            } else {
+                out->verdict[s] = EXR_V_UNDETERMINED;
+                out->why[s] = "build older than Exchange 2010; not assessed";
+            }
+            continue;
+        }
+        /* first CU of this line that ships the fix */
+        const exr_build_row *first = NULL;
+        for (size_t i = 0; i < t->n; i++) {
+            const exr_build_row *r = &t->rows[i];
+            if (r->kind == EXR_ROW_CU && (r->fixes & bit) && same_line(&r->build, v) &&
+                (!first || exr_version_cmp3(&r->build, &first->build) < 0))
+                first = r;
+        }
+        if (first && exr_version_cmp3(v, &first->build) >= 0) {
+            out->verdict[s] = EXR_V_PATCHED;
+            out->why[s] = "CU ships the fix";
+            continue;
+        }
+        uint32_t minrev = UINT32_MAX;
+        for (size_t i = 0; i < t->n; i++) {
+            const exr_build_row *r = &t->rows[i];
+            if (r->kind == EXR_ROW_SU && (r->fixes & bit) && exr_version_cmp3(&r->build, v) == 0 &&
+                same_line(&r->build, v) && r->build.p[3] < minrev)
+                minrev = r->build.p[3];
+        }
+        if (minrev == UINT32_MAX) {
+            out->verdict[s] = EXR_V_VULNERABLE;
+            out->why[s] = curow ? "CU predates the fix and received no fixing SU" : "unknown CU before the first fixed CU";
+            continue;
+        }
+        if (v->n == 4) {
+            out->verdict[s] = v->p[3] >= minrev ? EXR_V_PATCHED : EXR_V_VULNERABLE;
+            out->why[s] = v->p[3] >= minrev ? "build at or above the fixing SU" : "build below the fixing SU";
+        } else {
+            out->verdict[s] = EXR_V_UNDETERMINED;
+            out->why[s] = "CU received a fixing SU; the SU level is not visible";
+        }
+    }
+}
+
+bool exr_build_wants_revision(const exr_build_info *bi)
+{
+    if (bi->v.n == 4)
+        return false;
+    for (int s = 0; s < EXR_NSETS; s++)
+        if (bi->verdict[s] == EXR_V_UNDETERMINED)
+            return bi->v.p[0] >= 15;
+    return false;
+}

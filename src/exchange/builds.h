@@ -1,0 +1,56 @@
+/* builds.h: the Exchange build table (data/exchange-builds.csv, compiled in; --builds
+ * overrides) and the verdicts derived from it for ProxyLogon, ProxyShell, ProxyNotShell. */
+#ifndef EXR_BUILDS_H
+#define EXR_BUILDS_H
+#include "../core/err.h"
+#include "version.h"
+#include <stdbool.h>
+
+enum exr_vset { EXR_PROXYLOGON = 0, EXR_PROXYSHELL = 1, EXR_PROXYNOTSHELL = 2, EXR_NSETS = 3 };
+enum exr_verdict { EXR_V_NULL = 0, EXR_V_VULNERABLE, EXR_V_PATCHED, EXR_V_UNDETERMINED, EXR_V_NOT_AFFECTED };
+enum exr_rowkind { EXR_ROW_CU = 0, EXR_ROW_CU_OWA = 1, EXR_ROW_SU = 2 };
+
+typedef struct exr_build_row {
+    char product[8];   /* 2010, 2013, 2016, 2019, SE */
+    char cu[16];       /* CU23, SP1, RTM, SP3 RU32 */
+    exr_version build; /* always 4 parts */
+    char released[11]; /* YYYY-MM-DD or YYYY-MM */
+    int kind;
+    char update[16];   /* Mar21SU, KB4471389, ... (empty on CU rows) */
+    char kb[12];
+    unsigned fixes;    /* bit per exr_vset */
+} exr_build_row;
+
+typedef struct exr_buildtab {
+    exr_build_row *rows;
+    size_t n;
+} exr_buildtab;
+
+typedef struct exr_build_info {
+    exr_version v;
+    bool known_cu;          /* the 3-part build is a CU in the table */
+    bool exact;             /* the 4-part build is a row in the table */
+    const char *product;    /* NULL when not even the major version is known */
+    const char *cu;         /* NULL when the CU is unknown */
+    const char *su;         /* update name when exact and an update row, else NULL */
+    const char *released;   /* of the exact row, else of the CU */
+    int verdict[EXR_NSETS];
+    const char *why[EXR_NSETS];
+} exr_build_info;
+
+extern const char *const exr_vset_name[EXR_NSETS];
+const char *exr_verdict_name(int v); /* NULL for EXR_V_NULL */
+
+/* Parses CSV text with header product,cu,build,released,kind,update,kb,fixes.
+ * Errors name `name` and the line. */
+int exr_buildtab_load_text(exr_buildtab *t, const char *text, size_t len, const char *name, exr_err *e);
+int exr_buildtab_load_file(exr_buildtab *t, const char *path, exr_err *e);
+int exr_buildtab_load_default(exr_buildtab *t, exr_err *e);
+void exr_buildtab_free(exr_buildtab *t);
+
+void exr_build_classify(const exr_buildtab *t, const exr_version *v, exr_build_info *out);
+/* True when the build is 3-part and some verdict is undetermined: one more request
+ * (the ECP manifest) could settle it. */
+bool exr_build_wants_revision(const exr_build_info *bi);
+
+#endif

@@ -1,0 +1,64 @@
+/* version.c: see version.h. */
+#include "version.h"
+#include <stdio.h>
+
+size_t exr_version_scan(const char *s, size_t len, exr_version *v)
+{
+    size_t i = 0;
+    int parts = 0;
+    exr_version t = {0, {0, 0, 0, 0}};
+    size_t end_ok = 0;
+    int parts_ok = 0;
+    while (parts < 4) {
+        size_t start = i;
+        uint32_t val = 0;
+        while (i < len && s[i] >= '0' && s[i] <= '9' && i - start < 6)
+            val = val * 10 + (uint32_t)(s[i++] - '0');
+        if (i == start)
+            break;
+        if (i < len && s[i] >= '0' && s[i] <= '9')
+            return 0; /* a part longer than 6 digits is not a build number */
+        t.p[parts++] = val;
+        if (parts >= 3) {
+            end_ok = i;
+            parts_ok = parts;
+        }
+        if (parts < 4 && i + 1 < len && s[i] == '.' && s[i + 1] >= '0' && s[i + 1] <= '9')
+            i++;
+        else
+            break;
+    }
+    if (parts_ok < 3)
+        return 0;
+    t.n = parts_ok;
+    if (parts_ok == 3)
+        t.p[3] = 0;
+    *v = t;
+    return end_ok;
+}
+
+bool exr_version_parse(const char *s, size_t len, exr_version *v)
+{
+    exr_version t;
+    size_t used = exr_version_scan(s, len, &t);
+    if (used == 0 || used != len)
+        return false;
+    *v = t;
+    return true;
+}
+
+void exr_version_format(const exr_version *v, char *out, size_t n)
+{
+    if (v->n == 4)
+        snprintf(out, n, "%u.%u.%u.%u", v->p[0], v->p[1], v->p[2], v->p[3]);
+    else
+        snprintf(out, n, "%u.%u.%u", v->p[0], v->p[1], v->p[2]);
+}
+
+int exr_version_cmp3(const exr_version *a, const exr_version *b)
+{
+    for (int i = 0; i < 3; i++)
+        if (a->p[i] != b->p[i])
+            return a->p[i] < b->p[i] ? -1 : 1;
+    return 0;
+}

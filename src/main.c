@@ -1,0 +1,40 @@
+/* main.c: exray's subcommand table; each command lives in src/cli/. */
+#include "cli/cli.h"
+#include <stdio.h>
+#include <string.h>
+
+static const exr_command commands[] = {
+    {"scan", exr_cmd_scan, "find Exchange/OWA servers and classify their build (ProxyLogon, ProxyShell, ProxyNotShell)"},
+    {"builds", exr_cmd_builds, "look up an Exchange build number, or list the build table"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "exray %s: find, triage and notify vulnerable and compromised Exchange servers\n\n"
+               "usage: exray COMMAND [options]\n\ncommands:\n", EXRAY_VERSION);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\n'exray COMMAND --help' shows a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+        printf("exray %s\n", EXRAY_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "exray: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

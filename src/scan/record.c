@@ -1,0 +1,147 @@
+/* record.c: see record.h. */
+#include "record.h"
+#include "../core/csv.h"
+#include "../core/json.h"
+#include "../core/timefmt.h"
+#include <stdio.h>
+#include <string.h>
+
+void exr_result_finish(exr_result *r, const exr_buildtab *tab)
+{
+    memset(&r->bi, 0, sizeof r->bi);
+    if (r->fp.exchange && r->fp.have_build)
+        exr_build_classify(tab, &r->fp.build, &r->bi);
+}
+
+int exr_result_verdict(const exr_result *r, int set)
+{
+    if (!r->fp.exchange)
+        return EXR_V_NULL;
+    if (!r->fp.have_build)
+        return EXR_V_UNDETERMINED;
+    return r->bi.verdict[set];
+}
+
+void exr_result_json(const exr_result *r, exr_buf *out)
+{
+    char ip[EXR_ADDRSTRLEN], t[32], bv[40];
+    exr_addr_format(&r->addr, ip, sizeof ip);
+    exr_time_rfc3339(r->time, t, sizeof t);
+    exr_json j;
+    exr_json_begin(&j, out);
+    exr_json_str(&j, "ip", ip);
+    exr_json_int(&j, "port", r->port);
+    exr_json_str(&j, "hostname", r->hostname[0] ? r->hostname : NULL);
+    exr_json_str(&j, "time", t);
+    exr_json_str(&j, "status", r->status);
+    exr_json_bool(&j, "exchange", r->fp.exchange);
+    bool hb = r->fp.exchange && r->fp.have_build;
+    if (hb)
+        exr_version_format(&r->fp.build, bv, sizeof bv);
+    exr_json_str(&j, "build", hb ? bv : NULL);
+    exr_json_str(&j, "build_source", hb ? exr_bsrc_name(r->fp.build_source) : NULL);
+    exr_json_str(&j, "product", hb ? r->bi.product : NULL);
+    exr_json_str(&j, "cu", hb ? r->bi.cu : NULL);
+    exr_json_str(&j, "su", hb ? r->bi.su : NULL);
+    exr_json_str(&j, "servername", r->fp.servername[0] ? r->fp.servername : NULL);
+    for (int s = 0; s < EXR_NSETS; s++)
+        exr_json_str(&j, exr_vset_name[s], exr_verdict_name(exr_result_verdict(r, s)));
+    if (r->tls.present) {
+        exr_json_obj_open(&j, "tls");
+        exr_json_str(&j, "version", r->tls.version);
+        exr_json_str(&j, "subject", r->tls.subject);
+        exr_json_arr_open(&j, "sans");
+        const char *p = r->tls.sans;
+        while (*p) {
+            const char *c = strchr(p, ',');
+            size_t l = c ? (size_t)(c - p) : strlen(p);
+            exr_json_strn(&j, NULL, p, l);
+            p += l;
+            if (*p == ',')
+                p++;
+        }
+        exr_json_arr_close(&j);
+        exr_json_str(&j, "issuer", r->tls.issuer);
+        exr_json_str(&j, "not_after", r->tls.not_after[0] ? r->tls.not_after : NULL);
+        exr_json_obj_close(&j);
+    } else {
+        exr_json_null(&j, "tls");
+    }
+    if (r->webshell_probe) {
+        exr_json_obj_open(&j, "webshells");
+        exr_json_bool(&j, "probed", true);
+        exr_json_bool(&j, "catch_all", r->webshell_control_hit);
+        exr_json_arr_open(&j, "found");
+        for (int i = 0; i < r->nwebshells; i++)
+            exr_json_str(&j, NULL, r->webshells[i]);
+        exr_json_arr_close(&j);
+        exr_json_obj_close(&j);
+    }
+    exr_json_end(&j);
+    exr_buf_addc(out, '\n');
+}
+
+void exr_result_csv_header(exr_buf *out)
+{
+    exr_buf_adds(out, "timestamp,severity,ip,protocol,port,hostname,tag,asn,geo,region,city,naics,hostname_source,sector,version,servername,url\n");
+}
+
+/* Sanitises a value for one CSV cell: no control characters survive. */
+static void put_clean(exr_buf *out, const char *s, int first)
+{
+    char tmp[512];
+    size_t k = 0;
+    for (; s && *s && k + 1 < sizeof tmp; s++)
+        tmp[k++] = ((unsigned char)*s < 0x20 || *s == 0x7f) ? ' ' : *s;
+    tmp[k] = 0;
+    exr_csv_put(out, tmp, first);
+}
+
+void exr_result_csv(const exr_result *r, exr_buf *out)
+{
+    char ip[EXR_ADDRSTRLEN], t[32], bv[40] = "", port[8], url[400];
+    exr_addr_format(&r->addr, ip, sizeof ip);
+    exr_time_shadow(r->time, t, sizeof t);
+    snprintf(port, sizeof port, "%u", r->port);
+    bool vuln = false;
+    for (int s = 0; s < EXR_NSETS; s++)
+        vuln |= exr_result_verdict(r, s) == EXR_V_VULNERABLE;
+    bool shell = r->nwebshells > 0 && !r->webshell_control_hit;
+    const char *tag = !r->fp.exchange ? "" : shell ? "exchange;webshell" : vuln ? "exchange;cve-2021-26855" : "exchange";
+    /* Shadowserver tags ProxyLogon-vulnerable hosts with cve-2021-26855; other sets by name */
+    char tagbuf[128];
+    if (r->fp.exchange && !shell && vuln) {
+        snprintf(tagbuf, sizeof tagbuf, "exchange");
+        if (exr_result_verdict(r, EXR_PROXYLOGON) == EXR_V_VULNERABLE)
+            strcat(tagbuf, ";cve-2021-26855");
+        if (exr_result_verdict(r, EXR_PROXYSHELL) == EXR_V_VULNERABLE)
+            strcat(tagbuf, ";proxyshell");
+        if (exr_result_verdict(r, EXR_PROXYNOTSHELL) == EXR_V_VULNERABLE)
+            strcat(tagbuf, ";proxynotshell");
+        tag = tagbuf;
+    }
+    const char *sev = !r->fp.exchange ? "info" : (shell || vuln) ? "critical" : "info";
+    if (r->fp.exchange && r->fp.have_build)
+        exr_version_format(&r->fp.build, bv, sizeof bv);
+    url[0] = 0;
+    if (shell)
+        snprintf(url, sizeof url, "%s", r->webshells[0]);
+    exr_csv_put(out, t, 1);
+    exr_csv_put(out, sev, 0);
+    exr_csv_put(out, ip, 0);
+    exr_csv_put(out, "tcp", 0);
+    exr_csv_put(out, port, 0);
+    put_clean(out, r->hostname, 0);
+    exr_csv_put(out, tag, 0);
+    exr_csv_put(out, "", 0); /* asn: filled by enrichment (notify) */
+    exr_csv_put(out, "", 0); /* geo */
+    exr_csv_put(out, "", 0); /* region */
+    exr_csv_put(out, "", 0); /* city */
+    exr_csv_put(out, "", 0); /* naics */
+    exr_csv_put(out, r->hostname[0] ? "target" : "", 0);
+    exr_csv_put(out, "", 0); /* sector */
+    exr_csv_put(out, bv, 0);
+    put_clean(out, r->fp.servername, 0);
+    put_clean(out, url, 0);
+    exr_buf_addc(out, '\n');
+}

@@ -1,0 +1,46 @@
+/* record.h: one scan observation (host:port) and its output formats: the JSON Lines
+ * record of DESIGN.md and Shadowserver's scan_exchange CSV row. */
+#ifndef EXR_RECORD_H
+#define EXR_RECORD_H
+#include "../core/buf.h"
+#include "../core/ipaddr.h"
+#include "../exchange/builds.h"
+#include "fingerprint.h"
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#define EXR_MAX_WEBSHELLS 32
+
+typedef struct exr_tlsinfo {
+    bool present;
+    char version[16];
+    char subject[256];
+    char issuer[256];
+    char sans[1024];  /* comma-separated */
+    char not_after[24];
+} exr_tlsinfo;
+
+typedef struct exr_result {
+    exr_addr addr;
+    uint16_t port;
+    char hostname[256];   /* empty if none */
+    time_t time;
+    const char *status;   /* ok, refused, timeout, tls-error, http-error, unreachable, dns-error, error */
+    exr_fp fp;
+    exr_build_info bi;    /* valid when fp.have_build */
+    exr_tlsinfo tls;
+    bool webshell_probe;  /* the opt-in probe ran */
+    bool webshell_control_hit; /* server answers 200 to a random name: probe results void */
+    int nwebshells;
+    const char *webshells[EXR_MAX_WEBSHELLS]; /* static path strings */
+} exr_result;
+
+/* Fills bi and verdicts from fp; call once the host is finished. */
+void exr_result_finish(exr_result *r, const exr_buildtab *tab);
+int exr_result_verdict(const exr_result *r, int set); /* EXR_V_NULL when not Exchange */
+void exr_result_json(const exr_result *r, exr_buf *out); /* one line, with '\n' */
+void exr_result_csv_header(exr_buf *out);
+void exr_result_csv(const exr_result *r, exr_buf *out);
+
+#endif

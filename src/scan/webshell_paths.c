@@ -1,0 +1,52 @@
+/* webshell_paths.c: names from Microsoft's HAFNIUM guidance (aspnet_client and
+ * FrontEnd\HttpProxy\owa\auth) and the paths swept by scanners in HelseCERT's March 2021
+ * incident logs. OWA's own logout.aspx, errorPage.aspx and default.aspx are left out:
+ * a 200 for them proves nothing. */
+#include "webshell_paths.h"
+
+const char *const exr_webshell_paths[] = {
+    "/aspnet_client/shell.aspx",
+    "/aspnet_client/Server.aspx",
+    "/aspnet_client/aspnet_client.aspx",
+    "/aspnet_client/aspnet_iisstart.aspx",
+    "/aspnet_client/aspnet_pages.aspx",
+    "/aspnet_client/aspnet_www.aspx",
+    "/aspnet_client/default1.aspx",
+    "/aspnet_client/errorcheck.aspx",
+    "/aspnet_client/iispage.aspx",
+    "/aspnet_client/s.aspx",
+    "/aspnet_client/session.aspx",
+    "/aspnet_client/system_web/log.aspx",
+    "/aspnet_client/xclkmcfldfi948398430fdjkfdkj.aspx",
+    "/aspnet_client/xx.aspx",
+    "/aspnet_client/discover.aspx",
+    "/aspnet_client/HttpProxy.aspx",
+    "/aspnet_client/OutlookEN.aspx",
+    "/aspnet_client/supp0rt.aspx",
+    "/aspnet_client/services.aspx",
+    "/owa/auth/8Lw7tAhF9i1pJnRo.aspx",
+    "/owa/auth/OutlookZH.aspx",
+    "/owa/auth/OutlookEN.aspx",
+    "/owa/auth/authhead.aspx",
+    "/owa/auth/bob.aspx",
+    "/owa/auth/current/one1.aspx",
+    "/owa/auth/errorPages.aspx",
+    "/owa/auth/fatal-erro.aspx",
+    "/owa/auth/log.aspx",
+    "/owa/auth/logg.aspx",
+    "/owa/auth/one.aspx",
+    "/owa/auth/one1.aspx",
+    "/owa/auth/shel.aspx",
+    "/owa/auth/shel2.aspx",
+    "/owa/auth/shel90.aspx",
+    "/owa/auth/a.aspx",
+    "/owa/auth/RedirSuiteServerProxy.aspx",
+    "/owa/auth/Current/themes/errorFS.aspx",
+    "/owa/auth/Current/scripts/premium/fexppw.aspx",
+    "/owa/auth/Err0r.aspx",
+    "/owa/auth/ErrorAA.aspx",
+    "/owa/auth/getpp.aspx",
+    "/owa/auth/TimeoutLogout.aspx",
+    "/oab/log.aspx",
+};
+const size_t exr_webshell_npaths = sizeof exr_webshell_paths / sizeof exr_webshell_paths[0];

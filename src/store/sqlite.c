@@ -1,0 +1,226 @@
+/* sqlite.c: the SQLite store. WAL mode with synchronous=NORMAL: a committed batch survives
+ * a killed process; one prepared insert reused for every row. Rows are keyed by
+ * (scan, ip, port, host) with INSERT OR IGNORE so a resumed scan never duplicates. */
+#include "store.h"
+#include "../core/buf.h"
+#include "../core/timefmt.h"
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct exr_store {
+    sqlite3 *db;
+    sqlite3_stmt *ins;
+    bool in_tx;
+    int pending;
+    int64_t tx_started_ms;
+};
+
+static const char *schema =
+    "PRAGMA journal_mode=WAL;"
+    "PRAGMA synchronous=NORMAL;"
+    "CREATE TABLE IF NOT EXISTS scans("
+    " id INTEGER PRIMARY KEY, started TEXT NOT NULL, finished TEXT, args TEXT, seed INTEGER, shard TEXT,"
+    " tool TEXT);"
+    "CREATE TABLE IF NOT EXISTS observations("
+    " id INTEGER PRIMARY KEY, scan_id INTEGER NOT NULL REFERENCES scans(id), ip TEXT NOT NULL,"
+    " port INTEGER NOT NULL, host_key TEXT NOT NULL, hostname TEXT, time TEXT NOT NULL, status TEXT NOT NULL,"
+    " exchange INTEGER NOT NULL, build TEXT, build_source TEXT, product TEXT, cu TEXT, su TEXT, servername TEXT,"
+    " proxylogon TEXT, proxyshell TEXT, proxynotshell TEXT, webshells INTEGER, record TEXT NOT NULL,"
+    " UNIQUE(scan_id, ip, port, host_key));"
+    "CREATE INDEX IF NOT EXISTS observations_ip ON observations(ip, port);";
+
+static int dberr(exr_store *s, exr_err *e, const char *what)
+{
+    return exr_seterr(e, EXR_ESTORE, "sqlite: %s: %s", what, sqlite3_errmsg(s->db));
+}
+
+int exr_store_open(exr_store **out, const char *path, exr_err *e)
+{
+    exr_store *s = exr_xcalloc(1, sizeof *s);
+    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
+        exr_seterr(e, EXR_ESTORE, "%s: cannot open: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        sqlite3_close(s->db);
+        free(s);
+        return -1;
+    }
+    sqlite3_busy_timeout(s->db, 5000);
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, schema, NULL, NULL, &msg) != SQLITE_OK) {
+        exr_seterr(e, EXR_ESTORE, "%s: %s", path, msg ? msg : "schema error");
+        sqlite3_free(msg);
+        sqlite3_close(s->db);
+        free(s);
+        return -1;
+    }
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT OR IGNORE INTO observations(scan_id,ip,port,host_key,hostname,time,status,exchange,build,"
+                           "build_source,product,cu,su,servername,proxylogon,proxyshell,proxynotshell,webshells,record)"
+                           " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                           -1, &s->ins, NULL) != SQLITE_OK) {
+        dberr(s, e, "prepare");
+        sqlite3_close(s->db);
+        free(s);
+        return -1;
+    }
+    *out = s;
+    return 0;
+}
+
+void exr_store_close(exr_store *s)
+{
+    if (!s)
+        return;
+    if (s->in_tx)
+        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    sqlite3_finalize(s->ins);
+    sqlite3_close(s->db);
+    free(s);
+}
+
+int exr_store_scan_begin(exr_store *s, const char *args, uint64_t seed, const char *shard, int64_t *scan_id, exr_err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "INSERT INTO scans(started,args,seed,shard,tool) VALUES(?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
+        return dberr(s, e, "prepare scan");
+    char t[32];
+    exr_time_rfc3339(time(NULL), t, sizeof t);
+    sqlite3_bind_text(st, 1, t, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, args, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)seed);
+    sqlite3_bind_text(st, 4, shard, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 5, "exray " EXRAY_VERSION, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return dberr(s, e, "insert scan");
+    *scan_id = sqlite3_last_insert_rowid(s->db);
+    return 0;
+}
+
+int exr_store_scan_unfinished(exr_store *s, int64_t *scan_id, uint64_t *seed, char *shard, size_t shardn, exr_err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT id, seed, shard FROM scans WHERE finished IS NULL ORDER BY id DESC LIMIT 1", -1, &st,
+                           NULL) != SQLITE_OK)
+        return dberr(s, e, "prepare resume");
+    int rc = sqlite3_step(st);
+    int found = 0;
+    if (rc == SQLITE_ROW) {
+        *scan_id = sqlite3_column_int64(st, 0);
+        *seed = (uint64_t)sqlite3_column_int64(st, 1);
+        const unsigned char *sh = sqlite3_column_text(st, 2);
+        snprintf(shard, shardn, "%s", sh ? (const char *)sh : "");
+        found = 1;
+    } else if (rc != SQLITE_DONE) {
+        sqlite3_finalize(st);
+        return dberr(s, e, "query resume");
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
+int exr_store_scan_keys(exr_store *s, int64_t scan_id, exr_store_key_cb cb, void *ctx, exr_err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT ip, port, host_key FROM observations WHERE scan_id=?", -1, &st, NULL) != SQLITE_OK)
+        return dberr(s, e, "prepare keys");
+    sqlite3_bind_int64(st, 1, scan_id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *ip = (const char *)sqlite3_column_text(st, 0);
+        const char *hk = (const char *)sqlite3_column_text(st, 2);
+        cb(ctx, ip ? ip : "", sqlite3_column_int(st, 1), hk && *hk ? hk : NULL);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return dberr(s, e, "read keys");
+    return 0;
+}
+
+int exr_store_commit(exr_store *s, exr_err *e)
+{
+    if (!s->in_tx)
+        return 0;
+    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        return dberr(s, e, "commit");
+    s->in_tx = false;
+    s->pending = 0;
+    return 0;
+}
+
+static void bind_opt(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v && *v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+int exr_store_add(exr_store *s, int64_t scan_id, const exr_result *r, const char *json, size_t jsonlen, exr_err *e)
+{
+    if (!s->in_tx) {
+        if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+            return dberr(s, e, "begin");
+        s->in_tx = true;
+        s->tx_started_ms = exr_now_ms();
+    }
+    char ip[EXR_ADDRSTRLEN], t[32], bv[40];
+    exr_addr_format(&r->addr, ip, sizeof ip);
+    if (strcmp(r->status, "dns-error") == 0)
+        ip[0] = 0;
+    exr_time_rfc3339(r->time, t, sizeof t);
+    bool hb = r->fp.exchange && r->fp.have_build;
+    if (hb)
+        exr_version_format(&r->fp.build, bv, sizeof bv);
+    sqlite3_stmt *st = s->ins;
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    sqlite3_bind_int64(st, 1, scan_id);
+    sqlite3_bind_text(st, 2, ip, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 3, r->port);
+    sqlite3_bind_text(st, 4, r->hostname, -1, SQLITE_TRANSIENT);
+    bind_opt(st, 5, r->hostname);
+    sqlite3_bind_text(st, 6, t, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 7, r->status, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 8, r->fp.exchange);
+    bind_opt(st, 9, hb ? bv : NULL);
+    bind_opt(st, 10, hb ? exr_bsrc_name(r->fp.build_source) : NULL);
+    bind_opt(st, 11, hb ? r->bi.product : NULL);
+    bind_opt(st, 12, hb ? r->bi.cu : NULL);
+    bind_opt(st, 13, hb ? r->bi.su : NULL);
+    bind_opt(st, 14, r->fp.servername);
+    for (int k = 0; k < EXR_NSETS; k++)
+        bind_opt(st, 15 + k, exr_verdict_name(exr_result_verdict(r, k)));
+    if (r->webshell_probe)
+        sqlite3_bind_int(st, 18, r->webshell_control_hit ? 0 : r->nwebshells);
+    else
+        sqlite3_bind_null(st, 18);
+    sqlite3_bind_text(st, 19, json, (int)jsonlen, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        return dberr(s, e, "insert observation");
+    s->pending++;
+    if (s->pending >= 1000 || exr_now_ms() - s->tx_started_ms >= 1000)
+        return exr_store_commit(s, e);
+    return 0;
+}
+
+int exr_store_scan_finish(exr_store *s, int64_t scan_id, exr_err *e)
+{
+    if (exr_store_commit(s, e) != 0)
+        return -1;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "UPDATE scans SET finished=? WHERE id=?", -1, &st, NULL) != SQLITE_OK)
+        return dberr(s, e, "prepare finish");
+    char t[32];
+    exr_time_rfc3339(time(NULL), t, sizeof t);
+    sqlite3_bind_text(st, 1, t, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, scan_id);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return dberr(s, e, "finish scan");
+    return 0;
+}

@@ -1,0 +1,25 @@
+/* store.h: where observations are kept. The interface is what scan (and later notify and
+ * report) need; sqlite.c is the embedded default. Writes are batched in transactions: a
+ * killed run loses at most the open batch, and --resume rescans exactly those hosts. */
+#ifndef EXR_STORE_H
+#define EXR_STORE_H
+#include "../core/err.h"
+#include "../scan/record.h"
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct exr_store exr_store;
+
+int exr_store_open(exr_store **out, const char *path, exr_err *e);
+void exr_store_close(exr_store *s);
+int exr_store_scan_begin(exr_store *s, const char *args, uint64_t seed, const char *shard, int64_t *scan_id, exr_err *e);
+/* Finds the most recent unfinished scan; returns 1 found, 0 none, -1 error. */
+int exr_store_scan_unfinished(exr_store *s, int64_t *scan_id, uint64_t *seed, char *shard, size_t shardn, exr_err *e);
+typedef void (*exr_store_key_cb)(void *ctx, const char *ip, int port, const char *hostname);
+int exr_store_scan_keys(exr_store *s, int64_t scan_id, exr_store_key_cb cb, void *ctx, exr_err *e);
+/* Adds one observation to the open batch; commits when the batch is big or old. */
+int exr_store_add(exr_store *s, int64_t scan_id, const exr_result *r, const char *json, size_t jsonlen, exr_err *e);
+int exr_store_commit(exr_store *s, exr_err *e);
+int exr_store_scan_finish(exr_store *s, int64_t scan_id, exr_err *e);
+
+#endif
