@@ -1,0 +1,85 @@
+#!/bin/sh
+# The emulated fleet: every profile gets the right build, source, CU, SU and verdicts;
+# web-shell probe, CSV, SQLite, shards, blocklists, IPv6 and hostnames.
+. "$(dirname "$0")/lib.sh"
+PORT=14443
+start_fleet 127.77.0.0 512 $PORT
+EXP="$FLEET/expected.jsonl"
+
+"$EXRAY" scan -q -p $PORT --rate 0 -t 10 127.77.0.0/23 -o "$WORK/scan.jsonl" 2>"$WORK/scan.err"
+python3 "$ROOT/tests/integration/compare_fleet.py" "$EXP" "$WORK/scan.jsonl" || fail "fleet scan differs from expected"
+grep -q "512 hosts scanned" "$WORK/scan.err" || fail "summary: $(cat "$WORK/scan.err")"
+grep -q "proxylogon" "$WORK/scan.err" || fail "summary lacks per-set lines"
+ok "512-host fleet classified as expected"
+
+"$EXRAY" scan -q -p $PORT --rate 0 --probe-webshells 127.77.0.0/24 -o "$WORK/probe.jsonl" 2>/dev/null
+head -256 "$EXP" > "$WORK/exp256.jsonl"
+python3 "$ROOT/tests/integration/compare_fleet.py" "$WORK/exp256.jsonl" "$WORK/probe.jsonl" --probed || fail "web-shell probe"
+ok "web-shell probe: planted shells found, catch-all servers report nothing"
+
+"$EXRAY" scan -q -p $PORT --rate 0 -F csv 127.77.0.0/25 -o "$WORK/scan.csv" 2>/dev/null
+python3 - "$WORK/scan.csv" "$EXP" <<'PY' || fail "CSV output"
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+want = "timestamp,severity,ip,protocol,port,hostname,tag,asn,geo,region,city,naics,hostname_source,sector,version,servername,url".split(",")
+assert list(rows[0].keys()) == want, rows[0].keys()
+assert len(rows) == 128, len(rows)
+exp = {json.loads(l)["ip"]: json.loads(l) for l in open(sys.argv[2])}
+for r in rows:
+    e = exp[r["ip"]]
+    if e["proxylogon"] == "vulnerable":
+        assert "cve-2021-26855" in r["tag"] and r["severity"] == "critical", r
+    if not e["exchange"]:
+        assert r["tag"] == "", r
+    else:
+        assert r["tag"].startswith("exchange"), r
+        assert r["version"] == e["build"], (r, e)
+PY
+ok "Shadowserver scan_exchange CSV"
+
+"$EXRAY" scan -q -p $PORT --rate 0 127.77.0.0/24 --db "$WORK/exray.db" -o /dev/null 2>/dev/null
+python3 - "$WORK/exray.db" <<'PY' || fail "SQLite store"
+import sqlite3, sys, json
+db = sqlite3.connect(sys.argv[1])
+n, d = db.execute("select count(*), count(distinct ip) from observations").fetchone()
+assert n == 256 and d == 256, (n, d)
+assert db.execute("select count(*) from scans where finished is not null").fetchone()[0] == 1
+r = db.execute("select record, proxylogon, build from observations where ip='127.77.0.2'").fetchone()
+assert json.loads(r[0])["build"] == r[2] == "15.1.2176.9" and r[1] == "patched", r
+PY
+ok "SQLite store: one row per host, scan marked finished"
+
+for i in 0 1 2; do
+    "$EXRAY" scan -q -p $PORT --rate 0 --seed 42 --shard $i/3 127.77.0.0/24 -o "$WORK/shard$i.jsonl" 2>/dev/null
+done
+python3 - "$WORK"/shard0.jsonl "$WORK"/shard1.jsonl "$WORK"/shard2.jsonl <<'PY' || fail "shards"
+import json, sys
+sets = [set(json.loads(l)["ip"] for l in open(f)) for f in sys.argv[1:]]
+allips = set().union(*sets)
+assert len(allips) == 256, len(allips)
+assert sum(len(s) for s in sets) == 256, [len(s) for s in sets]
+assert all(len(s) > 40 for s in sets), [len(s) for s in sets]
+PY
+ok "3 shards: disjoint, no gaps"
+
+printf '# exclude one /28\n127.77.0.16/28\n' > "$WORK/block.conf"
+"$EXRAY" scan -q -p $PORT --rate 0 -b "$WORK/block.conf" 127.77.0.0/24 -o "$WORK/blocked.jsonl" 2>"$WORK/blocked.err"
+python3 - "$WORK/blocked.jsonl" <<'PY' || fail "blocklist"
+import json, sys, ipaddress
+ips = [ipaddress.ip_address(json.loads(l)["ip"]) for l in open(sys.argv[1])]
+assert len(ips) == 240, len(ips)
+assert not any(ipaddress.ip_address("127.77.0.16") <= ip <= ipaddress.ip_address("127.77.0.31") for ip in ips)
+PY
+grep -q "16 addresses excluded" "$WORK/blocked.err" || fail "blocklist count not reported"
+ok "user blocklist removes its ranges"
+
+"$EXRAY" scan -q --rate 0 "localhost:$PORT" "[::1]:$PORT" "https://127.77.0.3:$PORT/owa/" -o "$WORK/names.jsonl" 2>/dev/null
+python3 - "$WORK/names.jsonl" <<'PY' || fail "hostnames / IPv6 / URL targets"
+import json, sys
+rs = {(r["hostname"] or r["ip"]): r for r in map(json.loads, open(sys.argv[1]))}
+assert rs["localhost"]["status"] == "ok" and rs["localhost"]["ip"] in ("127.0.0.1", "::1"), rs["localhost"]
+assert rs["::1"]["status"] == "ok" and rs["::1"]["tls"]["subject"], rs["::1"]
+assert rs["127.77.0.3"]["build"] == "15.1.2507.16", rs["127.77.0.3"]
+assert "mail.fleet.test" in rs["127.77.0.3"]["tls"]["sans"]
+PY
+ok "hostname, IPv6 and https:// URL targets"
