@@ -37,26 +37,32 @@ void exr_targets_free(exr_targets *t)
 
 bool exr_hostname_valid(const char *s, size_t n)
 {
+    if (n && s[n - 1] == '.')
+        n--; /* absolute name */
     if (n == 0 || n > 253)
         return false;
     size_t label = 0;
-    bool alpha = false;
+    bool alpha = false; /* in the current label */
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '.') {
-            if (label == 0)
+            if (label == 0 || s[i - 1] == '-')
                 return false;
             label = 0;
+            alpha = false;
             continue;
         }
         if (!(isalnum(c) || c == '-' || c == '_'))
             return false;
-        if (isalpha(c) || c == '-' || c == '_')
+        if (c == '-' && label == 0)
+            return false;
+        if (isalpha(c) || c == '_')
             alpha = true;
         if (++label > 63)
             return false;
     }
-    return alpha; /* all-digit dotted strings are malformed addresses, not names */
+    /* the last label must hold a letter: "10.0.0.300" or "1.2.3.4-9" are typos, not names */
+    return s[n - 1] != '-' && alpha;
 }
 
 static int parse_port(const char *s, size_t n, uint16_t *out)

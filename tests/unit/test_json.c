@@ -1,0 +1,64 @@
+/* test_json.c: records stay one valid JSON line whatever bytes a server sends. */
+#include "testutil.h"
+#include "core/csv.h"
+#include "core/json.h"
+
+static void test_escaping(void **st)
+{
+    (void)st;
+    exr_buf b;
+    exr_buf_init(&b);
+    exr_json j;
+    exr_json_begin(&j, &b);
+    exr_json_strn(&j, "s", "a\"b\\c\r\n\x01\x7f", 9);
+    exr_json_str(&j, "n", NULL);
+    exr_json_int(&j, "i", -5);
+    exr_json_arr_open(&j, "a");
+    exr_json_str(&j, NULL, "x");
+    exr_json_str(&j, NULL, "y");
+    exr_json_arr_close(&j);
+    exr_json_end(&j);
+    assert_string_equal(b.p, "{\"s\":\"a\\\"b\\\\c\\r\\n\\u0001\\u007f\",\"n\":null,\"i\":-5,\"a\":[\"x\",\"y\"]}");
+    exr_buf_free(&b);
+}
+
+static void test_invalid_utf8(void **st)
+{
+    (void)st;
+    exr_buf b;
+    exr_buf_init(&b);
+    /* valid é, lone continuation, overlong '/', surrogate, truncated 3-byte sequence */
+    const char s[] = "\xc3\xa9\x80\xc0\xaf\xed\xa0\x80\xe2\x82";
+    exr_json_quote(&b, s, sizeof s - 1);
+    assert_string_equal(b.p, "\"\xc3\xa9\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\"");
+    exr_buf_free(&b);
+}
+
+static void test_csv(void **st)
+{
+    (void)st;
+    exr_csv_row r;
+    exr_csv_row_init(&r);
+    const char *line = "a,\"b,c\",\"d\"\"e\",,f";
+    assert_int_equal(exr_csv_split(&r, line, strlen(line)), 0);
+    assert_int_equal(r.n, 5);
+    assert_string_equal(r.f[1], "b,c");
+    assert_string_equal(r.f[2], "d\"e");
+    assert_string_equal(r.f[3], "");
+    assert_int_equal(exr_csv_split(&r, "\"open", 5), -1);
+    exr_csv_row_free(&r);
+    exr_buf b;
+    exr_buf_init(&b);
+    exr_csv_put(&b, "plain", 1);
+    exr_csv_put(&b, "has,comma", 0);
+    exr_csv_put(&b, "q\"uote\nnl", 0);
+    assert_string_equal(b.p, "plain,\"has,comma\",\"q\"\"uote\nnl\"");
+    exr_buf_free(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_escaping), cmocka_unit_test(test_invalid_utf8),
+                                       cmocka_unit_test(test_csv)};
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
