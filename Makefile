@@ -16,7 +16,7 @@ UNIT_BIN  := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 DATA      := data/exchange-builds.csv data/blocklist.conf
 
-.PHONY: all deps test test-unit test-integration test-asan fuzz fuzz-quick demo bench clean
+.PHONY: lib fuzz-build all deps test test-unit test-integration test-asan fuzz fuzz-quick demo bench clean
 all: exray
 
 deps:
@@ -76,11 +76,12 @@ test-integration-asan: $(B)/exray
 FUZZ_SECONDS ?= 8
 FUZZ_B := build/fuzz
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer-no-link,address,undefined
-fuzz-build: $(patsubst tests/fuzz/%.c,$(FUZZ_B)/%,$(FUZZ_SRC))
-$(FUZZ_B)/lib/libexray.a: $(LIB_SRC) $(DATA)
-	$(MAKE) B=$(FUZZ_B)/lib CC=clang CFLAGS="$(FUZZ_FLAGS)" $(FUZZ_B)/lib/libexray.a
-$(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_B)/lib/libexray.a
-	clang -g -O1 -fsanitize=fuzzer,address,undefined $(WARN) $(DEFS) -Isrc -o $@ $< $(FUZZ_B)/lib/libexray.a $(LIBS)
+lib: $(B)/libexray.a
+fuzz-build:
+	$(MAKE) B=$(FUZZ_B)/lib CC=clang CFLAGS="$(FUZZ_FLAGS)" lib
+	@set -e; for f in $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC)); do \
+	  clang -g -O1 -fsanitize=fuzzer,address,undefined $(WARN) $(DEFS) -Isrc -o $(FUZZ_B)/$$f tests/fuzz/$$f.c \
+	    $(FUZZ_B)/lib/libexray.a $(LIBS); done
 fuzz-quick: fuzz-build
 	@set -e; for f in $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC)); do \
 	  echo "== fuzz $$f ($(FUZZ_SECONDS)s)"; mkdir -p $(FUZZ_B)/corpus/$$f; \

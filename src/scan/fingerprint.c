@@ -105,7 +105,9 @@ bool exr_fp_body_build(const char *body, size_t n, exr_version *out, bool *genui
                 const char *q = act + 7;
                 if (q < hit + tl && (*q == '"' || *q == '\''))
                     q++;
-                if (q < hit + tl && (strncasecmp(q, "/owa/", 5) != 0 && strncasecmp(q, "/ecp/", 5) != 0))
+                size_t ql = (size_t)(hit + tl - q);
+                bool owa_target = ql >= 5 && (strncasecmp(q, "/owa/", 5) == 0 || strncasecmp(q, "/ecp/", 5) == 0);
+                if (q < hit + tl && !owa_target)
                     foreign_form = true;
             }
             left = n - (size_t)(hit + 1 - body);
