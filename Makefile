@@ -64,13 +64,13 @@ test-unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
 test-integration: exray
-	@set -e; for t in tests/integration/*.sh; do echo "== $$t ($(B))"; EXRAY=$(CURDIR)/$(B)/exray BUILD=$(CURDIR)/$(B) sh $$t; done
+	@set -e; for t in tests/integration/[0-9]*.sh; do echo "== $$t ($(B))"; EXRAY=$(CURDIR)/$(B)/exray BUILD=$(CURDIR)/$(B) sh $$t; done
 
 test-asan:
 	$(MAKE) B=build/asan CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" build/asan/exray test-unit test-integration-asan
 
 test-integration-asan: $(B)/exray
-	@set -e; for t in tests/integration/*.sh; do echo "== $$t ($(B))"; ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 EXRAY=$(CURDIR)/$(B)/exray BUILD=$(CURDIR)/$(B) SANITIZED=1 sh $$t; done
+	@set -e; for t in tests/integration/[0-9]*.sh; do echo "== $$t ($(B))"; ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 EXRAY=$(CURDIR)/$(B)/exray BUILD=$(CURDIR)/$(B) SANITIZED=1 sh $$t; done
 
 # libFuzzer targets: a few seconds each in `make test`, longer with `make fuzz FUZZ_SECONDS=600`.
 FUZZ_SECONDS ?= 8
