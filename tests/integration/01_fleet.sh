@@ -83,3 +83,21 @@ assert rs["127.77.0.3"]["build"] == "15.1.2507.16", rs["127.77.0.3"]
 assert "mail.fleet.test" in rs["127.77.0.3"]["tls"]["sans"]
 PY
 ok "hostname, IPv6 and https:// URL targets"
+
+"$EXRAY" scan -q "127.77.0.5:$((PORT + 1))" -o "$WORK/tls10.jsonl" 2>/dev/null
+python3 - "$WORK/tls10.jsonl" <<'PY' || fail "TLS 1.0 server"
+import json, sys
+r = json.loads(open(sys.argv[1]).readline())
+assert r["status"] == "ok" and r["tls"]["version"] == "TLSv1", r
+assert r["product"] == "2010" and r["cu"] == "SP3" and r["proxylogon"] == "not-affected", r
+PY
+ok "TLS 1.0-only Exchange 2010 server"
+
+# --rate bounds new hosts per second: 300 hosts at 100/s cannot finish in under 2 s
+start=$(date +%s%N)
+"$EXRAY" scan -q -p $PORT --rate 100 127.77.0.0/24 127.77.1.0/26 127.77.1.64/27 127.77.1.96/28 -o "$WORK/rate.jsonl" 2>/dev/null
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+n=$(wc -l < "$WORK/rate.jsonl")
+[ "$n" -eq 368 ] || fail "rate-limited scan wrote $n records"
+[ "$ms" -ge 3000 ] || fail "368 hosts at --rate 100 took only ${ms} ms"
+ok "--rate 100: 368 hosts took ${ms} ms"

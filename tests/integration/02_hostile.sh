@@ -5,7 +5,7 @@
 # the requests exray sent are plain GETs for the documented paths only.
 . "$(dirname "$0")/lib.sh"
 start_fleet 127.77.0.0 8 14443
-HP=14444
+HP=14450
 python3 "$ROOT/tests/fixtures/hostile/hostile.py" "$FLEET/cert.pem" "$FLEET/key.pem" $HP "$WORK/ready" "$WORK/requests.log" 2>"$WORK/hostile.err" &
 PIDS="$PIDS $!"
 i=0; while [ ! -f "$WORK/ready" ]; do i=$((i+1)); [ $i -gt 100 ] && fail "hostile server did not start"; sleep 0.1; done

@@ -1,0 +1,26 @@
+#!/bin/sh
+# make demo: start the bundled emulated Exchange fleet, scan it into exray.db (SQLite),
+# print the summary and where the files are. Later parts of exray extend this.
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+OUT=${DEMO_DIR:-$ROOT/demo-output}
+mkdir -p "$OUT"
+FLEET="$ROOT/build/demo-fleet"
+trap '"$ROOT/tests/fixtures/fleet/fleet.sh" stop "$FLEET"' EXIT INT TERM
+echo "== starting the emulated fleet: 1024 hosts on 127.77.0.0/22:14443 (nginx, TLS)"
+"$ROOT/tests/fixtures/fleet/fleet.sh" start "$FLEET" 127.77.0.0 1024 14443
+rm -f "$OUT/exray.db" "$OUT/exray.db-wal" "$OUT/exray.db-shm"
+echo "== exray scan -p 14443 127.77.0.0/22 --db $OUT/exray.db -o $OUT/scan.jsonl"
+"$ROOT/exray" scan -p 14443 --rate 2000 127.77.0.0/22 --db "$OUT/exray.db" -o "$OUT/scan.jsonl"
+"$ROOT/exray" scan -q -p 14443 --rate 2000 -F csv 127.77.0.0/22 -o "$OUT/scan.csv" 2>/dev/null
+echo
+echo "== a vulnerable server, as recorded:"
+grep '"proxylogon":"vulnerable"' "$OUT/scan.jsonl" | head -1
+echo
+echo "== exray builds 15.1.2176.9"
+"$ROOT/exray" builds 15.1.2176.9
+echo
+echo "files:"
+echo "  $OUT/exray.db     SQLite store (tables scans, observations)"
+echo "  $OUT/scan.jsonl   JSON Lines, one record per host"
+echo "  $OUT/scan.csv     Shadowserver scan_exchange CSV"
