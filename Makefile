@@ -5,7 +5,7 @@ CC        ?= cc
 CFLAGS    ?= -O2 -g
 WARN      := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
 DEFS      := -DEXRAY_VERSION='"$(VERSION)"'
-LIBS      := -lssl -lcrypto -lsqlite3 -lpthread
+LIBS      := -lyara -levtx -lssl -lcrypto -lsqlite3 -lpthread
 B         ?= build
 SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
@@ -14,7 +14,7 @@ LIB_OBJ   := $(patsubst src/%.c,$(B)/obj/%.o,$(LIB_SRC)) $(B)/obj/gen/embedded.o
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
-DATA      := data/exchange-builds.csv data/blocklist.conf
+DATA      := data/exchange-builds.csv data/blocklist.conf data/rules/exray-webshells.yar data/ioc-sha256.txt
 
 .PHONY: lib fuzz-build all deps test test-unit test-integration test-asan fuzz fuzz-quick demo bench clean
 all: exray
@@ -42,7 +42,8 @@ $(B)/tools/embed: tools/embed.c
 
 $(B)/gen/embedded.c: $(B)/tools/embed $(DATA)
 	@mkdir -p $(dir $@)
-	$(B)/tools/embed $@ exr_data_exchange_builds_csv data/exchange-builds.csv exr_data_blocklist_conf data/blocklist.conf
+	$(B)/tools/embed $@ exr_data_exchange_builds_csv data/exchange-builds.csv exr_data_blocklist_conf data/blocklist.conf \
+	  exr_data_webshell_rules data/rules/exray-webshells.yar exr_data_ioc_sha256 data/ioc-sha256.txt
 
 $(B)/obj/gen/embedded.o: $(B)/gen/embedded.c
 	@mkdir -p $(dir $@)

@@ -3,7 +3,8 @@
 # Idempotent: checks with dpkg first and prints nothing when all is present.
 set -eu
 PKGS="build-essential pkg-config libssl-dev openssl libsqlite3-dev sqlite3 libcmocka-dev
-nginx-light nmap clang libclang-rt-14-dev python3 procps psmisc"
+nginx-light nmap clang libclang-rt-14-dev python3 procps psmisc
+libyara-dev yara libevtx-dev libbfio-dev libevtx-utils"
 missing=""
 for p in $PKGS; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

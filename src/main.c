@@ -5,6 +5,7 @@
 
 static const exr_command commands[] = {
     {"scan", exr_cmd_scan, "find Exchange/OWA servers and classify their build (ProxyLogon, ProxyShell, ProxyNotShell)"},
+    {"hunt", exr_cmd_hunt, "search a server or its triage copy for traces of exploitation and web shells"},
     {"builds", exr_cmd_builds, "look up an Exchange build number, or list the build table"},
 };
 

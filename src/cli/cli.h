@@ -10,5 +10,6 @@ typedef struct exr_command {
 
 int exr_cmd_scan(int argc, char **argv);
 int exr_cmd_builds(int argc, char **argv);
+int exr_cmd_hunt(int argc, char **argv);
 
 #endif

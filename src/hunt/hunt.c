@@ -1,0 +1,247 @@
+/* hunt.c: one hunt over one ROOT. Discovery makes a list of jobs (a log file, an event
+ * log, a file to scan), the largest first; -j threads take them in turn. Afterwards the
+ * per-root conclusions are drawn: archives matter more when other indicators exist, log
+ * folders that start after the exploitation window are flagged, and the build history
+ * says whether a fixing build appeared only after the first exploitation trace. */
+#include "hunt.h"
+#include "../core/buf.h"
+#include "fsro.h"
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum { J_HTTPPROXY, J_ECP, J_OAB, J_IIS, J_EVTX, J_WEB, J_WEBSCRIPT, J_DUMP, J_ARCHIVE };
+
+typedef struct job {
+    int kind;
+    char *path;
+    char *folder;
+    char *name;
+    long long size, mtime;
+} job;
+
+typedef struct jobs {
+    job *j;
+    size_t n, cap;
+    int kind;
+    const char *folder;
+    const char *ext; /* required extension or NULL */
+} jobs;
+
+static int add_cb(void *ctx, const char *full, const char *name, const struct stat *st)
+{
+    jobs *js = ctx;
+    if (js->ext) {
+        size_t nl = strlen(name), el = strlen(js->ext);
+        if (nl <= el || strcasecmp(name + nl - el, js->ext) != 0)
+            return 0;
+    }
+    if (js->n == js->cap) {
+        js->cap = js->cap ? js->cap * 2 : 256;
+        js->j = exr_xrealloc(js->j, js->cap * sizeof *js->j);
+    }
+    const char *base = strrchr(full, '/');
+    js->j[js->n++] = (job){js->kind, exr_xstrdup(full), exr_xstrdup(js->folder ? js->folder : ""), exr_xstrdup(base ? base + 1 : name),
+                           (long long)st->st_size, (long long)st->st_mtime};
+    return 0;
+}
+
+static void add_dir_jobs(jobs *js, const char *dir, int kind, const char *folder, const char *ext, int depth)
+{
+    if (!dir || !dir[0])
+        return;
+    js->kind = kind;
+    js->folder = folder;
+    js->ext = ext;
+    exr_walk(dir, depth, add_cb, js);
+}
+
+static int cmp_job(const void *a, const void *b)
+{
+    const job *x = a, *y = b;
+    return x->size < y->size ? 1 : x->size > y->size ? -1 : 0;
+}
+
+typedef struct pool {
+    exr_hunt *h;
+    jobs *js;
+    size_t next;
+    pthread_mutex_t mu;
+} pool;
+
+static void run_job(exr_hunt *h, job *j)
+{
+    switch (j->kind) {
+    case J_HTTPPROXY: exr_hunt_httpproxy_file(h, j->path, j->folder); break;
+    case J_ECP: exr_hunt_ecp_file(h, j->path); break;
+    case J_OAB: exr_hunt_oab_file(h, j->path); break;
+    case J_IIS: exr_hunt_iis_file(h, j->path, j->folder); break;
+    case J_EVTX: exr_hunt_evtx_file(h, j->path); break;
+    case J_WEB: exr_hunt_web_file(h, j->path, j->name, j->size, j->mtime, true); break;
+    case J_WEBSCRIPT: exr_hunt_web_file(h, j->path, j->name, j->size, j->mtime, false); break;
+    case J_DUMP: exr_hunt_dump_file(h, j->path, j->name, j->mtime); break;
+    case J_ARCHIVE: exr_hunt_archive_file(h, j->path, j->name, j->mtime); break;
+    }
+    __atomic_add_fetch(&h->files_read, 1, __ATOMIC_RELAXED);
+}
+
+static void *worker(void *arg)
+{
+    pool *p = arg;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        size_t i = p->next++;
+        pthread_mutex_unlock(&p->mu);
+        if (i >= p->js->n)
+            break;
+        run_job(p->h, &p->js->j[i]);
+    }
+    return NULL;
+}
+
+static int cmp_obs(const void *a, const void *b)
+{
+    const exr_buildobs *x = a, *y = b;
+    if (x->hour != y->hour)
+        return x->hour < y->hour ? -1 : 1;
+    for (int i = 0; i < 4; i++)
+        if (x->v[i] != y->v[i])
+            return x->v[i] < y->v[i] ? -1 : 1;
+    return 0;
+}
+
+static void conclude(exr_hunt *h)
+{
+    exr_hunt_out *o = &h->out;
+    /* first exploitation trace: earliest timed finding at medium or above */
+    int64_t first = EXR_NO_TIME;
+    bool other = false;
+    for (size_t i = 0; i < o->nf; i++) {
+        const exr_finding *f = &o->f[i];
+        if (f->severity >= EXR_SEV_MEDIUM && strcmp(f->check->id, "file.archive") != 0) {
+            other = true;
+            if (f->time_ms != EXR_NO_TIME && strncmp(f->check->id, "webshell.", 9) != 0 && (first == EXR_NO_TIME || f->time_ms < first))
+                first = f->time_ms;
+        }
+    }
+    if (other)
+        for (size_t i = 0; i < o->nf; i++)
+            if (strcmp(o->f[i].check->id, "file.archive") == 0)
+                o->f[i].severity = EXR_SEV_MEDIUM;
+    /* coverage */
+    const int64_t window = 1614729600000LL; /* 2021-03-03T00:00:00Z */
+    for (int i = 0; i < o->ncov; i++) {
+        if (o->cov[i].oldest_ms != EXR_NO_TIME && o->cov[i].oldest_ms > window) {
+            char ev[200], t[32];
+            exr_fmt_ms(o->cov[i].oldest_ms, t, sizeof t);
+            snprintf(ev, sizeof ev, "%s: %ld files, oldest entry %s", o->cov[i].name, o->cov[i].files, t);
+            exr_hunt_add(o, "coverage.window-missed", -1, o->cov[i].name, 0, EXR_NO_TIME, NULL, 0, ev, strlen(ev));
+        }
+    }
+    /* build history */
+    if (o->nb) {
+        qsort(o->b, o->nb, sizeof *o->b, cmp_obs);
+        size_t w = 0;
+        for (size_t i = 0; i < o->nb; i++)
+            if (!w || cmp_obs(&o->b[w - 1], &o->b[i]) != 0)
+                o->b[w++] = o->b[i];
+        o->nb = w;
+    }
+    if (o->nb && first != EXR_NO_TIME && h->opts->builds) {
+        int64_t fh = first / 3600000;
+        bool vuln_before = false;
+        for (size_t i = 0; i < o->nb; i++) {
+            exr_version v = {4, {o->b[i].v[0], o->b[i].v[1], o->b[i].v[2], o->b[i].v[3]}};
+            exr_build_info bi;
+            exr_build_classify(h->opts->builds, &v, &bi);
+            if (o->b[i].hour <= fh && bi.verdict[EXR_PROXYLOGON] == EXR_V_VULNERABLE)
+                vuln_before = true;
+            if (o->b[i].hour > fh && vuln_before && bi.verdict[EXR_PROXYLOGON] == EXR_V_PATCHED) {
+                char ev[300], t1[32], t2[32];
+                exr_fmt_ms(first, t1, sizeof t1);
+                exr_fmt_ms(o->b[i].hour * 3600000, t2, sizeof t2);
+                snprintf(ev, sizeof ev, "first exploitation trace %s; fixing build %u.%u.%u.%u (%s %s%s%s) first served at %s", t1,
+                         v.p[0], v.p[1], v.p[2], v.p[3], bi.product ? bi.product : "?", bi.cu ? bi.cu : "?", bi.su ? " " : "",
+                         bi.su ? bi.su : "", t2);
+                exr_hunt_add(o, "build.patched-after-compromise", -1, "", 0, o->b[i].hour * 3600000, NULL, 0, ev, strlen(ev));
+                break;
+            }
+        }
+    }
+    exr_hunt_sort(o);
+}
+
+int exr_hunt_run(exr_hunt *h, const char *root, const exr_hunt_opts *o, void *rules, exr_err *e)
+{
+    memset(h, 0, sizeof *h);
+    h->opts = o;
+    h->rules = rules;
+    if (exr_layout_discover(&h->lay, root, &o->ov, e) != 0)
+        return -1;
+    exr_hunt_out_init(&h->out, root);
+    exr_layout *l = &h->lay;
+    jobs js = {0};
+    if (l->httpproxy[0]) {
+        char **d;
+        int n = exr_list_dirs(l->httpproxy, "", &d);
+        for (int i = 0; i < n; i++) {
+            const char *b = strrchr(d[i], '/');
+            add_dir_jobs(&js, d[i], J_HTTPPROXY, b ? b + 1 : d[i], ".log", 2);
+            free(d[i]);
+        }
+        free(d);
+    }
+    add_dir_jobs(&js, l->ecpserver, J_ECP, NULL, ".log", 2);
+    add_dir_jobs(&js, l->oablog, J_OAB, NULL, ".log", 3);
+    for (int i = 0; i < l->niis; i++) {
+        const char *b = strrchr(l->iis[i], '/');
+        add_dir_jobs(&js, l->iis[i], J_IIS, b ? b + 1 : l->iis[i], ".log", 1);
+    }
+    add_dir_jobs(&js, l->evtx, J_EVTX, NULL, ".evtx", 0);
+    /* only the two event logs the checks read */
+    size_t w = 0;
+    for (size_t i = 0; i < js.n; i++) {
+        if (js.j[i].kind == J_EVTX && !exr_name_eq(js.j[i].name, "Application.evtx") && !exr_name_eq(js.j[i].name, "MSExchange Management.evtx")) {
+            free(js.j[i].path);
+            free(js.j[i].folder);
+            free(js.j[i].name);
+            continue;
+        }
+        js.j[w++] = js.j[i];
+    }
+    js.n = w;
+    for (int i = 0; i < l->nweb; i++)
+        add_dir_jobs(&js, l->web[i], J_WEB, NULL, NULL, 12);
+    for (int i = 0; i < l->nwebscript; i++)
+        add_dir_jobs(&js, l->webscript[i], J_WEBSCRIPT, NULL, NULL, 12);
+    add_dir_jobs(&js, l->rootdir, J_DUMP, NULL, NULL, 6);
+    add_dir_jobs(&js, l->wintemp, J_DUMP, NULL, NULL, 6);
+    add_dir_jobs(&js, l->programdata, J_ARCHIVE, NULL, NULL, 8);
+    /* wwwroot holds aspnet_client, so each web file is listed once */
+    qsort(js.j, js.n, sizeof *js.j, cmp_job);
+    pool p = {h, &js, 0, PTHREAD_MUTEX_INITIALIZER};
+    int nt = o->threads > 0 ? o->threads : 1;
+    if (nt > 64)
+        nt = 64;
+    pthread_t th[64];
+    for (int i = 0; i < nt; i++)
+        pthread_create(&th[i], NULL, worker, &p);
+    for (int i = 0; i < nt; i++)
+        pthread_join(th[i], NULL);
+    for (size_t i = 0; i < js.n; i++) {
+        free(js.j[i].path);
+        free(js.j[i].folder);
+        free(js.j[i].name);
+    }
+    free(js.j);
+    conclude(h);
+    return 0;
+}
+
+void exr_hunt_free(exr_hunt *h)
+{
+    exr_hunt_out_free(&h->out);
+    exr_layout_free(&h->lay);
+}

@@ -1,0 +1,45 @@
+/* hunt.h: `exray hunt` as a library: discover a ROOT's layout, run every check over its
+ * logs, event logs and files on a pool of threads, collect findings. */
+#ifndef EXR_HUNT_H
+#define EXR_HUNT_H
+#include "../core/err.h"
+#include "../exchange/builds.h"
+#include "findings.h"
+#include "layout.h"
+#include <stdbool.h>
+
+typedef struct exr_hunt_opts {
+    int threads;
+    const char *const *rule_paths; /* extra YARA rule files or folders */
+    int nrule_paths;
+    const exr_buildtab *builds;
+    exr_layout_overrides ov;
+} exr_hunt_opts;
+
+typedef struct exr_hunt {
+    exr_layout lay;
+    exr_hunt_out out;
+    const exr_hunt_opts *opts;
+    void *rules;           /* YR_RULES* */
+    long files_read;
+    long long bytes_read;
+} exr_hunt;
+
+/* Compiles the built-in rules plus opts->rule_paths once (shared by all roots). */
+int exr_hunt_rules_load(const exr_hunt_opts *o, void **rules, exr_err *e);
+void exr_hunt_rules_free(void *rules);
+/* Runs a whole hunt on one root; 0 or -1 (unusable root). */
+int exr_hunt_run(exr_hunt *h, const char *root, const exr_hunt_opts *o, void *rules, exr_err *e);
+void exr_hunt_free(exr_hunt *h);
+
+/* per-file processors (logs.c, evtx.c, files.c) */
+void exr_hunt_httpproxy_file(exr_hunt *h, const char *full, const char *folder);
+void exr_hunt_ecp_file(exr_hunt *h, const char *full);
+void exr_hunt_oab_file(exr_hunt *h, const char *full);
+void exr_hunt_iis_file(exr_hunt *h, const char *full, const char *folder);
+void exr_hunt_evtx_file(exr_hunt *h, const char *full);
+void exr_hunt_web_file(exr_hunt *h, const char *full, const char *name, long long size, long long mtime_s, bool all_types);
+void exr_hunt_dump_file(exr_hunt *h, const char *full, const char *name, long long mtime_s);
+void exr_hunt_archive_file(exr_hunt *h, const char *full, const char *name, long long mtime_s);
+
+#endif

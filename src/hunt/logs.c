@@ -1,0 +1,626 @@
+/* logs.c: the text-log checks. Exchange logs (HttpProxy, ECP Server, OABGeneratorLog) and
+ * IIS W3C logs are read line by line with fields mapped by name from each #Fields line
+ * (a new #Fields line mid-file takes effect from there). HttpProxy rows are pre-filtered
+ * on "server~"/"serverinfo~" before being split, as CSS-Exchange does with Select-String,
+ * except for the few leading columns that give the time and the build of every row. */
+#include "../core/buf.h"
+#include "hunt.h"
+#include "lines.h"
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef struct sv {
+    const char *p;
+    size_t n;
+} sv;
+
+#define MAXF 160
+
+/* Splits one CSV line into views; quoted fields lose their outer quotes (doubled quotes
+ * inside stay doubled: matching works on them as they are). Returns the field count. */
+static int split_csv(const char *s, size_t n, sv *v, int max)
+{
+    int k = 0;
+    size_t i = 0;
+    while (k < max) {
+        if (i < n && s[i] == '"') {
+            size_t st = ++i;
+            while (i < n) {
+                if (s[i] == '"') {
+                    if (i + 1 < n && s[i + 1] == '"') {
+                        i += 2;
+                        continue;
+                    }
+                    break;
+                }
+                i++;
+            }
+            v[k++] = (sv){s + st, i - st};
+            while (i < n && s[i] != ',')
+                i++;
+        } else {
+            size_t st = i;
+            const char *c = memchr(s + i, ',', n - i);
+            i = c ? (size_t)(c - s) : n;
+            v[k++] = (sv){s + st, i - st};
+        }
+        if (i >= n)
+            break;
+        i++;
+    }
+    return k;
+}
+
+static int split_ws(const char *s, size_t n, sv *v, int max)
+{
+    int k = 0;
+    size_t i = 0;
+    while (i < n && k < max) {
+        while (i < n && s[i] == ' ')
+            i++;
+        if (i >= n)
+            break;
+        size_t st = i;
+        const char *c = memchr(s + i, ' ', n - i);
+        i = c ? (size_t)(c - s) : n;
+        v[k++] = (sv){s + st, i - st};
+    }
+    return k;
+}
+
+static bool sv_eq(sv a, const char *b)
+{
+    size_t l = strlen(b);
+    return a.n == l && strncasecmp(a.p, b, l) == 0;
+}
+
+/* Maps wanted names to their column in a header; returns the largest index + 1. */
+static int map_header(sv *names, int nn, const char *const *want, int nwant, int *idx)
+{
+    int maxi = 0;
+    for (int w = 0; w < nwant; w++) {
+        idx[w] = -1;
+        for (int i = 0; i < nn; i++) {
+            if (sv_eq(names[i], want[w])) {
+                idx[w] = i; /* the first of duplicated names wins */
+                if (i + 1 > maxi)
+                    maxi = i + 1;
+                break;
+            }
+        }
+    }
+    return maxi;
+}
+
+static sv fld(const sv *v, int nv, int i)
+{
+    if (i < 0 || i >= nv)
+        return (sv){"", 0};
+    return v[i];
+}
+
+static long sv_long(sv a)
+{
+    long r = 0;
+    if (a.n == 0 || a.n > 9)
+        return -1;
+    for (size_t i = 0; i < a.n; i++) {
+        if (!isdigit((unsigned char)a.p[i]))
+            return -1;
+        r = r * 10 + (a.p[i] - '0');
+    }
+    return r;
+}
+
+/* ---- HttpProxy ---- */
+
+enum { HP_TIME, HP_MAJ, HP_MIN, HP_BLD, HP_REV, HP_AM, HP_BEC, HP_USER, HP_STEM, HP_STATUS, HP_IP, HP_UA, HP_HOST, HP_N };
+static const char *const hp_names[HP_N] = {"DateTime", "MajorVersion", "MinorVersion", "BuildVersion", "RevisionVersion",
+                                           "AnchorMailbox", "BackEndCookie", "AuthenticatedUser", "UrlStem", "HttpStatus",
+                                           "ClientIpAddress", "UserAgent", "UrlHost"};
+
+static bool candidate(const char *s, size_t n)
+{
+    const char *p = s, *end = s + n;
+    while ((p = memchr(p, '~', (size_t)(end - p))) != NULL) {
+        size_t i = (size_t)(p - s);
+        if ((i >= 6 && strncasecmp(p - 6, "server", 6) == 0) || (i >= 10 && strncasecmp(p - 10, "serverinfo", 10) == 0))
+            return true;
+        p++;
+    }
+    return false;
+}
+
+static void evidence_add(exr_buf *b, const char *k, sv v)
+{
+    if (b->len)
+        exr_buf_adds(b, " ");
+    exr_buf_adds(b, k);
+    exr_buf_addc(b, '=');
+    if (v.n)
+        exr_buf_add(b, v.p, v.n > 300 ? 300 : v.n);
+    else
+        exr_buf_adds(b, "(empty)");
+}
+
+void exr_hunt_httpproxy_file(exr_hunt *h, const char *full, const char *folder)
+{
+    exr_lines r;
+    const char *rel = exr_layout_rel(&h->lay, full);
+    if (exr_lines_open(&r, full) != 0) {
+        exr_hunt_problem(&h->out, "%s: cannot read: %s", rel, strerror(errno));
+        return;
+    }
+    sv *v = exr_xmalloc(MAXF * sizeof *v);
+    int idx[HP_N];
+    int need_fast = 0, need_all = 0;
+    bool have_header = false, reported_noheader = false;
+    bool is_ecp = strcasecmp(folder + (strlen(folder) > 3 ? strlen(folder) - 3 : 0), "ecp") == 0;
+    int64_t first = EXR_NO_TIME, last = EXR_NO_TIME;
+    exr_buildobs *obs = NULL;
+    size_t nobs = 0, capobs = 0;
+    exr_buf ev;
+    exr_buf_init(&ev);
+    const char *line;
+    size_t len;
+    bool toolong;
+    int rc;
+    long bytes = 0;
+    while ((rc = exr_lines_next(&r, &line, &len, &toolong)) == 1) {
+        bytes += (long)len + 1;
+        if (toolong) {
+            exr_hunt_problem(&h->out, "%s:%ld: line longer than %u bytes skipped", rel, r.lineno, EXR_LINE_MAX);
+            continue;
+        }
+        if (len == 0)
+            continue;
+        if (line[0] == '#') {
+            if (len > 8 && strncasecmp(line, "#Fields:", 8) == 0) {
+                const char *p = line + 8;
+                size_t pl = len - 8;
+                while (pl && *p == ' ')
+                    p++, pl--;
+                int nn = split_csv(p, pl, v, MAXF);
+                need_all = map_header(v, nn, hp_names, HP_N, idx);
+                need_fast = 0;
+                for (int k = HP_TIME; k <= HP_REV; k++)
+                    if (idx[k] + 1 > need_fast)
+                        need_fast = idx[k] + 1;
+                have_header = idx[HP_AM] >= 0;
+                if (!have_header)
+                    exr_hunt_problem(&h->out, "%s:%ld: #Fields line without AnchorMailbox", rel, r.lineno);
+            }
+            continue;
+        }
+        if (!have_header) {
+            /* an exported CSV (Import-Csv style) carries its header as the first row */
+            int nn = split_csv(line, len, v, MAXF);
+            if (nn > 1 && sv_eq(v[0], "DateTime")) {
+                need_all = map_header(v, nn, hp_names, HP_N, idx);
+                need_fast = need_all;
+                have_header = idx[HP_AM] >= 0;
+                continue;
+            }
+            if (!reported_noheader)
+                exr_hunt_problem(&h->out, "%s:%ld: data before any #Fields line; rows skipped until one appears", rel, r.lineno);
+            reported_noheader = true;
+            continue;
+        }
+        bool cand = candidate(line, len);
+        int nv = split_csv(line, len, v, cand ? need_all : need_fast);
+        sv t = fld(v, nv, idx[HP_TIME]);
+        int64_t ms = exr_parse_time(t.p, t.n);
+        if (ms == EXR_NO_TIME) {
+            exr_hunt_problem(&h->out, "%s:%ld: row without a valid DateTime", rel, r.lineno);
+            continue;
+        }
+        if (first == EXR_NO_TIME || ms < first)
+            first = ms;
+        if (last == EXR_NO_TIME || ms > last)
+            last = ms;
+        long maj = sv_long(fld(v, nv, idx[HP_MAJ])), min = sv_long(fld(v, nv, idx[HP_MIN]));
+        long bld = sv_long(fld(v, nv, idx[HP_BLD])), rev = sv_long(fld(v, nv, idx[HP_REV]));
+        if (maj >= 0 && min >= 0 && bld > 0 && rev >= 0) {
+            int64_t hour = ms / 3600000;
+            if (!nobs || obs[nobs - 1].hour != hour || obs[nobs - 1].v[2] != (uint32_t)bld || obs[nobs - 1].v[3] != (uint32_t)rev ||
+                obs[nobs - 1].v[1] != (uint32_t)min) {
+                if (nobs == capobs) {
+                    capobs = capobs ? capobs * 2 : 64;
+                    obs = exr_xrealloc(obs, capobs * sizeof *obs);
+                }
+                obs[nobs++] = (exr_buildobs){hour, {(uint32_t)maj, (uint32_t)min, (uint32_t)bld, (uint32_t)rev}};
+            }
+        }
+        if (!cand)
+            continue;
+        sv am = fld(v, nv, idx[HP_AM]), bec = fld(v, nv, idx[HP_BEC]), ip = fld(v, nv, idx[HP_IP]);
+        sv st = fld(v, nv, idx[HP_STATUS]);
+        bool hit_am = exr_like(am.p, am.n, "ServerInfo~*/*");
+        bool hit_bec = exr_like(bec.p, bec.n, "Server~*/*~*");
+        if (!hit_am && !hit_bec)
+            continue;
+        exr_buf_reset(&ev);
+        if (hit_am)
+            evidence_add(&ev, "AnchorMailbox", am);
+        if (hit_bec)
+            evidence_add(&ev, "BackEndCookie", bec);
+        evidence_add(&ev, "UrlStem", fld(v, nv, idx[HP_STEM]));
+        evidence_add(&ev, "HttpStatus", st);
+        evidence_add(&ev, "AuthenticatedUser", fld(v, nv, idx[HP_USER]));
+        evidence_add(&ev, "UserAgent", fld(v, nv, idx[HP_UA]));
+        if (hit_am) {
+            bool excluded = exr_like(am.p, am.n, "ServerInfo~*/autodiscover*") || exr_like(am.p, am.n, "ServerInfo~localhost*/*");
+            exr_hunt_add(&h->out, excluded ? "cve-2021-26855.httpproxy-excluded" : "cve-2021-26855.httpproxy", -1, rel, r.lineno, ms,
+                         ip.p, ip.n, ev.p, ev.len);
+            if (is_ecp && exr_like(am.p, am.n, "ServerInfo~*/*Reset*VirtualDirectory#") && sv_eq(st, "200"))
+                exr_hunt_add(&h->out, "cve-2021-27065.httpproxy-resetvdir", -1, rel, r.lineno, ms, ip.p, ip.n, ev.p, ev.len);
+        }
+        if (hit_bec)
+            exr_hunt_add(&h->out, "cve-2021-26855.backendcookie", -1, rel, r.lineno, ms, ip.p, ip.n, ev.p, ev.len);
+    }
+    if (rc < 0)
+        exr_hunt_problem(&h->out, "%s: read error after line %ld: %s", rel, r.lineno, strerror(errno));
+    char cov[80];
+    snprintf(cov, sizeof cov, "HttpProxy/%s", folder);
+    exr_hunt_cover(&h->out, cov, first, last);
+    exr_hunt_builds(&h->out, obs, nobs);
+    free(obs);
+    free(v);
+    exr_buf_free(&ev);
+    __atomic_add_fetch(&h->bytes_read, bytes, __ATOMIC_RELAXED);
+    exr_lines_close(&r);
+}
+
+/* ---- ECP Server ---- */
+
+/* Test-ProxyLogon's condition, without its trailing look-ahead: a Set-*VirtualDirectory
+ * command whose Url value holds a <tag ...>...</tag> pair. */
+static bool ecp_script_in_url(const char *s, size_t n)
+{
+    const char *set = exr_memcasestr(s, n, "set-");
+    if (!set)
+        return false;
+    size_t rest = n - (size_t)(set - s);
+    const char *vd = exr_memcasestr(set, rest, "virtualdirectory");
+    if (!vd)
+        return false;
+    rest = n - (size_t)(vd - s);
+    const char *url = exr_memcasestr(vd, rest, "url");
+    if (!url)
+        return false;
+    const char *p = url;
+    const char *end = s + n;
+    while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+        if (p + 1 < end && isalpha((unsigned char)p[1])) {
+            const char *gt = memchr(p, '>', (size_t)(end - p));
+            if (gt) {
+                const char *q = gt;
+                while ((q = memchr(q, '<', (size_t)(end - q))) != NULL) {
+                    if (q + 2 < end && q[1] == '/' && isalpha((unsigned char)q[2]))
+                        return true;
+                    q++;
+                }
+            }
+            return false;
+        }
+        p++;
+    }
+    return false;
+}
+
+static int64_t line_time(const char *s, size_t n)
+{
+    while (n && (*s == '\'' || *s == '"'))
+        s++, n--;
+    return exr_parse_time(s, n > 30 ? 30 : n);
+}
+
+void exr_hunt_ecp_file(exr_hunt *h, const char *full)
+{
+    exr_lines r;
+    const char *rel = exr_layout_rel(&h->lay, full);
+    if (exr_lines_open(&r, full) != 0) {
+        exr_hunt_problem(&h->out, "%s: cannot read: %s", rel, strerror(errno));
+        return;
+    }
+    const char *line;
+    size_t len;
+    bool toolong;
+    int rc;
+    int64_t first = EXR_NO_TIME, last = EXR_NO_TIME;
+    long bytes = 0;
+    while ((rc = exr_lines_next(&r, &line, &len, &toolong)) == 1) {
+        bytes += (long)len + 1;
+        if (toolong) {
+            exr_hunt_problem(&h->out, "%s:%ld: line longer than %u bytes skipped", rel, r.lineno, EXR_LINE_MAX);
+            continue;
+        }
+        if (!len || line[0] == '#')
+            continue;
+        int64_t ms = line_time(line, len);
+        if (ms != EXR_NO_TIME) {
+            if (first == EXR_NO_TIME || ms < first)
+                first = ms;
+            if (last == EXR_NO_TIME || ms > last)
+                last = ms;
+        }
+        if (ecp_script_in_url(line, len)) {
+            const char *cmd = exr_memcasestr(line, len, "set-");
+            size_t off = (size_t)(cmd - line);
+            exr_hunt_add(&h->out, "cve-2021-27065.ecp-server", -1, rel, r.lineno, ms, NULL, 0, cmd, len - off);
+        }
+    }
+    if (rc < 0)
+        exr_hunt_problem(&h->out, "%s: read error after line %ld: %s", rel, r.lineno, strerror(errno));
+    exr_hunt_cover(&h->out, "ECP/Server", first, last);
+    __atomic_add_fetch(&h->bytes_read, bytes, __ATOMIC_RELAXED);
+    exr_lines_close(&r);
+}
+
+/* ---- OABGeneratorLog ---- */
+
+void exr_hunt_oab_file(exr_hunt *h, const char *full)
+{
+    exr_lines r;
+    const char *rel = exr_layout_rel(&h->lay, full);
+    if (exr_lines_open(&r, full) != 0) {
+        exr_hunt_problem(&h->out, "%s: cannot read: %s", rel, strerror(errno));
+        return;
+    }
+    /* the allowed folder, as Windows writes it: <install>\ClientAccess\OAB */
+    char allowed[1200];
+    snprintf(allowed, sizeof allowed, "%s\\ClientAccess\\OAB", h->lay.install_win);
+    size_t al = strlen(allowed);
+    const char *line;
+    size_t len;
+    bool toolong;
+    int rc;
+    int64_t first = EXR_NO_TIME, last = EXR_NO_TIME;
+    static const char key[] = "Download failed and temporary file ";
+    static const char tail[] = " needs to be removed";
+    long bytes = 0;
+    while ((rc = exr_lines_next(&r, &line, &len, &toolong)) == 1) {
+        bytes += (long)len + 1;
+        if (toolong) {
+            exr_hunt_problem(&h->out, "%s:%ld: line longer than %u bytes skipped", rel, r.lineno, EXR_LINE_MAX);
+            continue;
+        }
+        if (!len || line[0] == '#')
+            continue;
+        int64_t ms = line_time(line, len);
+        if (ms != EXR_NO_TIME) {
+            if (first == EXR_NO_TIME || ms < first)
+                first = ms;
+            if (last == EXR_NO_TIME || ms > last)
+                last = ms;
+        }
+        const char *k = exr_memcasestr(line, len, key);
+        if (!k)
+            continue;
+        const char *p = k + sizeof key - 1;
+        size_t rest = len - (size_t)(p - line);
+        const char *t = exr_memcasestr(p, rest, tail);
+        size_t pl = t ? (size_t)(t - p) : rest;
+        /* the path is quoted: 'C:\...' */
+        const char *path = p;
+        while (pl && (*path == '\'' || *path == '"'))
+            path++, pl--;
+        while (pl && (path[pl - 1] == '\'' || path[pl - 1] == '"'))
+            pl--;
+        /* skip the drive letter: the same volume is assumed, as Test-ProxyLogon does */
+        const char *nodrive = path;
+        size_t nl = pl;
+        if (nl >= 2 && path[1] == ':')
+            nodrive += 2, nl -= 2;
+        bool inside = nl >= al && strncasecmp(nodrive, allowed, al) == 0 && (nl == al || nodrive[al] == '\\' || nodrive[al] == '/');
+        if (!inside)
+            exr_hunt_add(&h->out, "cve-2021-26858.oab", -1, rel, r.lineno, ms, NULL, 0, path, pl);
+    }
+    if (rc < 0)
+        exr_hunt_problem(&h->out, "%s: read error after line %ld: %s", rel, r.lineno, strerror(errno));
+    exr_hunt_cover(&h->out, "OABGeneratorLog", first, last);
+    __atomic_add_fetch(&h->bytes_read, bytes, __ATOMIC_RELAXED);
+    exr_lines_close(&r);
+}
+
+/* ---- IIS W3C ---- */
+
+enum { W_DATE, W_TIME, W_METHOD, W_STEM, W_QUERY, W_STATUS, W_UA, W_CIP, W_N };
+static const char *const w_names[W_N] = {"date", "time", "cs-method", "cs-uri-stem", "cs-uri-query", "sc-status", "cs(User-Agent)", "c-ip"};
+/* IIS's default field list, assumed for a file that lost its #Fields line */
+static const char *const w_default[] = {"date", "time", "s-ip", "cs-method", "cs-uri-stem", "cs-uri-query", "s-port", "cs-username",
+                                        "c-ip", "cs(User-Agent)", "cs(Referer)", "sc-status", "sc-substatus", "sc-win32-status",
+                                        "time-taken"};
+
+static const char *const exchange_auth_pages[] = {"logon.aspx", "logoff.aspx", "errorfe.aspx", "expiredpassword.aspx",
+                                                  "redirsuiteserviceproxy.aspx", "outlookcn.aspx", "signout.aspx", "frowny.aspx",
+                                                  "timeoutlogout.aspx", "owaauth.aspx", "getidtoken.aspx", "languageselection.aspx"};
+
+static bool stem_prefix(sv s, const char *pre)
+{
+    size_t l = strlen(pre);
+    return s.n >= l && strncasecmp(s.p, pre, l) == 0;
+}
+
+static bool is_webshell_stem(sv s)
+{
+    if (s.n < 6 || strncasecmp(s.p + s.n - 5, ".aspx", 5) != 0)
+        return false;
+    const char *base = s.p + s.n;
+    while (base > s.p && base[-1] != '/')
+        base--;
+    size_t bl = (size_t)(s.p + s.n - base);
+    if (stem_prefix(s, "/aspnet_client/"))
+        return true; /* Exchange puts no page there */
+    if (!stem_prefix(s, "/owa/auth/") && !stem_prefix(s, "/ecp/auth/"))
+        return false;
+    for (size_t i = 0; i < sizeof exchange_auth_pages / sizeof exchange_auth_pages[0]; i++)
+        if (strlen(exchange_auth_pages[i]) == bl && strncasecmp(base, exchange_auth_pages[i], bl) == 0)
+            return false;
+    return true;
+}
+
+static bool ecp_short_js(sv s)
+{
+    if (!stem_prefix(s, "/ecp/") || s.n < 5 + 4 || s.n > 5 + 3 + 3)
+        return false;
+    size_t nl = s.n - 5 - 3;
+    if (strncasecmp(s.p + s.n - 3, ".js", 3) != 0 || nl < 1 || nl > 3)
+        return false;
+    for (size_t i = 0; i < nl; i++)
+        if (!isalnum((unsigned char)s.p[5 + i]))
+            return false;
+    return true;
+}
+
+static const char *const attacker_ua[] = {"ExchangeServicesClient/0.0.0.0", "python-requests/2.19.1", "python-requests/2.25.1",
+                                          "antSword/v2.1", "DuckDuckBot/1.0;+(+http://duckduckgo.com/duckduckbot.html)",
+                                          "facebookexternalhit/1.1+(+http://www.facebook.com/externalhit_uatext.php)",
+                                          "Mozilla/5.0+(compatible;+Baiduspider/2.0;++http://www.baidu.com/search/spider.html)",
+                                          "Mozilla/5.0+(compatible;+Bingbot/2.0;++http://www.bing.com/bingbot.htm)",
+                                          "Mozilla/5.0+(compatible;+Googlebot/2.1;++http://www.google.com/bot.html",
+                                          "Mozilla/5.0+(compatible;+Konqueror/3.5;+Linux)+KHTML/3.5.5+(like+Gecko)+(Exabot-Thumbnails)",
+                                          "Mozilla/5.0+(compatible;+Yahoo!+Slurp;+http://help.yahoo.com/help/us/ysearch/slurp)",
+                                          "Mozilla/5.0+(compatible;+YandexBot/3.0;++http://yandex.com/bots)"};
+
+static void iis_row(exr_hunt *h, const char *rel, long lineno, const sv *v, int nv, const int *idx, int64_t ms, exr_buf *ev)
+{
+    sv method = fld(v, nv, idx[W_METHOD]), stem = fld(v, nv, idx[W_STEM]), query = fld(v, nv, idx[W_QUERY]);
+    sv status = fld(v, nv, idx[W_STATUS]), ua = fld(v, nv, idx[W_UA]), ip = fld(v, nv, idx[W_CIP]);
+    const char *id = NULL;
+    long st = sv_long(status);
+    if (sv_eq(method, "POST") && stem_prefix(stem, "/owa/auth/Current/themes/resources/"))
+        id = "iis.proxylogon-post";
+    else if (ecp_short_js(stem))
+        id = "iis.ecp-js";
+    else if (stem_prefix(stem, "/autodiscover/autodiscover.json")) {
+        bool ps = exr_memcasestr(query.p, query.n, "/powershell") || exr_memcasestr(query.p, query.n, "X-Rps-CAT=") ||
+                  exr_memcasestr(query.p, query.n, "/mapi/nspi") || exr_memcasestr(query.p, query.n, "/EWS/") ||
+                  exr_memcasestr(query.p, query.n, "Email=autodiscover/autodiscover.json");
+        bool pns = exr_memcasestr(query.p, query.n, "powershell") && memchr(query.p, '@', query.n) &&
+                   (exr_memcasestr(query.p, query.n, "Protocol=") || exr_memcasestr(query.p, query.n, "%40"));
+        bool ok = st == 200 || st == 302;
+        if (pns && !exr_memcasestr(query.p, query.n, "X-Rps-CAT="))
+            id = st == 200 ? "cve-2022-41040.iis" : "cve-2022-41040.iis-failed";
+        else if (ps)
+            id = ok ? "cve-2021-34473.iis" : "cve-2021-34473.iis-failed";
+    } else if (st == 200 && is_webshell_stem(stem)) {
+        id = "iis.webshell-access";
+    }
+    bool ua_hit = false;
+    for (size_t i = 0; i < sizeof attacker_ua / sizeof attacker_ua[0]; i++) {
+        size_t l = strlen(attacker_ua[i]);
+        if (ua.n >= l && strncasecmp(ua.p, attacker_ua[i], l) == 0)
+            ua_hit = true;
+    }
+    if (!id && !ua_hit)
+        return;
+    exr_buf_reset(ev);
+    exr_buf_add(ev, method.p, method.n);
+    exr_buf_addc(ev, ' ');
+    exr_buf_add(ev, stem.p, stem.n > 300 ? 300 : stem.n);
+    if (query.n && !(query.n == 1 && query.p[0] == '-')) {
+        exr_buf_addc(ev, '?');
+        exr_buf_add(ev, query.p, query.n > 300 ? 300 : query.n);
+    }
+    exr_buf_adds(ev, " status=");
+    exr_buf_add(ev, status.p, status.n > 8 ? 8 : status.n);
+    exr_buf_adds(ev, " ua=");
+    exr_buf_add(ev, ua.p, ua.n > 200 ? 200 : ua.n);
+    if (id)
+        exr_hunt_add(&h->out, id, -1, rel, lineno, ms, ip.p, ip.n, ev->p, ev->len);
+    if (ua_hit)
+        exr_hunt_add(&h->out, "iis.attacker-ua", -1, rel, lineno, ms, ip.p, ip.n, ev->p, ev->len);
+}
+
+void exr_hunt_iis_file(exr_hunt *h, const char *full, const char *folder)
+{
+    exr_lines r;
+    const char *rel = exr_layout_rel(&h->lay, full);
+    if (exr_lines_open(&r, full) != 0) {
+        exr_hunt_problem(&h->out, "%s: cannot read: %s", rel, strerror(errno));
+        return;
+    }
+    sv *v = exr_xmalloc(MAXF * sizeof *v);
+    int idx[W_N];
+    int need = 0;
+    bool have = false, warned = false;
+    int64_t first = EXR_NO_TIME, last = EXR_NO_TIME;
+    exr_buf ev;
+    exr_buf_init(&ev);
+    const char *line;
+    size_t len;
+    bool toolong;
+    int rc;
+    long bytes = 0;
+    while ((rc = exr_lines_next(&r, &line, &len, &toolong)) == 1) {
+        bytes += (long)len + 1;
+        if (toolong) {
+            exr_hunt_problem(&h->out, "%s:%ld: line longer than %u bytes skipped", rel, r.lineno, EXR_LINE_MAX);
+            continue;
+        }
+        if (!len)
+            continue;
+        if (line[0] == '#') {
+            if (len > 8 && strncasecmp(line, "#Fields:", 8) == 0) {
+                int nn = split_ws(line + 8, len - 8, v, MAXF);
+                need = map_header(v, nn, w_names, W_N, idx);
+                have = idx[W_STEM] >= 0 && idx[W_DATE] >= 0 && idx[W_TIME] >= 0;
+                if (!have)
+                    exr_hunt_problem(&h->out, "%s:%ld: #Fields line without date, time or cs-uri-stem", rel, r.lineno);
+            }
+            continue;
+        }
+        int nv = split_ws(line, len, v, MAXF);
+        if (!have) {
+            if (nv == 15) {
+                sv names[15];
+                for (int i = 0; i < 15; i++)
+                    names[i] = (sv){w_default[i], strlen(w_default[i])};
+                need = map_header(names, 15, w_names, W_N, idx);
+                have = true;
+                exr_hunt_problem(&h->out, "%s:%ld: no #Fields line; IIS's default 15 fields assumed", rel, r.lineno);
+            } else {
+                if (!warned)
+                    exr_hunt_problem(&h->out, "%s:%ld: data before any #Fields line; rows skipped until one appears", rel, r.lineno);
+                warned = true;
+                continue;
+            }
+        }
+        if (nv < need) {
+            exr_hunt_problem(&h->out, "%s:%ld: %d fields, the #Fields line has at least %d", rel, r.lineno, nv, need);
+            continue;
+        }
+        sv d = fld(v, nv, idx[W_DATE]), t = fld(v, nv, idx[W_TIME]);
+        char ts[32];
+        int64_t ms = EXR_NO_TIME;
+        if (d.n == 10 && t.n >= 8 && t.n < 16) {
+            memcpy(ts, d.p, 10);
+            ts[10] = ' ';
+            memcpy(ts + 11, t.p, t.n);
+            ms = exr_parse_time(ts, 11 + t.n);
+        }
+        if (ms == EXR_NO_TIME) {
+            exr_hunt_problem(&h->out, "%s:%ld: row without a valid date and time", rel, r.lineno);
+            continue;
+        }
+        if (first == EXR_NO_TIME || ms < first)
+            first = ms;
+        if (last == EXR_NO_TIME || ms > last)
+            last = ms;
+        iis_row(h, rel, r.lineno, v, nv, idx, ms, &ev);
+    }
+    if (rc < 0)
+        exr_hunt_problem(&h->out, "%s: read error after line %ld: %s", rel, r.lineno, strerror(errno));
+    char cov[80];
+    snprintf(cov, sizeof cov, "IIS/%s", folder);
+    exr_hunt_cover(&h->out, cov, first, last);
+    free(v);
+    exr_buf_free(&ev);
+    __atomic_add_fetch(&h->bytes_read, bytes, __ATOMIC_RELAXED);
+    exr_lines_close(&r);
+}
