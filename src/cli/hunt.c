@@ -105,7 +105,7 @@ static void print_summary(FILE *out, exr_hunt *h, const exr_buildtab *tab)
         if (o->cov[i].newest_ms != EXR_NO_TIME)
             exr_fmt_ms(o->cov[i].newest_ms, b, sizeof b);
         fprintf(out, "    %-28s %5ld files  %s .. %s%s\n", o->cov[i].name, o->cov[i].files, a, b,
-                o->cov[i].oldest_ms != EXR_NO_TIME && o->cov[i].oldest_ms > 1614729600000LL ? "  WARNING: starts after 2021-03-03" : "");
+                o->cov[i].oldest_ms != EXR_NO_TIME && o->cov[i].oldest_ms >= 1614816000000LL ? "  WARNING: starts after 2021-03-03" : "");
     }
     if (o->nb) {
         fprintf(out, "\n  Build history (from HttpProxy rows):\n");

@@ -131,9 +131,9 @@ static void conclude(exr_hunt *h)
             if (strcmp(o->f[i].check->id, "file.archive") == 0)
                 o->f[i].severity = EXR_SEV_MEDIUM;
     /* coverage */
-    const int64_t window = 1614729600000LL; /* 2021-03-03T00:00:00Z */
+    const int64_t window = 1614816000000LL; /* logs starting after 2021-03-03 (from 03-04 on) */
     for (int i = 0; i < o->ncov; i++) {
-        if (o->cov[i].oldest_ms != EXR_NO_TIME && o->cov[i].oldest_ms > window) {
+        if (o->cov[i].oldest_ms != EXR_NO_TIME && o->cov[i].oldest_ms >= window) {
             char ev[200], t[32];
             exr_fmt_ms(o->cov[i].oldest_ms, t, sizeof t);
             snprintf(ev, sizeof ev, "%s: %ld files, oldest entry %s", o->cov[i].name, o->cov[i].files, t);

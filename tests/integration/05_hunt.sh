@@ -1,0 +1,76 @@
+#!/bin/sh
+# exray hunt on generated triage copies (KAPE, Velociraptor and plain layouts): every
+# planted trace is found and nothing else at medium or above; exit statuses; the ROOT is
+# never written; links out of the ROOT are not followed; timeline CSV; bad input.
+. "$(dirname "$0")/lib.sh"
+GEN="$ROOT/tests/fixtures/triage/gen.py"
+for style in kape velociraptor plain; do
+    python3 "$GEN" "$WORK/$style" --style "$style"
+    exp="$WORK/$style.expected.jsonl"; [ -f "$exp" ] || exp="$WORK/$style/expected.jsonl"
+    before=$(find "$WORK/$style" -printf '%p %s %T@ %m\n' | sort | md5sum)
+    set +e; "$EXRAY" hunt -q -o "$WORK/$style.jsonl" --timeline "$WORK/$style.csv" "$WORK/$style" 2>"$WORK/$style.err"; rc=$?; set -e
+    [ $rc -eq 1 ] || fail "$style: exit $rc, expected 1 ($(head -3 "$WORK/$style.err"))"
+    python3 "$ROOT/tests/integration/compare_hunt.py" "$exp" "$WORK/$style.jsonl" || fail "$style findings"
+    after=$(find "$WORK/$style" -printf '%p %s %T@ %m\n' | sort | md5sum)
+    [ "$before" = "$after" ] || fail "$style: the hunt changed the ROOT"
+    ok "$style layout: every planted trace found, nothing else at medium or above, ROOT unchanged"
+done
+
+python3 - "$WORK/kape.csv" "$WORK/kape.jsonl" <<'PY' || fail "timeline"
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert list(rows[0].keys())[:3] == ["datetime", "timestamp_desc", "message"], rows[0].keys()
+times = [r["datetime"] for r in rows]
+assert times == sorted(times), "timeline not sorted"
+timed = [f for f in map(json.loads, open(sys.argv[2])) if f["time"]]
+assert len(rows) == len(timed), (len(rows), len(timed))
+assert any(r["check"] == "webshell.yara" and r["timestamp_desc"] == "File Modified" for r in rows)
+PY
+ok "Timesketch timeline: sorted, one row per timed finding"
+
+grep -q "PATCHED AFTER COMPROMISE" <<EOF2 || fail "build history: patched after compromise not reported"
+$("$EXRAY" hunt "$WORK/kape" 2>/dev/null || true)
+EOF2
+ok "build history: patched after compromise reported"
+
+# a clean server: exit 0
+python3 "$GEN" "$WORK/clean" --style plain --only-clean
+set +e; "$EXRAY" hunt -o "$WORK/clean.jsonl" "$WORK/clean" >"$WORK/clean.out" 2>&1; rc=$?; set -e
+[ $rc -eq 0 ] || fail "clean tree: exit $rc: $(grep -v '^ *$' "$WORK/clean.jsonl" | head -3)"
+grep -q "Nothing suspicious detected" "$WORK/clean.out" || fail "clean summary"
+ok "clean server: exit 0, 'Nothing suspicious detected'"
+
+# a link out of the ROOT is not followed
+mkdir -p "$WORK/outside"
+printf '<%%@ Page Language="Jscript"%%><%%eval(Request.Item["x"],"unsafe");%%>' > "$WORK/outside/shell.aspx"
+ln -s "$WORK/outside" "$WORK/clean/inetpub/wwwroot/aspnet_client/linked"
+ln -s "$WORK/outside/shell.aspx" "$WORK/clean/inetpub/wwwroot/aspnet_client/link.aspx"
+set +e; "$EXRAY" hunt -q -o "$WORK/link.jsonl" "$WORK/clean" 2>/dev/null; rc=$?; set -e
+[ $rc -eq 0 ] || fail "a link out of the ROOT was followed: $(cat "$WORK/link.jsonl")"
+ok "links out of the ROOT are not followed"
+
+# an unusable ROOT is an error (2); the other roots are still hunted
+set +e; "$EXRAY" hunt -q -o "$WORK/two.jsonl" "$WORK/does-not-exist" "$WORK/kape" 2>"$WORK/two.err"; rc=$?; set -e
+[ $rc -eq 2 ] || fail "missing root: exit $rc"
+grep -q "does-not-exist" "$WORK/two.err" || fail "missing root not named"
+[ -s "$WORK/two.jsonl" ] || fail "the second root was not hunted"
+ok "an unusable ROOT: exit 2, named, the other ROOT still hunted"
+
+# bad input: junk, a huge line, data without #Fields, a truncated EVTX
+B="$WORK/bad"
+python3 "$GEN" "$B" --style plain
+HP="$B/Program Files/Microsoft/Exchange Server/V15/Logging/HttpProxy/Owa"
+head -c 20000 /dev/urandom > "$HP/HttpProxy_2021030399-1.LOG"
+python3 -c "import sys; sys.stdout.write('2021-03-03T01:00:00.000Z,' + 'A' * 1500000 + '\n')" > "$HP/HttpProxy_2021030398-1.LOG"
+printf '2021-03-03T01:00:00.000Z,x,15,1,2176,2,,Owa\n' > "$HP/HttpProxy_2021030397-1.LOG"
+mkdir -p "$B/Windows/System32/winevt/Logs"
+CORPUS=${EXR_CORPUS:-$ROOT/../shared/corpus}
+if [ -d "$CORPUS/evtx" ]; then
+    head -c 70000 "$CORPUS/evtx/sbousseaden_privexchange_dirkjan.evtx" > "$B/Windows/System32/winevt/Logs/Application.evtx"
+fi
+set +e; "$EXRAY" hunt -q -o "$WORK/bad.jsonl" "$B" 2>"$WORK/bad.err"; rc=$?; set -e
+[ $rc -eq 1 ] || fail "bad input: exit $rc"
+grep -q "HttpProxy_2021030398-1.LOG:1: line longer than" "$WORK/bad.err" || fail "huge line not reported: $(cat "$WORK/bad.err")"
+grep -q "HttpProxy_2021030397-1.LOG:1: data before any #Fields" "$WORK/bad.err" || fail "missing #Fields not reported"
+python3 "$ROOT/tests/integration/compare_hunt.py" "$B/expected.jsonl" "$WORK/bad.jsonl" || fail "planted traces lost next to bad input"
+ok "bad input reported with file and line; the hunt went on and found everything"

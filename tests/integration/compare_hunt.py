@@ -1,0 +1,26 @@
+#!/usr/bin/env python3
+"""Checks exray hunt findings against a generator's expected.jsonl: every planted trace is
+found (check, path, line), and nothing else is reported at medium or above.
+usage: compare_hunt.py EXPECTED FINDINGS"""
+import json, sys
+
+exp = [json.loads(l) for l in open(sys.argv[1])]
+got = [json.loads(l) for l in open(sys.argv[2])]
+errors = []
+keys = set()
+for f in got:
+    for k in ("root", "check", "cve", "severity", "path", "line", "time", "client_ip", "evidence"):
+        if k not in f:
+            errors.append("finding lacks field %s: %s" % (k, f))
+    keys.add((f["check"], f["path"], f["line"]))
+for e in exp:
+    if (e["check"], e["path"], e["line"]) not in keys:
+        errors.append("missed: %s %s:%s" % (e["check"], e["path"], e["line"]))
+want = set((e["check"], e["path"], e["line"]) for e in exp)
+for f in got:
+    if f["severity"] in ("medium", "high", "critical") and (f["check"], f["path"], f["line"]) not in want:
+        errors.append("unexpected %s finding: %s %s:%s %s" % (f["severity"], f["check"], f["path"], f["line"], f["evidence"][:120]))
+for e in errors[:40]:
+    print("FAIL", e)
+print("compare: %d planted traces, %d findings, %d problems" % (len(exp), len(got), len(errors)))
+sys.exit(1 if errors else 0)
