@@ -5,7 +5,10 @@
 #include "../core/buf.h"
 #include "hunt.h"
 #include "lines.h"
+#include "fsro.h"
 #include <libevtx.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +94,24 @@ static void check_record(exr_hunt *h, const char *rel, libevtx_record_t *rec, lo
     free(s1);
 }
 
+/* The header names the chunk count; a shorter file was cut (an interrupted copy). */
+static void evtx_check_size(exr_hunt *h, const char *full, const char *rel)
+{
+    int fd = exr_open_ro(full);
+    if (fd < 0)
+        return;
+    unsigned char hdr[128];
+    struct stat st;
+    if (read(fd, hdr, sizeof hdr) == (ssize_t)sizeof hdr && fstat(fd, &st) == 0 && memcmp(hdr, "ElfFile", 8) == 0) {
+        unsigned chunks = hdr[42] | (unsigned)hdr[43] << 8;
+        long long want = 4096LL + 65536LL * chunks;
+        if ((long long)st.st_size < want)
+            exr_hunt_problem(&h->out, "%s: truncated: %lld bytes, the header announces %u chunks (%lld bytes)", rel, (long long)st.st_size,
+                             chunks, want);
+    }
+    close(fd);
+}
+
 void exr_hunt_evtx_file(exr_hunt *h, const char *full)
 {
     const char *rel = exr_layout_rel(&h->lay, full);
@@ -124,7 +145,8 @@ void exr_hunt_evtx_file(exr_hunt *h, const char *full)
                                : libevtx_file_get_recovered_record_by_index(file, i, &rec, &err);
             if (ok != 1) {
                 libevtx_error_free(&err);
-                bad++;
+                if (pass == 0)
+                    bad++; /* recovered (deleted) records are best effort */
                 continue;
             }
             uint64_t ft = 0;
@@ -141,6 +163,9 @@ void exr_hunt_evtx_file(exr_hunt *h, const char *full)
     }
     if (bad)
         exr_hunt_problem(&h->out, "%s: %d of %d records unreadable (corrupt or truncated file)", rel, bad, n);
+    if (libevtx_file_is_corrupted(file, NULL) == 1)
+        exr_hunt_problem(&h->out, "%s: libevtx reports the file as corrupted; %d records read", rel, n);
+    evtx_check_size(h, full, rel);
     exr_hunt_cover(&h->out, "EventLogs", first, last);
     exr_buf_free(&ev);
     libevtx_file_close(file, NULL);

@@ -66,7 +66,7 @@ printf '2021-03-03T01:00:00.000Z,x,15,1,2176,2,,Owa\n' > "$HP/HttpProxy_20210303
 mkdir -p "$B/Windows/System32/winevt/Logs"
 CORPUS=${EXR_CORPUS:-$ROOT/../shared/corpus}
 if [ -d "$CORPUS/evtx" ]; then
-    head -c 70000 "$CORPUS/evtx/sbousseaden_privexchange_dirkjan.evtx" > "$B/Windows/System32/winevt/Logs/Application.evtx"
+    head -c 30000 "$CORPUS/evtx/sbousseaden_privexchange_dirkjan.evtx" > "$B/Windows/System32/winevt/Logs/Application.evtx"
 fi
 set +e; "$EXRAY" hunt -q -o "$WORK/bad.jsonl" "$B" 2>"$WORK/bad.err"; rc=$?; set -e
 [ $rc -eq 1 ] || fail "bad input: exit $rc"
@@ -74,3 +74,9 @@ grep -q "HttpProxy_2021030398-1.LOG:1: line longer than" "$WORK/bad.err" || fail
 grep -q "HttpProxy_2021030397-1.LOG:1: data before any #Fields" "$WORK/bad.err" || fail "missing #Fields not reported"
 python3 "$ROOT/tests/integration/compare_hunt.py" "$B/expected.jsonl" "$WORK/bad.jsonl" || fail "planted traces lost next to bad input"
 ok "bad input reported with file and line; the hunt went on and found everything"
+if [ -d "$CORPUS/evtx" ]; then
+    grep -q "Application.evtx: truncated" "$WORK/bad.err" || fail "truncated EVTX not reported: $(cat "$WORK/bad.err")"
+    ok "truncated EVTX reported"
+else
+    echo "  skip: truncated EVTX check needs $CORPUS/evtx"
+fi
