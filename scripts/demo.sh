@@ -1,6 +1,6 @@
 #!/bin/sh
 # make demo: start the bundled emulated Exchange fleet, scan it into exray.db (SQLite),
-# print the summary and where the files are. Later parts of exray extend this.
+# print the summary; then hunt a generated compromised triage copy; say where the files are.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${DEMO_DIR:-$ROOT/demo-output}
@@ -20,7 +20,19 @@ echo
 echo "== exray builds 15.1.2176.9"
 "$ROOT/exray" builds 15.1.2176.9
 echo
+echo "== a compromised server's triage copy (KAPE layout), generated: $OUT/triage"
+rm -rf "$OUT/triage"
+python3 "$ROOT/tests/fixtures/triage/gen.py" "$OUT/triage" --style kape
+echo "== exray hunt -o $OUT/findings.jsonl --timeline $OUT/timeline.csv $OUT/triage"
+set +e
+"$ROOT/exray" hunt -o "$OUT/findings.jsonl" --timeline "$OUT/timeline.csv" "$OUT/triage" 2>"$OUT/hunt.log"
+rc=$?
+set -e
+echo "(exit status $rc: 1 = indicators found)"
+echo
 echo "files:"
-echo "  $OUT/exray.db     SQLite store (tables scans, observations)"
-echo "  $OUT/scan.jsonl   JSON Lines, one record per host"
-echo "  $OUT/scan.csv     Shadowserver scan_exchange CSV"
+echo "  $OUT/exray.db         SQLite store (tables scans, observations)"
+echo "  $OUT/scan.jsonl       JSON Lines, one record per host"
+echo "  $OUT/scan.csv         Shadowserver scan_exchange CSV"
+echo "  $OUT/findings.jsonl   hunt findings, JSON Lines"
+echo "  $OUT/timeline.csv     hunt timeline for Timesketch"
