@@ -99,6 +99,7 @@ demo: deps
 bench: deps
 	$(MAKE) exray
 	sh bench/scan.sh
+	sh bench/hunt.sh
 
 clean:
 	rm -rf build exray

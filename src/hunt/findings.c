@@ -155,7 +155,8 @@ static int cmp_f(const void *a, const void *b)
 
 void exr_hunt_sort(exr_hunt_out *o)
 {
-    qsort(o->f, o->nf, sizeof *o->f, cmp_f);
+    if (o->nf > 1)
+        qsort(o->f, o->nf, sizeof *o->f, cmp_f);
 }
 
 void exr_fmt_ms(int64_t ms, char *out, size_t n)

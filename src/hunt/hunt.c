@@ -220,7 +220,8 @@ int exr_hunt_run(exr_hunt *h, const char *root, const exr_hunt_opts *o, void *ru
     add_dir_jobs(&js, l->wintemp, J_DUMP, NULL, NULL, 6);
     add_dir_jobs(&js, l->programdata, J_ARCHIVE, NULL, NULL, 8);
     /* wwwroot holds aspnet_client, so each web file is listed once */
-    qsort(js.j, js.n, sizeof *js.j, cmp_job);
+    if (js.n > 1)
+        qsort(js.j, js.n, sizeof *js.j, cmp_job);
     pool p = {h, &js, 0, PTHREAD_MUTEX_INITIALIZER};
     int nt = o->threads > 0 ? o->threads : 1;
     if (nt > 64)
