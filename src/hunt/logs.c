@@ -319,7 +319,11 @@ static int64_t line_time(const char *s, size_t n)
     return exr_parse_time(s, n > 30 ? 30 : n);
 }
 
-void exr_hunt_ecp_file(exr_hunt *h, const char *full)
+typedef void (*text_line_cb)(exr_hunt *h, const char *rel, long lineno, const char *line, size_t len, int64_t ms, void *ctx);
+
+/* Reads a line-oriented Exchange log whose lines start with their time: reports unreadable
+ * files and over-long lines, skips # headers, keeps the coverage, calls cb per line. */
+static void scan_text_log(exr_hunt *h, const char *full, const char *cov, text_line_cb cb, void *ctx)
 {
     exr_lines r;
     const char *rel = exr_layout_rel(&h->lay, full);
@@ -348,83 +352,64 @@ void exr_hunt_ecp_file(exr_hunt *h, const char *full)
             if (last == EXR_NO_TIME || ms > last)
                 last = ms;
         }
-        if (ecp_script_in_url(line, len)) {
-            const char *cmd = exr_memcasestr(line, len, "set-");
-            size_t off = (size_t)(cmd - line);
-            exr_hunt_add(&h->out, "cve-2021-27065.ecp-server", -1, rel, r.lineno, ms, NULL, 0, cmd, len - off);
-        }
+        cb(h, rel, r.lineno, line, len, ms, ctx);
     }
     if (rc < 0)
         exr_hunt_problem(&h->out, "%s: read error after line %ld: %s", rel, r.lineno, strerror(errno));
-    exr_hunt_cover(&h->out, "ECP/Server", first, last);
+    exr_hunt_cover(&h->out, cov, first, last);
     __atomic_add_fetch(&h->bytes_read, bytes, __ATOMIC_RELAXED);
     exr_lines_close(&r);
 }
 
+static void ecp_line(exr_hunt *h, const char *rel, long lineno, const char *line, size_t len, int64_t ms, void *ctx)
+{
+    (void)ctx;
+    if (!ecp_script_in_url(line, len))
+        return;
+    const char *cmd = exr_memcasestr(line, len, "set-");
+    exr_hunt_add(&h->out, "cve-2021-27065.ecp-server", -1, rel, lineno, ms, NULL, 0, cmd, len - (size_t)(cmd - line));
+}
+
+void exr_hunt_ecp_file(exr_hunt *h, const char *full)
+{
+    scan_text_log(h, full, "ECP/Server", ecp_line, NULL);
+}
+
 /* ---- OABGeneratorLog ---- */
+
+static void oab_line(exr_hunt *h, const char *rel, long lineno, const char *line, size_t len, int64_t ms, void *ctx)
+{
+    const char *allowed = ctx; /* <install>\ClientAccess\OAB, as Windows writes it */
+    static const char key[] = "Download failed and temporary file ";
+    static const char tail[] = " needs to be removed";
+    const char *k = exr_memcasestr(line, len, key);
+    if (!k)
+        return;
+    const char *p = k + sizeof key - 1;
+    size_t rest = len - (size_t)(p - line);
+    const char *t = exr_memcasestr(p, rest, tail);
+    size_t pl = t ? (size_t)(t - p) : rest;
+    /* the path is quoted: 'C:\...' */
+    const char *path = p;
+    while (pl && (*path == '\'' || *path == '"'))
+        path++, pl--;
+    while (pl && (path[pl - 1] == '\'' || path[pl - 1] == '"'))
+        pl--;
+    /* the drive letter is skipped: the same volume is assumed, as Test-ProxyLogon does */
+    const char *nodrive = path;
+    size_t nl = pl, al = strlen(allowed);
+    if (nl >= 2 && path[1] == ':')
+        nodrive += 2, nl -= 2;
+    bool inside = nl >= al && strncasecmp(nodrive, allowed, al) == 0 && (nl == al || nodrive[al] == '\\' || nodrive[al] == '/');
+    if (!inside)
+        exr_hunt_add(&h->out, "cve-2021-26858.oab", -1, rel, lineno, ms, NULL, 0, path, pl);
+}
 
 void exr_hunt_oab_file(exr_hunt *h, const char *full)
 {
-    exr_lines r;
-    const char *rel = exr_layout_rel(&h->lay, full);
-    if (exr_lines_open(&r, full) != 0) {
-        exr_hunt_problem(&h->out, "%s: cannot read: %s", rel, strerror(errno));
-        return;
-    }
-    /* the allowed folder, as Windows writes it: <install>\ClientAccess\OAB */
     char allowed[1200];
     snprintf(allowed, sizeof allowed, "%s\\ClientAccess\\OAB", h->lay.install_win);
-    size_t al = strlen(allowed);
-    const char *line;
-    size_t len;
-    bool toolong;
-    int rc;
-    int64_t first = EXR_NO_TIME, last = EXR_NO_TIME;
-    static const char key[] = "Download failed and temporary file ";
-    static const char tail[] = " needs to be removed";
-    long bytes = 0;
-    while ((rc = exr_lines_next(&r, &line, &len, &toolong)) == 1) {
-        bytes += (long)len + 1;
-        if (toolong) {
-            exr_hunt_problem(&h->out, "%s:%ld: line longer than %u bytes skipped", rel, r.lineno, EXR_LINE_MAX);
-            continue;
-        }
-        if (!len || line[0] == '#')
-            continue;
-        int64_t ms = line_time(line, len);
-        if (ms != EXR_NO_TIME) {
-            if (first == EXR_NO_TIME || ms < first)
-                first = ms;
-            if (last == EXR_NO_TIME || ms > last)
-                last = ms;
-        }
-        const char *k = exr_memcasestr(line, len, key);
-        if (!k)
-            continue;
-        const char *p = k + sizeof key - 1;
-        size_t rest = len - (size_t)(p - line);
-        const char *t = exr_memcasestr(p, rest, tail);
-        size_t pl = t ? (size_t)(t - p) : rest;
-        /* the path is quoted: 'C:\...' */
-        const char *path = p;
-        while (pl && (*path == '\'' || *path == '"'))
-            path++, pl--;
-        while (pl && (path[pl - 1] == '\'' || path[pl - 1] == '"'))
-            pl--;
-        /* skip the drive letter: the same volume is assumed, as Test-ProxyLogon does */
-        const char *nodrive = path;
-        size_t nl = pl;
-        if (nl >= 2 && path[1] == ':')
-            nodrive += 2, nl -= 2;
-        bool inside = nl >= al && strncasecmp(nodrive, allowed, al) == 0 && (nl == al || nodrive[al] == '\\' || nodrive[al] == '/');
-        if (!inside)
-            exr_hunt_add(&h->out, "cve-2021-26858.oab", -1, rel, r.lineno, ms, NULL, 0, path, pl);
-    }
-    if (rc < 0)
-        exr_hunt_problem(&h->out, "%s: read error after line %ld: %s", rel, r.lineno, strerror(errno));
-    exr_hunt_cover(&h->out, "OABGeneratorLog", first, last);
-    __atomic_add_fetch(&h->bytes_read, bytes, __ATOMIC_RELAXED);
-    exr_lines_close(&r);
+    scan_text_log(h, full, "OABGeneratorLog", oab_line, allowed);
 }
 
 /* ---- IIS W3C ---- */
