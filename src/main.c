@@ -6,6 +6,9 @@
 static const exr_command commands[] = {
     {"scan", exr_cmd_scan, "find Exchange/OWA servers and classify their build (ProxyLogon, ProxyShell, ProxyNotShell)"},
     {"hunt", exr_cmd_hunt, "search a server or its triage copy for traces of exploitation and web shells"},
+    {"notify", exr_cmd_notify, "send one notification per affected organisation, exactly once"},
+    {"contacts", exr_cmd_contacts, "manage contacts: 'contacts optout ADDRESS'"},
+    {"stats", exr_cmd_stats, "patch rate, compromise and remediation per scan"},
     {"builds", exr_cmd_builds, "look up an Exchange build number, or list the build table"},
 };
 

@@ -11,5 +11,8 @@ typedef struct exr_command {
 int exr_cmd_scan(int argc, char **argv);
 int exr_cmd_builds(int argc, char **argv);
 int exr_cmd_hunt(int argc, char **argv);
+int exr_cmd_notify(int argc, char **argv);
+int exr_cmd_contacts(int argc, char **argv);
+int exr_cmd_stats(int argc, char **argv);
 
 #endif

@@ -30,7 +30,16 @@ static const char *schema =
     " exchange INTEGER NOT NULL, build TEXT, build_source TEXT, product TEXT, cu TEXT, su TEXT, servername TEXT,"
     " proxylogon TEXT, proxyshell TEXT, proxynotshell TEXT, webshells INTEGER, record TEXT NOT NULL,"
     " UNIQUE(scan_id, ip, port, host_key));"
-    "CREATE INDEX IF NOT EXISTS observations_ip ON observations(ip, port);";
+    "CREATE INDEX IF NOT EXISTS observations_ip ON observations(ip, port);"
+    "CREATE TABLE IF NOT EXISTS host_info(ip TEXT PRIMARY KEY, asn INTEGER, as_name TEXT, country TEXT);"
+    "CREATE TABLE IF NOT EXISTS optout(address TEXT PRIMARY KEY, added TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS tickets(id TEXT PRIMARY KEY, recipient TEXT NOT NULL, org TEXT, template TEXT NOT NULL,"
+    " day TEXT NOT NULL, created TEXT NOT NULL, sent_at TEXT, delivery TEXT);"
+    "CREATE TABLE IF NOT EXISTS directives(id INTEGER PRIMARY KEY, ip TEXT NOT NULL, port INTEGER, state TEXT NOT NULL,"
+    " recipient TEXT NOT NULL, template TEXT NOT NULL, ticket TEXT NOT NULL REFERENCES tickets(id), created TEXT NOT NULL,"
+    " observation_id INTEGER);"
+    "CREATE INDEX IF NOT EXISTS directives_ip ON directives(ip, recipient);"
+    "CREATE TABLE IF NOT EXISTS ticket_day(day TEXT PRIMARY KEY, last INTEGER NOT NULL);";
 
 static int dberr(exr_store *s, exr_err *e, const char *what)
 {
@@ -67,6 +76,11 @@ int exr_store_open(exr_store **out, const char *path, exr_err *e)
     }
     *out = s;
     return 0;
+}
+
+sqlite3 *exr_store_sqlite(exr_store *s)
+{
+    return s->db;
 }
 
 void exr_store_close(exr_store *s)

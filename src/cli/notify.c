@@ -1,0 +1,199 @@
+/* notify.c: `exray notify`, `exray contacts optout`, `exray stats`. The work is in
+ * src/notify/. */
+#include "../core/buf.h"
+#include "../notify/notify.h"
+#include "../store/store.h"
+#include "cli.h"
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void report(void *ctx, const char *msg)
+{
+    (void)ctx;
+    fprintf(stderr, "exray notify: %s (line skipped)\n", msg);
+}
+
+static int load_contacts_file(exr_contacts *cs, const char *path, int national, exr_err *e)
+{
+    exr_buf b;
+    exr_buf_init(&b);
+    if (exr_read_file(path, 512u << 20, &b) != 0) {
+        int err = errno;
+        exr_buf_free(&b);
+        return exr_seterr(e, EXR_EIO, "%s: %s", path, strerror(err));
+    }
+    int rc = national ? exr_contacts_load_national(cs, b.p, b.len, path, report, NULL, e)
+                      : exr_contacts_load_csv(cs, b.p, b.len, path, report, NULL, e);
+    exr_buf_free(&b);
+    return rc;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: exray notify --db FILE --maildir DIR [options]\n\n"
+               "Plans one notification per (recipient, state, day) for the Exchange hosts in the store\n"
+               "and delivers every pending one exactly once.\n\n"
+               "  --db FILE             the store written by exray scan\n"
+               "  --contacts FILE       CSV network,email,org (network: CIDR or AS<number>); repeatable\n"
+               "  --national FILE       CSV country,email,org replacing the built-in national CERT table\n"
+               "  --maildir DIR         deliver into this Maildir (new/<ticket>.eml)\n"
+               "  --templates DIR       templates <state>.txt instead of the built-in ones\n"
+               "  --interval DAYS       do not notify a host again for the same state within DAYS (default 7)\n"
+               "  --from ADDR           sender address (default exray@localhost.localdomain)\n"
+               "  --sender-name NAME    sender name used in From: and the signature\n"
+               "  --include-patched     also notify hosts in state 'patched'\n"
+               "  --plan-only           plan tickets, deliver nothing\n"
+               "\nExit status: 0 done, 2 bad input or store error.\n");
+}
+
+int exr_cmd_notify(int argc, char **argv)
+{
+    enum { O_DB = 1000, O_CONTACTS, O_NATIONAL, O_MAILDIR, O_TEMPLATES, O_INTERVAL, O_FROM, O_SENDER, O_PATCHED, O_PLAN };
+    static const struct option opts[] = {
+        {"db", required_argument, 0, O_DB}, {"contacts", required_argument, 0, O_CONTACTS}, {"national", required_argument, 0, O_NATIONAL},
+        {"maildir", required_argument, 0, O_MAILDIR}, {"templates", required_argument, 0, O_TEMPLATES},
+        {"interval", required_argument, 0, O_INTERVAL}, {"from", required_argument, 0, O_FROM},
+        {"sender-name", required_argument, 0, O_SENDER}, {"include-patched", no_argument, 0, O_PATCHED},
+        {"plan-only", no_argument, 0, O_PLAN}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    const char *db = NULL, *national = NULL, *templates = NULL;
+    const char *contacts[32];
+    int ncontacts = 0;
+    bool plan_only = false;
+    exr_notify_opts o;
+    memset(&o, 0, sizeof o);
+    o.interval_s = 7 * 86400;
+    o.from = "exray@localhost.localdomain";
+    o.sender_name = "exray notification service";
+    o.now = time(NULL);
+    /* fault injection used by tests/integration/07_notify.sh (the crash test) */
+    const char *crash = getenv("EXRAY_TEST_CRASH_AFTER_DELIVERIES");
+    o.crash_after = crash ? atol(crash) : 0;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case O_DB: db = optarg; break;
+        case O_CONTACTS:
+            if (ncontacts < 32)
+                contacts[ncontacts++] = optarg;
+            break;
+        case O_NATIONAL: national = optarg; break;
+        case O_MAILDIR: o.maildir = optarg; break;
+        case O_TEMPLATES: templates = optarg; break;
+        case O_INTERVAL: {
+            char *end;
+            double d = strtod(optarg, &end);
+            if (*end || d < 0 || d > 3650) {
+                fprintf(stderr, "exray notify: --interval: days 0..3650\n");
+                return 2;
+            }
+            o.interval_s = (long)(d * 86400);
+            break;
+        }
+        case O_FROM:
+            if (!exr_email_valid(optarg)) {
+                fprintf(stderr, "exray notify: --from: not a valid address\n");
+                return 2;
+            }
+            o.from = optarg;
+            break;
+        case O_SENDER: o.sender_name = optarg; break;
+        case O_PATCHED: o.include_patched = true; break;
+        case O_PLAN: plan_only = true; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (!db || (!o.maildir && !plan_only)) {
+        usage(stderr);
+        return 2;
+    }
+    exr_err e = {0, ""};
+    exr_contacts cs;
+    exr_contacts_init(&cs);
+    int rc = 2;
+    for (int i = 0; i < ncontacts; i++)
+        if (load_contacts_file(&cs, contacts[i], 0, &e) != 0)
+            goto out;
+    if ((national ? load_contacts_file(&cs, national, 1, &e) : exr_contacts_load_default_national(&cs, &e)) != 0)
+        goto out;
+    o.contacts = &cs;
+    if (exr_notify_load_templates(&o, templates, &e) != 0)
+        goto out;
+    exr_store *s;
+    if (exr_store_open(&s, db, &e) != 0)
+        goto out;
+    exr_notify_stats st;
+    memset(&st, 0, sizeof st);
+    if (exr_notify_plan(s, &o, &st, &e) == 0 && (plan_only || exr_notify_send(s, &o, &st, &e) == 0))
+        rc = 0;
+    exr_store_close(s);
+    fprintf(stderr, "exray notify: %ld Exchange hosts (", st.hosts);
+    for (int i = EXR_NSTATES - 1; i >= 0; i--)
+        fprintf(stderr, "%s %ld%s", exr_state_name[i], st.by_state[i], i ? ", " : ")\n");
+    fprintf(stderr, "  %ld new directives in %ld new tickets; %ld already notified within the interval; %ld without a contact;"
+                    " %ld opted out; %ld contact lines skipped\n",
+            st.planned_directives, st.tickets_new, st.suppressed, st.no_contact, st.opted_out, cs.bad_lines);
+    if (!plan_only)
+        fprintf(stderr, "  %ld tickets delivered to %s (%ld had been delivered by an interrupted run)\n", st.sent, o.maildir,
+                st.already_delivered);
+out:
+    if (rc != 0)
+        fprintf(stderr, "exray notify: %s\n", e.msg);
+    for (int i = 0; i < EXR_NSTATES; i++)
+        exr_template_free(&o.templates[i]);
+    exr_contacts_free(&cs);
+    return rc;
+}
+
+int exr_cmd_contacts(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "optout") != 0) {
+        fprintf(stderr, "usage: exray contacts optout ADDRESS --db FILE\n");
+        return 2;
+    }
+    const char *db = NULL, *addr = NULL;
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+            db = argv[++i];
+        else if (!addr)
+            addr = argv[i];
+    }
+    if (!db || !addr) {
+        fprintf(stderr, "usage: exray contacts optout ADDRESS --db FILE\n");
+        return 2;
+    }
+    exr_err e = {0, ""};
+    exr_store *s;
+    if (exr_store_open(&s, db, &e) != 0 || exr_optout_add(s, addr, &e) != 0) {
+        fprintf(stderr, "exray contacts: %s\n", e.msg);
+        return 2;
+    }
+    exr_store_close(s);
+    printf("%s opted out: no notification will be sent to it\n", addr);
+    return 0;
+}
+
+int exr_cmd_stats(int argc, char **argv)
+{
+    const char *db = NULL;
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+            db = argv[++i];
+    if (!db) {
+        fprintf(stderr, "usage: exray stats --db FILE\n");
+        return 2;
+    }
+    exr_err e = {0, ""};
+    exr_store *s;
+    if (exr_store_open(&s, db, &e) != 0 || exr_stats_print(s, stdout, &e) != 0) {
+        fprintf(stderr, "exray stats: %s\n", e.msg);
+        return 2;
+    }
+    exr_store_close(s);
+    return 0;
+}

@@ -1,0 +1,45 @@
+/* contacts.h: who is told about a host. Contacts CSV rows (network = CIDR or AS<number>,
+ * email, org) and the shipped national CERT table; the most specific network wins, then
+ * the host's ASN, then its country's national CERT. Addresses are validated so a contact
+ * file cannot inject mail headers. */
+#ifndef EXR_CONTACTS_H
+#define EXR_CONTACTS_H
+#include "../core/err.h"
+#include "../core/ipaddr.h"
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct exr_contact {
+    int kind;          /* 0 network, 1 asn, 2 country */
+    int family;
+    exr_u128 lo, hi;
+    int prefix;
+    uint32_t asn;
+    char cc[3];
+    char email[256];
+    char org[256];
+} exr_contact;
+
+typedef struct exr_contacts {
+    exr_contact *c;
+    size_t n, cap;
+    long bad_lines;
+} exr_contacts;
+
+void exr_contacts_init(exr_contacts *cs);
+void exr_contacts_free(exr_contacts *cs);
+/* network,email,org CSV. Malformed lines are counted, reported through report(), and
+ * skipped; only an unreadable file is an error. */
+typedef void (*exr_contacts_report)(void *ctx, const char *msg);
+int exr_contacts_load_csv(exr_contacts *cs, const char *text, size_t len, const char *name, exr_contacts_report rep, void *ctx,
+                          exr_err *e);
+/* country,email,org CSV (the national CERT fallback). */
+int exr_contacts_load_national(exr_contacts *cs, const char *text, size_t len, const char *name, exr_contacts_report rep, void *ctx,
+                               exr_err *e);
+int exr_contacts_load_default_national(exr_contacts *cs, exr_err *e);
+/* Resolves a host; NULL when nobody is responsible. *why names the rule that matched. */
+const exr_contact *exr_contacts_resolve(const exr_contacts *cs, const exr_addr *a, uint32_t asn, const char *cc, const char **why);
+/* A conservative addr-spec check: local@domain, printable ASCII, no spaces or quotes. */
+bool exr_email_valid(const char *s);
+
+#endif

@@ -1,0 +1,531 @@
+/* notify.c: see notify.h. Isolation is structural: a ticket is keyed by its recipient and
+ * its message lists exactly the directives of that ticket, each of which was created for a
+ * host that resolved to that recipient. */
+#include "notify.h"
+#include "../core/buf.h"
+#include "../core/csv.h"
+#include "../core/timefmt.h"
+#include "mime.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+extern const unsigned char exr_data_tpl_compromised[], exr_data_tpl_vulnerable[], exr_data_tpl_undetermined[],
+    exr_data_tpl_pae[], exr_data_tpl_patched[];
+extern const size_t exr_data_tpl_compromised_len, exr_data_tpl_vulnerable_len, exr_data_tpl_undetermined_len, exr_data_tpl_pae_len,
+    exr_data_tpl_patched_len;
+
+const char *const exr_state_name[EXR_NSTATES] = {"patched", "patched-after-exposure", "undetermined", "vulnerable", "compromised"};
+
+/* Seen vulnerable on or after this day: the exploitation of 2021 had begun. */
+#define EXPOSURE_FROM "2021-01-01"
+
+static int dberr(sqlite3 *db, exr_err *e, const char *what)
+{
+    return exr_seterr(e, EXR_ESTORE, "sqlite: %s: %s", what, sqlite3_errmsg(db));
+}
+
+int exr_notify_load_templates(exr_notify_opts *o, const char *dir, exr_err *e)
+{
+    const unsigned char *builtin[EXR_NSTATES] = {exr_data_tpl_patched, exr_data_tpl_pae, exr_data_tpl_undetermined,
+                                                 exr_data_tpl_vulnerable, exr_data_tpl_compromised};
+    const size_t builtin_len[EXR_NSTATES] = {exr_data_tpl_patched_len, exr_data_tpl_pae_len, exr_data_tpl_undetermined_len,
+                                             exr_data_tpl_vulnerable_len, exr_data_tpl_compromised_len};
+    for (int i = 0; i < EXR_NSTATES; i++) {
+        char name[600];
+        snprintf(name, sizeof name, "%s/%s.txt", dir ? dir : "data/templates (built in)", exr_state_name[i]);
+        if (!dir) {
+            if (exr_template_parse(&o->templates[i], exr_state_name[i], (const char *)builtin[i], builtin_len[i], e) != 0)
+                return -1;
+            continue;
+        }
+        exr_buf b;
+        exr_buf_init(&b);
+        if (exr_read_file(name, 1u << 20, &b) != 0) {
+            int err = errno;
+            exr_buf_free(&b);
+            return exr_seterr(e, EXR_EIO, "%s: %s", name, strerror(err));
+        }
+        int rc = exr_template_parse(&o->templates[i], name, b.p, b.len, e);
+        exr_buf_free(&b);
+        if (rc != 0)
+            return -1;
+    }
+    return 0;
+}
+
+typedef struct nhost {
+    char ip[EXR_ADDRSTRLEN];
+    int port;
+    long long obs_id;
+    int state;
+    char sets[64];
+    uint32_t asn;
+    char cc[3];
+} nhost;
+
+static int severity_of(const char *pl, const char *ps, const char *pns, bool shell, bool exposed, char *sets, size_t setsn)
+{
+    sets[0] = 0;
+    const char *v[3] = {pl, ps, pns};
+    const char *names[3] = {"ProxyLogon", "ProxyShell", "ProxyNotShell"};
+    bool vuln = false, und = false;
+    for (int i = 0; i < 3; i++) {
+        if (v[i] && strcmp(v[i], "vulnerable") == 0) {
+            if (sets[0])
+                strncat(sets, ", ", setsn - strlen(sets) - 1);
+            strncat(sets, names[i], setsn - strlen(sets) - 1);
+            vuln = true;
+        }
+        if (v[i] && strcmp(v[i], "undetermined") == 0)
+            und = true;
+    }
+    if (shell)
+        return EXR_ST_COMP;
+    if (vuln)
+        return EXR_ST_VULN;
+    if (und)
+        return EXR_ST_UNDET;
+    return exposed ? EXR_ST_PAE : EXR_ST_PATCHED;
+}
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? (const char *)t : NULL;
+}
+
+/* The latest Exchange observation of every host, with its state. */
+static int load_hosts(sqlite3 *db, nhost **out, size_t *n, exr_err *e)
+{
+    const char *q =
+        "SELECT o.id, o.ip, o.port, o.proxylogon, o.proxyshell, o.proxynotshell,"
+        " EXISTS(SELECT 1 FROM observations w WHERE w.ip = o.ip AND w.webshells > 0),"
+        " EXISTS(SELECT 1 FROM observations v WHERE v.ip = o.ip AND v.time >= '" EXPOSURE_FROM "' AND"
+        "   (v.proxylogon = 'vulnerable' OR v.proxyshell = 'vulnerable' OR v.proxynotshell = 'vulnerable')),"
+        " h.asn, h.country"
+        " FROM observations o JOIN (SELECT ip, MAX(id) AS mid FROM observations WHERE exchange = 1 GROUP BY ip) l ON o.id = l.mid"
+        " LEFT JOIN host_info h ON h.ip = o.ip ORDER BY o.ip";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK)
+        return dberr(db, e, "hosts");
+    size_t cap = 0;
+    *n = 0;
+    *out = NULL;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 256;
+            *out = exr_xrealloc(*out, cap * sizeof **out);
+        }
+        nhost *h = &(*out)[(*n)++];
+        memset(h, 0, sizeof *h);
+        h->obs_id = sqlite3_column_int64(st, 0);
+        snprintf(h->ip, sizeof h->ip, "%s", col(st, 1) ? col(st, 1) : "");
+        h->port = sqlite3_column_int(st, 2);
+        h->state = severity_of(col(st, 3), col(st, 4), col(st, 5), sqlite3_column_int(st, 6), sqlite3_column_int(st, 7), h->sets,
+                               sizeof h->sets);
+        h->asn = (uint32_t)sqlite3_column_int64(st, 8);
+        snprintf(h->cc, sizeof h->cc, "%s", col(st, 9) ? col(st, 9) : "");
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return dberr(db, e, "hosts");
+    return 0;
+}
+
+static int next_ticket(sqlite3 *db, const char *day, char *out, size_t n, exr_err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "INSERT INTO ticket_day(day, last) VALUES(?, 1) ON CONFLICT(day) DO UPDATE SET last = last + 1 RETURNING last",
+                           -1, &st, NULL) != SQLITE_OK)
+        return dberr(db, e, "ticket counter");
+    sqlite3_bind_text(st, 1, day, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    long long v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    if (v < 0)
+        return dberr(db, e, "ticket counter");
+    char d8[9];
+    snprintf(d8, sizeof d8, "%.4s%.2s%.2s", day, day + 5, day + 8);
+    snprintf(out, n, "%s-%08lld", d8, v);
+    return 0;
+}
+
+typedef struct group {
+    char recipient[256];
+    char org[256];
+    int state;
+    char ticket[32];
+} group;
+
+int exr_notify_plan(exr_store *s, const exr_notify_opts *o, exr_notify_stats *stt, exr_err *e)
+{
+    sqlite3 *db = exr_store_sqlite(s);
+    nhost *hosts = NULL;
+    size_t nh = 0;
+    if (load_hosts(db, &hosts, &nh, e) != 0)
+        return -1;
+    char day[16], now[32], since[32];
+    exr_time_rfc3339(o->now, now, sizeof now);
+    exr_time_rfc3339(o->now - o->interval_s, since, sizeof since);
+    snprintf(day, sizeof day, "%.10s", now);
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        free(hosts);
+        return dberr(db, e, "begin");
+    }
+    sqlite3_stmt *last = NULL, *opt = NULL, *ins_d = NULL, *ins_t = NULL;
+    int rc = -1;
+    group *groups = NULL;
+    size_t ng = 0, capg = 0;
+    if (sqlite3_prepare_v2(db, "SELECT state, created FROM directives WHERE ip = ? AND recipient = ? ORDER BY id DESC LIMIT 1", -1,
+                           &last, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "SELECT 1 FROM optout WHERE address = ?", -1, &opt, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "INSERT INTO directives(ip, port, state, recipient, template, ticket, created, observation_id) VALUES(?,?,?,?,?,?,?,?)",
+                           -1, &ins_d, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "INSERT INTO tickets(id, recipient, org, template, day, created) VALUES(?,?,?,?,?,?)", -1, &ins_t, NULL) !=
+            SQLITE_OK) {
+        dberr(db, e, "prepare plan");
+        goto out;
+    }
+    for (size_t i = 0; i < nh; i++) {
+        nhost *h = &hosts[i];
+        stt->hosts++;
+        stt->by_state[h->state]++;
+        if (h->state == EXR_ST_PATCHED && !o->include_patched)
+            continue;
+        exr_addr a;
+        if (!exr_addr_parse(h->ip, &a))
+            continue;
+        const char *why;
+        const exr_contact *c = exr_contacts_resolve(o->contacts, &a, h->asn, h->cc, &why);
+        if (!c) {
+            stt->no_contact++;
+            continue;
+        }
+        sqlite3_reset(opt);
+        sqlite3_bind_text(opt, 1, c->email, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(opt) == SQLITE_ROW) {
+            stt->opted_out++;
+            continue;
+        }
+        sqlite3_reset(last);
+        sqlite3_bind_text(last, 1, h->ip, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(last, 2, c->email, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(last) == SQLITE_ROW) {
+            const char *pst = col(last, 0), *pcr = col(last, 1);
+            if (pst && strcmp(pst, exr_state_name[h->state]) == 0 && pcr && strcmp(pcr, since) > 0) {
+                stt->suppressed++;
+                continue; /* same state, inside the interval */
+            }
+        }
+        size_t g;
+        for (g = 0; g < ng; g++)
+            if (groups[g].state == h->state && strcmp(groups[g].recipient, c->email) == 0)
+                break;
+        if (g == ng) {
+            if (ng == capg) {
+                capg = capg ? capg * 2 : 64;
+                groups = exr_xrealloc(groups, capg * sizeof *groups);
+            }
+            memset(&groups[ng], 0, sizeof groups[ng]);
+            snprintf(groups[ng].recipient, sizeof groups[ng].recipient, "%s", c->email);
+            snprintf(groups[ng].org, sizeof groups[ng].org, "%s", c->org);
+            groups[ng].state = h->state;
+            if (next_ticket(db, day, groups[ng].ticket, sizeof groups[ng].ticket, e) != 0)
+                goto out;
+            sqlite3_reset(ins_t);
+            sqlite3_bind_text(ins_t, 1, groups[ng].ticket, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(ins_t, 2, c->email, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(ins_t, 3, c->org, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(ins_t, 4, exr_state_name[h->state], -1, SQLITE_STATIC);
+            sqlite3_bind_text(ins_t, 5, day, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(ins_t, 6, now, -1, SQLITE_TRANSIENT);
+            if (sqlite3_step(ins_t) != SQLITE_DONE) {
+                dberr(db, e, "insert ticket");
+                goto out;
+            }
+            stt->tickets_new++;
+            ng++;
+        }
+        sqlite3_reset(ins_d);
+        sqlite3_bind_text(ins_d, 1, h->ip, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int(ins_d, 2, h->port);
+        sqlite3_bind_text(ins_d, 3, exr_state_name[h->state], -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins_d, 4, c->email, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(ins_d, 5, exr_state_name[h->state], -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins_d, 6, groups[g].ticket, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(ins_d, 7, now, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(ins_d, 8, h->obs_id);
+        if (sqlite3_step(ins_d) != SQLITE_DONE) {
+            dberr(db, e, "insert directive");
+            goto out;
+        }
+        stt->planned_directives++;
+    }
+    rc = 0;
+out:
+    sqlite3_finalize(last);
+    sqlite3_finalize(opt);
+    sqlite3_finalize(ins_d);
+    sqlite3_finalize(ins_t);
+    if (sqlite3_exec(db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK && rc == 0)
+        rc = dberr(db, e, "commit plan");
+    free(groups);
+    free(hosts);
+    return rc;
+}
+
+/* Writes the message as new/<ticket>.eml through tmp/: a ticket already in new/ or cur/
+ * was delivered by an earlier, interrupted run. Returns 1 delivered now, 0 already, -1. */
+static int maildir_deliver(const char *dir, const char *ticket, const exr_buf *msg, exr_err *e)
+{
+    char sub[3][1024], fin[1100], cur[1100], tmp[1100];
+    const char *names[3] = {"tmp", "new", "cur"};
+    mkdir(dir, 0700);
+    for (int i = 0; i < 3; i++) {
+        snprintf(sub[i], sizeof sub[i], "%s/%s", dir, names[i]);
+        if (mkdir(sub[i], 0700) != 0 && errno != EEXIST)
+            return exr_seterr(e, EXR_EIO, "%s: %s", sub[i], strerror(errno));
+    }
+    snprintf(fin, sizeof fin, "%s/%s.eml", sub[1], ticket);
+    snprintf(cur, sizeof cur, "%s/%s.eml:2,S", sub[2], ticket);
+    struct stat st;
+    if (stat(fin, &st) == 0 || stat(cur, &st) == 0)
+        return 0;
+    snprintf(tmp, sizeof tmp, "%s/%s.%d", sub[0], ticket, (int)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return exr_seterr(e, EXR_EIO, "%s: %s", tmp, strerror(errno));
+    size_t off = 0;
+    while (off < msg->len) {
+        ssize_t w = write(fd, msg->p + off, msg->len - off);
+        if (w <= 0) {
+            close(fd);
+            unlink(tmp);
+            return exr_seterr(e, EXR_EIO, "%s: %s", tmp, strerror(errno));
+        }
+        off += (size_t)w;
+    }
+    if (fsync(fd) != 0 || close(fd) != 0) {
+        unlink(tmp);
+        return exr_seterr(e, EXR_EIO, "%s: %s", tmp, strerror(errno));
+    }
+    if (link(tmp, fin) != 0 && errno != EEXIST) {
+        unlink(tmp);
+        return exr_seterr(e, EXR_EIO, "%s: %s", fin, strerror(errno));
+    }
+    unlink(tmp);
+    return 1;
+}
+
+static void csv_row(exr_buf *csv, sqlite3_stmt *st)
+{
+    /* timestamp,severity,ip,protocol,port,hostname,tag,asn,geo,region,city,naics,hostname_source,sector,version,servername,url */
+    const char *state = col(st, 0);
+    char t[32] = "";
+    const char *tm = col(st, 4);
+    if (tm && strlen(tm) >= 19)
+        snprintf(t, sizeof t, "%.10s %.8s", tm, tm + 11);
+    bool shell = state && strcmp(state, "compromised") == 0;
+    bool vuln = col(st, 7) && strcmp(col(st, 7), "vulnerable") == 0;
+    exr_csv_put(csv, t, 1);
+    exr_csv_put(csv, shell || vuln ? "critical" : "info", 0);
+    exr_csv_put(csv, col(st, 1), 0);
+    exr_csv_put(csv, "tcp", 0);
+    exr_csv_put(csv, col(st, 2), 0);
+    exr_buf clean;
+    exr_buf_init(&clean);
+    const char *hn = col(st, 3) ? col(st, 3) : "";
+    exr_text_clean(hn, strlen(hn), &clean);
+    for (size_t i = 0; i < clean.len; i++)
+        if (clean.p[i] == '\n' || clean.p[i] == '\t')
+            clean.p[i] = ' ';
+    exr_csv_put(csv, clean.p ? clean.p : "", 0);
+    exr_csv_put(csv, shell ? "exchange;webshell" : vuln ? "exchange;cve-2021-26855" : "exchange", 0);
+    exr_csv_put(csv, col(st, 8), 0);
+    exr_csv_put(csv, col(st, 9), 0);
+    for (int i = 0; i < 5; i++)
+        exr_csv_put(csv, "", 0);
+    exr_csv_put(csv, col(st, 5), 0);
+    exr_buf_reset(&clean);
+    const char *sn = col(st, 6) ? col(st, 6) : "";
+    exr_text_clean(sn, strlen(sn), &clean);
+    exr_csv_put(csv, clean.p ? clean.p : "", 0);
+    exr_csv_put(csv, "", 0);
+    exr_buf_addc(csv, '\n');
+    exr_buf_free(&clean);
+}
+
+int exr_notify_send(exr_store *s, const exr_notify_opts *o, exr_notify_stats *stt, exr_err *e)
+{
+    sqlite3 *db = exr_store_sqlite(s);
+    sqlite3_stmt *pend = NULL, *dirs = NULL, *mark = NULL;
+    int rc = -1;
+    if (sqlite3_prepare_v2(db, "SELECT id, recipient, org, template FROM tickets WHERE sent_at IS NULL ORDER BY id", -1, &pend, NULL) !=
+            SQLITE_OK ||
+        sqlite3_prepare_v2(db,
+                           "SELECT d.state, d.ip, d.port, o.hostname, o.time, o.build, o.servername, o.proxylogon, h.asn, h.country,"
+                           " o.proxyshell, o.proxynotshell"
+                           " FROM directives d LEFT JOIN observations o ON o.id = d.observation_id LEFT JOIN host_info h ON h.ip = d.ip"
+                           " WHERE d.ticket = ? ORDER BY d.ip",
+                           -1, &dirs, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "UPDATE tickets SET sent_at = ?, delivery = ? WHERE id = ? AND sent_at IS NULL", -1, &mark, NULL) !=
+            SQLITE_OK) {
+        dberr(db, e, "prepare send");
+        goto out;
+    }
+    exr_buf hosts, csv, subj, body, msg;
+    exr_buf_init(&hosts);
+    exr_buf_init(&csv);
+    exr_buf_init(&subj);
+    exr_buf_init(&body);
+    exr_buf_init(&msg);
+    int step;
+    long delivered_now = 0;
+    while ((step = sqlite3_step(pend)) == SQLITE_ROW) {
+        char ticket[32], recipient[256], org[256], tpl[32];
+        snprintf(ticket, sizeof ticket, "%s", col(pend, 0));
+        snprintf(recipient, sizeof recipient, "%s", col(pend, 1));
+        snprintf(org, sizeof org, "%s", col(pend, 2) && *col(pend, 2) ? col(pend, 2) : "network owner");
+        snprintf(tpl, sizeof tpl, "%s", col(pend, 3));
+        int state = -1;
+        for (int i = 0; i < EXR_NSTATES; i++)
+            if (strcmp(tpl, exr_state_name[i]) == 0)
+                state = i;
+        if (state < 0 || !exr_email_valid(recipient)) {
+            exr_seterr(e, EXR_ESTORE, "ticket %s: bad template or recipient in the store", ticket);
+            goto done;
+        }
+        exr_buf_reset(&hosts);
+        exr_buf_reset(&csv);
+        exr_buf_adds(&csv, "timestamp,severity,ip,protocol,port,hostname,tag,asn,geo,region,city,naics,hostname_source,sector,version,servername,url\n");
+        sqlite3_reset(dirs);
+        sqlite3_bind_text(dirs, 1, ticket, -1, SQLITE_TRANSIENT);
+        int nhosts = 0;
+        char sets[128] = "";
+        while (sqlite3_step(dirs) == SQLITE_ROW) {
+            nhosts++;
+            const char *hn = col(dirs, 3);
+            exr_buf_printf(&hosts, "  %s port %d%s%s  build %s\n", col(dirs, 1), sqlite3_column_int(dirs, 2), hn ? "  " : "", hn ? hn : "",
+                           col(dirs, 5) ? col(dirs, 5) : "unknown");
+            const char *vs[3] = {col(dirs, 7), col(dirs, 10), col(dirs, 11)};
+            const char *vn[3] = {"ProxyLogon", "ProxyShell", "ProxyNotShell"};
+            for (int k = 0; k < 3; k++)
+                if (vs[k] && strcmp(vs[k], "vulnerable") == 0 && !strstr(sets, vn[k])) {
+                    if (sets[0])
+                        strcat(sets, ", ");
+                    strcat(sets, vn[k]);
+                }
+            csv_row(&csv, dirs);
+        }
+        char count[16], date[32];
+        snprintf(count, sizeof count, "%d", nhosts);
+        exr_time_rfc3339(o->now, date, sizeof date);
+        exr_tvar vars[] = {{"ticket", ticket}, {"org", org}, {"recipient", recipient}, {"host_count", count},
+                           {"hosts", hosts.p ? hosts.p : ""}, {"sets", sets[0] ? sets : "see the attached list"},
+                           {"state", tpl}, {"date", date}, {"sender_name", o->sender_name}};
+        exr_buf_reset(&subj);
+        exr_buf_reset(&body);
+        exr_template_render(o->templates[state].subject, vars, 9, &subj);
+        exr_template_render(o->templates[state].body, vars, 9, &body);
+        char aname[64];
+        snprintf(aname, sizeof aname, "exray-%s.csv", ticket);
+        exr_mail m = {o->from, o->sender_name, recipient, subj.p ? subj.p : "", body.p ? body.p : "", ticket, aname, csv.p, csv.len, o->now};
+        exr_buf_reset(&msg);
+        exr_mime_build(&m, &msg);
+        int d = maildir_deliver(o->maildir, ticket, &msg, e);
+        if (d < 0)
+            goto done;
+        /* fault injection for the crash test: die between delivery and bookkeeping */
+        if (o->crash_after > 0 && ++delivered_now >= o->crash_after)
+            _exit(137);
+        if (d == 0)
+            stt->already_delivered++;
+        char now[32];
+        exr_time_rfc3339(time(NULL), now, sizeof now);
+        sqlite3_reset(mark);
+        sqlite3_bind_text(mark, 1, now, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(mark, 2, "maildir", -1, SQLITE_STATIC);
+        sqlite3_bind_text(mark, 3, ticket, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(mark) != SQLITE_DONE) {
+            dberr(db, e, "mark sent");
+            goto done;
+        }
+        stt->sent++;
+    }
+    rc = step == SQLITE_DONE ? 0 : dberr(db, e, "pending tickets");
+done:
+    exr_buf_free(&hosts);
+    exr_buf_free(&csv);
+    exr_buf_free(&subj);
+    exr_buf_free(&body);
+    exr_buf_free(&msg);
+out:
+    sqlite3_finalize(pend);
+    sqlite3_finalize(dirs);
+    sqlite3_finalize(mark);
+    return rc;
+}
+
+int exr_optout_add(exr_store *s, const char *addr, exr_err *e)
+{
+    if (!exr_email_valid(addr))
+        return exr_seterr(e, EXR_EINVAL, "'%.80s' is not a valid e-mail address", addr);
+    sqlite3 *db = exr_store_sqlite(s);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO optout(address, added) VALUES(lower(?), ?)", -1, &st, NULL) != SQLITE_OK)
+        return dberr(db, e, "optout");
+    char now[32];
+    exr_time_rfc3339(time(NULL), now, sizeof now);
+    sqlite3_bind_text(st, 1, addr, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : dberr(db, e, "optout");
+}
+
+int exr_stats_print(exr_store *s, FILE *out, exr_err *e)
+{
+    sqlite3 *db = exr_store_sqlite(s);
+    /* per scan: Exchange hosts, vulnerable per set, patched %, compromised, notified by then,
+     * and remediated after notification (notified earlier, not vulnerable in this scan) */
+    const char *q =
+        "SELECT s.id, s.started,"
+        " COUNT(DISTINCT CASE WHEN o.exchange = 1 THEN o.ip END),"
+        " COUNT(DISTINCT CASE WHEN o.proxylogon = 'vulnerable' THEN o.ip END),"
+        " COUNT(DISTINCT CASE WHEN o.proxyshell = 'vulnerable' THEN o.ip END),"
+        " COUNT(DISTINCT CASE WHEN o.proxynotshell = 'vulnerable' THEN o.ip END),"
+        " COUNT(DISTINCT CASE WHEN o.proxylogon = 'patched' THEN o.ip END),"
+        " COUNT(DISTINCT CASE WHEN o.proxyshell = 'patched' THEN o.ip END),"
+        " COUNT(DISTINCT CASE WHEN o.proxynotshell = 'patched' THEN o.ip END),"
+        " COUNT(DISTINCT CASE WHEN o.webshells > 0 THEN o.ip END),"
+        " (SELECT COUNT(DISTINCT d.ip) FROM directives d JOIN tickets t ON t.id = d.ticket WHERE t.sent_at IS NOT NULL AND t.sent_at <= COALESCE(s.finished, s.started)),"
+        " (SELECT COUNT(DISTINCT d.ip) FROM directives d JOIN tickets t ON t.id = d.ticket WHERE t.sent_at IS NOT NULL AND t.sent_at < s.started"
+        "   AND d.ip IN (SELECT ip FROM observations x WHERE x.scan_id = s.id AND x.exchange = 1 AND COALESCE(x.webshells, 0) = 0"
+        "   AND COALESCE(x.proxylogon, '') <> 'vulnerable' AND COALESCE(x.proxyshell, '') <> 'vulnerable' AND COALESCE(x.proxynotshell, '') <> 'vulnerable'))"
+        " FROM scans s LEFT JOIN observations o ON o.scan_id = s.id GROUP BY s.id ORDER BY s.id";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK)
+        return dberr(db, e, "stats");
+    fprintf(out, "%-5s %-20s %8s %-27s %-27s %-27s %11s %8s %10s\n", "scan", "started", "exchange", "proxylogon vuln/patched%",
+            "proxyshell vuln/patched%", "proxynotshell vuln/patched%", "compromised", "notified", "remediated");
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        long long ex = sqlite3_column_int64(st, 2);
+        char cell[3][40];
+        for (int k = 0; k < 3; k++) {
+            long long v = sqlite3_column_int64(st, 3 + k), p = sqlite3_column_int64(st, 6 + k);
+            snprintf(cell[k], sizeof cell[k], "%lld / %.1f%%", v, ex ? 100.0 * (double)p / (double)ex : 0.0);
+        }
+        fprintf(out, "%-5lld %-20s %8lld %-27s %-27s %-27s %11lld %8lld %10lld\n", sqlite3_column_int64(st, 0), col(st, 1) ? col(st, 1) : "",
+                ex, cell[0], cell[1], cell[2], sqlite3_column_int64(st, 9), sqlite3_column_int64(st, 10), sqlite3_column_int64(st, 11));
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : dberr(db, e, "stats");
+}

@@ -1,0 +1,45 @@
+/* notify.h: from stored observations to one notification per recipient, sent once.
+ *   states:  compromised > vulnerable > undetermined > patched-after-exposure > patched
+ *   plan:    one directive per (host, state, recipient); directives with the same
+ *            recipient, template and day form one ticket YYYYMMDD-NNNNNNNN; a host is not
+ *            notified again for the same state within the interval; a new state at once.
+ *   send:    each pending ticket is rendered, delivered, and marked sent.
+ * Planning is one transaction; marking a ticket sent is one statement after delivery. */
+#ifndef EXR_NOTIFY_H
+#define EXR_NOTIFY_H
+#include "../core/err.h"
+#include "../store/store.h"
+#include "contacts.h"
+#include "template.h"
+#include <stdio.h>
+#include <stdbool.h>
+#include <time.h>
+
+enum { EXR_ST_PATCHED = 0, EXR_ST_PAE, EXR_ST_UNDET, EXR_ST_VULN, EXR_ST_COMP, EXR_NSTATES };
+extern const char *const exr_state_name[EXR_NSTATES];
+
+typedef struct exr_notify_opts {
+    const exr_contacts *contacts;
+    exr_template templates[EXR_NSTATES];
+    long interval_s;
+    bool include_patched;
+    const char *from;
+    const char *sender_name;
+    const char *maildir;
+    time_t now;
+    long crash_after; /* tests only: exit after this many deliveries, before marking them */
+} exr_notify_opts;
+
+typedef struct exr_notify_stats {
+    long hosts, planned_directives, tickets_new, no_contact, opted_out, suppressed, sent, already_delivered;
+    long by_state[EXR_NSTATES];
+} exr_notify_stats;
+
+int exr_notify_load_templates(exr_notify_opts *o, const char *dir, exr_err *e); /* dir NULL: built in */
+int exr_notify_plan(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st, exr_err *e);
+int exr_notify_send(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st, exr_err *e);
+int exr_optout_add(exr_store *s, const char *addr, exr_err *e);
+/* Prints the per-scan series (exray stats). */
+int exr_stats_print(exr_store *s, FILE *out, exr_err *e);
+
+#endif

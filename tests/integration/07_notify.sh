@@ -1,0 +1,106 @@
+#!/bin/sh
+# exray notify on a scanned fleet: one message per recipient and state, correct MIME read
+# back by Python's email parser, isolation between recipients, never twice (rerun, kill
+# between delivery and bookkeeping), a worse state notified at once, opt-out, hostile
+# names, templates with unknown variables, exray stats.
+. "$(dirname "$0")/lib.sh"
+PORT=14443
+start_fleet 127.77.0.0 256 $PORT
+DB="$WORK/exray.db"
+"$EXRAY" scan -q -p $PORT --rate 0 127.77.0.0/24 --db "$DB" -o /dev/null 2>/dev/null
+cat > "$WORK/contacts.csv" <<'CSV'
+network,email,org
+127.77.0.0/25,noc@one.example,"Credit Union One"
+127.77.0.64/26,it@two.example,City of Two
+127.77.0.96/27,admin@three.example,"Bakery ""Three"""
+127.77.0.128/25,abuse@four.example,Four Ltd
+not-a-network,x@y.example,broken line
+127.77.0.0/24,not-an-address,broken line
+CSV
+# hostile organisation names: CR/LF, non-UTF-8, very long
+printf '127.77.0.200/29,evil@five.example,"Evil\rBcc: victim@else.example \377\376 %s"\n' "$(head -c 3000 /dev/zero | tr '\0' 'A')" >> "$WORK/contacts.csv"
+# a hostile host name and server name stored with an observation
+python3 - "$DB" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("UPDATE observations SET hostname = ?, servername = ? WHERE ip = '127.77.0.202'",
+           ("mail.five.example\r\nBcc: victim@else.example", "EX\x00\xff\r\nX-Injected: 1"))
+db.commit()
+PY
+"$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --maildir "$WORK/mail" 2>"$WORK/n1.err" || fail "notify: $(cat "$WORK/n1.err")"
+grep -q "contacts.csv:6: network is neither" "$WORK/n1.err" || fail "bad contact line not reported: $(cat "$WORK/n1.err")"
+grep -q "contacts.csv:7: not a valid e-mail" "$WORK/n1.err" || fail "bad address not reported"
+python3 "$ROOT/tests/integration/check_mail.py" "$WORK/mail" "$WORK/contacts.csv" > "$WORK/s1.json" || fail "messages"
+python3 - "$WORK/s1.json" <<'PY' || fail "first run"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["messages"] == 5, s["messages"]          # five recipients, one state each
+assert all(len(t) == 1 for t in s["host_tickets"].values()), "a host in two tickets"
+assert "127.77.0.202" in s["host_tickets"], "hostile-name host missing"
+PY
+ok "5 messages, one per recipient; RFC 5322/MIME parsed by Python; every host only in its owner's message"
+
+"$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --maildir "$WORK/mail" 2>"$WORK/n2.err"
+grep -q "0 new directives in 0 new tickets" "$WORK/n2.err" || fail "rerun notified again: $(cat "$WORK/n2.err")"
+[ "$(ls "$WORK/mail/new" | wc -l)" -eq 5 ] || fail "rerun delivered more messages"
+ok "rerun within the interval: nothing new"
+
+# a worse state at once: the probe finds planted web shells -> compromised
+"$EXRAY" scan -q -p $PORT --rate 0 --probe-webshells 127.77.0.0/24 --db "$DB" -o /dev/null 2>/dev/null
+"$EXRAY" contacts optout it@two.example --db "$DB" >/dev/null
+"$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --maildir "$WORK/mail" 2>"$WORK/n3.err"
+python3 "$ROOT/tests/integration/check_mail.py" "$WORK/mail" "$WORK/contacts.csv" > "$WORK/s3.json" || fail "messages after rescan"
+python3 - "$WORK/s1.json" "$WORK/s3.json" "$FLEET/expected.jsonl" <<'PY' || fail "worse state"
+import json, sys
+s1, s3 = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+shells = {json.loads(l)["ip"] for l in open(sys.argv[3]) if json.loads(l).get("shells")}
+assert s3["by_template"].get("compromised", 0) >= 1, s3["by_template"]
+new = set(s3["tickets"]) - set(s1["tickets"])
+for ip, ts in s3["host_tickets"].items():
+    if set(ts) & new and 64 <= int(ip.split(".")[-1]) < 96:
+        raise AssertionError("opted-out recipient was sent %s after opting out" % ip)
+compromised = [ip for ip, ts in s3["host_tickets"].items() if set(ts) & new]
+assert compromised and all(ip in shells for ip in compromised), (compromised, shells)
+PY
+grep -q "1 opted out\|[1-9][0-9]* opted out" "$WORK/n3.err" || fail "opt-out not counted: $(cat "$WORK/n3.err")"
+ok "vulnerable -> compromised notified at once with the compromise template; opt-out honoured"
+
+# crash between delivery and bookkeeping, then rerun: each ticket delivered exactly once
+"$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --maildir "$WORK/mail2" --interval 0 --include-patched --plan-only 2>/dev/null
+set +e
+EXRAY_TEST_CRASH_AFTER_DELIVERIES=2 "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --maildir "$WORK/mail2" 2>/dev/null
+rc=$?
+set -e
+[ $rc -eq 137 ] || fail "fault injection did not fire (exit $rc)"
+pending=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from tickets where sent_at is null').fetchone()[0])" "$DB")
+[ "$pending" -ge 1 ] || fail "no pending ticket after the crash"
+"$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --maildir "$WORK/mail2" 2>"$WORK/n4.err"
+grep -q "(1 had been delivered by an interrupted run)" "$WORK/n4.err" || fail "recovery: $(cat "$WORK/n4.err")"
+python3 - "$DB" "$WORK/mail2" <<'PY' || fail "exactly once"
+import os, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+pending = db.execute("select count(*) from tickets where sent_at is null").fetchone()[0]
+assert pending == 0, pending
+files = os.listdir(os.path.join(sys.argv[2], "new"))
+tickets = [f.split(".")[0] for f in files]
+assert len(tickets) == len(set(tickets)), "a ticket twice"
+sent = {r[0] for r in db.execute("select id from tickets where delivery = 'maildir'")}
+assert set(tickets) <= sent
+PY
+ok "killed between delivery and bookkeeping: every ticket delivered exactly once after the rerun"
+
+# a template with an unknown variable stops the run before anything is sent
+mkdir -p "$WORK/tpl"
+for t in "$ROOT"/data/templates/*.txt; do cp "$t" "$WORK/tpl/"; done
+printf 'Subject: [${ticket}] x\nHello ${orgname}\n' > "$WORK/tpl/vulnerable.txt"
+before=$(ls "$WORK/mail3" 2>/dev/null | wc -l)
+set +e; "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --maildir "$WORK/mail3" --templates "$WORK/tpl" --interval 0 2>"$WORK/n5.err"; rc=$?; set -e
+[ $rc -eq 2 ] || fail "unknown template variable: exit $rc"
+grep -q "vulnerable.txt:2: unknown variable \${orgname}" "$WORK/n5.err" || fail "message: $(cat "$WORK/n5.err")"
+[ ! -d "$WORK/mail3/new" ] || fail "something was delivered"
+ok "unknown template variable: error with file and line, nothing sent"
+
+"$EXRAY" stats --db "$DB" > "$WORK/stats.txt"
+[ "$(grep -c '^[0-9]' "$WORK/stats.txt")" -eq 2 ] || fail "stats rows: $(cat "$WORK/stats.txt")"
+awk 'NR==3 {exit !($10 > 0)}' "$WORK/stats.txt" || fail "stats: no compromised hosts in scan 2: $(cat "$WORK/stats.txt")"
+ok "exray stats: one row per scan"
