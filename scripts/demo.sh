@@ -20,6 +20,20 @@ echo
 echo "== exray builds 15.1.2176.9"
 "$ROOT/exray" builds 15.1.2176.9
 echo
+echo "== exray scan --probe-webshells (a second scan: it finds the planted web shells)"
+"$ROOT/exray" scan -q -p 14443 --rate 2000 --probe-webshells 127.77.0.0/22 --db "$OUT/exray.db" -o "$OUT/scan2.jsonl"
+echo
+echo "== exray notify --contacts data/contacts-sample.csv --maildir $OUT/maildir"
+rm -rf "$OUT/maildir"
+"$ROOT/exray" notify --db "$OUT/exray.db" --contacts "$ROOT/data/contacts-sample.csv" --maildir "$OUT/maildir" \
+    --from notify@cert.example --sender-name "Example CERT"
+echo "messages: $(ls "$OUT/maildir/new" | wc -l) in $OUT/maildir/new, e.g.:"
+f=$(ls "$OUT/maildir/new" | head -1)
+sed -n '1,12p' "$OUT/maildir/new/$f"
+echo
+echo "== exray stats"
+"$ROOT/exray" stats --db "$OUT/exray.db"
+echo
 echo "== a compromised server's triage copy (KAPE layout), generated: $OUT/triage"
 rm -rf "$OUT/triage"
 python3 "$ROOT/tests/fixtures/triage/gen.py" "$OUT/triage" --style kape
@@ -34,5 +48,6 @@ echo "files:"
 echo "  $OUT/exray.db         SQLite store (tables scans, observations)"
 echo "  $OUT/scan.jsonl       JSON Lines, one record per host"
 echo "  $OUT/scan.csv         Shadowserver scan_exchange CSV"
+echo "  $OUT/maildir/new/     notifications (one per recipient and state), RFC 5322"
 echo "  $OUT/findings.jsonl   hunt findings, JSON Lines"
 echo "  $OUT/timeline.csv     hunt timeline for Timesketch"

@@ -1,6 +1,7 @@
 /* notify.c: `exray notify`, `exray contacts optout`, `exray stats`. The work is in
  * src/notify/. */
 #include "../core/buf.h"
+#include "../notify/import.h"
 #include "../notify/notify.h"
 #include "../store/store.h"
 #include "cli.h"
@@ -196,4 +197,53 @@ int exr_cmd_stats(int argc, char **argv)
     }
     exr_store_close(s);
     return 0;
+}
+
+static void import_report(void *ctx, const char *msg)
+{
+    (void)ctx;
+    fprintf(stderr, "exray import: %s (line skipped)\n", msg);
+}
+
+int exr_cmd_import(int argc, char **argv)
+{
+    const char *db = NULL;
+    const char *files[64];
+    int nf = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+            db = argv[++i];
+        else if (nf < 64)
+            files[nf++] = argv[i];
+    }
+    if (!db || !nf) {
+        fprintf(stderr, "usage: exray import --db FILE REPORT...\n"
+                        "REPORT: a Shadowserver scan_exchange CSV (2021 or current layout) or exray scan JSON Lines\n");
+        return 2;
+    }
+    exr_err e = {0, ""};
+    exr_buildtab tab;
+    if (exr_buildtab_load_default(&tab, &e) != 0) {
+        fprintf(stderr, "exray import: %s\n", e.msg);
+        return 2;
+    }
+    exr_store *s;
+    if (exr_store_open(&s, db, &e) != 0) {
+        fprintf(stderr, "exray import: %s\n", e.msg);
+        exr_buildtab_free(&tab);
+        return 2;
+    }
+    int rc = 0;
+    for (int i = 0; i < nf; i++) {
+        exr_import_stats st = {0, 0, 0};
+        if (exr_import_file(s, &tab, files[i], import_report, NULL, &st, &e) != 0) {
+            fprintf(stderr, "exray import: %s\n", e.msg);
+            rc = 2;
+            continue;
+        }
+        fprintf(stderr, "exray import: %s: %ld rows, %ld imported, %ld skipped\n", files[i], st.rows, st.imported, st.bad);
+    }
+    exr_store_close(s);
+    exr_buildtab_free(&tab);
+    return rc;
 }

@@ -17,6 +17,8 @@ int exr_result_verdict(const exr_result *r, int set)
 {
     if (!r->fp.exchange)
         return EXR_V_NULL;
+    if (r->forced[set])
+        return r->forced[set];
     if (!r->fp.have_build)
         return EXR_V_UNDETERMINED;
     return r->bi.verdict[set];

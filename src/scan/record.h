@@ -34,6 +34,7 @@ typedef struct exr_result {
     bool webshell_control_hit; /* server answers 200 to a random name: probe results void */
     int nwebshells;
     const char *webshells[EXR_MAX_WEBSHELLS]; /* static path strings */
+    int forced[EXR_NSETS]; /* a verdict an imported source asserted (0 = none) */
 } exr_result;
 
 /* Fills bi and verdicts from fp; call once the host is finished. */

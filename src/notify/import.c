@@ -1,0 +1,393 @@
+/* import.c: see import.h. A JSON Lines file is recognised by '{' on its first data line.
+ * The JSON reader takes flat objects of strings, numbers, booleans and null (exray's scan
+ * record) and skips nested values; it never recurses deeper than 32 levels. */
+#include "import.h"
+#include "../core/buf.h"
+#include "../core/csv.h"
+#include "../core/timefmt.h"
+#include "../scan/record.h"
+#include <ctype.h>
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+typedef struct field {
+    char key[32];
+    char val[512];
+    int present, is_null;
+} field;
+
+enum { F_IP, F_PORT, F_HOSTNAME, F_TIME, F_BUILD, F_SERVERNAME, F_TAG, F_ASN, F_GEO, F_URL, F_STATUS, F_EXCHANGE, F_N };
+
+/* Parses a JSON string at *p into out (UTF-8, \u escapes decoded to UTF-8). */
+static int jstring(const char **p, const char *end, char *out, size_t n)
+{
+    const char *s = *p;
+    if (s >= end || *s != '"')
+        return -1;
+    s++;
+    size_t k = 0;
+    while (s < end && *s != '"') {
+        unsigned c = (unsigned char)*s++;
+        if (c == '\\') {
+            if (s >= end)
+                return -1;
+            char esc = *s++;
+            switch (esc) {
+            case 'n': c = '\n'; break;
+            case 't': c = '\t'; break;
+            case 'r': c = '\r'; break;
+            case 'b': c = '\b'; break;
+            case 'f': c = '\f'; break;
+            case '/': case '\\': case '"': c = (unsigned char)esc; break;
+            case 'u': {
+                if (end - s < 4)
+                    return -1;
+                c = 0;
+                for (int i = 0; i < 4; i++) {
+                    int h = s[i];
+                    c = c * 16 + (unsigned)(isdigit(h) ? h - '0' : (tolower(h) >= 'a' && tolower(h) <= 'f') ? tolower(h) - 'a' + 10 : 0);
+                }
+                s += 4;
+                char u[4];
+                size_t ul = 0;
+                if (c < 0x80)
+                    u[ul++] = (char)c;
+                else if (c < 0x800)
+                    u[ul++] = (char)(0xc0 | c >> 6), u[ul++] = (char)(0x80 | (c & 63));
+                else
+                    u[ul++] = (char)(0xe0 | c >> 12), u[ul++] = (char)(0x80 | (c >> 6 & 63)), u[ul++] = (char)(0x80 | (c & 63));
+                for (size_t i = 0; i < ul && k + 1 < n; i++)
+                    out[k++] = u[i];
+                continue;
+            }
+            default: return -1;
+            }
+        }
+        if (k + 1 < n)
+            out[k++] = (char)c;
+    }
+    if (s >= end)
+        return -1;
+    out[k] = 0;
+    *p = s + 1;
+    return 0;
+}
+
+static void ws(const char **p, const char *end)
+{
+    while (*p < end && isspace((unsigned char)**p))
+        (*p)++;
+}
+
+/* Skips any JSON value (used for nested objects and arrays). */
+static int jskip(const char **p, const char *end, int depth)
+{
+    ws(p, end);
+    if (*p >= end || depth > 32)
+        return -1;
+    char c = **p;
+    if (c == '"') {
+        char tmp[8];
+        return jstring(p, end, tmp, sizeof tmp);
+    }
+    if (c == '{' || c == '[') {
+        char close = c == '{' ? '}' : ']';
+        (*p)++;
+        ws(p, end);
+        if (*p < end && **p == close) {
+            (*p)++;
+            return 0;
+        }
+        for (;;) {
+            if (c == '{') {
+                char tmp[8];
+                ws(p, end);
+                if (jstring(p, end, tmp, sizeof tmp) != 0)
+                    return -1;
+                ws(p, end);
+                if (*p >= end || **p != ':')
+                    return -1;
+                (*p)++;
+            }
+            if (jskip(p, end, depth + 1) != 0)
+                return -1;
+            ws(p, end);
+            if (*p < end && **p == ',') {
+                (*p)++;
+                continue;
+            }
+            if (*p < end && **p == close) {
+                (*p)++;
+                return 0;
+            }
+            return -1;
+        }
+    }
+    while (*p < end && (isalnum((unsigned char)**p) || **p == '-' || **p == '+' || **p == '.'))
+        (*p)++;
+    return 0;
+}
+
+static int parse_json_line(const char *s, size_t n, field *f)
+{
+    const char *p = s, *end = s + n;
+    ws(&p, end);
+    if (p >= end || *p != '{')
+        return -1;
+    p++;
+    for (;;) {
+        ws(&p, end);
+        if (p < end && *p == '}')
+            return 0;
+        char key[64];
+        if (jstring(&p, end, key, sizeof key) != 0)
+            return -1;
+        ws(&p, end);
+        if (p >= end || *p != ':')
+            return -1;
+        p++;
+        ws(&p, end);
+        int idx = -1;
+        for (int i = 0; i < F_N; i++)
+            if (strcmp(f[i].key, key) == 0)
+                idx = i;
+        if (idx >= 0 && p < end && *p == '"') {
+            if (jstring(&p, end, f[idx].val, sizeof f[idx].val) != 0)
+                return -1;
+            f[idx].present = 1;
+        } else if (idx >= 0 && p < end && (isdigit((unsigned char)*p) || *p == 't' || *p == 'f' || *p == 'n')) {
+            const char *st = p;
+            if (jskip(&p, end, 0) != 0)
+                return -1;
+            size_t l = (size_t)(p - st) < sizeof f[idx].val - 1 ? (size_t)(p - st) : sizeof f[idx].val - 1;
+            memcpy(f[idx].val, st, l);
+            f[idx].val[l] = 0;
+            f[idx].present = 1;
+            f[idx].is_null = strcmp(f[idx].val, "null") == 0;
+        } else if (jskip(&p, end, 0) != 0) {
+            return -1;
+        }
+        ws(&p, end);
+        if (p < end && *p == ',') {
+            p++;
+            continue;
+        }
+        if (p < end && *p == '}')
+            return 0;
+        return -1;
+    }
+}
+
+static void upsert_host(sqlite3 *db, const char *ip, long long asn, const char *cc)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "INSERT INTO host_info(ip, asn, country) VALUES(?,?,?) ON CONFLICT(ip) DO UPDATE SET"
+                               " asn = COALESCE(excluded.asn, asn), country = COALESCE(excluded.country, country)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return;
+    sqlite3_bind_text(st, 1, ip, -1, SQLITE_TRANSIENT);
+    if (asn > 0)
+        sqlite3_bind_int64(st, 2, asn);
+    else
+        sqlite3_bind_null(st, 2);
+    if (cc && strlen(cc) == 2 && isalpha((unsigned char)cc[0]) && isalpha((unsigned char)cc[1]))
+        sqlite3_bind_text(st, 3, cc, 2, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, 3);
+    sqlite3_step(st);
+    sqlite3_finalize(st);
+}
+
+static time_t parse_ts(const char *s)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    if (strlen(s) < 19)
+        return (time_t)-1;
+    if (sscanf(s, "%4d-%2d-%2d%*c%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+        return (time_t)-1;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    return timegm(&tm);
+}
+
+/* Builds a result from the fields and stores it; NULL error text on success. */
+static const char *store_row(exr_store *s, const exr_buildtab *tab, int64_t scan_id, field *f, bool shadow, exr_buf *json, exr_err *e)
+{
+    exr_result r;
+    memset(&r, 0, sizeof r);
+    exr_fp_init(&r.fp);
+    if (!exr_addr_parse(f[F_IP].val, &r.addr))
+        return "bad ip";
+    char *end;
+    long port = strtol(f[F_PORT].val, &end, 10);
+    if (f[F_PORT].present && !f[F_PORT].is_null && f[F_PORT].val[0] && (*end || port < 1 || port > 65535))
+        return "bad port";
+    r.port = (uint16_t)(f[F_PORT].val[0] ? port : 443);
+    r.time = parse_ts(f[F_TIME].val);
+    if (r.time == (time_t)-1)
+        return "bad timestamp";
+    if (f[F_HOSTNAME].present && !f[F_HOSTNAME].is_null)
+        snprintf(r.hostname, sizeof r.hostname, "%.255s", f[F_HOSTNAME].val);
+    r.status = "ok";
+    if (!shadow && f[F_STATUS].present) {
+        static const char *const st[] = {"ok", "refused", "timeout", "tls-error", "http-error", "reset", "unreachable", "dns-error", "error"};
+        r.status = NULL;
+        for (size_t i = 0; i < sizeof st / sizeof st[0]; i++)
+            if (strcmp(f[F_STATUS].val, st[i]) == 0)
+                r.status = st[i];
+        if (!r.status)
+            return "unknown status";
+    }
+    r.fp.exchange = shadow ? (strncasecmp(f[F_TAG].val, "exchange", 8) == 0) : strcmp(f[F_EXCHANGE].val, "true") == 0;
+    if (shadow && !r.fp.exchange)
+        return "tag is not an exchange tag";
+    if (f[F_BUILD].present && !f[F_BUILD].is_null && f[F_BUILD].val[0]) {
+        if (!exr_version_parse(f[F_BUILD].val, strlen(f[F_BUILD].val), &r.fp.build))
+            return "bad version";
+        r.fp.have_build = true;
+        r.fp.build_source = EXR_SRC_OWAPATH;
+    }
+    if (f[F_SERVERNAME].present && !f[F_SERVERNAME].is_null) {
+        size_t k = 0;
+        for (const char *p = f[F_SERVERNAME].val; *p && k + 1 < sizeof r.fp.servername; p++)
+            if (isalnum((unsigned char)*p) || *p == '-' || *p == '_' || *p == '.')
+                r.fp.servername[k++] = *p;
+        r.fp.servername[k] = 0;
+    }
+    if (shadow && strstr(f[F_TAG].val, "webshell")) {
+        r.webshell_probe = true;
+        r.nwebshells = 1;
+        r.webshells[0] = "(reported by the source)";
+    }
+    exr_result_finish(&r, tab);
+    /* the source's tag is its verdict; a CU-only version cannot contradict it */
+    if (shadow && strstr(f[F_TAG].val, "cve-2021-26855") && exr_result_verdict(&r, EXR_PROXYLOGON) != EXR_V_PATCHED)
+        r.forced[EXR_PROXYLOGON] = EXR_V_VULNERABLE;
+    exr_buf_reset(json);
+    exr_result_json(&r, json);
+    if (exr_store_add(s, scan_id, &r, json->p, json->len - 1, e) != 0)
+        return e->msg;
+    char ip[EXR_ADDRSTRLEN];
+    exr_addr_format(&r.addr, ip, sizeof ip);
+    long long asn = f[F_ASN].val[0] ? strtoll(f[F_ASN].val, NULL, 10) : 0;
+    if (asn > 0 || f[F_GEO].val[0])
+        upsert_host(exr_store_sqlite(s), ip, asn > 0 && asn <= 4294967295LL ? asn : 0, f[F_GEO].val);
+    return NULL;
+}
+
+int exr_import_text(exr_store *s, const exr_buildtab *tab, const char *name, const char *text, size_t len, exr_import_report rep,
+                    void *ctx, exr_import_stats *stt, exr_err *e)
+{
+    static const char *const shadow_names[F_N] = {"ip", "port", "hostname", "timestamp", "version", "servername", "tag", "asn", "geo",
+                                                  "url", "", ""};
+    static const char *const json_names[F_N] = {"ip", "port", "hostname", "time", "build", "servername", "", "", "", "", "status",
+                                                "exchange"};
+    int64_t scan_id;
+    char args[600];
+    snprintf(args, sizeof args, "import %s", name);
+    if (exr_store_scan_begin(s, args, 0, "0/1", &scan_id, e) != 0)
+        return -1;
+    exr_csv_row row;
+    exr_csv_row_init(&row);
+    int colidx[F_N];
+    int mode = 0; /* 0 unknown, 1 shadowserver csv, 2 json lines */
+    exr_buf json;
+    exr_buf_init(&json);
+    size_t pos = 0;
+    long lineno = 0;
+    char msg[700];
+    int rc = 0;
+    while (pos < len) {
+        const char *line = text + pos;
+        const char *nl = memchr(line, '\n', len - pos);
+        size_t ll = nl ? (size_t)(nl - line) : len - pos;
+        pos += ll + (nl ? 1 : 0);
+        lineno++;
+        if (ll && line[ll - 1] == '\r')
+            ll--;
+        if (ll == 0)
+            continue;
+        if (lineno == 1 && ll >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0)
+            line += 3, ll -= 3;
+        field f[F_N];
+        memset(f, 0, sizeof f);
+        const char *why = NULL;
+        if (mode == 0) {
+            if (line[0] == '{') {
+                mode = 2;
+            } else {
+                if (exr_csv_split(&row, line, ll) != 0) {
+                    rc = exr_seterr(e, EXR_EINVAL, "%s:%ld: not a Shadowserver CSV header nor JSON", name, lineno);
+                    break;
+                }
+                for (int k = 0; k < F_N; k++) {
+                    colidx[k] = -1;
+                    for (int i = 0; i < row.n; i++)
+                        if (shadow_names[k][0] && strcasecmp(row.f[i], shadow_names[k]) == 0)
+                            colidx[k] = i;
+                }
+                if (colidx[F_IP] < 0 || colidx[F_TIME] < 0 || colidx[F_TAG] < 0) {
+                    rc = exr_seterr(e, EXR_EINVAL, "%s:%ld: header lacks timestamp, ip or tag: not a scan_exchange report", name, lineno);
+                    break;
+                }
+                mode = 1;
+                continue;
+            }
+        }
+        stt->rows++;
+        if (mode == 2) {
+            for (int k = 0; k < F_N; k++)
+                snprintf(f[k].key, sizeof f[k].key, "%s", json_names[k]);
+            if (ll > 65536 || memchr(line, 0, ll) || parse_json_line(line, ll, f) != 0)
+                why = "not a JSON object";
+            else if (!f[F_IP].present || !f[F_TIME].present)
+                why = "record without ip or time";
+        } else {
+            if (ll > 65536 || memchr(line, 0, ll) || exr_csv_split(&row, line, ll) != 0)
+                why = "malformed CSV";
+            else
+                for (int k = 0; k < F_N; k++)
+                    if (colidx[k] >= 0 && colidx[k] < row.n) {
+                        snprintf(f[k].val, sizeof f[k].val, "%s", row.f[colidx[k]]);
+                        f[k].present = 1;
+                    }
+        }
+        if (!why)
+            why = store_row(s, tab, scan_id, f, mode == 1, &json, e);
+        if (why) {
+            stt->bad++;
+            if (rep) {
+                snprintf(msg, sizeof msg, "%s:%ld: %s", name, lineno, why);
+                rep(ctx, msg);
+            }
+            continue;
+        }
+        stt->imported++;
+    }
+    exr_buf_free(&json);
+    exr_csv_row_free(&row);
+    if (rc == 0 && exr_store_scan_finish(s, scan_id, e) != 0)
+        rc = -1;
+    return rc;
+}
+
+int exr_import_file(exr_store *s, const exr_buildtab *tab, const char *path, exr_import_report rep, void *ctx, exr_import_stats *st,
+                    exr_err *e)
+{
+    exr_buf b;
+    exr_buf_init(&b);
+    if (exr_read_file(path, 1u << 30, &b) != 0) {
+        int err = errno;
+        exr_buf_free(&b);
+        return exr_seterr(e, EXR_EIO, "%s: %s", path, strerror(err));
+    }
+    int rc = exr_import_text(s, tab, path, b.p, b.len, rep, ctx, st, e);
+    exr_buf_free(&b);
+    return rc;
+}

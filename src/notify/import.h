@@ -1,0 +1,23 @@
+/* import.h: loads other sources' observations into the store: Shadowserver scan_exchange
+ * CSV reports (2021 layout with sic, current layout with severity/hostname_source) and
+ * exray scan JSON Lines. Each file becomes one scan. Bad lines are counted and reported
+ * with file and line; the import goes on. */
+#ifndef EXR_IMPORT_H
+#define EXR_IMPORT_H
+#include "../core/err.h"
+#include "../exchange/builds.h"
+#include "../store/store.h"
+
+typedef void (*exr_import_report)(void *ctx, const char *msg);
+
+typedef struct exr_import_stats {
+    long rows, imported, bad;
+} exr_import_stats;
+
+int exr_import_file(exr_store *s, const exr_buildtab *tab, const char *path, exr_import_report rep, void *ctx, exr_import_stats *st,
+                    exr_err *e);
+/* The same on a buffer (fuzzing, tests); name is used in messages. */
+int exr_import_text(exr_store *s, const exr_buildtab *tab, const char *name, const char *text, size_t len, exr_import_report rep,
+                    void *ctx, exr_import_stats *st, exr_err *e);
+
+#endif

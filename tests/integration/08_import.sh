@@ -1,0 +1,66 @@
+#!/bin/sh
+# exray import: Shadowserver scan_exchange CSV in the 2021 layout (sic, no severity) and the
+# current one, and exray's own JSON Lines; bad lines reported with file and line; the
+# imported ASN and country drive recipient resolution (ASN contact, national CERT fallback).
+. "$(dirname "$0")/lib.sh"
+DB="$WORK/exray.db"
+cat > "$WORK/2021-05-14-scan_exchange-test.csv" <<'CSV'
+"timestamp","ip","port","hostname","tag","asn","geo","region","city","naics","sic","sector","version","servername","url"
+"2021-05-14 00:11:30","12.237.1.2",443,"afs-exch-cas2.xxx.com","exchange;cve-2021-26855",7018,"US","CALIFORNIA","TURLOCK",517311,,"Communications, Service Provider, and Hosting Service","15.2.721","AFS-EXCH2019",
+"2021-05-14 00:11:37","98.153.3.4",443,"rrcs-98-153-3-4.west.biz.rr.com","exchange;webshell",20001,"US",,,,,,"15.0.847","SSAMAIL",
+"yesterday","1.2.3.4",443,,"exchange;cve-2021-26855",1,"NL",,,,,,,,
+"2021-05-14 00:12:00","not-an-ip",443,,"exchange;cve-2021-26855",1,"NL",,,,,,,,
+CSV
+cat > "$WORK/2024-02-01-scan_exchange-test.csv" <<'CSV'
+"timestamp","severity","ip","protocol","port","hostname","tag","asn","geo","region","city","naics","hostname_source","sector","version","servername","url"
+"2024-02-01 10:00:00","critical","203.0.113.9","tcp",443,"mail.example.nl","exchange;cve-2021-26855",64496,"NL","NOORD-HOLLAND","AMSTERDAM",,"ptr",,"15.1.2176","EX01",
+"2024-02-01 10:00:01","critical","198.51.100.7","tcp",443,,"exchange;cve-2021-26855",64497,"ZZ",,,,,,,"EX02",
+CSV
+"$EXRAY" import --db "$DB" "$WORK/2021-05-14-scan_exchange-test.csv" "$WORK/2024-02-01-scan_exchange-test.csv" 2>"$WORK/imp.err" || fail "import: $(cat "$WORK/imp.err")"
+grep -q "2021-05-14-scan_exchange-test.csv:4: bad timestamp" "$WORK/imp.err" || fail "bad timestamp not reported: $(cat "$WORK/imp.err")"
+grep -q "2021-05-14-scan_exchange-test.csv:5: bad ip" "$WORK/imp.err" || fail "bad ip not reported"
+grep -q "2 imported, 2 skipped" "$WORK/imp.err" || fail "2021 counts: $(cat "$WORK/imp.err")"
+python3 - "$DB" <<'PY' || fail "imported rows"
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+rows = {r[0]: r for r in db.execute("select ip, build, proxylogon, webshells, servername, hostname from observations")}
+assert set(rows) == {"12.237.1.2", "98.153.3.4", "203.0.113.9", "198.51.100.7"}, rows
+assert rows["12.237.1.2"][1:3] == ("15.2.721", "vulnerable"), rows["12.237.1.2"]
+assert rows["98.153.3.4"][3] == 1, rows["98.153.3.4"]
+assert rows["198.51.100.7"][2] == "vulnerable", rows["198.51.100.7"]  # the tag alone says so
+info = {r[0]: r[1:] for r in db.execute("select ip, asn, country from host_info")}
+assert info["203.0.113.9"] == (64496, "NL") and info["12.237.1.2"] == (7018, "US"), info
+PY
+ok "Shadowserver 2021 and current layouts imported; bad lines reported with file and line"
+printf 'network,email,org\nAS7018,abuse@att.example,AT&T\n' > "$WORK/contacts.csv"
+"$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --maildir "$WORK/mail" 2>"$WORK/n.err" || fail "notify: $(cat "$WORK/n.err")"
+python3 - "$WORK/mail" <<'PY' || fail "resolution"
+import email, glob, sys
+from email import policy
+to = {}
+for f in glob.glob(sys.argv[1] + "/new/*"):
+    m = email.message_from_binary_file(open(f, "rb"), policy=policy.default)
+    to[m["To"].addresses[0].addr_spec] = str(m["Subject"])
+assert "abuse@att.example" in to, to                    # ASN contact
+assert "cert@ncsc.nl" in to, to                         # national CERT fallback (NL)
+assert "report@cisa.gov" in to and "compromise" in to["report@cisa.gov"], to  # US web shell
+assert len(to) == 3, to                                  # ZZ has no contact
+PY
+grep -q "1 without a contact" "$WORK/n.err" || fail "host without contact not counted: $(cat "$WORK/n.err")"
+ok "ASN contact, then national CERT by country; a host without any contact is counted"
+start_fleet 127.77.0.0 64 14443
+"$EXRAY" scan -q -p 14443 --rate 0 127.77.0.0/26 -o "$WORK/scan.jsonl" 2>/dev/null
+"$EXRAY" import --db "$WORK/j.db" "$WORK/scan.jsonl" 2>"$WORK/j.err" || fail "jsonl import"
+grep -q "64 rows, 64 imported, 0 skipped" "$WORK/j.err" || fail "jsonl: $(cat "$WORK/j.err")"
+python3 - "$WORK/j.db" "$WORK/scan.jsonl" <<'PY' || fail "jsonl round trip"
+import json, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+got = {r[0]: r[1:] for r in db.execute("select ip, build, proxylogon, proxyshell, proxynotshell, exchange from observations")}
+for l in open(sys.argv[2]):
+    r = json.loads(l)
+    g = got[r["ip"]]
+    assert g[0] == r["build"] and g[4] == (1 if r["exchange"] else 0), (r, g)
+    if r["exchange"] and r["build"]:
+        assert g[1:4] == (r["proxylogon"], r["proxyshell"], r["proxynotshell"]), (r, g)
+PY
+ok "exray JSON Lines import round-trips builds and verdicts"
