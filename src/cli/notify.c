@@ -41,25 +41,38 @@ static void usage(FILE *f)
                "  --db FILE             the store written by exray scan\n"
                "  --contacts FILE       CSV network,email,org (network: CIDR or AS<number>); repeatable\n"
                "  --national FILE       CSV country,email,org replacing the built-in national CERT table\n"
-               "  --maildir DIR         deliver into this Maildir (new/<ticket>.eml)\n"
+               "  --maildir DIR         deliver into this Maildir (new/<ticket>.eml): a dry run\n"
+               "  --smtp URL            submit over SMTP: smtp://host:port or smtps://host:port\n"
+               "  --smtp-user U, --smtp-pass-env VAR   authentication (the password is read from $VAR)\n"
+               "  --starttls            require STARTTLS (default: use it when offered)\n"
+               "  --smtp-insecure       do not verify the SMTP server's certificate\n"
+               "  --domain-rate N       at most N messages a minute to one recipient domain (default 60)\n"
+               "  --retries N           retries with backoff (1, 2, 4 s...) for temporary failures (default 3)\n"
                "  --templates DIR       templates <state>.txt instead of the built-in ones\n"
                "  --interval DAYS       do not notify a host again for the same state within DAYS (default 7)\n"
                "  --from ADDR           sender address (default exray@localhost.localdomain)\n"
                "  --sender-name NAME    sender name used in From: and the signature\n"
                "  --include-patched     also notify hosts in state 'patched'\n"
                "  --plan-only           plan tickets, deliver nothing\n"
-               "\nExit status: 0 done, 2 bad input or store error.\n");
+               "\nExit status: 0 done, 1 some tickets failed (they stay pending), 2 bad input or store error.\n"
+               "A ticket is marked sent right after the server accepts it: a run killed between the two\n"
+               "sends that one ticket again when rerun (the only window); Maildir delivery has none.\n");
 }
 
 int exr_cmd_notify(int argc, char **argv)
 {
-    enum { O_DB = 1000, O_CONTACTS, O_NATIONAL, O_MAILDIR, O_TEMPLATES, O_INTERVAL, O_FROM, O_SENDER, O_PATCHED, O_PLAN };
+    enum { O_DB = 1000, O_CONTACTS, O_NATIONAL, O_MAILDIR, O_TEMPLATES, O_INTERVAL, O_FROM, O_SENDER, O_PATCHED, O_PLAN, O_SMTP,
+           O_SMTP_USER, O_SMTP_PASS, O_STARTTLS, O_INSECURE, O_RATE, O_RETRIES };
     static const struct option opts[] = {
         {"db", required_argument, 0, O_DB}, {"contacts", required_argument, 0, O_CONTACTS}, {"national", required_argument, 0, O_NATIONAL},
         {"maildir", required_argument, 0, O_MAILDIR}, {"templates", required_argument, 0, O_TEMPLATES},
         {"interval", required_argument, 0, O_INTERVAL}, {"from", required_argument, 0, O_FROM},
         {"sender-name", required_argument, 0, O_SENDER}, {"include-patched", no_argument, 0, O_PATCHED},
-        {"plan-only", no_argument, 0, O_PLAN}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"plan-only", no_argument, 0, O_PLAN}, {"smtp", required_argument, 0, O_SMTP}, {"smtp-user", required_argument, 0, O_SMTP_USER},
+        {"smtp-pass-env", required_argument, 0, O_SMTP_PASS}, {"starttls", no_argument, 0, O_STARTTLS},
+        {"smtp-insecure", no_argument, 0, O_INSECURE}, {"domain-rate", required_argument, 0, O_RATE},
+        {"retries", required_argument, 0, O_RETRIES}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    exr_smtp smtp = {NULL, NULL, NULL, 0, 0, 60};
     const char *db = NULL, *national = NULL, *templates = NULL;
     const char *contacts[32];
     int ncontacts = 0;
@@ -67,6 +80,8 @@ int exr_cmd_notify(int argc, char **argv)
     exr_notify_opts o;
     memset(&o, 0, sizeof o);
     o.interval_s = 7 * 86400;
+    o.retries = 3;
+    o.domain_rate = 60;
     o.from = "exray@localhost.localdomain";
     o.sender_name = "exray notification service";
     o.now = time(NULL);
@@ -105,11 +120,45 @@ int exr_cmd_notify(int argc, char **argv)
         case O_SENDER: o.sender_name = optarg; break;
         case O_PATCHED: o.include_patched = true; break;
         case O_PLAN: plan_only = true; break;
+        case O_SMTP:
+            if (strncmp(optarg, "smtp://", 7) != 0 && strncmp(optarg, "smtps://", 8) != 0) {
+                fprintf(stderr, "exray notify: --smtp: smtp://host:port or smtps://host:port\n");
+                return 2;
+            }
+            smtp.url = optarg;
+            break;
+        case O_SMTP_USER: smtp.user = optarg; break;
+        case O_SMTP_PASS:
+            /* the password comes from an environment variable, never the command line */
+            smtp.pass = getenv(optarg);
+            if (!smtp.pass) {
+                fprintf(stderr, "exray notify: --smtp-pass-env: %s is not set\n", optarg);
+                return 2;
+            }
+            break;
+        case O_STARTTLS: smtp.starttls = 1; break;
+        case O_INSECURE: smtp.insecure = 1; break;
+        case O_RATE: {
+            char *end;
+            o.domain_rate = strtod(optarg, &end);
+            if (*end || o.domain_rate < 0) {
+                fprintf(stderr, "exray notify: --domain-rate: messages per minute >= 0\n");
+                return 2;
+            }
+            break;
+        }
+        case O_RETRIES: o.retries = atoi(optarg); break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
     }
-    if (!db || (!o.maildir && !plan_only)) {
+    if (smtp.url)
+        o.smtp = &smtp;
+    if (o.smtp && o.maildir) {
+        fprintf(stderr, "exray notify: give --smtp or --maildir, not both\n");
+        return 2;
+    }
+    if (!db || (!o.maildir && !o.smtp && !plan_only)) {
         usage(stderr);
         return 2;
     }
@@ -140,8 +189,10 @@ int exr_cmd_notify(int argc, char **argv)
                     " %ld opted out; %ld contact lines skipped\n",
             st.planned_directives, st.tickets_new, st.suppressed, st.no_contact, st.opted_out, cs.bad_lines);
     if (!plan_only)
-        fprintf(stderr, "  %ld tickets delivered to %s (%ld had been delivered by an interrupted run)\n", st.sent, o.maildir,
-                st.already_delivered);
+        fprintf(stderr, "  %ld tickets delivered to %s (%ld had been delivered by an interrupted run); %ld failed and stay pending\n",
+                st.sent, o.smtp ? smtp.url : o.maildir, st.already_delivered, st.failed);
+    if (rc == 0 && st.failed)
+        rc = 1;
 out:
     if (rc != 0)
         fprintf(stderr, "exray notify: %s\n", e.msg);

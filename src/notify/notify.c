@@ -324,6 +324,59 @@ static int maildir_deliver(const char *dir, const char *ticket, const exr_buf *m
     return 1;
 }
 
+/* Per-destination-domain pacing: the next time a message may go to each domain. */
+typedef struct pace {
+    char domain[256];
+    int64_t next_ms;
+} pace;
+static pace paces[256];
+static int npaces;
+
+static void wait_for_domain(const char *rcpt, double per_minute)
+{
+    if (per_minute <= 0)
+        return;
+    const char *dom = strchr(rcpt, '@');
+    dom = dom ? dom + 1 : rcpt;
+    int i;
+    for (i = 0; i < npaces; i++)
+        if (strcmp(paces[i].domain, dom) == 0)
+            break;
+    if (i == npaces) {
+        if (npaces == 256)
+            i = 0; /* a full table only loses pacing precision, never correctness */
+        else
+            npaces++;
+        snprintf(paces[i].domain, sizeof paces[i].domain, "%s", dom);
+        paces[i].next_ms = 0;
+    }
+    int64_t now = exr_now_ms();
+    if (paces[i].next_ms > now) {
+        int64_t d = paces[i].next_ms - now;
+        struct timespec ts = {(time_t)(d / 1000), (long)(d % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+        now = paces[i].next_ms;
+    }
+    paces[i].next_ms = now + (int64_t)(60000.0 / per_minute);
+}
+
+/* 1 delivered, -1 failed after retries (e says why). */
+static int smtp_deliver(const exr_notify_opts *o, const char *rcpt, const exr_buf *msg, exr_err *e)
+{
+    long backoff_ms = 1000;
+    for (int attempt = 0;; attempt++) {
+        wait_for_domain(rcpt, o->domain_rate);
+        int r = exr_smtp_send(o->smtp, o->from, rcpt, msg, e);
+        if (r == EXR_SMTP_OK)
+            return 1;
+        if (r == EXR_SMTP_PERMFAIL || attempt >= o->retries)
+            return -1;
+        struct timespec ts = {backoff_ms / 1000, (backoff_ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+        backoff_ms *= 2;
+    }
+}
+
 static void csv_row(exr_buf *csv, sqlite3_stmt *st)
 {
     /* timestamp,severity,ip,protocol,port,hostname,tag,asn,geo,region,city,naics,hostname_source,sector,version,servername,url */
@@ -439,9 +492,30 @@ int exr_notify_send(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st
         exr_mail m = {o->from, o->sender_name, recipient, subj.p ? subj.p : "", body.p ? body.p : "", ticket, aname, csv.p, csv.len, o->now};
         exr_buf_reset(&msg);
         exr_mime_build(&m, &msg);
-        int d = maildir_deliver(o->maildir, ticket, &msg, e);
-        if (d < 0)
-            goto done;
+        int d;
+        if (o->smtp) {
+            d = smtp_deliver(o, recipient, &msg, e);
+            if (d < 0) {
+                /* left pending with the reason; the next run retries it */
+                stt->failed++;
+                sqlite3_stmt *fl;
+                if (sqlite3_prepare_v2(db, "UPDATE tickets SET delivery = ? WHERE id = ?", -1, &fl, NULL) == SQLITE_OK) {
+                    char why[600];
+                    snprintf(why, sizeof why, "failed: %s", e->msg);
+                    sqlite3_bind_text(fl, 1, why, -1, SQLITE_TRANSIENT);
+                    sqlite3_bind_text(fl, 2, ticket, -1, SQLITE_TRANSIENT);
+                    sqlite3_step(fl);
+                    sqlite3_finalize(fl);
+                }
+                fprintf(stderr, "exray notify: ticket %s to %s: %s\n", ticket, recipient, e->msg);
+                exr_clearerr(e);
+                continue;
+            }
+        } else {
+            d = maildir_deliver(o->maildir, ticket, &msg, e);
+            if (d < 0)
+                goto done;
+        }
         /* fault injection for the crash test: die between delivery and bookkeeping */
         if (o->crash_after > 0 && ++delivered_now >= o->crash_after)
             _exit(137);
@@ -451,7 +525,7 @@ int exr_notify_send(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st
         exr_time_rfc3339(time(NULL), now, sizeof now);
         sqlite3_reset(mark);
         sqlite3_bind_text(mark, 1, now, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(mark, 2, "maildir", -1, SQLITE_STATIC);
+        sqlite3_bind_text(mark, 2, o->smtp ? "smtp" : "maildir", -1, SQLITE_STATIC);
         sqlite3_bind_text(mark, 3, ticket, -1, SQLITE_TRANSIENT);
         if (sqlite3_step(mark) != SQLITE_DONE) {
             dberr(db, e, "mark sent");

@@ -10,6 +10,7 @@
 #include "../core/err.h"
 #include "../store/store.h"
 #include "contacts.h"
+#include "smtp.h"
 #include "template.h"
 #include <stdio.h>
 #include <stdbool.h>
@@ -25,13 +26,16 @@ typedef struct exr_notify_opts {
     bool include_patched;
     const char *from;
     const char *sender_name;
-    const char *maildir;
+    const char *maildir;      /* deliver into a Maildir, or */
+    const exr_smtp *smtp;     /* submit over SMTP */
+    double domain_rate;       /* messages per minute per recipient domain (SMTP); 0 = no limit */
+    int retries;              /* SMTP attempts after the first for temporary failures */
     time_t now;
     long crash_after; /* tests only: exit after this many deliveries, before marking them */
 } exr_notify_opts;
 
 typedef struct exr_notify_stats {
-    long hosts, planned_directives, tickets_new, no_contact, opted_out, suppressed, sent, already_delivered;
+    long hosts, planned_directives, tickets_new, no_contact, opted_out, suppressed, sent, already_delivered, failed;
     long by_state[EXR_NSTATES];
 } exr_notify_stats;
 
