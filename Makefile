@@ -5,7 +5,7 @@ CC        ?= cc
 CFLAGS    ?= -O2 -g
 WARN      := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
 DEFS      := -DEXRAY_VERSION='"$(VERSION)"'
-LIBS      := -lcurl -lyara -levtx -lssl -lcrypto -lsqlite3 -lpthread
+LIBS      := -lmaxminddb -lcurl -lyara -levtx -lssl -lcrypto -lsqlite3 -lpthread
 B         ?= build
 SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
@@ -17,7 +17,7 @@ FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 DATA      := data/exchange-builds.csv data/blocklist.conf data/rules/exray-webshells.yar data/ioc-sha256.txt \
              data/national-certs.csv $(wildcard data/templates/*.txt)
 
-.PHONY: lib fuzz-build all deps test test-unit test-integration test-asan fuzz fuzz-quick demo bench clean
+.PHONY: lib fuzz-build ipdb all deps test test-unit test-integration test-asan fuzz fuzz-quick demo bench clean
 all: exray
 
 deps:
@@ -96,13 +96,24 @@ fuzz-quick: fuzz-build
 fuzz:
 	$(MAKE) fuzz-quick FUZZ_SECONDS=$${FUZZ_SECONDS:-600}
 
+# the compiled ip-location-db file (scripts/deps.sh fetches the CSVs from npm)
+IPDB := build/ipdb/exray-ipdb.bin
+$(IPDB): exray
+	./exray enrich compile --asn4 build/ipdb/asn/asn-ipv4.csv --asn6 build/ipdb/asn/asn-ipv6.csv \
+	  --country4 build/ipdb/country/geo-whois-asn-country-ipv4.csv --country6 build/ipdb/country/geo-whois-asn-country-ipv6.csv -o $@
+ipdb: $(IPDB)
+
+$(B)/ipdb_bench: bench/ipdb_bench.c $(B)/libexray.a
+	$(CC) -O2 $(WARN) $(DEFS) -Isrc -o $@ $< $(B)/libexray.a $(LIBS)
+
 demo: deps
 	$(MAKE) exray
 	sh scripts/demo.sh
 
 bench: deps
-	$(MAKE) exray
+	$(MAKE) exray $(IPDB) $(B)/ipdb_bench
 	sh bench/scan.sh
+	sh bench/notify.sh
 	sh bench/hunt.sh
 
 clean:

@@ -12,7 +12,27 @@ for p in $PKGS; do
     missing="$missing $p"
   fi
 done
-[ -z "$missing" ] && exit 0
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# ip-location-db (npm registry): IP -> ASN, AS name (CC BY 4.0: RouteViews, DB-IP) and
+# country (CC0), for exray notify's offline enrichment; fetched once into build/ipdb.
+fetch_ipdb() {
+    d="$ROOT/build/ipdb"
+    [ -f "$d/asn/asn-ipv4.csv" ] && [ -f "$d/country/geo-whois-asn-country-ipv4.csv" ] && [ -f "$d/country-mmdb/geo-whois-asn-country.mmdb" ] && return 0
+    command -v npm >/dev/null 2>&1 || { echo "deps: npm missing; ip-location-db data not fetched" >&2; return 0; }
+    mkdir -p "$d"
+    for pkg in asn:asn country:geo-whois-asn-country country-mmdb:geo-whois-asn-country-mmdb; do
+        sub=${pkg%%:*} name=${pkg#*:}
+        [ -d "$d/$sub" ] && continue
+        t=$(mktemp -d)
+        if (cd "$t" && npm pack --silent "@ip-location-db/$name" >/dev/null 2>&1); then
+            tar xzf "$t"/*.tgz -C "$t" && mv "$t/package" "$d/$sub"
+        else
+            echo "deps: npm pack @ip-location-db/$name failed; enrichment data missing" >&2
+        fi
+        rm -rf "$t"
+    done
+}
+if [ -z "$missing" ]; then fetch_ipdb; exit 0; fi
 echo "deps: installing$missing" >&2
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -26,4 +46,5 @@ $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
 if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl disable --now nginx >/dev/null 2>&1 || true; fi
 pkill -x nginx 2>/dev/null || true
 if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl disable --now postfix >/dev/null 2>&1 || true; fi
+fetch_ipdb
 exit 0

@@ -7,6 +7,7 @@ static const exr_command commands[] = {
     {"scan", exr_cmd_scan, "find Exchange/OWA servers and classify their build (ProxyLogon, ProxyShell, ProxyNotShell)"},
     {"hunt", exr_cmd_hunt, "search a server or its triage copy for traces of exploitation and web shells"},
     {"import", exr_cmd_import, "load Shadowserver scan_exchange CSV reports or exray JSON Lines into the store"},
+    {"enrich", exr_cmd_enrich, "compile ip-location-db data for offline ASN/country lookups, or look addresses up"},
     {"notify", exr_cmd_notify, "send one notification per affected organisation, exactly once"},
     {"contacts", exr_cmd_contacts, "manage contacts: 'contacts optout ADDRESS'"},
     {"stats", exr_cmd_stats, "patch rate, compromise and remediation per scan"},

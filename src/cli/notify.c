@@ -49,6 +49,7 @@ static void usage(FILE *f)
                "  --domain-rate N       at most N messages a minute to one recipient domain (default 60)\n"
                "  --retries N           retries with backoff (1, 2, 4 s...) for temporary failures (default 3)\n"
                "  --templates DIR       templates <state>.txt instead of the built-in ones\n"
+               "  --ipdb FILE           fill ASN, AS name and country from a compiled ip-location-db file or a .mmdb\n"
                "  --interval DAYS       do not notify a host again for the same state within DAYS (default 7)\n"
                "  --from ADDR           sender address (default exray@localhost.localdomain)\n"
                "  --sender-name NAME    sender name used in From: and the signature\n"
@@ -62,7 +63,7 @@ static void usage(FILE *f)
 int exr_cmd_notify(int argc, char **argv)
 {
     enum { O_DB = 1000, O_CONTACTS, O_NATIONAL, O_MAILDIR, O_TEMPLATES, O_INTERVAL, O_FROM, O_SENDER, O_PATCHED, O_PLAN, O_SMTP,
-           O_SMTP_USER, O_SMTP_PASS, O_STARTTLS, O_INSECURE, O_RATE, O_RETRIES };
+           O_SMTP_USER, O_SMTP_PASS, O_STARTTLS, O_INSECURE, O_RATE, O_RETRIES, O_IPDB };
     static const struct option opts[] = {
         {"db", required_argument, 0, O_DB}, {"contacts", required_argument, 0, O_CONTACTS}, {"national", required_argument, 0, O_NATIONAL},
         {"maildir", required_argument, 0, O_MAILDIR}, {"templates", required_argument, 0, O_TEMPLATES},
@@ -71,7 +72,8 @@ int exr_cmd_notify(int argc, char **argv)
         {"plan-only", no_argument, 0, O_PLAN}, {"smtp", required_argument, 0, O_SMTP}, {"smtp-user", required_argument, 0, O_SMTP_USER},
         {"smtp-pass-env", required_argument, 0, O_SMTP_PASS}, {"starttls", no_argument, 0, O_STARTTLS},
         {"smtp-insecure", no_argument, 0, O_INSECURE}, {"domain-rate", required_argument, 0, O_RATE},
-        {"retries", required_argument, 0, O_RETRIES}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"retries", required_argument, 0, O_RETRIES}, {"ipdb", required_argument, 0, O_IPDB}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    const char *ipdb_path = NULL;
     exr_smtp smtp = {NULL, NULL, NULL, 0, 0, 60};
     const char *db = NULL, *national = NULL, *templates = NULL;
     const char *contacts[32];
@@ -148,6 +150,7 @@ int exr_cmd_notify(int argc, char **argv)
             break;
         }
         case O_RETRIES: o.retries = atoi(optarg); break;
+        case O_IPDB: ipdb_path = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -179,6 +182,20 @@ int exr_cmd_notify(int argc, char **argv)
         goto out;
     exr_notify_stats st;
     memset(&st, 0, sizeof st);
+    if (ipdb_path) {
+        exr_ipdb *ipdb;
+        if (exr_ipdb_open(&ipdb, ipdb_path, &e) != 0) {
+            exr_store_close(s);
+            goto out;
+        }
+        long n = exr_notify_enrich(s, ipdb, &e);
+        exr_ipdb_close(ipdb);
+        if (n < 0) {
+            exr_store_close(s);
+            goto out;
+        }
+        fprintf(stderr, "exray notify: %ld hosts enriched with ASN, AS name and country from %s\n", n, ipdb_path);
+    }
     if (exr_notify_plan(s, &o, &st, &e) == 0 && (plan_only || exr_notify_send(s, &o, &st, &e) == 0))
         rc = 0;
     exr_store_close(s);
@@ -297,4 +314,60 @@ int exr_cmd_import(int argc, char **argv)
     exr_store_close(s);
     exr_buildtab_free(&tab);
     return rc;
+}
+
+int exr_cmd_enrich(int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "compile") == 0) {
+        const char *a4 = NULL, *a6 = NULL, *c4 = NULL, *c6 = NULL, *out = NULL;
+        for (int i = 2; i + 1 < argc; i += 2) {
+            if (strcmp(argv[i], "--asn4") == 0)
+                a4 = argv[i + 1];
+            else if (strcmp(argv[i], "--asn6") == 0)
+                a6 = argv[i + 1];
+            else if (strcmp(argv[i], "--country4") == 0)
+                c4 = argv[i + 1];
+            else if (strcmp(argv[i], "--country6") == 0)
+                c6 = argv[i + 1];
+            else if (strcmp(argv[i], "-o") == 0)
+                out = argv[i + 1];
+        }
+        if (!out || (!a4 && !a6 && !c4 && !c6)) {
+            fprintf(stderr, "usage: exray enrich compile [--asn4 F] [--asn6 F] [--country4 F] [--country6 F] -o FILE\n");
+            return 2;
+        }
+        exr_err e = {0, ""};
+        long bad = 0;
+        if (exr_ipdb_compile(a4, a6, c4, c6, out, &bad, &e) != 0) {
+            fprintf(stderr, "exray enrich: %s\n", e.msg);
+            return 2;
+        }
+        fprintf(stderr, "exray enrich: wrote %s (%ld malformed lines skipped)\n", out, bad);
+        return 0;
+    }
+    if (argc >= 4 && strcmp(argv[1], "lookup") == 0 && strcmp(argv[2], "--ipdb") == 0) {
+        exr_err e = {0, ""};
+        exr_ipdb *db;
+        if (exr_ipdb_open(&db, argv[3], &e) != 0) {
+            fprintf(stderr, "exray enrich: %s\n", e.msg);
+            return 2;
+        }
+        int rc = 0;
+        for (int i = 4; i < argc; i++) {
+            exr_addr a;
+            if (!exr_addr_parse(argv[i], &a)) {
+                fprintf(stderr, "exray enrich: '%s' is not an address\n", argv[i]);
+                rc = 2;
+                continue;
+            }
+            exr_geo g;
+            exr_ipdb_lookup(db, &a, &g);
+            printf("%s\tAS%u\t%.*s\t%s\n", argv[i], g.asn, (int)(g.as_name ? g.as_name_len : 1), g.as_name ? g.as_name : "-",
+                   g.cc[0] ? g.cc : "-");
+        }
+        exr_ipdb_close(db);
+        return rc;
+    }
+    fprintf(stderr, "usage: exray enrich compile ... -o FILE | exray enrich lookup --ipdb FILE ADDRESS...\n");
+    return 2;
 }

@@ -603,3 +603,57 @@ int exr_stats_print(exr_store *s, FILE *out, exr_err *e)
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? 0 : dberr(db, e, "stats");
 }
+
+long exr_notify_enrich(exr_store *s, const exr_ipdb *ipdb, exr_err *e)
+{
+    sqlite3 *db = exr_store_sqlite(s);
+    sqlite3_stmt *q, *up;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT DISTINCT o.ip FROM observations o LEFT JOIN host_info h ON h.ip = o.ip"
+                           " WHERE o.exchange = 1 AND (h.ip IS NULL OR h.asn IS NULL OR h.country IS NULL)",
+                           -1, &q, NULL) != SQLITE_OK)
+        return dberr(db, e, "enrich");
+    if (sqlite3_prepare_v2(db, "INSERT INTO host_info(ip, asn, as_name, country) VALUES(?,?,?,?) ON CONFLICT(ip) DO UPDATE SET"
+                               " asn = COALESCE(asn, excluded.asn), as_name = COALESCE(as_name, excluded.as_name),"
+                               " country = COALESCE(country, excluded.country)",
+                           -1, &up, NULL) != SQLITE_OK) {
+        sqlite3_finalize(q);
+        return dberr(db, e, "enrich");
+    }
+    sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+    long n = 0;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        exr_addr a;
+        if (!col(q, 0) || !exr_addr_parse(col(q, 0), &a))
+            continue;
+        exr_geo g;
+        exr_ipdb_lookup(ipdb, &a, &g);
+        if (!g.asn && !g.cc[0])
+            continue;
+        sqlite3_reset(up);
+        sqlite3_bind_text(up, 1, col(q, 0), -1, SQLITE_TRANSIENT);
+        if (g.asn)
+            sqlite3_bind_int64(up, 2, g.asn);
+        else
+            sqlite3_bind_null(up, 2);
+        if (g.as_name) {
+            exr_buf nm;
+            exr_buf_init(&nm);
+            exr_text_clean(g.as_name, g.as_name_len, &nm);
+            sqlite3_bind_text(up, 3, nm.p ? nm.p : "", (int)nm.len, SQLITE_TRANSIENT);
+            exr_buf_free(&nm);
+        } else {
+            sqlite3_bind_null(up, 3);
+        }
+        if (g.cc[0])
+            sqlite3_bind_text(up, 4, g.cc, 2, SQLITE_TRANSIENT);
+        else
+            sqlite3_bind_null(up, 4);
+        if (sqlite3_step(up) == SQLITE_DONE)
+            n++;
+    }
+    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    sqlite3_finalize(q);
+    sqlite3_finalize(up);
+    return n;
+}

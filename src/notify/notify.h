@@ -10,6 +10,7 @@
 #include "../core/err.h"
 #include "../store/store.h"
 #include "contacts.h"
+#include "ipdb.h"
 #include "smtp.h"
 #include "template.h"
 #include <stdio.h>
@@ -43,6 +44,8 @@ int exr_notify_load_templates(exr_notify_opts *o, const char *dir, exr_err *e); 
 int exr_notify_plan(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st, exr_err *e);
 int exr_notify_send(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st, exr_err *e);
 int exr_optout_add(exr_store *s, const char *addr, exr_err *e);
+/* Fills ASN, AS name and country of stored hosts that lack them; returns hosts enriched or -1. */
+long exr_notify_enrich(exr_store *s, const exr_ipdb *db, exr_err *e);
 /* Prints the per-scan series (exray stats). */
 int exr_stats_print(exr_store *s, FILE *out, exr_err *e);
 

@@ -64,3 +64,29 @@ for l in open(sys.argv[2]):
         assert g[1:4] == (r["proxylogon"], r["proxyshell"], r["proxynotshell"]), (r, g)
 PY
 ok "exray JSON Lines import round-trips builds and verdicts"
+
+# offline enrichment: a compiled ip-location-db style file gives ASN and country, which
+# route the hosts without a network contact to their ASN contact or national CERT
+printf '127.77.0.0,127.77.0.31,64496,"Example Hosting, Inc."\n127.77.0.32,127.77.0.63,64497,Other Net\n' > "$WORK/asn4.csv"
+printf '127.77.0.0,127.77.0.31,NL\n127.77.0.32,127.77.0.63,SE\n' > "$WORK/cc4.csv"
+"$EXRAY" enrich compile --asn4 "$WORK/asn4.csv" --country4 "$WORK/cc4.csv" -o "$WORK/ipdb.bin" 2>/dev/null
+out=$("$EXRAY" enrich lookup --ipdb "$WORK/ipdb.bin" 127.77.0.5 127.77.0.40 127.77.0.99)
+echo "$out" | grep -q "127.77.0.5	AS64496	Example Hosting, Inc.	NL" || fail "lookup: $out"
+echo "$out" | grep -q "127.77.0.99	AS0	-	-" || fail "lookup of an unknown address: $out"
+printf 'network,email,org\nAS64496,noc@hosting.example,Example Hosting\n' > "$WORK/asn-contacts.csv"
+"$EXRAY" notify --db "$WORK/j.db" --ipdb "$WORK/ipdb.bin" --contacts "$WORK/asn-contacts.csv" --maildir "$WORK/mail-e" 2>"$WORK/e.err" || fail "notify --ipdb: $(cat "$WORK/e.err")"
+grep -q "hosts enriched with ASN, AS name and country" "$WORK/e.err" || fail "no enrichment: $(cat "$WORK/e.err")"
+python3 - "$WORK/mail-e" <<'PY' || fail "enriched routing"
+import csv, email, glob, sys
+from email import policy
+got = {}
+for f in glob.glob(sys.argv[1] + "/new/*"):
+    m = email.message_from_binary_file(open(f, "rb"), policy=policy.default)
+    att = [p for p in m.iter_parts() if p.get_content_disposition() == "attachment"][0]
+    for r in csv.DictReader(att.get_content().splitlines()):
+        got.setdefault(m["To"].addresses[0].addr_spec, set()).add(int(r["ip"].split(".")[-1]))
+assert got.get("noc@hosting.example") and all(x < 32 for x in got["noc@hosting.example"]), got
+assert got.get("cert@cert.se") and all(32 <= x < 64 for x in got["cert@cert.se"]), got
+assert all(x < 64 for s in got.values() for x in s), got
+PY
+ok "enrichment from a compiled IP database: ASN contact, national CERT by country"
