@@ -3,6 +3,7 @@
 #include "../core/buf.h"
 #include "../notify/import.h"
 #include "../notify/notify.h"
+#include "../notify/rpsl.h"
 #include "../store/store.h"
 #include "cli.h"
 #include <errno.h>
@@ -180,6 +181,11 @@ int exr_cmd_notify(int argc, char **argv)
     exr_store *s;
     if (exr_store_open(&s, db, &e) != 0)
         goto out;
+    if (exr_contacts_load_store(&cs, s, &e) != 0) {
+        exr_store_close(s);
+        goto out;
+    }
+    exr_contacts_finish(&cs);
     exr_notify_stats st;
     memset(&st, 0, sizeof st);
     if (ipdb_path) {
@@ -219,32 +225,60 @@ out:
     return rc;
 }
 
+static void rpsl_report(void *ctx, const char *msg)
+{
+    (void)ctx;
+    fprintf(stderr, "exray contacts: %s (skipped)\n", msg);
+}
+
 int exr_cmd_contacts(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "optout") != 0) {
-        fprintf(stderr, "usage: exray contacts optout ADDRESS --db FILE\n");
-        return 2;
-    }
-    const char *db = NULL, *addr = NULL;
+    const char *db = NULL, *source = "ripe";
+    const char *args[64];
+    int na = 0;
     for (int i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
             db = argv[++i];
-        else if (!addr)
-            addr = argv[i];
+        else if (strcmp(argv[i], "--source") == 0 && i + 1 < argc)
+            source = argv[++i];
+        else if (na < 64)
+            args[na++] = argv[i];
     }
-    if (!db || !addr) {
-        fprintf(stderr, "usage: exray contacts optout ADDRESS --db FILE\n");
+    bool optout = argc >= 2 && strcmp(argv[1], "optout") == 0, import = argc >= 2 && strcmp(argv[1], "import") == 0;
+    if ((!optout && !import) || !db || !na || (optout && na != 1)) {
+        fprintf(stderr, "usage: exray contacts optout ADDRESS --db FILE\n"
+                        "       exray contacts import --db FILE [--source NAME] ripe.db.inetnum[.gz] ripe.db.inet6num ripe.db.aut-num\n"
+                        "                              ripe.db.organisation ripe.db.role\n");
         return 2;
     }
     exr_err e = {0, ""};
     exr_store *s;
-    if (exr_store_open(&s, db, &e) != 0 || exr_optout_add(s, addr, &e) != 0) {
+    if (exr_store_open(&s, db, &e) != 0) {
         fprintf(stderr, "exray contacts: %s\n", e.msg);
         return 2;
     }
+    int rc = 0;
+    if (optout) {
+        if (exr_optout_add(s, args[0], &e) != 0) {
+            fprintf(stderr, "exray contacts: %s\n", e.msg);
+            rc = 2;
+        } else {
+            printf("%s opted out: no notification will be sent to it\n", args[0]);
+        }
+    } else {
+        exr_rpsl_stats st;
+        memset(&st, 0, sizeof st);
+        if (exr_rpsl_import(s, args, na, source, rpsl_report, NULL, &st, &e) != 0) {
+            fprintf(stderr, "exray contacts: %s\n", e.msg);
+            rc = 2;
+        } else {
+            fprintf(stderr, "exray contacts: %ld objects; %ld networks and AS numbers, %ld with an abuse mailbox, %ld without;"
+                            " %ld bad lines\n",
+                    st.objects, st.networks, st.with_contact, st.without_contact, st.bad_lines);
+        }
+    }
     exr_store_close(s);
-    printf("%s opted out: no notification will be sent to it\n", addr);
-    return 0;
+    return rc;
 }
 
 int exr_cmd_stats(int argc, char **argv)

@@ -19,6 +19,9 @@ void exr_contacts_init(exr_contacts *cs)
 void exr_contacts_free(exr_contacts *cs)
 {
     free(cs->c);
+    free(cs->seg[0]);
+    free(cs->seg[1]);
+    free(cs->by_asn);
     memset(cs, 0, sizeof *cs);
 }
 
@@ -44,8 +47,9 @@ bool exr_email_valid(const char *s)
     return true;
 }
 
-static void add(exr_contacts *cs, const exr_contact *c)
+void exr_contacts_add(exr_contacts *cs, const exr_contact *c)
 {
+    cs->finished = 0;
     if (cs->n == cs->cap) {
         cs->cap = cs->cap ? cs->cap * 2 : 64;
         cs->c = exr_xrealloc(cs->c, cs->cap * sizeof *cs->c);
@@ -137,7 +141,7 @@ static int load(exr_contacts *cs, const char *text, size_t len, const char *name
         for (char *p = c.email; *p; p++)
             *p = (char)tolower((unsigned char)*p);
         clean_copy(c.org, sizeof c.org, r.n > 2 ? r.f[2] : "");
-        add(cs, &c);
+        exr_contacts_add(cs, &c);
     }
     exr_csv_row_free(&r);
     return 0;
@@ -160,24 +164,135 @@ int exr_contacts_load_default_national(exr_contacts *cs, exr_err *e)
     return load(cs, (const char *)exr_data_national_certs, exr_data_national_certs_len, "data/national-certs.csv", 1, NULL, NULL, e);
 }
 
+typedef struct ev {
+    exr_u128 lo, hi;
+    uint32_t idx;
+} ev;
+
+static int cmp_ev(const void *a, const void *b)
+{
+    const ev *x = a, *y = b;
+    if (x->lo != y->lo)
+        return x->lo < y->lo ? -1 : 1;
+    if (x->hi != y->hi)
+        return x->hi > y->hi ? -1 : 1; /* the wider first: the narrower nests inside */
+    return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static const exr_contacts *sort_ctx;
+static int cmp_asn(const void *a, const void *b)
+{
+    uint32_t x = sort_ctx->c[*(const uint32_t *)a].asn, y = sort_ctx->c[*(const uint32_t *)b].asn;
+    return x < y ? -1 : x > y;
+}
+
+static void emit(exr_cseg **out, size_t *n, size_t *cap, exr_u128 lo, exr_u128 hi, uint32_t idx)
+{
+    if (lo > hi)
+        return;
+    if (*n && (*out)[*n - 1].idx == idx && (*out)[*n - 1].hi + 1 == lo) {
+        (*out)[*n - 1].hi = hi;
+        return;
+    }
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 256;
+        *out = exr_xrealloc(*out, *cap * sizeof **out);
+    }
+    (*out)[(*n)++] = (exr_cseg){lo, hi, idx};
+}
+
+/* Sweep over ranges sorted by start: a stack of open ranges, the top is the most specific
+ * (nested RPSL ranges and CIDRs); each stretch between boundaries goes to the top. */
+static void build_family(exr_contacts *cs, int fam, int slot)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < cs->n; i++)
+        n += cs->c[i].kind == 0 && cs->c[i].family == fam;
+    ev *e = exr_xmalloc((n ? n : 1) * sizeof *e);
+    size_t k = 0;
+    for (size_t i = 0; i < cs->n; i++)
+        if (cs->c[i].kind == 0 && cs->c[i].family == fam)
+            e[k++] = (ev){cs->c[i].lo, cs->c[i].hi, (uint32_t)i};
+    qsort(e, n, sizeof *e, cmp_ev);
+    ev *stack = exr_xmalloc((n ? n : 1) * sizeof *stack);
+    size_t sp = 0, cap = 0;
+    free(cs->seg[slot]);
+    cs->seg[slot] = NULL;
+    cs->nseg[slot] = 0;
+    exr_u128 pos = 0;
+    int have_pos = 0;
+    for (size_t i = 0; i <= n; i++) {
+        exr_u128 next = i < n ? e[i].lo : 0;
+        /* close ranges that end before the next start */
+        while (sp && (i == n || stack[sp - 1].hi < next)) {
+            ev top = stack[--sp];
+            if (!have_pos || top.hi >= pos) {
+                emit(&cs->seg[slot], &cs->nseg[slot], &cap, have_pos ? pos : top.lo, top.hi, top.idx);
+                pos = top.hi + 1;
+                have_pos = top.hi != ~(exr_u128)0;
+            }
+            while (sp && stack[sp - 1].hi < pos)
+                sp--;
+        }
+        if (i == n)
+            break;
+        if (sp && (!have_pos || next > pos))
+            emit(&cs->seg[slot], &cs->nseg[slot], &cap, have_pos ? pos : stack[sp - 1].lo, next - 1, stack[sp - 1].idx);
+        stack[sp++] = e[i];
+        pos = next;
+        have_pos = 1;
+    }
+    free(stack);
+    free(e);
+}
+
+void exr_contacts_finish(exr_contacts *cs)
+{
+    build_family(cs, 4, 0);
+    build_family(cs, 6, 1);
+    free(cs->by_asn);
+    cs->nasn = 0;
+    cs->by_asn = exr_xmalloc((cs->n ? cs->n : 1) * sizeof *cs->by_asn);
+    for (size_t i = 0; i < cs->n; i++)
+        if (cs->c[i].kind == 1)
+            cs->by_asn[cs->nasn++] = (uint32_t)i;
+    sort_ctx = cs;
+    qsort(cs->by_asn, cs->nasn, sizeof *cs->by_asn, cmp_asn);
+    cs->finished = 1;
+}
+
 const exr_contact *exr_contacts_resolve(const exr_contacts *cs, const exr_addr *a, uint32_t asn, const char *cc, const char **why)
 {
-    const exr_contact *best = NULL;
-    for (size_t i = 0; i < cs->n; i++) {
-        const exr_contact *c = &cs->c[i];
-        if (c->kind == 0 && c->family == a->family && a->v >= c->lo && a->v <= c->hi && (!best || c->prefix > best->prefix))
-            best = c;
+    if (!cs->finished)
+        exr_contacts_finish((exr_contacts *)cs);
+    int slot = a->family == 4 ? 0 : 1;
+    const exr_cseg *sg = cs->seg[slot];
+    size_t lo = 0, hi = cs->nseg[slot];
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (sg[mid].hi < a->v)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    if (best) {
+    if (lo < cs->nseg[slot] && sg[lo].lo <= a->v && a->v <= sg[lo].hi) {
         *why = "network";
-        return best;
+        return &cs->c[sg[lo].idx];
     }
-    if (asn)
-        for (size_t i = 0; i < cs->n; i++)
-            if (cs->c[i].kind == 1 && cs->c[i].asn == asn) {
-                *why = "asn";
-                return &cs->c[i];
-            }
+    if (asn) {
+        size_t l = 0, h = cs->nasn;
+        while (l < h) {
+            size_t mid = (l + h) / 2;
+            if (cs->c[cs->by_asn[mid]].asn < asn)
+                l = mid + 1;
+            else
+                h = mid;
+        }
+        if (l < cs->nasn && cs->c[cs->by_asn[l]].asn == asn) {
+            *why = "asn";
+            return &cs->c[cs->by_asn[l]];
+        }
+    }
     if (cc && cc[0])
         for (size_t i = 0; i < cs->n; i++)
             if (cs->c[i].kind == 2 && strcasecmp(cs->c[i].cc, cc) == 0) {

@@ -20,10 +20,22 @@ typedef struct exr_contact {
     char org[256];
 } exr_contact;
 
+typedef struct exr_cseg {
+    exr_u128 lo, hi;
+    uint32_t idx; /* into c[] */
+} exr_cseg;
+
 typedef struct exr_contacts {
     exr_contact *c;
     size_t n, cap;
     long bad_lines;
+    /* built by exr_contacts_finish: disjoint segments per family, each mapped to the most
+     * specific network covering it, and the ASN contacts sorted by number */
+    exr_cseg *seg[2];
+    size_t nseg[2];
+    uint32_t *by_asn;
+    size_t nasn;
+    int finished;
 } exr_contacts;
 
 void exr_contacts_init(exr_contacts *cs);
@@ -37,7 +49,12 @@ int exr_contacts_load_csv(exr_contacts *cs, const char *text, size_t len, const 
 int exr_contacts_load_national(exr_contacts *cs, const char *text, size_t len, const char *name, exr_contacts_report rep, void *ctx,
                                exr_err *e);
 int exr_contacts_load_default_national(exr_contacts *cs, exr_err *e);
-/* Resolves a host; NULL when nobody is responsible. *why names the rule that matched. */
+/* Adds one contact (networks as inclusive ranges; RPSL inetnums need not be CIDRs). */
+void exr_contacts_add(exr_contacts *cs, const exr_contact *c);
+/* Builds the lookup index; call after the last load, before resolving. */
+void exr_contacts_finish(exr_contacts *cs);
+/* Resolves a host (most specific network, then ASN, then country); NULL when nobody is
+ * responsible. *why names the rule that matched. */
 const exr_contact *exr_contacts_resolve(const exr_contacts *cs, const exr_addr *a, uint32_t asn, const char *cc, const char **why);
 /* A conservative addr-spec check: local@domain, printable ASCII, no spaces or quotes. */
 bool exr_email_valid(const char *s);

@@ -39,7 +39,9 @@ static const char *schema =
     " recipient TEXT NOT NULL, template TEXT NOT NULL, ticket TEXT NOT NULL REFERENCES tickets(id), created TEXT NOT NULL,"
     " observation_id INTEGER);"
     "CREATE INDEX IF NOT EXISTS directives_ip ON directives(ip, recipient);"
-    "CREATE TABLE IF NOT EXISTS ticket_day(day TEXT PRIMARY KEY, last INTEGER NOT NULL);";
+    "CREATE TABLE IF NOT EXISTS ticket_day(day TEXT PRIMARY KEY, last INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS contacts_db(kind INTEGER NOT NULL, lo TEXT, hi TEXT, asn INTEGER, email TEXT NOT NULL,"
+    " org TEXT, source TEXT NOT NULL);";
 
 static int dberr(exr_store *s, exr_err *e, const char *what)
 {

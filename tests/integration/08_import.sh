@@ -90,3 +90,30 @@ assert got.get("cert@cert.se") and all(32 <= x < 64 for x in got["cert@cert.se"]
 assert all(x < 64 for s in got.values() for x in s), got
 PY
 ok "enrichment from a compiled IP database: ASN contact, national CERT by country"
+
+# RIPE split dumps: abuse-c -> role -> abuse-mailbox, or the org's abuse-c; the most
+# specific inetnum wins; objects without a mailbox are counted; bad lines reported
+R="$ROOT/tests/fixtures/rpsl"
+gzip -c "$R/ripe.db.role" > "$WORK/ripe.db.role.gz"
+"$EXRAY" contacts import --db "$WORK/j.db" "$R/ripe.db.inetnum" "$R/ripe.db.inet6num" "$R/ripe.db.aut-num" \
+    "$R/ripe.db.organisation" "$WORK/ripe.db.role.gz" 2>"$WORK/rpsl.err" || fail "contacts import: $(cat "$WORK/rpsl.err")"
+grep -q "ripe.db.inetnum:26: bad inetnum range" "$WORK/rpsl.err" || fail "bad inetnum not reported: $(cat "$WORK/rpsl.err")"
+grep -q "ripe.db.role.gz:15: not an 'attribute: value' line" "$WORK/rpsl.err" || fail "bad role line not reported: $(cat "$WORK/rpsl.err")"
+grep -q "4 with an abuse mailbox, 1 without" "$WORK/rpsl.err" || fail "counts: $(cat "$WORK/rpsl.err")"
+rm -rf "$WORK/mail-r"
+"$EXRAY" notify --db "$WORK/j.db" --maildir "$WORK/mail-r" --interval 0 2>"$WORK/r.err" || fail "notify with RIPE contacts: $(cat "$WORK/r.err")"
+python3 - "$WORK/mail-r" <<'PY' || fail "RIPE routing"
+import csv, email, glob, sys
+from email import policy
+got = {}
+for f in glob.glob(sys.argv[1] + "/new/*"):
+    m = email.message_from_binary_file(open(f, "rb"), policy=policy.default)
+    att = [p for p in m.iter_parts() if p.get_content_disposition() == "attachment"][0]
+    for r in csv.DictReader(att.get_content().splitlines()):
+        got.setdefault(m["To"].addresses[0].addr_spec, set()).add(int(r["ip"].split(".")[-1]))
+city = got.get("it-security@cityhall.example", set())
+isp = got.get("abuse@example-isp.example", set())
+assert city and all(64 <= x < 96 for x in city), got
+assert isp and not any(64 <= x < 96 for x in isp), got
+PY
+ok "RIPE dumps (plain and gzip): most specific inetnum's abuse-c, else the org's abuse-c"

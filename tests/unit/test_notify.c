@@ -41,6 +41,50 @@ static void test_resolve(void **st)
     exr_contacts_free(&cs);
 }
 
+/* Property: for random nested networks and random hosts, the indexed resolution equals the
+ * brute-force "smallest network containing the host" (the isolation property). */
+static void test_resolve_random(void **st)
+{
+    (void)st;
+    uint64_t x = 12345;
+    for (int round = 0; round < 40; round++) {
+        exr_contacts cs;
+        exr_contacts_init(&cs);
+        int n = 1 + round * 5;
+        for (int i = 0; i < n; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            int prefix = 8 + (int)(x % 23);
+            uint32_t base = 0x0a000000u | ((uint32_t)(x >> 20) & 0x00ffffffu);
+            uint32_t mask = prefix == 32 ? 0xffffffffu : ~((1u << (32 - prefix)) - 1);
+            exr_contact c;
+            memset(&c, 0, sizeof c);
+            c.family = 4;
+            c.lo = base & mask;
+            c.hi = (base & mask) | ~mask;
+            c.prefix = prefix;
+            snprintf(c.email, sizeof c.email, "n%d@x.example", i);
+            exr_contacts_add(&cs, &c);
+        }
+        exr_contacts_finish(&cs);
+        for (int q = 0; q < 2000; q++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            exr_addr a = {4, 0x0a000000u | ((uint32_t)x & 0x00ffffffu)};
+            const exr_contact *best = NULL;
+            for (size_t i = 0; i < cs.n; i++) {
+                const exr_contact *c = &cs.c[i];
+                if (a.v >= c->lo && a.v <= c->hi && (!best || c->hi - c->lo <= best->hi - best->lo))
+                    best = c;
+            }
+            const char *why;
+            const exr_contact *got = exr_contacts_resolve(&cs, &a, 0, NULL, &why);
+            if (best != got && !(best && got && best->lo == got->lo && best->hi == got->hi))
+                fail_msg("round %d: host %08x resolved to %s, expected %s", round, (unsigned)a.v, got ? got->email : "none",
+                         best ? best->email : "none");
+        }
+        exr_contacts_free(&cs);
+    }
+}
+
 static void test_email(void **st)
 {
     (void)st;
@@ -163,7 +207,7 @@ static void test_ipdb(void **st)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_resolve), cmocka_unit_test(test_email), cmocka_unit_test(test_template),
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_resolve), cmocka_unit_test(test_resolve_random), cmocka_unit_test(test_email), cmocka_unit_test(test_template),
                                        cmocka_unit_test(test_mime), cmocka_unit_test(test_ipdb)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,330 @@
+/* rpsl.c: see rpsl.h. Objects are collected first and joined afterwards, so the files
+ * may come in any order. Attribute names are case-insensitive; continuation lines (space,
+ * tab or '+') extend the previous value; '#' and '%' lines are comments. */
+#include "rpsl.h"
+#include "../core/buf.h"
+#include "../core/strmap.h"
+#include <ctype.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <zlib.h>
+
+typedef struct pend {
+    int kind; /* 0 network, 1 asn */
+    exr_addr lo, hi;
+    uint32_t asn;
+    char *abuse_c, *org, *name;
+} pend;
+
+typedef struct obj {
+    char cls[16];
+    char key[128];
+    exr_buf attrs; /* "name\0value\0" pairs */
+} obj;
+
+static const char *attr(const obj *o, const char *name)
+{
+    const char *p = o->attrs.p, *end = o->attrs.p + o->attrs.len;
+    while (p && p < end) {
+        const char *v = p + strlen(p) + 1;
+        if (strcasecmp(p, name) == 0)
+            return v;
+        p = v + strlen(v) + 1;
+    }
+    return NULL;
+}
+
+static void trim(char *s)
+{
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        s[--n] = 0;
+    size_t i = 0;
+    while (s[i] && isspace((unsigned char)s[i]))
+        i++;
+    memmove(s, s + i, n - i + 1);
+}
+
+typedef struct ctx {
+    exr_strmap roles, orgs;
+    pend *p;
+    size_t n, cap;
+    exr_rpsl_stats *st;
+    exr_rpsl_report rep;
+    void *rctx;
+} ctx;
+
+static void report(ctx *c, const char *file, long line, const char *why)
+{
+    c->st->bad_lines++;
+    if (c->rep) {
+        char msg[600];
+        snprintf(msg, sizeof msg, "%s:%ld: %s", file, line, why);
+        c->rep(c->rctx, msg);
+    }
+}
+
+static void finish_obj(ctx *c, obj *o, const char *file, long line)
+{
+    if (!o->cls[0])
+        return;
+    c->st->objects++;
+    if (strcasecmp(o->cls, "role") == 0) {
+        const char *nic = attr(o, "nic-hdl"), *mb = attr(o, "abuse-mailbox");
+        if (nic && mb && exr_email_valid(mb))
+            exr_strmap_set(&c->roles, nic, mb);
+    } else if (strcasecmp(o->cls, "organisation") == 0) {
+        const char *ac = attr(o, "abuse-c"), *nm = attr(o, "org-name");
+        char v[600];
+        snprintf(v, sizeof v, "%s\t%s", ac ? ac : "", nm ? nm : "");
+        exr_strmap_set(&c->orgs, o->key, v);
+    } else if (strcasecmp(o->cls, "inetnum") == 0 || strcasecmp(o->cls, "inet6num") == 0 || strcasecmp(o->cls, "aut-num") == 0) {
+        pend p;
+        memset(&p, 0, sizeof p);
+        if (strcasecmp(o->cls, "aut-num") == 0) {
+            char *end;
+            unsigned long v = (strncasecmp(o->key, "AS", 2) == 0) ? strtoul(o->key + 2, &end, 10) : 0;
+            if (!v || *end || v > 4294967295UL) {
+                report(c, file, line, "bad aut-num");
+                return;
+            }
+            p.kind = 1;
+            p.asn = (uint32_t)v;
+        } else if (strchr(o->key, '/')) {
+            exr_cidr cidr;
+            if (!exr_cidr_parse(o->key, &cidr)) {
+                report(c, file, line, "bad inet6num");
+                return;
+            }
+            p.lo = cidr.lo, p.hi = cidr.hi;
+        } else {
+            char a[64], b[64];
+            const char *dash = strchr(o->key, '-');
+            if (!dash || (size_t)(dash - o->key) >= sizeof a || strlen(dash + 1) >= sizeof b) {
+                report(c, file, line, "bad inetnum range");
+                return;
+            }
+            memcpy(a, o->key, (size_t)(dash - o->key));
+            a[dash - o->key] = 0;
+            snprintf(b, sizeof b, "%s", dash + 1);
+            trim(a);
+            trim(b);
+            if (!exr_addr_parse(a, &p.lo) || !exr_addr_parse(b, &p.hi) || p.lo.family != p.hi.family || p.hi.v < p.lo.v) {
+                report(c, file, line, "bad inetnum range");
+                return;
+            }
+        }
+        const char *ac = attr(o, "abuse-c"), *org = attr(o, "org");
+        const char *nm = attr(o, "netname") ? attr(o, "netname") : attr(o, "as-name");
+        p.abuse_c = ac ? exr_xstrdup(ac) : NULL;
+        p.org = org ? exr_xstrdup(org) : NULL;
+        p.name = exr_xstrdup(nm ? nm : "");
+        if (c->n == c->cap) {
+            c->cap = c->cap ? c->cap * 2 : 1024;
+            c->p = exr_xrealloc(c->p, c->cap * sizeof *c->p);
+        }
+        c->p[c->n++] = p;
+        c->st->networks++;
+    }
+}
+
+static int read_file(ctx *c, const char *path, exr_err *e)
+{
+    gzFile f = gzopen(path, "rb");
+    if (!f)
+        return exr_seterr(e, EXR_EIO, "%s: cannot open", path);
+    char line[4100];
+    long lineno = 0, objline = 0;
+    obj o;
+    memset(&o, 0, sizeof o);
+    exr_buf_init(&o.attrs);
+    bool skip_rest = false;
+    while (gzgets(f, line, sizeof line)) {
+        lineno++;
+        size_t n = strlen(line);
+        bool full = n && line[n - 1] == '\n';
+        if (!full && !gzeof(f)) {
+            report(c, path, lineno, "line longer than 4096 bytes");
+            int ch;
+            while ((ch = gzgetc(f)) != -1 && ch != '\n')
+                ;
+            continue;
+        }
+        while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = 0;
+        if (memchr(line, 0, n)) {
+            report(c, path, lineno, "NUL byte");
+            continue;
+        }
+        if (n == 0) {
+            finish_obj(c, &o, path, objline);
+            o.cls[0] = 0;
+            exr_buf_reset(&o.attrs);
+            skip_rest = false;
+            continue;
+        }
+        if (line[0] == '#' || line[0] == '%')
+            continue;
+        if (line[0] == ' ' || line[0] == '\t' || line[0] == '+') {
+            /* continuation: extend the last value */
+            if (o.attrs.len) {
+                o.attrs.len--; /* drop the value's NUL */
+                exr_buf_addc(&o.attrs, ' ');
+                char *v = line + 1;
+                trim(v);
+                exr_buf_adds(&o.attrs, v);
+                exr_buf_addc(&o.attrs, 0);
+            }
+            continue;
+        }
+        if (skip_rest)
+            continue;
+        char *colon = strchr(line, ':');
+        if (!colon || colon == line) {
+            report(c, path, lineno, "not an 'attribute: value' line");
+            skip_rest = true;
+            continue;
+        }
+        *colon = 0;
+        char *v = colon + 1;
+        trim(v);
+        trim(line);
+        if (!o.cls[0]) {
+            snprintf(o.cls, sizeof o.cls, "%s", line);
+            snprintf(o.key, sizeof o.key, "%s", v);
+            objline = lineno;
+        }
+        exr_buf_adds(&o.attrs, line);
+        exr_buf_addc(&o.attrs, 0);
+        exr_buf_adds(&o.attrs, v);
+        exr_buf_addc(&o.attrs, 0);
+    }
+    finish_obj(c, &o, path, objline);
+    exr_buf_free(&o.attrs);
+    int err = 0;
+    gzerror(f, &err);
+    gzclose(f);
+    if (err != Z_OK && err != Z_STREAM_END)
+        return exr_seterr(e, EXR_EIO, "%s: corrupt compressed data after line %ld", path, lineno);
+    return 0;
+}
+
+int exr_rpsl_import(exr_store *s, const char *const *files, int nfiles, const char *source, exr_rpsl_report rep, void *rctx,
+                    exr_rpsl_stats *st, exr_err *e)
+{
+    ctx c;
+    memset(&c, 0, sizeof c);
+    exr_strmap_init(&c.roles);
+    exr_strmap_init(&c.orgs);
+    c.st = st;
+    c.rep = rep;
+    c.rctx = rctx;
+    int rc = 0;
+    for (int i = 0; i < nfiles && rc == 0; i++)
+        rc = read_file(&c, files[i], e);
+    sqlite3 *db = exr_store_sqlite(s);
+    sqlite3_stmt *del = NULL, *ins = NULL;
+    if (rc == 0) {
+        if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_prepare_v2(db, "DELETE FROM contacts_db WHERE source = ?", -1, &del, NULL) != SQLITE_OK ||
+            sqlite3_prepare_v2(db, "INSERT INTO contacts_db(kind, lo, hi, asn, email, org, source) VALUES(?,?,?,?,?,?,?)", -1, &ins,
+                               NULL) != SQLITE_OK)
+            rc = exr_seterr(e, EXR_ESTORE, "sqlite: %s", sqlite3_errmsg(db));
+    }
+    if (rc == 0) {
+        sqlite3_bind_text(del, 1, source, -1, SQLITE_STATIC);
+        sqlite3_step(del);
+        for (size_t i = 0; i < c.n; i++) {
+            pend *p = &c.p[i];
+            const char *mail = p->abuse_c ? exr_strmap_get(&c.roles, p->abuse_c) : NULL;
+            const char *orgname = NULL;
+            char orgbuf[600] = "";
+            if (p->org) {
+                const char *ov = exr_strmap_get(&c.orgs, p->org);
+                if (ov) {
+                    snprintf(orgbuf, sizeof orgbuf, "%s", ov);
+                    char *tab = strchr(orgbuf, '\t');
+                    if (tab) {
+                        *tab = 0;
+                        orgname = tab + 1;
+                        if (!mail && orgbuf[0])
+                            mail = exr_strmap_get(&c.roles, orgbuf);
+                    }
+                }
+            }
+            if (!mail) {
+                st->without_contact++;
+                continue;
+            }
+            char lo[EXR_ADDRSTRLEN] = "", hi[EXR_ADDRSTRLEN] = "";
+            if (p->kind == 0) {
+                exr_addr_format(&p->lo, lo, sizeof lo);
+                exr_addr_format(&p->hi, hi, sizeof hi);
+            }
+            sqlite3_reset(ins);
+            sqlite3_bind_int(ins, 1, p->kind);
+            sqlite3_bind_text(ins, 2, lo, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(ins, 3, hi, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_int64(ins, 4, p->asn);
+            sqlite3_bind_text(ins, 5, mail, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(ins, 6, orgname && *orgname ? orgname : p->name, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(ins, 7, source, -1, SQLITE_STATIC);
+            if (sqlite3_step(ins) != SQLITE_DONE) {
+                rc = exr_seterr(e, EXR_ESTORE, "sqlite: %s", sqlite3_errmsg(db));
+                break;
+            }
+            st->with_contact++;
+        }
+        sqlite3_exec(db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+    }
+    sqlite3_finalize(del);
+    sqlite3_finalize(ins);
+    for (size_t i = 0; i < c.n; i++) {
+        free(c.p[i].abuse_c);
+        free(c.p[i].org);
+        free(c.p[i].name);
+    }
+    free(c.p);
+    exr_strmap_free(&c.roles);
+    exr_strmap_free(&c.orgs);
+    return rc;
+}
+
+int exr_contacts_load_store(exr_contacts *cs, exr_store *s, exr_err *e)
+{
+    sqlite3 *db = exr_store_sqlite(s);
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(db, "SELECT kind, lo, hi, asn, email, org FROM contacts_db", -1, &q, NULL) != SQLITE_OK)
+        return exr_seterr(e, EXR_ESTORE, "sqlite: %s", sqlite3_errmsg(db));
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        exr_contact c;
+        memset(&c, 0, sizeof c);
+        const char *email = (const char *)sqlite3_column_text(q, 4), *org = (const char *)sqlite3_column_text(q, 5);
+        if (!email || !exr_email_valid(email) || strlen(email) >= sizeof c.email)
+            continue;
+        snprintf(c.email, sizeof c.email, "%s", email);
+        snprintf(c.org, sizeof c.org, "%s", org ? org : "");
+        for (char *p = c.org; *p; p++)
+            if ((unsigned char)*p < 0x20)
+                *p = ' ';
+        if (sqlite3_column_int(q, 0) == 1) {
+            c.kind = 1;
+            c.asn = (uint32_t)sqlite3_column_int64(q, 3);
+        } else {
+            exr_addr lo, hi;
+            const char *l = (const char *)sqlite3_column_text(q, 1), *h = (const char *)sqlite3_column_text(q, 2);
+            if (!l || !h || !exr_addr_parse(l, &lo) || !exr_addr_parse(h, &hi) || lo.family != hi.family)
+                continue;
+            c.kind = 0;
+            c.family = lo.family;
+            c.lo = lo.v;
+            c.hi = hi.v;
+        }
+        exr_contacts_add(cs, &c);
+    }
+    sqlite3_finalize(q);
+    return 0;
+}
