@@ -113,7 +113,7 @@ for f in glob.glob(sys.argv[1] + "/new/*"):
         got.setdefault(m["To"].addresses[0].addr_spec, set()).add(int(r["ip"].split(".")[-1]))
 city = got.get("it-security@cityhall.example", set())
 isp = got.get("abuse@example-isp.example", set())
-assert city and all(64 <= x < 96 for x in city), got
-assert isp and not any(64 <= x < 96 for x in isp), got
+assert city and all(32 <= x < 48 for x in city), got
+assert isp and not any(32 <= x < 48 for x in isp), got
 PY
 ok "RIPE dumps (plain and gzip): most specific inetnum's abuse-c, else the org's abuse-c"
