@@ -41,7 +41,19 @@ static const char *schema =
     "CREATE INDEX IF NOT EXISTS directives_ip ON directives(ip, recipient);"
     "CREATE TABLE IF NOT EXISTS ticket_day(day TEXT PRIMARY KEY, last INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS contacts_db(kind INTEGER NOT NULL, lo TEXT, hi TEXT, asn INTEGER, email TEXT NOT NULL,"
-    " org TEXT, source TEXT NOT NULL);";
+    " org TEXT, source TEXT NOT NULL);"
+    /* per host: first seen, first seen vulnerable, patched at (first clean observation after
+     * a vulnerable one), compromised at (first web shell), notified at and the first ticket */
+    "CREATE VIEW IF NOT EXISTS host_history AS SELECT h.ip, h.first_seen, h.first_vulnerable, h.compromised_at,"
+    " (SELECT MIN(x.time) FROM observations x WHERE x.ip = h.ip AND x.exchange = 1 AND x.time > h.first_vulnerable"
+    "   AND COALESCE(x.proxylogon, '') <> 'vulnerable' AND COALESCE(x.proxyshell, '') <> 'vulnerable'"
+    "   AND COALESCE(x.proxynotshell, '') <> 'vulnerable') AS patched_at,"
+    " (SELECT MIN(t.sent_at) FROM directives d JOIN tickets t ON t.id = d.ticket WHERE d.ip = h.ip AND t.sent_at IS NOT NULL) AS notified_at,"
+    " (SELECT t.id FROM directives d JOIN tickets t ON t.id = d.ticket WHERE d.ip = h.ip AND t.sent_at IS NOT NULL ORDER BY t.sent_at LIMIT 1) AS ticket"
+    " FROM (SELECT ip, MIN(time) AS first_seen,"
+    "   MIN(CASE WHEN proxylogon = 'vulnerable' OR proxyshell = 'vulnerable' OR proxynotshell = 'vulnerable' THEN time END) AS first_vulnerable,"
+    "   MIN(CASE WHEN webshells > 0 THEN time END) AS compromised_at"
+    "   FROM observations WHERE exchange = 1 GROUP BY ip) h;";
 
 static int dberr(exr_store *s, exr_err *e, const char *what)
 {

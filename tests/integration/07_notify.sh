@@ -104,3 +104,16 @@ ok "unknown template variable: error with file and line, nothing sent"
 [ "$(grep -c '^[0-9]' "$WORK/stats.txt")" -eq 2 ] || fail "stats rows: $(cat "$WORK/stats.txt")"
 awk 'NR==3 {exit !($10 > 0)}' "$WORK/stats.txt" || fail "stats: no compromised hosts in scan 2: $(cat "$WORK/stats.txt")"
 ok "exray stats: one row per scan"
+
+python3 - "$DB" "$FLEET/expected.jsonl" <<'PY' || fail "host_history"
+import json, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+h = {r[0]: r for r in db.execute("select ip, first_seen, first_vulnerable, compromised_at, patched_at, notified_at, ticket from host_history")}
+shells = {json.loads(l)["ip"] for l in open(sys.argv[2]) if json.loads(l).get("shells")}
+for ip in shells:
+    assert h[ip][3], ("no compromised_at", h[ip])
+notified = [r for r in h.values() if r[5]]
+assert notified and all(r[6] for r in notified), notified[:2]
+assert all(r[1] <= (r[2] or r[1]) for r in h.values())
+PY
+ok "host_history: first seen, first vulnerable, compromised at, notified at and ticket per host"
