@@ -27,7 +27,7 @@ wait_inbox() { # N: wait until N messages are in the inbox
         sleep 0.1
     done
 }
-"$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --smtp smtp://127.0.0.1:$SMTP_PORT --domain-rate 0 \
+"$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --smtp smtp://127.0.0.1:$SMTP_PORT --smtp-insecure --domain-rate 0 \
     --from notify@cert.example 2>"$WORK/n1.err" || fail "notify over SMTP: $(cat "$WORK/n1.err")"
 n=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"select count(*) from tickets where delivery='smtp'\").fetchone()[0])" "$DB")
 wait_inbox "$n"
@@ -57,7 +57,7 @@ ok "Postfix received one message per ticket, addressed to its recipient, with th
 "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --interval 0 --include-patched --plan-only 2>/dev/null
 pending=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from tickets where sent_at is null').fetchone()[0])" "$DB")
 [ "$pending" -ge 5 ] || fail "only $pending pending tickets for the crash test"
-"$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --smtp smtp://127.0.0.1:$SMTP_PORT --domain-rate 60 \
+"$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --smtp smtp://127.0.0.1:$SMTP_PORT --smtp-insecure --domain-rate 60 \
     --from notify@cert.example 2>/dev/null &
 pid=$!
 sleep 2.5
@@ -65,7 +65,7 @@ kill -9 $pid 2>/dev/null || fail "the sender finished before it could be killed"
 wait $pid 2>/dev/null || true
 left=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from tickets where sent_at is null').fetchone()[0])" "$DB")
 [ "$left" -gt 0 ] && [ "$left" -lt "$pending" ] || fail "killed run left $left of $pending pending"
-"$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --smtp smtp://127.0.0.1:$SMTP_PORT --domain-rate 0 \
+"$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --smtp smtp://127.0.0.1:$SMTP_PORT --smtp-insecure --domain-rate 0 \
     --from notify@cert.example 2>"$WORK/n3.err" || fail "rerun: $(cat "$WORK/n3.err")"
 total=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"select count(*) from tickets where delivery='smtp'\").fetchone()[0])" "$DB")
 wait_inbox "$total"
@@ -84,3 +84,35 @@ assert not dups, dups
 print("  %d tickets, each exactly once at the server" % len(seen))
 PY
 ok "kill -9 midway, rerun: every ticket exactly once at the server"
+
+# STARTTLS required; a temporary failure (nothing listening) keeps the ticket pending with
+# its reason, exit status 1; the next run delivers it
+"$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --interval 0 --include-patched --plan-only 2>/dev/null
+set +e
+"$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --smtp smtp://127.0.0.1:1 --retries 1 --domain-rate 0 \
+    --from notify@cert.example 2>"$WORK/n5.err"
+rc=$?
+set -e
+[ $rc -eq 1 ] || fail "unreachable SMTP server: exit $rc ($(tail -2 "$WORK/n5.err"))"
+python3 - "$DB" <<'PY' || fail "failed tickets"
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+rows = db.execute("select delivery from tickets where sent_at is null").fetchall()
+assert rows and all(r[0] and r[0].startswith("failed: SMTP") for r in rows), rows[:3]
+PY
+before=$(ls "$MTA/mail/inbox/new" | wc -l)
+"$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --smtp smtp://127.0.0.1:$SMTP_PORT --starttls --smtp-insecure \
+    --domain-rate 0 --from notify@cert.example 2>"$WORK/n6.err" || fail "STARTTLS delivery: $(cat "$WORK/n6.err")"
+sent=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"select count(*) from tickets where delivery='smtp'\").fetchone()[0])" "$DB")
+wait_inbox "$sent"
+python3 - "$MTA/mail/inbox" "$before" <<'PY' || fail "STARTTLS messages"
+import email, glob, os, sys
+from email import policy
+files = sorted(glob.glob(sys.argv[1] + "/new/*"), key=os.path.getmtime)[int(sys.argv[2]):]
+assert files, "nothing new arrived"
+for f in files:
+    m = email.message_from_binary_file(open(f, "rb"), policy=policy.default)
+    rcv = " ".join(str(h) for h in m.get_all("Received"))
+    assert "TLS" in rcv, rcv
+PY
+ok "temporary failure: ticket pending with its reason, exit 1; then delivered over STARTTLS"
