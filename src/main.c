@@ -11,6 +11,7 @@ static const exr_command commands[] = {
     {"notify", exr_cmd_notify, "send one notification per affected organisation, exactly once"},
     {"contacts", exr_cmd_contacts, "manage contacts: 'contacts optout ADDRESS'"},
     {"stats", exr_cmd_stats, "patch rate, compromise and remediation per scan"},
+    {"report", exr_cmd_report, "the campaign as one self-contained HTML page (or Markdown)"},
     {"builds", exr_cmd_builds, "look up an Exchange build number, or list the build table"},
 };
 

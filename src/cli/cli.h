@@ -16,5 +16,6 @@ int exr_cmd_contacts(int argc, char **argv);
 int exr_cmd_stats(int argc, char **argv);
 int exr_cmd_import(int argc, char **argv);
 int exr_cmd_enrich(int argc, char **argv);
+int exr_cmd_report(int argc, char **argv);
 
 #endif

@@ -4,6 +4,7 @@
 #include "../notify/import.h"
 #include "../notify/notify.h"
 #include "../notify/rpsl.h"
+#include "../report/report.h"
 #include "../store/store.h"
 #include "cli.h"
 #include <errno.h>
@@ -404,4 +405,67 @@ int exr_cmd_enrich(int argc, char **argv)
     }
     fprintf(stderr, "usage: exray enrich compile ... -o FILE | exray enrich lookup --ipdb FILE ADDRESS...\n");
     return 2;
+}
+
+int exr_cmd_report(int argc, char **argv)
+{
+    const char *db = NULL, *out = NULL, *hunt = NULL;
+    int md = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+            db = argv[++i];
+        else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+            out = argv[++i];
+        else if (strcmp(argv[i], "--hunt") == 0 && i + 1 < argc)
+            hunt = argv[++i];
+        else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
+            const char *f = argv[++i];
+            if (strcmp(f, "md") == 0)
+                md = 1;
+            else if (strcmp(f, "html") != 0) {
+                fprintf(stderr, "exray report: --format html or md\n");
+                return 2;
+            }
+        } else {
+            fprintf(stderr, "usage: exray report --db FILE [-o report.html] [--format html|md] [--hunt findings.jsonl]\n");
+            return 2;
+        }
+    }
+    if (!db) {
+        fprintf(stderr, "usage: exray report --db FILE [-o report.html] [--format html|md] [--hunt findings.jsonl]\n");
+        return 2;
+    }
+    exr_err e = {0, ""};
+    exr_buildtab tab;
+    if (exr_buildtab_load_default(&tab, &e) != 0) {
+        fprintf(stderr, "exray report: %s\n", e.msg);
+        return 2;
+    }
+    exr_store *s;
+    if (exr_store_open(&s, db, &e) != 0) {
+        fprintf(stderr, "exray report: %s\n", e.msg);
+        exr_buildtab_free(&tab);
+        return 2;
+    }
+    exr_report_opts o = {hunt, md, &tab};
+    exr_buf b;
+    exr_buf_init(&b);
+    int rc = exr_report_write(s, &o, &b, &e);
+    exr_store_close(s);
+    exr_buildtab_free(&tab);
+    if (rc != 0) {
+        fprintf(stderr, "exray report: %s\n", e.msg);
+        exr_buf_free(&b);
+        return 2;
+    }
+    FILE *f = out ? fopen(out, "w") : stdout;
+    if (!f || fwrite(b.p, 1, b.len, f) != b.len || (out && fclose(f) != 0)) {
+        fprintf(stderr, "exray report: %s: cannot write\n", out ? out : "stdout");
+        exr_buf_free(&b);
+        return 2;
+    }
+    if (out)
+        fprintf(stderr, "exray report: wrote %s (%zu bytes)\n", out, b.len);
+    exr_buf_free(&b);
+    return 0;
 }

@@ -193,8 +193,8 @@ static int read_file(ctx *c, const char *path, exr_err *e)
         trim(v);
         trim(line);
         if (!o.cls[0]) {
-            snprintf(o.cls, sizeof o.cls, "%s", line);
-            snprintf(o.key, sizeof o.key, "%s", v);
+            snprintf(o.cls, sizeof o.cls, "%.15s", line);
+            snprintf(o.key, sizeof o.key, "%.127s", v);
             objline = lineno;
         }
         exr_buf_adds(&o.attrs, line);

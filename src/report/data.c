@@ -1,0 +1,238 @@
+/* data.c: see data.h. "Latest" means a host's newest Exchange observation. */
+#include "data.h"
+#include "../core/buf.h"
+#include "../hunt/findings.h"
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int dberr(sqlite3 *db, exr_err *e, const char *what)
+{
+    return exr_seterr(e, EXR_ESTORE, "sqlite: %s: %s", what, sqlite3_errmsg(db));
+}
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? (const char *)t : "";
+}
+
+#define PUSH(arr, n, cap)                                                   \
+    do {                                                                    \
+        if ((n) == (cap)) {                                                 \
+            (cap) = (cap) ? (cap) * 2 : 32;                                 \
+            (arr) = exr_xrealloc((arr), (cap) * sizeof *(arr));             \
+        }                                                                   \
+        memset(&(arr)[(n)], 0, sizeof *(arr));                              \
+    } while (0)
+
+static int scans(sqlite3 *db, rdata *d, exr_err *e)
+{
+    const char *q = "SELECT s.id, s.started,"
+                    " SUM(o.exchange = 1), SUM(COALESCE(o.webshells, 0) > 0),"
+                    " SUM(o.proxylogon = 'vulnerable'), SUM(o.proxyshell = 'vulnerable'), SUM(o.proxynotshell = 'vulnerable'),"
+                    " SUM(o.proxylogon = 'patched'), SUM(o.proxyshell = 'patched'), SUM(o.proxynotshell = 'patched'),"
+                    " SUM(o.proxylogon = 'undetermined'), SUM(o.proxyshell = 'undetermined'), SUM(o.proxynotshell = 'undetermined')"
+                    " FROM scans s JOIN observations o ON o.scan_id = s.id GROUP BY s.id ORDER BY s.started, s.id";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK)
+        return dberr(db, e, "scans");
+    size_t cap = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        PUSH(d->scans, d->nscans, cap);
+        rscan *r = &d->scans[d->nscans++];
+        r->id = sqlite3_column_int64(st, 0);
+        snprintf(r->started, sizeof r->started, "%.20s", col(st, 1));
+        r->exch = sqlite3_column_int64(st, 2);
+        r->comp = sqlite3_column_int64(st, 3);
+        for (int k = 0; k < EXR_NSETS; k++) {
+            r->vuln[k] = sqlite3_column_int64(st, 4 + k);
+            r->patched[k] = sqlite3_column_int64(st, 7 + k);
+            r->undet[k] = sqlite3_column_int64(st, 10 + k);
+        }
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
+/* latest observation per Exchange host, joined with host_info */
+#define LATEST                                                                                                              \
+    "WITH latest AS (SELECT o.* FROM observations o JOIN (SELECT ip, MAX(id) AS mid FROM observations WHERE exchange = 1"   \
+    " GROUP BY ip) l ON o.id = l.mid),"                                                                                      \
+    " comp AS (SELECT DISTINCT ip FROM observations WHERE webshells > 0) "
+
+static int groups(sqlite3 *db, const char *keyexpr, const char *labelexpr, int limit, rgroup **out, size_t *n, exr_err *e)
+{
+    char q[1600];
+    snprintf(q, sizeof q,
+             LATEST "SELECT %s AS k, %s, COUNT(*),"
+                    " SUM(latest.proxylogon = 'vulnerable' OR latest.proxyshell = 'vulnerable' OR latest.proxynotshell = 'vulnerable'),"
+                    " SUM(COALESCE(latest.proxylogon, '') NOT IN ('vulnerable', 'undetermined') AND COALESCE(latest.proxyshell, '') NOT IN"
+                    " ('vulnerable', 'undetermined') AND COALESCE(latest.proxynotshell, '') NOT IN ('vulnerable', 'undetermined')),"
+                    " SUM(latest.ip IN (SELECT ip FROM comp))"
+                    " FROM latest LEFT JOIN host_info h ON h.ip = latest.ip GROUP BY k ORDER BY 3 DESC, k LIMIT %d",
+             keyexpr, labelexpr, limit);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK)
+        return dberr(db, e, "groups");
+    size_t cap = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        PUSH(*out, *n, cap);
+        rgroup *g = &(*out)[(*n)++];
+        snprintf(g->key, sizeof g->key, "%s", col(st, 0));
+        snprintf(g->label, sizeof g->label, "%s", col(st, 1));
+        g->total = sqlite3_column_int64(st, 2);
+        g->vuln = sqlite3_column_int64(st, 3);
+        g->patched = sqlite3_column_int64(st, 4);
+        g->comp = sqlite3_column_int64(st, 5);
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
+static int cus(sqlite3 *db, const exr_buildtab *tab, rdata *d, exr_err *e)
+{
+    const char *q = LATEST "SELECT COALESCE(product, '?'), COALESCE(cu, '?'), MIN(build), COUNT(*),"
+                           " SUM(proxylogon = 'vulnerable' OR proxyshell = 'vulnerable' OR proxynotshell = 'vulnerable')"
+                           " FROM latest GROUP BY 1, 2 ORDER BY 4 DESC, 1, 2";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK)
+        return dberr(db, e, "cus");
+    size_t cap = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        PUSH(d->cus, d->ncus, cap);
+        rcu *c = &d->cus[d->ncus++];
+        snprintf(c->product, sizeof c->product, "%s", col(st, 0));
+        snprintf(c->cu, sizeof c->cu, "%s", col(st, 1));
+        snprintf(c->build, sizeof c->build, "%s", col(st, 2));
+        c->hosts = sqlite3_column_int64(st, 3);
+        c->vuln = sqlite3_column_int64(st, 4);
+        /* unsupported: the 3-part build of this CU is vulnerable to some set outright */
+        exr_version v;
+        if (c->build[0] && exr_version_parse(c->build, strlen(c->build), &v)) {
+            v.n = 3;
+            v.p[3] = 0;
+            exr_build_info bi;
+            exr_build_classify(tab, &v, &bi);
+            for (int k = 0; k < EXR_NSETS; k++)
+                if (bi.verdict[k] == EXR_V_VULNERABLE)
+                    c->unsupported = 1;
+        }
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int funnel(sqlite3 *db, rdata *d, exr_err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT notified_at, patched_at FROM host_history WHERE notified_at IS NOT NULL", -1, &st, NULL) != SQLITE_OK)
+        return dberr(db, e, "funnel");
+    double *days = NULL;
+    size_t nd = 0, cap = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        d->notified++;
+        const char *n = col(st, 0), *p = col(st, 1);
+        int64_t tn = exr_parse_time(n, strlen(n)), tp = exr_parse_time(p, strlen(p));
+        if (tp != EXR_NO_TIME && tn != EXR_NO_TIME && tp >= tn) {
+            d->remediated++;
+            if (nd == cap) {
+                cap = cap ? cap * 2 : 64;
+                days = exr_xrealloc(days, cap * sizeof *days);
+            }
+            days[nd++] = (double)(tp - tn) / 86400000.0;
+        } else {
+            d->notified_open++;
+        }
+    }
+    sqlite3_finalize(st);
+    d->median_days = -1;
+    if (nd) {
+        qsort(days, nd, sizeof *days, cmp_d);
+        d->median_days = nd % 2 ? days[nd / 2] : (days[nd / 2 - 1] + days[nd / 2]) / 2;
+    }
+    free(days);
+    return 0;
+}
+
+/* the few fields of a hunt finding a timeline needs; values are bounded and copied */
+static void jfield(const char *line, const char *key, char *out, size_t n)
+{
+    out[0] = 0;
+    char pat[40];
+    snprintf(pat, sizeof pat, "\"%s\":\"", key);
+    const char *p = strstr(line, pat);
+    if (!p)
+        return;
+    p += strlen(pat);
+    size_t k = 0;
+    while (*p && *p != '"' && k + 1 < n) {
+        if (*p == '\\' && p[1]) {
+            p++;
+            out[k++] = *p == 'n' || *p == 'r' || *p == 't' ? ' ' : *p;
+            p++;
+            continue;
+        }
+        out[k++] = *p++;
+    }
+    out[k] = 0;
+}
+
+static int hunt(const char *path, rdata *d, exr_err *e)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return exr_seterr(e, EXR_EIO, "%s: %s", path, strerror(errno));
+    char *line = NULL;
+    size_t cap = 0, hcap = 0;
+    while (getline(&line, &cap, f) > 0) {
+        char t[40];
+        jfield(line, "time", t, sizeof t);
+        int64_t ms = exr_parse_time(t, strlen(t));
+        if (ms == EXR_NO_TIME)
+            continue;
+        PUSH(d->hunt, d->nhunt, hcap);
+        rhunt *h = &d->hunt[d->nhunt++];
+        h->t = ms;
+        jfield(line, "check", h->check, sizeof h->check);
+        jfield(line, "severity", h->sev, sizeof h->sev);
+        jfield(line, "path", h->path, sizeof h->path);
+        if (!d->hunt_root[0])
+            jfield(line, "root", d->hunt_root, sizeof d->hunt_root);
+    }
+    free(line);
+    fclose(f);
+    return 0;
+}
+
+int exr_report_gather(exr_store *s, const exr_buildtab *tab, const char *hunt_jsonl, rdata *d, exr_err *e)
+{
+    memset(d, 0, sizeof *d);
+    sqlite3 *db = exr_store_sqlite(s);
+    sqlite3_exec(db, "CREATE INDEX IF NOT EXISTS observations_scan ON observations(scan_id)", NULL, NULL, NULL);
+    if (scans(db, d, e) || groups(db, "COALESCE(h.country, '--')", "COALESCE(h.country, 'unknown')", 20, &d->countries, &d->ncountries, e) ||
+        groups(db, "COALESCE('AS' || h.asn, 'unknown')", "COALESCE(h.as_name, '')", 20, &d->asns, &d->nasns, e) || cus(db, tab, d, e) ||
+        funnel(db, d, e))
+        return -1;
+    if (hunt_jsonl && hunt(hunt_jsonl, d, e) != 0)
+        return -1;
+    return 0;
+}
+
+void exr_report_data_free(rdata *d)
+{
+    free(d->scans);
+    free(d->countries);
+    free(d->asns);
+    free(d->cus);
+    free(d->hunt);
+    memset(d, 0, sizeof *d);
+}

@@ -1,0 +1,53 @@
+/* data.h: the figures a report shows, read from the store in a few aggregate queries
+ * (fast on millions of observations: one pass per chart, indexes on scan and ip). */
+#ifndef EXR_REPORT_DATA_H
+#define EXR_REPORT_DATA_H
+#include "../core/err.h"
+#include "../exchange/builds.h"
+#include "../store/store.h"
+#include <stdint.h>
+
+typedef struct rscan {
+    long long id;
+    char started[32];
+    long exch, comp;
+    long vuln[EXR_NSETS], patched[EXR_NSETS], undet[EXR_NSETS];
+} rscan;
+
+typedef struct rgroup {
+    char key[64];
+    char label[200];
+    long total, vuln, patched, comp;
+} rgroup;
+
+typedef struct rcu {
+    char product[8], cu[16], build[24];
+    long hosts, vuln;
+    int unsupported; /* the CU received no fix for some set: only a CU upgrade helps */
+} rcu;
+
+typedef struct rhunt {
+    int64_t t;
+    char check[64];
+    char sev[12];
+    char path[200];
+} rhunt;
+
+typedef struct rdata {
+    rscan *scans;
+    size_t nscans;
+    rgroup *countries, *asns;
+    size_t ncountries, nasns;
+    rcu *cus;
+    size_t ncus;
+    long notified, remediated, notified_open;
+    double median_days; /* -1: none remediated */
+    rhunt *hunt;
+    size_t nhunt;
+    char hunt_root[300];
+} rdata;
+
+int exr_report_gather(exr_store *s, const exr_buildtab *tab, const char *hunt_jsonl, rdata *d, exr_err *e);
+void exr_report_data_free(rdata *d);
+
+#endif
