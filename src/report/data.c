@@ -65,13 +65,18 @@ static int scans(sqlite3 *db, rdata *d, exr_err *e)
 
 static int groups(sqlite3 *db, const char *keyexpr, const char *labelexpr, int limit, rgroup **out, size_t *n, exr_err *e)
 {
-    char q[1600];
+    char q[2600];
     snprintf(q, sizeof q,
              LATEST "SELECT %s AS k, %s, COUNT(*),"
                     " SUM(latest.proxylogon = 'vulnerable' OR latest.proxyshell = 'vulnerable' OR latest.proxynotshell = 'vulnerable'),"
                     " SUM(COALESCE(latest.proxylogon, '') NOT IN ('vulnerable', 'undetermined') AND COALESCE(latest.proxyshell, '') NOT IN"
                     " ('vulnerable', 'undetermined') AND COALESCE(latest.proxynotshell, '') NOT IN ('vulnerable', 'undetermined')),"
-                    " SUM(latest.ip IN (SELECT ip FROM comp))"
+                    " SUM(latest.ip IN (SELECT ip FROM comp)),"
+                    " SUM((latest.proxylogon = 'vulnerable' OR latest.proxyshell = 'vulnerable' OR latest.proxynotshell = 'vulnerable')"
+                    "   AND latest.ip NOT IN (SELECT ip FROM comp)),"
+                    " SUM(COALESCE(latest.proxylogon, '') NOT IN ('vulnerable', 'undetermined') AND COALESCE(latest.proxyshell, '') NOT IN"
+                    " ('vulnerable', 'undetermined') AND COALESCE(latest.proxynotshell, '') NOT IN ('vulnerable', 'undetermined')"
+                    "   AND latest.ip NOT IN (SELECT ip FROM comp))"
                     " FROM latest LEFT JOIN host_info h ON h.ip = latest.ip GROUP BY k ORDER BY 3 DESC, k LIMIT %d",
              keyexpr, labelexpr, limit);
     sqlite3_stmt *st;
@@ -87,6 +92,8 @@ static int groups(sqlite3 *db, const char *keyexpr, const char *labelexpr, int l
         g->vuln = sqlite3_column_int64(st, 3);
         g->patched = sqlite3_column_int64(st, 4);
         g->comp = sqlite3_column_int64(st, 5);
+        g->vuln_x = sqlite3_column_int64(st, 6);
+        g->patched_x = sqlite3_column_int64(st, 7);
     }
     sqlite3_finalize(st);
     return 0;
@@ -109,16 +116,15 @@ static int cus(sqlite3 *db, const exr_buildtab *tab, rdata *d, exr_err *e)
         snprintf(c->build, sizeof c->build, "%s", col(st, 2));
         c->hosts = sqlite3_column_int64(st, 3);
         c->vuln = sqlite3_column_int64(st, 4);
-        /* unsupported: the 3-part build of this CU is vulnerable to some set outright */
+        /* unsupported: the CU never received the ProxyLogon fix (no SU, not a fixed CU), so
+         * only a CU upgrade can patch it against the 2021 campaign */
         exr_version v;
         if (c->build[0] && exr_version_parse(c->build, strlen(c->build), &v)) {
             v.n = 3;
             v.p[3] = 0;
             exr_build_info bi;
             exr_build_classify(tab, &v, &bi);
-            for (int k = 0; k < EXR_NSETS; k++)
-                if (bi.verdict[k] == EXR_V_VULNERABLE)
-                    c->unsupported = 1;
+            c->unsupported = bi.verdict[EXR_PROXYLOGON] == EXR_V_VULNERABLE;
         }
     }
     sqlite3_finalize(st);

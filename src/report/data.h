@@ -18,6 +18,7 @@ typedef struct rgroup {
     char key[64];
     char label[200];
     long total, vuln, patched, comp;
+    long vuln_x, patched_x; /* not compromised: the chart's segments do not overlap */
 } rgroup;
 
 typedef struct rcu {

@@ -122,17 +122,17 @@ static int has_groups(const rdata *d)
 
 static void groups_html_one(exr_buf *out, const char *title, const rgroup *g, size_t n, int with_label)
 {
-    static const char *const seg[] = {"vulnerable", "patched", "compromised"};
-    static const char *const col[] = {"#c0392b", "#27ae60", "#17202a"};
+    static const char *const seg[] = {"compromised", "vulnerable", "patched"};
+    static const char *const col[] = {"#17202a", "#c0392b", "#27ae60"};
     const char **labels = exr_xcalloc(n ? n : 1, sizeof *labels);
     char(*lb)[240] = exr_xcalloc(n ? n : 1, sizeof *lb);
     double *v = exr_xcalloc((n ? n : 1) * 3, sizeof *v);
     for (size_t i = 0; i < n; i++) {
         snprintf(lb[i], sizeof lb[i], "%s%s%s", g[i].key, with_label && g[i].label[0] ? " " : "", with_label ? g[i].label : "");
         labels[i] = lb[i];
-        v[i * 3] = (double)g[i].vuln;
-        v[i * 3 + 1] = (double)g[i].patched;
-        v[i * 3 + 2] = (double)g[i].comp;
+        v[i * 3] = (double)g[i].comp;
+        v[i * 3 + 1] = (double)g[i].vuln_x;
+        v[i * 3 + 2] = (double)g[i].patched_x;
     }
     exr_buf_adds(out, "<h3>");
     exr_html_esc(out, title);
@@ -196,7 +196,7 @@ static void cus_reading(const rdata *d, char *buf, size_t n)
         if (d->cus[i].unsupported)
             uns += d->cus[i].hosts;
     }
-    snprintf(buf, n, "%ld of %ld Exchange servers (%.1f%%) run a cumulative update that never received a fix for at least one of the three sets: only a CU upgrade can patch them.",
+    snprintf(buf, n, "%ld of %ld Exchange servers (%.1f%%) run a cumulative update that never received the ProxyLogon fix: only a CU upgrade can patch them.",
              uns, all, pct(uns, all));
 }
 
@@ -217,7 +217,7 @@ static void cus_html(const rdata *d, exr_buf *out)
         v[i * 2 + (d->cus[i].unsupported ? 1 : 0)] = (double)d->cus[i].hosts;
     }
     svg_hbars(out, "Exchange servers by version and cumulative update", labels, (int)n, v, 2, seg, col);
-    exr_buf_adds(out, "<table><tr><th>version</th><th>CU</th><th>servers</th><th>vulnerable</th><th>patchable without a CU upgrade</th></tr>\n");
+    exr_buf_adds(out, "<table><tr><th>version</th><th>CU</th><th>servers</th><th>vulnerable</th><th>ProxyLogon fix available for this CU</th></tr>\n");
     for (size_t i = 0; i < d->ncus; i++) {
         exr_buf_adds(out, "<tr><td>");
         exr_html_esc(out, d->cus[i].product);
@@ -235,7 +235,7 @@ static void cus_md(const rdata *d, exr_buf *out)
 {
     char buf[400];
     cus_reading(d, buf, sizeof buf);
-    exr_buf_printf(out, "%s\n\n| version | CU | servers | vulnerable | patchable without a CU upgrade |\n|---|---|---|---|---|\n", buf);
+    exr_buf_printf(out, "%s\n\n| version | CU | servers | vulnerable | ProxyLogon fix available for this CU |\n|---|---|---|---|---|\n", buf);
     for (size_t i = 0; i < d->ncus; i++) {
         exr_buf_adds(out, "|");
         md_cell(out, d->cus[i].product);

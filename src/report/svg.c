@@ -72,7 +72,7 @@ void svg_lines(exr_buf *out, const char *title, const char *const *xl, int n, co
 void svg_hbars(exr_buf *out, const char *title, const char *const *labels, int rows, const double *v, int k,
                const char *const *segnames, const char *const *colors)
 {
-    const int W = 680, L = 170, R = 20, T = 30, RH = 22;
+    const int W = 760, L = 250, R = 20, T = 30, RH = 22;
     int H = T + rows * RH + 10;
     open_svg(out, title, W, H);
     double max = 0;
@@ -95,8 +95,8 @@ void svg_hbars(exr_buf *out, const char *title, const char *const *labels, int r
     for (int r = 0; r < rows; r++) {
         int y = T + r * RH;
         exr_buf_printf(out, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"end\">", L - 6, y + 15);
-        char lab[48];
-        snprintf(lab, sizeof lab, "%.26s%s", labels[r], strlen(labels[r]) > 26 ? "…" : "");
+        char lab[64];
+        snprintf(lab, sizeof lab, "%.34s%s", labels[r], strlen(labels[r]) > 34 ? "…" : "");
         exr_html_esc(out, lab);
         exr_buf_adds(out, "</text>");
         double x = L;
