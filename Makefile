@@ -114,6 +114,7 @@ bench: deps
 	$(MAKE) exray $(IPDB) $(B)/ipdb_bench
 	sh bench/scan.sh
 	sh bench/notify.sh
+	sh bench/report.sh
 	sh bench/hunt.sh
 
 clean:

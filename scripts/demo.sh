@@ -44,6 +44,10 @@ rc=$?
 set -e
 echo "(exit status $rc: 1 = indicators found)"
 echo
+echo "== exray report --db $OUT/exray.db --hunt $OUT/findings.jsonl -o $OUT/report.html"
+"$ROOT/exray" report --db "$OUT/exray.db" --hunt "$OUT/findings.jsonl" -o "$OUT/report.html"
+"$ROOT/exray" report --db "$OUT/exray.db" --format md -o "$OUT/report.md" 2>/dev/null
+echo
 echo "files:"
 echo "  $OUT/exray.db         SQLite store (tables scans, observations)"
 echo "  $OUT/scan.jsonl       JSON Lines, one record per host"
@@ -51,3 +55,5 @@ echo "  $OUT/scan.csv         Shadowserver scan_exchange CSV"
 echo "  $OUT/maildir/new/     notifications (one per recipient and state), RFC 5322"
 echo "  $OUT/findings.jsonl   hunt findings, JSON Lines"
 echo "  $OUT/timeline.csv     hunt timeline for Timesketch"
+echo "  $OUT/report.html      the campaign at a glance (open it in a browser; it loads nothing)"
+echo "  $OUT/report.md        the same figures as Markdown tables"

@@ -5,7 +5,7 @@ set -eu
 PKGS="build-essential pkg-config libssl-dev openssl libsqlite3-dev sqlite3 libcmocka-dev
 nginx-light nmap clang libclang-rt-14-dev python3 procps psmisc
 libyara-dev yara libevtx-dev libbfio-dev libevtx-utils
-libcurl4-openssl-dev libmaxminddb-dev postfix"
+libcurl4-openssl-dev libmaxminddb-dev postfix chromium"
 missing=""
 for p in $PKGS; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
@@ -32,7 +32,15 @@ fetch_ipdb() {
         rm -rf "$t"
     done
 }
-if [ -z "$missing" ]; then fetch_ipdb; exit 0; fi
+# playwright-core (npm registry) drives Debian's Chromium in the report's browser test
+fetch_node() {
+    [ -d "$ROOT/build/node/node_modules/playwright-core" ] && return 0
+    command -v npm >/dev/null 2>&1 || { echo "deps: npm missing; playwright-core not installed" >&2; return 0; }
+    mkdir -p "$ROOT/build/node"
+    (cd "$ROOT/build/node" && npm install --silent --no-audit --no-fund playwright-core@1 >/dev/null 2>&1) ||
+        echo "deps: npm install playwright-core failed" >&2
+}
+if [ -z "$missing" ]; then fetch_ipdb; fetch_node; exit 0; fi
 echo "deps: installing$missing" >&2
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -47,4 +55,5 @@ if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl disable --now ngin
 pkill -x nginx 2>/dev/null || true
 if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl disable --now postfix >/dev/null 2>&1 || true; fi
 fetch_ipdb
+fetch_node
 exit 0

@@ -57,11 +57,23 @@ static int scans(sqlite3 *db, rdata *d, exr_err *e)
     return 0;
 }
 
-/* latest observation per Exchange host, joined with host_info */
-#define LATEST                                                                                                              \
-    "WITH latest AS (SELECT o.* FROM observations o JOIN (SELECT ip, MAX(id) AS mid FROM observations WHERE exchange = 1"   \
-    " GROUP BY ip) l ON o.id = l.mid),"                                                                                      \
-    " comp AS (SELECT DISTINCT ip FROM observations WHERE webshells > 0) "
+/* The latest observation per Exchange host and the hosts ever seen with a web shell are
+ * computed once into temporary tables that the charts share. */
+#define LATEST ""
+
+static int temp_tables(sqlite3 *db, exr_err *e)
+{
+    if (sqlite3_exec(db,
+                     "DROP TABLE IF EXISTS temp.latest; DROP TABLE IF EXISTS temp.comp;"
+                     "CREATE TEMP TABLE latest AS SELECT o.* FROM observations o JOIN (SELECT ip, MAX(id) AS mid FROM observations"
+                     " WHERE exchange = 1 GROUP BY ip) l ON o.id = l.mid;"
+                     "CREATE INDEX temp.latest_ip ON latest(ip);"
+                     "CREATE TEMP TABLE comp AS SELECT DISTINCT ip FROM observations WHERE webshells > 0;"
+                     "CREATE INDEX temp.comp_ip ON comp(ip);",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        return dberr(db, e, "latest observations");
+    return 0;
+}
 
 static int groups(sqlite3 *db, const char *keyexpr, const char *labelexpr, int limit, rgroup **out, size_t *n, exr_err *e)
 {
@@ -140,7 +152,16 @@ static int cmp_d(const void *a, const void *b)
 static int funnel(sqlite3 *db, rdata *d, exr_err *e)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "SELECT notified_at, patched_at FROM host_history WHERE notified_at IS NOT NULL", -1, &st, NULL) != SQLITE_OK)
+    /* host_history's definition, restricted to the notified hosts first (fast on big stores) */
+    const char *q =
+        "WITH n AS (SELECT d.ip, MIN(t.sent_at) AS notified_at FROM directives d JOIN tickets t ON t.id = d.ticket"
+        "  WHERE t.sent_at IS NOT NULL GROUP BY d.ip),"
+        " fv AS (SELECT o.ip, MIN(o.time) AS first_vulnerable FROM observations o JOIN n ON n.ip = o.ip WHERE o.exchange = 1 AND"
+        "  (o.proxylogon = 'vulnerable' OR o.proxyshell = 'vulnerable' OR o.proxynotshell = 'vulnerable') GROUP BY o.ip)"
+        " SELECT n.notified_at, (SELECT MIN(x.time) FROM observations x WHERE x.ip = n.ip AND x.exchange = 1 AND x.time > fv.first_vulnerable"
+        "  AND COALESCE(x.proxylogon, '') <> 'vulnerable' AND COALESCE(x.proxyshell, '') <> 'vulnerable'"
+        "  AND COALESCE(x.proxynotshell, '') <> 'vulnerable') FROM n LEFT JOIN fv ON fv.ip = n.ip";
+    if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK)
         return dberr(db, e, "funnel");
     double *days = NULL;
     size_t nd = 0, cap = 0;
@@ -224,7 +245,7 @@ int exr_report_gather(exr_store *s, const exr_buildtab *tab, const char *hunt_js
     memset(d, 0, sizeof *d);
     sqlite3 *db = exr_store_sqlite(s);
     sqlite3_exec(db, "CREATE INDEX IF NOT EXISTS observations_scan ON observations(scan_id)", NULL, NULL, NULL);
-    if (scans(db, d, e) || groups(db, "COALESCE(h.country, '--')", "COALESCE(h.country, 'unknown')", 20, &d->countries, &d->ncountries, e) ||
+    if (scans(db, d, e) || temp_tables(db, e) || groups(db, "COALESCE(h.country, '--')", "COALESCE(h.country, 'unknown')", 20, &d->countries, &d->ncountries, e) ||
         groups(db, "COALESCE('AS' || h.asn, 'unknown')", "COALESCE(h.as_name, '')", 20, &d->asns, &d->nasns, e) || cus(db, tab, d, e) ||
         funnel(db, d, e))
         return -1;

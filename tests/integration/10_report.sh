@@ -1,0 +1,36 @@
+#!/bin/sh
+# exray report: golden HTML and Markdown from a small fixed store; hostile names escaped;
+# an empty store says so; Debian's Chromium renders the page headless with no request
+# leaving it and every chart of non-zero size, and a screenshot is saved.
+. "$(dirname "$0")/lib.sh"
+DB="$WORK/fixed.db"
+python3 "$ROOT/tests/fixtures/report/make_store.py" "$EXRAY" "$DB"
+HUNT="$ROOT/tests/fixtures/report/hunt.jsonl"
+"$EXRAY" report --db "$DB" --hunt "$HUNT" -o "$WORK/report.html" 2>/dev/null
+"$EXRAY" report --db "$DB" --hunt "$HUNT" --format md > "$WORK/report.md"
+cmp -s "$WORK/report.html" "$ROOT/tests/golden/report.html" || { diff "$ROOT/tests/golden/report.html" "$WORK/report.html" | head -20; fail "HTML differs from tests/golden/report.html"; }
+cmp -s "$WORK/report.md" "$ROOT/tests/golden/report.md" || { diff "$ROOT/tests/golden/report.md" "$WORK/report.md" | head -20; fail "Markdown differs from tests/golden/report.md"; }
+ok "HTML and Markdown match the golden files"
+if grep -q "<script" "$WORK/report.html" || grep -q "<img src=x" "$WORK/report.html" || grep -q '<b>x</b>' "$WORK/report.html"; then
+    fail "a hostile name reached the page as markup"
+fi
+grep -q "&lt;script&gt;alert(1)&lt;/script&gt; Evil AS" "$WORK/report.html" || fail "hostile AS name not shown escaped"
+grep -q '\\<script\\>alert(1)\\</script\\> Evil AS' "$WORK/report.md" || fail "hostile AS name not escaped in Markdown"
+if grep -Eq '(src|href)="|url\(' "$WORK/report.html"; then fail "the page refers to an external resource"; fi
+ok "hostile names escaped; no external resource"
+"$EXRAY" report --db "$WORK/empty.db" -o "$WORK/empty.html" 2>/dev/null
+grep -q "holds no scans yet" "$WORK/empty.html" || fail "empty store"
+cmp -s "$WORK/empty.html" "$ROOT/tests/golden/report-empty.html" || fail "empty report differs from the golden file"
+ok "an empty store produces a report that says so"
+PW="$ROOT/build/node/node_modules/playwright-core"
+[ -d "$PW" ] || fail "playwright-core missing in build/node (scripts/deps.sh installs it)"
+command -v chromium >/dev/null || fail "chromium missing (scripts/deps.sh installs it)"
+PLAYWRIGHT_CORE="$PW" timeout 180 node "$ROOT/tests/browser/check_report.js" "$WORK/report.html" "$WORK/report.png" > "$WORK/browser.json" \
+    || fail "browser check: $(cat "$WORK/browser.json")"
+python3 - "$WORK/browser.json" <<'PY' || fail "browser result"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["ok"] and r["charts"] == 6 and not r["outside"] and r["requests"] == 1, r
+PY
+[ -s "$WORK/report.png" ] || fail "no screenshot"
+ok "Chromium: 6 charts of non-zero size, no request left the page, screenshot $WORK/report.png"
