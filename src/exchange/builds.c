@@ -9,6 +9,7 @@
 #include "builds.h"
 #include "../core/buf.h"
 #include "../core/csv.h"
+#include "../core/textlines.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,14 +87,10 @@ int exr_buildtab_load_text(exr_buildtab *t, const char *text, size_t len, const 
     size_t pos = 0;
     int lineno = 0;
     int header_seen = 0;
-    while (pos < len) {
-        const char *line = text + pos;
-        const char *nl = memchr(line, '\n', len - pos);
-        size_t ll = nl ? (size_t)(nl - line) : len - pos;
-        pos += ll + (nl ? 1 : 0);
+    const char *line;
+    size_t ll;
+    while (exr_text_line(text, len, &pos, &line, &ll)) {
         lineno++;
-        if (ll && line[ll - 1] == '\r')
-            ll--;
         if (ll == 0 || line[0] == '#')
             continue;
         if (memchr(line, 0, ll)) {

@@ -2,6 +2,7 @@
 #include "contacts.h"
 #include "../core/buf.h"
 #include "../core/csv.h"
+#include "../core/textlines.h"
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,14 +76,10 @@ static int load(exr_contacts *cs, const char *text, size_t len, const char *name
     long lineno = 0;
     bool header = false;
     char msg[600];
-    while (pos < len) {
-        const char *line = text + pos;
-        const char *nl = memchr(line, '\n', len - pos);
-        size_t ll = nl ? (size_t)(nl - line) : len - pos;
-        pos += ll + (nl ? 1 : 0);
+    const char *line;
+    size_t ll;
+    while (exr_text_line(text, len, &pos, &line, &ll)) {
         lineno++;
-        if (ll && line[ll - 1] == '\r')
-            ll--;
         if (ll == 0 || line[0] == '#')
             continue;
         const char *why = NULL;

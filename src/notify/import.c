@@ -4,6 +4,7 @@
 #include "import.h"
 #include "../core/buf.h"
 #include "../core/csv.h"
+#include "../core/textlines.h"
 #include "../core/timefmt.h"
 #include "../scan/record.h"
 #include <ctype.h>
@@ -303,14 +304,10 @@ int exr_import_text(exr_store *s, const exr_buildtab *tab, const char *name, con
     long lineno = 0;
     char msg[700];
     int rc = 0;
-    while (pos < len) {
-        const char *line = text + pos;
-        const char *nl = memchr(line, '\n', len - pos);
-        size_t ll = nl ? (size_t)(nl - line) : len - pos;
-        pos += ll + (nl ? 1 : 0);
+    const char *line;
+    size_t ll;
+    while (exr_text_line(text, len, &pos, &line, &ll)) {
         lineno++;
-        if (ll && line[ll - 1] == '\r')
-            ll--;
         if (ll == 0)
             continue;
         if (lineno == 1 && ll >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0)

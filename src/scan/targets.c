@@ -1,6 +1,7 @@
 /* targets.c: see targets.h. */
 #include "targets.h"
 #include "../core/buf.h"
+#include "../core/textlines.h"
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -296,11 +297,9 @@ int exr_blocklist_parse(exr_rangeset *out, const char *text, size_t len, const c
 {
     size_t pos = 0;
     int lineno = 0;
-    while (pos < len) {
-        const char *line = text + pos;
-        const char *nl = memchr(line, '\n', len - pos);
-        size_t ll = nl ? (size_t)(nl - line) : len - pos;
-        pos += ll + (nl ? 1 : 0);
+    const char *line;
+    size_t ll;
+    while (exr_text_line(text, len, &pos, &line, &ll)) {
         lineno++;
         char buf[256];
         const char *hash = memchr(line, '#', ll);
