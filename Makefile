@@ -57,6 +57,11 @@ $(B)/tests/%: tests/unit/%.c $(B)/libexray.a tests/unit/testutil.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(WARN) $(DEFS) -Isrc -o $@ $< $(B)/libexray.a -lcmocka $(LIBS)
 
+# The shared test corpus (real samples) is referenced where it is, never copied; tests that
+# need it say so and skip when it is absent.
+EXR_CORPUS ?= $(firstword $(wildcard $(CURDIR)/../shared/corpus /work/shared/corpus))
+export EXR_CORPUS
+
 # Everything: unit tests, integration (fleet, hostile servers, resume), fuzz smoke runs,
 # then the same unit and integration suites again under ASan+UBSan.
 test: deps

@@ -212,8 +212,13 @@ static uint32_t *index6(const e6 *t, size_t n)
     return ix;
 }
 
+/* Every section starts 8-byte aligned so the mapped tables can be read in place. */
 static int put(FILE *f, const void *p, size_t n, uint64_t *off)
 {
+    static const char zeros[8] = {0};
+    long pos = ftell(f);
+    if (pos % 8 && fwrite(zeros, 1, (size_t)(8 - pos % 8), f) != (size_t)(8 - pos % 8))
+        return -1;
     *off = (uint64_t)ftell(f);
     return n && fwrite(p, 1, n, f) != n ? -1 : 0;
 }
@@ -231,10 +236,14 @@ int exr_ipdb_compile(const char *asn4, const char *asn6, const char *cc4, const 
         (cc4 && load_csv(cc4, 0, &t4c, &t6c, &nm, bad, e)) || (cc6 && load_csv(cc6, 0, &t4c, &t6c, &nm, bad, e)))
         rc = -1;
     if (rc == 0) {
-        qsort(t4a.p, t4a.n, sizeof(e4), cmp4);
-        qsort(t4c.p, t4c.n, sizeof(e4), cmp4);
-        qsort(t6a.p, t6a.n, sizeof(e6), cmp6);
-        qsort(t6c.p, t6c.n, sizeof(e6), cmp6);
+        if (t4a.n > 1)
+            qsort(t4a.p, t4a.n, sizeof(e4), cmp4);
+        if (t4c.n > 1)
+            qsort(t4c.p, t4c.n, sizeof(e4), cmp4);
+        if (t6a.n > 1)
+            qsort(t6a.p, t6a.n, sizeof(e6), cmp6);
+        if (t6c.n > 1)
+            qsort(t6c.p, t6c.n, sizeof(e6), cmp6);
         uint32_t *i4a = index4(t4a.p, t4a.n), *i4c = index4(t4c.p, t4c.n), *i6a = index6(t6a.p, t6a.n), *i6c = index6(t6c.p, t6c.n);
         char tmp[4200];
         snprintf(tmp, sizeof tmp, "%s.tmp%d", out, (int)getpid());
@@ -310,7 +319,8 @@ int exr_ipdb_open(exr_ipdb **out, const char *path, exr_err *e)
     const hdr *h = db->h = db->map;
     size_t i4n = ((size_t)1 << IDX4_BITS) + 1, i6n = ((size_t)1 << IDX6_BITS) + 1;
 #define FITS(off, n, sz) ((off) <= db->len && (n) <= (db->len - (off)) / (sz))
-    if (memcmp(h->magic, "EXRIPDB1", 8) != 0 || !FITS(h->off4a, h->n4a, sizeof(e4)) || !FITS(h->off4c, h->n4c, sizeof(e4)) ||
+    if (memcmp(h->magic, "EXRIPDB1", 8) != 0 || (h->off4a | h->off4c | h->off6a | h->off6c | h->offas | h->offidx4a | h->offidx4c |
+                                                  h->offidx6a | h->offidx6c) % 8 || !FITS(h->off4a, h->n4a, sizeof(e4)) || !FITS(h->off4c, h->n4c, sizeof(e4)) ||
         !FITS(h->off6a, h->n6a, sizeof(e6)) || !FITS(h->off6c, h->n6c, sizeof(e6)) || !FITS(h->offas, h->nas, sizeof(asrec)) ||
         !FITS(h->offpool, h->pool_len, 1) || !FITS(h->offidx4a, i4n, 4) || !FITS(h->offidx4c, i4n, 4) || !FITS(h->offidx6a, i6n, 4) ||
         !FITS(h->offidx6c, i6n, 4)) {
