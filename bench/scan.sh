@@ -11,13 +11,13 @@ PREFIX=$(python3 -c "import math,sys; print(32 - int(math.log2(int(sys.argv[1]))
 RANGE=127.77.0.0/$PREFIX
 W=$ROOT/build/bench
 mkdir -p "$W"
-FLEET=$W/fleet
+FLEET=$W/fleet-${FLEET_KEY:-rsa}
 trap '"$ROOT/tests/fixtures/fleet/fleet.sh" stop "$FLEET"' EXIT INT TERM
 "$ROOT/tests/fixtures/fleet/fleet.sh" start "$FLEET" 127.77.0.0 "$COUNT" 443
 command -v nmap >/dev/null || { echo "bench: nmap missing (run scripts/deps.sh)" >&2; exit 1; }
 
 now() { date +%s.%N; }
-echo "fleet: $COUNT hosts ($RANGE:443), nginx with TLS on loopback; machine: $(nproc) cores"
+echo "fleet: $COUNT hosts ($RANGE:443), nginx with TLS (${FLEET_KEY:-rsa} certificate) on loopback; machine: $(nproc) cores"
 
 t0=$(now)
 /usr/bin/time -f "%U %S %M" -o "$W/exray.time" "$EXRAY" scan -q -p 443 --rate 0 -c 1000 "$RANGE" -o "$W/exray.jsonl" 2>"$W/exray.err"
