@@ -101,3 +101,13 @@ n=$(wc -l < "$WORK/rate.jsonl")
 [ "$n" -eq 368 ] || fail "rate-limited scan wrote $n records"
 [ "$ms" -ge 3000 ] || fail "368 hosts at --rate 100 took only ${ms} ms"
 ok "--rate 100: 368 hosts took ${ms} ms"
+
+# on a terminal, a zmap-style status line (done/total, hosts/s, Exchange found, ETA)
+if command -v script >/dev/null; then
+    script -qec "$EXRAY scan -p $PORT --rate 150 127.77.0.0/23 -o $WORK/tty.jsonl" /dev/null > "$WORK/tty.out" 2>&1 || true
+    grep -q "hosts/s; exchange [0-9]*; vulnerable [0-9]*" "$WORK/tty.out" || fail "no progress line on a terminal: $(tail -c 300 "$WORK/tty.out")"
+    grep -q "left)" "$WORK/tty.out" || fail "progress line without ETA"
+    "$EXRAY" scan -q -p $PORT --rate 0 127.77.0.0/28 -o /dev/null 2>"$WORK/notty.err"
+    if grep -q "hosts/s;" "$WORK/notty.err"; then fail "progress line printed without a terminal"; fi
+    ok "progress line on a terminal, none otherwise"
+fi
