@@ -72,3 +72,21 @@ PY
 grep -q "u_ex210305.log:1: no #Fields line; IIS's default 15 fields assumed" "$WORK/logs.err" || fail "missing IIS #Fields not reported"
 if grep -q "evtx" "$WORK/logs.err"; then fail "corpus EVTX reported as bad: $(grep evtx "$WORK/logs.err")"; fi
 ok "incident logs found, benign Exchange/IIS logs and event logs quiet"
+
+# EVTX positive path: a real MSExchange Management log with its cmdlet rewritten to a
+# Set-*VirtualDirectory (same-length UTF-16 replacement, chunk CRCs recomputed) carrying
+# script in a URL; the same cmdlet without script is quiet
+E="$WORK/evtx"
+mkdir -p "$E/pos/Windows/System32/winevt/Logs" "$E/neg/Windows/System32/winevt/Logs" "$E/pos/Windows/Temp" "$E/neg/Windows/Temp"
+SRC="$CORPUS/evtx/mdecrevoisier_ID6-Failed_to_install_an_Exchange_transport_agent.evtx"
+python3 "$ROOT/tests/fixtures/evtx/patch_evtx.py" "$SRC" "$E/pos/Windows/System32/winevt/Logs/MSExchange Management.evtx" \
+    'Install-TransportAgent=Set-PsVirtualDirectory' '-AssemblyPath ".\NetshHelperBeacon.dll"=-ExternalUrl "http://f/<script runat=sv'
+python3 "$ROOT/tests/fixtures/evtx/patch_evtx.py" "$SRC" "$E/neg/Windows/System32/winevt/Logs/MSExchange Management.evtx" \
+    'Install-TransportAgent=Set-PsVirtualDirectory'
+set +e; "$EXRAY" hunt -q -o "$E/pos.jsonl" "$E/pos" 2>"$E/pos.err"; rc=$?; set -e
+[ $rc -eq 1 ] || fail "EVTX positive: exit $rc ($(cat "$E/pos.err"))"
+grep -q '"check":"cve-2021-27065.cmdlet"' "$E/pos.jsonl" || fail "Set-*VirtualDirectory with script not found in the EVTX"
+if grep -q "corrupt" "$E/pos.err"; then fail "the derived EVTX is reported corrupt"; fi
+set +e; "$EXRAY" hunt -q -o "$E/neg.jsonl" "$E/neg" 2>/dev/null; rc=$?; set -e
+[ $rc -eq 0 ] || fail "EVTX negative: exit $rc: $(cat "$E/neg.jsonl")"
+ok "MSExchange Management EVTX: Set-*VirtualDirectory with script found, without script quiet"
