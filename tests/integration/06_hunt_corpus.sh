@@ -90,3 +90,25 @@ if grep -q "corrupt" "$E/pos.err"; then fail "the derived EVTX is reported corru
 set +e; "$EXRAY" hunt -q -o "$E/neg.jsonl" "$E/neg" 2>/dev/null; rc=$?; set -e
 [ $rc -eq 0 ] || fail "EVTX negative: exit $rc: $(cat "$E/neg.jsonl")"
 ok "MSExchange Management EVTX: Set-*VirtualDirectory with script found, without script quiet"
+
+# CVE-2021-26857: a real Security log's records re-labelled as MSExchange Unified Messaging
+# (provider name NUL-padded to the same length) with one string now an InvalidCastException.
+# Found only when the level is Error; the same records at level Information, or at Error
+# without the exception, are quiet
+SRC="$CORPUS/evtx/mdecrevoisier_ID4756-Exchange_admin_group_change.evtx"
+UM='Microsoft-Windows-Security-Auditing=MSExchange Unified Messaging\0\0\0\0\0\0\0'
+CAST='CN=admin-hacker,OU=Test-OU,OU=OFFSEC-COMPANY,DC=offsec,DC=lan=>System.InvalidCastException: Unable to cast object of typ (x)'
+for v in pos info nocast; do mkdir -p "$E/um-$v/Windows/System32/winevt/Logs" "$E/um-$v/Windows/Temp"; done
+python3 "$ROOT/tests/fixtures/evtx/patch_evtx.py" "$SRC" "$E/um-pos/Windows/System32/winevt/Logs/Application.evtx" --level 2 "$UM" "$CAST"
+python3 "$ROOT/tests/fixtures/evtx/patch_evtx.py" "$SRC" "$E/um-info/Windows/System32/winevt/Logs/Application.evtx" "$UM" "$CAST"
+python3 "$ROOT/tests/fixtures/evtx/patch_evtx.py" "$SRC" "$E/um-nocast/Windows/System32/winevt/Logs/Application.evtx" --level 2 "$UM"
+set +e; "$EXRAY" hunt -q -o "$E/um-pos.jsonl" "$E/um-pos" 2>"$E/um-pos.err"; rc=$?; set -e
+[ $rc -eq 1 ] || fail "UM EVTX positive: exit $rc ($(cat "$E/um-pos.err"))"
+# all 15 records of the source name the same member, so each now carries the exception
+[ "$(grep -c '"check":"cve-2021-26857.um"' "$E/um-pos.jsonl")" -eq 15 ] || fail "expected one CVE-2021-26857 finding per record: $(cat "$E/um-pos.jsonl")"
+grep '"check":"cve-2021-26857.um"' "$E/um-pos.jsonl" | grep '"line":1,' | grep '"time":"2021-02-02T16:20:48Z"' | grep -q 'level Error: System.InvalidCastException' || fail "UM finding lacks its record number, time or evidence"
+for v in info nocast; do
+    set +e; "$EXRAY" hunt -q -o "$E/um-$v.jsonl" "$E/um-$v" 2>/dev/null; rc=$?; set -e
+    [ $rc -eq 0 ] || fail "UM EVTX negative ($v): exit $rc: $(cat "$E/um-$v.jsonl")"
+done
+ok "Application EVTX: UM error with InvalidCastException found; Information level or no exception quiet"
