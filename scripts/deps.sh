@@ -5,7 +5,7 @@ set -eu
 PKGS="build-essential pkg-config libssl-dev openssl libsqlite3-dev sqlite3 libcmocka-dev
 nginx-light nmap clang libclang-rt-14-dev python3 procps psmisc
 libyara-dev yara libevtx-dev libbfio-dev libevtx-utils
-libcurl4-openssl-dev libmaxminddb-dev postfix chromium"
+libcurl4-openssl-dev libmaxminddb-dev postfix sasl2-bin libsasl2-modules libsasl2-modules-db chromium"
 missing=""
 for p in $PKGS; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

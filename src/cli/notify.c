@@ -218,7 +218,7 @@ int exr_cmd_notify(int argc, char **argv)
     if (rc == 0 && st.failed)
         rc = 1;
 out:
-    if (rc != 0)
+    if (rc != 0 && e.msg[0])
         fprintf(stderr, "exray notify: %s\n", e.msg);
     for (int i = 0; i < EXR_NSTATES; i++)
         exr_template_free(&o.templates[i]);

@@ -360,7 +360,7 @@ static void wait_for_domain(const char *rcpt, double per_minute)
     paces[i].next_ms = now + (int64_t)(60000.0 / per_minute);
 }
 
-/* 1 delivered, -1 failed after retries (e says why). */
+/* 1 delivered, -1 failed after retries, -2 the server setup fails every message (e says why). */
 static int smtp_deliver(const exr_notify_opts *o, const char *rcpt, const exr_buf *msg, exr_err *e)
 {
     long backoff_ms = 1000;
@@ -369,6 +369,8 @@ static int smtp_deliver(const exr_notify_opts *o, const char *rcpt, const exr_bu
         int r = exr_smtp_send(o->smtp, o->from, rcpt, msg, e);
         if (r == EXR_SMTP_OK)
             return 1;
+        if (r == EXR_SMTP_SETUP)
+            return -2;
         if (r == EXR_SMTP_PERMFAIL || attempt >= o->retries)
             return -1;
         struct timespec ts = {backoff_ms / 1000, (backoff_ms % 1000) * 1000000L};
@@ -506,6 +508,12 @@ int exr_notify_send(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st
                     sqlite3_bind_text(fl, 2, ticket, -1, SQLITE_TRANSIENT);
                     sqlite3_step(fl);
                     sqlite3_finalize(fl);
+                }
+                if (d == -2) {
+                    char first[sizeof e->msg];
+                    snprintf(first, sizeof first, "%s", e->msg);
+                    exr_seterr(e, EXR_EIO, "%.400s; stopping: every message would fail the same way (tickets stay pending)", first);
+                    goto done;
                 }
                 fprintf(stderr, "exray notify: ticket %s to %s: %s\n", ticket, recipient, e->msg);
                 exr_clearerr(e);

@@ -54,6 +54,9 @@ int exr_smtp_send(const exr_smtp *c, const char *from, const char *to, const exr
     if (rc == CURLE_OK)
         return EXR_SMTP_OK;
     exr_seterr(e, EXR_EIO, "SMTP %s: %s (reply %ld)", c->url, curl_easy_strerror(rc), code);
+    if (rc == CURLE_LOGIN_DENIED || rc == CURLE_USE_SSL_FAILED || rc == CURLE_PEER_FAILED_VERIFICATION ||
+        code == 530 || code == 534 || code == 535 || code == 538)
+        return EXR_SMTP_SETUP;
     /* 5xx replies are permanent; connection problems and 4xx are worth a retry */
     return code >= 500 && code < 600 ? EXR_SMTP_PERMFAIL : EXR_SMTP_TEMPFAIL;
 }

@@ -12,7 +12,10 @@ typedef struct exr_smtp {
     long timeout_s;
 } exr_smtp;
 
-enum { EXR_SMTP_OK = 0, EXR_SMTP_TEMPFAIL = 1, EXR_SMTP_PERMFAIL = 2 };
+/* SETUP: refused credentials, a server without the required STARTTLS, an unverifiable
+ * certificate, or a server demanding authentication: every message would fail the same way,
+ * so the run stops rather than trying each ticket. */
+enum { EXR_SMTP_OK = 0, EXR_SMTP_TEMPFAIL = 1, EXR_SMTP_PERMFAIL = 2, EXR_SMTP_SETUP = 3 };
 
 /* Sends msg from `from` to `to`; the server's last reply goes into e on failure. */
 int exr_smtp_send(const exr_smtp *c, const char *from, const char *to, const exr_buf *msg, exr_err *e);

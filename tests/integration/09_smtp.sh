@@ -6,7 +6,9 @@
 if ! command -v postfix >/dev/null; then fail "postfix missing (scripts/deps.sh installs it)"; fi
 MTA="$WORK/postfix"
 SMTP_PORT=2525
-cleanup_smtp() { "$ROOT/tests/fixtures/smtp/postfix.sh" stop "$MTA"; cleanup; }
+AUTH_MTA="$WORK/postfix-auth"
+AUTH_PORT=2526
+cleanup_smtp() { "$ROOT/tests/fixtures/smtp/postfix.sh" stop "$MTA"; "$ROOT/tests/fixtures/smtp/postfix.sh" stop "$AUTH_MTA"; cleanup; }
 trap cleanup_smtp EXIT INT TERM
 "$ROOT/tests/fixtures/smtp/postfix.sh" start "$MTA" $SMTP_PORT
 start_fleet 127.77.0.0 256 14443
@@ -116,3 +118,47 @@ for f in files:
     assert "TLS" in rcv, rcv
 PY
 ok "temporary failure: ticket pending with its reason, exit 1; then delivered over STARTTLS"
+
+# SMTP AUTH after STARTTLS on a Postfix that relays only for authenticated clients: a wrong
+# password stops the run after one attempt (exit 2, every ticket still pending, the reason
+# on the first); the right one (read from the environment) delivers every ticket
+"$ROOT/tests/fixtures/smtp/postfix.sh" start "$AUTH_MTA" $AUTH_PORT 'cert-team:Corr3ct horse'
+"$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --interval 0 --include-patched --plan-only 2>/dev/null
+pending=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from tickets where sent_at is null').fetchone()[0])" "$DB")
+[ "$pending" -ge 2 ] || fail "expected pending tickets, have $pending"
+set +e
+EXR_SMTP_PW='wrong' "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --smtp smtp://127.0.0.1:$AUTH_PORT --starttls \
+    --smtp-insecure --smtp-user cert-team --smtp-pass-env EXR_SMTP_PW --retries 3 --domain-rate 0 --from notify@cert.example 2>"$WORK/a1.err"
+rc=$?
+set -e
+[ $rc -eq 2 ] || fail "refused credentials: exit $rc ($(cat "$WORK/a1.err"))"
+grep -q "stopping" "$WORK/a1.err" || fail "refused credentials not explained: $(cat "$WORK/a1.err")"
+attempts=$(grep -c "auth=0/1" "$AUTH_MTA/maillog" || true)
+[ "$attempts" -eq 1 ] || fail "refused credentials were tried $attempts times"
+python3 - "$DB" "$pending" <<'PY' || fail "tickets after refused credentials"
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+assert db.execute("select count(*) from tickets where sent_at is null").fetchone()[0] == int(sys.argv[2])
+why = [r[0] for r in db.execute("select delivery from tickets where sent_at is null and delivery like 'failed:%'")]
+assert any("Login denied" in w or "535" in w for w in why), why
+PY
+EXR_SMTP_PW='Corr3ct horse' "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --smtp smtp://127.0.0.1:$AUTH_PORT --starttls \
+    --smtp-insecure --smtp-user cert-team --smtp-pass-env EXR_SMTP_PW --domain-rate 0 --from notify@cert.example 2>"$WORK/a2.err" \
+    || fail "authenticated delivery: $(cat "$WORK/a2.err")"
+i=0
+while [ "$(ls "$AUTH_MTA/mail/inbox/new" 2>/dev/null | wc -l)" -lt "$pending" ]; do
+    i=$((i + 1)); [ $i -gt 100 ] && break
+    sleep 0.1
+done
+python3 - "$AUTH_MTA/mail/inbox" "$pending" "$DB" <<'PY' || fail "authenticated messages"
+import email, glob, sqlite3, sys
+from email import policy
+files = glob.glob(sys.argv[1] + "/new/*")
+assert len(files) == int(sys.argv[2]), (len(files), sys.argv[2])
+for f in files:
+    m = email.message_from_binary_file(open(f, "rb"), policy=policy.default)
+    rcv = " ".join(str(h) for h in m.get_all("Received"))
+    assert "Authenticated sender: cert-team" in rcv and "TLS" in rcv, rcv
+assert sqlite3.connect(sys.argv[3]).execute("select count(*) from tickets where sent_at is null").fetchone()[0] == 0
+PY
+ok "SMTP AUTH after STARTTLS: refused credentials stop the run after one attempt (exit 2); accepted ones deliver"
