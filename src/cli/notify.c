@@ -249,7 +249,7 @@ int exr_cmd_contacts(int argc, char **argv)
     if ((!optout && !import) || !db || !na || (optout && na != 1)) {
         fprintf(stderr, "usage: exray contacts optout ADDRESS --db FILE\n"
                         "       exray contacts import --db FILE [--source NAME] ripe.db.inetnum[.gz] ripe.db.inet6num ripe.db.aut-num\n"
-                        "                              ripe.db.organisation ripe.db.role\n");
+                        "                              ripe.db.organisation ripe.db.role   (APNIC/AFRINIC: also *.db.irt)\n");
         return 2;
     }
     exr_err e = {0, ""};

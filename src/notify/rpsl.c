@@ -16,7 +16,7 @@ typedef struct pend {
     int kind; /* 0 network, 1 asn */
     exr_addr lo, hi;
     uint32_t asn;
-    char *abuse_c, *org, *name;
+    char *abuse_c, *org, *name, *irt;
 } pend;
 
 typedef struct obj {
@@ -76,6 +76,14 @@ static void finish_obj(ctx *c, obj *o, const char *file, long line)
         const char *nic = attr(o, "nic-hdl"), *mb = attr(o, "abuse-mailbox");
         if (nic && mb && exr_email_valid(mb))
             exr_strmap_set(&c->roles, nic, mb);
+    } else if (strcasecmp(o->cls, "irt") == 0) {
+        /* APNIC and AFRINIC: an inetnum's mnt-irt names an irt object with the abuse-mailbox;
+         * kept apart from role handles, which live in another namespace */
+        const char *mb = attr(o, "abuse-mailbox");
+        char k[140];
+        snprintf(k, sizeof k, "irt\t%s", o->key);
+        if (mb && exr_email_valid(mb))
+            exr_strmap_set(&c->roles, k, mb);
     } else if (strcasecmp(o->cls, "organisation") == 0) {
         const char *ac = attr(o, "abuse-c"), *nm = attr(o, "org-name");
         char v[600];
@@ -119,7 +127,9 @@ static void finish_obj(ctx *c, obj *o, const char *file, long line)
         }
         const char *ac = attr(o, "abuse-c"), *org = attr(o, "org");
         const char *nm = attr(o, "netname") ? attr(o, "netname") : attr(o, "as-name");
+        const char *irt = attr(o, "mnt-irt");
         p.abuse_c = ac ? exr_xstrdup(ac) : NULL;
+        p.irt = irt ? exr_xstrdup(irt) : NULL;
         p.org = org ? exr_xstrdup(org) : NULL;
         p.name = exr_xstrdup(nm ? nm : "");
         if (c->n == c->cap) {
@@ -255,6 +265,11 @@ int exr_rpsl_import(exr_store *s, const char *const *files, int nfiles, const ch
                     }
                 }
             }
+            if (!mail && p->irt) {
+                char k[140];
+                snprintf(k, sizeof k, "irt\t%s", p->irt);
+                mail = exr_strmap_get(&c.roles, k);
+            }
             if (!mail) {
                 st->without_contact++;
                 continue;
@@ -286,6 +301,7 @@ int exr_rpsl_import(exr_store *s, const char *const *files, int nfiles, const ch
         free(c.p[i].abuse_c);
         free(c.p[i].org);
         free(c.p[i].name);
+        free(c.p[i].irt);
     }
     free(c.p);
     exr_strmap_free(&c.roles);

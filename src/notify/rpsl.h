@@ -1,6 +1,7 @@
-/* rpsl.h: RIPE database split dumps (ripe.db.inetnum, inet6num, aut-num, organisation,
- * role; plain or gzip) imported as contacts: an object's abuse-c, or its org's abuse-c,
- * names a role whose abuse-mailbox is the recipient. Stored in the store (contacts_db),
+/* rpsl.h: RIR database split dumps (RIPE's ripe.db.inetnum, inet6num, aut-num, organisation,
+ * role; APNIC's and AFRINIC's also irt; plain or gzip) imported as contacts: an object's
+ * abuse-c, or its org's abuse-c, names a role whose abuse-mailbox is the recipient; failing
+ * both, its mnt-irt names an irt object with that abuse-mailbox. Stored in the store (contacts_db),
  * replacing an earlier import from the same source. */
 #ifndef EXR_RPSL_H
 #define EXR_RPSL_H

@@ -117,3 +117,30 @@ assert city and all(32 <= x < 48 for x in city), got
 assert isp and not any(32 <= x < 48 for x in isp), got
 PY
 ok "RIPE dumps (plain and gzip): most specific inetnum's abuse-c, else the org's abuse-c"
+
+# APNIC split dumps beside them (another source): a network with only mnt-irt reaches the
+# irt's abuse-mailbox, abuse-c wins over mnt-irt, an unknown irt leaves no contact and the
+# RIPE allocation around it still applies
+"$EXRAY" contacts import --db "$WORK/j.db" --source apnic "$R/apnic.db.inetnum" "$R/apnic.db.irt" "$R/apnic.db.role" \
+    2>"$WORK/apnic.err" || fail "APNIC import: $(cat "$WORK/apnic.err")"
+grep -q "2 with an abuse mailbox, 1 without" "$WORK/apnic.err" || fail "APNIC counts: $(cat "$WORK/apnic.err")"
+rm -rf "$WORK/mail-a"
+"$EXRAY" notify --db "$WORK/j.db" --maildir "$WORK/mail-a" --interval 0 2>"$WORK/a.err" || fail "notify with APNIC contacts: $(cat "$WORK/a.err")"
+python3 - "$WORK/mail-a" <<'PY' || fail "APNIC routing"
+import csv, email, glob, sys
+from email import policy
+got = {}
+for f in glob.glob(sys.argv[1] + "/new/*"):
+    m = email.message_from_binary_file(open(f, "rb"), policy=policy.default)
+    att = [p for p in m.iter_parts() if p.get_content_disposition() == "attachment"][0]
+    for r in csv.DictReader(att.get_content().splitlines()):
+        got.setdefault(m["To"].addresses[0].addr_spec, set()).add(int(r["ip"].split(".")[-1]))
+irt = got.get("abuse@apnic-member.example", set())
+school = got.get("soc@ap-school.example", set())
+isp = got.get("abuse@example-isp.example", set())
+assert irt and all(0 <= x < 16 for x in irt), got
+assert school and all(16 <= x < 24 for x in school), got
+assert not any(0 <= x < 24 for x in isp), got
+assert any(24 <= x < 32 for x in isp), got
+PY
+ok "APNIC dumps: mnt-irt's abuse-mailbox when there is no abuse-c; abuse-c first"
