@@ -128,15 +128,18 @@ static int cus(sqlite3 *db, const exr_buildtab *tab, rdata *d, exr_err *e)
         snprintf(c->build, sizeof c->build, "%s", col(st, 2));
         c->hosts = sqlite3_column_int64(st, 3);
         c->vuln = sqlite3_column_int64(st, 4);
-        /* unsupported: the CU never received the ProxyLogon fix (no SU, not a fixed CU), so
-         * only a CU upgrade can patch it against the 2021 campaign */
+        /* per set, the CU alone (3-part) is vulnerable when it never received that set's fix
+         * (no SU, not a fixed CU): only a CU upgrade can patch it */
         exr_version v;
         if (c->build[0] && exr_version_parse(c->build, strlen(c->build), &v)) {
             v.n = 3;
             v.p[3] = 0;
             exr_build_info bi;
             exr_build_classify(tab, &v, &bi);
-            c->unsupported = bi.verdict[EXR_PROXYLOGON] == EXR_V_VULNERABLE;
+            for (int k = 0; k < EXR_NSETS; k++) {
+                c->nofix[k] = bi.verdict[k] == EXR_V_VULNERABLE;
+                c->unsupported |= c->nofix[k];
+            }
         }
     }
     sqlite3_finalize(st);

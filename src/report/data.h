@@ -24,6 +24,7 @@ typedef struct rgroup {
 typedef struct rcu {
     char product[8], cu[16], build[24];
     long hosts, vuln;
+    int nofix[EXR_NSETS]; /* per vulnerability set (exr_vset): this CU never received its fix */
     int unsupported; /* the CU received no fix for some set: only a CU upgrade helps */
 } rcu;
 

@@ -190,14 +190,19 @@ static int has_cus(const rdata *d)
 
 static void cus_reading(const rdata *d, char *buf, size_t n)
 {
-    long uns = 0, all = 0;
+    long uns = 0, all = 0, per[EXR_NSETS] = {0, 0, 0};
     for (size_t i = 0; i < d->ncus; i++) {
         all += d->cus[i].hosts;
         if (d->cus[i].unsupported)
             uns += d->cus[i].hosts;
+        for (int k = 0; k < EXR_NSETS; k++)
+            if (d->cus[i].nofix[k])
+                per[k] += d->cus[i].hosts;
     }
-    snprintf(buf, n, "%ld of %ld Exchange servers (%.1f%%) run a cumulative update that never received the ProxyLogon fix: only a CU upgrade can patch them.",
-             uns, all, pct(uns, all));
+    snprintf(buf, n,
+             "%ld of %ld Exchange servers (%.1f%%) run a cumulative update that never received the fix for at least one "
+             "vulnerability set (%s %ld, %s %ld, %s %ld): only a CU upgrade can patch them.",
+             uns, all, pct(uns, all), set_title[0], per[0], set_title[1], per[1], set_title[2], per[2]);
 }
 
 static void cus_html(const rdata *d, exr_buf *out)
@@ -217,13 +222,17 @@ static void cus_html(const rdata *d, exr_buf *out)
         v[i * 2 + (d->cus[i].unsupported ? 1 : 0)] = (double)d->cus[i].hosts;
     }
     svg_hbars(out, "Exchange servers by version and cumulative update", labels, (int)n, v, 2, seg, col);
-    exr_buf_adds(out, "<table><tr><th>version</th><th>CU</th><th>servers</th><th>vulnerable</th><th>ProxyLogon fix available for this CU</th></tr>\n");
+    exr_buf_adds(out, "<table><tr><th>version</th><th>CU</th><th>servers</th><th>vulnerable</th>"
+                      "<th>ProxyLogon fix for this CU</th><th>ProxyShell fix for this CU</th><th>ProxyNotShell fix for this CU</th></tr>\n");
     for (size_t i = 0; i < d->ncus; i++) {
         exr_buf_adds(out, "<tr><td>");
         exr_html_esc(out, d->cus[i].product);
         exr_buf_adds(out, "</td><td>");
         exr_html_esc(out, d->cus[i].cu);
-        exr_buf_printf(out, "</td><td>%ld</td><td>%ld</td><td>%s</td></tr>\n", d->cus[i].hosts, d->cus[i].vuln, d->cus[i].unsupported ? "no" : "yes");
+        exr_buf_printf(out, "</td><td>%ld</td><td>%ld</td>", d->cus[i].hosts, d->cus[i].vuln);
+        for (int k = 0; k < EXR_NSETS; k++)
+            exr_buf_printf(out, "<td>%s</td>", d->cus[i].nofix[k] ? "no" : "yes");
+        exr_buf_adds(out, "</tr>\n");
     }
     exr_buf_adds(out, "</table>\n");
     free(labels);
@@ -235,12 +244,16 @@ static void cus_md(const rdata *d, exr_buf *out)
 {
     char buf[400];
     cus_reading(d, buf, sizeof buf);
-    exr_buf_printf(out, "%s\n\n| version | CU | servers | vulnerable | ProxyLogon fix available for this CU |\n|---|---|---|---|---|\n", buf);
+    exr_buf_printf(out, "%s\n\n| version | CU | servers | vulnerable | ProxyLogon fix for this CU | ProxyShell fix for this CU |"
+                        " ProxyNotShell fix for this CU |\n|---|---|---|---|---|---|---|\n", buf);
     for (size_t i = 0; i < d->ncus; i++) {
         exr_buf_adds(out, "|");
         md_cell(out, d->cus[i].product);
         md_cell(out, d->cus[i].cu);
-        exr_buf_printf(out, " %ld | %ld | %s |\n", d->cus[i].hosts, d->cus[i].vuln, d->cus[i].unsupported ? "no" : "yes");
+        exr_buf_printf(out, " %ld | %ld |", d->cus[i].hosts, d->cus[i].vuln);
+        for (int k = 0; k < EXR_NSETS; k++)
+            exr_buf_printf(out, " %s |", d->cus[i].nofix[k] ? "no" : "yes");
+        exr_buf_adds(out, "\n");
     }
 }
 
