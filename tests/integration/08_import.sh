@@ -4,6 +4,20 @@
 # imported ASN and country drive recipient resolution (ASN contact, national CERT fallback).
 . "$(dirname "$0")/lib.sh"
 DB="$WORK/exray.db"
+# routes MAILDIR WHAT: runs the Python on stdin with `got`, each recipient's set of hosts
+# (last octet) read from the CSV attachments of the messages in MAILDIR
+routes() {
+    python3 -c "$(printf '%s\n' \
+        'import csv, email, glob, sys' \
+        'from email import policy' \
+        'got = {}' \
+        'for f in glob.glob(sys.argv[1] + "/new/*"):' \
+        '    m = email.message_from_binary_file(open(f, "rb"), policy=policy.default)' \
+        '    att = [p for p in m.iter_parts() if p.get_content_disposition() == "attachment"][0]' \
+        '    for r in csv.DictReader(att.get_content().splitlines()):' \
+        '        got.setdefault(m["To"].addresses[0].addr_spec, set()).add(int(r["ip"].split(".")[-1]))'; cat)" "$1" \
+        || fail "$2"
+}
 cat > "$WORK/2021-05-14-scan_exchange-test.csv" <<'CSV'
 "timestamp","ip","port","hostname","tag","asn","geo","region","city","naics","sic","sector","version","servername","url"
 "2021-05-14 00:11:30","12.237.1.2",443,"afs-exch-cas2.xxx.com","exchange;cve-2021-26855",7018,"US","CALIFORNIA","TURLOCK",517311,,"Communications, Service Provider, and Hosting Service","15.2.721","AFS-EXCH2019",
@@ -76,15 +90,7 @@ echo "$out" | grep -q "127.77.0.99	AS0	-	-" || fail "lookup of an unknown addres
 printf 'network,email,org\nAS64496,noc@hosting.example,Example Hosting\n' > "$WORK/asn-contacts.csv"
 "$EXRAY" notify --db "$WORK/j.db" --ipdb "$WORK/ipdb.bin" --contacts "$WORK/asn-contacts.csv" --maildir "$WORK/mail-e" 2>"$WORK/e.err" || fail "notify --ipdb: $(cat "$WORK/e.err")"
 grep -q "hosts enriched with ASN, AS name and country" "$WORK/e.err" || fail "no enrichment: $(cat "$WORK/e.err")"
-python3 - "$WORK/mail-e" <<'PY' || fail "enriched routing"
-import csv, email, glob, sys
-from email import policy
-got = {}
-for f in glob.glob(sys.argv[1] + "/new/*"):
-    m = email.message_from_binary_file(open(f, "rb"), policy=policy.default)
-    att = [p for p in m.iter_parts() if p.get_content_disposition() == "attachment"][0]
-    for r in csv.DictReader(att.get_content().splitlines()):
-        got.setdefault(m["To"].addresses[0].addr_spec, set()).add(int(r["ip"].split(".")[-1]))
+routes "$WORK/mail-e" "enriched routing" <<'PY'
 assert got.get("noc@hosting.example") and all(x < 32 for x in got["noc@hosting.example"]), got
 assert got.get("cert@cert.se") and all(32 <= x < 64 for x in got["cert@cert.se"]), got
 assert all(x < 64 for s in got.values() for x in s), got
@@ -102,15 +108,7 @@ grep -q "ripe.db.role.gz:15: not an 'attribute: value' line" "$WORK/rpsl.err" ||
 grep -q "4 with an abuse mailbox, 1 without" "$WORK/rpsl.err" || fail "counts: $(cat "$WORK/rpsl.err")"
 rm -rf "$WORK/mail-r"
 "$EXRAY" notify --db "$WORK/j.db" --maildir "$WORK/mail-r" --interval 0 2>"$WORK/r.err" || fail "notify with RIPE contacts: $(cat "$WORK/r.err")"
-python3 - "$WORK/mail-r" <<'PY' || fail "RIPE routing"
-import csv, email, glob, sys
-from email import policy
-got = {}
-for f in glob.glob(sys.argv[1] + "/new/*"):
-    m = email.message_from_binary_file(open(f, "rb"), policy=policy.default)
-    att = [p for p in m.iter_parts() if p.get_content_disposition() == "attachment"][0]
-    for r in csv.DictReader(att.get_content().splitlines()):
-        got.setdefault(m["To"].addresses[0].addr_spec, set()).add(int(r["ip"].split(".")[-1]))
+routes "$WORK/mail-r" "RIPE routing" <<'PY'
 city = got.get("it-security@cityhall.example", set())
 isp = got.get("abuse@example-isp.example", set())
 assert city and all(32 <= x < 48 for x in city), got
@@ -126,15 +124,7 @@ ok "RIPE dumps (plain and gzip): most specific inetnum's abuse-c, else the org's
 grep -q "2 with an abuse mailbox, 1 without" "$WORK/apnic.err" || fail "APNIC counts: $(cat "$WORK/apnic.err")"
 rm -rf "$WORK/mail-a"
 "$EXRAY" notify --db "$WORK/j.db" --maildir "$WORK/mail-a" --interval 0 2>"$WORK/a.err" || fail "notify with APNIC contacts: $(cat "$WORK/a.err")"
-python3 - "$WORK/mail-a" <<'PY' || fail "APNIC routing"
-import csv, email, glob, sys
-from email import policy
-got = {}
-for f in glob.glob(sys.argv[1] + "/new/*"):
-    m = email.message_from_binary_file(open(f, "rb"), policy=policy.default)
-    att = [p for p in m.iter_parts() if p.get_content_disposition() == "attachment"][0]
-    for r in csv.DictReader(att.get_content().splitlines()):
-        got.setdefault(m["To"].addresses[0].addr_spec, set()).add(int(r["ip"].split(".")[-1]))
+routes "$WORK/mail-a" "APNIC routing" <<'PY'
 irt = got.get("abuse@apnic-member.example", set())
 school = got.get("soc@ap-school.example", set())
 isp = got.get("abuse@example-isp.example", set())

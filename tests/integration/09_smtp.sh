@@ -22,16 +22,19 @@ network,email,org
 127.77.0.192/27,b@same.example,Same B
 127.77.0.224/27,c@same.example,Same C
 CSV
-wait_inbox() { # N: wait until N messages are in the inbox
+wait_inbox() { # N [MTA-DIR]: wait until N messages are in that server's inbox
     i=0
-    while [ "$(ls "$MTA/mail/inbox/new" 2>/dev/null | wc -l)" -lt "$1" ]; do
+    while [ "$(ls "${2:-$MTA}/mail/inbox/new" 2>/dev/null | wc -l)" -lt "$1" ]; do
         i=$((i + 1)); [ $i -gt 100 ] && break
         sleep 0.1
     done
 }
+tickets_where() { # SQL condition: how many tickets in the store match it
+    python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from tickets where ' + sys.argv[2]).fetchone()[0])" "$DB" "$1"
+}
 "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --smtp smtp://127.0.0.1:$SMTP_PORT --smtp-insecure --domain-rate 0 \
     --from notify@cert.example 2>"$WORK/n1.err" || fail "notify over SMTP: $(cat "$WORK/n1.err")"
-n=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"select count(*) from tickets where delivery='smtp'\").fetchone()[0])" "$DB")
+n=$(tickets_where "delivery = 'smtp'")
 wait_inbox "$n"
 python3 - "$MTA/mail/inbox" "$DB" <<'PY' || fail "what arrived"
 import collections, csv, email, glob, sqlite3, sys
@@ -57,7 +60,7 @@ ok "Postfix received one message per ticket, addressed to its recipient, with th
 
 # crash test: three tickets to same.example, paced at 60 a minute; kill -9 in the middle
 "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --interval 0 --include-patched --plan-only 2>/dev/null
-pending=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from tickets where sent_at is null').fetchone()[0])" "$DB")
+pending=$(tickets_where "sent_at is null")
 [ "$pending" -ge 5 ] || fail "only $pending pending tickets for the crash test"
 "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --smtp smtp://127.0.0.1:$SMTP_PORT --smtp-insecure --domain-rate 60 \
     --from notify@cert.example 2>/dev/null &
@@ -65,11 +68,11 @@ pid=$!
 sleep 2.5
 kill -9 $pid 2>/dev/null || fail "the sender finished before it could be killed"
 wait $pid 2>/dev/null || true
-left=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from tickets where sent_at is null').fetchone()[0])" "$DB")
+left=$(tickets_where "sent_at is null")
 [ "$left" -gt 0 ] && [ "$left" -lt "$pending" ] || fail "killed run left $left of $pending pending"
 "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --smtp smtp://127.0.0.1:$SMTP_PORT --smtp-insecure --domain-rate 0 \
     --from notify@cert.example 2>"$WORK/n3.err" || fail "rerun: $(cat "$WORK/n3.err")"
-total=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"select count(*) from tickets where delivery='smtp'\").fetchone()[0])" "$DB")
+total=$(tickets_where "delivery = 'smtp'")
 wait_inbox "$total"
 python3 - "$MTA/mail/inbox" "$DB" <<'PY' || fail "messages per ticket after the crash"
 import collections, email, glob, sqlite3, sys
@@ -105,7 +108,7 @@ PY
 before=$(ls "$MTA/mail/inbox/new" | wc -l)
 "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --smtp smtp://127.0.0.1:$SMTP_PORT --starttls --smtp-insecure \
     --domain-rate 0 --from notify@cert.example 2>"$WORK/n6.err" || fail "STARTTLS delivery: $(cat "$WORK/n6.err")"
-sent=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"select count(*) from tickets where delivery='smtp'\").fetchone()[0])" "$DB")
+sent=$(tickets_where "delivery = 'smtp'")
 wait_inbox "$sent"
 python3 - "$MTA/mail/inbox" "$before" <<'PY' || fail "STARTTLS messages"
 import email, glob, os, sys
@@ -124,7 +127,7 @@ ok "temporary failure: ticket pending with its reason, exit 1; then delivered ov
 # on the first); the right one (read from the environment) delivers every ticket
 "$ROOT/tests/fixtures/smtp/postfix.sh" start "$AUTH_MTA" $AUTH_PORT 'cert-team:Corr3ct horse'
 "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --interval 0 --include-patched --plan-only 2>/dev/null
-pending=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from tickets where sent_at is null').fetchone()[0])" "$DB")
+pending=$(tickets_where "sent_at is null")
 [ "$pending" -ge 2 ] || fail "expected pending tickets, have $pending"
 set +e
 EXR_SMTP_PW='wrong' "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --smtp smtp://127.0.0.1:$AUTH_PORT --starttls \
@@ -145,11 +148,7 @@ PY
 EXR_SMTP_PW='Corr3ct horse' "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --smtp smtp://127.0.0.1:$AUTH_PORT --starttls \
     --smtp-insecure --smtp-user cert-team --smtp-pass-env EXR_SMTP_PW --domain-rate 0 --from notify@cert.example 2>"$WORK/a2.err" \
     || fail "authenticated delivery: $(cat "$WORK/a2.err")"
-i=0
-while [ "$(ls "$AUTH_MTA/mail/inbox/new" 2>/dev/null | wc -l)" -lt "$pending" ]; do
-    i=$((i + 1)); [ $i -gt 100 ] && break
-    sleep 0.1
-done
+wait_inbox "$pending" "$AUTH_MTA"
 python3 - "$AUTH_MTA/mail/inbox" "$pending" "$DB" <<'PY' || fail "authenticated messages"
 import email, glob, sqlite3, sys
 from email import policy
