@@ -147,37 +147,81 @@ static void evidence_add(exr_buf *b, const char *k, sv v)
         exr_buf_adds(b, "(empty)");
 }
 
+/* One log file being read: an unreadable file, over-long lines and a read error are
+ * reported with the file's name; the bytes read and the time span (the coverage) are kept. */
+typedef struct logrd {
+    exr_hunt *h;
+    exr_lines r;
+    const char *rel;
+    long bytes;
+    int rc;
+    int64_t first, last;
+} logrd;
+
+static bool log_open(logrd *lr, exr_hunt *h, const char *full)
+{
+    memset(lr, 0, sizeof *lr);
+    lr->h = h;
+    lr->rel = exr_layout_rel(&h->lay, full);
+    lr->first = lr->last = EXR_NO_TIME;
+    if (exr_lines_open(&lr->r, full) != 0) {
+        exr_hunt_problem(&h->out, "%s: cannot read: %s", lr->rel, strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+/* The next non-empty line within the length limit: 1, or 0 at the end or on a read error. */
+static int log_next(logrd *lr, const char **line, size_t *len)
+{
+    bool toolong;
+    while ((lr->rc = exr_lines_next(&lr->r, line, len, &toolong)) == 1) {
+        lr->bytes += (long)*len + 1;
+        if (toolong)
+            exr_hunt_problem(&lr->h->out, "%s:%ld: line longer than %u bytes skipped", lr->rel, lr->r.lineno, EXR_LINE_MAX);
+        else if (*len)
+            return 1;
+    }
+    return 0;
+}
+
+static void log_time(logrd *lr, int64_t ms)
+{
+    if (ms == EXR_NO_TIME)
+        return;
+    if (lr->first == EXR_NO_TIME || ms < lr->first)
+        lr->first = ms;
+    if (lr->last == EXR_NO_TIME || ms > lr->last)
+        lr->last = ms;
+}
+
+static void log_close(logrd *lr, const char *cov)
+{
+    if (lr->rc < 0)
+        exr_hunt_problem(&lr->h->out, "%s: read error after line %ld: %s", lr->rel, lr->r.lineno, strerror(errno));
+    exr_hunt_cover(&lr->h->out, cov, lr->first, lr->last);
+    __atomic_add_fetch(&lr->h->bytes_read, lr->bytes, __ATOMIC_RELAXED);
+    exr_lines_close(&lr->r);
+}
+
 void exr_hunt_httpproxy_file(exr_hunt *h, const char *full, const char *folder)
 {
-    exr_lines r;
-    const char *rel = exr_layout_rel(&h->lay, full);
-    if (exr_lines_open(&r, full) != 0) {
-        exr_hunt_problem(&h->out, "%s: cannot read: %s", rel, strerror(errno));
+    logrd lr;
+    if (!log_open(&lr, h, full))
         return;
-    }
+    const char *rel = lr.rel;
     sv *v = exr_xmalloc(MAXF * sizeof *v);
     int idx[HP_N];
     int need_fast = 0, need_all = 0;
     bool have_header = false, reported_noheader = false;
     bool is_ecp = strcasecmp(folder + (strlen(folder) > 3 ? strlen(folder) - 3 : 0), "ecp") == 0;
-    int64_t first = EXR_NO_TIME, last = EXR_NO_TIME;
     exr_buildobs *obs = NULL;
     size_t nobs = 0, capobs = 0;
     exr_buf ev;
     exr_buf_init(&ev);
     const char *line;
     size_t len;
-    bool toolong;
-    int rc;
-    long bytes = 0;
-    while ((rc = exr_lines_next(&r, &line, &len, &toolong)) == 1) {
-        bytes += (long)len + 1;
-        if (toolong) {
-            exr_hunt_problem(&h->out, "%s:%ld: line longer than %u bytes skipped", rel, r.lineno, EXR_LINE_MAX);
-            continue;
-        }
-        if (len == 0)
-            continue;
+    while (log_next(&lr, &line, &len)) {
         if (line[0] == '#') {
             if (len > 8 && strncasecmp(line, "#Fields:", 8) == 0) {
                 const char *p = line + 8;
@@ -192,7 +236,7 @@ void exr_hunt_httpproxy_file(exr_hunt *h, const char *full, const char *folder)
                         need_fast = idx[k] + 1;
                 have_header = idx[HP_AM] >= 0;
                 if (!have_header)
-                    exr_hunt_problem(&h->out, "%s:%ld: #Fields line without AnchorMailbox", rel, r.lineno);
+                    exr_hunt_problem(&h->out, "%s:%ld: #Fields line without AnchorMailbox", rel, lr.r.lineno);
             }
             continue;
         }
@@ -206,7 +250,7 @@ void exr_hunt_httpproxy_file(exr_hunt *h, const char *full, const char *folder)
                 continue;
             }
             if (!reported_noheader)
-                exr_hunt_problem(&h->out, "%s:%ld: data before any #Fields line; rows skipped until one appears", rel, r.lineno);
+                exr_hunt_problem(&h->out, "%s:%ld: data before any #Fields line; rows skipped until one appears", rel, lr.r.lineno);
             reported_noheader = true;
             continue;
         }
@@ -215,13 +259,10 @@ void exr_hunt_httpproxy_file(exr_hunt *h, const char *full, const char *folder)
         sv t = fld(v, nv, idx[HP_TIME]);
         int64_t ms = exr_parse_time(t.p, t.n);
         if (ms == EXR_NO_TIME) {
-            exr_hunt_problem(&h->out, "%s:%ld: row without a valid DateTime", rel, r.lineno);
+            exr_hunt_problem(&h->out, "%s:%ld: row without a valid DateTime", rel, lr.r.lineno);
             continue;
         }
-        if (first == EXR_NO_TIME || ms < first)
-            first = ms;
-        if (last == EXR_NO_TIME || ms > last)
-            last = ms;
+        log_time(&lr, ms);
         long maj = sv_long(fld(v, nv, idx[HP_MAJ])), min = sv_long(fld(v, nv, idx[HP_MIN]));
         long bld = sv_long(fld(v, nv, idx[HP_BLD])), rev = sv_long(fld(v, nv, idx[HP_REV]));
         if (maj >= 0 && min >= 0 && bld > 0 && rev >= 0) {
@@ -254,25 +295,21 @@ void exr_hunt_httpproxy_file(exr_hunt *h, const char *full, const char *folder)
         evidence_add(&ev, "UserAgent", fld(v, nv, idx[HP_UA]));
         if (hit_am) {
             bool excluded = exr_like(am.p, am.n, "ServerInfo~*/autodiscover*") || exr_like(am.p, am.n, "ServerInfo~localhost*/*");
-            exr_hunt_add(&h->out, excluded ? "cve-2021-26855.httpproxy-excluded" : "cve-2021-26855.httpproxy", -1, rel, r.lineno, ms,
+            exr_hunt_add(&h->out, excluded ? "cve-2021-26855.httpproxy-excluded" : "cve-2021-26855.httpproxy", -1, rel, lr.r.lineno, ms,
                          ip.p, ip.n, ev.p, ev.len);
             if (is_ecp && exr_like(am.p, am.n, "ServerInfo~*/*Reset*VirtualDirectory#") && sv_eq(st, "200"))
-                exr_hunt_add(&h->out, "cve-2021-27065.httpproxy-resetvdir", -1, rel, r.lineno, ms, ip.p, ip.n, ev.p, ev.len);
+                exr_hunt_add(&h->out, "cve-2021-27065.httpproxy-resetvdir", -1, rel, lr.r.lineno, ms, ip.p, ip.n, ev.p, ev.len);
         }
         if (hit_bec)
-            exr_hunt_add(&h->out, "cve-2021-26855.backendcookie", -1, rel, r.lineno, ms, ip.p, ip.n, ev.p, ev.len);
+            exr_hunt_add(&h->out, "cve-2021-26855.backendcookie", -1, rel, lr.r.lineno, ms, ip.p, ip.n, ev.p, ev.len);
     }
-    if (rc < 0)
-        exr_hunt_problem(&h->out, "%s: read error after line %ld: %s", rel, r.lineno, strerror(errno));
     char cov[80];
     snprintf(cov, sizeof cov, "HttpProxy/%s", folder);
-    exr_hunt_cover(&h->out, cov, first, last);
+    log_close(&lr, cov);
     exr_hunt_builds(&h->out, obs, nobs);
     free(obs);
     free(v);
     exr_buf_free(&ev);
-    __atomic_add_fetch(&h->bytes_read, bytes, __ATOMIC_RELAXED);
-    exr_lines_close(&r);
 }
 
 /* ---- ECP Server ---- */
@@ -325,40 +362,19 @@ typedef void (*text_line_cb)(exr_hunt *h, const char *rel, long lineno, const ch
  * files and over-long lines, skips # headers, keeps the coverage, calls cb per line. */
 static void scan_text_log(exr_hunt *h, const char *full, const char *cov, text_line_cb cb, void *ctx)
 {
-    exr_lines r;
-    const char *rel = exr_layout_rel(&h->lay, full);
-    if (exr_lines_open(&r, full) != 0) {
-        exr_hunt_problem(&h->out, "%s: cannot read: %s", rel, strerror(errno));
+    logrd lr;
+    if (!log_open(&lr, h, full))
         return;
-    }
     const char *line;
     size_t len;
-    bool toolong;
-    int rc;
-    int64_t first = EXR_NO_TIME, last = EXR_NO_TIME;
-    long bytes = 0;
-    while ((rc = exr_lines_next(&r, &line, &len, &toolong)) == 1) {
-        bytes += (long)len + 1;
-        if (toolong) {
-            exr_hunt_problem(&h->out, "%s:%ld: line longer than %u bytes skipped", rel, r.lineno, EXR_LINE_MAX);
-            continue;
-        }
-        if (!len || line[0] == '#')
+    while (log_next(&lr, &line, &len)) {
+        if (line[0] == '#')
             continue;
         int64_t ms = line_time(line, len);
-        if (ms != EXR_NO_TIME) {
-            if (first == EXR_NO_TIME || ms < first)
-                first = ms;
-            if (last == EXR_NO_TIME || ms > last)
-                last = ms;
-        }
-        cb(h, rel, r.lineno, line, len, ms, ctx);
+        log_time(&lr, ms);
+        cb(h, lr.rel, lr.r.lineno, line, len, ms, ctx);
     }
-    if (rc < 0)
-        exr_hunt_problem(&h->out, "%s: read error after line %ld: %s", rel, r.lineno, strerror(errno));
-    exr_hunt_cover(&h->out, cov, first, last);
-    __atomic_add_fetch(&h->bytes_read, bytes, __ATOMIC_RELAXED);
-    exr_lines_close(&r);
+    log_close(&lr, cov);
 }
 
 static void ecp_line(exr_hunt *h, const char *rel, long lineno, const char *line, size_t len, int64_t ms, void *ctx)
@@ -524,39 +540,26 @@ static void iis_row(exr_hunt *h, const char *rel, long lineno, const sv *v, int 
 
 void exr_hunt_iis_file(exr_hunt *h, const char *full, const char *folder)
 {
-    exr_lines r;
-    const char *rel = exr_layout_rel(&h->lay, full);
-    if (exr_lines_open(&r, full) != 0) {
-        exr_hunt_problem(&h->out, "%s: cannot read: %s", rel, strerror(errno));
+    logrd lr;
+    if (!log_open(&lr, h, full))
         return;
-    }
+    const char *rel = lr.rel;
     sv *v = exr_xmalloc(MAXF * sizeof *v);
     int idx[W_N];
     int need = 0;
     bool have = false, warned = false;
-    int64_t first = EXR_NO_TIME, last = EXR_NO_TIME;
     exr_buf ev;
     exr_buf_init(&ev);
     const char *line;
     size_t len;
-    bool toolong;
-    int rc;
-    long bytes = 0;
-    while ((rc = exr_lines_next(&r, &line, &len, &toolong)) == 1) {
-        bytes += (long)len + 1;
-        if (toolong) {
-            exr_hunt_problem(&h->out, "%s:%ld: line longer than %u bytes skipped", rel, r.lineno, EXR_LINE_MAX);
-            continue;
-        }
-        if (!len)
-            continue;
+    while (log_next(&lr, &line, &len)) {
         if (line[0] == '#') {
             if (len > 8 && strncasecmp(line, "#Fields:", 8) == 0) {
                 int nn = split_ws(line + 8, len - 8, v, MAXF);
                 need = map_header(v, nn, w_names, W_N, idx);
                 have = idx[W_STEM] >= 0 && idx[W_DATE] >= 0 && idx[W_TIME] >= 0;
                 if (!have)
-                    exr_hunt_problem(&h->out, "%s:%ld: #Fields line without date, time or cs-uri-stem", rel, r.lineno);
+                    exr_hunt_problem(&h->out, "%s:%ld: #Fields line without date, time or cs-uri-stem", rel, lr.r.lineno);
             }
             continue;
         }
@@ -568,16 +571,16 @@ void exr_hunt_iis_file(exr_hunt *h, const char *full, const char *folder)
                     names[i] = (sv){w_default[i], strlen(w_default[i])};
                 need = map_header(names, 15, w_names, W_N, idx);
                 have = true;
-                exr_hunt_problem(&h->out, "%s:%ld: no #Fields line; IIS's default 15 fields assumed", rel, r.lineno);
+                exr_hunt_problem(&h->out, "%s:%ld: no #Fields line; IIS's default 15 fields assumed", rel, lr.r.lineno);
             } else {
                 if (!warned)
-                    exr_hunt_problem(&h->out, "%s:%ld: data before any #Fields line; rows skipped until one appears", rel, r.lineno);
+                    exr_hunt_problem(&h->out, "%s:%ld: data before any #Fields line; rows skipped until one appears", rel, lr.r.lineno);
                 warned = true;
                 continue;
             }
         }
         if (nv < need) {
-            exr_hunt_problem(&h->out, "%s:%ld: %d fields, the #Fields line has at least %d", rel, r.lineno, nv, need);
+            exr_hunt_problem(&h->out, "%s:%ld: %d fields, the #Fields line has at least %d", rel, lr.r.lineno, nv, need);
             continue;
         }
         sv d = fld(v, nv, idx[W_DATE]), t = fld(v, nv, idx[W_TIME]);
@@ -590,22 +593,15 @@ void exr_hunt_iis_file(exr_hunt *h, const char *full, const char *folder)
             ms = exr_parse_time(ts, 11 + t.n);
         }
         if (ms == EXR_NO_TIME) {
-            exr_hunt_problem(&h->out, "%s:%ld: row without a valid date and time", rel, r.lineno);
+            exr_hunt_problem(&h->out, "%s:%ld: row without a valid date and time", rel, lr.r.lineno);
             continue;
         }
-        if (first == EXR_NO_TIME || ms < first)
-            first = ms;
-        if (last == EXR_NO_TIME || ms > last)
-            last = ms;
-        iis_row(h, rel, r.lineno, v, nv, idx, ms, &ev);
+        log_time(&lr, ms);
+        iis_row(h, rel, lr.r.lineno, v, nv, idx, ms, &ev);
     }
-    if (rc < 0)
-        exr_hunt_problem(&h->out, "%s: read error after line %ld: %s", rel, r.lineno, strerror(errno));
     char cov[80];
     snprintf(cov, sizeof cov, "IIS/%s", folder);
-    exr_hunt_cover(&h->out, cov, first, last);
+    log_close(&lr, cov);
     free(v);
     exr_buf_free(&ev);
-    __atomic_add_fetch(&h->bytes_read, bytes, __ATOMIC_RELAXED);
-    exr_lines_close(&r);
 }
