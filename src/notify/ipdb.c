@@ -430,31 +430,22 @@ void exr_ipdb_lookup(const exr_ipdb *db, const exr_addr *a, exr_geo *out)
     }
     const hdr *h = db->h;
     long ia, ic;
+    uint32_t va, vc;
     if (a->family == 4) {
         ia = find4(db->t4a, h->n4a, db->i4a, (uint32_t)a->v);
         ic = find4(db->t4c, h->n4c, db->i4c, (uint32_t)a->v);
-        if (ic >= 0) {
-            uint32_t v = db->t4c[ic].val;
-            out->cc[0] = (char)(v >> 8), out->cc[1] = (char)v;
-        }
-        if (ia >= 0 && db->t4a[ia].val < h->nas) {
-            const asrec *r = &db->as[db->t4a[ia].val];
-            out->asn = r->asn;
-            if (r->name_off <= h->pool_len && r->name_len <= h->pool_len - r->name_off) {
-                out->as_name = db->pool + r->name_off;
-                out->as_name_len = r->name_len;
-            }
-        }
-        return;
+        va = ia >= 0 ? db->t4a[ia].val : 0;
+        vc = ic >= 0 ? db->t4c[ic].val : 0;
+    } else {
+        ia = find6(db->t6a, h->n6a, db->i6a, a->v);
+        ic = find6(db->t6c, h->n6c, db->i6c, a->v);
+        va = ia >= 0 ? db->t6a[ia].val : 0;
+        vc = ic >= 0 ? db->t6c[ic].val : 0;
     }
-    ia = find6(db->t6a, h->n6a, db->i6a, a->v);
-    ic = find6(db->t6c, h->n6c, db->i6c, a->v);
-    if (ic >= 0) {
-        uint32_t v = db->t6c[ic].val;
-        out->cc[0] = (char)(v >> 8), out->cc[1] = (char)v;
-    }
-    if (ia >= 0 && db->t6a[ia].val < h->nas) {
-        const asrec *r = &db->as[db->t6a[ia].val];
+    if (ic >= 0)
+        out->cc[0] = (char)(vc >> 8), out->cc[1] = (char)vc;
+    if (ia >= 0 && va < h->nas) {
+        const asrec *r = &db->as[va];
         out->asn = r->asn;
         if (r->name_off <= h->pool_len && r->name_len <= h->pool_len - r->name_off) {
             out->as_name = db->pool + r->name_off;
