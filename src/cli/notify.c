@@ -308,6 +308,21 @@ static void import_report(void *ctx, const char *msg)
     fprintf(stderr, "exray import: %s (line skipped)\n", msg);
 }
 
+/* The built-in build table and the store, or the error on stderr under the command's name. */
+static int open_with_builds(const char *cmd, const char *db, exr_buildtab *tab, exr_store **s, exr_err *e)
+{
+    if (exr_buildtab_load_default(tab, e) != 0) {
+        fprintf(stderr, "exray %s: %s\n", cmd, e->msg);
+        return -1;
+    }
+    if (exr_store_open(s, db, e) != 0) {
+        fprintf(stderr, "exray %s: %s\n", cmd, e->msg);
+        exr_buildtab_free(tab);
+        return -1;
+    }
+    return 0;
+}
+
 int exr_cmd_import(int argc, char **argv)
 {
     const char *db = NULL;
@@ -326,16 +341,9 @@ int exr_cmd_import(int argc, char **argv)
     }
     exr_err e = {0, ""};
     exr_buildtab tab;
-    if (exr_buildtab_load_default(&tab, &e) != 0) {
-        fprintf(stderr, "exray import: %s\n", e.msg);
-        return 2;
-    }
     exr_store *s;
-    if (exr_store_open(&s, db, &e) != 0) {
-        fprintf(stderr, "exray import: %s\n", e.msg);
-        exr_buildtab_free(&tab);
+    if (open_with_builds("import", db, &tab, &s, &e) != 0)
         return 2;
-    }
     int rc = 0;
     for (int i = 0; i < nf; i++) {
         exr_import_stats st = {0, 0, 0};
@@ -437,16 +445,9 @@ int exr_cmd_report(int argc, char **argv)
     }
     exr_err e = {0, ""};
     exr_buildtab tab;
-    if (exr_buildtab_load_default(&tab, &e) != 0) {
-        fprintf(stderr, "exray report: %s\n", e.msg);
-        return 2;
-    }
     exr_store *s;
-    if (exr_store_open(&s, db, &e) != 0) {
-        fprintf(stderr, "exray report: %s\n", e.msg);
-        exr_buildtab_free(&tab);
+    if (open_with_builds("report", db, &tab, &s, &e) != 0)
         return 2;
-    }
     exr_report_opts o = {hunt, md, &tab};
     exr_buf b;
     exr_buf_init(&b);
