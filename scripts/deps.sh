@@ -4,7 +4,7 @@
 set -eu
 PKGS="build-essential pkg-config libssl-dev openssl libsqlite3-dev sqlite3 libcmocka-dev
 nginx-light nmap clang libclang-rt-14-dev python3 procps psmisc
-libyara-dev yara libevtx-dev libbfio-dev libevtx-utils
+libyara-dev yara libarchive-dev libevtx-dev libbfio-dev libevtx-utils
 libcurl4-openssl-dev libmaxminddb-dev postfix sasl2-bin libsasl2-modules libsasl2-modules-db chromium"
 missing=""
 for p in $PKGS; do

@@ -26,6 +26,7 @@ static const group groups[] = {
     {"Web shells (files)", {"webshell.", NULL}},
     {"Web-shell use and attacker clients (IIS)", {"iis.webshell-access", "iis.attacker-ua", NULL}},
     {"Suspicious files (credential dumps, archives)", {"file.", NULL}},
+    {"Not examined (unreadable, vanished, links, over a limit)", {"hunt.not-examined", NULL}},
 };
 
 static bool in_group(const exr_finding *f, const group *g)
@@ -145,6 +146,14 @@ static void print_summary(FILE *out, exr_hunt *h, const exr_buildtab *tab)
     for (size_t i = 0; i < o->nf; i++)
         if (o->f[i].severity > maxsev)
             maxsev = o->f[i].severity;
+    long notexam = 0;
+    for (size_t i = 0; i < o->nf; i++)
+        if (strcmp(o->f[i].check->id, "hunt.not-examined") == 0)
+            notexam++;
+    if (notexam)
+        fprintf(out, "\n  VERDICT INCOMPLETE: %ld file%s or folder%s in scope could not be examined (see hunt.not-examined);\n"
+                     "  nothing can be said about %s.\n",
+                notexam, notexam == 1 ? "" : "s", notexam == 1 ? "" : "s", notexam == 1 ? "it" : "them");
     fprintf(out, "\n  What to do next:\n");
     if (maxsev >= EXR_SEV_MEDIUM) {
         for (size_t i = 0; i < o->nf; i++) {
@@ -162,6 +171,13 @@ static void print_summary(FILE *out, exr_hunt *h, const exr_buildtab *tab)
     fprintf(out, "\n");
 }
 
+static void rule_warn(void *ctx, const char *file, const char *error)
+{
+    (void)ctx;
+    (void)file;
+    fprintf(stderr, "exray hunt: rules: %s (file left out; --rules-strict makes this fatal)\n", error);
+}
+
 static void usage(FILE *f)
 {
     fprintf(f, "usage: exray hunt [options] ROOT...\n\n"
@@ -170,7 +186,11 @@ static void usage(FILE *f)
                "  -o, --output FILE       findings as JSON Lines\n"
                "      --timeline FILE     findings as a Timesketch CSV (datetime,timestamp_desc,message,...)\n"
                "  -j, --threads N         worker threads (default: number of cores)\n"
-               "      --rules PATH        extra YARA rules: a file or a folder of .yar/.yara (repeatable)\n"
+               "      --rules PATH        extra YARA rules: a file or a folder of .yar/.yara, searched recursively\n"
+               "                          (repeatable); Loki's external variables filename, filepath, extension,\n"
+               "                          filetype, owner and md5 are defined per file; a file that does not\n"
+               "                          compile is reported with file:line and left out\n"
+               "      --rules-strict      a rule file that does not compile is an error (exit 2)\n"
                "      --builds FILE       Exchange build table instead of the built-in one\n"
                "      --install DIR       Exchange install folder (default: found under ROOT)\n"
                "      --httpproxy DIR     Logging/HttpProxy folder\n"
@@ -181,15 +201,19 @@ static void usage(FILE *f)
                "      --evtx DIR          the folder holding Application.evtx and MSExchange Management.evtx\n"
                "      --programdata DIR, --temp DIR\n"
                "  -q, --quiet             no summary on stdout\n"
-               "\nExit status: 0 nothing at medium or above, 1 indicators found, 2 error.\n");
+               "\nExit status:\n"
+               "  0  every file in scope was fully examined and nothing at medium or above was found\n"
+               "  1  indicators at medium or above, or something in scope could not be examined\n"
+               "     (hunt.not-examined: unreadable, vanished, a link, over a hard limit)\n"
+               "  2  error: bad option, unusable ROOT, rules that do not load\n");
 }
 
 int exr_cmd_hunt(int argc, char **argv)
 {
-    enum { O_TL = 1000, O_RULES, O_BUILDS, O_INSTALL, O_HP, O_ECP, O_OAB, O_IIS, O_WEB, O_EVTX, O_PD, O_TEMP };
+    enum { O_TL = 1000, O_RULES, O_STRICT, O_BUILDS, O_INSTALL, O_HP, O_ECP, O_OAB, O_IIS, O_WEB, O_EVTX, O_PD, O_TEMP };
     static const struct option opts[] = {
         {"output", required_argument, 0, 'o'}, {"timeline", required_argument, 0, O_TL}, {"threads", required_argument, 0, 'j'},
-        {"rules", required_argument, 0, O_RULES}, {"builds", required_argument, 0, O_BUILDS},
+        {"rules", required_argument, 0, O_RULES}, {"rules-strict", no_argument, 0, O_STRICT}, {"builds", required_argument, 0, O_BUILDS},
         {"install", required_argument, 0, O_INSTALL}, {"httpproxy", required_argument, 0, O_HP},
         {"ecp-server", required_argument, 0, O_ECP}, {"oab-log", required_argument, 0, O_OAB},
         {"iis", required_argument, 0, O_IIS}, {"webroot", required_argument, 0, O_WEB}, {"evtx", required_argument, 0, O_EVTX},
@@ -225,6 +249,7 @@ int exr_cmd_hunt(int argc, char **argv)
             }
             rulep[o.nrule_paths++] = optarg;
             break;
+        case O_STRICT: o.rules_strict = true; break;
         case O_BUILDS: buildsfile = optarg; break;
         case O_INSTALL: o.ov.install = optarg; break;
         case O_HP: o.ov.httpproxy = optarg; break;
@@ -251,6 +276,7 @@ int exr_cmd_hunt(int argc, char **argv)
         return 2;
     }
     o.rule_paths = rulep;
+    o.rule_warn = rule_warn;
     exr_err e = {0, ""};
     exr_buildtab tab;
     if ((buildsfile ? exr_buildtab_load_file(&tab, buildsfile, &e) : exr_buildtab_load_default(&tab, &e)) != 0) {

@@ -9,7 +9,10 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include "normalize.h"
 #include <openssl/evp.h>
+#include <pwd.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,35 +25,177 @@ extern const size_t exr_data_webshell_rules_len;
 extern const unsigned char exr_data_ioc_sha256[];
 extern const size_t exr_data_ioc_sha256_len;
 
-#define SCAN_MAX (16u << 20)
+/* Files are read in windows of WIN bytes that overlap by OVERLAP, so memory stays bounded
+ * whatever a file's size, and any stretch of code up to OVERLAP bytes long lies wholly in
+ * one window: a shell padded to gigabytes is found at its start or its end. */
+#define WIN (8u << 20)
+#define OVERLAP (256u << 10)
+#define YARA_TIMEOUT_S 20
 /* 2020-12-01 .. 2021-12-31: the campaign's web shells were written in this window */
 #define WINDOW_FROM 1606780800LL
 #define WINDOW_TO 1640995199LL
 
+struct exr_hunt_rules {
+    YR_RULES *builtin;  /* data/rules, run on the normalised view */
+    YR_RULES *ext;      /* --rules, run on the bytes as they are, with Loki's external variables */
+};
+
 typedef struct compile_ctx {
-    exr_err *e;
+    char first[600];    /* first error of the current attempt */
     int errors;
+    char **bad;         /* files that failed (their own error), as given to the compiler */
+    int nbad;
 } compile_ctx;
 
 static void compiler_cb(int level, const char *file, int line, const YR_RULE *rule, const char *msg, void *user)
 {
     (void)rule;
     compile_ctx *c = user;
-    if (level == YARA_ERROR_LEVEL_ERROR) {
-        if (!c->errors)
-            exr_seterr(c->e, EXR_EINVAL, "%s:%d: %s", file ? file : "rules", line, msg);
-        c->errors++;
-    }
+    if (level != YARA_ERROR_LEVEL_ERROR)
+        return;
+    if (!c->errors)
+        snprintf(c->first, sizeof c->first, "%s:%d: %s", file ? file : "rules", line, msg);
+    c->errors++;
 }
 
-static int add_rule_file(YR_COMPILER *comp, const char *path, compile_ctx *cc)
+/* Loki and THOR define these per scanned file; rules such as signature-base's use them. */
+static const char *const ext_vars[] = {"filename", "filepath", "extension", "filetype", "owner", "md5"};
+#define N_EXT_VARS 6
+
+static YR_COMPILER *new_compiler(compile_ctx *cc)
+{
+    YR_COMPILER *comp = NULL;
+    if (yr_compiler_create(&comp) != ERROR_SUCCESS)
+        return NULL;
+    yr_compiler_set_callback(comp, compiler_cb, cc);
+    for (int i = 0; i < N_EXT_VARS; i++)
+        yr_compiler_define_string_variable(comp, ext_vars[i], "");
+    return comp;
+}
+
+/* Adds one file under its own namespace (so equal rule names in two files do not clash). */
+static int add_file(YR_COMPILER *comp, const char *path)
 {
     FILE *f = fopen(path, "r");
     if (!f)
-        return exr_seterr(cc->e, EXR_EIO, "%s: %s", path, strerror(errno));
-    yr_compiler_add_file(comp, f, NULL, path);
+        return -1;
+    const char *ns = strrchr(path, '/');
+    yr_compiler_add_file(comp, f, ns ? ns + 1 : path, path);
     fclose(f);
-    return cc->errors ? -1 : 0;
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every .yar/.yara file under p (recursively, sorted), or p itself. */
+static void collect_rule_files(const char *p, char ***files, int *n, int *cap)
+{
+    DIR *d = opendir(p);
+    if (!d) {
+        if (*n == *cap)
+            *files = exr_xrealloc(*files, (size_t)(*cap = *cap ? *cap * 2 : 64) * sizeof **files);
+        (*files)[(*n)++] = exr_xstrdup(p);
+        return;
+    }
+    char **sub = NULL;
+    int ns = 0, cs = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        char full[4096];
+        snprintf(full, sizeof full, "%s/%s", p, de->d_name);
+        struct stat st;
+        if (stat(full, &st) != 0)
+            continue;
+        size_t l = strlen(de->d_name);
+        bool rule = (l > 4 && strcasecmp(de->d_name + l - 4, ".yar") == 0) || (l > 5 && strcasecmp(de->d_name + l - 5, ".yara") == 0);
+        if (S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) && rule)) {
+            if (ns == cs)
+                sub = exr_xrealloc(sub, (size_t)(cs = cs ? cs * 2 : 64) * sizeof *sub);
+            sub[ns++] = exr_xstrdup(full);
+        }
+    }
+    closedir(d);
+    if (ns)
+        qsort(sub, (size_t)ns, sizeof *sub, cmp_str);
+    for (int i = 0; i < ns; i++) {
+        struct stat st;
+        if (stat(sub[i], &st) == 0 && S_ISDIR(st.st_mode))
+            collect_rule_files(sub[i], files, n, cap);
+        else {
+            if (*n == *cap)
+                *files = exr_xrealloc(*files, (size_t)(*cap = *cap ? *cap * 2 : 64) * sizeof **files);
+            (*files)[(*n)++] = exr_xstrdup(sub[i]);
+        }
+        free(sub[i]);
+    }
+    free(sub);
+}
+
+/* Compiles the given files together. A file that does not compile is found by compiling
+ * each alone, reported with its file:line, and left out; the rest compile together. */
+static YR_RULES *compile_external(char **files, int n, const exr_hunt_opts *o, exr_err *e)
+{
+    bool *skip = exr_xmalloc((size_t)n + 1);
+    memset(skip, 0, (size_t)n + 1);
+    YR_RULES *rules = NULL;
+    for (int round = 0; round < 3 && !rules; round++) {
+        compile_ctx cc = {{0}, 0, NULL, 0};
+        YR_COMPILER *comp = new_compiler(&cc);
+        if (!comp)
+            break;
+        int added = 0;
+        for (int i = 0; i < n; i++) {
+            if (skip[i])
+                continue;
+            if (add_file(comp, files[i]) != 0) {
+                skip[i] = true;
+                if (o->rule_warn)
+                    o->rule_warn(o->rule_warn_ctx, files[i], strerror(errno));
+                if (o->rules_strict) {
+                    exr_seterr(e, EXR_EIO, "%s: %s", files[i], strerror(errno));
+                    yr_compiler_destroy(comp);
+                    free(skip);
+                    return NULL;
+                }
+                continue;
+            }
+            added++;
+        }
+        if (!cc.errors) {
+            if (added && yr_compiler_get_rules(comp, &rules) != ERROR_SUCCESS)
+                exr_seterr(e, EXR_ENOMEM, "libyara: cannot build the rules");
+            yr_compiler_destroy(comp);
+            break;
+        }
+        yr_compiler_destroy(comp);
+        if (o->rules_strict) {
+            exr_seterr(e, EXR_EINVAL, "%s", cc.first);
+            break;
+        }
+        /* find the culprits: each file alone */
+        for (int i = 0; i < n; i++) {
+            if (skip[i])
+                continue;
+            compile_ctx one = {{0}, 0, NULL, 0};
+            YR_COMPILER *c1 = new_compiler(&one);
+            if (!c1)
+                continue;
+            add_file(c1, files[i]);
+            if (one.errors) {
+                skip[i] = true;
+                if (o->rule_warn)
+                    o->rule_warn(o->rule_warn_ctx, files[i], one.first);
+            }
+            yr_compiler_destroy(c1);
+        }
+    }
+    free(skip);
+    return rules;
 }
 
 int exr_hunt_rules_load(const exr_hunt_opts *o, void **out, exr_err *e)
@@ -58,73 +203,116 @@ int exr_hunt_rules_load(const exr_hunt_opts *o, void **out, exr_err *e)
     *out = NULL;
     if (yr_initialize() != ERROR_SUCCESS)
         return exr_seterr(e, EXR_EIO, "libyara: cannot initialise");
-    YR_COMPILER *comp = NULL;
-    if (yr_compiler_create(&comp) != ERROR_SUCCESS)
+    struct exr_hunt_rules *r = exr_xmalloc(sizeof *r);
+    memset(r, 0, sizeof *r);
+    *out = r;
+    compile_ctx cc = {{0}, 0, NULL, 0};
+    YR_COMPILER *comp = new_compiler(&cc);
+    if (!comp)
         return exr_seterr(e, EXR_ENOMEM, "libyara: cannot create a compiler");
-    compile_ctx cc = {e, 0};
-    yr_compiler_set_callback(comp, compiler_cb, &cc);
     char *text = exr_xstrndup((const char *)exr_data_webshell_rules, exr_data_webshell_rules_len);
     yr_compiler_add_string(comp, text, "exray");
     free(text);
-    int rc = cc.errors ? -1 : 0;
-    for (int i = 0; rc == 0 && i < o->nrule_paths; i++) {
-        const char *p = o->rule_paths[i];
-        DIR *d = opendir(p);
-        if (!d) {
-            rc = add_rule_file(comp, p, &cc);
-            continue;
-        }
-        struct dirent *de;
-        while (rc == 0 && (de = readdir(d))) {
-            size_t l = strlen(de->d_name);
-            if ((l > 4 && strcasecmp(de->d_name + l - 4, ".yar") == 0) || (l > 5 && strcasecmp(de->d_name + l - 5, ".yara") == 0)) {
-                char full[4096];
-                snprintf(full, sizeof full, "%s/%s", p, de->d_name);
-                rc = add_rule_file(comp, full, &cc);
-            }
-        }
-        closedir(d);
+    if (cc.errors || yr_compiler_get_rules(comp, &r->builtin) != ERROR_SUCCESS) {
+        yr_compiler_destroy(comp);
+        return exr_seterr(e, EXR_EINVAL, "built-in rules: %s", cc.first);
     }
-    YR_RULES *rules = NULL;
-    if (rc == 0 && yr_compiler_get_rules(comp, &rules) != ERROR_SUCCESS)
-        rc = exr_seterr(e, EXR_ENOMEM, "libyara: cannot build the rules");
     yr_compiler_destroy(comp);
-    *out = rules;
+    if (!o->nrule_paths)
+        return 0;
+    char **files = NULL;
+    int n = 0, cap = 0;
+    for (int i = 0; i < o->nrule_paths; i++)
+        collect_rule_files(o->rule_paths[i], &files, &n, &cap);
+    int rc = 0;
+    if (!n)
+        rc = exr_seterr(e, EXR_EINVAL, "--rules: no .yar or .yara file found");
+    else {
+        e->code = 0;
+        r->ext = compile_external(files, n, o, e);
+        if (e->code)
+            rc = -1;
+    }
+    for (int i = 0; i < n; i++)
+        free(files[i]);
+    free(files);
     return rc;
 }
 
 void exr_hunt_rules_free(void *rules)
 {
-    if (rules)
-        yr_rules_destroy(rules);
+    struct exr_hunt_rules *r = rules;
+    if (r) {
+        if (r->builtin)
+            yr_rules_destroy(r->builtin);
+        if (r->ext)
+            yr_rules_destroy(r->ext);
+        free(r);
+    }
     yr_finalize();
 }
 
+/* Matches of one file, collected over its windows; a rule counts once. */
 typedef struct match_ctx {
-    exr_buf names;
+    const char *names[16];
     int n;
+    bool external;
+    exr_rule_meta ext[8];
+    int next;
 } match_ctx;
+
+static const char *meta_str(const YR_RULE *r, const char *id)
+{
+    const YR_META *meta;
+    yr_rule_metas_foreach(r, meta)
+    {
+        if (strcmp(meta->identifier, id) == 0 && meta->type == META_TYPE_STRING)
+            return meta->string;
+    }
+    return NULL;
+}
+
+static long meta_score(const YR_RULE *r)
+{
+    const YR_META *meta;
+    yr_rule_metas_foreach(r, meta)
+    {
+        if (strcmp(meta->identifier, "score") == 0) {
+            if (meta->type == META_TYPE_INTEGER)
+                return (long)meta->integer;
+            if (meta->type == META_TYPE_STRING)
+                return strtol(meta->string, NULL, 10);
+        }
+    }
+    return -1;
+}
 
 static int yara_cb(YR_SCAN_CONTEXT *ctx, int message, void *data, void *user)
 {
     (void)ctx;
-    if (message == CALLBACK_MSG_RULE_MATCHING) {
-        YR_RULE *r = data;
-        match_ctx *m = user;
-        if (m->n < 8) {
-            if (m->names.len)
-                exr_buf_adds(&m->names, ", ");
-            exr_buf_adds(&m->names, r->identifier);
-            YR_META *meta;
-            yr_rule_metas_foreach(r, meta)
-            {
-                if (strcmp(meta->identifier, "family") == 0 && meta->type == META_TYPE_STRING) {
-                    exr_buf_printf(&m->names, " (%s)", meta->string);
-                    break;
-                }
-            }
-        }
-        m->n++;
+    if (message != CALLBACK_MSG_RULE_MATCHING)
+        return CALLBACK_CONTINUE;
+    YR_RULE *r = data;
+    match_ctx *m = user;
+    if (!m->external) {
+        for (int i = 0; i < m->n; i++)
+            if (strcmp(m->names[i], r->identifier) == 0)
+                return CALLBACK_CONTINUE;
+        if (m->n < 16)
+            m->names[m->n++] = r->identifier;
+        return CALLBACK_CONTINUE;
+    }
+    for (int i = 0; i < m->next; i++)
+        if (strcmp(m->ext[i].name, r->identifier) == 0 && strcmp(m->ext[i].file, r->ns->name) == 0)
+            return CALLBACK_CONTINUE;
+    if (m->next < 8) {
+        exr_rule_meta *x = &m->ext[m->next++];
+        x->name = (char *)r->identifier;
+        x->file = (char *)r->ns->name;
+        x->description = (char *)meta_str(r, "description");
+        x->author = (char *)meta_str(r, "author");
+        x->reference = (char *)meta_str(r, "reference");
+        x->score = meta_score(r);
     }
     return CALLBACK_CONTINUE;
 }
@@ -173,70 +361,286 @@ static bool published_path(const char *rel, const char *name)
     return false;
 }
 
-void exr_hunt_web_file(exr_hunt *h, const char *full, const char *name, long long size, long long mtime_s, bool all_types)
+static const char *const aspnet_ext[] = {".aspx", ".ashx", ".asmx", ".asax", ".ascx", ".soap", ".svc", ".master", ".cshtml",
+                                         ".vbhtml", ".rem", ".config", ".asp", ".asa", ".cer", ".cdx", ".cs", ".vb"};
+
+bool exr_hunt_aspnet_name(const char *name)
 {
-    const char *rel = exr_layout_rel(&h->lay, full);
-    if (!all_types) {
-        static const char *const ext[] = {".aspx", ".asmx", ".asax", ".ashx", ".asp", ".config", ".cshtml", ".php", ".jsp",
-                                          ".cfm", ".shtml", ".dll", ".txt"};
-        size_t nl = strlen(name);
-        bool ok = false;
-        for (size_t i = 0; i < sizeof ext / sizeof ext[0] && !ok; i++) {
-            size_t el = strlen(ext[i]);
-            ok = nl > el && strcasecmp(name + nl - el, ext[i]) == 0;
-        }
-        if (!ok)
-            return;
+    size_t nl = strlen(name);
+    for (size_t i = 0; i < sizeof aspnet_ext / sizeof aspnet_ext[0]; i++) {
+        size_t el = strlen(aspnet_ext[i]);
+        if (nl > el && strcasecmp(name + nl - el, aspnet_ext[i]) == 0)
+            return true;
     }
-    if (size > (long long)SCAN_MAX) {
-        exr_hunt_problem(&h->out, "%s: %lld bytes, larger than the %u MiB scan limit; not scanned", rel, size, SCAN_MAX >> 20);
-        return;
+    return false;
+}
+
+/* Loki's names for the types its rules test ("filetype == ..."), from the first bytes. */
+static const char *file_type(const unsigned char *p, size_t n)
+{
+    static const struct {
+        const char *magic;
+        size_t len;
+        const char *name;
+    } t[] = {{"MZ", 2, "EXE"},          {"PK\x03\x04", 4, "ZIP"}, {"GIF8", 4, "GIF"},   {"\xFF\xD8\xFF", 3, "JPEG"},
+             {"\x89PNG", 4, "PNG"},     {"%PDF", 4, "PDF"},       {"MDMP", 4, "MDMP"},  {"Rar!", 4, "RAR"},
+             {"7z\xBC\xAF", 4, "7ZIP"}, {"!BDN", 4, "PST"},       {"\x7F" "ELF", 4, "ELF"}, {"\xD0\xCF\x11\xE0", 4, "OLE"}};
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (n >= t[i].len && memcmp(p, t[i].magic, t[i].len) == 0)
+            return t[i].name;
+    return "UNKNOWN";
+}
+
+/* Where IIS serves Exchange's pages or the campaign's favourite folder: a published name
+ * there is worth a medium finding; under an ordinary site only a low one. */
+static bool exchange_location(const exr_hunt *h, const char *full, const char *rel)
+{
+    size_t rl = strlen(rel);
+    if (exr_memcasestr(rel, rl, "aspnet_client/") || exr_memcasestr(rel, rl, "FrontEnd/HttpProxy/") ||
+        exr_memcasestr(rel, rl, "ClientAccess/"))
+        return true;
+    size_t il = strlen(h->lay.install);
+    return il && strncmp(full, h->lay.install, il) == 0 && full[il] == '/';
+}
+
+/* The path as Windows would show it ("C:\inetpub\wwwroot\x.aspx") for rules that test it. */
+static void windows_path(const exr_hunt *h, const char *full, char *out, size_t n)
+{
+    size_t sl = strlen(h->lay.sys);
+    const char *rest = full;
+    size_t k = 0;
+    if (strncmp(full, h->lay.sys, sl) == 0 && full[sl] == '/') {
+        rest = full + sl + 1;
+        k = (size_t)snprintf(out, n, "C:\\");
+    } else {
+        rest = exr_layout_rel(&h->lay, full);
     }
-    int fd = exr_open_ro(full);
-    if (fd < 0) {
-        exr_hunt_problem(&h->out, "%s: cannot read: %s", rel, strerror(errno));
-        return;
-    }
-    unsigned char *buf = exr_xmalloc((size_t)size + 1);
+    for (; *rest && k + 1 < n; rest++)
+        out[k++] = *rest == '/' ? '\\' : *rest;
+    out[k] = 0;
+}
+
+static void hex_of(const unsigned char *md, unsigned len, char *out)
+{
+    for (unsigned i = 0; i < len; i++)
+        snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+/* read() until the buffer is full or the file ends; -1 on a read error */
+static ssize_t read_full(int fd, unsigned char *p, size_t want)
+{
     size_t got = 0;
-    while (got < (size_t)size) {
-        ssize_t n = read(fd, buf + got, (size_t)size - got);
-        if (n <= 0)
+    while (got < want) {
+        ssize_t k = read(fd, p + got, want - got);
+        if (k < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        if (k == 0)
             break;
-        got += (size_t)n;
+        got += (size_t)k;
+    }
+    return (ssize_t)got;
+}
+
+static bool md5_file(int fd, unsigned char *buf, char *hex)
+{
+    if (lseek(fd, 0, SEEK_SET) != 0)
+        return false;
+    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(c, EVP_md5(), NULL);
+    ssize_t k;
+    while ((k = read_full(fd, buf, WIN)) > 0)
+        EVP_DigestUpdate(c, buf, (size_t)k);
+    unsigned char md[16];
+    unsigned int l = 0;
+    EVP_DigestFinal_ex(c, md, &l);
+    EVP_MD_CTX_free(c);
+    hex_of(md, 16, hex);
+    return k == 0 && lseek(fd, 0, SEEK_SET) == 0;
+}
+
+static int sev_of_score(long score)
+{
+    if (score < 0)
+        score = 70; /* Loki's default for a rule without a score */
+    return score >= 100 ? EXR_SEV_CRITICAL : score >= 75 ? EXR_SEV_HIGH : score >= 60 ? EXR_SEV_MEDIUM : score >= 40 ? EXR_SEV_LOW : EXR_SEV_INFO;
+}
+
+typedef struct scan_file {
+    exr_hunt *h;
+    const char *full, *name, *rel;
+    YR_SCANNER *ext;
+    match_ctx mb, me;
+    EVP_MD_CTX *sha;
+    unsigned char *raw, *norm;
+    long long total;
+    bool incomplete;
+} scan_file;
+
+static bool open_ext_scanner(scan_file *s, int fd, const struct stat *st, const unsigned char *first, size_t firstlen, bool whole)
+{
+    struct exr_hunt_rules *r = s->h->rules;
+    if (yr_scanner_create(r->ext, &s->ext) != ERROR_SUCCESS) {
+        s->ext = NULL;
+        return false;
+    }
+    char md5[33] = "", wpath[4096], owner[64];
+    if (whole) {
+        unsigned char md[16];
+        unsigned int l = 0;
+        EVP_Digest(first, firstlen, md, &l, EVP_md5(), NULL);
+        hex_of(md, 16, md5);
+    } else if (!md5_file(fd, s->raw, md5)) {
+        return false;
+    }
+    windows_path(s->h, s->full, wpath, sizeof wpath);
+    struct passwd pw, *pp = NULL;
+    char pwbuf[1024];
+    if (getpwuid_r(st->st_uid, &pw, pwbuf, sizeof pwbuf, &pp) == 0 && pp)
+        snprintf(owner, sizeof owner, "%s", pp->pw_name);
+    else
+        snprintf(owner, sizeof owner, "%u", (unsigned)st->st_uid);
+    const char *dot = strrchr(s->name, '.');
+    char ext[32] = "";
+    if (dot && strlen(dot) < sizeof ext)
+        for (size_t i = 0; dot[i]; i++)
+            ext[i] = (char)tolower((unsigned char)dot[i]);
+    yr_scanner_define_string_variable(s->ext, "filename", s->name);
+    yr_scanner_define_string_variable(s->ext, "filepath", wpath);
+    yr_scanner_define_string_variable(s->ext, "extension", ext);
+    yr_scanner_define_string_variable(s->ext, "filetype", file_type(first, firstlen));
+    yr_scanner_define_string_variable(s->ext, "owner", owner);
+    yr_scanner_define_string_variable(s->ext, "md5", md5);
+    yr_scanner_set_callback(s->ext, yara_cb, &s->me);
+    yr_scanner_set_timeout(s->ext, YARA_TIMEOUT_S);
+    yr_scanner_set_flags(s->ext, SCAN_FLAGS_FAST_MODE);
+    return true;
+}
+
+static void scan_window(scan_file *s, size_t len, long long off)
+{
+    struct exr_hunt_rules *r = s->h->rules;
+    size_t nl = exr_normalize(s->raw, len, s->norm);
+    int yr = yr_rules_scan_mem(r->builtin, s->norm, nl, SCAN_FLAGS_FAST_MODE, yara_cb, &s->mb, YARA_TIMEOUT_S);
+    if (yr == ERROR_SUCCESS && s->ext)
+        yr = yr_scanner_scan_mem(s->ext, s->raw, len);
+    if (yr != ERROR_SUCCESS) {
+        exr_hunt_not_examined(&s->h->out, s->rel, "YARA %s in the %lld-byte window at offset %lld",
+                              yr == ERROR_SCAN_TIMEOUT ? "timed out" : "failed", (long long)len, off);
+        s->incomplete = true;
+    }
+}
+
+static void report_file(scan_file *s, long long mtime_s, const char *shahex, bool hashed)
+{
+    exr_hunt *h = s->h;
+    int64_t ms = mtime_s * 1000;
+    if (s->mb.n) {
+        exr_buf ev;
+        exr_buf_init(&ev);
+        for (int i = 0; i < s->mb.n; i++)
+            exr_buf_printf(&ev, "%s%s", i ? ", " : "", s->mb.names[i]);
+        exr_buf_printf(&ev, "; sha256=%s", shahex);
+        exr_hunt_add(&h->out, "webshell.yara", -1, s->rel, 0, ms, NULL, 0, ev.p, ev.len);
+        exr_buf_free(&ev);
+    }
+    for (int i = 0; i < s->me.next; i++) {
+        const exr_rule_meta *m = &s->me.ext[i];
+        char ev[900];
+        snprintf(ev, sizeof ev, "rule %s (%s): %s; author %s; score %ld; sha256=%s", m->name, m->file,
+                 m->description ? m->description : "-", m->author ? m->author : "-", m->score < 0 ? 70 : m->score, shahex);
+        exr_hunt_add_rule(&h->out, "webshell.yara-external", sev_of_score(m->score), s->rel, ms, ev, strlen(ev), m);
+    }
+    if (!s->mb.n && !hashed && published_path(s->rel, s->name) && mtime_s >= WINDOW_FROM && mtime_s <= WINDOW_TO) {
+        bool exch = exchange_location(h, s->full, s->rel);
+        char ev[240];
+        snprintf(ev, sizeof ev, "published web-shell name, modified during the campaign, %s; sha256=%s",
+                 exch ? "in an Exchange or aspnet_client folder" : "under an ordinary site (no content evidence)", shahex);
+        exr_hunt_add(&h->out, "webshell.name", exch ? EXR_SEV_MEDIUM : EXR_SEV_LOW, s->rel, 0, ms, NULL, 0, ev, strlen(ev));
+    }
+}
+
+void exr_hunt_web_file(exr_hunt *h, const char *full, const char *name, long long mtime_s)
+{
+    scan_file s;
+    memset(&s, 0, sizeof s);
+    s.h = h;
+    s.full = full;
+    s.name = name;
+    s.rel = exr_layout_rel(&h->lay, full);
+    s.me.external = true;
+    int fd = exr_open_ro(full);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        exr_hunt_not_examined(&h->out, s.rel, "cannot open: %s", strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    s.raw = exr_xmalloc(WIN);
+    s.norm = exr_xmalloc(exr_norm_cap(WIN));
+    s.sha = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(s.sha, EVP_sha256(), NULL);
+    struct exr_hunt_rules *r = h->rules;
+    size_t keep = 0;
+    long long off = 0;
+    bool first = true;
+    for (;;) {
+        ssize_t got = read_full(fd, s.raw + keep, WIN - keep);
+        if (got < 0) {
+            exr_hunt_not_examined(&h->out, s.rel, "read error after %lld bytes: %s", s.total, strerror(errno));
+            s.incomplete = true;
+            break;
+        }
+        size_t len = keep + (size_t)got;
+        EVP_DigestUpdate(s.sha, s.raw + keep, (size_t)got);
+        s.total += got;
+        bool eof = (size_t)got < WIN - keep;
+        if (first && r->ext && !open_ext_scanner(&s, fd, &st, s.raw, len, eof)) {
+            exr_hunt_not_examined(&h->out, s.rel, "cannot prepare the --rules scan (%s)", strerror(errno));
+            s.incomplete = true;
+            break;
+        }
+        if (first && !eof && r->ext) {
+            /* md5_file re-read the file: start the window loop again from its beginning */
+            first = false;
+            s.total = 0;
+            EVP_DigestInit_ex(s.sha, EVP_sha256(), NULL);
+            keep = 0;
+            continue;
+        }
+        first = false;
+        if (len || off == 0)
+            scan_window(&s, len, off);
+        if (eof || s.incomplete)
+            break;
+        memmove(s.raw, s.raw + len - OVERLAP, OVERLAP);
+        keep = OVERLAP;
+        off += (long long)(len - OVERLAP);
     }
     close(fd);
-    __atomic_add_fetch(&h->bytes_read, (long)got, __ATOMIC_RELAXED);
-    int64_t ms = mtime_s * 1000;
-    /* SHA-256 */
+    __atomic_add_fetch(&h->bytes_read, (long)s.total, __ATOMIC_RELAXED);
+    if (!s.incomplete && s.total < (long long)st.st_size)
+        exr_hunt_not_examined(&h->out, s.rel, "the file shrank while it was read (%lld of %lld bytes)", s.total, (long long)st.st_size);
     unsigned char md[32];
     unsigned int mdl = 0;
-    EVP_Digest(buf, got, md, &mdl, EVP_sha256(), NULL);
+    EVP_DigestFinal_ex(s.sha, md, &mdl);
+    EVP_MD_CTX_free(s.sha);
     char hex[65];
-    for (int i = 0; i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    hex_of(md, 32, hex);
     bool hashed = sha_known(hex);
     if (hashed) {
         char ev[128];
         snprintf(ev, sizeof ev, "sha256=%s", hex);
-        exr_hunt_add(&h->out, "webshell.hash", -1, rel, 0, ms, NULL, 0, ev, strlen(ev));
+        exr_hunt_add(&h->out, "webshell.hash", -1, s.rel, 0, mtime_s * 1000, NULL, 0, ev, strlen(ev));
     }
-    match_ctx m;
-    exr_buf_init(&m.names);
-    m.n = 0;
-    int yr = h->rules ? yr_rules_scan_mem(h->rules, buf, got, SCAN_FLAGS_FAST_MODE, yara_cb, &m, 10) : ERROR_SUCCESS;
-    if (yr != ERROR_SUCCESS)
-        exr_hunt_problem(&h->out, "%s: YARA scan failed (error %d)", rel, yr);
-    if (m.n) {
-        exr_buf_printf(&m.names, "; sha256=%s", hex);
-        exr_hunt_add(&h->out, "webshell.yara", -1, rel, 0, ms, NULL, 0, m.names.p, m.names.len);
-    } else if (!hashed && published_path(rel, name) && mtime_s >= WINDOW_FROM && mtime_s <= WINDOW_TO) {
-        char ev[160];
-        snprintf(ev, sizeof ev, "published web-shell name, modified during the campaign; sha256=%s", hex);
-        exr_hunt_add(&h->out, "webshell.name", -1, rel, 0, ms, NULL, 0, ev, strlen(ev));
-    }
-    exr_buf_free(&m.names);
-    free(buf);
+    report_file(&s, mtime_s, hex, hashed);
+    if (s.ext)
+        yr_scanner_destroy(s.ext);
+    free(s.raw);
+    free(s.norm);
 }
 
 static bool read_magic(const char *full, unsigned char *m, size_t n)
@@ -245,7 +649,9 @@ static bool read_magic(const char *full, unsigned char *m, size_t n)
     if (fd < 0)
         return false;
     ssize_t r = read(fd, m, n);
+    int err = r < 0 ? errno : 0;
     close(fd);
+    errno = err;
     return r == (ssize_t)n;
 }
 
@@ -255,7 +661,11 @@ void exr_hunt_dump_file(exr_hunt *h, const char *full, const char *name, long lo
     if (nl < 9 || strncasecmp(name, "lsass", 5) != 0 || strcasecmp(name + nl - 4, ".dmp") != 0)
         return;
     unsigned char m[4];
-    if (!read_magic(full, m, 4) || memcmp(m, "MDMP", 4) != 0)
+    if (!read_magic(full, m, 4)) {
+        exr_hunt_not_examined(&h->out, exr_layout_rel(&h->lay, full), "named like an LSASS dump but unreadable: %s", strerror(errno));
+        return;
+    }
+    if (memcmp(m, "MDMP", 4) != 0)
         return;
     const char *ev = "minidump (MDMP) named lsass*.dmp";
     exr_hunt_add(&h->out, "file.lsass-dump", -1, exr_layout_rel(&h->lay, full), 0, mtime_s * 1000, NULL, 0, ev, strlen(ev));
@@ -272,8 +682,13 @@ void exr_hunt_archive_file(exr_hunt *h, const char *full, const char *name, long
         kind = "7z";
     else if (nl > 4 && strcasecmp(name + nl - 4, ".rar") == 0)
         kind = "rar";
-    if (!kind || !read_magic(full, m, 6))
+    if (!kind)
         return;
+    if (!read_magic(full, m, 6)) {
+        if (errno) /* a file shorter than the magic is simply not an archive */
+            exr_hunt_not_examined(&h->out, exr_layout_rel(&h->lay, full), "archive name but unreadable: %s", strerror(errno));
+        return;
+    }
     bool ok = (kind[0] == 'z' && memcmp(m, "PK\x03\x04", 4) == 0) || (kind[0] == '7' && memcmp(m, "7z\xbc\xaf\x27\x1c", 6) == 0) ||
               (kind[0] == 'r' && memcmp(m, "Rar!\x1a\x07", 6) == 0);
     if (!ok)

@@ -25,6 +25,15 @@ void exr_hunt_out_free(exr_hunt_out *o)
         free(o->f[i].path);
         free(o->f[i].client_ip);
         free(o->f[i].evidence);
+        exr_rule_meta *m = o->f[i].rule;
+        if (m) {
+            free(m->name);
+            free(m->file);
+            free(m->description);
+            free(m->author);
+            free(m->reference);
+            free(m);
+        }
     }
     free(o->f);
     for (size_t i = 0; i < o->nprob; i++)
@@ -51,8 +60,8 @@ static char *clean(const char *s, size_t n, size_t max)
     return r;
 }
 
-void exr_hunt_add(exr_hunt_out *o, const char *check_id, int sev, const char *path, long line, int64_t time_ms,
-                  const char *ip, size_t iplen, const char *ev, size_t evlen)
+static void add_impl(exr_hunt_out *o, const char *check_id, int sev, const char *path, long line, int64_t time_ms, const char *ip,
+                     size_t iplen, const char *ev, size_t evlen, exr_rule_meta *rule)
 {
     const exr_check *c = exr_check_find(check_id);
     if (!c)
@@ -65,7 +74,8 @@ void exr_hunt_add(exr_hunt_out *o, const char *check_id, int sev, const char *pa
     f.time_ms = time_ms;
     f.client_ip = (ip && iplen && !(iplen == 1 && ip[0] == '-')) ? clean(ip, iplen, 64) : NULL;
     f.evidence = clean(ev ? ev : "", ev ? evlen : 0, EVIDENCE_MAX);
-    f.time_desc = (strncmp(check_id, "webshell.", 9) == 0 || strncmp(check_id, "file.", 5) == 0) ? "File Modified" : "Event Time";
+    f.rule = rule;
+    f.time_desc = (strncmp(check_id, "webshell.", 9) == 0 || strncmp(check_id, "hunt.", 5) == 0 || strncmp(check_id, "file.", 5) == 0) ? "File Modified" : "Event Time";
     pthread_mutex_lock(&o->mu);
     if (o->nf == o->capf) {
         o->capf = o->capf ? o->capf * 2 : 64;
@@ -73,6 +83,41 @@ void exr_hunt_add(exr_hunt_out *o, const char *check_id, int sev, const char *pa
     }
     o->f[o->nf++] = f;
     pthread_mutex_unlock(&o->mu);
+}
+
+static char *dup_clean(const char *s)
+{
+    return s ? clean(s, strlen(s), 300) : NULL;
+}
+
+void exr_hunt_add(exr_hunt_out *o, const char *check_id, int sev, const char *path, long line, int64_t time_ms, const char *ip,
+                  size_t iplen, const char *ev, size_t evlen)
+{
+    add_impl(o, check_id, sev, path, line, time_ms, ip, iplen, ev, evlen, NULL);
+}
+
+void exr_hunt_add_rule(exr_hunt_out *o, const char *check_id, int sev, const char *path, int64_t time_ms, const char *ev, size_t evlen,
+                       const exr_rule_meta *m)
+{
+    exr_rule_meta *c = exr_xmalloc(sizeof *c);
+    c->name = dup_clean(m->name);
+    c->file = dup_clean(m->file);
+    c->description = dup_clean(m->description);
+    c->author = dup_clean(m->author);
+    c->reference = dup_clean(m->reference);
+    c->score = m->score;
+    add_impl(o, check_id, sev, path, 0, time_ms, NULL, 0, ev, evlen, c);
+}
+
+void exr_hunt_not_examined(exr_hunt_out *o, const char *rel, const char *fmt, ...)
+{
+    char why[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
+    exr_hunt_add(o, "hunt.not-examined", -1, rel, 0, EXR_NO_TIME, NULL, 0, why, strlen(why));
+    exr_hunt_problem(o, "%s: not examined: %s", rel, why);
 }
 
 void exr_hunt_problem(exr_hunt_out *o, const char *fmt, ...)
@@ -232,6 +277,19 @@ void exr_finding_json(const exr_hunt_out *o, const exr_finding *f, exr_buf *out)
     }
     exr_json_str(&j, "client_ip", f->client_ip);
     exr_json_str(&j, "evidence", f->evidence);
+    if (f->rule) {
+        exr_json_obj_open(&j, "rule");
+        exr_json_str(&j, "name", f->rule->name);
+        exr_json_str(&j, "file", f->rule->file);
+        exr_json_str(&j, "description", f->rule->description);
+        exr_json_str(&j, "author", f->rule->author);
+        exr_json_str(&j, "reference", f->rule->reference);
+        if (f->rule->score >= 0)
+            exr_json_int(&j, "score", f->rule->score);
+        else
+            exr_json_null(&j, "score");
+        exr_json_obj_close(&j);
+    }
     exr_json_end(&j);
     exr_buf_addc(out, '\n');
 }

@@ -19,7 +19,14 @@ typedef struct exr_finding {
     char *client_ip; /* or NULL */
     char *evidence;  /* bounded, printable */
     const char *time_desc;
+    struct exr_rule_meta *rule; /* external YARA rule that matched, or NULL */
 } exr_finding;
+
+/* What a community rule says about itself (Loki/THOR meta names). */
+typedef struct exr_rule_meta {
+    char *name, *file, *description, *author, *reference;
+    long score; /* -1 when the rule has none */
+} exr_rule_meta;
 
 typedef struct exr_coverage {
     char name[64];
@@ -50,6 +57,12 @@ void exr_hunt_out_init(exr_hunt_out *o, const char *root_name);
 void exr_hunt_out_free(exr_hunt_out *o);
 void exr_hunt_add(exr_hunt_out *o, const char *check_id, int severity_or_minus1, const char *path, long line, int64_t time_ms,
                   const char *client_ip, size_t iplen, const char *evidence, size_t evlen);
+/* Like exr_hunt_add, and the finding carries the rule's metadata (copied). */
+void exr_hunt_add_rule(exr_hunt_out *o, const char *check_id, int severity, const char *path, int64_t time_ms, const char *evidence,
+                       size_t evlen, const exr_rule_meta *m);
+/* A file or folder that could not be examined (fully): a hunt.not-examined finding with
+ * the reason, and an input problem; the verdict of the root is then incomplete. */
+void exr_hunt_not_examined(exr_hunt_out *o, const char *rel, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void exr_hunt_problem(exr_hunt_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void exr_hunt_cover(exr_hunt_out *o, const char *folder, int64_t oldest_ms, int64_t newest_ms);
 void exr_hunt_builds(exr_hunt_out *o, const exr_buildobs *b, size_t n);

@@ -99,36 +99,116 @@ bool exr_resolve_ci(const char *base, const char *rel, char *out, size_t n)
     return true;
 }
 
-static void walk_rec(const char *dir, int depth, int maxdepth, exr_walk_cb cb, void *ctx)
+/* Directories already walked, by (device, inode): a bind mount or a junction copied as a
+ * directory cannot make the walk loop, and no depth limit is needed. */
+typedef struct seen {
+    struct { dev_t dev; ino_t ino; bool used; } *slot;
+    size_t n, cap; /* open addressing, cap a power of two */
+} seen;
+
+static size_t seen_hash(dev_t d, ino_t i, size_t cap)
 {
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
-            continue;
-        char full[4096];
-        int k = snprintf(full, sizeof full, "%s/%s", dir, de->d_name);
-        if (k <= 0 || (size_t)k >= sizeof full)
-            continue;
-        struct stat st;
-        if (lstat(full, &st) != 0)
-            continue;
-        if (S_ISDIR(st.st_mode)) {
-            if (depth < maxdepth)
-                walk_rec(full, depth + 1, maxdepth, cb, ctx);
-        } else if (S_ISREG(st.st_mode)) {
-            if (cb(ctx, full, de->d_name, &st) != 0)
-                break;
-        }
-    }
-    closedir(d);
+    unsigned long long x = (unsigned long long)i * 0x9E3779B97F4A7C15ull ^ (unsigned long long)d;
+    x ^= x >> 29;
+    return (size_t)x & (cap - 1);
 }
 
-void exr_walk(const char *dir, int maxdepth, exr_walk_cb cb, void *ctx)
+/* true if (d, i) was not in the set (and is now) */
+static bool seen_add(seen *s, dev_t d, ino_t i)
 {
-    walk_rec(dir, 0, maxdepth, cb, ctx);
+    if (2 * (s->n + 1) > s->cap) {
+        seen g = {0};
+        g.cap = s->cap ? s->cap * 2 : 256;
+        g.slot = exr_xmalloc(g.cap * sizeof *g.slot);
+        memset(g.slot, 0, g.cap * sizeof *g.slot);
+        for (size_t k = 0; k < s->cap; k++)
+            if (s->slot[k].used) {
+                size_t h = seen_hash(s->slot[k].dev, s->slot[k].ino, g.cap);
+                while (g.slot[h].used)
+                    h = (h + 1) & (g.cap - 1);
+                g.slot[h] = s->slot[k];
+                g.n++;
+            }
+        free(s->slot);
+        *s = g;
+    }
+    size_t h = seen_hash(d, i, s->cap);
+    while (s->slot[h].used) {
+        if (s->slot[h].dev == d && s->slot[h].ino == i)
+            return false;
+        h = (h + 1) & (s->cap - 1);
+    }
+    s->slot[h].dev = d;
+    s->slot[h].ino = i;
+    s->slot[h].used = true;
+    s->n++;
+    return true;
+}
+
+void exr_walk(const char *dir, exr_walk_cb cb, exr_walk_problem_cb pcb, void *ctx)
+{
+    /* an explicit stack of paths: no recursion, no open DIR* per level */
+    char **stack = NULL;
+    size_t ns = 0, cap = 0;
+    seen vis = {0};
+    struct stat st0;
+    if (lstat(dir, &st0) != 0 || !S_ISDIR(st0.st_mode))
+        return;
+    seen_add(&vis, st0.st_dev, st0.st_ino);
+    stack = exr_xrealloc(stack, (cap = 16) * sizeof *stack);
+    stack[ns++] = exr_xstrdup(dir);
+    bool stop = false;
+    while (ns && !stop) {
+        char *cur = stack[--ns];
+        DIR *d = opendir(cur);
+        if (!d) {
+            if (pcb)
+                pcb(ctx, cur, strerror(errno));
+            free(cur);
+            continue;
+        }
+        struct dirent *de;
+        while (!stop && (de = readdir(d))) {
+            if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
+                continue;
+            char full[4096];
+            int k = snprintf(full, sizeof full, "%s/%s", cur, de->d_name);
+            if (k <= 0 || (size_t)k >= sizeof full) {
+                if (pcb) {
+                    full[sizeof full - 1] = 0;
+                    pcb(ctx, full, "path longer than 4095 bytes (the walk's hard limit)");
+                }
+                continue;
+            }
+            struct stat st;
+            if (lstat(full, &st) != 0) {
+                if (pcb)
+                    pcb(ctx, full, strerror(errno));
+                continue;
+            }
+            if (S_ISDIR(st.st_mode)) {
+                if (!seen_add(&vis, st.st_dev, st.st_ino))
+                    continue;
+                if (ns == cap)
+                    stack = exr_xrealloc(stack, (cap *= 2) * sizeof *stack);
+                stack[ns++] = exr_xstrdup(full);
+            } else if (S_ISREG(st.st_mode)) {
+                if (cb(ctx, full, de->d_name, &st) != 0)
+                    stop = true;
+            } else if (S_ISLNK(st.st_mode)) {
+                if (pcb)
+                    pcb(ctx, full, "symbolic link, not followed (it could lead out of the copy)");
+            } else if (pcb) {
+                pcb(ctx, full, "not a regular file (device, FIFO or socket)");
+            }
+        }
+        closedir(d);
+        free(cur);
+    }
+    while (ns)
+        free(stack[--ns]);
+    free(stack);
+    free(vis.slot);
 }
 
 int exr_list_dirs(const char *dir, const char *prefix, char ***out)

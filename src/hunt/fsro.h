@@ -18,8 +18,11 @@ bool exr_name_eq(const char *name, const char *want);
 bool exr_resolve_ci(const char *base, const char *rel, char *out, size_t n);
 
 typedef int (*exr_walk_cb)(void *ctx, const char *full, const char *name, const struct stat *st);
-/* Calls cb for every regular file under dir (not following links), depth <= maxdepth. */
-void exr_walk(const char *dir, int maxdepth, exr_walk_cb cb, void *ctx);
+typedef void (*exr_walk_problem_cb)(void *ctx, const char *full, const char *reason);
+/* Calls cb for every regular file under dir, at any depth, never following a link; each
+ * directory (device, inode) is entered once. What cannot be walked or read as a regular
+ * file (unreadable folder, link, special file, path over the limit) goes to pcb. */
+void exr_walk(const char *dir, exr_walk_cb cb, exr_walk_problem_cb pcb, void *ctx);
 /* Lists directories directly under dir whose name starts with prefix (ci). */
 int exr_list_dirs(const char *dir, const char *prefix, char ***out);
 

@@ -20,6 +20,7 @@ typedef struct job {
     char *folder;
     char *name;
     long long size, mtime;
+    bool noweb; /* the same file is also a web job: scan it there only */
 } job;
 
 typedef struct jobs {
@@ -28,6 +29,7 @@ typedef struct jobs {
     int kind;
     const char *folder;
     const char *ext; /* required extension or NULL */
+    exr_hunt *h;
 } jobs;
 
 static int add_cb(void *ctx, const char *full, const char *name, const struct stat *st)
@@ -44,18 +46,66 @@ static int add_cb(void *ctx, const char *full, const char *name, const struct st
     }
     const char *base = strrchr(full, '/');
     js->j[js->n++] = (job){js->kind, exr_xstrdup(full), exr_xstrdup(js->folder ? js->folder : ""), exr_xstrdup(base ? base + 1 : name),
-                           (long long)st->st_size, (long long)st->st_mtime};
+                           (long long)st->st_size, (long long)st->st_mtime, false};
     return 0;
 }
 
-static void add_dir_jobs(jobs *js, const char *dir, int kind, const char *folder, const char *ext, int depth)
+static void walk_problem(void *ctx, const char *full, const char *reason)
+{
+    jobs *js = ctx;
+    exr_hunt_not_examined(&js->h->out, exr_layout_rel(&js->h->lay, full), "%s", reason);
+}
+
+/* Every file under dir, at any depth (exr_walk bounds loops by inode). */
+static void add_dir_jobs(jobs *js, const char *dir, int kind, const char *folder, const char *ext)
 {
     if (!dir || !dir[0])
         return;
     js->kind = kind;
     js->folder = folder;
     js->ext = ext;
-    exr_walk(dir, depth, add_cb, js);
+    exr_walk(dir, add_cb, walk_problem, js);
+}
+
+static int cmp_path(const void *a, const void *b)
+{
+    const job *x = a, *y = b;
+    int c = strcmp(x->path, y->path);
+    return c ? c : x->kind - y->kind;
+}
+
+static bool is_web(int kind)
+{
+    return kind == J_WEB || kind == J_WEBSCRIPT;
+}
+
+static void dedupe_web(jobs *js)
+{
+    if (js->n < 2)
+        return;
+    qsort(js->j, js->n, sizeof *js->j, cmp_path);
+    size_t w = 0;
+    for (size_t i = 0; i < js->n; i++) {
+        job *j = &js->j[i];
+        bool dup = false, webseen = false;
+        for (size_t k = w; k-- > 0 && strcmp(js->j[k].path, j->path) == 0;) {
+            if (is_web(js->j[k].kind)) {
+                webseen = true;
+                if (is_web(j->kind))
+                    dup = true;
+            }
+        }
+        if (dup) {
+            free(j->path);
+            free(j->folder);
+            free(j->name);
+            continue;
+        }
+        if (webseen)
+            j->noweb = true;
+        js->j[w++] = *j;
+    }
+    js->n = w;
 }
 
 static int cmp_job(const void *a, const void *b)
@@ -79,10 +129,18 @@ static void run_job(exr_hunt *h, job *j)
     case J_OAB: exr_hunt_oab_file(h, j->path); break;
     case J_IIS: exr_hunt_iis_file(h, j->path, j->folder); break;
     case J_EVTX: exr_hunt_evtx_file(h, j->path); break;
-    case J_WEB: exr_hunt_web_file(h, j->path, j->name, j->size, j->mtime, true); break;
-    case J_WEBSCRIPT: exr_hunt_web_file(h, j->path, j->name, j->size, j->mtime, false); break;
-    case J_DUMP: exr_hunt_dump_file(h, j->path, j->name, j->mtime); break;
-    case J_ARCHIVE: exr_hunt_archive_file(h, j->path, j->name, j->mtime); break;
+    case J_WEB:
+    case J_WEBSCRIPT: exr_hunt_web_file(h, j->path, j->name, j->mtime); break;
+    case J_DUMP:
+        exr_hunt_dump_file(h, j->path, j->name, j->mtime);
+        if (!j->noweb && exr_hunt_aspnet_name(j->name)) /* staged pages in Temp */
+            exr_hunt_web_file(h, j->path, j->name, j->mtime);
+        break;
+    case J_ARCHIVE:
+        exr_hunt_archive_file(h, j->path, j->name, j->mtime);
+        if (!j->noweb && exr_hunt_aspnet_name(j->name)) /* ProxyShell pointed virtual directories at ProgramData */
+            exr_hunt_web_file(h, j->path, j->name, j->mtime);
+        break;
     }
     __atomic_add_fetch(&h->files_read, 1, __ATOMIC_RELAXED);
 }
@@ -183,23 +241,24 @@ int exr_hunt_run(exr_hunt *h, const char *root, const exr_hunt_opts *o, void *ru
     exr_hunt_out_init(&h->out, root);
     exr_layout *l = &h->lay;
     jobs js = {0};
+    js.h = h;
     if (l->httpproxy[0]) {
         char **d;
         int n = exr_list_dirs(l->httpproxy, "", &d);
         for (int i = 0; i < n; i++) {
             const char *b = strrchr(d[i], '/');
-            add_dir_jobs(&js, d[i], J_HTTPPROXY, b ? b + 1 : d[i], ".log", 2);
+            add_dir_jobs(&js, d[i], J_HTTPPROXY, b ? b + 1 : d[i], ".log");
             free(d[i]);
         }
         free(d);
     }
-    add_dir_jobs(&js, l->ecpserver, J_ECP, NULL, ".log", 2);
-    add_dir_jobs(&js, l->oablog, J_OAB, NULL, ".log", 3);
+    add_dir_jobs(&js, l->ecpserver, J_ECP, NULL, ".log");
+    add_dir_jobs(&js, l->oablog, J_OAB, NULL, ".log");
     for (int i = 0; i < l->niis; i++) {
         const char *b = strrchr(l->iis[i], '/');
-        add_dir_jobs(&js, l->iis[i], J_IIS, b ? b + 1 : l->iis[i], ".log", 1);
+        add_dir_jobs(&js, l->iis[i], J_IIS, b ? b + 1 : l->iis[i], ".log");
     }
-    add_dir_jobs(&js, l->evtx, J_EVTX, NULL, ".evtx", 0);
+    add_dir_jobs(&js, l->evtx, J_EVTX, NULL, ".evtx");
     /* only the two event logs the checks read */
     size_t w = 0;
     for (size_t i = 0; i < js.n; i++) {
@@ -213,13 +272,15 @@ int exr_hunt_run(exr_hunt *h, const char *root, const exr_hunt_opts *o, void *ru
     }
     js.n = w;
     for (int i = 0; i < l->nweb; i++)
-        add_dir_jobs(&js, l->web[i], J_WEB, NULL, NULL, 12);
+        add_dir_jobs(&js, l->web[i], J_WEB, NULL, NULL);
     for (int i = 0; i < l->nwebscript; i++)
-        add_dir_jobs(&js, l->webscript[i], J_WEBSCRIPT, NULL, NULL, 12);
-    add_dir_jobs(&js, l->rootdir, J_DUMP, NULL, NULL, 6);
-    add_dir_jobs(&js, l->wintemp, J_DUMP, NULL, NULL, 6);
-    add_dir_jobs(&js, l->programdata, J_ARCHIVE, NULL, NULL, 8);
-    /* wwwroot holds aspnet_client, so each web file is listed once */
+        add_dir_jobs(&js, l->webscript[i], J_WEBSCRIPT, NULL, NULL);
+    add_dir_jobs(&js, l->rootdir, J_DUMP, NULL, NULL);
+    add_dir_jobs(&js, l->wintemp, J_DUMP, NULL, NULL);
+    add_dir_jobs(&js, l->programdata, J_ARCHIVE, NULL, NULL);
+    /* web roots may overlap (--webroot twice, ProgramData given as a web root): each file
+     * is scanned for web shells once */
+    dedupe_web(&js);
     if (js.n > 1)
         qsort(js.j, js.n, sizeof *js.j, cmp_job);
     pool p = {h, &js, 0, PTHREAD_MUTEX_INITIALIZER};

@@ -12,6 +12,10 @@ typedef struct exr_hunt_opts {
     int threads;
     const char *const *rule_paths; /* extra YARA rule files or folders */
     int nrule_paths;
+    bool rules_strict;     /* a rule file that does not compile stops the hunt */
+    /* told of each rule file left out (file, "file:line: error"); may be NULL */
+    void (*rule_warn)(void *ctx, const char *file, const char *error);
+    void *rule_warn_ctx;
     const exr_buildtab *builds;
     exr_layout_overrides ov;
 } exr_hunt_opts;
@@ -20,7 +24,7 @@ typedef struct exr_hunt {
     exr_layout lay;
     exr_hunt_out out;
     const exr_hunt_opts *opts;
-    void *rules;           /* YR_RULES* */
+    struct exr_hunt_rules *rules; /* files.c */
     long files_read;
     long long bytes_read;
 } exr_hunt;
@@ -38,7 +42,10 @@ void exr_hunt_ecp_file(exr_hunt *h, const char *full);
 void exr_hunt_oab_file(exr_hunt *h, const char *full);
 void exr_hunt_iis_file(exr_hunt *h, const char *full, const char *folder);
 void exr_hunt_evtx_file(exr_hunt *h, const char *full);
-void exr_hunt_web_file(exr_hunt *h, const char *full, const char *name, long long size, long long mtime_s, bool all_types);
+/* Scans one file for web shells: every byte, in overlapping windows, whatever its size. */
+void exr_hunt_web_file(exr_hunt *h, const char *full, const char *name, long long mtime_s);
+/* True for the extensions IIS hands to ASP.NET or classic ASP (and code-behind sources). */
+bool exr_hunt_aspnet_name(const char *name);
 void exr_hunt_dump_file(exr_hunt *h, const char *full, const char *name, long long mtime_s);
 void exr_hunt_archive_file(exr_hunt *h, const char *full, const char *name, long long mtime_s);
 

@@ -162,9 +162,9 @@ int exr_layout_discover(exr_layout *l, const char *root, const exr_layout_overri
     } else {
         if (exr_resolve_ci(l->sys, "inetpub/wwwroot", tmp, sizeof tmp))
             add_dir(l->web, &l->nweb, tmp);
-        static const char *const inst_web[] = {"FrontEnd/HttpProxy/owa/auth", "FrontEnd/HttpProxy/ecp/auth", "FrontEnd/HttpProxy/OAB",
-                                               "ClientAccess/OAB"};
-        for (int i = 0; i < 4; i++)
+        /* the whole front end: the 2021 shells sat in owa/auth, ecp/auth and OAB, later ones anywhere IIS serves */
+        static const char *const inst_web[] = {"FrontEnd/HttpProxy", "ClientAccess/OAB"};
+        for (int i = 0; i < 2; i++)
             if (l->install[0] && exr_resolve_ci(l->install, inst_web[i], tmp, sizeof tmp))
                 add_dir(l->web, &l->nweb, tmp);
         static const char *const inst_script[] = {"ClientAccess/Owa", "ClientAccess/ecp"};

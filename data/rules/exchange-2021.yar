@@ -1,9 +1,9 @@
 /*
  * exray web-shell rules, written for this project from the public descriptions of the
  * 2021 Exchange campaign (Microsoft/MSTIC, CISA MAR-10328929, Volexity) and of the shell
- * families dropped on Exchange servers afterwards. Every string is matched in ASCII and
- * UTF-16LE ("wide"), case-insensitively: attackers vary case and the OAB shells are written
- * by Exchange itself. Each rule's meta names its family and the check id exray reports.
+ * families dropped on Exchange servers afterwards. Like every built-in rule they run on the
+ * normalised view (src/hunt/normalize.c: UTF-16 decoded, comments removed, escapes decoded,
+ * literal concatenation joined), so they match plain text, case-insensitively.
  */
 
 rule exray_chopper_jscript_eval
@@ -12,8 +12,8 @@ rule exray_chopper_jscript_eval
         family = "China Chopper (JScript eval one-liner)"
         description = "eval of a request parameter with the 'unsafe' option: the China Chopper server side"
     strings:
-        $eval = /eval\s*\(\s*Request(\s*\.\s*Item)?\s*[\[\(]/ nocase ascii wide
-        $unsafe = "unsafe" nocase ascii wide
+        $eval = /eval\s*\(\s*Request(\s*\.\s*Item)?\s*[\[\(]/ nocase
+        $unsafe = "unsafe" nocase
     condition:
         filesize < 2MB and $eval and $unsafe
 }
@@ -24,13 +24,13 @@ rule exray_chopper_obfuscated
         family = "China Chopper (obfuscated)"
         description = "Chopper one-liner with hex-escaped or array-indexed strings"
     strings:
-        $hexunsafe = "\\x75\\x6E\\x73\\x61" nocase ascii wide
-        $hexreq = /Request\s*\[\s*"\\x[0-9a-f]{2}/ nocase ascii wide
-        $evalvar = /eval\s*\(\s*[A-Za-z_$][A-Za-z0-9_$]{0,20}\s*,/ nocase ascii wide
-        $jsvar = "var _0x" ascii wide
-        $evalreq0x = ";eval(Request[_0x" nocase ascii wide
-        $orange = "','orange','unsafe','" ascii wide
-        $page = /<%@\s*page\s+language\s*=\s*"?jscript/ nocase ascii wide
+        $hexunsafe = "\\x75\\x6E\\x73\\x61" nocase
+        $hexreq = /Request\s*\[\s*"\\x[0-9a-f]{2}/ nocase
+        $evalvar = /eval\s*\(\s*[A-Za-z_$][A-Za-z0-9_$]{0,20}\s*,/ nocase
+        $jsvar = "var _0x"
+        $evalreq0x = ";eval(Request[_0x" nocase
+        $orange = "','orange','unsafe','"
+        $page = /<%@\s*page\s+language\s*=\s*"?jscript/ nocase
     condition:
         filesize < 1MB and ($evalreq0x or $orange or ($jsvar and $page) or ($page and $evalvar and ($hexunsafe or $hexreq)))
 }
@@ -41,8 +41,8 @@ rule exray_hafnium_streamwriter_uploader
         family = "HAFNIUM StreamWriter uploader"
         description = "writes a request-supplied path with request-supplied content"
     strings:
-        $sw = /StreamWriter\s*\(\s*Request\s*\.\s*Form\s*[\[\(]/ nocase ascii wide
-        $wr = /\.Write\s*\(\s*Request\s*\.\s*Form\s*[\[\(]/ nocase ascii wide
+        $sw = /StreamWriter\s*\(\s*Request\s*\.\s*Form\s*[\[\(]/ nocase
+        $wr = /\.Write\s*\(\s*Request\s*\.\s*Form\s*[\[\(]/ nocase
     condition:
         filesize < 2MB and $sw and $wr
 }
@@ -53,7 +53,7 @@ rule exray_upload_oneliner
         family = "ASPX upload one-liner"
         description = "saves an uploaded file to a request-supplied path"
     strings:
-        $a = /Request\s*\.\s*Files\s*[\[\(]\s*0\s*[\]\)]\s*\.\s*SaveAs\s*\(\s*Server\s*\.\s*MapPath\s*\(\s*Request/ nocase ascii wide
+        $a = /Request\s*\.\s*Files\s*[\[\(]\s*0\s*[\]\)]\s*\.\s*SaveAs\s*\(\s*Server\s*\.\s*MapPath\s*\(\s*Request/ nocase
     condition:
         filesize < 2MB and $a
 }
@@ -64,13 +64,13 @@ rule exray_reflective_loader
         family = "Behinder / Godzilla"
         description = "decrypts the request body with AES and loads it as a .NET assembly"
     strings:
-        $load1 = "Assembly.Load(" nocase ascii wide
-        $load2 = "GetMethod(\"Load\"" nocase ascii wide
-        $dec1 = "CreateDecryptor(" nocase ascii wide
-        $dec2 = "TransformFinalBlock(" nocase ascii wide
-        $req1 = "Request.BinaryRead(" nocase ascii wide
-        $req2 = /Request\s*\[\s*[A-Za-z_"]/ nocase ascii wide
-        $req3 = "Request.InputStream" nocase ascii wide
+        $load1 = "Assembly.Load(" nocase
+        $load2 = "GetMethod(\"Load\"" nocase
+        $dec1 = "CreateDecryptor(" nocase
+        $dec2 = "TransformFinalBlock(" nocase
+        $req1 = "Request.BinaryRead(" nocase
+        $req2 = /Request\s*\[\s*[A-Za-z_"]/ nocase
+        $req3 = "Request.InputStream" nocase
     condition:
         filesize < 2MB and any of ($load*) and any of ($dec*) and any of ($req*)
 }
@@ -81,14 +81,14 @@ rule exray_cmd_handler
         family = "command-execution page or handler"
         description = "starts cmd.exe or powershell.exe with input taken from the request"
     strings:
-        $cmd1 = "cmd.exe" nocase ascii wide
-        $cmd2 = "powershell.exe" nocase ascii wide
-        $p1 = "ProcessStartInfo" nocase ascii wide
-        $p2 = /Process\s*\(\s*\)/ nocase ascii wide
-        $p3 = "StartInfo.FileName" nocase ascii wide
-        $r1 = /Request\s*(\.\s*(Form|QueryString|Item))?\s*[\[\(]/ nocase ascii wide
-        $r2 = /\.Text\b/ ascii wide
-        $aspx = /<%@\s*(Page|WebHandler|WebService)/ nocase ascii wide
+        $cmd1 = "cmd.exe" nocase
+        $cmd2 = "powershell.exe" nocase
+        $p1 = "ProcessStartInfo" nocase
+        $p2 = /Process\s*\(\s*\)/ nocase
+        $p3 = "StartInfo.FileName" nocase
+        $r1 = /Request\s*(\.\s*(Form|QueryString|Item))?\s*[\[\(]/ nocase
+        $r2 = /\.Text\b/
+        $aspx = /<%@\s*(Page|WebHandler|WebService)/ nocase
     condition:
         filesize < 2MB and $aspx and any of ($cmd*) and any of ($p*) and ($r1 or $r2)
 }
@@ -99,8 +99,8 @@ rule exray_chopper_custom_handler
         family = "China Chopper 'customize' server"
         description = "Chopper's custom-mode handler: password parameter plus Z1/Z2 arguments"
     strings:
-        $z1 = /Request\s*\.\s*Form\s*\[\s*"Z1"\s*\]/ nocase ascii wide
-        $z2 = /Request\s*\.\s*Form\s*\[\s*"Z2"\s*\]/ nocase ascii wide
+        $z1 = /Request\s*\.\s*Form\s*\[\s*"Z1"\s*\]/ nocase
+        $z2 = /Request\s*\.\s*Form\s*\[\s*"Z2"\s*\]/ nocase
     condition:
         filesize < 2MB and $z1 and $z2
 }
@@ -111,9 +111,9 @@ rule exray_aspxspy
         family = "ASPXSpy"
         description = "ASPXSpy full-featured web shell"
     strings:
-        $a = "ASPXSpy" nocase ascii wide
-        $b = "Bin_Button_" ascii wide
-        $c = "Bin_PostBack" ascii wide
+        $a = "ASPXSpy" nocase
+        $b = "Bin_Button_"
+        $c = "Bin_PostBack"
     condition:
         filesize < 4MB and 2 of them
 }
@@ -124,10 +124,10 @@ rule exray_webconfig_asp_shell
         family = "web.config script shell"
         description = "a web.config that maps .config to asp.dll and carries ASP code"
     strings:
-        $h = "scriptProcessor" nocase ascii wide
-        $asp = "asp.dll" nocase ascii wide
-        $cfg = "path=\"*.config\"" nocase ascii wide
-        $code = "<%" ascii wide
+        $h = "scriptProcessor" nocase
+        $asp = "asp.dll" nocase
+        $cfg = "path=\"*.config\"" nocase
+        $code = "<%"
     condition:
         filesize < 1MB and all of them
 }
@@ -138,14 +138,14 @@ rule exray_oab_vdir_shell
         family = "CVE-2021-27065 OAB virtual directory shell"
         description = "an OAB virtual-directory dump written by Set-OabVirtualDirectory/Reset with script in a URL"
     strings:
-        $s1 = "script language" nocase ascii wide
-        $s2 = "page language" nocase ascii wide
-        $s3 = "runat=\"server\"" nocase ascii wide
-        $s4 = "/script" nocase ascii wide
-        $u1 = "ExternalUrl" nocase ascii wide
-        $u2 = "InternalUrl" nocase ascii wide
-        $m1 = "InternalAuthenticationMethods" nocase ascii wide
-        $m2 = "ExtendedProtectionTokenChecking" nocase ascii wide
+        $s1 = "script language" nocase
+        $s2 = "page language" nocase
+        $s3 = "runat=\"server\"" nocase
+        $s4 = "/script" nocase
+        $u1 = "ExternalUrl" nocase
+        $u2 = "InternalUrl" nocase
+        $m1 = "InternalAuthenticationMethods" nocase
+        $m2 = "ExtendedProtectionTokenChecking" nocase
     condition:
         filesize < 1MB and any of ($s*) and any of ($u*) and $m1 and $m2
 }
@@ -156,9 +156,9 @@ rule exray_oab_vdir_dump_bogus_url
         family = "CVE-2021-27065 OAB virtual directory shell (script stripped)"
         description = "OAB virtual-directory dump whose ExternalUrl is the one-letter host used by the 2021 attackers (http://f/)"
     strings:
-        $oab = "OfflineAddressBooks" nocase ascii wide
-        $ext = /ExternalUrl\s+:\s+https?:\/\/[A-Za-z0-9]\// nocase ascii wide
-        $m = "ExtendedProtectionTokenChecking" nocase ascii wide
+        $oab = "OfflineAddressBooks" nocase
+        $ext = /ExternalUrl\s+:\s+https?:\/\/[A-Za-z0-9]\// nocase
+        $m = "ExtendedProtectionTokenChecking" nocase
     condition:
         filesize < 1MB and $oab and $ext and $m
 }
@@ -169,9 +169,9 @@ rule exray_hafnium_tiny
         family = "HAFNIUM 'Tiny' shell"
         description = "very small JScript page evaluating a form field"
     strings:
-        $p = /<%@\s*Page\s+Language\s*=\s*"?Jscript"?\s+Debug\s*=\s*true/ nocase ascii wide
-        $f = "=Request.Form(\"" nocase ascii wide
-        $e = "eval(" nocase ascii wide
+        $p = /<%@\s*Page\s+Language\s*=\s*"?Jscript"?\s+Debug\s*=\s*true/ nocase
+        $f = "=Request.Form(\"" nocase
+        $e = "eval(" nocase
     condition:
         filesize < 4KB and all of them
 }
@@ -182,7 +182,7 @@ rule exray_sportsball
         family = "SPORTSBALL"
         description = "SPORTSBALL web shell cookie"
     strings:
-        $a = "HttpCookie newcook = new HttpCookie(\"fqrspt\"" nocase ascii wide
+        $a = "HttpCookie newcook = new HttpCookie(\"fqrspt\"" nocase
     condition:
         $a
 }

@@ -1,0 +1,129 @@
+/*
+ * Command execution from a page: cmd.exe/powershell through Process or WScript.Shell,
+ * CreateProcess through P/Invoke (reverse shells), WMI Win32_Process, PowerShell
+ * runspaces fed from the request. Normalised view (see eval.yar). Written for exray.
+ */
+
+rule exray_exec_shell_interpreter
+{
+    meta:
+        family = "command-execution shell"
+        description = "starts cmd.exe or powershell with a command (Process/ProcessStartInfo/StartInfo)"
+    strings:
+        $p1 = "ProcessStartInfo" nocase
+        $p2 = /Process\s*\.\s*Start\s*\(/ nocase
+        $p3 = /StartInfo\s*\.\s*(FileName|Arguments)/ nocase
+        $p4 = /new\s+(System\.Diagnostics\.)?Process\s*\(\s*\)/ nocase
+        $c1 = /cmd(\.exe)?["']?\s*[,+]?\s*["']?\s*\/c/ nocase
+        $c2 = "cmd.exe" nocase
+        $c3 = /powershell(\.exe)?["' ]/ nocase
+        $c4 = "/bin/sh" nocase
+    condition:
+        any of ($p*) and any of ($c*)
+}
+
+rule exray_exec_redirected_from_input
+{
+    meta:
+        family = "command-execution shell"
+        description = "runs a program named or argued by the request or a form field, reading back its output"
+    strings:
+        $p1 = "ProcessStartInfo" nocase
+        $p2 = /StartInfo\s*\.\s*(FileName|Arguments)/ nocase
+        $p3 = /Process\s*\.\s*Start\s*\(/ nocase
+        $o1 = "RedirectStandardOutput" nocase
+        $o2 = /StandardOutput\s*\.\s*ReadToEnd/ nocase
+        $r1 = /Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]/ nocase
+        $r2 = /Request\s*\.\s*(Form|QueryString|Params)\s*\.\s*Get\s*\(/ nocase
+        $r3 = /(FileName|Arguments)\s*=\s*[A-Za-z_][A-Za-z0-9_]{0,40}\.(Text|Value)\b/ nocase
+    condition:
+        any of ($p*) and any of ($o*) and any of ($r*)
+}
+
+rule exray_exec_wscript
+{
+    meta:
+        family = "WScript.Shell / Shell.Application shell"
+        description = "COM shell objects that run commands, in a page (classic ASP or ASP.NET late binding)"
+    strings:
+        $o1 = /["']WScript\.Shell(\.1)?["']/ nocase
+        $o2 = /["']Shell\.Application["']/ nocase
+        $o3 = /clsid:72C24DD5-D70A-438B-8A42-98424B88AFB8/ nocase
+        $o4 = /clsid:13709620-C279-11CE-A49E-444553540000/ nocase
+        $x = /\.(exec|run|shellexecute)\b/ nocase
+    condition:
+        any of ($o*) and $x
+}
+
+rule exray_exec_createprocess_pinvoke
+{
+    meta:
+        family = "reverse / bind shell (CreateProcess via P/Invoke)"
+        description = "a page importing CreateProcess* or WinExec from kernel32/advapi32 (InsomniaShell and its kin)"
+    strings:
+        $d = "DllImport" nocase
+        $c = /\b(CreateProcess(A|W|AsUser[AW]?|WithLogonW|WithTokenW)?|WinExec)\b/
+        $k = /(kernel32|advapi32)/ nocase
+    condition:
+        $d and $c and $k
+}
+
+rule exray_exec_wmi_process
+{
+    meta:
+        family = "WMI command execution"
+        description = "Win32_Process.Create through System.Management"
+    strings:
+        $a = "Win32_Process" nocase
+        $b = /InvokeMethod\s*\(\s*"Create"/ nocase
+        $c = /ManagementClass\s*\(/ nocase
+    condition:
+        $a and ($b or $c)
+}
+
+rule exray_exec_powershell_runspace
+{
+    meta:
+        family = "PowerShell runspace shell"
+        description = "runs request-supplied PowerShell in a runspace (the ProxyNotShell-era shells)"
+    strings:
+        $a1 = "RunspaceFactory" nocase
+        $a2 = /PowerShell\s*\.\s*Create\s*\(/ nocase
+        $a3 = "System.Management.Automation" nocase
+        $b = /\.(AddScript|AddCommand|CreatePipeline)\s*\(/ nocase
+        $r = /Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies|InputStream))?\s*[\[\(.]/ nocase
+    condition:
+        any of ($a*) and $b and $r
+}
+
+rule exray_exec_reflected_process
+{
+    meta:
+        family = "reflection-disguised execution"
+        description = "System.Diagnostics.Process reached by reflection from strings, with decoding of the request"
+    strings:
+        $a = /"System\.Diagnostics\.Process(StartInfo)?"/ nocase
+        $b = /(LoadWithPartialName|Assembly\s*\.\s*Load|GetType)\s*\(/ nocase
+        $c = /(GetMethod|GetProperty|InvokeMember)\s*\(/ nocase
+        $d = "FromBase64String" nocase
+        $e = /Activator\s*\.\s*CreateInstance\s*\(\s*[A-Za-z_]+\s*\.\s*GetType\s*\(\s*[A-Za-z_]+\s*\[/ nocase
+    condition:
+        ($a and $b and $c) or ($e and $c and $d)
+}
+
+rule exray_add_admin
+{
+    meta:
+        family = "account-creation page"
+        description = "creates a local account or adds one to Administrators from a page"
+    strings:
+        $a1 = /net(1)?(\.exe)?\s+user\s+[^"\r\n]{0,60}\/add/ nocase
+        $a2 = /net(1)?(\.exe)?\s+localgroup\s+administrators/ nocase
+        $b1 = "UserPrincipal" nocase
+        $b2 = "GroupPrincipal" nocase
+        $b3 = /"Administrators"/ nocase
+        $c1 = /WinNT:\/\// nocase
+        $c2 = /Invoke\s*\(\s*"(Add|SetPassword)"/ nocase
+    condition:
+        any of ($a*) or ($b1 and $b2 and $b3) or ($c1 and $c2)
+}

@@ -1,0 +1,149 @@
+/*
+ * Loaders: pages that turn request bytes into running .NET code (Behinder, Godzilla,
+ * AntSword, SharPyShell, wolfshell), compile source at run time, install memory shells
+ * (VirtualPathProvider, routes, filters, HttpListener, ASP.NET Core middleware), or run
+ * shellcode. Normalised view (see eval.yar). Written for exray.
+ */
+
+rule exray_loader_assembly_from_payload
+{
+    meta:
+        family = "Behinder / Godzilla / AntSword loader"
+        description = "Assembly.Load of decoded or decrypted bytes (base64, AES/Rijndael, session-cached payload)"
+    strings:
+        $l1 = /Assembly\s*\.\s*Load\s*\(/ nocase
+        $l2 = /GetMethod\s*\(\s*"Load"/ nocase
+        $l3 = /AppDomain\s*\.\s*CurrentDomain\s*\.\s*Load\s*\(/ nocase
+        $l4 = /\.\s*Load\s*\(\s*(System\.)?Convert\s*\.\s*FromBase64String/ nocase
+        $d1 = "FromBase64String" nocase
+        $d2 = "CreateDecryptor" nocase
+        $d3 = "TransformFinalBlock" nocase
+        $d4 = /Request\s*\.\s*(BinaryRead|InputStream)/ nocase
+        $d5 = /Session\s*\[\s*"?[A-Za-z0-9_]{1,20}"?\s*\]/ nocase
+    condition:
+        any of ($l*) and any of ($d*)
+}
+
+rule exray_loader_create_instance
+{
+    meta:
+        family = "Behinder / AntSword loader"
+        description = "loads an assembly and instantiates a one- or few-letter class from it (U, LY, Run, K)"
+    strings:
+        $l = /(Assembly\s*\.\s*Load|\.\s*Load)\s*\(/ nocase
+        $c = /\.\s*CreateInstance\s*\(\s*("[A-Za-z]{1,4}"|\(\s*\(\s*char\s*\)\s*\d{2,3}\s*\)\s*\.\s*ToString\s*\(\s*\))/ nocase
+    condition:
+        $l and $c
+}
+
+rule exray_loader_runtime_compile
+{
+    meta:
+        family = "runtime compiler shell (SharPyShell, CodeDom, Roslyn)"
+        description = "compiles source text received at run time and runs it"
+    strings:
+        $c1 = "CompileAssemblyFromSource" nocase
+        $c2 = /CSharpCompilation\s*\.\s*Create/ nocase
+        $c3 = /CSharpSyntaxTree\s*\.\s*ParseText/ nocase
+        $c4 = "CompiledAssembly" nocase
+        $s1 = /Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies|InputStream|BinaryRead|Body))?\s*[\[\(.]/ nocase
+        $s2 = "FromBase64String" nocase
+        $s3 = "CreateDecryptor" nocase
+        $s4 = /\.\s*(Invoke|CreateInstance)\s*\(/ nocase
+    condition:
+        (any of ($c1, $c2, $c3)) and (2 of ($s*) or $c4)
+}
+
+rule exray_memshell_virtualpath
+{
+    meta:
+        family = "VirtualPathProvider memory shell"
+        description = "a page that registers a VirtualPathProvider (often through the non-public registration method): a ghost page served from memory"
+    strings:
+        $a = "RegisterVirtualPathProviderInternal" nocase
+        $b = /RegisterVirtualPathProvider\s*\(/ nocase
+        $c = /class\s+[A-Za-z0-9_]+\s*:\s*(System\.Web\.Hosting\.)?VirtualPathProvider/ nocase
+        $page = /<\s?%\s*@\s*(page|webhandler|webservice|control)\b/ nocase
+        $cs = /\bclass\s+[A-Za-z0-9_]+\s*:\s*(System\.Web\.Hosting\.)?VirtualFile\b/ nocase
+        $x1 = "FromBase64String" nocase
+        $x2 = /GetMethod\s*\(/ nocase
+        $x3 = "BindingFlags.NonPublic" nocase
+    condition:
+        $a or ($page and ($b or $c)) or (($b or $c) and $cs and any of ($x*))
+}
+
+rule exray_memshell_route_filter
+{
+    meta:
+        family = "route / filter / module memory shell"
+        description = "a page (not the application's start-up code) that inserts a route, MVC filter or HTTP module at run time"
+    strings:
+        $page = /<\s?%\s*@\s*(page|webhandler|webservice|control)\b/ nocase
+        $ashx = "IHttpHandler" nocase
+        $r1 = /RouteTable\s*\.\s*Routes\s*\.\s*(Insert|Add|MapPageRoute)/ nocase
+        $r2 = /GlobalFilters\s*\.\s*Filters\s*\.\s*Add/ nocase
+        $r3 = /DynamicModuleUtility\s*\.\s*RegisterModule/ nocase
+        $r4 = /GlobalConfiguration\s*\.\s*Configuration\s*\.\s*(MessageHandlers|Filters)\s*\.\s*Add/ nocase
+        $s1 = /Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies|InputStream|BinaryRead))?\s*[\[\(.]/ nocase
+        $s2 = /(Assembly\s*\.\s*Load|eval\s*\(|CreateDecryptor|ProcessStartInfo|FromBase64String)/ nocase
+    condition:
+        ($page or $ashx) and any of ($r*) and ($s2 or $s1)
+}
+
+rule exray_memshell_httplistener
+{
+    meta:
+        family = "HttpListener backdoor (NAPLISTENER-like, CVE-2020-17144 payload)"
+        description = "starts an HttpListener on a URL prefix and executes what it receives"
+    strings:
+        $a = "HttpListener" nocase
+        $b = /Prefixes\s*\.\s*Add\s*\(/ nocase
+        $x1 = "ProcessStartInfo" nocase
+        $x2 = /Assembly\s*\.\s*Load/ nocase
+        $x3 = /Process\s*\.\s*Start/ nocase
+        $x4 = "CreateDecryptor" nocase
+        $x5 = "FromBase64String" nocase
+        $x6 = /eval\s*\(/ nocase
+        $x7 = /\.\s*Invoke\s*\(/ nocase
+    condition:
+        $a and $b and any of ($x*)
+}
+
+rule exray_memshell_aspnetcore
+{
+    meta:
+        family = "ASP.NET Core memory shell (Razor injector)"
+        description = "a Razor page that adds middleware, an action or a file provider at run time and compiles or loads code"
+    strings:
+        $r1 = "@functions" nocase
+        $r2 = /@\{/
+        $i1 = "ApplicationBuilder" nocase
+        $i2 = "IActionDescriptorChangeProvider" nocase
+        $i3 = "ApplicationPartManager" nocase
+        $i4 = "RequestDelegate" nocase
+        $i5 = "IFileProvider" nocase
+        $i6 = "ServiceProvider" nocase
+        $c1 = /Assembly\s*\.\s*Load\s*\(/ nocase
+        $c2 = /CSharpCompilation\s*\.\s*Create/ nocase
+        $c3 = "CreateDecryptor" nocase
+        $c4 = "ProcessStartInfo" nocase
+        $c5 = "System.Reflection.Emit" nocase
+    condition:
+        any of ($r*) and any of ($i*) and 2 of ($c*)
+}
+
+rule exray_shellcode_runner
+{
+    meta:
+        family = "shellcode runner"
+        description = "allocates executable memory and starts a thread on it (VirtualAlloc + CreateThread / delegate)"
+    strings:
+        $a = "VirtualAlloc" nocase
+        $b1 = "CreateThread" nocase
+        $b2 = "CreateRemoteThread" nocase
+        $b3 = /GetDelegateForFunctionPointer/ nocase
+        $b4 = "VirtualProtect" nocase
+        $c = /Marshal\s*\.\s*Copy\s*\(/ nocase
+    condition:
+        $a and any of ($b*) or ($b2 and $c)
+}

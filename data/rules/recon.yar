@@ -1,0 +1,61 @@
+/*
+ * Reconnaissance and credential theft from a page: IIS metabase passwords, decrypted
+ * connection strings, writable-folder scanners, search-engine cloaking in Global.asax.
+ * Normalised view (see eval.yar). Written for exray.
+ */
+
+rule exray_recon_iis_passwords
+{
+    meta:
+        family = "IIS credential reader"
+        description = "reads anonymous-user or application-pool passwords from the IIS metabase"
+    strings:
+        $a = /IIS:\/\/localhost\/W3SVC/ nocase
+        $b = /(AnonymousUserPass|WAMUserPass|AppPoolIdentity|WAMUserName|AnonymousUserName)/ nocase
+    condition:
+        $a and $b
+}
+
+rule exray_recon_config_decrypt
+{
+    meta:
+        family = "configuration decryptor"
+        description = "decrypts protected web.config sections (connection strings) and prints them"
+    strings:
+        $a = /(Rsa|Dpapi)ProtectedConfigurationProvider/ nocase
+        $b = /\.\s*Decrypt\s*\(/ nocase
+        $c = /(UnprotectSection|SectionInformation)/ nocase
+        $page = /<\s?%\s*@\s*(page|webhandler|webservice)\b/ nocase
+    condition:
+        $page and (($a and $b) or ($c and $b))
+}
+
+rule exray_recon_writable_scan
+{
+    meta:
+        family = "writable-folder scanner"
+        description = "walks the disk and tests each folder for write access by creating a file"
+    strings:
+        $a = /\.\s*GetDirectories\s*\(/ nocase
+        $b = /File\s*\.\s*Create\s*\([^;]{0,80}\+\s*"\\\\[A-Za-z0-9_.]{1,20}"/ nocase
+        $c = /(ScanWrtieable|ScanWriteable|ScanRights|writeable|writable)/ nocase
+        $d = /(File\s*\.\s*Delete|\.CanWrite|GetAccessControl|FileSystemRights)/ nocase
+        $e = /Registry\s*\.\s*LocalMachine/ nocase
+    condition:
+        $a and ($b or ($c and $d) or ($c and $e))
+}
+
+rule exray_seo_cloaking_global
+{
+    meta:
+        family = "search-engine cloaking backdoor"
+        description = "Global.asax/page code serving remote content to search-engine spiders only"
+    strings:
+        $ua = /(HTTP_USER_AGENT|UserAgent)/ nocase
+        $bot = /(baiduspider|googlebot|sogou|360spider|yisou|bingbot)/ nocase
+        $fetch = /(WebClient|DownloadString|DownloadData|HttpWebRequest)/ nocase
+        $out = /Response\s*\.\s*(Write|BinaryWrite|Redirect)/ nocase
+        $g = /(Session_Start|Application_BeginRequest|Page_Load)/ nocase
+    condition:
+        $ua and $bot and $fetch and $out and $g
+}
