@@ -28,7 +28,7 @@ rule exray_eval_request
     strings:
         $e1 = /\b(eval|execute|executeglobal|executestatement)\s*\(?\s*(System\.Text\.Encoding\.[A-Za-z0-9_.]{1,40}\.GetString\s*\(\s*)?(System\.)?(Convert\.FromBase64String\s*\(\s*)?(HttpContext\.Current\.|this\.|context\.)?Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies|ServerVariables)\s*)?[\[\(.]/ nocase
         $e2 = /\beval\s*\([^;]{0,300}["']unsafe["']/ nocase
-        $e3 = /\b(execute|executeglobal)\s*\(?\s*["']?\s*\(?\s*request\s*\(/ nocase
+        $e3 = /\b(execute|executeglobal|eval)\s*\(?\s*["']?\s*\(?\s*request\s*(\.\s*(item|form|querystring))?\s*\(/ nocase
         $e4 = /["']ev["']?\s*&?\s*["']?al\s*\(\s*request/ nocase
     condition:
         any of them
@@ -83,5 +83,5 @@ rule exray_xslt_script
         $s = "msxsl:script" nocase
         $r = /Request\s*(\.\s*(Item|Form|QueryString|Params))?\s*[\[\(]/ nocase
     condition:
-        any of ($x*) and $s and ($r or #s > 0)
+        any of ($x*) and $s and $r
 }

@@ -16,10 +16,23 @@ rule exray_exec_shell_interpreter
         $p4 = /new\s+(System\.Diagnostics\.)?Process\s*\(\s*\)/ nocase
         $c1 = /cmd(\.exe)?["']?\s*[,+]?\s*["']?\s*\/c/ nocase
         $c2 = "cmd.exe" nocase
-        $c3 = /powershell(\.exe)?["' ]/ nocase
+        $c3 = /powershell(\.exe)?(["']|\s+-)/ nocase
         $c4 = "/bin/sh" nocase
     condition:
         any of ($p*) and any of ($c*)
+}
+
+rule exray_exec_request_direct
+{
+    meta:
+        family = "command-execution shell"
+        description = "Process.Start or StartInfo given a request value directly"
+    strings:
+        $a = /Process\s*\.\s*Start\s*\(\s*(HttpContext\.Current\.|context\.|this\.)?Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]/ nocase
+        $b = /StartInfo\s*\.\s*(FileName|Arguments)\s*=\s*(HttpContext\.Current\.|context\.|this\.)?Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]/ nocase
+        $c = /new\s+(System\.Diagnostics\.)?ProcessStartInfo\s*\(\s*(HttpContext\.Current\.|context\.|this\.)?Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]/ nocase
+    condition:
+        any of them
 }
 
 rule exray_exec_redirected_from_input
@@ -126,4 +139,41 @@ rule exray_add_admin
         $c2 = /Invoke\s*\(\s*"(Add|SetPassword)"/ nocase
     condition:
         any of ($a*) or ($b1 and $b2 and $b3) or ($c1 and $c2)
+}
+
+rule exray_exec_server_com_object
+{
+    meta:
+        family = "classic ASP shell (server-side COM objects)"
+        description = "a server-side <object> of WScript.Shell, Shell.Application or Scripting.FileSystemObject (by progid or class id)"
+    strings:
+        $o = /<object\b[^>]{0,200}runat\s*=\s*["']?server[^>]{0,200}(clsid:72C24DD5-D70A-438B-8A42-98424B88AFB8|clsid:13709620-C279-11CE-A49E-444553540000|clsid:0D43FE01-F093-11CF-8940-00A0C9054228|progid\s*=\s*["']?(WScript\.Shell|Shell\.Application|Scripting\.FileSystemObject))/ nocase
+    condition:
+        $o
+}
+
+rule exray_encoded_server_script
+{
+    meta:
+        family = "encoded classic ASP script"
+        description = "server-side script hidden with the Windows Script Encoder (#@~^ ... ^#~@) or a VBScript.Encode/JScript.Encode language"
+    strings:
+        $e = /#@~\^[A-Za-z0-9+\/]{6}==/
+        $l = /language\s*=\s*["']?(VBScript|JScript)\.Encode/ nocase
+        $s1 = "<%"
+        $s2 = /runat\s*=\s*["']?server/ nocase
+    condition:
+        ($e or $l) and any of ($s*)
+}
+
+rule exray_exec_dropped_binary
+{
+    meta:
+        family = "privilege-escalation helper page"
+        description = "runs an executable that sits in the web folder (StartInfo.FileName = Server.MapPath(...exe))"
+    strings:
+        $a = /FileName\s*=\s*Server\s*\.\s*MapPath\s*\(\s*"[^"]{1,60}\.(exe|bat|cmd|com)"/ nocase
+        $b = /Process\s*\.\s*Start\s*\(\s*Server\s*\.\s*MapPath\s*\(\s*"[^"]{1,60}\.(exe|bat|cmd|com)"/ nocase
+    condition:
+        any of them
 }

@@ -13,6 +13,7 @@ rule exray_writer_request_path
     strings:
         $a = /(SaveAs|WriteAllBytes|WriteAllText|AppendAllText|CreateText|StreamWriter|FileStream|File\s*\.\s*Create|File\s*\.\s*Copy|File\s*\.\s*Move)\s*\(\s*(Server\s*\.\s*MapPath\s*\(\s*|Path\s*\.\s*Combine\s*\([^;]{0,80},\s*)?(HttpContext\.Current\.|context\.|this\.)?Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]/ nocase
         $b = /Request\s*\.\s*Files\s*[\[\(]\s*0\s*[\]\)]\s*\.\s*SaveAs\s*\(\s*Server\s*\.\s*MapPath\s*\(\s*Request/ nocase
+        $c = /(SaveAs|WriteAllBytes|WriteAllText|AppendAllText|CreateText|StreamWriter|FileStream)\s*\([^;)]{0,80}\+\s*(HttpContext\.Current\.|context\.|this\.)?Request\s*(\.\s*(Item|Form|QueryString|Params))?\s*[\[\(]\s*"/ nocase
     condition:
         any of them
 }

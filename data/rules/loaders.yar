@@ -147,3 +147,39 @@ rule exray_shellcode_runner
     condition:
         $a and any of ($b*) or ($b2 and $c)
 }
+
+rule exray_loader_reflect_decrypted_request
+{
+    meta:
+        family = "Godzilla / Behinder loader (reflection, obfuscated)"
+        description = "decrypts request data and reaches Assembly loading or invocation through reflection"
+    strings:
+        $d1 = "CreateDecryptor" nocase
+        $d2 = "TransformFinalBlock" nocase
+        $r1 = /Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]/ nocase
+        $r2 = /Request\s*\.\s*(InputStream|BinaryRead)/ nocase
+        $r3 = /(=|\(|\s)[A-Za-z_]{1,3}\s*\.\s*(InputStream|Cookies|Form)\b/ nocase
+        $x1 = /typeof\s*\(\s*(System\.Reflection\.)?Assembly\s*\)/ nocase
+        $x2 = /\(\s*(System\.Reflection\.)?Assembly\s*\)/ nocase
+        $x3 = /\.\s*CreateInstance\s*\(/ nocase
+        $x4 = /GetMethod\s*\([^;]{0,200}\)\s*\.\s*Invoke\s*\(/ nocase
+        $x5 = /Assembly\s*\.\s*Load/ nocase
+    condition:
+        any of ($d*) and any of ($r*) and any of ($x*)
+}
+
+rule exray_loader_reflection_chain
+{
+    meta:
+        family = "assembly-load shell (SharPyShell and kin)"
+        description = "loads an assembly from bytes, creates an instance and invokes a method with request data"
+    strings:
+        $l = /Assembly\s*\.\s*Load\s*\(\s*[A-Za-z_][A-Za-z0-9_]{0,20}\s*\)/ nocase
+        $c = /\.\s*CreateInstance\s*\(/ nocase
+        $m = /GetMethod\s*\(\s*"[A-Za-z_]{1,12}"\s*\)/ nocase
+        $i = /\.\s*Invoke\s*\(/ nocase
+        $r = /Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]/ nocase
+        $x = /\^=\s*\(\s*byte\s*\)/ nocase
+    condition:
+        $l and $c and $m and $i and ($r or $x)
+}

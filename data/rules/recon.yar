@@ -59,3 +59,38 @@ rule exray_seo_cloaking_global
     condition:
         $ua and $bot and $fetch and $out and $g
 }
+
+rule exray_recon_system_imports
+{
+    meta:
+        family = "full web shell (system namespaces)"
+        description = "a page importing most of the namespaces a full shell needs: processes, WMI, registry, sockets, directory services, services, P/Invoke"
+    strings:
+        $n1 = /<%@\s*import\s+namespace\s*=\s*"System\.Diagnostics"/ nocase
+        $n2 = /<%@\s*import\s+namespace\s*=\s*"System\.Management"/ nocase
+        $n3 = /<%@\s*import\s+namespace\s*=\s*"Microsoft\.Win32"/ nocase
+        $n4 = /<%@\s*import\s+namespace\s*=\s*"System\.Net\.Sockets"/ nocase
+        $n5 = /<%@\s*import\s+namespace\s*=\s*"System\.DirectoryServices"/ nocase
+        $n6 = /<%@\s*import\s+namespace\s*=\s*"System\.ServiceProcess"/ nocase
+        $n7 = /<%@\s*import\s+namespace\s*=\s*"System\.Runtime\.InteropServices"/ nocase
+        $n8 = /<%@\s*import\s+namespace\s*=\s*"System\.Data\.OleDb"/ nocase
+        $n9 = /<%@\s*import\s+namespace\s*=\s*"System\.Security\.AccessControl"/ nocase
+    condition:
+        5 of them
+}
+
+rule exray_recon_registry_hives
+{
+    meta:
+        family = "registry browser"
+        description = "a page walking several registry hives (HKLM, HKCU, HKU, HKCR, HKCC)"
+    strings:
+        $h1 = /Registry\s*\.\s*LocalMachine/ nocase
+        $h2 = /Registry\s*\.\s*CurrentUser/ nocase
+        $h3 = /Registry\s*\.\s*Users\b/ nocase
+        $h4 = /Registry\s*\.\s*ClassesRoot/ nocase
+        $h5 = /Registry\s*\.\s*(CurrentConfig|PerformanceData|DynData)/ nocase
+        $page = /<\s?%\s*@\s*(page|webhandler|webservice|control)\b/ nocase
+    condition:
+        $page and 3 of ($h*)
+}

@@ -19,9 +19,11 @@ rule exray_tunnel_socket_commands
         $k2 = /"X-(CMD|STATUS|ERROR|TARGET|PORT|HOST|NEXTHOP|REDIRECTURL)"/ nocase
         $k3 = /Session\s*(\.\s*Add\s*\(|\[)\s*"[A-Za-z0-9_]{1,20}"\s*[\],]\s*[=,]?\s*[A-Za-z_]*(sock|socket|client|tcp|conn|stream)/ nocase
         $k4 = /\(\s*(Socket|TcpClient|NetworkStream)\s*\)\s*(Session|Application|HttpContext\.Current\.Application)\s*\[/ nocase
+        $k5 = /\.\s*Send\s*\(/ nocase
         $r = /Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies|InputStream|BinaryRead|Body))?\s*[\[\(.]/ nocase
+        $in = /Request\s*\.\s*(InputStream|BinaryRead|GetBufferlessInputStream)/ nocase
     condition:
-        any of ($s*) and $r and (any of ($k*))
+        any of ($s*) and $r and (any of ($k1, $k2, $k3, $k4) or ($k5 and $in))
 }
 
 rule exray_tunnel_relay

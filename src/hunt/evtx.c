@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <strings.h>
 
@@ -98,16 +99,18 @@ static void check_record(exr_hunt *h, const char *rel, libevtx_record_t *rec, lo
 static void evtx_check_size(exr_hunt *h, const char *full, const char *rel)
 {
     int fd = exr_open_ro(full);
-    if (fd < 0)
+    if (fd < 0) {
+        exr_hunt_not_examined(&h->out, rel, "cannot open: %s", strerror(errno));
         return;
+    }
     unsigned char hdr[128];
     struct stat st;
     if (read(fd, hdr, sizeof hdr) == (ssize_t)sizeof hdr && fstat(fd, &st) == 0 && memcmp(hdr, "ElfFile", 8) == 0) {
         unsigned chunks = hdr[42] | (unsigned)hdr[43] << 8;
         long long want = 4096LL + 65536LL * chunks;
         if ((long long)st.st_size < want)
-            exr_hunt_problem(&h->out, "%s: truncated: %lld bytes, the header announces %u chunks (%lld bytes)", rel, (long long)st.st_size,
-                             chunks, want);
+            exr_hunt_not_examined(&h->out, rel, "truncated: %lld bytes, the header announces %u chunks (%lld bytes)", (long long)st.st_size,
+                                  chunks, want);
     }
     close(fd);
 }
@@ -127,7 +130,7 @@ void exr_hunt_evtx_file(exr_hunt *h, const char *full)
         libevtx_error_sprint(err, msg, sizeof msg);
         libevtx_error_free(&err);
         libevtx_file_free(&file, NULL);
-        exr_hunt_problem(&h->out, "%s: not a readable EVTX file (%.120s)", rel, msg);
+        exr_hunt_not_examined(&h->out, rel, "not a readable EVTX file (%.120s)", msg);
         return;
     }
     int n = 0, bad = 0;
@@ -162,9 +165,9 @@ void exr_hunt_evtx_file(exr_hunt *h, const char *full)
         }
     }
     if (bad)
-        exr_hunt_problem(&h->out, "%s: %d of %d records unreadable (corrupt or truncated file)", rel, bad, n);
+        exr_hunt_not_examined(&h->out, rel, "%d of %d records unreadable (corrupt or truncated file)", bad, n);
     if (libevtx_file_is_corrupted(file, NULL) == 1)
-        exr_hunt_problem(&h->out, "%s: libevtx reports the file as corrupted; %d records read", rel, n);
+        exr_hunt_not_examined(&h->out, rel, "libevtx reports the file as corrupted; %d records read", n);
     evtx_check_size(h, full, rel);
     exr_hunt_cover(&h->out, "EventLogs", first, last);
     exr_buf_free(&ev);

@@ -117,7 +117,7 @@ void exr_hunt_not_examined(exr_hunt_out *o, const char *rel, const char *fmt, ..
     vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
     exr_hunt_add(o, "hunt.not-examined", -1, rel, 0, EXR_NO_TIME, NULL, 0, why, strlen(why));
-    exr_hunt_problem(o, "%s: not examined: %s", rel, why);
+    exr_hunt_problem(o, "%s: %s (not examined)", rel, why);
 }
 
 void exr_hunt_problem(exr_hunt_out *o, const char *fmt, ...)

@@ -156,6 +156,7 @@ typedef struct logrd {
     long bytes;
     int rc;
     int64_t first, last;
+    long toolong;
 } logrd;
 
 static bool log_open(logrd *lr, exr_hunt *h, const char *full)
@@ -165,7 +166,7 @@ static bool log_open(logrd *lr, exr_hunt *h, const char *full)
     lr->rel = exr_layout_rel(&h->lay, full);
     lr->first = lr->last = EXR_NO_TIME;
     if (exr_lines_open(&lr->r, full) != 0) {
-        exr_hunt_problem(&h->out, "%s: cannot read: %s", lr->rel, strerror(errno));
+        exr_hunt_not_examined(&h->out, lr->rel, "cannot read: %s", strerror(errno));
         return false;
     }
     return true;
@@ -177,9 +178,13 @@ static int log_next(logrd *lr, const char **line, size_t *len)
     bool toolong;
     while ((lr->rc = exr_lines_next(&lr->r, line, len, &toolong)) == 1) {
         lr->bytes += (long)*len + 1;
-        if (toolong)
+        if (toolong) {
+            /* the line limit is a hard one: the first skipped line makes the file "not fully examined" */
+            if (!lr->toolong++)
+                exr_hunt_not_examined(&lr->h->out, lr->rel, "line %ld longer than %u bytes skipped (the reader's hard limit)",
+                                      lr->r.lineno, EXR_LINE_MAX);
             exr_hunt_problem(&lr->h->out, "%s:%ld: line longer than %u bytes skipped", lr->rel, lr->r.lineno, EXR_LINE_MAX);
-        else if (*len)
+        } else if (*len)
             return 1;
     }
     return 0;
@@ -198,7 +203,7 @@ static void log_time(logrd *lr, int64_t ms)
 static void log_close(logrd *lr, const char *cov)
 {
     if (lr->rc < 0)
-        exr_hunt_problem(&lr->h->out, "%s: read error after line %ld: %s", lr->rel, lr->r.lineno, strerror(errno));
+        exr_hunt_not_examined(&lr->h->out, lr->rel, "read error after line %ld: %s", lr->r.lineno, strerror(errno));
     exr_hunt_cover(&lr->h->out, cov, lr->first, lr->last);
     __atomic_add_fetch(&lr->h->bytes_read, lr->bytes, __ATOMIC_RELAXED);
     exr_lines_close(&lr->r);

@@ -40,14 +40,24 @@ set +e; "$EXRAY" hunt -o "$WORK/clean.jsonl" "$WORK/clean" >"$WORK/clean.out" 2>
 grep -q "Nothing suspicious detected" "$WORK/clean.out" || fail "clean summary"
 ok "clean server: exit 0, 'Nothing suspicious detected'"
 
-# a link out of the ROOT is not followed
+# a link out of the ROOT is not followed, and not passed over in silence: it is reported
+# as not examined, so the hunt does not say "clean" (exit 1)
 mkdir -p "$WORK/outside"
 printf '<%%@ Page Language="Jscript"%%><%%eval(Request.Item["x"],"unsafe");%%>' > "$WORK/outside/shell.aspx"
 ln -s "$WORK/outside" "$WORK/clean/inetpub/wwwroot/aspnet_client/linked"
 ln -s "$WORK/outside/shell.aspx" "$WORK/clean/inetpub/wwwroot/aspnet_client/link.aspx"
 set +e; "$EXRAY" hunt -q -o "$WORK/link.jsonl" "$WORK/clean" 2>/dev/null; rc=$?; set -e
-[ $rc -eq 0 ] || fail "a link out of the ROOT was followed: $(cat "$WORK/link.jsonl")"
-ok "links out of the ROOT are not followed"
+[ $rc -eq 1 ] || fail "links: exit $rc, expected 1 (not examined)"
+python3 - "$WORK/link.jsonl" <<'PY' || fail "a link out of the ROOT was followed or not reported: $(cat "$WORK/link.jsonl")"
+import json, sys
+fs = [json.loads(l) for l in open(sys.argv[1])]
+assert not [f for f in fs if f["check"].startswith("webshell.")], "link target scanned"
+ne = {f["path"]: f for f in fs if f["check"] == "hunt.not-examined"}
+for p in ("inetpub/wwwroot/aspnet_client/linked", "inetpub/wwwroot/aspnet_client/link.aspx"):
+    assert p in ne and ne[p]["severity"] == "medium" and "link" in ne[p]["evidence"], (p, ne)
+PY
+rm "$WORK/clean/inetpub/wwwroot/aspnet_client/linked" "$WORK/clean/inetpub/wwwroot/aspnet_client/link.aspx"
+ok "links out of the ROOT are not followed; each is reported as not examined (exit 1)"
 
 # an unusable ROOT is an error (2); the other roots are still hunted
 set +e; "$EXRAY" hunt -q -o "$WORK/two.jsonl" "$WORK/does-not-exist" "$WORK/kape" 2>"$WORK/two.err"; rc=$?; set -e
