@@ -82,7 +82,12 @@ set +e; "$EXRAY" hunt -q -o "$WORK/bad.jsonl" "$B" 2>"$WORK/bad.err"; rc=$?; set
 [ $rc -eq 1 ] || fail "bad input: exit $rc"
 grep -q "HttpProxy_2021030398-1.LOG:1: line longer than" "$WORK/bad.err" || fail "huge line not reported: $(cat "$WORK/bad.err")"
 grep -q "HttpProxy_2021030397-1.LOG:1: data before any #Fields" "$WORK/bad.err" || fail "missing #Fields not reported"
-python3 "$ROOT/tests/integration/compare_hunt.py" "$B/expected.jsonl" "$WORK/bad.jsonl" || fail "planted traces lost next to bad input"
+DAMAGED="Program Files/Microsoft/Exchange Server/V15/Logging/HttpProxy/Owa/HttpProxy_2021030398-1.LOG"
+[ -d "$CORPUS/evtx" ] && DAMAGED="$DAMAGED
+Windows/System32/winevt/Logs/Application.evtx"
+# shellcheck disable=SC2086
+(IFS='
+'; python3 "$ROOT/tests/integration/compare_hunt.py" "$B/expected.jsonl" "$WORK/bad.jsonl" $DAMAGED) || fail "planted traces lost next to bad input, or damage not reported"
 ok "bad input reported with file and line; the hunt went on and found everything"
 if [ -d "$CORPUS/evtx" ]; then
     grep -q "Application.evtx: truncated" "$WORK/bad.err" || fail "truncated EVTX not reported: $(cat "$WORK/bad.err")"

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Checks exray hunt findings against a generator's expected.jsonl: every planted trace is
-found (check, path, line), and nothing else is reported at medium or above.
-usage: compare_hunt.py EXPECTED FINDINGS"""
+found (check, path, line), and nothing else is reported at medium or above; each PATH
+given after the two files was deliberately damaged and must be reported hunt.not-examined.
+usage: compare_hunt.py EXPECTED FINDINGS [DAMAGED-PATH...]"""
 import json, sys
 
 exp = [json.loads(l) for l in open(sys.argv[1])]
@@ -17,6 +18,10 @@ for e in exp:
     if (e["check"], e["path"], e["line"]) not in keys:
         errors.append("missed: %s %s:%s" % (e["check"], e["path"], e["line"]))
 want = set((e["check"], e["path"], e["line"]) for e in exp)
+for p in sys.argv[3:]:
+    if ("hunt.not-examined", p, None) not in keys:
+        errors.append("damaged file not reported as not examined: %s" % p)
+    want.add(("hunt.not-examined", p, None))
 for f in got:
     if f["severity"] in ("medium", "high", "critical") and (f["check"], f["path"], f["line"]) not in want:
         errors.append("unexpected %s finding: %s %s:%s %s" % (f["severity"], f["check"], f["path"], f["line"], f["evidence"][:120]))
