@@ -149,7 +149,7 @@ static YR_RULES *compile_external(char **files, int n, const exr_hunt_opts *o, e
         if (!comp)
             break;
         int added = 0;
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < n && !cc.errors; i++) { /* libyara takes nothing more after an error */
             if (skip[i])
                 continue;
             if (add_file(comp, files[i]) != 0) {
@@ -222,10 +222,17 @@ int exr_hunt_rules_load(const exr_hunt_opts *o, void **out, exr_err *e)
         return 0;
     char **files = NULL;
     int n = 0, cap = 0;
-    for (int i = 0; i < o->nrule_paths; i++)
-        collect_rule_files(o->rule_paths[i], &files, &n, &cap);
     int rc = 0;
-    if (!n)
+    for (int i = 0; i < o->nrule_paths && rc == 0; i++) {
+        struct stat st;
+        if (stat(o->rule_paths[i], &st) != 0)
+            rc = exr_seterr(e, EXR_EIO, "--rules %s: %s", o->rule_paths[i], strerror(errno));
+        else
+            collect_rule_files(o->rule_paths[i], &files, &n, &cap);
+    }
+    if (rc)
+        ;
+    else if (!n)
         rc = exr_seterr(e, EXR_EINVAL, "--rules: no .yar or .yara file found");
     else {
         e->code = 0;
@@ -315,6 +322,21 @@ static int yara_cb(YR_SCAN_CONTEXT *ctx, int message, void *data, void *user)
         x->score = meta_score(r);
     }
     return CALLBACK_CONTINUE;
+}
+
+int exr_hunt_rules_match(const struct exr_hunt_rules *r, const unsigned char *buf, size_t n, const char **names, int max)
+{
+    unsigned char *norm = exr_xmalloc(exr_norm_cap(n));
+    size_t nl = exr_normalize(buf, n, norm);
+    match_ctx m;
+    memset(&m, 0, sizeof m);
+    int yr = yr_rules_scan_mem(r->builtin, norm, nl, SCAN_FLAGS_FAST_MODE, yara_cb, &m, YARA_TIMEOUT_S);
+    free(norm);
+    if (yr != ERROR_SUCCESS)
+        return -1;
+    for (int i = 0; i < m.n && i < max; i++)
+        names[i] = m.names[i];
+    return m.n;
 }
 
 static bool sha_known(const char *hex)

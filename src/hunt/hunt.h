@@ -8,6 +8,8 @@
 #include "layout.h"
 #include <stdbool.h>
 
+struct exr_hunt_rules; /* compiled YARA rules, files.c */
+
 typedef struct exr_hunt_opts {
     int threads;
     const char *const *rule_paths; /* extra YARA rule files or folders */
@@ -32,6 +34,9 @@ typedef struct exr_hunt {
 /* Compiles the built-in rules plus opts->rule_paths once (shared by all roots). */
 int exr_hunt_rules_load(const exr_hunt_opts *o, void **rules, exr_err *e);
 void exr_hunt_rules_free(void *rules);
+/* The built-in rules matching one buffer (normalised first): their count, up to max names
+ * (pointers into the rules), or -1 on a scan error. For tests and tools. */
+int exr_hunt_rules_match(const struct exr_hunt_rules *r, const unsigned char *buf, size_t n, const char **names, int max);
 /* Runs a whole hunt on one root; 0 or -1 (unusable root). */
 int exr_hunt_run(exr_hunt *h, const char *root, const exr_hunt_opts *o, void *rules, exr_err *e);
 void exr_hunt_free(exr_hunt *h);

@@ -1,0 +1,265 @@
+/* test_rules.c: the built-in web-shell rules, one test per behaviour family, on real
+ * samples from the shared corpus (positives: the family's rule must fire) and on every
+ * real benign ASP.NET file and OWA page there (negatives: no rule may fire). Also the
+ * normaliser steps the rules rely on. Corpus files are read where they are; a missing
+ * corpus skips these tests with a message. */
+#include "testutil.h"
+#include "core/buf.h"
+#include "hunt/hunt.h"
+#include "hunt/normalize.h"
+#include <dirent.h>
+#include <sys/stat.h>
+
+static struct exr_hunt_rules *rules;
+
+static const char *corpus_dir(void)
+{
+    const char *d = getenv("EXR_CORPUS");
+    return d ? d : "../shared/corpus";
+}
+
+static int setup(void **st)
+{
+    (void)st;
+    exr_hunt_opts o;
+    memset(&o, 0, sizeof o);
+    exr_err e = {0, ""};
+    void *r = NULL;
+    if (exr_hunt_rules_load(&o, &r, &e) != 0) {
+        fprintf(stderr, "rules: %s\n", e.msg);
+        return -1;
+    }
+    rules = r;
+    return 0;
+}
+
+static int teardown(void **st)
+{
+    (void)st;
+    exr_hunt_rules_free(rules);
+    return 0;
+}
+
+/* The names of the rules that match a file, ", "-joined; false if the file is missing. */
+static bool match_file(const char *path, char *out, size_t n)
+{
+    exr_buf b;
+    exr_buf_init(&b);
+    if (exr_read_file(path, 64u << 20, &b) != 0) {
+        exr_buf_free(&b);
+        return false;
+    }
+    const char *names[16];
+    int k = exr_hunt_rules_match(rules, (const unsigned char *)b.p, b.len, names, 16);
+    assert_true(k >= 0);
+    out[0] = 0;
+    for (int i = 0; i < k && i < 16; i++) {
+        strncat(out, names[i], n - strlen(out) - 1);
+        strncat(out, ",", n - strlen(out) - 1);
+    }
+    exr_buf_free(&b);
+    return true;
+}
+
+typedef struct sample {
+    const char *file; /* under corpus */
+    const char *rule; /* must be among the matches */
+} sample;
+
+static void check_family(const sample *s, size_t n)
+{
+    size_t seen = 0;
+    for (size_t i = 0; i < n; i++) {
+        char path[1024], got[2048];
+        snprintf(path, sizeof path, "%s/%s", corpus_dir(), s[i].file);
+        if (!match_file(path, got, sizeof got))
+            continue;
+        seen++;
+        char want[128];
+        snprintf(want, sizeof want, "%s,", s[i].rule);
+        if (!strstr(got, want))
+            fail_msg("%s: expected %s, matched [%s]", s[i].file, s[i].rule, got);
+    }
+    if (!seen) {
+        fprintf(stderr, "  skip: corpus not found at %s (set EXR_CORPUS)\n", corpus_dir());
+        skip();
+    }
+}
+
+#define FAMILY(name, ...)                                                                                                                  \
+    static void name(void **st)                                                                                                            \
+    {                                                                                                                                      \
+        (void)st;                                                                                                                          \
+        static const sample s[] = {__VA_ARGS__};                                                                                           \
+        check_family(s, sizeof s / sizeof s[0]);                                                                                           \
+    }
+
+FAMILY(test_chopper_eval, {"webshells/tennc_abcd.aspx", "exray_jscript_server_eval"},
+       {"webshells/tennc_caidao_ice.aspx", "exray_eval_request"},
+       {"train/webshells/ysrc_f234da0c4512.aspx", "exray_eval_request"},
+       {"train/webshells/tennc_2022-08-12.aspx.txt", "exray_jscript_server_eval"},
+       {"train/webshells/ysrc_929951f74efa.aspx", "exray_jscript_server_eval"},
+       {"train/webshells/ysrc_8f8b5684a19a.aspx", "exray_script_control"},
+       {"webshells/tennc_caidao_customize.ashx", "exray_chopper_customize"})
+
+FAMILY(test_command_execution, {"train/webshells/payloadsallthethings_shell.aspx", "exray_exec_shell_interpreter"},
+       {"train/webshells/ysrc_1c0ea48007e7.aspx", "exray_exec_wscript"},
+       {"train/webshells/fdlucifer_ProxyMaybeShell_POWERshell.aspx", "exray_exec_powershell_runspace"},
+       {"train/webshells/9aylas_InsomniaShell.aspx", "exray_exec_createprocess_pinvoke"},
+       {"train/webshells/ysrc_b99bd028b8e0.aspx", "exray_exec_redirected_from_input"},
+       {"train/webshells/h4rk3nz0_shell.aspx", "exray_exec_reflected_process"},
+       {"webshells/tennc_nishang_antak.aspx", "exray_exec_shell_interpreter"})
+
+FAMILY(test_loaders, {"train/webshells/behinder_shell.aspx", "exray_loader_assembly_from_payload"},
+       {"train/webshells/antsword-csharp_shell.aspx", "exray_loader_create_instance"},
+       {"train/webshells/0x7556_godzilla_aspx_g1_variant_61.aspx", "exray_loader_reflect_decrypted_request"},
+       {"train/webshells/0x7556_wolfshell_aspx_w2_variant_31.aspx", "exray_loader_assembly_from_payload"},
+       {"train/webshells/volcanohatred_shell.aspx", "exray_loader_assembly_from_payload"},
+       {"train/webshells/sharpyshell_template_raw_aes.aspx", "exray_loader_runtime_compile"},
+       {"train/webshells/sharpyshell_template_encrypted_dll.aspx", "exray_loader_reflection_chain"},
+       {"webshells/tennc_Godzilla_123.aspx", "exray_loader_assembly_from_payload"})
+
+FAMILY(test_memory_shells, {"train/webshells/cyragorn_NapListener.aspx", "exray_memshell_httplistener"},
+       {"train/webshells/3gstudent_PageLoad_ghostfile.aspx", "exray_memshell_virtualpath"},
+       {"train/webshells/cyragorn_routehandlerant.aspx", "exray_memshell_route_filter"},
+       {"train/webshells/orzchen_behinderMem.cshtml", "exray_memshell_aspnetcore"},
+       {"train/webshells/karmaz95_platform_no_xor.aspx", "exray_shellcode_runner"})
+
+FAMILY(test_files_and_sql, {"train/webshells/xl7dev_shell.ascx", "exray_writer_script_page"},
+       {"train/webshells/xl7dev_include.ashx", "exray_writer_script_page"},
+       {"train/webshells/ysrc_2517657fc02b.aspx", "exray_sql_client_from_request"},
+       {"webshells/tennc_ASPXspy2.aspx", "exray_full_shell_capabilities"},
+       {"train/webshells/9aylas_WOLF.aspx", "exray_full_shell_capabilities"})
+
+FAMILY(test_tunnels, {"train/webshells/tunna_conn.aspx", "exray_tunnel_socket_commands"},
+       {"train/webshells/ferryman_tunnel.aspx", "exray_tunnel_socket_commands"},
+       {"train/webshells/zsy107u_tunnel.ashx", "exray_tunnel_socket_commands"},
+       {"train/webshells/suo5_suo5.aspx", "exray_tunnel_socket_commands"},
+       {"train/webshells/pystinger_proxy.aspx", "exray_tunnel_relay"},
+       {"train/webshells/tennc_websniff1.0-linux.aspx", "exray_tunnel_sniffer"})
+
+FAMILY(test_handlers_services_config, {"train/webshells/ysrc_asmxScriptMethodSpy.asmx", "exray_jscript_server_eval"},
+       {"train/webshells/ysrc_svcLessSpy.svc", "exray_jscript_server_eval"},
+       {"train/webshells/payloadsallthethings_shell.asmx", "exray_exec_wscript"},
+       {"webshells/tennc_web.config", "exray_webconfig_script"},
+       {"webshells/tennc_as.ashx", "exray_exec_redirected_from_input"})
+
+FAMILY(test_recon_and_persistence, {"train/webshells/xiao-webshell_readiis.aspx", "exray_recon_iis_passwords"},
+       {"train/webshells/vickybravo_2019-04-11_Global.asax", "exray_seo_cloaking_global"},
+       {"train/webshells/tegal1337_add-admin-windows.aspx", "exray_add_admin"},
+       {"train/webshells/cunlin-yu_help_F4ckTeam.aspx", "exray_exec_server_com_object"},
+       {"train/webshells/xiao-webshell_dir.aspx", "exray_recon_registry_hives"})
+
+FAMILY(test_exchange_2021, {"webshells/zer010bs_inthewild_OAB-shell_HTTP-response_2021-03-22.txt", "exray_oab_vdir_dump_bogus_url"})
+
+/* Every benign file in the corpus: no rule may fire. */
+static void walk_benign(const char *dir, int *files, char *bad, size_t badn)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        char p[2048];
+        snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
+        struct stat stt;
+        if (lstat(p, &stt) != 0)
+            continue;
+        if (S_ISDIR(stt.st_mode)) {
+            walk_benign(p, files, bad, badn);
+            continue;
+        }
+        char got[2048];
+        if (!match_file(p, got, sizeof got))
+            continue;
+        (*files)++;
+        if (got[0] && strlen(bad) + strlen(p) + strlen(got) + 8 < badn) {
+            strcat(bad, p);
+            strcat(bad, ": ");
+            strcat(bad, got);
+            strcat(bad, "\n");
+        }
+    }
+    closedir(d);
+}
+
+static void test_benign_quiet(void **st)
+{
+    (void)st;
+    static const char *const dirs[] = {"train/benign", "benign", "owa"};
+    int files = 0;
+    char bad[8192] = "";
+    for (size_t i = 0; i < 3; i++) {
+        char p[1024];
+        snprintf(p, sizeof p, "%s/%s", corpus_dir(), dirs[i]);
+        walk_benign(p, &files, bad, sizeof bad);
+    }
+    if (!files) {
+        fprintf(stderr, "  skip: corpus not found at %s\n", corpus_dir());
+        skip();
+    }
+    if (bad[0])
+        fail_msg("benign files matched:\n%s", bad);
+    fprintf(stderr, "  %d benign files, none matched\n", files);
+}
+
+static size_t norm(const char *in, char *out)
+{
+    size_t n = exr_normalize((const unsigned char *)in, strlen(in), (unsigned char *)out);
+    out[n] = 0;
+    return n;
+}
+
+static void test_normalize(void **st)
+{
+    (void)st;
+    char out[512];
+    norm("\"ev\"+\"al\"('x')", out);
+    assert_string_equal(out, "\"eval\"('x')");
+    norm("\"ev\" & _\r\n \"al\"", out);
+    assert_string_equal(out, "\"eval\"");
+    norm("var/*-/*-*/P/*-/*-*/=1", out);
+    assert_string_equal(out, "var P =1");
+    norm("\\u0065v\\x61l(&#82;equest&#x2e;Item)", out);
+    assert_string_equal(out, "eval(Request.Item)");
+    norm("new char[]{'a', 'b','c'}", out);
+    assert_string_equal(out, "new char[]{'abc'}");
+    norm("<%-- hidden --%>x", out);
+    assert_string_equal(out, " x");
+    /* an unclosed comment is kept, not swallowing the rest */
+    norm("a /* b", out);
+    assert_string_equal(out, "a /* b");
+    /* UTF-16LE with and without BOM, UTF-16BE */
+    const unsigned char le[] = {0xFF, 0xFE, 'e', 0, 'v', 0, 'a', 0, 'l', 0, '(', 0, 'R', 0, 'e', 0, 'q', 0};
+    size_t n = exr_normalize(le, sizeof le, (unsigned char *)out);
+    out[n] = 0;
+    assert_string_equal(out, "eval(Req");
+    const unsigned char be[] = {0, '<', 0, '%', 0, 'e', 0, 'v', 0, 'a', 0, 'l', 0, '(', 0, 'R', 0, 'e', 0, 'q'};
+    n = exr_normalize(be, sizeof be, (unsigned char *)out);
+    out[n] = 0;
+    assert_string_equal(out, "<%eval(Req");
+    /* a binary file keeps its bytes and gains its UTF-16 strings */
+    const unsigned char bin[] = {'M', 'Z', 0, 1, 2, 'c', 0, 'm', 0, 'd', 0, '.', 0, 'e', 0, 'x', 0, 'e', 0, 0, 0};
+    n = exr_normalize(bin, sizeof bin, (unsigned char *)out);
+    assert_non_null(memmem(out, n, "cmd.exe\n", 8));
+}
+
+int main(void)
+{
+    const struct CMUnitTest t[] = {
+        cmocka_unit_test(test_normalize),
+        cmocka_unit_test(test_chopper_eval),
+        cmocka_unit_test(test_command_execution),
+        cmocka_unit_test(test_loaders),
+        cmocka_unit_test(test_memory_shells),
+        cmocka_unit_test(test_files_and_sql),
+        cmocka_unit_test(test_tunnels),
+        cmocka_unit_test(test_handlers_services_config),
+        cmocka_unit_test(test_recon_and_persistence),
+        cmocka_unit_test(test_exchange_2021),
+        cmocka_unit_test(test_benign_quiet),
+    };
+    return cmocka_run_group_tests(t, setup, teardown);
+}
