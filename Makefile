@@ -5,7 +5,7 @@ CC        ?= cc
 CFLAGS    ?= -O2 -g
 WARN      := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
 DEFS      := -DEXRAY_VERSION='"$(VERSION)"'
-LIBS      := -lz -lmaxminddb -lcurl -lyara -levtx -lssl -lcrypto -lsqlite3 -lpthread
+LIBS      := -larchive -lz -lmaxminddb -lcurl -lyara -levtx -lssl -lcrypto -lsqlite3 -lpthread
 B         ?= build
 SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 

@@ -6,6 +6,7 @@
 #include "hunt.h"
 #include "lines.h"
 #include "fsro.h"
+#include "vfs.h"
 #include <libevtx.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -125,7 +126,8 @@ void exr_hunt_evtx_file(exr_hunt *h, const char *full)
         exr_hunt_problem(&h->out, "%s: libevtx: cannot initialise", rel);
         return;
     }
-    if (libevtx_file_open(file, full, LIBEVTX_OPEN_READ, &err) != 1) {
+    char native[64];
+    if (libevtx_file_open(file, exr_fs_native(full, native, sizeof native), LIBEVTX_OPEN_READ, &err) != 1) {
         char msg[256] = "";
         libevtx_error_sprint(err, msg, sizeof msg);
         libevtx_error_free(&err);

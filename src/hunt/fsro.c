@@ -1,5 +1,6 @@
 /* fsro.c: see fsro.h. */
 #include "fsro.h"
+#include "vfs.h"
 #include "../core/buf.h"
 #include <ctype.h>
 #include <dirent.h>
@@ -13,18 +14,7 @@
 
 int exr_open_ro(const char *path)
 {
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME);
-    if (fd < 0 && errno == EPERM)
-        fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC); /* O_NOATIME needs ownership */
-    if (fd < 0)
-        return -1;
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        errno = EISDIR;
-        return -1;
-    }
-    return fd;
+    return exr_fs_open(path);
 }
 
 static int hexv(int c)
@@ -69,26 +59,24 @@ bool exr_resolve_ci(const char *base, const char *rel, char *out, size_t n)
         }
         memcpy(comp, p, l);
         comp[l] = 0;
-        DIR *d = opendir(cur);
+        exr_fs_dir *d = exr_fs_opendir(cur);
         if (!d)
             return false;
-        struct dirent *de;
+        const char *dn;
         bool found = false;
-        while ((de = readdir(d))) {
-            if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
-                continue;
-            if (exr_name_eq(de->d_name, comp)) {
+        while ((dn = exr_fs_readdir(d))) {
+            if (exr_name_eq(dn, comp)) {
                 char next[4096];
-                int k = snprintf(next, sizeof next, "%s/%s", cur, de->d_name);
+                int k = snprintf(next, sizeof next, "%s/%s", cur, dn);
                 struct stat st;
-                if (k > 0 && (size_t)k < sizeof next && lstat(next, &st) == 0 && S_ISDIR(st.st_mode)) {
+                if (k > 0 && (size_t)k < sizeof next && exr_fs_lstat(next, &st) == 0 && S_ISDIR(st.st_mode)) {
                     memcpy(cur, next, (size_t)k + 1);
                     found = true;
                     break;
                 }
             }
         }
-        closedir(d);
+        exr_fs_closedir(d);
         if (!found)
             return false;
         p += l + (slash ? 1 : 0);
@@ -152,7 +140,7 @@ void exr_walk(const char *dir, exr_walk_cb cb, exr_walk_problem_cb pcb, void *ct
     size_t ns = 0, cap = 0;
     seen vis = {0};
     struct stat st0;
-    if (lstat(dir, &st0) != 0 || !S_ISDIR(st0.st_mode))
+    if (exr_fs_lstat(dir, &st0) != 0 || !S_ISDIR(st0.st_mode))
         return;
     seen_add(&vis, st0.st_dev, st0.st_ino);
     stack = exr_xrealloc(stack, (cap = 16) * sizeof *stack);
@@ -160,19 +148,17 @@ void exr_walk(const char *dir, exr_walk_cb cb, exr_walk_problem_cb pcb, void *ct
     bool stop = false;
     while (ns && !stop) {
         char *cur = stack[--ns];
-        DIR *d = opendir(cur);
+        exr_fs_dir *d = exr_fs_opendir(cur);
         if (!d) {
             if (pcb)
                 pcb(ctx, cur, strerror(errno));
             free(cur);
             continue;
         }
-        struct dirent *de;
-        while (!stop && (de = readdir(d))) {
-            if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
-                continue;
+        const char *dn;
+        while (!stop && (dn = exr_fs_readdir(d))) {
             char full[4096];
-            int k = snprintf(full, sizeof full, "%s/%s", cur, de->d_name);
+            int k = snprintf(full, sizeof full, "%s/%s", cur, dn);
             if (k <= 0 || (size_t)k >= sizeof full) {
                 if (pcb) {
                     full[sizeof full - 1] = 0;
@@ -181,7 +167,7 @@ void exr_walk(const char *dir, exr_walk_cb cb, exr_walk_problem_cb pcb, void *ct
                 continue;
             }
             struct stat st;
-            if (lstat(full, &st) != 0) {
+            if (exr_fs_lstat(full, &st) != 0) {
                 if (pcb)
                     pcb(ctx, full, strerror(errno));
                 continue;
@@ -193,7 +179,7 @@ void exr_walk(const char *dir, exr_walk_cb cb, exr_walk_problem_cb pcb, void *ct
                     stack = exr_xrealloc(stack, (cap *= 2) * sizeof *stack);
                 stack[ns++] = exr_xstrdup(full);
             } else if (S_ISREG(st.st_mode)) {
-                if (cb(ctx, full, de->d_name, &st) != 0)
+                if (cb(ctx, full, dn, &st) != 0)
                     stop = true;
             } else if (S_ISLNK(st.st_mode)) {
                 if (pcb)
@@ -202,7 +188,7 @@ void exr_walk(const char *dir, exr_walk_cb cb, exr_walk_problem_cb pcb, void *ct
                 pcb(ctx, full, "not a regular file (device, FIFO or socket)");
             }
         }
-        closedir(d);
+        exr_fs_closedir(d);
         free(cur);
     }
     while (ns)
@@ -214,21 +200,21 @@ void exr_walk(const char *dir, exr_walk_cb cb, exr_walk_problem_cb pcb, void *ct
 int exr_list_dirs(const char *dir, const char *prefix, char ***out)
 {
     *out = NULL;
-    DIR *d = opendir(dir);
+    exr_fs_dir *d = exr_fs_opendir(dir);
     if (!d)
         return 0;
     int n = 0, cap = 0;
     size_t pl = strlen(prefix);
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        if (de->d_name[0] == '.')
+    const char *dn;
+    while ((dn = exr_fs_readdir(d))) {
+        if (dn[0] == '.')
             continue;
-        if (strncasecmp(de->d_name, prefix, pl) != 0)
+        if (strncasecmp(dn, prefix, pl) != 0)
             continue;
         char full[4096];
-        int k = snprintf(full, sizeof full, "%s/%s", dir, de->d_name);
+        int k = snprintf(full, sizeof full, "%s/%s", dir, dn);
         struct stat st;
-        if (k <= 0 || (size_t)k >= sizeof full || lstat(full, &st) != 0 || !S_ISDIR(st.st_mode))
+        if (k <= 0 || (size_t)k >= sizeof full || exr_fs_lstat(full, &st) != 0 || !S_ISDIR(st.st_mode))
             continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 8;
@@ -236,6 +222,6 @@ int exr_list_dirs(const char *dir, const char *prefix, char ***out)
         }
         (*out)[n++] = exr_xstrdup(full);
     }
-    closedir(d);
+    exr_fs_closedir(d);
     return n;
 }

@@ -6,6 +6,9 @@
 #include "hunt.h"
 #include "../core/buf.h"
 #include "fsro.h"
+#include "vfs.h"
+#include "../core/keyset.h"
+#include <sys/stat.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +24,8 @@ typedef struct job {
     char *name;
     long long size, mtime;
     bool noweb; /* the same file is also a web job: scan it there only */
+    bool skip;  /* an archive member that could not be loaded (already reported) */
+    long member; /* position in an archive ROOT */
 } job;
 
 typedef struct jobs {
@@ -46,7 +51,7 @@ static int add_cb(void *ctx, const char *full, const char *name, const struct st
     }
     const char *base = strrchr(full, '/');
     js->j[js->n++] = (job){js->kind, exr_xstrdup(full), exr_xstrdup(js->folder ? js->folder : ""), exr_xstrdup(base ? base + 1 : name),
-                           (long long)st->st_size, (long long)st->st_mtime, false};
+                           (long long)st->st_size, (long long)st->st_mtime, false, false, -1};
     return 0;
 }
 
@@ -117,7 +122,7 @@ static int cmp_job(const void *a, const void *b)
 typedef struct pool {
     exr_hunt *h;
     jobs *js;
-    size_t next;
+    size_t next, end;
     pthread_mutex_t mu;
 } pool;
 
@@ -152,11 +157,69 @@ static void *worker(void *arg)
         pthread_mutex_lock(&p->mu);
         size_t i = p->next++;
         pthread_mutex_unlock(&p->mu);
-        if (i >= p->js->n)
+        if (i >= p->end)
             break;
-        run_job(p->h, &p->js->j[i]);
+        if (!p->js->j[i].skip)
+            run_job(p->h, &p->js->j[i]);
     }
     return NULL;
+}
+
+static void run_pool(exr_hunt *h, jobs *js, size_t from, size_t to, int nt)
+{
+    pool p = {h, js, from, to, PTHREAD_MUTEX_INITIALIZER};
+    pthread_t th[64];
+    for (int i = 0; i < nt; i++)
+        pthread_create(&th[i], NULL, worker, &p);
+    for (int i = 0; i < nt; i++)
+        pthread_join(th[i], NULL);
+}
+
+static int cmp_member(const void *a, const void *b)
+{
+    const job *x = a, *y = b;
+    return x->member < y->member ? -1 : x->member > y->member;
+}
+
+typedef struct load_ctx {
+    exr_hunt *h;
+    exr_keyset failed;
+} load_ctx;
+
+static void load_failed(void *ctx, const char *path, const char *reason)
+{
+    load_ctx *c = ctx;
+    exr_hunt_not_examined(&c->h->out, exr_layout_rel(&c->h->lay, path), "%s", reason);
+    exr_keyset_add(&c->failed, path);
+}
+
+/* An archive ROOT: jobs in archive order, in batches whose members are decompressed into
+ * memory together, scanned by the pool, then freed: one sequential pass, bounded memory. */
+#define BATCH_BYTES (512LL << 20)
+#define BATCH_FILES 4096
+static void run_archive(exr_hunt *h, jobs *js, int nt)
+{
+    const char **paths = exr_xmalloc((BATCH_FILES + 1) * sizeof *paths);
+    size_t i = 0;
+    while (i < js->n) {
+        size_t j = i;
+        long long bytes = 0;
+        while (j < js->n && (j == i || (bytes + js->j[j].size <= BATCH_BYTES && j - i < BATCH_FILES))) {
+            paths[j - i] = js->j[j].path;
+            bytes += js->j[j].size;
+            j++;
+        }
+        load_ctx lc = {h, {0}};
+        exr_keyset_init(&lc.failed);
+        exr_archive_load(h->arch, paths, j - i, load_failed, &lc);
+        for (size_t k = i; k < j; k++)
+            js->j[k].skip = exr_keyset_has(&lc.failed, js->j[k].path);
+        exr_keyset_free(&lc.failed);
+        run_pool(h, js, i, j, nt);
+        exr_archive_release(h->arch, paths, j - i);
+        i = j;
+    }
+    free(paths);
 }
 
 static int cmp_obs(const void *a, const void *b)
@@ -236,9 +299,20 @@ int exr_hunt_run(exr_hunt *h, const char *root, const exr_hunt_opts *o, void *ru
     memset(h, 0, sizeof *h);
     h->opts = o;
     h->rules = rules;
-    if (exr_layout_discover(&h->lay, root, &o->ov, e) != 0)
+    struct stat rst;
+    if (stat(root, &rst) == 0 && S_ISREG(rst.st_mode) && exr_archive_mount(root, &h->arch, e) != 0)
         return -1;
+    if (exr_layout_discover(&h->lay, root, &o->ov, e) != 0) {
+        exr_archive_unmount(h->arch);
+        h->arch = NULL;
+        return -1;
+    }
     exr_hunt_out_init(&h->out, root);
+    for (size_t i = 0; h->arch && i < exr_archive_nrefused(h->arch); i++) {
+        const char *p, *why;
+        exr_archive_refused(h->arch, i, &p, &why);
+        exr_hunt_not_examined(&h->out, p, "%s", why);
+    }
     exr_layout *l = &h->lay;
     jobs js = {0};
     js.h = h;
@@ -283,15 +357,18 @@ int exr_hunt_run(exr_hunt *h, const char *root, const exr_hunt_opts *o, void *ru
     dedupe_web(&js);
     if (js.n > 1)
         qsort(js.j, js.n, sizeof *js.j, cmp_job);
-    pool p = {h, &js, 0, PTHREAD_MUTEX_INITIALIZER};
     int nt = o->threads > 0 ? o->threads : 1;
     if (nt > 64)
         nt = 64;
-    pthread_t th[64];
-    for (int i = 0; i < nt; i++)
-        pthread_create(&th[i], NULL, worker, &p);
-    for (int i = 0; i < nt; i++)
-        pthread_join(th[i], NULL);
+    if (!h->arch) {
+        run_pool(h, &js, 0, js.n, nt);
+    } else {
+        for (size_t i = 0; i < js.n; i++)
+            js.j[i].member = exr_archive_member(h->arch, js.j[i].path);
+        if (js.n > 1)
+            qsort(js.j, js.n, sizeof *js.j, cmp_member);
+        run_archive(h, &js, nt);
+    }
     for (size_t i = 0; i < js.n; i++) {
         free(js.j[i].path);
         free(js.j[i].folder);
@@ -299,6 +376,8 @@ int exr_hunt_run(exr_hunt *h, const char *root, const exr_hunt_opts *o, void *ru
     }
     free(js.j);
     conclude(h);
+    exr_archive_unmount(h->arch);
+    h->arch = NULL;
     return 0;
 }
 

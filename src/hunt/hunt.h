@@ -27,6 +27,7 @@ typedef struct exr_hunt {
     exr_hunt_out out;
     const exr_hunt_opts *opts;
     struct exr_hunt_rules *rules; /* files.c */
+    struct exr_archive *arch;     /* the ROOT is a collection archive (vfs.c), else NULL */
     long files_read;
     long long bytes_read;
 } exr_hunt;

