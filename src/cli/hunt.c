@@ -182,7 +182,8 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: exray hunt [options] ROOT...\n\n"
                "ROOT: a server's system drive: the live C:\\ (mounted), a KAPE (C/...) or Velociraptor (C%%3A/...)\n"
-               "triage copy, or a plain copy. Nothing under ROOT is ever written.\n\n"
+               "triage copy, a plain copy, or a collection archive (Velociraptor offline-collector or KAPE ZIP,\n"
+               "tar), read in place and never extracted to disk. Nothing under ROOT is ever written.\n\n"
                "  -o, --output FILE       findings as JSON Lines\n"
                "      --timeline FILE     findings as a Timesketch CSV (datetime,timestamp_desc,message,...)\n"
                "  -j, --threads N         worker threads (default: number of cores)\n"

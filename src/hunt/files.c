@@ -42,6 +42,7 @@ struct exr_hunt_rules {
 
 typedef struct compile_ctx {
     char first[600];    /* first error of the current attempt */
+    char file[4096];    /* the file it is in */
     int errors;
     char **bad;         /* files that failed (their own error), as given to the compiler */
     int nbad;
@@ -53,8 +54,10 @@ static void compiler_cb(int level, const char *file, int line, const YR_RULE *ru
     compile_ctx *c = user;
     if (level != YARA_ERROR_LEVEL_ERROR)
         return;
-    if (!c->errors)
+    if (!c->errors) {
         snprintf(c->first, sizeof c->first, "%s:%d: %s", file ? file : "rules", line, msg);
+        snprintf(c->file, sizeof c->file, "%s", file ? file : "");
+    }
     c->errors++;
 }
 
@@ -143,8 +146,8 @@ static YR_RULES *compile_external(char **files, int n, const exr_hunt_opts *o, e
     bool *skip = exr_xmalloc((size_t)n + 1);
     memset(skip, 0, (size_t)n + 1);
     YR_RULES *rules = NULL;
-    for (int round = 0; round < 3 && !rules; round++) {
-        compile_ctx cc = {{0}, 0, NULL, 0};
+    for (int round = 0; round < 16 && !rules; round++) {
+        compile_ctx cc = {{0}, {0}, 0, NULL, 0};
         YR_COMPILER *comp = new_compiler(&cc);
         if (!comp)
             break;
@@ -177,11 +180,22 @@ static YR_RULES *compile_external(char **files, int n, const exr_hunt_opts *o, e
             exr_seterr(e, EXR_EINVAL, "%s", cc.first);
             break;
         }
-        /* find the culprits: each file alone */
+        /* the file the error is in is left out and the rest compiled again; after a few
+         * rounds (errors that only show in combination), each file is tried alone */
+        int culprit = -1;
+        for (int i = 0; i < n && culprit < 0; i++)
+            if (!skip[i] && strcmp(files[i], cc.file) == 0)
+                culprit = i;
+        if (culprit >= 0 && round < 14) {
+            skip[culprit] = true;
+            if (o->rule_warn)
+                o->rule_warn(o->rule_warn_ctx, files[culprit], cc.first);
+            continue;
+        }
         for (int i = 0; i < n; i++) {
             if (skip[i])
                 continue;
-            compile_ctx one = {{0}, 0, NULL, 0};
+            compile_ctx one = {{0}, {0}, 0, NULL, 0};
             YR_COMPILER *c1 = new_compiler(&one);
             if (!c1)
                 continue;
@@ -206,7 +220,7 @@ int exr_hunt_rules_load(const exr_hunt_opts *o, void **out, exr_err *e)
     struct exr_hunt_rules *r = exr_xmalloc(sizeof *r);
     memset(r, 0, sizeof *r);
     *out = r;
-    compile_ctx cc = {{0}, 0, NULL, 0};
+    compile_ctx cc = {{0}, {0}, 0, NULL, 0};
     YR_COMPILER *comp = new_compiler(&cc);
     if (!comp)
         return exr_seterr(e, EXR_ENOMEM, "libyara: cannot create a compiler");

@@ -161,22 +161,6 @@ static struct archive *open_reader(const char *file)
     return r;
 }
 
-bool exr_archive_is(const char *path)
-{
-    struct stat st;
-    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-        return false;
-    struct archive *r = open_reader(path);
-    if (!r)
-        return false;
-    struct archive_entry *e;
-    int rc = archive_read_next_header(r, &e);
-    /* a plain file is read by libarchive's "raw" format only if enabled; it is not */
-    bool ok = rc == ARCHIVE_OK || rc == ARCHIVE_WARN || rc == ARCHIVE_EOF;
-    archive_read_free(r);
-    return ok;
-}
-
 int exr_archive_mount(const char *file, exr_archive **out, exr_err *e)
 {
     *out = NULL;

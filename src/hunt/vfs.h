@@ -25,8 +25,6 @@ const char *exr_fs_native(const char *path, char *buf, size_t n);
 typedef struct exr_archive exr_archive;
 /* Hard limit on one member's size; a larger member is reported as not examined. */
 #define EXR_ARCHIVE_MEMBER_MAX (4LL << 30)
-/* True if path is a regular file that starts like an archive libarchive reads. */
-bool exr_archive_is(const char *path);
 /* Lists the archive and mounts it under its own path: afterwards "FILE/uploads/..." names
  * its members for every exr_fs_* call. Members that cannot be listed or whose names are
  * unsafe are kept for exr_archive_refused. */

@@ -81,6 +81,21 @@ grep -q "VERDICT INCOMPLETE" "$WORK/c.out" || fail "summary does not say the ver
 rm "$C/inetpub/wwwroot/site/pipe.aspx"
 ok "a FIFO is not read (no hang) and is reported: hunt.not-examined, exit 1, 'VERDICT INCOMPLETE'"
 
+# a path over the walk's 4095-byte limit is reported, not skipped in silence
+python3 - "$C/inetpub/wwwroot/site" <<'PY'
+import os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY)
+for i in range(22):
+    os.mkdir("d" * 200, dir_fd=fd)
+    nfd = os.open("d" * 200, os.O_RDONLY, dir_fd=fd); os.close(fd); fd = nfd
+w = os.open("x.aspx", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd); os.write(w, b"x"); os.close(w); os.close(fd)
+PY
+set +e; "$EXRAY" hunt -q -o "$WORK/long.jsonl" "$WORK/c" >/dev/null 2>&1; rc=$?; set -e
+[ $rc -eq 1 ] || fail "long path: exit $rc"
+grep -q '"check":"hunt.not-examined".*longer than 4095 bytes' "$WORK/long.jsonl" || fail "long path not reported: $(head -c 400 "$WORK/long.jsonl")"
+rm -rf "$C/inetpub/wwwroot/site/dddd"*
+ok "a path over 4095 bytes is reported as not examined (exit 1)"
+
 if command -v setpriv >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
     # a private copy in /tmp that the unprivileged user can reach (the clone may sit under /root)
     P=$(mktemp -d /tmp/exray-perm.XXXXXX); PIDS="$PIDS"; trap 'rm -rf "$P"; cleanup' EXIT INT TERM

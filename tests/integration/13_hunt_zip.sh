@@ -52,6 +52,12 @@ for style in velociraptor kape; do
     grep -q "\"root\":\"$WORK/$style.zip\"" "$WORK/$style.zip.jsonl" || fail "$style: root field is not the ZIP"
     ok "$style ZIP read in place: same findings as the extracted tree, exit 1"
 done
+# a tar.gz of the same tree (libarchive reads tar as well)
+tar -C "$WORK/kape" -czf "$WORK/kape.tar.gz" .
+set +e; "$EXRAY" hunt -q -o "$WORK/kape.tar.jsonl" "$WORK/kape.tar.gz" 2>/dev/null; rc=$?; set -e
+[ $rc -eq 1 ] || fail "tar.gz: exit $rc"
+same "$WORK/kape.dir.jsonl" "$WORK/kape.tar.jsonl" || fail "the tar.gz's findings differ from the tree's"
+ok "kape tar.gz read in place: same findings"
 # nothing was extracted next to the archive or in the temporary folder
 [ -z "$(find "$WORK" -mindepth 1 -newer "$WORK/kape.zip" -type d)" ] || fail "folders appeared while the ZIP was read"
 ok "nothing extracted to disk"
