@@ -23,11 +23,11 @@ rule exray_webconfig_handler_exec
 {
     meta:
         family = "web.config handler mapping for script execution"
-        description = "a web.config that maps an unusual extension (.config, .jpg, .txt...) onto a script engine or enables script access"
+        description = "a web.config that maps an unusual extension (.config, .jpg, .txt, ...) onto a script engine or the page compiler"
     strings:
-        $a = /path\s*=\s*"\*\.(config|jpg|jpeg|gif|png|txt|ico|css|js|htm|html)"[^>]{0,300}(scriptProcessor|asp\.dll|PageHandlerFactory|SimpleHandlerFactory)/ nocase
-        $b = /(scriptProcessor|asp\.dll|PageHandlerFactory|SimpleHandlerFactory)[^>]{0,300}path\s*=\s*"\*\.(config|jpg|jpeg|gif|png|txt|ico|css|js|htm|html)"/ nocase
-        $c = /<buildProviders>[^<]{0,100}<add\s+extension\s*=\s*"\.(jpg|jpeg|gif|png|txt|ico|css|js|htm|html|config)"/ nocase
+        $a = /path\s*=\s*"\*\.(config|jpg|jpeg|gif|png|txt|ico|bmp)"[^>]{0,300}(scriptProcessor|asp\.dll|PageHandlerFactory|SimpleHandlerFactory)/ nocase
+        $b = /(scriptProcessor|asp\.dll|PageHandlerFactory|SimpleHandlerFactory)[^>]{0,300}path\s*=\s*"\*\.(config|jpg|jpeg|gif|png|txt|ico|bmp)"/ nocase
+        $c = /<buildProviders>[^<]{0,100}<add\s+extension\s*=\s*"\.(jpg|jpeg|gif|png|txt|ico|bmp|config)"/ nocase
     condition:
         any of them
 }

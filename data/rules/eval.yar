@@ -10,14 +10,15 @@ rule exray_jscript_server_eval
 {
     meta:
         family = "China Chopper family (server-side JScript eval)"
-        description = "server-side JScript that calls eval(): ASP.NET pages never need it; Chopper and its variants are built on it"
+        description = "server-side JScript that calls eval() or names its 'unsafe' option: ASP.NET pages never need either; Chopper and its variants are built on them"
     strings:
         $dir = /<\s?%\s*@\s*(page|control|master|webservice|webhandler|servicehost|application)\b[^>]{0,300}language\s*=\s*["']?\s*j(ava)?script/ nocase
         $tag1 = /<script\b[^>]{0,200}language\s*=\s*["']?j(ava)?script["']?[^>]{0,200}runat\s*=\s*["']?server/ nocase
         $tag2 = /<script\b[^>]{0,200}runat\s*=\s*["']?server["']?[^>]{0,200}language\s*=\s*["']?j(ava)?script/ nocase
         $eval = /\beval\s*\(/ nocase
+        $unsafe = /["']unsafe["']/ nocase
     condition:
-        any of ($dir, $tag1, $tag2) and $eval
+        any of ($dir, $tag1, $tag2) and ($eval or $unsafe)
 }
 
 rule exray_eval_request

@@ -35,6 +35,20 @@ rule exray_exec_request_direct
         any of them
 }
 
+rule exray_exec_vb_shell
+{
+    meta:
+        family = "command-execution shell (VB Shell / Interaction.Shell)"
+        description = "VB's Shell() or Interaction.Shell running a command interpreter or request data, or Process.Start of a form field"
+    strings:
+        $a = /\bShell\s*\(\s*["']\s*(cmd|powershell|c:\\windows\\system32\\cmd)/ nocase
+        $b = /Interaction\s*\.\s*Shell\s*\(/ nocase
+        $c = /\bShell\s*\(\s*(HttpContext\.Current\.)?Request\s*(\.\s*(Item|Form|QueryString|Params))?\s*[\[\(]/ nocase
+        $d = /Process\s*\.\s*Start\s*\(\s*[A-Za-z_][A-Za-z0-9_]{0,40}\.Text\b/ nocase
+    condition:
+        any of them
+}
+
 rule exray_exec_redirected_from_input
 {
     meta:
@@ -64,8 +78,9 @@ rule exray_exec_wscript
         $o3 = /clsid:72C24DD5-D70A-438B-8A42-98424B88AFB8/ nocase
         $o4 = /clsid:13709620-C279-11CE-A49E-444553540000/ nocase
         $x = /\.(exec|run|shellexecute)\b/ nocase
+        $create = /CreateObject\s*\(\s*["'](WScript\.Shell|Shell\.Application)["']/ nocase
     condition:
-        any of ($o*) and $x
+        (any of ($o*) and $x) or $create
 }
 
 rule exray_exec_createprocess_pinvoke
@@ -137,17 +152,18 @@ rule exray_add_admin
         $b3 = /"Administrators"/ nocase
         $c1 = /WinNT:\/\// nocase
         $c2 = /Invoke\s*\(\s*"(Add|SetPassword)"/ nocase
+        $page = /<\s?%\s*@\s*(page|webhandler|webservice|control)\b/ nocase
     condition:
-        any of ($a*) or ($b1 and $b2 and $b3) or ($c1 and $c2)
+        any of ($a*) or ($page and (($b1 and $b2 and $b3) or ($c1 and $c2)))
 }
 
 rule exray_exec_server_com_object
 {
     meta:
         family = "classic ASP shell (server-side COM objects)"
-        description = "a server-side <object> of WScript.Shell, Shell.Application or Scripting.FileSystemObject (by progid or class id)"
+        description = "a server-side <object> of WScript.Shell or Shell.Application (by progid or class id)"
     strings:
-        $o = /<object\b[^>]{0,200}runat\s*=\s*["']?server[^>]{0,200}(clsid:72C24DD5-D70A-438B-8A42-98424B88AFB8|clsid:13709620-C279-11CE-A49E-444553540000|clsid:0D43FE01-F093-11CF-8940-00A0C9054228|progid\s*=\s*["']?(WScript\.Shell|Shell\.Application|Scripting\.FileSystemObject))/ nocase
+        $o = /<object\b[^>]{0,200}runat\s*=\s*["']?server[^>]{0,200}(clsid:72C24DD5-D70A-438B-8A42-98424B88AFB8|clsid:13709620-C279-11CE-A49E-444553540000|progid\s*=\s*["']?(WScript\.Shell|Shell\.Application))/ nocase
     condition:
         $o
 }

@@ -14,8 +14,20 @@ rule exray_writer_request_path
         $a = /(SaveAs|WriteAllBytes|WriteAllText|AppendAllText|CreateText|StreamWriter|FileStream|File\s*\.\s*Create|File\s*\.\s*Copy|File\s*\.\s*Move)\s*\(\s*(Server\s*\.\s*MapPath\s*\(\s*|Path\s*\.\s*Combine\s*\([^;]{0,80},\s*)?(HttpContext\.Current\.|context\.|this\.)?Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]/ nocase
         $b = /Request\s*\.\s*Files\s*[\[\(]\s*0\s*[\]\)]\s*\.\s*SaveAs\s*\(\s*Server\s*\.\s*MapPath\s*\(\s*Request/ nocase
         $c = /(SaveAs|WriteAllBytes|WriteAllText|AppendAllText|CreateText|StreamWriter|FileStream)\s*\([^;)]{0,80}\+\s*(HttpContext\.Current\.|context\.|this\.)?Request\s*(\.\s*(Item|Form|QueryString|Params))?\s*[\[\(]\s*"/ nocase
+        $d = /\.\s*DownloadFile\s*\([^;]{0,120}(HttpContext\.Current\.|context\.|this\.)?Request\s*(\.\s*(Item|Form|QueryString|Params))?\s*[\[\(]/ nocase
     condition:
         any of them
+}
+
+rule exray_uploader_client_name
+{
+    meta:
+        family = "upload one-liner"
+        description = "a tiny page whose job is to save an uploaded file into the web folder under the name the client chose"
+    strings:
+        $a = /SaveAs\s*\(\s*(Server|HttpContext\.Current\.Server|context\.Server)\s*\.\s*MapPath\s*\([^;]{0,60}(Request\s*\.\s*Files\s*\[\s*\d+\s*\]\s*\.\s*FileName|PostedFile\s*\.\s*FileName)/ nocase
+    condition:
+        filesize < 3KB and $a
 }
 
 rule exray_writer_script_page
@@ -44,9 +56,11 @@ rule exray_sql_client_from_request
         $v3 = /"(server|data source)\s*=\s*"\s*\+\s*[A-Za-z_][A-Za-z0-9_]{0,40}(\.Text)?\s*\+\s*";\s*(database|initial catalog)\s*=\s*"\s*\+/ nocase
         $new = /new\s+(System\.Data\.(SqlClient|OleDb|Odbc)\.)?(SqlConnection|OleDbConnection|OdbcConnection)\s*\(/ nocase
         $x = "xp_cmdshell" nocase
-        $sql = /Request\s*(\.\s*(Item|Form|QueryString|Params))?\s*[\[\(]\s*"(sql|query|cmd|q)"\s*[\]\)]/ nocase
+        $q1 = /(SqlCommand|OleDbCommand|OdbcCommand|SqlDataAdapter|OleDbDataAdapter|OdbcDataAdapter)\s*\(\s*[A-Za-z_][A-Za-z0-9_]{0,40}\.Text\b/ nocase
+        $q2 = /"select\s+(\*|"\s*\+\s*[A-Za-z_][A-Za-z0-9_.]{0,40}\s*\+\s*")\s+from\s+"\s*\+/ nocase
+        $q3 = /Request\s*(\.\s*(Item|Form|QueryString|Params))?\s*[\[\(]\s*"(sql|query|cmd|q|s)"\s*[\]\)]/ nocase
     condition:
-        $c or $x or ($new and ($v1 or $v2 or $v3)) or ($new and $sql and $v1)
+        $c or $x or ($new and $v1) or ($new and ($v2 or $v3) and any of ($q*))
 }
 
 rule exray_full_shell_capabilities

@@ -19,7 +19,6 @@ rule exray_loader_assembly_from_payload
         $d2 = "CreateDecryptor" nocase
         $d3 = "TransformFinalBlock" nocase
         $d4 = /Request\s*\.\s*(BinaryRead|InputStream)/ nocase
-        $d5 = /Session\s*\[\s*"?[A-Za-z0-9_]{1,20}"?\s*\]/ nocase
     condition:
         any of ($l*) and any of ($d*)
 }
@@ -182,4 +181,34 @@ rule exray_loader_reflection_chain
         $x = /\^=\s*\(\s*byte\s*\)/ nocase
     condition:
         $l and $c and $m and $i and ($r or $x)
+}
+
+rule exray_loader_payload_class
+{
+    meta:
+        family = "Behinder / AntSword payload class"
+        description = "a class whose Equals(object) override receives the page or context and serves the request: the calling convention of CreateInstance(...).Equals(this) loaders"
+    strings:
+        $eq = /override\s+bool\s+Equals\s*\(\s*[Oo]bject\s+[A-Za-z_][A-Za-z0-9_]*\s*\)/
+        $req = /(this\s*\.\s*)?Request\s*(=|\.\s*(Form|QueryString|Item|Params|InputStream|BinaryRead))/ nocase
+        $res = /Response\s*\.\s*(Write|BinaryWrite|OutputStream)/ nocase
+        $x1 = "FromBase64String" nocase
+        $x2 = "ProcessStartInfo" nocase
+        $x3 = "CreateDecryptor" nocase
+        $x4 = /\.\s*(GetFiles|GetDirectories)\s*\(/ nocase
+        $x5 = /(FileStream|WriteAllBytes)\s*\(/ nocase
+    condition:
+        $eq and $req and $res and any of ($x*)
+}
+
+rule exray_antsword_protocol
+{
+    meta:
+        family = "AntSword"
+        description = "AntSword's response delimiters ->| and |<- around a result"
+    strings:
+        $a = "\"->|\""
+        $b = "\"|<-\""
+    condition:
+        $a and $b
 }
