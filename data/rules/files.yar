@@ -11,7 +11,7 @@ rule exray_writer_request_path
         family = "uploader / file writer"
         description = "saves or writes to a path taken directly from the request"
     strings:
-        $a = /(SaveAs|WriteAllBytes|WriteAllText|AppendAllText|CreateText|StreamWriter|FileStream|File\s*\.\s*Create|File\s*\.\s*Copy|File\s*\.\s*Move)\s*\(\s*(Server\s*\.\s*MapPath\s*\(\s*|Path\s*\.\s*Combine\s*\([^;]{0,80},\s*)?(HttpContext\.Current\.|context\.|this\.)?Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]/ nocase
+        $a = /(SaveAs|WriteAllBytes|WriteAllText|AppendAllText|CreateText|StreamWriter|FileStream|File\s*\.\s*Create|File\s*\.\s*Copy|File\s*\.\s*Move)\s*\(\s*((HttpContext\.Current\.|context\.|this\.)?Server\s*\.\s*MapPath\s*\(\s*|Path\s*\.\s*Combine\s*\([^;]{0,80},\s*)?(HttpContext\.Current\.|context\.|this\.)?Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]/ nocase
         $b = /Request\s*\.\s*Files\s*[\[\(]\s*0\s*[\]\)]\s*\.\s*SaveAs\s*\(\s*Server\s*\.\s*MapPath\s*\(\s*Request/ nocase
         $c = /(SaveAs|WriteAllBytes|WriteAllText|AppendAllText|CreateText|StreamWriter|FileStream)\s*\([^;)]{0,80}\+\s*(HttpContext\.Current\.|context\.|this\.)?Request\s*(\.\s*(Item|Form|QueryString|Params))?\s*[\[\(]\s*"/ nocase
         $d = /\.\s*DownloadFile\s*\([^;]{0,120}(HttpContext\.Current\.|context\.|this\.)?Request\s*(\.\s*(Item|Form|QueryString|Params))?\s*[\[\(]/ nocase
