@@ -5,11 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *kind_name(int k)
-{
-    return k == EXR_ROW_CU ? "cu" : k == EXR_ROW_CU_OWA ? "cu-owa" : "su";
-}
-
 int exr_cmd_builds(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -49,7 +44,7 @@ int exr_cmd_builds(int argc, char **argv)
                         strcat(fx, ";");
                     strcat(fx, exr_vset_name[s]);
                 }
-            printf("%-7s %-10s %-16s %-10s %-6s %-10s %-10s %s\n", r->product, r->cu, v, r->released, kind_name(r->kind),
+            printf("%-7s %-10s %-16s %-10s %-6s %-10s %-10s %s\n", r->product, r->cu, v, r->released, exr_rowkind_name(r->kind),
                    r->update[0] ? r->update : "-", r->kb[0] ? r->kb : "-", fx[0] ? fx : "-");
         }
     } else if (optind >= argc) {

@@ -12,6 +12,7 @@
 #include "../core/textlines.h"
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 extern const unsigned char exr_data_exchange_builds_csv[];
@@ -144,15 +145,17 @@ int exr_buildtab_load_text(exr_buildtab *t, const char *text, size_t len, const 
             row.kind = EXR_ROW_CU_OWA;
         else if (strcmp(r.f[4], "su") == 0)
             row.kind = EXR_ROW_SU;
+        else if (strcmp(r.f[4], "hu") == 0)
+            row.kind = EXR_ROW_HU;
         else {
-            exr_seterr(e, EXR_EINVAL, "%s:%d: kind '%.20s' is not cu, cu-owa or su", name, lineno, r.f[4]);
+            exr_seterr(e, EXR_EINVAL, "%s:%d: kind '%.20s' is not cu, cu-owa, su or hu", name, lineno, r.f[4]);
             goto fail;
         }
         if (copyfield(row.update, sizeof row.update, r.f[5]) || copyfield(row.kb, sizeof row.kb, r.f[6])) {
             exr_seterr(e, EXR_EINVAL, "%s:%d: update or kb too long", name, lineno);
             goto fail;
         }
-        if (row.kind == EXR_ROW_SU && !row.update[0]) {
+        if ((row.kind == EXR_ROW_SU || row.kind == EXR_ROW_HU) && !row.update[0]) {
             exr_seterr(e, EXR_EINVAL, "%s:%d: su row without an update name", name, lineno);
             goto fail;
         }
@@ -212,15 +215,56 @@ static int same_line(const exr_version *a, const exr_version *b)
     return a->p[0] == b->p[0] && a->p[1] == b->p[1];
 }
 
+const char *const exr_vset_cves[EXR_NSETS][EXR_MAX_SET_CVES + 1] = {
+    {"CVE-2021-26855", "CVE-2021-26857", "CVE-2021-26858", "CVE-2021-27065", NULL},
+    {"CVE-2021-34473", "CVE-2021-34523", "CVE-2021-31207", NULL},
+    {"CVE-2022-41040", "CVE-2022-41082", NULL},
+};
+
+const char *exr_rowkind_name(int k)
+{
+    return k == EXR_ROW_CU ? "cu" : k == EXR_ROW_CU_OWA ? "cu-owa" : k == EXR_ROW_HU ? "hu" : "su";
+}
+
+static bool is_update(const exr_build_row *r)
+{
+    return r->kind == EXR_ROW_SU || r->kind == EXR_ROW_HU;
+}
+
+static void set_open_all(exr_build_info *out, int s)
+{
+    int k = 0;
+    for (; exr_vset_cves[s][k]; k++)
+        out->open[s][k] = exr_vset_cves[s][k];
+    out->nopen[s] = k;
+}
+
+/* Appends "; open: CVE-..., ..." to a vulnerable verdict's reason. */
+static void why_with_open(exr_build_info *out, int s, const char *base)
+{
+    char *w = out->whybuf[s];
+    size_t n = sizeof out->whybuf[s];
+    int k = snprintf(w, n, "%s; open: ", base);
+    for (int i = 0; i < out->nopen[s] && k > 0 && (size_t)k < n; i++)
+        k += snprintf(w + k, n - (size_t)k, "%s%s", i ? ", " : "", out->open[s][i]);
+    out->why[s] = w;
+}
+
 void exr_build_classify(const exr_buildtab *t, const exr_version *v, exr_build_info *out)
 {
     memset(out, 0, sizeof *out);
     out->v = *v;
-    const exr_build_row *curow = NULL, *exact = NULL, *below = NULL;
+    for (int s = 0; s < EXR_NSETS; s++)
+        out->nopen[s] = -1;
+    const exr_build_row *curow = NULL, *exact = NULL, *below = NULL, *maxcu = NULL;
+    bool line_known = false;
     for (size_t i = 0; i < t->n; i++) {
         const exr_build_row *r = &t->rows[i];
         if (!same_line(&r->build, v))
             continue;
+        line_known = true;
+        if ((r->kind == EXR_ROW_CU || r->kind == EXR_ROW_CU_OWA) && (!maxcu || exr_version_cmp3(&r->build, &maxcu->build) > 0))
+            maxcu = r;
         int c = exr_version_cmp3(&r->build, v);
         if (c == 0) {
             if (!curow || (curow->kind != EXR_ROW_CU && r->kind == EXR_ROW_CU))
@@ -232,12 +276,15 @@ void exr_build_classify(const exr_buildtab *t, const exr_version *v, exr_build_i
         }
     }
     const exr_build_row *ref = curow ? curow : below;
+    bool online = v->p[0] == 15 && v->p[1] >= 20;
     if (ref)
         out->product = ref->product;
     else if (v->p[0] == 14)
         out->product = "2010";
     else if (v->p[0] == 15 && v->p[1] <= 2)
         out->product = v->p[1] == 0 ? "2013" : v->p[1] == 1 ? "2016" : "2019";
+    else if (online)
+        out->product = "Online";
     if (curow) {
         out->known_cu = true;
         out->cu = curow->cu;
@@ -246,7 +293,7 @@ void exr_build_classify(const exr_buildtab *t, const exr_version *v, exr_build_i
     if (exact) {
         out->exact = true;
         out->released = exact->released;
-        if (exact->kind == EXR_ROW_SU)
+        if (is_update(exact))
             out->su = exact->update;
     }
     for (int s = 0; s < EXR_NSETS; s++) {
@@ -261,6 +308,27 @@ void exr_build_classify(const exr_buildtab *t, const exr_version *v, exr_build_i
             }
             continue;
         }
+        if (!line_known) {
+            if (online) {
+                out->verdict[s] = EXR_V_NOT_AFFECTED;
+                out->why[s] = "Exchange Online front end (the 15.20 and later lines are Microsoft's cloud service, not an "
+                              "on-premises server)";
+            } else {
+                out->verdict[s] = EXR_V_UNDETERMINED;
+                out->why[s] = "unknown product line: no build of this major.minor version is in the build table";
+            }
+            continue;
+        }
+        /* a build past the line's last known CU is not one the table describes: a newer
+         * release (refresh the table) or not a real build at all */
+        if (!curow && maxcu && exr_version_cmp3(v, &maxcu->build) > 0) {
+            out->verdict[s] = EXR_V_UNDETERMINED;
+            snprintf(out->whybuf[s], sizeof out->whybuf[s],
+                     "newer than the build table (its latest CU of this line is %s %s, %u.%u.%u); refresh the table (exray builds --check)",
+                     maxcu->product, maxcu->cu, maxcu->build.p[0], maxcu->build.p[1], maxcu->build.p[2]);
+            out->why[s] = out->whybuf[s];
+            continue;
+        }
         /* first CU of this line that ships the fix */
         const exr_build_row *first = NULL;
         for (size_t i = 0; i < t->n; i++) {
@@ -271,24 +339,57 @@ void exr_build_classify(const exr_buildtab *t, const exr_version *v, exr_build_i
         }
         if (first && exr_version_cmp3(v, &first->build) >= 0) {
             out->verdict[s] = EXR_V_PATCHED;
-            out->why[s] = "CU ships the fix";
+            out->why[s] = curow ? "CU ships the fix" : "build above the first CU that ships the fix (CUs are cumulative)";
+            out->nopen[s] = 0;
+            continue;
+        }
+        if (!curow) {
+            out->verdict[s] = EXR_V_UNDETERMINED;
+            if (below)
+                snprintf(out->whybuf[s], sizeof out->whybuf[s], "CU not in the build table (a build after %s %s that the table does not list)",
+                         below->product, below->cu);
+            else
+                snprintf(out->whybuf[s], sizeof out->whybuf[s], "CU not in the build table (older than any CU of this line it lists)");
+            out->why[s] = out->whybuf[s];
             continue;
         }
         uint32_t minrev = UINT32_MAX;
         for (size_t i = 0; i < t->n; i++) {
             const exr_build_row *r = &t->rows[i];
-            if (r->kind == EXR_ROW_SU && (r->fixes & bit) && exr_version_cmp3(&r->build, v) == 0 &&
-                same_line(&r->build, v) && r->build.p[3] < minrev)
+            if (is_update(r) && (r->fixes & bit) && exr_version_cmp3(&r->build, v) == 0 && same_line(&r->build, v) && r->build.p[3] < minrev)
                 minrev = r->build.p[3];
         }
         if (minrev == UINT32_MAX) {
             out->verdict[s] = EXR_V_VULNERABLE;
-            out->why[s] = curow ? "CU predates the fix and received no fixing SU" : "unknown CU before the first fixed CU";
+            set_open_all(out, s);
+            why_with_open(out, s, "CU predates the fix and received no fixing SU");
             continue;
         }
         if (v->n == 4) {
-            out->verdict[s] = v->p[3] >= minrev ? EXR_V_PATCHED : EXR_V_VULNERABLE;
-            out->why[s] = v->p[3] >= minrev ? "build at or above the fixing SU" : "build below the fixing SU";
+            if (v->p[3] >= minrev) {
+                out->verdict[s] = EXR_V_PATCHED;
+                out->why[s] = "build at or above the fixing SU";
+                out->nopen[s] = 0;
+                continue;
+            }
+            out->verdict[s] = EXR_V_VULNERABLE;
+            set_open_all(out, s);
+            /* ProxyShell came in two steps: Apr21SU fixed CVE-2021-34473/34523, May21SU CVE-2021-31207 */
+            if (s == EXR_PROXYSHELL) {
+                for (size_t i = 0; i < t->n; i++) {
+                    const exr_build_row *r = &t->rows[i];
+                    if (is_update(r) && strncmp(r->update, "Apr21SU", 7) == 0 && exr_version_cmp3(&r->build, v) == 0 &&
+                        same_line(&r->build, v) && v->p[3] >= r->build.p[3]) {
+                        out->open[s][0] = "CVE-2021-31207";
+                        out->nopen[s] = 1;
+                        why_with_open(out, s, "build at or above Apr21SU (CVE-2021-34473 and CVE-2021-34523 fixed) but below the fixing May21SU");
+                        break;
+                    }
+                }
+                if (out->nopen[s] == 1)
+                    continue;
+            }
+            why_with_open(out, s, "build below the fixing SU");
         } else {
             out->verdict[s] = EXR_V_UNDETERMINED;
             out->why[s] = "CU received a fixing SU; the SU level is not visible";

@@ -8,7 +8,8 @@
 
 enum exr_vset { EXR_PROXYLOGON = 0, EXR_PROXYSHELL = 1, EXR_PROXYNOTSHELL = 2, EXR_NSETS = 3 };
 enum exr_verdict { EXR_V_NULL = 0, EXR_V_VULNERABLE, EXR_V_PATCHED, EXR_V_UNDETERMINED, EXR_V_NOT_AFFECTED };
-enum exr_rowkind { EXR_ROW_CU = 0, EXR_ROW_CU_OWA = 1, EXR_ROW_SU = 2 };
+/* su = security update, hu = hotfix update (Apr24HU, ...): both fix on their CU */
+enum exr_rowkind { EXR_ROW_CU = 0, EXR_ROW_CU_OWA = 1, EXR_ROW_SU = 2, EXR_ROW_HU = 3 };
 
 typedef struct exr_build_row {
     char product[8];   /* 2010, 2013, 2016, 2019, SE */
@@ -36,7 +37,15 @@ typedef struct exr_build_info {
     const char *released;   /* of the exact row, else of the CU */
     int verdict[EXR_NSETS];
     const char *why[EXR_NSETS];
+    /* the set's CVEs still open: a list when vulnerable (nopen > 0), empty when patched
+     * (nopen 0), unknown otherwise (nopen -1) */
+    const char *open[EXR_NSETS][4];
+    int nopen[EXR_NSETS];
+    char whybuf[EXR_NSETS][240];
 } exr_build_info;
+
+#define EXR_MAX_SET_CVES 4
+extern const char *const exr_vset_cves[EXR_NSETS][EXR_MAX_SET_CVES + 1]; /* NULL-terminated */
 
 extern const char *const exr_vset_name[EXR_NSETS];
 const char *exr_verdict_name(int v); /* NULL for EXR_V_NULL */
@@ -48,7 +57,11 @@ int exr_buildtab_load_file(exr_buildtab *t, const char *path, exr_err *e);
 int exr_buildtab_load_default(exr_buildtab *t, exr_err *e);
 void exr_buildtab_free(exr_buildtab *t);
 
+/* A verdict is only ever 'vulnerable' when a table row justifies it: a build on a line or
+ * CU the table does not know is 'undetermined' (or 'not-affected' for Exchange Online's
+ * 15.20+ lines), with the reason. */
 void exr_build_classify(const exr_buildtab *t, const exr_version *v, exr_build_info *out);
+const char *exr_rowkind_name(int kind);
 /* True when the build is 3-part and some verdict is undetermined: one more request
  * (the ECP manifest) could settle it. */
 bool exr_build_wants_revision(const exr_build_info *bi);

@@ -48,6 +48,27 @@ void exr_result_json(const exr_result *r, exr_buf *out)
     exr_json_str(&j, "servername", r->fp.servername[0] ? r->fp.servername : NULL);
     for (int s = 0; s < EXR_NSETS; s++)
         exr_json_str(&j, exr_vset_name[s], exr_verdict_name(exr_result_verdict(r, s)));
+    /* per set: which of its CVEs remain (a list when vulnerable, [] when patched, else
+     * null) and why the verdict is what it is */
+    bool classified = r->fp.exchange && r->fp.have_build;
+    for (int s = 0; s < EXR_NSETS; s++) {
+        char key[40];
+        snprintf(key, sizeof key, "%s_open", exr_vset_name[s]);
+        if (!classified || r->forced[s] || r->bi.nopen[s] < 0) {
+            exr_json_null(&j, key);
+        } else {
+            exr_json_arr_open(&j, key);
+            for (int i = 0; i < r->bi.nopen[s]; i++)
+                exr_json_str(&j, NULL, r->bi.open[s][i]);
+            exr_json_arr_close(&j);
+        }
+    }
+    for (int s = 0; s < EXR_NSETS; s++) {
+        char key[40];
+        snprintf(key, sizeof key, "%s_reason", exr_vset_name[s]);
+        const char *why = !r->fp.exchange ? NULL : r->forced[s] ? "asserted by the imported report" : !r->fp.have_build ? "no build could be read" : r->bi.why[s];
+        exr_json_str(&j, key, why);
+    }
     if (r->tls.present) {
         exr_json_obj_open(&j, "tls");
         exr_json_str(&j, "version", r->tls.version);

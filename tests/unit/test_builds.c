@@ -87,14 +87,95 @@ static void test_variants_and_unknowns(void **st)
     /* a revision missing from the table is compared numerically */
     check("15.1.2176.20", "2016", "CU19", NULL, P, P, V);
     check("15.1.2176.5", "2016", "CU19", NULL, V, V, V);
-    /* an unknown CU between known ones: no SU can be known for it */
-    check("15.2.1000", "2019", NULL, NULL, P, P, V);
+    /* an unknown CU between known ones: patched where an earlier CU ships the fix, and
+     * never vulnerable, since no row describes it */
+    check("15.2.1000", "2019", NULL, NULL, P, P, U);
     check("14.3.513.0", "2010", "SP3 RU32", NULL, NA, NA, NA);
     exr_version v;
     exr_build_info bi;
     assert_true(exr_version_parse("15.01.2375.007", 14, &v));
     exr_build_classify(&tab, &v, &bi);
     assert_string_equal(bi.cu, "CU22");
+}
+
+static bool reason_has(const char *build, int set, const char *want)
+{
+    exr_version v;
+    exr_build_info bi;
+    exr_version_parse(build, strlen(build), &v);
+    exr_build_classify(&tab, &v, &bi);
+    return bi.why[set] && strstr(bi.why[set], want);
+}
+
+/* Builds the table does not describe are never 'vulnerable': other product lines, builds
+ * newer than the table, Exchange Online. */
+static void test_outside_the_table(void **st)
+{
+    (void)st;
+    check("15.20.5000.1", "Online", NULL, NULL, NA, NA, NA); /* Exchange Online front end */
+    check("15.20.7452", "Online", NULL, NULL, NA, NA, NA);
+    check("16.0.1.1", NULL, NULL, NULL, U, U, U);
+    check("15.3.100.1", NULL, NULL, NULL, U, U, U);
+    check("15.1.2600.1", "2016", NULL, NULL, U, U, U); /* past 2016's last CU */
+    check("15.0.1600.3", "2013", NULL, NULL, U, U, U);
+    check("15.1.300.1", NULL, NULL, NULL, U, U, U);      /* older than any 2016 CU listed */
+    assert_true(reason_has("15.20.5000.1", EXR_PROXYLOGON, "Exchange Online"));
+    assert_true(reason_has("16.0.1.1", EXR_PROXYSHELL, "unknown product line"));
+    assert_true(reason_has("15.1.2600.1", EXR_PROXYNOTSHELL, "newer than the build table"));
+    assert_true(reason_has("15.1.2100.1", EXR_PROXYLOGON, "not in the build table"));
+    /* property: over many build strings, 'vulnerable' only with a CU row of that build */
+    unsigned seed = 12345;
+    static const unsigned minors[] = {0, 1, 2, 3, 20};
+    for (int i = 0; i < 200000; i++) {
+        seed = seed * 1103515245u + 12345u;
+        exr_version v = {(seed >> 3) & 1 ? 4 : 3, {15, minors[(seed >> 5) % 5], (seed >> 8) % 3000, (seed >> 20) % 60}};
+        exr_build_info bi;
+        exr_build_classify(&tab, &v, &bi);
+        for (int s = 0; s < EXR_NSETS; s++)
+            if (bi.verdict[s] == EXR_V_VULNERABLE && !bi.known_cu)
+                fail_msg("%u.%u.%u.%u: vulnerable without a CU row", v.p[0], v.p[1], v.p[2], v.p[3]);
+    }
+}
+
+/* Which CVEs of a set remain, in the verdict's reason and as a list. */
+static void test_open_cves(void **st)
+{
+    (void)st;
+    exr_version v;
+    exr_build_info bi;
+    exr_version_parse("15.1.2176.12", 12, &v); /* 2016 CU19 Apr21SU */
+    exr_build_classify(&tab, &v, &bi);
+    assert_int_equal(bi.verdict[EXR_PROXYSHELL], V);
+    assert_int_equal(bi.nopen[EXR_PROXYSHELL], 1);
+    assert_string_equal(bi.open[EXR_PROXYSHELL][0], "CVE-2021-31207");
+    assert_non_null(strstr(bi.why[EXR_PROXYSHELL], "CVE-2021-31207"));
+    assert_non_null(strstr(bi.why[EXR_PROXYSHELL], "Apr21SU"));
+    assert_int_equal(bi.nopen[EXR_PROXYLOGON], 0); /* patched: nothing open */
+    exr_version_parse("15.1.2176.2", 11, &v); /* CU19 before any 2021 SU */
+    exr_build_classify(&tab, &v, &bi);
+    assert_int_equal(bi.nopen[EXR_PROXYSHELL], 3);
+    assert_int_equal(bi.nopen[EXR_PROXYLOGON], 4);
+    assert_string_equal(bi.open[EXR_PROXYLOGON][0], "CVE-2021-26855");
+    exr_version_parse("15.1.2176", 9, &v); /* undetermined: unknown */
+    exr_build_classify(&tab, &v, &bi);
+    assert_int_equal(bi.nopen[EXR_PROXYLOGON], -1);
+}
+
+/* Hotfix updates are their own kind. */
+static void test_hotfix_updates(void **st)
+{
+    (void)st;
+    check("15.1.2507.39", "2016", "CU23", "Apr24HU", P, P, P);
+    int hu = 0, hu_su = 0;
+    for (size_t i = 0; i < tab.n; i++) {
+        size_t l = strlen(tab.rows[i].update);
+        bool named_hu = l > 2 && strcmp(tab.rows[i].update + l - 2, "HU") == 0;
+        hu += tab.rows[i].kind == EXR_ROW_HU;
+        hu_su += named_hu && tab.rows[i].kind != EXR_ROW_HU;
+    }
+    assert_true(hu >= 10);
+    assert_int_equal(hu_su, 0);
+    assert_string_equal(exr_rowkind_name(EXR_ROW_HU), "hu");
 }
 
 static void test_wants_revision(void **st)
@@ -165,6 +246,7 @@ int main(void)
         cmocka_unit_test(test_exact_builds),    cmocka_unit_test(test_three_part),
         cmocka_unit_test(test_variants_and_unknowns), cmocka_unit_test(test_wants_revision),
         cmocka_unit_test(test_version_parse),   cmocka_unit_test(test_loader_errors),
+        cmocka_unit_test(test_outside_the_table), cmocka_unit_test(test_open_cves), cmocka_unit_test(test_hotfix_updates),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
