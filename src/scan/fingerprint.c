@@ -60,7 +60,7 @@ static void offer_build(exr_fp *fp, const exr_version *v, int src)
     fp->build_source = src;
 }
 
-bool exr_fp_body_build(const char *body, size_t n, exr_version *out, bool *genuine_logon)
+static bool body_build(const char *body, size_t n, exr_version *out, bool *genuine_logon, bool *clone)
 {
     bool found = false;
     exr_version best = {0, {0}};
@@ -90,7 +90,8 @@ bool exr_fp_body_build(const char *body, size_t n, exr_version *out, bool *genui
         }
     }
     if (genuine_logon) {
-        bool owa_form = memcasemem(body, n, "action=\"/owa/auth.owa\"") != NULL;
+        /* 2013+ posts to /owa/auth.owa, 2010 to /owa/auth/owaauth.dll */
+        bool owa_form = memcasemem(body, n, "action=\"/owa/auth.owa\"") != NULL || memcasemem(body, n, "action=\"/owa/auth/owaauth.dll\"") != NULL;
         bool owa_comment = memcasemem(body, n, "OwaPage = ASP.auth_logon_aspx") != NULL;
         /* a logon form posting anywhere but OWA marks a clone */
         bool foreign_form = false;
@@ -114,10 +115,17 @@ bool exr_fp_body_build(const char *body, size_t n, exr_version *out, bool *genui
             p = hit + 1;
         }
         *genuine_logon = found && (owa_form || owa_comment) && !foreign_form;
+        if (clone)
+            *clone = found && foreign_form;
     }
     if (found)
         *out = best;
     return found;
+}
+
+bool exr_fp_body_build(const char *body, size_t n, exr_version *out, bool *genuine_logon)
+{
+    return body_build(body, n, out, genuine_logon, NULL);
 }
 
 bool exr_fp_manifest_build(const char *body, size_t n, exr_version *v)
@@ -153,6 +161,14 @@ static void copy_servername(exr_fp *fp, const char *v)
     fp->servername[k] = 0;
 }
 
+/* A redirect to OWA's logon page is weak evidence: a phishing host redirects the same way,
+ * so a cloned logon page (build path, form posting elsewhere) cancels it. Headers only
+ * Exchange sends, and a genuine logon page, are strong. */
+static void decide(exr_fp *fp)
+{
+    fp->exchange = fp->strong || fp->genuine || (fp->redirect && !fp->clone);
+}
+
 void exr_fp_observe(exr_fp *fp, int req, const exr_http_resp *r)
 {
     if (req < 0 || req > 2)
@@ -162,52 +178,57 @@ void exr_fp_observe(exr_fp *fp, int req, const exr_http_resp *r)
     if (xowa) {
         exr_version v;
         if (exr_version_parse(xowa, strlen(xowa), &v)) {
-            fp->exchange = true;
+            fp->strong = true;
             offer_build(fp, &v, EXR_SRC_XOWA);
         }
     }
     const char *fe = exr_http_header(r, "X-FEServer");
     if (fe && *fe) {
-        fp->exchange = true;
+        fp->strong = true;
         if (!fp->servername[0])
             copy_servername(fp, fe);
     }
     if (exr_http_header(r, "X-BEServer") || exr_http_header(r, "X-CalculatedBETarget") || exr_http_header(r, "X-OWA-Error"))
-        fp->exchange = true;
+        fp->strong = true;
     const char *loc = exr_http_header(r, "Location");
     if (loc && r->status >= 300 && r->status < 400) {
         size_t ll = strlen(loc);
         if (memcasemem(loc, ll, "/owa/auth/logon.aspx") || memcasemem(loc, ll, "/owa/auth/errorfe.aspx"))
-            fp->exchange = true;
+            fp->redirect = true;
         const char *ov = memcasemem(loc, ll, "owaVer=");
         exr_version v;
-        if (ov && exr_version_scan(ov + 7, ll - (size_t)(ov + 7 - loc), &v) && fp->exchange)
+        if (ov && exr_version_scan(ov + 7, ll - (size_t)(ov + 7 - loc), &v) && (fp->strong || fp->redirect))
             offer_build(fp, &v, EXR_SRC_OWAPATH);
-    }
-    if (req == EXR_REQ_OWA) {
-        fp->owa_status = r->status;
-        int s = r->status;
-        fp->owa_promising = fp->exchange || s == 200 || s == 301 || s == 302 || s == 303 || s == 307 || s == 308 ||
-                            s == 401 || s == 403;
     }
     if ((req == EXR_REQ_OWA || req == EXR_REQ_LOGON) && r->status == 200 && r->body.len) {
         exr_version v;
-        bool genuine = false;
-        if (exr_fp_body_build(r->body.p, r->body.len, &v, &genuine) && (genuine || fp->exchange)) {
-            fp->exchange = true;
-            offer_build(fp, &v, EXR_SRC_OWAPATH);
+        bool genuine = false, clone = false;
+        if (body_build(r->body.p, r->body.len, &v, &genuine, &clone)) {
+            fp->genuine |= genuine;
+            fp->clone |= clone;
+            if (genuine || fp->strong || (fp->redirect && !clone))
+                offer_build(fp, &v, EXR_SRC_OWAPATH);
         }
     }
     if (req == EXR_REQ_ECP && r->status == 200 && r->body.len) {
         exr_version v;
         if (exr_fp_manifest_build(r->body.p, r->body.len, &v)) {
             if (!fp->have_build || exr_version_cmp3(&fp->build, &v) == 0 || fp->build.n == 3) {
-                if (fp->have_build && exr_version_cmp3(&fp->build, &v) != 0)
+                if (fp->have_build && exr_version_cmp3(&fp->build, &v) != 0) {
+                    decide(fp);
                     return; /* manifest of another CU than the one OWA shows: keep OWA's */
-                fp->exchange = true;
+                }
+                fp->strong = true;
                 offer_build(fp, &v, EXR_SRC_ECP);
             }
         }
+    }
+    decide(fp);
+    if (req == EXR_REQ_OWA) {
+        fp->owa_status = r->status;
+        int s = r->status;
+        fp->owa_promising = fp->exchange || fp->redirect || s == 200 || s == 301 || s == 302 || s == 303 || s == 307 ||
+                            s == 308 || s == 401 || s == 403;
     }
 }
 

@@ -113,17 +113,39 @@ static int parse_head(exr_http_resp *r)
         if (le == p)
             break; /* blank line: end of headers */
         *le = 0;
-        if (*p == ' ' || *p == '\t')
-            return fail(r, "obsolete header folding");
+        for (char *c = p; c < le; c++) {
+            /* RFC 9110: field values may carry obs-text (bytes >= 0x80); only controls are refused */
+            unsigned char u = (unsigned char)*c;
+            if ((u < ' ' && u != '\t') || u == 127)
+                return fail(r, "control character in header line");
+        }
+        if (*p == ' ' || *p == '\t') {
+            /* obs-fold: RFC 9112 asks a recipient to replace it with spaces, joining the line
+             * to the previous field's value (which lies just before it in the buffer) */
+            if (!r->nhdrs)
+                return fail(r, "folded line before any header");
+            char *v = (char *)r->hdrs[r->nhdrs - 1].value;
+            for (char *c = v; c < p; c++)
+                if (*c == 0 || *c == '\r' || *c == '\n')
+                    *c = ' ';
+            char *ve = le;
+            while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t'))
+                *--ve = 0;
+            p = eol + 1;
+            continue;
+        }
         char *colon = strchr(p, ':');
         if (!colon || colon == p)
             return fail(r, "malformed header line");
-        for (char *c = p; c < colon; c++)
-            if (*c <= ' ' || *c >= 127)
+        char *ne = colon; /* "Name : value": whitespace before the colon is tolerated */
+        while (ne > p && (ne[-1] == ' ' || ne[-1] == '\t'))
+            ne--;
+        if (ne == p)
+            return fail(r, "malformed header line");
+        for (char *c = p; c < ne; c++)
+            if ((unsigned char)*c <= ' ' || (unsigned char)*c >= 127)
                 return fail(r, "bad character in header name");
-        for (char *c = colon + 1; c < le; c++)
-            if ((*c < ' ' && *c != '\t') || *c == 127)
-                return fail(r, "control character in header value");
+        *ne = 0;
         *colon = 0;
         char *v = colon + 1;
         while (*v == ' ' || *v == '\t')

@@ -10,7 +10,7 @@ python3 "$ROOT/tests/fixtures/hostile/hostile.py" "$FLEET/cert.pem" "$FLEET/key.
 PIDS="$PIDS $!"
 i=0; while [ ! -f "$WORK/ready" ]; do i=$((i+1)); [ $i -gt 100 ] && fail "hostile server did not start"; sleep 0.1; done
 : > "$WORK/targets.txt"
-for n in 1 2 3 4 5 6 7 8 9; do echo "127.66.0.$n:$HP" >> "$WORK/targets.txt"; done
+for n in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do echo "127.66.0.$n:$HP" >> "$WORK/targets.txt"; done
 echo "127.77.0.2:14443  # the normal host" >> "$WORK/targets.txt"
 TIMEOUT=3
 start=$(date +%s%N)
@@ -28,7 +28,7 @@ import json, sys
 want = {"127.66.0.1": {"timeout"}, "127.66.0.2": {"timeout"}, "127.66.0.3": {"http-error"},
         "127.66.0.4": {"ok"}, "127.66.0.5": {"http-error"}, "127.66.0.6": {"tls-error"},
         "127.66.0.7": {"reset", "tls-error"}, "127.66.0.8": {"timeout"}, "127.66.0.9": {"ok"},
-        "127.77.0.2": {"ok"}}
+        "127.77.0.2": {"ok"}, **{"127.66.0.%d" % n: {"ok"} for n in range(10, 16)}}
 got = {}
 for l in open(sys.argv[1]):
     r = json.loads(l)
@@ -42,6 +42,21 @@ assert n["build"] == "15.1.2176.9" and n["proxylogon"] == "patched" and n["proxy
 assert got["127.66.0.9"]["exchange"] and got["127.66.0.9"]["servername"] == "EX16-REC"
 PY
 ok "one record per host with the expected status; normal host classified"
+python3 - "$WORK/out.jsonl" <<'PY' || fail "edge servers"
+import json, sys
+got = {r["ip"]: r for r in map(json.loads, open(sys.argv[1]))}
+def field(ip, **want):
+    r = got[ip]
+    for k, v in want.items():
+        assert r[k] == v, (ip, k, r[k], v, r)
+field("127.66.0.10", exchange=True, build="15.2.1544.25", build_source="x-owa-version", proxynotshell="patched")
+field("127.66.0.11", exchange=True, build="15.1.2507.16", proxynotshell="patched", proxynotshell_open=[])
+field("127.66.0.12", exchange=True, build="15.0.1497.44", servername="EX13-PAD", proxynotshell="patched")
+field("127.66.0.13", exchange=True, build="15.2.1118", build_source="owa-path")
+field("127.66.0.14", exchange=False, build=None, proxylogon=None, proxyshell=None, proxynotshell=None)
+field("127.66.0.15", exchange=True, product="Online", proxylogon="not-affected", proxyshell="not-affected", proxynotshell="not-affected")
+PY
+ok "edge servers: obs-text headers, HTTP/1.0 close-delimited, padded and folded headers, body-only build, phishing clone, Exchange Online"
 python3 - "$WORK/requests.log" <<'PY' || fail "requests sent"
 import sys
 data = open(sys.argv[1], "rb").read().decode()

@@ -56,8 +56,9 @@ static bool extract_response(const exr_buf *md, exr_buf *head, exr_buf *body)
     return true;
 }
 
-/* Serializes head lines (LF) + body: CRLF, Content-Length recomputed, chunked if asked. */
-static void serialize(const exr_buf *head, const exr_buf *body, exr_buf *out)
+/* Serializes head lines (LF) + body: CRLF, Content-Length recomputed, chunked if asked;
+ * with close_delimited, no length at all (the body ends where the connection does). */
+static void serialize(const exr_buf *head, const exr_buf *body, exr_buf *out, bool close_delimited)
 {
     bool chunked = false;
     const char *p = head->p ? head->p : "";
@@ -77,7 +78,7 @@ static void serialize(const exr_buf *head, const exr_buf *body, exr_buf *out)
         p += nl ? (size_t)(nl - p) + 1 : l;
     }
     size_t bl = body->len;
-    if (!chunked)
+    if (!chunked && !close_delimited)
         exr_buf_printf(out, "Content-Length: %zu\r\n", bl);
     exr_buf_adds(out, "\r\n");
     if (!chunked) {
@@ -103,7 +104,7 @@ static void load_case(const char *file, tcase *tc)
     exr_buf head, body;
     exr_buf_init(&head);
     exr_buf_init(&body);
-    bool in_body = false;
+    bool in_body = false, close_delimited = false;
     resp_src *cur = NULL;
     char *s = text.p;
     while (s && *s) {
@@ -114,12 +115,13 @@ static void load_case(const char *file, tcase *tc)
         s = nl ? nl + 1 : NULL;
         if (strncmp(l, "== ", 3) == 0) {
             if (cur) {
-                serialize(&head, &body, &cur->raw);
+                serialize(&head, &body, &cur->raw, close_delimited);
                 exr_buf_reset(&head);
                 exr_buf_reset(&body);
             }
             cur = NULL;
             in_body = false;
+            close_delimited = false;
             if (strncmp(l, "== GET ", 7) == 0) {
                 assert_true(tc->nr < MAXR);
                 cur = &tc->r[tc->nr++];
@@ -157,6 +159,10 @@ static void load_case(const char *file, tcase *tc)
             exr_buf_free(&md);
             continue;
         }
+        if (strcmp(l, "@close") == 0) {
+            close_delimited = true;
+            continue;
+        }
         if (strncmp(l, "@corpus ", 8) == 0) {
             if (!load_corpus(l + 8, &body)) {
                 tc->skip = true;
@@ -174,7 +180,7 @@ static void load_case(const char *file, tcase *tc)
         }
     }
     if (cur)
-        serialize(&head, &body, &cur->raw);
+        serialize(&head, &body, &cur->raw, close_delimited);
     exr_buf_free(&head);
     exr_buf_free(&body);
     exr_buf_free(&text);
