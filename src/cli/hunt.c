@@ -185,6 +185,7 @@ static void usage(FILE *f)
                "triage copy, a plain copy, or a collection archive (Velociraptor offline-collector or KAPE ZIP,\n"
                "tar), read in place and never extracted to disk. Nothing under ROOT is ever written.\n\n"
                "  -o, --output FILE       findings as JSON Lines\n"
+               "  -F, --format FMT        json (the finding records, default) or intelmq (IntelMQ events)\n"
                "      --timeline FILE     findings as a Timesketch CSV (datetime,timestamp_desc,message,...)\n"
                "  -j, --threads N         worker threads (default: number of cores)\n"
                "      --rules PATH        extra YARA rules: a file or a folder of .yar/.yara, searched recursively\n"
@@ -213,7 +214,7 @@ int exr_cmd_hunt(int argc, char **argv)
 {
     enum { O_TL = 1000, O_RULES, O_STRICT, O_BUILDS, O_INSTALL, O_HP, O_ECP, O_OAB, O_IIS, O_WEB, O_EVTX, O_PD, O_TEMP };
     static const struct option opts[] = {
-        {"output", required_argument, 0, 'o'}, {"timeline", required_argument, 0, O_TL}, {"threads", required_argument, 0, 'j'},
+        {"output", required_argument, 0, 'o'}, {"format", required_argument, 0, 'F'}, {"timeline", required_argument, 0, O_TL}, {"threads", required_argument, 0, 'j'},
         {"rules", required_argument, 0, O_RULES}, {"rules-strict", no_argument, 0, O_STRICT}, {"builds", required_argument, 0, O_BUILDS},
         {"install", required_argument, 0, O_INSTALL}, {"httpproxy", required_argument, 0, O_HP},
         {"ecp-server", required_argument, 0, O_ECP}, {"oab-log", required_argument, 0, O_OAB},
@@ -226,12 +227,20 @@ int exr_cmd_hunt(int argc, char **argv)
     o.threads = ncpu > 0 ? (int)ncpu : 1;
     const char *rulep[32];
     const char *outpath = NULL, *tlpath = NULL, *buildsfile = NULL;
-    bool quiet = false;
+    bool quiet = false, intelmq = false;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:j:qh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:F:j:qh", opts, NULL)) != -1) {
         switch (c) {
         case 'o': outpath = optarg; break;
+        case 'F':
+            if (strcmp(optarg, "intelmq") == 0)
+                intelmq = true;
+            else if (strcmp(optarg, "json") != 0) {
+                fprintf(stderr, "exray hunt: --format: json or intelmq\n");
+                return 2;
+            }
+            break;
         case O_TL: tlpath = optarg; break;
         case 'j': {
             char *end;
@@ -325,7 +334,10 @@ int exr_cmd_hunt(int argc, char **argv)
             const exr_finding *f = &h.out.f[k];
             if (out) {
                 exr_buf_reset(&b);
-                exr_finding_json(&h.out, f, &b);
+                if (intelmq)
+                    exr_finding_intelmq(&h.out, f, &b);
+                else
+                    exr_finding_json(&h.out, f, &b);
                 fwrite(b.p, 1, b.len, out);
             }
             if (tl && f->time_ms != EXR_NO_TIME) {

@@ -6,6 +6,7 @@
 #include "../core/timefmt.h"
 #include "../exchange/builds.h"
 #include "../scan/engine.h"
+#include "../scan/intelmq.h"
 #include "../scan/targets.h"
 #include "../store/store.h"
 #include "cli.h"
@@ -23,7 +24,7 @@
 typedef struct scan_ctx {
     pthread_mutex_t mu;
     FILE *out;
-    int csv;
+    int csv; /* 0 JSON Lines, 1 Shadowserver CSV, 2 IntelMQ events */
     exr_store *store;
     int64_t scan_id;
     exr_keyset done;
@@ -59,7 +60,10 @@ static void on_result(void *vctx, exr_result *r)
     if (c->out) {
         if (c->csv) {
             exr_buf_reset(&c->line);
-            exr_result_csv(r, &c->line);
+            if (c->csv == 2)
+                exr_result_intelmq(r, &c->line);
+            else
+                exr_result_csv(r, &c->line);
             fwrite(c->line.p, 1, c->line.len, c->out);
         } else {
             fwrite(c->json.p, 1, c->json.len, c->out);
@@ -164,7 +168,8 @@ static void usage(FILE *f)
             "      --shard I/N         scan shard I of N (0-based); shards never overlap\n"
             "      --probe-webshells   also request the web-shell paths published for the 2021 campaign\n"
             "  -o, --output FILE       write records to FILE (default stdout)\n"
-            "  -F, --format FMT        json (JSON Lines, default) or csv (Shadowserver scan_exchange)\n"
+            "  -F, --format FMT        json (JSON Lines, default), csv (Shadowserver scan_exchange) or intelmq\n"
+            "                          (IntelMQ events, one per Exchange server, for its generic JSON parser)\n"
             "      --db FILE           store every observation in SQLite FILE\n"
             "      --resume            continue the last unfinished scan in --db\n"
             "      --builds FILE       build table to use instead of the built-in one\n"
@@ -226,7 +231,8 @@ int exr_cmd_scan(int argc, char **argv)
     const char *outpath = NULL, *dbpath = NULL, *buildsfile = NULL;
     const char *targetfiles[64];
     int ntf = 0;
-    bool have_seed = false, have_shard = false, resume = false, quiet = false, csv = false;
+    bool have_seed = false, have_shard = false, resume = false, quiet = false;
+    int csv = 0;
     int rc = 2, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "T:p:b:r:c:t:j:A:o:F:qh", opts, NULL)) != -1) {
@@ -319,9 +325,11 @@ int exr_cmd_scan(int argc, char **argv)
         case 'o': outpath = optarg; break;
         case 'F':
             if (strcmp(optarg, "csv") == 0)
-                csv = true;
+                csv = 1;
+            else if (strcmp(optarg, "intelmq") == 0)
+                csv = 2;
             else if (strcmp(optarg, "json") != 0) {
-                fprintf(stderr, "exray scan: --format: json or csv\n");
+                fprintf(stderr, "exray scan: --format: json, csv or intelmq\n");
                 goto out;
             }
             break;
@@ -452,7 +460,7 @@ int exr_cmd_scan(int argc, char **argv)
     } else {
         sc.out = stdout;
     }
-    if (csv && !(sc.resuming && outpath)) {
+    if (csv == 1 && !(sc.resuming && outpath)) {
         exr_buf h;
         exr_buf_init(&h);
         exr_result_csv_header(&h);

@@ -294,6 +294,72 @@ void exr_finding_json(const exr_hunt_out *o, const exr_finding *f, exr_buf *out)
     exr_buf_addc(out, '\n');
 }
 
+/* RSIT classification of a finding for IntelMQ: a web shell or an exploitation trace is a
+ * system compromise, a failed attempt an exploit attempt, what could not be examined or
+ * dated an undetermined event. */
+static void classify(const exr_finding *f, const char **tax, const char **type, const char **ident)
+{
+    const char *id = f->check->id;
+    if (strncmp(id, "webshell.", 9) == 0) {
+        *tax = "intrusions", *type = "system-compromise", *ident = "exchange-server-webshell";
+    } else if (strcmp(id, "file.lsass-dump") == 0) {
+        *tax = "intrusions", *type = "system-compromise", *ident = "credential-dump";
+    } else if (f->check->cve && f->severity >= EXR_SEV_MEDIUM) {
+        *tax = "intrusions", *type = "system-compromise", *ident = "exchange-server-exploitation";
+    } else if (f->check->cve || strcmp(id, "iis.attacker-ua") == 0) {
+        *tax = "intrusion-attempts", *type = "exploit", *ident = "exchange-server-exploitation-attempt";
+    } else if (f->severity >= EXR_SEV_MEDIUM && strcmp(id, "hunt.not-examined") != 0) {
+        *tax = "intrusions", *type = "system-compromise", *ident = "exchange-server-compromise";
+    } else {
+        *tax = "other", *type = "undetermined", *ident = "exchange-server-hunt";
+    }
+}
+
+void exr_finding_intelmq(const exr_hunt_out *o, const exr_finding *f, exr_buf *out)
+{
+    const char *tax, *type, *ident;
+    classify(f, &tax, &type, &ident);
+    exr_json j;
+    exr_json_begin(&j, out);
+    exr_json_str(&j, "feed.name", "exray-hunt");
+    exr_json_str(&j, "feed.provider", "exray");
+    if (f->time_ms != EXR_NO_TIME) {
+        char t[40];
+        time_t s = (time_t)(f->time_ms / 1000);
+        struct tm tm;
+        gmtime_r(&s, &tm);
+        strftime(t, sizeof t, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
+        exr_json_str(&j, "time.source", t);
+    }
+    exr_json_str(&j, "classification.taxonomy", tax);
+    exr_json_str(&j, "classification.type", type);
+    exr_json_str(&j, "classification.identifier", ident);
+    exr_json_str(&j, "event_description.text", f->check->meaning);
+    exr_json_str(&j, "extra.root", o->root_name);
+    exr_json_str(&j, "extra.check", f->check->id);
+    exr_json_str(&j, "extra.severity", exr_sev_name(f->severity));
+    if (f->check->cve) {
+        char lc[32];
+        size_t k = 0;
+        for (const char *p = f->check->cve; *p && k + 1 < sizeof lc; p++)
+            lc[k++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+        lc[k] = 0;
+        exr_json_str(&j, "extra.cve", lc);
+    }
+    exr_json_str(&j, "extra.path", f->path);
+    if (f->line > 0)
+        exr_json_int(&j, "extra.line", f->line);
+    if (f->client_ip)
+        exr_json_str(&j, "extra.client_ip", f->client_ip);
+    exr_json_str(&j, "extra.evidence", f->evidence);
+    if (f->rule) {
+        exr_json_str(&j, "extra.rule", f->rule->name);
+        exr_json_str(&j, "extra.rule_file", f->rule->file);
+    }
+    exr_json_end(&j);
+    exr_buf_addc(out, '\n');
+}
+
 void exr_timeline_header(exr_buf *out)
 {
     exr_buf_adds(out, "datetime,timestamp_desc,message,root,check,cve,severity,path,line,client_ip,evidence\n");

@@ -69,6 +69,8 @@ void exr_hunt_builds(exr_hunt_out *o, const exr_buildobs *b, size_t n);
 /* Sorts findings by time (untimed last), then path and line. */
 void exr_hunt_sort(exr_hunt_out *o);
 void exr_finding_json(const exr_hunt_out *o, const exr_finding *f, exr_buf *out);
+/* The finding as an IntelMQ event (flat harmonization names, RSIT classification). */
+void exr_finding_intelmq(const exr_hunt_out *o, const exr_finding *f, exr_buf *out);
 void exr_timeline_header(exr_buf *out);
 void exr_finding_timeline(const exr_hunt_out *o, const exr_finding *f, exr_buf *out);
 /* "2021-03-03T07:13:14Z" */

@@ -25,6 +25,20 @@ typedef struct field {
 enum { F_IP, F_PORT, F_HOSTNAME, F_TIME, F_BUILD, F_SERVERNAME, F_TAG, F_ASN, F_GEO, F_URL, F_STATUS, F_EXCHANGE, F_N };
 
 /* Parses a JSON string at *p into out (UTF-8, \u escapes decoded to UTF-8). */
+/* True if the ;-separated tag list holds cve (any case). */
+static bool tag_has(const char *tag, const char *cve)
+{
+    size_t n = strlen(cve);
+    for (const char *p = tag; *p;) {
+        const char *e = strchr(p, ';');
+        size_t l = e ? (size_t)(e - p) : strlen(p);
+        if (l == n && strncasecmp(p, cve, n) == 0)
+            return true;
+        p += l + (e ? 1 : 0);
+    }
+    return false;
+}
+
 static int jstring(const char **p, const char *end, char *out, size_t n)
 {
     const char *s = *p;
@@ -268,8 +282,13 @@ static const char *store_row(exr_store *s, const exr_buildtab *tab, int64_t scan
     }
     exr_result_finish(&r, tab);
     /* the source's tag is its verdict; a CU-only version cannot contradict it */
-    if (shadow && strstr(f[F_TAG].val, "cve-2021-26855") && exr_result_verdict(&r, EXR_PROXYLOGON) != EXR_V_PATCHED)
-        r.forced[EXR_PROXYLOGON] = EXR_V_VULNERABLE;
+    /* any CVE of a set named in the tag (Shadowserver's and exray's own CSV list them) */
+    for (int set = 0; shadow && set < EXR_NSETS; set++)
+        for (int i = 0; exr_vset_cves[set][i]; i++)
+            if (tag_has(f[F_TAG].val, exr_vset_cves[set][i]) && exr_result_verdict(&r, set) != EXR_V_PATCHED) {
+                r.forced[set] = EXR_V_VULNERABLE;
+                break;
+            }
     exr_buf_reset(json);
     exr_result_json(&r, json);
     if (exr_store_add(s, scan_id, &r, json->p, json->len - 1, e) != 0)

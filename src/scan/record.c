@@ -131,16 +131,24 @@ void exr_result_csv(const exr_result *r, exr_buf *out)
         vuln |= exr_result_verdict(r, s) == EXR_V_VULNERABLE;
     bool shell = r->nwebshells > 0 && !r->webshell_control_hit;
     const char *tag = !r->fp.exchange ? "" : shell ? "exchange;webshell" : vuln ? "exchange;cve-2021-26855" : "exchange";
-    /* Shadowserver tags ProxyLogon-vulnerable hosts with cve-2021-26855; other sets by name */
-    char tagbuf[128];
+    /* as Shadowserver does, the tag lists the CVE identifiers (lower case) that remain open,
+     * so IntelMQ's Shadowserver parser extracts them */
+    char tagbuf[256];
     if (r->fp.exchange && !shell && vuln) {
-        snprintf(tagbuf, sizeof tagbuf, "exchange");
-        if (exr_result_verdict(r, EXR_PROXYLOGON) == EXR_V_VULNERABLE)
-            strcat(tagbuf, ";cve-2021-26855");
-        if (exr_result_verdict(r, EXR_PROXYSHELL) == EXR_V_VULNERABLE)
-            strcat(tagbuf, ";proxyshell");
-        if (exr_result_verdict(r, EXR_PROXYNOTSHELL) == EXR_V_VULNERABLE)
-            strcat(tagbuf, ";proxynotshell");
+        size_t k = (size_t)snprintf(tagbuf, sizeof tagbuf, "exchange");
+        for (int s = 0; s < EXR_NSETS; s++) {
+            if (exr_result_verdict(r, s) != EXR_V_VULNERABLE)
+                continue;
+            bool listed = r->fp.have_build && !r->forced[s] && r->bi.nopen[s] > 0;
+            int n = listed ? r->bi.nopen[s] : 1;
+            for (int i = 0; i < n && k + 20 < sizeof tagbuf; i++) {
+                const char *cve = listed ? r->bi.open[s][i] : exr_vset_cves[s][0];
+                tagbuf[k++] = ';';
+                for (const char *p = cve; *p; p++)
+                    tagbuf[k++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+                tagbuf[k] = 0;
+            }
+        }
         tag = tagbuf;
     }
     const char *sev = !r->fp.exchange ? "info" : (shell || vuln) ? "critical" : "info";

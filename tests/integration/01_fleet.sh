@@ -35,7 +35,38 @@ for r in rows:
         assert r["tag"].startswith("exchange"), r
         assert r["version"] == e["build"], (r, e)
 PY
-ok "Shadowserver scan_exchange CSV"
+python3 - "$WORK/scan.csv" "$EXP" <<'PY' || fail "CSV tag CVEs"
+import csv, json, sys
+exp = {json.loads(l)["ip"]: json.loads(l) for l in open(sys.argv[2])}
+for r in csv.DictReader(open(sys.argv[1])):
+    e = exp[r["ip"]]
+    tags = r["tag"].split(";")
+    if e.get("proxyshell") == "vulnerable":
+        assert "cve-2021-31207" in tags, r
+    if e.get("proxynotshell") == "vulnerable":
+        assert "cve-2022-41040" in tags and "cve-2022-41082" in tags, r
+    if e.get("proxylogon") == "patched":
+        assert "cve-2021-26855" not in tags, r
+PY
+ok "Shadowserver scan_exchange CSV; the tag lists the open CVEs"
+
+"$EXRAY" scan -q -p $PORT --rate 0 -F intelmq 127.77.0.0/25 -o "$WORK/scan.intelmq" 2>/dev/null
+python3 "$ROOT/tests/integration/intelmq_check.py" "$WORK/scan.intelmq" 10 || fail "IntelMQ events do not validate"
+python3 - "$WORK/scan.intelmq" "$EXP" <<'PY' || fail "IntelMQ events"
+import json, sys
+exp = {json.loads(l)["ip"]: json.loads(l) for l in open(sys.argv[2])}
+evs = [json.loads(l) for l in open(sys.argv[1])]
+exch = {ip for ip, e in exp.items() if e["exchange"] and ip.startswith("127.77.0.") and int(ip.split(".")[-1]) < 128}
+assert {e["source.ip"] for e in evs} == exch, "one event per Exchange server"
+for ev in evs:
+    e = exp[ev["source.ip"]]
+    vul = any(e[s] == "vulnerable" for s in ("proxylogon", "proxyshell", "proxynotshell"))
+    assert ev["classification.identifier"] == ("vulnerable-exchange-server" if vul else "exchange-server"), (ev, e)
+    assert ev["extra.build"] == e["build"] and ev["extra.proxyshell"] == e["proxyshell"], (ev, e)
+    if e["proxylogon"] == "vulnerable":
+        assert "cve-2021-26855" in ev["extra.cves"], ev
+PY
+ok "--format intelmq: one valid IntelMQ event per Exchange server, classified and with the open CVEs"
 
 "$EXRAY" scan -q -p $PORT --rate 0 127.77.0.0/24 --db "$WORK/exray.db" -o /dev/null 2>/dev/null
 python3 - "$WORK/exray.db" <<'PY' || fail "SQLite store"

@@ -28,6 +28,19 @@ assert any(r["check"] == "webshell.yara" and r["timestamp_desc"] == "File Modifi
 PY
 ok "Timesketch timeline: sorted, one row per timed finding"
 
+set +e; "$EXRAY" hunt -q -F intelmq -o "$WORK/kape.intelmq" "$WORK/kape" 2>/dev/null; rc=$?; set -e
+[ $rc -eq 1 ] || fail "hunt -F intelmq: exit $rc"
+python3 "$ROOT/tests/integration/intelmq_check.py" "$WORK/kape.intelmq" 5 || fail "hunt IntelMQ events do not validate"
+python3 - "$WORK/kape.intelmq" "$WORK/kape.jsonl" <<'PY' || fail "hunt IntelMQ events"
+import json, sys
+evs = [json.loads(l) for l in open(sys.argv[1])]
+fs = [json.loads(l) for l in open(sys.argv[2])]
+assert len(evs) == len(fs), (len(evs), len(fs))
+shells = [e for e in evs if e["extra.check"].startswith("webshell.")]
+assert shells and all(e["classification.identifier"] == "exchange-server-webshell" and e["classification.type"] == "system-compromise" for e in shells)
+PY
+ok "hunt --format intelmq: one valid IntelMQ event per finding; web shells are system-compromise"
+
 grep -q "PATCHED AFTER COMPROMISE" <<EOF2 || fail "build history: patched after compromise not reported"
 $("$EXRAY" hunt "$WORK/kape" 2>/dev/null || true)
 EOF2
