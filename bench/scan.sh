@@ -46,3 +46,28 @@ print("ratio: exray/nmap throughput = %.1fx" % (ex_rate / nm_rate))
 print("exray: %d/%d records, %d with the expected build and ProxyLogon verdict; nmap saw X-OWA-Version on %d hosts"
       % (len(recs), count, right, nm_hdrs))
 PY
+
+# Memory for a listed target set (zmap's output: one address a line). LIST_ADDRS distinct,
+# non-adjacent addresses (default 5 million; 50 million to check the internet-scale claim)
+# in 127.0.0.0/8 and, past its 5.6 million, in 126/8, 125/8, ... which a user blocklist
+# removes before anything is sent; the scan is one shard of 65536, so only a few loopback
+# addresses are contacted. Reports max RSS over a one-address baseline.
+N=${LIST_ADDRS:-5000000}
+python3 - "$N" "$W/list.txt" <<'PY'
+import sys
+n, out = int(sys.argv[1]), sys.argv[2]
+with open(out, "w", buffering=1 << 20) as f:
+    for i in range(n):
+        a = i * 3  # every third address: no two adjacent, nothing merges
+        f.write("%d.%d.%d.%d\n" % (127 - (a >> 24), (a >> 16) & 255, (a >> 8) & 255, a & 255))
+PY
+seq 100 126 | sed 's|$|.0.0.0/8|' > "$W/list.block"
+/usr/bin/time -f "%M" -o "$W/list.rss" "$EXRAY" scan -q -T "$W/list.txt" -b "$W/list.block" --rate 0 -t 1 --seed 7 --shard 0/65536 -p 9 -o /dev/null 2>/dev/null || true
+/usr/bin/time -f "%M" -o "$W/base.rss" "$EXRAY" scan -q --rate 0 -t 1 -p 9 127.0.0.1 -o /dev/null 2>/dev/null || true
+python3 - "$N" "$(cat "$W/list.rss")" "$(cat "$W/base.rss")" <<'PY'
+import sys
+n, rss, base = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+per = (rss - base) * 1024 / n
+print("listed targets: %d distinct IPv4 addresses: max RSS %.0f MB (baseline %.0f MB): %.1f bytes per address; "
+      "50 million would need about %.0f MB" % (n, rss / 1024, base / 1024, per, (base * 1024 + per * 50e6) / 2**20))
+PY

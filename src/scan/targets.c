@@ -360,27 +360,33 @@ bool exr_targets_allowed(const exr_targets *t, const exr_addr *a)
 
 int exr_targets_finish(exr_targets *t, exr_err *e)
 {
+    /* memory stays near 16 bytes per listed IPv4 address: each stage is freed as soon as
+     * the next one exists (a zmap pass over the Internet lists ~50 million addresses) */
     exr_rangeset_normalize(&t->ranges_in);
+    exr_u128 before = exr_rangeset_size(&t->ranges_in);
+    t->nranges_in = t->ranges_in.n;
     exr_rangeset stage;
     exr_rangeset_init(&stage);
+    /* subtracting a set adds at most one interval per interval of that set */
+    exr_rangeset_reserve4(&stage, t->ranges_in.n4 + t->default_block.n4 + 1);
     for (size_t i = 0; i < t->ranges_in.n; i++) {
-        const exr_range *r = &t->ranges_in.r[i];
-        if (exr_rangeset_covers(&t->default_block, r->family, r->lo, r->hi))
-            exr_rangeset_add(&stage, r->family, r->lo, r->hi); /* explicit choice */
+        exr_range r = exr_rangeset_get(&t->ranges_in, i);
+        if (exr_rangeset_covers(&t->default_block, r.family, r.lo, r.hi))
+            exr_rangeset_add(&stage, r.family, r.lo, r.hi); /* explicit choice */
         else
-            exr_rangeset_subtract_into(&t->default_block, r->family, r->lo, r->hi, &stage);
+            exr_rangeset_subtract_into(&t->default_block, r.family, r.lo, r.hi, &stage);
     }
+    exr_rangeset_free(&t->ranges_in);
     exr_rangeset_free(&t->ranges);
     exr_rangeset_init(&t->ranges);
-    for (size_t i = 0; i < stage.n; i++)
-        exr_rangeset_subtract_into(&t->user_block, stage.r[i].family, stage.r[i].lo, stage.r[i].hi, &t->ranges);
+    exr_rangeset_reserve4(&t->ranges, stage.n4 + t->user_block.n4 + 1);
+    for (size_t i = 0; i < stage.n; i++) {
+        exr_range r = exr_rangeset_get(&stage, i);
+        exr_rangeset_subtract_into(&t->user_block, r.family, r.lo, r.hi, &t->ranges);
+    }
     exr_rangeset_free(&stage);
     exr_rangeset_normalize(&t->ranges);
-    exr_u128 before = 0, after = 0;
-    for (size_t i = 0; i < t->ranges_in.n; i++)
-        before += t->ranges_in.r[i].hi - t->ranges_in.r[i].lo + 1;
-    for (size_t i = 0; i < t->ranges.n; i++)
-        after += t->ranges.r[i].hi - t->ranges.r[i].lo + 1;
+    exr_u128 after = exr_rangeset_size(&t->ranges);
     t->blocked = before - after > (exr_u128)UINT64_MAX ? UINT64_MAX : (uint64_t)(before - after);
     if (t->nports == 0) {
         t->ports[0] = 443;

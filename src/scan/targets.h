@@ -25,7 +25,8 @@ typedef struct exr_pair {
 } exr_pair;
 
 typedef struct exr_targets {
-    exr_rangeset ranges_in;  /* raw target ranges scanned on every port of the list */
+    exr_rangeset ranges_in;  /* raw target ranges scanned on every port of the list (freed by finish) */
+    size_t nranges_in;       /* how many there were, after merging */
     exr_pair *pairs;         /* addr:port targets with their own port */
     size_t npairs, cappairs;
     exr_hostname_target *names;

@@ -171,12 +171,71 @@ static void test_dedup_and_index(void **st)
     assert_string_equal(s, "198.51.100.5");
 }
 
+/* Compact storage keeps the set semantics: random IPv4 singletons and ranges plus IPv6,
+ * merged, subtracted, indexed; every index maps back to a member, in order, once. */
+static void test_compact_rangeset_property(void **st)
+{
+    (void)st;
+    exr_rangeset a, b, out;
+    exr_rangeset_init(&a);
+    exr_rangeset_init(&b);
+    exr_rangeset_init(&out);
+    unsigned seed = 7;
+    static unsigned char member[1 << 16]; /* the 16-bit space 10.0.x.y */
+    memset(member, 0, sizeof member);
+    for (int i = 0; i < 20000; i++) {
+        seed = seed * 1103515245u + 12345u;
+        unsigned lo = (seed >> 8) & 0xffff, len = (seed >> 28) & 3;
+        unsigned hi = lo + len > 0xffff ? 0xffff : lo + len;
+        exr_rangeset_add(&a, 4, 0x0a000000u + lo, 0x0a000000u + hi);
+        for (unsigned x = lo; x <= hi; x++)
+            member[x] |= 1;
+    }
+    exr_rangeset_add(&a, 6, 1, 5); /* an IPv6 interval after the IPv4 ones */
+    for (unsigned x = 0; x < (1u << 16); x += 97) {
+        exr_rangeset_add(&b, 4, 0x0a000000u + x, 0x0a000000u + x + 3 > 0x0a00ffffu ? 0x0a00ffffu : 0x0a000000u + x + 3);
+        for (unsigned y = x; y <= x + 3 && y <= 0xffff; y++)
+            member[y] |= 2;
+    }
+    exr_rangeset_normalize(&a);
+    exr_rangeset_normalize(&b);
+    for (size_t i = 0; i < a.n; i++) {
+        exr_range r = exr_rangeset_get(&a, i);
+        exr_rangeset_subtract_into(&b, r.family, r.lo, r.hi, &out);
+    }
+    exr_rangeset_normalize(&out);
+    assert_true(exr_rangeset_index(&out, 1u << 20));
+    uint64_t want = 5;
+    for (unsigned x = 0; x < (1u << 16); x++)
+        want += member[x] == 1;
+    assert_int_equal(out.total, want);
+    exr_u128 prev = 0;
+    for (uint64_t i = 0; i < out.total; i++) {
+        exr_addr ad;
+        exr_rangeset_at(&out, i, &ad);
+        if (ad.family == 4) {
+            unsigned x = (unsigned)(ad.v - 0x0a000000u);
+            assert_true(x < (1u << 16) && member[x] == 1);
+            assert_true(i == 0 || ad.v > prev);
+            assert_true(exr_rangeset_contains(&out, 4, ad.v));
+        } else {
+            assert_int_equal(ad.family, 6);
+            assert_true(ad.v >= 1 && ad.v <= 5);
+        }
+        prev = ad.v;
+    }
+    assert_false(exr_rangeset_contains(&out, 4, 0x0a000000u)); /* x = 0 is blocked */
+    exr_rangeset_free(&a);
+    exr_rangeset_free(&b);
+    exr_rangeset_free(&out);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(test_syntax), T(test_ports), T(test_whole_internet_skips_reserved), T(test_explicit_private_range_kept),
-        T(test_user_blocklist_always), T(test_space_limit), T(test_dedup_and_index),
+        T(test_user_blocklist_always), T(test_space_limit), T(test_dedup_and_index), T(test_compact_rangeset_property),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
