@@ -1,26 +1,168 @@
-/* builds.c: `exray builds VERSION...` and `exray builds --list`. */
+/* builds.c: `exray builds VERSION...`, `--list`, `--check` and `--import`. */
+#include "../core/buf.h"
 #include "../exchange/builds.h"
 #include "cli.h"
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+static const exr_build_row *find_row(const exr_buildtab *t, const exr_build_row *r)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (exr_version_cmp3(&t->rows[i].build, &r->build) == 0 && t->rows[i].build.p[3] == r->build.p[3] &&
+            t->rows[i].kind == r->kind && strcmp(t->rows[i].cu, r->cu) == 0)
+            return &t->rows[i];
+    return NULL;
+}
+
+static void row_text(const exr_build_row *r, char *out, size_t n)
+{
+    char v[48];
+    exr_version_format(&r->build, v, sizeof v);
+    snprintf(out, n, "%s %s %s%s%s (%s, %s%s%s)", r->product, r->cu, r->update, r->update[0] ? " " : "", v, exr_rowkind_name(r->kind),
+             r->released, r->fixes ? ", fixes " : "",
+             r->fixes & 1 ? "proxylogon" : r->fixes & 2 ? "proxyshell" : r->fixes & 4 ? "proxynotshell" : "");
+}
+
+/* Prints what the imported table adds, drops and changes against the built-in one. */
+static void print_changes(const exr_buildtab *old, const exr_buildtab *nw)
+{
+    int added = 0, removed = 0, changed = 0;
+    char a[200], b[200];
+    for (size_t i = 0; i < nw->n; i++) {
+        const exr_build_row *o = find_row(old, &nw->rows[i]);
+        row_text(&nw->rows[i], a, sizeof a);
+        if (!o) {
+            printf("  + %s\n", a);
+            added++;
+        } else if (strcmp(o->released, nw->rows[i].released) || strcmp(o->update, nw->rows[i].update) || o->fixes != nw->rows[i].fixes) {
+            row_text(o, b, sizeof b);
+            printf("  ~ %s\n      was %s\n", a, b);
+            changed++;
+        }
+    }
+    for (size_t i = 0; i < old->n; i++)
+        if (!find_row(nw, &old->rows[i])) {
+            row_text(&old->rows[i], a, sizeof a);
+            printf("  - %s\n", a);
+            removed++;
+        }
+    printf("%d added, %d changed, %d missing from the import (kept out of the new table)\n", added, changed, removed);
+}
+
+static int do_import(const char *in, const char *outpath, const exr_buildtab *base)
+{
+    exr_buf b, w;
+    exr_buf_init(&b);
+    exr_buf_init(&w);
+    exr_err e = {0, ""};
+    if (exr_read_file(in, 64u << 20, &b) != 0) {
+        fprintf(stderr, "exray builds: %s: %s\n", in, strerror(errno));
+        exr_buf_free(&b);
+        return 2;
+    }
+    exr_buildtab t;
+    if (exr_buildtab_import(b.p, b.len, in, base, &t, &e) != 0) {
+        fprintf(stderr, "exray builds: %s\n", e.msg);
+        exr_buf_free(&b);
+        return 2;
+    }
+    char today[16];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(today, sizeof today, "%Y-%m-%d", &tm);
+    const char *base_name = strrchr(in, '/') ? strrchr(in, '/') + 1 : in;
+    exr_buildtab_write(&t, base_name, today, &w);
+    int rc = 0;
+    /* the written table must load as a table: the same checks as --builds */
+    exr_buildtab chk;
+    if (exr_buildtab_load_text(&chk, w.p, w.len, "imported table", &e) != 0) {
+        fprintf(stderr, "exray builds: the converted table does not load: %s\n", e.msg);
+        rc = 2;
+    } else {
+        exr_buildtab_free(&chk);
+        FILE *f = strcmp(outpath, "-") == 0 ? stdout : fopen(outpath, "w");
+        if (!f || fwrite(w.p, 1, w.len, f) != w.len || (f != stdout && fclose(f) != 0)) {
+            fprintf(stderr, "exray builds: %s: %s\n", outpath, strerror(errno));
+            rc = 2;
+        } else {
+            printf("%zu builds from %s written to %s; changes against the built-in table:\n", t.n, in, outpath);
+            print_changes(base, &t);
+            printf("use it with --builds %s\n", outpath);
+        }
+    }
+    exr_buildtab_free(&t);
+    exr_buf_free(&b);
+    exr_buf_free(&w);
+    return rc;
+}
+
+static int do_check(const exr_buildtab *tab, long max_age, const char *which)
+{
+    long age = exr_buildtab_age_days(tab, (long long)time(NULL));
+    if (age < 0) {
+        printf("%s has no table-date line; its age is unknown. Refresh it: save Microsoft's \"Exchange Server build numbers and "
+               "release dates\" page, then exray builds --import PAGE.html -o builds.csv and scan with --builds builds.csv\n",
+               which);
+        return 1;
+    }
+    if (age > max_age) {
+        printf("%s was last checked on %s, %ld days ago (more than %ld): builds released since are 'newer than the table' and "
+               "undetermined. Refresh it: save Microsoft's \"Exchange Server build numbers and release dates\" page "
+               "(learn.microsoft.com/exchange/new-features/build-numbers-and-release-dates), then exray builds --import "
+               "PAGE.html -o builds.csv, and use --builds builds.csv\n",
+               which, tab->table_date, age, max_age);
+        return 1;
+    }
+    printf("%s was last checked on %s, %ld days ago (limit %ld): current\n", which, tab->table_date, age, max_age);
+    return 0;
+}
 
 int exr_cmd_builds(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"list", no_argument, 0, 'l'}, {"builds", required_argument, 0, 'b'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    const char *file = NULL;
-    int list = 0, c;
+    enum { O_IMPORT = 1000, O_CHECK, O_MAXAGE };
+    static const struct option opts[] = {{"list", no_argument, 0, 'l'},          {"builds", required_argument, 0, 'b'},
+                                         {"import", required_argument, 0, O_IMPORT}, {"output", required_argument, 0, 'o'},
+                                         {"check", no_argument, 0, O_CHECK},        {"max-age", required_argument, 0, O_MAXAGE},
+                                         {"help", no_argument, 0, 'h'},             {0, 0, 0, 0}};
+    const char *file = NULL, *import = NULL, *outpath = NULL;
+    int list = 0, check = 0, c;
+    long max_age = 90;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "lb:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "lb:o:h", opts, NULL)) != -1) {
         switch (c) {
         case 'l': list = 1; break;
         case 'b': file = optarg; break;
+        case O_IMPORT: import = optarg; break;
+        case 'o': outpath = optarg; break;
+        case O_CHECK: check = 1; break;
+        case O_MAXAGE: {
+            char *end;
+            max_age = strtol(optarg, &end, 10);
+            if (*end || max_age < 0) {
+                fprintf(stderr, "exray builds: --max-age: a number of days\n");
+                return 2;
+            }
+            break;
+        }
         case 'h':
-            printf("usage: exray builds [--builds FILE] VERSION...\n       exray builds [--builds FILE] --list\n\n"
+            printf("usage: exray builds [--builds FILE] VERSION...\n       exray builds [--builds FILE] --list\n"
+                   "       exray builds [--builds FILE] --check [--max-age DAYS]\n"
+                   "       exray builds --import PAGE.html|PAGE.md|builds.csv -o table.csv\n\n"
                    "Prints what an Exchange build is (product, CU, security update) and its verdict for\n"
                    "ProxyLogon, ProxyShell and ProxyNotShell. A 3-part build (what OWA's page path shows)\n"
-                   "is 'undetermined' when its CU received a fixing security update.\n");
+                   "is 'undetermined' when its CU received a fixing security update; a build the table does\n"
+                   "not describe is never 'vulnerable'.\n\n"
+                   "  --check           exit 1 when the table was last checked more than --max-age days ago\n"
+                   "                    (default 90), saying how to refresh it\n"
+                   "  --import FILE     convert Microsoft's \"Exchange Server build numbers and release dates\"\n"
+                   "                    page (saved HTML or its Markdown source) or a CSV with build and name\n"
+                   "                    columns into the table format (-o FILE), fixing updates set by rule,\n"
+                   "                    and print what changed against the built-in table\n");
             return 0;
         default: return 2;
         }
@@ -32,6 +174,21 @@ int exr_cmd_builds(int argc, char **argv)
         return 2;
     }
     int rc = 0;
+    if (import) {
+        if (!outpath) {
+            fprintf(stderr, "exray builds: --import needs -o FILE (or -o - for standard output)\n");
+            rc = 2;
+        } else {
+            rc = do_import(import, outpath, &tab);
+        }
+        exr_buildtab_free(&tab);
+        return rc;
+    }
+    if (check) {
+        rc = do_check(&tab, max_age, file ? file : "the built-in build table");
+        exr_buildtab_free(&tab);
+        return rc;
+    }
     if (list) {
         printf("%-7s %-10s %-16s %-10s %-6s %-10s %-10s %s\n", "product", "cu", "build", "released", "kind", "update", "kb", "fixes");
         for (size_t i = 0; i < tab.n; i++) {

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define DEFAULT_UA "exray/" EXRAY_VERSION " (non-intrusive Exchange patch-level survey)"
@@ -384,6 +385,15 @@ int exr_cmd_scan(int argc, char **argv)
         goto out;
     }
     o.builds = &tab;
+    {
+        /* a stale table turns new builds into "undetermined": say so once */
+        long age = exr_buildtab_age_days(&tab, (long long)time(NULL));
+        if (age < 0 || age > 90)
+            fprintf(stderr, "exray scan: warning: the build table %s%s%s; builds released since are undetermined; "
+                            "see exray builds --check\n",
+                    buildsfile ? buildsfile : "(built in)", age < 0 ? " has no table-date" : " was last checked on ",
+                    age < 0 ? "" : tab.table_date);
+    }
 
     scan_ctx sc;
     memset(&sc, 0, sizeof sc);

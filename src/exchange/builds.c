@@ -82,6 +82,7 @@ int exr_buildtab_load_text(exr_buildtab *t, const char *text, size_t len, const 
 {
     t->rows = NULL;
     t->n = 0;
+    t->table_date[0] = 0;
     size_t cap = 0;
     exr_csv_row r;
     exr_csv_row_init(&r);
@@ -92,6 +93,14 @@ int exr_buildtab_load_text(exr_buildtab *t, const char *text, size_t len, const 
     size_t ll;
     while (exr_text_line(text, len, &pos, &line, &ll)) {
         lineno++;
+        if (ll >= 24 && strncmp(line, "# table-date: ", 14) == 0) {
+            char d[11];
+            memcpy(d, line + 14, 10);
+            d[10] = 0;
+            if (valid_date(d) && strlen(d) == 10)
+                memcpy(t->table_date, d, 11);
+            continue;
+        }
         if (ll == 0 || line[0] == '#')
             continue;
         if (memchr(line, 0, ll)) {
@@ -267,7 +276,9 @@ void exr_build_classify(const exr_buildtab *t, const exr_version *v, exr_build_i
             maxcu = r;
         int c = exr_version_cmp3(&r->build, v);
         if (c == 0) {
-            if (!curow || (curow->kind != EXR_ROW_CU && r->kind == EXR_ROW_CU))
+            /* the CU row names the build; a preview sharing RTM's x.y.z yields to RTM */
+            if (!curow || (curow->kind != EXR_ROW_CU && r->kind == EXR_ROW_CU) ||
+                (r->kind == EXR_ROW_CU && strcmp(curow->cu, "Preview") == 0 && strcmp(r->cu, "Preview") != 0))
                 curow = r;
             if (v->n == 4 && r->build.p[3] == v->p[3])
                 exact = r;
@@ -275,6 +286,8 @@ void exr_build_classify(const exr_buildtab *t, const exr_version *v, exr_build_i
             below = r;
         }
     }
+    if (exact && exact->kind == EXR_ROW_CU)
+        curow = exact; /* 15.1.225.16 is the 2016 Preview itself */
     const exr_build_row *ref = curow ? curow : below;
     bool online = v->p[0] == 15 && v->p[1] >= 20;
     if (ref)

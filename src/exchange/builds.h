@@ -2,6 +2,7 @@
  * overrides) and the verdicts derived from it for ProxyLogon, ProxyShell, ProxyNotShell. */
 #ifndef EXR_BUILDS_H
 #define EXR_BUILDS_H
+#include "../core/buf.h"
 #include "../core/err.h"
 #include "version.h"
 #include <stdbool.h>
@@ -25,6 +26,7 @@ typedef struct exr_build_row {
 typedef struct exr_buildtab {
     exr_build_row *rows;
     size_t n;
+    char table_date[11]; /* "# table-date: YYYY-MM-DD" of the file: when it was last checked; "" if none */
 } exr_buildtab;
 
 typedef struct exr_build_info {
@@ -56,6 +58,16 @@ int exr_buildtab_load_text(exr_buildtab *t, const char *text, size_t len, const 
 int exr_buildtab_load_file(exr_buildtab *t, const char *path, exr_err *e);
 int exr_buildtab_load_default(exr_buildtab *t, exr_err *e);
 void exr_buildtab_free(exr_buildtab *t);
+/* Days since the table's table-date (at time now), or -1 when it has none. */
+long exr_buildtab_age_days(const exr_buildtab *t, long long now);
+/* Writes the table in its own CSV format, with a header citing sources and table-date. */
+void exr_buildtab_write(const exr_buildtab *t, const char *source, const char *table_date, exr_buf *out);
+/* Converts Microsoft's "Exchange Server build numbers and release dates" page (saved HTML
+ * or its Markdown source) or a CSV with build and name columns (CSS-Exchange style) into a
+ * table. The fixing-update bits are set by rule: on each CU the update named Mar21SU fixes
+ * ProxyLogon, May21SU ProxyShell, Nov22SU ProxyNotShell; the first CU of a line released
+ * after that update ships the fix. cu-owa rows are carried over from base. */
+int exr_buildtab_import(const char *text, size_t len, const char *name, const exr_buildtab *base, exr_buildtab *out, exr_err *e);
 
 /* A verdict is only ever 'vulnerable' when a table row justifies it: a build on a line or
  * CU the table does not know is 'undetermined' (or 'not-affected' for Exchange Online's

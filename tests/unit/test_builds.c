@@ -47,7 +47,7 @@ static void test_exact_builds(void **st)
 {
     (void)st;
     check("15.2.792.10", "2019", "CU8", "Mar21SU", P, V, V);
-    check("15.2.792.5", "2019", "CU8", "KB4602269", V, V, V);
+    check("15.2.792.5", "2019", "CU8", "Feb21SU", V, V, V); /* KB4602269: named as HealthChecker names it */
     check("15.2.792.15", "2019", "CU8", "May21SU", P, P, V);
     check("15.2.792.13", "2019", "CU8", "Apr21SU", P, V, V); /* Apr21SU alone leaves CVE-2021-31207 */
     check("15.1.2176.9", "2016", "CU19", "Mar21SU", P, V, V);
@@ -60,7 +60,7 @@ static void test_exact_builds(void **st)
     check("15.0.1497.18", "2013", "CU23", "May21SU", P, P, V);
     check("15.0.1497.44", "2013", "CU23", "Nov22SU", P, P, P);
     check("15.0.847.64", "2013", "SP1", "Mar21SU", P, V, V);
-    check("15.0.1395.10", "2013", "CU21", "KB4471389", V, V, V);
+    check("15.0.1395.10", "2013", "CU21", "Jan19SU", V, V, V);
     check("15.2.1258.12", "2019", "CU13", NULL, P, P, P);
     check("15.2.2562.17", "SE", "RTM", NULL, P, P, P);
 }

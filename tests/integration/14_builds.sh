@@ -1,0 +1,70 @@
+#!/bin/sh
+# exray builds --import / --check: Microsoft's build-number page (Markdown source or saved
+# HTML) and a build CSV become a table that --builds takes, with the fixing updates set by
+# rule; the built-in table survives a round trip through the page format unchanged; --check
+# and scan say when a table is old.
+. "$(dirname "$0")/lib.sh"
+F="$ROOT/tests/fixtures/builds"
+for f in page.md page.html; do
+    "$EXRAY" builds --import "$F/$f" -o "$WORK/$f.csv" > "$WORK/$f.out" || fail "--import $f"
+    grep -q "^21 builds from" "$WORK/$f.out" || fail "$f: $(head -2 "$WORK/$f.out")"
+    grep -q "^  + SE RTM Oct26SU 15.2.2562.60 (su, 2026-10-13)" "$WORK/$f.out" || fail "$f: the new update is not reported: $(cat "$WORK/$f.out")"
+    grep -q "^# table-date: $(date -u +%Y-%m-%d)" "$WORK/$f.csv" || fail "$f: no table-date"
+    grep -q "^SE,RTM,15.2.2562.53,2026-09,su,Sep26SUv2,," "$WORK/$f.csv" || fail "$f: month-only date not kept"
+    grep -q "^2019,CU8,15.2.792.10,2021-03-02,su,Mar21SU,KB5000871,proxylogon$" "$WORK/$f.csv" || fail "$f: Mar21SU row: $(grep 792.10 "$WORK/$f.csv")"
+    grep -q "^2019,CU8,15.2.792.15,2021-05-11,su,May21SU,KB5003435,proxyshell$" "$WORK/$f.csv" || fail "$f: May21SU row"
+    grep -q "^2019,CU9,15.2.858.5,2021-03-16,cu,,,proxylogon$" "$WORK/$f.csv" || fail "$f: first fixed CU (ProxyLogon)"
+    grep -q "^2019,CU10,15.2.922.7,2021-06-29,cu,,,proxyshell$" "$WORK/$f.csv" || fail "$f: first fixed CU (ProxyShell)"
+    grep -q "^2019,CU13,15.2.1258.12,2023-05-03,cu,,,proxynotshell$" "$WORK/$f.csv" || fail "$f: first fixed CU (ProxyNotShell)"
+    grep -q "^2019,CU15,15.2.1748.24,2025-04-18,hu,Apr25HU,," "$WORK/$f.csv" || fail "$f: hotfix update kind"
+    "$EXRAY" builds --builds "$WORK/$f.csv" 15.2.2562.60 15.2.792.13 > "$WORK/$f.verdicts"
+    grep -q "15.2.2562.60: Exchange SE RTM Oct26SU" "$WORK/$f.verdicts" || fail "$f: the imported table is not used"
+    grep -A2 "15.2.792.13:" "$WORK/$f.verdicts" | grep -q "proxyshell .*vulnerable.*open: CVE-2021-31207" || fail "$f: Apr21SU reasoning"
+done
+[ "$(tail -n +2 "$WORK/page.md.csv")" = "$(tail -n +2 "$WORK/page.html.csv")" ] || fail "HTML and Markdown give different tables"
+ok "Microsoft's page as Markdown and as saved HTML: the same table; fixing updates and first fixed CUs set by rule; HU kind; month-only dates; what changed is printed"
+
+"$EXRAY" builds --import "$F/builds.csv" -o "$WORK/csv.csv" > "$WORK/csv.out" || fail "--import CSV"
+"$EXRAY" builds --builds "$WORK/csv.csv" 15.1.2176.14 | grep -q "proxyshell .*patched" || fail "CSV import verdict"
+ok "a build CSV (name, build, date columns) imports too"
+
+# round trip: the built-in table written as Microsoft's page and imported again is unchanged
+python3 - "$ROOT/data/exchange-builds.csv" > "$WORK/builtin.md" <<'PY'
+import csv, sys
+rows = [r for r in csv.DictReader(l for l in open(sys.argv[1]) if not l.startswith("#"))]
+M = "January February March April May June July August September October November December".split()
+print("|Product name|Release date|Build number (short format)|Build number (long format)|")
+print("|:-----|:-----|:-----|:-----|")
+for r in rows:
+    if r["kind"] == "cu-owa":
+        continue  # not on Microsoft's page
+    d = r["released"]
+    ds = "%s %d, %s" % (M[int(d[5:7]) - 1], int(d[8:]), d[:4]) if len(d) == 10 else "%s %s" % (M[int(d[5:7]) - 1], d[:4])
+    if r["product"] == "2010" and "RU" in r["cu"]:
+        v = " v" + r["update"].split("v")[1] if r["kind"] != "cu" and "v" in r["update"] else ""
+        name = "Update Rollup %s%s for Exchange Server 2010 SP3" % (r["cu"].split("RU")[1], v)
+    elif r["product"] == "2010":
+        name = "Exchange Server 2010 %s" % r["cu"]
+    else:
+        name = "Exchange Server %s %s%s" % (r["product"], r["cu"], " " + r["update"] if r["update"] else "")
+    if r["kb"]:
+        name = "[%s](https://support.microsoft.com/help/%s)" % (name, r["kb"][2:])
+    print("|%s|%s|%s|x|" % (name, ds, r["build"]))
+PY
+"$EXRAY" builds --import "$WORK/builtin.md" -o "$WORK/builtin.csv" > "$WORK/builtin.out" || fail "round trip import"
+grep -q "^0 added, 0 changed, 0 missing" "$WORK/builtin.out" || fail "round trip: $(tail -5 "$WORK/builtin.out")"
+ok "round trip: the built-in table through the page format and back: 0 added, 0 changed, 0 missing (fixing bits by rule equal the curated ones)"
+
+# --check, and scan's warning
+"$EXRAY" builds --check > "$WORK/check.out" || fail "--check on the built-in table: $(cat "$WORK/check.out")"
+sed 's/^# table-date: .*/# table-date: 2020-01-01/' "$WORK/page.md.csv" > "$WORK/old.csv"
+set +e; "$EXRAY" builds --builds "$WORK/old.csv" --check > "$WORK/old.out"; rc=$?; set -e
+[ $rc -eq 1 ] || fail "--check on an old table: exit $rc"
+grep -q "days ago (more than 90).*exray builds --import" "$WORK/old.out" || fail "--check message: $(cat "$WORK/old.out")"
+set +e; "$EXRAY" builds --builds "$WORK/old.csv" --check --max-age 100000 >/dev/null; rc=$?; set -e
+[ $rc -eq 0 ] || fail "--max-age"
+"$EXRAY" scan -q -p 9 --builds "$WORK/old.csv" 127.0.0.1 -o /dev/null 2> "$WORK/scan.err" || true
+[ "$(grep -c 'warning: the build table' "$WORK/scan.err")" -eq 1 ] || fail "scan warning: $(cat "$WORK/scan.err")"
+"$EXRAY" scan -q -p 9 127.0.0.1 -o /dev/null 2> "$WORK/scan2.err" || true
+! grep -q "warning: the build table" "$WORK/scan2.err" || fail "scan warns about a current table"
+ok "--check: exit 0 for the current built-in table, 1 with how to refresh for an old one; scan warns once on an old table"
