@@ -57,6 +57,11 @@ static void usage(FILE *f)
                "  --sender-name NAME    sender name used in From: and the signature\n"
                "  --include-patched     also notify hosts in state 'patched'\n"
                "  --plan-only           plan tickets, deliver nothing\n"
+               "  --lease SECONDS       how long a ticket claimed by this run is its own (default 900): after that,\n"
+               "                        another run treats it as left by a stopped run (Maildir: decided by the file;\n"
+               "                        SMTP: uncertain)\n"
+               "  --uncertain           list the uncertain tickets (tab-separated: ticket, recipient, state, why) and exit\n"
+               "  --resolve TICKET sent|resend   settle an uncertain (or failed) ticket after checking the mail log\n"
                "\nExit status: 0 done, 1 some tickets failed (they stay pending), 2 bad input or store error.\n"
                "A ticket is marked sent right after the server accepts it: a run killed between the two\n"
                "sends that one ticket again when rerun (the only window); Maildir delivery has none.\n");
@@ -65,7 +70,7 @@ static void usage(FILE *f)
 int exr_cmd_notify(int argc, char **argv)
 {
     enum { O_DB = 1000, O_CONTACTS, O_NATIONAL, O_MAILDIR, O_TEMPLATES, O_INTERVAL, O_FROM, O_SENDER, O_PATCHED, O_PLAN, O_SMTP,
-           O_SMTP_USER, O_SMTP_PASS, O_STARTTLS, O_INSECURE, O_RATE, O_RETRIES, O_IPDB };
+           O_SMTP_USER, O_SMTP_PASS, O_STARTTLS, O_INSECURE, O_RATE, O_RETRIES, O_IPDB, O_LEASE, O_UNCERTAIN, O_RESOLVE };
     static const struct option opts[] = {
         {"db", required_argument, 0, O_DB}, {"contacts", required_argument, 0, O_CONTACTS}, {"national", required_argument, 0, O_NATIONAL},
         {"maildir", required_argument, 0, O_MAILDIR}, {"templates", required_argument, 0, O_TEMPLATES},
@@ -74,17 +79,20 @@ int exr_cmd_notify(int argc, char **argv)
         {"plan-only", no_argument, 0, O_PLAN}, {"smtp", required_argument, 0, O_SMTP}, {"smtp-user", required_argument, 0, O_SMTP_USER},
         {"smtp-pass-env", required_argument, 0, O_SMTP_PASS}, {"starttls", no_argument, 0, O_STARTTLS},
         {"smtp-insecure", no_argument, 0, O_INSECURE}, {"domain-rate", required_argument, 0, O_RATE},
-        {"retries", required_argument, 0, O_RETRIES}, {"ipdb", required_argument, 0, O_IPDB}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"retries", required_argument, 0, O_RETRIES}, {"ipdb", required_argument, 0, O_IPDB}, {"lease", required_argument, 0, O_LEASE},
+        {"uncertain", no_argument, 0, O_UNCERTAIN}, {"resolve", required_argument, 0, O_RESOLVE}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     const char *ipdb_path = NULL;
     exr_smtp smtp = {NULL, NULL, NULL, 0, 0, 60};
     const char *db = NULL, *national = NULL, *templates = NULL;
     const char *contacts[32];
     int ncontacts = 0;
-    bool plan_only = false;
+    bool plan_only = false, list_uncertain = false;
+    const char *resolve_ticket = NULL;
     exr_notify_opts o;
     memset(&o, 0, sizeof o);
     o.interval_s = 7 * 86400;
     o.retries = 3;
+    o.lease_s = 900;
     o.domain_rate = 60;
     o.from = "exray@localhost.localdomain";
     o.sender_name = "exray notification service";
@@ -153,9 +161,48 @@ int exr_cmd_notify(int argc, char **argv)
         }
         case O_RETRIES: o.retries = atoi(optarg); break;
         case O_IPDB: ipdb_path = optarg; break;
+        case O_LEASE: {
+            char *end;
+            o.lease_s = strtol(optarg, &end, 10);
+            if (*end || o.lease_s < 0 || o.lease_s > 86400 * 7) {
+                fprintf(stderr, "exray notify: --lease: seconds 0..604800\n");
+                return 2;
+            }
+            break;
+        }
+        case O_UNCERTAIN: list_uncertain = true; break;
+        case O_RESOLVE: resolve_ticket = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
+    }
+    if (list_uncertain || resolve_ticket) {
+        if (!db || (resolve_ticket && optind >= argc)) {
+            fprintf(stderr, "usage: exray notify --db FILE --uncertain | --resolve TICKET sent|resend\n");
+            return 2;
+        }
+        exr_err e1 = {0, ""};
+        exr_store *s1;
+        if (exr_store_open_existing(&s1, db, &e1) != 0) {
+            fprintf(stderr, "exray notify: %s\n", e1.msg);
+            return 2;
+        }
+        int r1 = 0;
+        if (list_uncertain) {
+            int n = exr_notify_uncertain(s1, stdout, &e1);
+            if (n < 0)
+                r1 = 2;
+            else
+                fprintf(stderr, "exray notify: %d uncertain ticket%s\n", n, n == 1 ? "" : "s");
+        } else if (exr_notify_resolve(s1, resolve_ticket, argv[optind], &e1) != 0) {
+            r1 = 2;
+        } else {
+            printf("ticket %s: %s\n", resolve_ticket, strcmp(argv[optind], "sent") == 0 ? "sent" : "pending again (next run sends it)");
+        }
+        if (r1)
+            fprintf(stderr, "exray notify: %s\n", e1.msg);
+        exr_store_close(s1);
+        return r1;
     }
     if (smtp.url)
         o.smtp = &smtp;
@@ -180,7 +227,7 @@ int exr_cmd_notify(int argc, char **argv)
     if (exr_notify_load_templates(&o, templates, &e) != 0)
         goto out;
     exr_store *s;
-    if (exr_store_open(&s, db, &e) != 0)
+    if (exr_store_open_existing(&s, db, &e) != 0)
         goto out;
     if (exr_contacts_load_store(&cs, s, &e) != 0) {
         exr_store_close(s);
@@ -213,9 +260,10 @@ int exr_cmd_notify(int argc, char **argv)
                     " %ld opted out; %ld contact lines skipped\n",
             st.planned_directives, st.tickets_new, st.suppressed, st.no_contact, st.opted_out, cs.bad_lines);
     if (!plan_only)
-        fprintf(stderr, "  %ld tickets delivered to %s (%ld had been delivered by an interrupted run); %ld failed and stay pending\n",
-                st.sent, o.smtp ? smtp.url : o.maildir, st.already_delivered, st.failed);
-    if (rc == 0 && st.failed)
+        fprintf(stderr, "  %ld tickets delivered to %s (%ld had been delivered by an interrupted run); %ld failed; %ld uncertain"
+                        " (see --uncertain)\n",
+                st.sent, o.smtp ? smtp.url : o.maildir, st.already_delivered, st.failed, st.uncertain);
+    if (rc == 0 && (st.failed || st.uncertain))
         rc = 1;
 out:
     if (rc != 0 && e.msg[0])
@@ -294,7 +342,7 @@ int exr_cmd_stats(int argc, char **argv)
     }
     exr_err e = {0, ""};
     exr_store *s;
-    if (exr_store_open(&s, db, &e) != 0 || exr_stats_print(s, stdout, &e) != 0) {
+    if (exr_store_open_existing(&s, db, &e) != 0 || exr_stats_print(s, stdout, &e) != 0) {
         fprintf(stderr, "exray stats: %s\n", e.msg);
         return 2;
     }
@@ -309,13 +357,13 @@ static void import_report(void *ctx, const char *msg)
 }
 
 /* The built-in build table and the store, or the error on stderr under the command's name. */
-static int open_with_builds(const char *cmd, const char *db, exr_buildtab *tab, exr_store **s, exr_err *e)
+static int open_with_builds(const char *cmd, const char *db, bool create, exr_buildtab *tab, exr_store **s, exr_err *e)
 {
     if (exr_buildtab_load_default(tab, e) != 0) {
         fprintf(stderr, "exray %s: %s\n", cmd, e->msg);
         return -1;
     }
-    if (exr_store_open(s, db, e) != 0) {
+    if ((create ? exr_store_open(s, db, e) : exr_store_open_existing(s, db, e)) != 0) {
         fprintf(stderr, "exray %s: %s\n", cmd, e->msg);
         exr_buildtab_free(tab);
         return -1;
@@ -342,7 +390,7 @@ int exr_cmd_import(int argc, char **argv)
     exr_err e = {0, ""};
     exr_buildtab tab;
     exr_store *s;
-    if (open_with_builds("import", db, &tab, &s, &e) != 0)
+    if (open_with_builds("import", db, true, &tab, &s, &e) != 0)
         return 2;
     int rc = 0;
     for (int i = 0; i < nf; i++) {
@@ -446,7 +494,7 @@ int exr_cmd_report(int argc, char **argv)
     exr_err e = {0, ""};
     exr_buildtab tab;
     exr_store *s;
-    if (open_with_builds("report", db, &tab, &s, &e) != 0)
+    if (open_with_builds("report", db, false, &tab, &s, &e) != 0)
         return 2;
     exr_report_opts o = {hunt, md, &tab};
     exr_buf b;

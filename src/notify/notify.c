@@ -7,6 +7,7 @@
 #include "../core/timefmt.h"
 #include "mime.h"
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -24,6 +25,20 @@ const char *const exr_state_name[EXR_NSTATES] = {"patched", "patched-after-expos
 
 /* Seen vulnerable on or after this day: the exploitation of 2021 had begun. */
 #define EXPOSURE_FROM "2021-01-01"
+
+/* Test builds name points of delivery where the process dies (kill -9 in the field):
+ * EXRAY_TEST_CRASH_AT=claim|write|rename|commit|before-data|after-250. Compiled in only
+ * when EXRAY_TEST_HOOKS is defined (the test build). */
+void exr_notify_test_point(const char *where)
+{
+#ifdef EXRAY_TEST_HOOKS
+    const char *at = getenv("EXRAY_TEST_CRASH_AT");
+    if (at && strcmp(at, where) == 0)
+        _exit(137);
+#else
+    (void)where;
+#endif
+}
 
 static int dberr(sqlite3 *db, exr_err *e, const char *what)
 {
@@ -299,6 +314,7 @@ static int maildir_deliver(const char *dir, const char *ticket, const exr_buf *m
     if (stat(fin, &st) == 0 || stat(cur, &st) == 0)
         return 0;
     snprintf(tmp, sizeof tmp, "%s/%s.%d", sub[0], ticket, (int)getpid());
+    exr_notify_test_point("write");
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0)
         return exr_seterr(e, EXR_EIO, "%s: %s", tmp, strerror(errno));
@@ -316,12 +332,32 @@ static int maildir_deliver(const char *dir, const char *ticket, const exr_buf *m
         unlink(tmp);
         return exr_seterr(e, EXR_EIO, "%s: %s", tmp, strerror(errno));
     }
+    exr_notify_test_point("rename");
     if (link(tmp, fin) != 0 && errno != EEXIST) {
         unlink(tmp);
         return exr_seterr(e, EXR_EIO, "%s: %s", fin, strerror(errno));
     }
     unlink(tmp);
+    /* the new name must survive a power loss before the store says "sent" */
+    int dfd = open(sub[1], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0 || fsync(dfd) != 0) {
+        int err = errno;
+        if (dfd >= 0)
+            close(dfd);
+        return exr_seterr(e, EXR_EIO, "%s: fsync: %s", sub[1], strerror(err));
+    }
+    close(dfd);
     return 1;
+}
+
+/* True if the Maildir holds this ticket's message (new/ or already read in cur/). */
+static bool maildir_has(const char *dir, const char *ticket)
+{
+    char fin[1100], cur[1100];
+    struct stat st;
+    snprintf(fin, sizeof fin, "%s/new/%s.eml", dir, ticket);
+    snprintf(cur, sizeof cur, "%s/cur/%s.eml:2,S", dir, ticket);
+    return stat(fin, &st) == 0 || stat(cur, &st) == 0;
 }
 
 /* Per-destination-domain pacing: the next time a message may go to each domain. */
@@ -360,18 +396,26 @@ static void wait_for_domain(const char *rcpt, double per_minute)
     paces[i].next_ms = now + (int64_t)(60000.0 / per_minute);
 }
 
-/* 1 delivered, -1 failed after retries, -2 the server setup fails every message (e says why). */
-static int smtp_deliver(const exr_notify_opts *o, const char *rcpt, const exr_buf *msg, exr_err *e)
+/* 1 delivered, -1 failed after retries (temporary), -3 refused for good (5xx), -4 unknown
+ * (never retried), -2 the server setup fails every message (e says why). */
+typedef void (*submit_cb)(void *ctx);
+
+static int smtp_deliver(const exr_notify_opts *o, const char *rcpt, const exr_buf *msg, submit_cb before, void *ctx, exr_err *e)
 {
     long backoff_ms = 1000;
     for (int attempt = 0;; attempt++) {
         wait_for_domain(rcpt, o->domain_rate);
+        before(ctx);
         int r = exr_smtp_send(o->smtp, o->from, rcpt, msg, e);
         if (r == EXR_SMTP_OK)
             return 1;
+        if (r == EXR_SMTP_UNCERTAIN)
+            return -4;
         if (r == EXR_SMTP_SETUP)
             return -2;
-        if (r == EXR_SMTP_PERMFAIL || attempt >= o->retries)
+        if (r == EXR_SMTP_PERMFAIL)
+            return -3;
+        if (attempt >= o->retries)
             return -1;
         struct timespec ts = {backoff_ms / 1000, (backoff_ms % 1000) * 1000000L};
         nanosleep(&ts, NULL);
@@ -417,142 +461,369 @@ static void csv_row(exr_buf *csv, sqlite3_stmt *st)
     exr_buf_free(&clean);
 }
 
-int exr_notify_send(exr_store *s, const exr_notify_opts *o, exr_notify_stats *stt, exr_err *e)
+/* Sets a ticket's state (and its send time when sent) in its own statement. */
+static int set_state(sqlite3 *db, const char *ticket, const char *state, const char *delivery, bool sent, exr_err *e)
 {
-    sqlite3 *db = exr_store_sqlite(s);
-    sqlite3_stmt *pend = NULL, *dirs = NULL, *mark = NULL;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db,
+                           "UPDATE tickets SET state = ?, delivery = ?, sent_at = CASE WHEN ? THEN ? ELSE sent_at END,"
+                           " lease_until = NULL WHERE id = ?",
+                           -1, &st, NULL) != SQLITE_OK)
+        return dberr(db, e, "ticket state");
+    char now[32];
+    exr_time_rfc3339(time(NULL), now, sizeof now);
+    sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, delivery, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 3, sent);
+    sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 5, ticket, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : dberr(db, e, "ticket state");
+}
+
+/* Tickets left 'sending' by a run that stopped (its lease expired): a Maildir delivery is
+ * decided by the file (there: sent; absent: it cannot have happened, pending again); an
+ * SMTP delivery cannot be decided here, so it becomes 'uncertain' for an operator. */
+/* The run that claimed a ticket is gone: its lease ran out, or it ran on this host and its
+ * process no longer exists (a crash or kill -9 need not wait for the lease). */
+static bool claim_abandoned(const char *run_id, const char *lease, const char *now)
+{
+    if (!lease || strcmp(lease, now) < 0)
+        return true;
+    char host[64] = "";
+    gethostname(host, sizeof host - 1);
+    size_t hl = strlen(host);
+    if (!run_id || strncmp(run_id, host, hl) != 0 || run_id[hl] != ':')
+        return false;
+    long pid = strtol(run_id + hl + 1, NULL, 10);
+    return pid > 0 && pid != (long)getpid() && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+static int recover_expired(sqlite3 *db, exr_notify_stats *stt, exr_err *e)
+{
+    char now[32];
+    exr_time_rfc3339(time(NULL), now, sizeof now);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT id, delivery, run_id, lease_until FROM tickets WHERE state = 'sending'", -1, &st, NULL) != SQLITE_OK)
+        return dberr(db, e, "expired leases");
+    typedef struct {
+        char id[32], via[600];
+    } exp_t;
+    exp_t *x = NULL;
+    size_t n = 0, cap = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (!claim_abandoned(col(st, 2), col(st, 3), now))
+            continue;
+        if (n == cap)
+            x = exr_xrealloc(x, (cap = cap ? cap * 2 : 16) * sizeof *x);
+        snprintf(x[n].id, sizeof x[n].id, "%s", col(st, 0) ? col(st, 0) : "");
+        snprintf(x[n].via, sizeof x[n].via, "%s", col(st, 1) ? col(st, 1) : "");
+        n++;
+    }
+    sqlite3_finalize(st);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (strncmp(x[i].via, "sending: maildir:", 17) == 0) {
+            if (maildir_has(x[i].via + 17, x[i].id)) {
+                rc = set_state(db, x[i].id, "sent", "maildir (found delivered after an interrupted run)", true, e);
+                stt->already_delivered++;
+            } else {
+                rc = set_state(db, x[i].id, "pending", "pending again: the interrupted run had not delivered it", false, e);
+            }
+        } else if (!strstr(x[i].via, "(submitting)")) {
+            /* stopped while waiting its turn (pacing), before any SMTP transaction */
+            rc = set_state(db, x[i].id, "pending", "pending again: the interrupted run had not started submitting it", false, e);
+        } else {
+            char why[700];
+            snprintf(why, sizeof why, "uncertain: the run submitting it over SMTP stopped (%.500s); check the mail server's log, "
+                                      "then exray notify --resolve %s sent|resend",
+                     x[i].via, x[i].id);
+            rc = set_state(db, x[i].id, "uncertain", why, false, e);
+            stt->uncertain++;
+        }
+    }
+    free(x);
+    return rc;
+}
+
+/* Claims the next pending ticket for this run, in one transaction: a concurrent run never
+ * claims the same one. 1 claimed, 0 none left, -1 error. */
+static int claim_next(sqlite3 *db, const exr_notify_opts *o, const char *run_id, char *ticket, char *recipient, char *org, char *tpl,
+                      exr_err *e)
+{
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return dberr(db, e, "claim");
+    sqlite3_stmt *sel = NULL, *upd = NULL;
     int rc = -1;
-    if (sqlite3_prepare_v2(db, "SELECT id, recipient, org, template FROM tickets WHERE sent_at IS NULL ORDER BY id", -1, &pend, NULL) !=
-            SQLITE_OK ||
-        sqlite3_prepare_v2(db,
-                           "SELECT d.state, d.ip, d.port, o.hostname, o.time, o.build, o.servername, o.proxylogon, h.asn, h.country,"
-                           " o.proxyshell, o.proxynotshell"
-                           " FROM directives d LEFT JOIN observations o ON o.id = d.observation_id LEFT JOIN host_info h ON h.ip = d.ip"
-                           " WHERE d.ticket = ? ORDER BY d.ip",
-                           -1, &dirs, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "UPDATE tickets SET sent_at = ?, delivery = ? WHERE id = ? AND sent_at IS NULL", -1, &mark, NULL) !=
-            SQLITE_OK) {
-        dberr(db, e, "prepare send");
+    /* a ticket this run already tried (a temporary failure put it back) waits for the next run */
+    if (sqlite3_prepare_v2(db,
+                           "SELECT id, recipient, org, template FROM tickets WHERE state = 'pending' AND (run_id IS NULL OR run_id <> ?)"
+                           " ORDER BY id LIMIT 1",
+                           -1, &sel, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "UPDATE tickets SET state = 'sending', run_id = ?, lease_until = ?, delivery = ? WHERE id = ? AND state = 'pending'",
+                           -1, &upd, NULL) != SQLITE_OK) {
+        dberr(db, e, "claim");
         goto out;
     }
-    exr_buf hosts, csv, subj, body, msg;
+    sqlite3_bind_text(sel, 1, run_id, -1, SQLITE_TRANSIENT);
+    int step = sqlite3_step(sel);
+    if (step == SQLITE_DONE) {
+        rc = 0;
+        goto out;
+    }
+    if (step != SQLITE_ROW) {
+        dberr(db, e, "claim");
+        goto out;
+    }
+    snprintf(ticket, 32, "%s", col(sel, 0));
+    snprintf(recipient, 256, "%s", col(sel, 1));
+    snprintf(org, 256, "%s", col(sel, 2) && *col(sel, 2) ? col(sel, 2) : "network owner");
+    snprintf(tpl, 32, "%s", col(sel, 3));
+    char lease[32], via[1100];
+    exr_time_rfc3339(time(NULL) + o->lease_s, lease, sizeof lease);
+    snprintf(via, sizeof via, "sending: %s%s", o->smtp ? "smtp:" : "maildir:", o->smtp ? o->smtp->url : o->maildir);
+    sqlite3_bind_text(upd, 1, run_id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(upd, 2, lease, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(upd, 3, via, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(upd, 4, ticket, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(upd) != SQLITE_DONE || sqlite3_changes(db) != 1) {
+        dberr(db, e, "claim");
+        goto out;
+    }
+    rc = 1;
+out:
+    sqlite3_finalize(sel);
+    sqlite3_finalize(upd);
+    if (sqlite3_exec(db, rc >= 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK && rc >= 0)
+        rc = dberr(db, e, "commit claim");
+    if (rc == 1)
+        exr_notify_test_point("claim");
+    return rc;
+}
+
+/* Control characters of a name shown in a message body are written as escapes, so a
+ * hostname or an organisation cannot start a line of its own. */
+static void body_safe(const char *in, char *out, size_t n)
+{
+    size_t k = 0;
+    for (; in && *in && k + 5 < n; in++) {
+        unsigned char c = (unsigned char)*in;
+        if (c < 0x20 || c == 0x7f) {
+            k += (size_t)snprintf(out + k, n - k, c == '\r' ? "\\r" : c == '\n' ? "\\n" : c == '\t' ? "\\t" : "\\x%02x", c);
+        } else {
+            out[k++] = (char)c;
+        }
+    }
+    out[k] = 0;
+}
+
+/* Builds one ticket's message (body, hosts list, CSV attachment). */
+static int build_message(sqlite3_stmt *dirs, const exr_notify_opts *o, const char *ticket, const char *recipient, const char *org_raw,
+                         int state, const char *tpl, exr_buf *msg)
+{
+    exr_buf hosts, csv, subj, body;
     exr_buf_init(&hosts);
     exr_buf_init(&csv);
     exr_buf_init(&subj);
     exr_buf_init(&body);
+    exr_buf_adds(&csv, "timestamp,severity,ip,protocol,port,hostname,tag,asn,geo,region,city,naics,hostname_source,sector,version,servername,url\n");
+    sqlite3_reset(dirs);
+    sqlite3_bind_text(dirs, 1, ticket, -1, SQLITE_TRANSIENT);
+    int nhosts = 0;
+    char sets[128] = "";
+    while (sqlite3_step(dirs) == SQLITE_ROW) {
+        nhosts++;
+        char hn[600] = "", build[64] = "";
+        body_safe(col(dirs, 3), hn, sizeof hn);
+        body_safe(col(dirs, 5) ? col(dirs, 5) : "unknown", build, sizeof build);
+        exr_buf_printf(&hosts, "  %s port %d%s%s  build %s\n", col(dirs, 1), sqlite3_column_int(dirs, 2), hn[0] ? "  " : "", hn, build);
+        const char *vs[3] = {col(dirs, 7), col(dirs, 10), col(dirs, 11)};
+        const char *vn[3] = {"ProxyLogon", "ProxyShell", "ProxyNotShell"};
+        for (int k = 0; k < 3; k++)
+            if (vs[k] && strcmp(vs[k], "vulnerable") == 0 && !strstr(sets, vn[k])) {
+                if (sets[0])
+                    strcat(sets, ", ");
+                strcat(sets, vn[k]);
+            }
+        csv_row(&csv, dirs);
+    }
+    char count[16], date[32], org[600];
+    body_safe(org_raw, org, sizeof org);
+    snprintf(count, sizeof count, "%d", nhosts);
+    exr_time_rfc3339(o->now, date, sizeof date);
+    exr_tvar vars[] = {{"ticket", ticket}, {"org", org}, {"recipient", recipient}, {"host_count", count},
+                       {"hosts", hosts.p ? hosts.p : ""}, {"sets", sets[0] ? sets : "see the attached list"},
+                       {"state", tpl}, {"date", date}, {"sender_name", o->sender_name}};
+    exr_template_render(o->templates[state].subject, vars, 9, &subj);
+    exr_template_render(o->templates[state].body, vars, 9, &body);
+    char aname[64];
+    snprintf(aname, sizeof aname, "exray-%s.csv", ticket);
+    exr_mail m = {o->from, o->sender_name, recipient, subj.p ? subj.p : "", body.p ? body.p : "", ticket, aname, csv.p, csv.len, o->now};
+    exr_buf_reset(msg);
+    exr_mime_build(&m, msg);
+    exr_buf_free(&hosts);
+    exr_buf_free(&csv);
+    exr_buf_free(&subj);
+    exr_buf_free(&body);
+    return 0;
+}
+
+typedef struct submitting {
+    sqlite3 *db;
+    const char *ticket;
+    bool marked;
+} submitting;
+
+/* Just before the SMTP transaction starts (after pacing): from here on a stopped run leaves
+ * an unknown outcome; before it, the ticket can safely go back to pending. */
+static void mark_submitting(void *ctx)
+{
+    submitting *m = ctx;
+    if (m->marked)
+        return;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(m->db, "UPDATE tickets SET delivery = delivery || ' (submitting)' WHERE id = ? AND state = 'sending'", -1, &st,
+                           NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, m->ticket, -1, SQLITE_TRANSIENT);
+        sqlite3_step(st);
+        sqlite3_finalize(st);
+    }
+    m->marked = true;
+    exr_notify_test_point("before-data");
+}
+
+int exr_notify_send(exr_store *s, const exr_notify_opts *o, exr_notify_stats *stt, exr_err *e)
+{
+    sqlite3 *db = exr_store_sqlite(s);
+    sqlite3_stmt *dirs = NULL;
+    int rc = -1;
+    if (recover_expired(db, stt, e) != 0)
+        return -1;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT d.state, d.ip, d.port, o.hostname, o.time, o.build, o.servername, o.proxylogon, h.asn, h.country,"
+                           " o.proxyshell, o.proxynotshell"
+                           " FROM directives d LEFT JOIN observations o ON o.id = d.observation_id LEFT JOIN host_info h ON h.ip = d.ip"
+                           " WHERE d.ticket = ? ORDER BY d.ip",
+                           -1, &dirs, NULL) != SQLITE_OK)
+        return dberr(db, e, "prepare send");
+    char run_id[96], host[64] = "";
+    gethostname(host, sizeof host - 1);
+    snprintf(run_id, sizeof run_id, "%s:%d:%lld", host, (int)getpid(), (long long)time(NULL));
+    exr_buf msg;
     exr_buf_init(&msg);
-    int step;
     long delivered_now = 0;
-    while ((step = sqlite3_step(pend)) == SQLITE_ROW) {
+    for (;;) {
         char ticket[32], recipient[256], org[256], tpl[32];
-        snprintf(ticket, sizeof ticket, "%s", col(pend, 0));
-        snprintf(recipient, sizeof recipient, "%s", col(pend, 1));
-        snprintf(org, sizeof org, "%s", col(pend, 2) && *col(pend, 2) ? col(pend, 2) : "network owner");
-        snprintf(tpl, sizeof tpl, "%s", col(pend, 3));
+        int c = claim_next(db, o, run_id, ticket, recipient, org, tpl, e);
+        if (c < 0)
+            goto done;
+        if (c == 0)
+            break;
         int state = -1;
         for (int i = 0; i < EXR_NSTATES; i++)
             if (strcmp(tpl, exr_state_name[i]) == 0)
                 state = i;
         if (state < 0 || !exr_email_valid(recipient)) {
-            exr_seterr(e, EXR_ESTORE, "ticket %s: bad template or recipient in the store", ticket);
-            goto done;
+            set_state(db, ticket, "failed", "failed: bad template or recipient in the store", false, e);
+            stt->failed++;
+            continue;
         }
-        exr_buf_reset(&hosts);
-        exr_buf_reset(&csv);
-        exr_buf_adds(&csv, "timestamp,severity,ip,protocol,port,hostname,tag,asn,geo,region,city,naics,hostname_source,sector,version,servername,url\n");
-        sqlite3_reset(dirs);
-        sqlite3_bind_text(dirs, 1, ticket, -1, SQLITE_TRANSIENT);
-        int nhosts = 0;
-        char sets[128] = "";
-        while (sqlite3_step(dirs) == SQLITE_ROW) {
-            nhosts++;
-            const char *hn = col(dirs, 3);
-            exr_buf_printf(&hosts, "  %s port %d%s%s  build %s\n", col(dirs, 1), sqlite3_column_int(dirs, 2), hn ? "  " : "", hn ? hn : "",
-                           col(dirs, 5) ? col(dirs, 5) : "unknown");
-            const char *vs[3] = {col(dirs, 7), col(dirs, 10), col(dirs, 11)};
-            const char *vn[3] = {"ProxyLogon", "ProxyShell", "ProxyNotShell"};
-            for (int k = 0; k < 3; k++)
-                if (vs[k] && strcmp(vs[k], "vulnerable") == 0 && !strstr(sets, vn[k])) {
-                    if (sets[0])
-                        strcat(sets, ", ");
-                    strcat(sets, vn[k]);
-                }
-            csv_row(&csv, dirs);
-        }
-        char count[16], date[32];
-        snprintf(count, sizeof count, "%d", nhosts);
-        exr_time_rfc3339(o->now, date, sizeof date);
-        exr_tvar vars[] = {{"ticket", ticket}, {"org", org}, {"recipient", recipient}, {"host_count", count},
-                           {"hosts", hosts.p ? hosts.p : ""}, {"sets", sets[0] ? sets : "see the attached list"},
-                           {"state", tpl}, {"date", date}, {"sender_name", o->sender_name}};
-        exr_buf_reset(&subj);
-        exr_buf_reset(&body);
-        exr_template_render(o->templates[state].subject, vars, 9, &subj);
-        exr_template_render(o->templates[state].body, vars, 9, &body);
-        char aname[64];
-        snprintf(aname, sizeof aname, "exray-%s.csv", ticket);
-        exr_mail m = {o->from, o->sender_name, recipient, subj.p ? subj.p : "", body.p ? body.p : "", ticket, aname, csv.p, csv.len, o->now};
-        exr_buf_reset(&msg);
-        exr_mime_build(&m, &msg);
+        build_message(dirs, o, ticket, recipient, org, state, tpl, &msg);
         int d;
         if (o->smtp) {
-            d = smtp_deliver(o, recipient, &msg, e);
+            submitting sub = {db, ticket, false};
+            d = smtp_deliver(o, recipient, &msg, mark_submitting, &sub, e);
+            if (d == 1)
+                exr_notify_test_point("after-250");
             if (d < 0) {
-                /* left pending with the reason; the next run retries it */
-                stt->failed++;
-                sqlite3_stmt *fl;
-                if (sqlite3_prepare_v2(db, "UPDATE tickets SET delivery = ? WHERE id = ?", -1, &fl, NULL) == SQLITE_OK) {
-                    char why[600];
-                    snprintf(why, sizeof why, "failed: %s", e->msg);
-                    sqlite3_bind_text(fl, 1, why, -1, SQLITE_TRANSIENT);
-                    sqlite3_bind_text(fl, 2, ticket, -1, SQLITE_TRANSIENT);
-                    sqlite3_step(fl);
-                    sqlite3_finalize(fl);
+                char why[700];
+                const char *st = d == -4 ? "uncertain" : d == -3 ? "failed" : "pending";
+                snprintf(why, sizeof why, "%s: %.600s", d == -4 ? "uncertain" : "failed", e->msg);
+                if (d == -4)
+                    snprintf(why, sizeof why, "uncertain: %.400s; check the mail server's log, then exray notify --resolve %s sent|resend",
+                             e->msg, ticket);
+                exr_err e2 = {0, ""};
+                if (set_state(db, ticket, st, why, false, &e2) != 0) {
+                    *e = e2;
+                    goto done;
                 }
+                if (d == -4)
+                    stt->uncertain++;
+                else
+                    stt->failed++;
                 if (d == -2) {
                     char first[sizeof e->msg];
                     snprintf(first, sizeof first, "%s", e->msg);
                     exr_seterr(e, EXR_EIO, "%.400s; stopping: every message would fail the same way (tickets stay pending)", first);
                     goto done;
                 }
-                fprintf(stderr, "exray notify: ticket %s to %s: %s\n", ticket, recipient, e->msg);
+                fprintf(stderr, "exray notify: ticket %s to %s: %s%s\n", ticket, recipient, e->msg,
+                        d == -4 ? " (marked uncertain, not retried)" : d == -3 ? " (refused: failed)" : " (stays pending)");
                 exr_clearerr(e);
                 continue;
             }
         } else {
             d = maildir_deliver(o->maildir, ticket, &msg, e);
-            if (d < 0)
+            if (d < 0) {
+                exr_err e2 = {0, ""};
+                set_state(db, ticket, "pending", "pending: Maildir write failed", false, &e2);
                 goto done;
+            }
         }
         /* fault injection for the crash test: die between delivery and bookkeeping */
         if (o->crash_after > 0 && ++delivered_now >= o->crash_after)
             _exit(137);
+        exr_notify_test_point("commit");
         if (d == 0)
             stt->already_delivered++;
-        char now[32];
-        exr_time_rfc3339(time(NULL), now, sizeof now);
-        sqlite3_reset(mark);
-        sqlite3_bind_text(mark, 1, now, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(mark, 2, o->smtp ? "smtp" : "maildir", -1, SQLITE_STATIC);
-        sqlite3_bind_text(mark, 3, ticket, -1, SQLITE_TRANSIENT);
-        if (sqlite3_step(mark) != SQLITE_DONE) {
-            dberr(db, e, "mark sent");
+        if (set_state(db, ticket, "sent", o->smtp ? "smtp" : "maildir", true, e) != 0)
             goto done;
-        }
         stt->sent++;
     }
-    rc = step == SQLITE_DONE ? 0 : dberr(db, e, "pending tickets");
+    rc = 0;
 done:
-    exr_buf_free(&hosts);
-    exr_buf_free(&csv);
-    exr_buf_free(&subj);
-    exr_buf_free(&body);
     exr_buf_free(&msg);
-out:
-    sqlite3_finalize(pend);
     sqlite3_finalize(dirs);
-    sqlite3_finalize(mark);
     return rc;
+}
+
+int exr_notify_uncertain(exr_store *s, FILE *out, exr_err *e)
+{
+    sqlite3 *db = exr_store_sqlite(s);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT id, recipient, template, delivery FROM tickets WHERE state = 'uncertain' ORDER BY id", -1, &st, NULL) !=
+        SQLITE_OK)
+        return dberr(db, e, "uncertain");
+    int n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        fprintf(out, "%s\t%s\t%s\t%s\n", col(st, 0), col(st, 1), col(st, 2), col(st, 3) ? col(st, 3) : "");
+        n++;
+    }
+    sqlite3_finalize(st);
+    return n;
+}
+
+int exr_notify_resolve(exr_store *s, const char *ticket, const char *how, exr_err *e)
+{
+    sqlite3 *db = exr_store_sqlite(s);
+    bool sent = strcmp(how, "sent") == 0;
+    if (!sent && strcmp(how, "resend") != 0)
+        return exr_seterr(e, EXR_EINVAL, "--resolve: say 'sent' (the server has it) or 'resend' (it does not)");
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT state FROM tickets WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+        return dberr(db, e, "resolve");
+    sqlite3_bind_text(st, 1, ticket, -1, SQLITE_TRANSIENT);
+    char cur[32] = "";
+    if (sqlite3_step(st) == SQLITE_ROW)
+        snprintf(cur, sizeof cur, "%s", col(st, 0) ? col(st, 0) : "");
+    sqlite3_finalize(st);
+    if (!cur[0])
+        return exr_seterr(e, EXR_EINVAL, "ticket %s: no such ticket", ticket);
+    if (strcmp(cur, "uncertain") != 0 && strcmp(cur, "failed") != 0)
+        return exr_seterr(e, EXR_EINVAL, "ticket %s is %s; only uncertain or failed tickets are resolved", ticket, cur);
+    return set_state(db, ticket, sent ? "sent" : "pending", sent ? "resolved: the operator found it delivered" : "resolved: to be sent again",
+                     sent, e);
 }
 
 int exr_optout_add(exr_store *s, const char *addr, exr_err *e)

@@ -33,10 +33,11 @@ typedef struct exr_notify_opts {
     int retries;              /* SMTP attempts after the first for temporary failures */
     time_t now;
     long crash_after; /* tests only: exit after this many deliveries, before marking them */
+    long lease_s;     /* how long a claimed ticket stays this run's before another run may recover it */
 } exr_notify_opts;
 
 typedef struct exr_notify_stats {
-    long hosts, planned_directives, tickets_new, no_contact, opted_out, suppressed, sent, already_delivered, failed;
+    long hosts, planned_directives, tickets_new, no_contact, opted_out, suppressed, sent, already_delivered, failed, uncertain;
     long by_state[EXR_NSTATES];
 } exr_notify_stats;
 
@@ -44,6 +45,13 @@ int exr_notify_load_templates(exr_notify_opts *o, const char *dir, exr_err *e); 
 int exr_notify_plan(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st, exr_err *e);
 int exr_notify_send(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st, exr_err *e);
 int exr_optout_add(exr_store *s, const char *addr, exr_err *e);
+/* Lists uncertain tickets (id, recipient, template, why), tab-separated; returns how many or -1. */
+int exr_notify_uncertain(exr_store *s, FILE *out, exr_err *e);
+/* Settles an uncertain (or failed) ticket: "sent" (the operator found it delivered) or
+ * "resend" (pending again). */
+int exr_notify_resolve(exr_store *s, const char *ticket, const char *how, exr_err *e);
+/* A point of delivery where the test build can kill the process (see notify.c). */
+void exr_notify_test_point(const char *where);
 /* Fills ASN, AS name and country of stored hosts that lack them; returns hosts enriched or -1. */
 long exr_notify_enrich(exr_store *s, const exr_ipdb *db, exr_err *e);
 /* Prints the per-scan series (exray stats). */

@@ -2,11 +2,13 @@
  * campaign's volume (thousands of messages) does not need connection reuse. */
 #include "smtp.h"
 #include <curl/curl.h>
+#include <stdbool.h>
 #include <string.h>
 
 typedef struct upload {
     const exr_buf *msg;
     size_t off;
+    bool eof; /* curl has the whole message: it sends the final dot next */
 } upload;
 
 static size_t read_cb(char *buf, size_t size, size_t n, void *userp)
@@ -16,6 +18,8 @@ static size_t read_cb(char *buf, size_t size, size_t n, void *userp)
     size_t k = left < room ? left : room;
     memcpy(buf, u->msg->p + u->off, k);
     u->off += k;
+    if (k == 0)
+        u->eof = true;
     return k;
 }
 
@@ -28,7 +32,7 @@ int exr_smtp_send(const exr_smtp *c, const char *from, const char *to, const exr
     snprintf(fromb, sizeof fromb, "<%s>", from);
     snprintf(tob, sizeof tob, "<%s>", to);
     struct curl_slist *rcpt = curl_slist_append(NULL, tob);
-    upload u = {msg, 0};
+    upload u = {msg, 0, false};
     curl_easy_setopt(curl, CURLOPT_URL, c->url);
     curl_easy_setopt(curl, CURLOPT_MAIL_FROM, fromb);
     curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
@@ -54,6 +58,13 @@ int exr_smtp_send(const exr_smtp *c, const char *from, const char *to, const exr
     if (rc == CURLE_OK)
         return EXR_SMTP_OK;
     exr_seterr(e, EXR_EIO, "SMTP %s: %s (reply %ld)", c->url, curl_easy_strerror(rc), code);
+    /* the whole message went out and no final reply came back (the last reply is DATA's 354):
+     * the server may have accepted it. Sending again could deliver a second copy. */
+    if (u.eof && (code == 354 || code < 400)) {
+        exr_seterr(e, EXR_EIO, "SMTP %s: %s after the end of the message, before the server's reply: delivery unknown",
+                   c->url, curl_easy_strerror(rc));
+        return EXR_SMTP_UNCERTAIN;
+    }
     if (rc == CURLE_LOGIN_DENIED || rc == CURLE_USE_SSL_FAILED || rc == CURLE_PEER_FAILED_VERIFICATION ||
         code == 530 || code == 534 || code == 535 || code == 538)
         return EXR_SMTP_SETUP;

@@ -5,6 +5,7 @@
 #include "../core/buf.h"
 #include "../core/timefmt.h"
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,38 @@ static int dberr(exr_store *s, exr_err *e, const char *what)
     return exr_seterr(e, EXR_ESTORE, "sqlite: %s: %s", what, sqlite3_errmsg(s->db));
 }
 
+/* Ticket states (pending -> sending -> sent | failed | uncertain) on stores made before them:
+ * a ticket with a send time is sent, every other one pending. */
+static int migrate_tickets(sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('tickets') WHERE name = 'state'", -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    bool have = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    if (have)
+        return 0;
+    return sqlite3_exec(db,
+                        "BEGIN IMMEDIATE;"
+                        "ALTER TABLE tickets ADD COLUMN state TEXT NOT NULL DEFAULT 'pending';"
+                        "ALTER TABLE tickets ADD COLUMN run_id TEXT;"
+                        "ALTER TABLE tickets ADD COLUMN lease_until TEXT;"
+                        "UPDATE tickets SET state = 'sent' WHERE sent_at IS NOT NULL;"
+                        "CREATE INDEX IF NOT EXISTS tickets_state ON tickets(state);"
+                        "COMMIT;",
+                        NULL, NULL, NULL) == SQLITE_OK
+               ? 0
+               : -1;
+}
+
+int exr_store_open_existing(exr_store **out, const char *path, exr_err *e)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return exr_seterr(e, EXR_ESTORE, "%s: no such store (exray scan --db or exray import create one)", path);
+    return exr_store_open(out, path, e);
+}
+
 int exr_store_open(exr_store **out, const char *path, exr_err *e)
 {
     exr_store *s = exr_xcalloc(1, sizeof *s);
@@ -74,6 +107,13 @@ int exr_store_open(exr_store **out, const char *path, exr_err *e)
     if (sqlite3_exec(s->db, schema, NULL, NULL, &msg) != SQLITE_OK) {
         exr_seterr(e, EXR_ESTORE, "%s: %s", path, msg ? msg : "schema error");
         sqlite3_free(msg);
+        sqlite3_close(s->db);
+        free(s);
+        return -1;
+    }
+    if (migrate_tickets(s->db) != 0) {
+        dberr(s, e, "ticket states");
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         sqlite3_close(s->db);
         free(s);
         return -1;

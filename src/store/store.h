@@ -11,6 +11,9 @@
 typedef struct exr_store exr_store;
 
 int exr_store_open(exr_store **out, const char *path, exr_err *e);
+/* Opens a store that must exist already (notify, stats, report read one; only scan and
+ * import create one): a mistyped path is an error, not a new empty store. */
+int exr_store_open_existing(exr_store **out, const char *path, exr_err *e);
 void exr_store_close(exr_store *s);
 int exr_store_scan_begin(exr_store *s, const char *args, uint64_t seed, const char *shard, int64_t *scan_id, exr_err *e);
 /* Finds the most recent unfinished scan; returns 1 found, 0 none, -1 error. */

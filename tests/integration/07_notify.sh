@@ -84,7 +84,7 @@ assert pending == 0, pending
 files = os.listdir(os.path.join(sys.argv[2], "new"))
 tickets = [f.split(".")[0] for f in files]
 assert len(tickets) == len(set(tickets)), "a ticket twice"
-sent = {r[0] for r in db.execute("select id from tickets where delivery = 'maildir'")}
+sent = {r[0] for r in db.execute("select id from tickets where state = 'sent'")}
 assert set(tickets) <= sent
 PY
 ok "killed between delivery and bookkeeping: every ticket delivered exactly once after the rerun"
