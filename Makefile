@@ -83,7 +83,7 @@ test-integration: exray
 	@set -e; for t in tests/integration/[0-9]*.sh; do echo "== $$t ($(B))"; EXRAY=$(CURDIR)/$(B)/exray BUILD=$(CURDIR)/$(B) sh $$t; done
 
 test-asan:
-	$(MAKE) B=build/asan CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" build/asan/exray test-unit test-integration-asan
+	$(MAKE) B=build/asan CFLAGS="-O1 -g $(SAN) -DEXRAY_TEST_HOOKS" LDFLAGS="$(SAN)" build/asan/exray test-unit test-integration-asan
 
 test-integration-asan: $(B)/exray
 	@set -e; for t in tests/integration/[0-9]*.sh; do echo "== $$t ($(B))"; ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 EXRAY=$(CURDIR)/$(B)/exray BUILD=$(CURDIR)/$(B) SANITIZED=1 sh $$t; done

@@ -35,7 +35,11 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+#ifdef EXRAY_TEST_HOOKS
+        printf("exray %s (test build: test hooks compiled in)\n", EXRAY_VERSION);
+#else
         printf("exray %s\n", EXRAY_VERSION);
+#endif
         return 0;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

@@ -47,6 +47,8 @@ static void usage(FILE *f)
                "  --smtp URL            submit over SMTP: smtp://host:port or smtps://host:port\n"
                "  --smtp-user U, --smtp-pass-env VAR   authentication (the password is read from $VAR)\n"
                "  --starttls            require STARTTLS (default: use it when offered)\n"
+               "  --smtp-timeout S      the whole SMTP transaction of one message, at most S seconds (default 60);\n"
+               "                        a timeout after the end of the message makes the ticket uncertain\n"
                "  --smtp-insecure       do not verify the SMTP server's certificate\n"
                "  --domain-rate N       at most N messages a minute to one recipient domain (default 60)\n"
                "  --retries N           retries with backoff (1, 2, 4 s...) for temporary failures (default 3)\n"
@@ -70,7 +72,7 @@ static void usage(FILE *f)
 int exr_cmd_notify(int argc, char **argv)
 {
     enum { O_DB = 1000, O_CONTACTS, O_NATIONAL, O_MAILDIR, O_TEMPLATES, O_INTERVAL, O_FROM, O_SENDER, O_PATCHED, O_PLAN, O_SMTP,
-           O_SMTP_USER, O_SMTP_PASS, O_STARTTLS, O_INSECURE, O_RATE, O_RETRIES, O_IPDB, O_LEASE, O_UNCERTAIN, O_RESOLVE };
+           O_SMTP_USER, O_SMTP_PASS, O_STARTTLS, O_INSECURE, O_RATE, O_RETRIES, O_IPDB, O_LEASE, O_UNCERTAIN, O_RESOLVE, O_SMTP_TIMEOUT };
     static const struct option opts[] = {
         {"db", required_argument, 0, O_DB}, {"contacts", required_argument, 0, O_CONTACTS}, {"national", required_argument, 0, O_NATIONAL},
         {"maildir", required_argument, 0, O_MAILDIR}, {"templates", required_argument, 0, O_TEMPLATES},
@@ -79,7 +81,7 @@ int exr_cmd_notify(int argc, char **argv)
         {"plan-only", no_argument, 0, O_PLAN}, {"smtp", required_argument, 0, O_SMTP}, {"smtp-user", required_argument, 0, O_SMTP_USER},
         {"smtp-pass-env", required_argument, 0, O_SMTP_PASS}, {"starttls", no_argument, 0, O_STARTTLS},
         {"smtp-insecure", no_argument, 0, O_INSECURE}, {"domain-rate", required_argument, 0, O_RATE},
-        {"retries", required_argument, 0, O_RETRIES}, {"ipdb", required_argument, 0, O_IPDB}, {"lease", required_argument, 0, O_LEASE},
+        {"retries", required_argument, 0, O_RETRIES}, {"ipdb", required_argument, 0, O_IPDB}, {"lease", required_argument, 0, O_LEASE}, {"smtp-timeout", required_argument, 0, O_SMTP_TIMEOUT},
         {"uncertain", no_argument, 0, O_UNCERTAIN}, {"resolve", required_argument, 0, O_RESOLVE}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     const char *ipdb_path = NULL;
     exr_smtp smtp = {NULL, NULL, NULL, 0, 0, 60};
@@ -171,6 +173,15 @@ int exr_cmd_notify(int argc, char **argv)
             break;
         }
         case O_UNCERTAIN: list_uncertain = true; break;
+        case O_SMTP_TIMEOUT: {
+            char *end;
+            smtp.timeout_s = strtol(optarg, &end, 10);
+            if (*end || smtp.timeout_s < 1 || smtp.timeout_s > 3600) {
+                fprintf(stderr, "exray notify: --smtp-timeout: seconds 1..3600\n");
+                return 2;
+            }
+            break;
+        }
         case O_RESOLVE: resolve_ticket = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;

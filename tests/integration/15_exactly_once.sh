@@ -1,0 +1,114 @@
+#!/bin/sh
+# exray notify keeps "exactly once" when the network and the processes misbehave:
+#  - a server that reads the whole message and drops the connection before its reply, and
+#    one that replies after the timeout: the ticket is uncertain, not sent again (in this
+#    run or the next); --uncertain lists it, --resolve settles it;
+#  - two notify runs at once against one store: every ticket delivered once;
+#  - (test build) kill -9 at each point of delivery, then a rerun: no ticket twice, none lost.
+. "$(dirname "$0")/lib.sh"
+start_fleet 127.77.0.0 64 14443
+DB="$WORK/exray.db"
+"$EXRAY" scan -q -p 14443 --rate 0 127.77.0.0/26 --db "$DB" -o /dev/null 2>/dev/null
+cat > "$WORK/contacts.csv" <<'CSV'
+network,email,org
+127.77.0.0/28,a@one.example,One
+127.77.0.16/28,b@two.example,Two
+127.77.0.32/28,c@three.example,Three
+127.77.0.48/28,d@four.example,Four
+CSV
+S="$WORK/smtp"
+python3 "$ROOT/tests/fixtures/smtp/fakesmtp.py" "$S" "$WORK/smtp.ready" healthy:2551 drop:2552 slow:2553 2>"$WORK/smtp.err" &
+PIDS="$PIDS $!"
+i=0; while [ ! -f "$WORK/smtp.ready" ]; do i=$((i+1)); [ $i -gt 50 ] && fail "fake SMTP server did not start"; sleep 0.1; done
+q() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$DB" "$1"; }
+count_at() { ls "$S/$1" 2>/dev/null | wc -l; }
+notify() { "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --domain-rate 0 --retries 2 --from n@cert.example "$@"; }
+
+notify --plan-only 2>/dev/null
+n=$(q "select count(*) from tickets")
+[ "$n" -ge 3 ] || fail "only $n tickets planned"
+
+# (a) the connection drops after the whole message: uncertain, not retried in this run
+set +e; notify --smtp smtp://127.0.0.1:2552 --smtp-timeout 5 2>"$WORK/drop.err"; rc=$?; set -e
+[ $rc -eq 1 ] || fail "drop: exit $rc: $(cat "$WORK/drop.err")"
+[ "$(q "select count(*) from tickets where state = 'uncertain'")" -eq "$n" ] || fail "drop: not every ticket uncertain: $(cat "$WORK/drop.err")"
+[ "$(count_at drop)" -eq "$n" ] || fail "drop: the server got $(count_at drop) messages for $n tickets (a retry after the final dot?)"
+ok "connection lost after the final dot: every ticket uncertain, each message at the server once (no blind retry)"
+
+# the next run, to a healthy server, sends none of them again
+set +e; notify --smtp smtp://127.0.0.1:2551 2>"$WORK/next.err"; rc=$?; set -e
+[ "$(count_at healthy)" -eq 0 ] || fail "an uncertain ticket was sent again by the next run"
+"$EXRAY" notify --db "$DB" --uncertain > "$WORK/uncertain.txt" 2>"$WORK/u.err" || fail "--uncertain: $(cat "$WORK/u.err")"
+[ "$(wc -l < "$WORK/uncertain.txt")" -eq "$n" ] || fail "--uncertain lists $(wc -l < "$WORK/uncertain.txt") of $n"
+first=$(head -1 "$WORK/uncertain.txt" | cut -f1)
+second=$(sed -n 2p "$WORK/uncertain.txt" | cut -f1)
+"$EXRAY" notify --db "$DB" --resolve "$first" sent >/dev/null || fail "--resolve sent"
+"$EXRAY" notify --db "$DB" --resolve "$second" resend >/dev/null || fail "--resolve resend"
+set +e; "$EXRAY" notify --db "$DB" --resolve "$first" resend >/dev/null 2>&1; rc=$?; set -e
+[ $rc -eq 2 ] || fail "--resolve on a sent ticket must be refused"
+notify --smtp smtp://127.0.0.1:2551 2>"$WORK/res.err" || true
+[ "$(count_at healthy)" -eq 1 ] || fail "after --resolve: $(count_at healthy) messages at the healthy server, expected 1"
+[ "$(q "select state from tickets where id = '$first'")" = sent ] && [ "$(q "select state from tickets where id = '$second'")" = sent ] || fail "resolved states"
+ok "the next run resends nothing; --uncertain lists them; --resolve sent|resend settles each (resend: delivered once)"
+
+# (b) the reply comes after the timeout: uncertain as well
+"$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --interval 0 --include-patched --plan-only 2>/dev/null
+m=$(q "select count(*) from tickets where state = 'pending'")
+set +e; notify --smtp smtp://127.0.0.1:2553 --smtp-timeout 2 2>"$WORK/slow.err"; rc=$?; set -e
+[ "$(q "select count(*) from tickets where state = 'uncertain' and delivery like '%after the end of the message%'")" -ge "$m" ] || fail "slow: $(cat "$WORK/slow.err")"
+[ "$(count_at slow)" -eq "$m" ] || fail "slow: $(count_at slow) messages for $m tickets"
+ok "no reply within the timeout after the final dot: uncertain, one copy at the server"
+
+# two runs at once against one store and one healthy server: every ticket exactly once
+"$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --interval 0 --include-patched --plan-only 2>/dev/null
+k=$(q "select count(*) from tickets where state = 'pending'")
+before=$(count_at healthy)
+notify --smtp smtp://127.0.0.1:2551 2>"$WORK/c1.err" & p1=$!
+notify --smtp smtp://127.0.0.1:2551 2>"$WORK/c2.err" & p2=$!
+wait $p1 || true; wait $p2 || true
+after=$(count_at healthy)
+[ $((after - before)) -eq "$k" ] || fail "two runs at once: $((after - before)) messages for $k tickets"
+python3 - "$S/healthy" <<'PY' || fail "a ticket twice at the server"
+import collections, email, glob, sys
+c = collections.Counter(email.message_from_binary_file(open(f, "rb"))["X-exray-Ticket"] for f in glob.glob(sys.argv[1] + "/*"))
+assert all(v == 1 for v in c.values()), {t: v for t, v in c.items() if v > 1}
+PY
+[ "$(q "select count(*) from tickets where state = 'pending' or state = 'sending'")" -eq 0 ] || fail "tickets left"
+ok "two notify runs at once: $k tickets, each delivered exactly once"
+
+# (test build) kill -9 at each point of delivery, then rerun
+if "$EXRAY" --version 2>/dev/null | grep -q "test hooks"; then
+    for point in claim write rename commit; do
+        "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --interval 0 --include-patched --plan-only 2>/dev/null
+        set +e; EXRAY_TEST_CRASH_AT=$point notify --maildir "$WORK/md" 2>/dev/null; rc=$?; set -e
+        [ $rc -eq 137 ] || fail "$point: the hook did not fire (exit $rc)"
+        notify --maildir "$WORK/md" 2>"$WORK/md.err" || fail "$point: rerun: $(cat "$WORK/md.err")"
+        python3 - "$DB" "$WORK/md" <<'PY' || fail "maildir after a kill at $point"
+import os, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+files = [f.split(".")[0] for f in os.listdir(os.path.join(sys.argv[2], "new"))]
+assert len(files) == len(set(files)), "a ticket twice"
+mine = {r[0] for r in db.execute("select id from tickets where delivery like 'maildir%'")}
+assert mine <= set(files) and db.execute("select count(*) from tickets where state in ('pending','sending')").fetchone()[0] == 0
+PY
+    done
+    for point in before-data after-250; do
+        "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --interval 0 --include-patched --plan-only 2>/dev/null
+        b=$(count_at healthy)
+        set +e; EXRAY_TEST_CRASH_AT=$point notify --smtp smtp://127.0.0.1:2551 2>/dev/null; rc=$?; set -e
+        [ $rc -eq 137 ] || fail "$point: the hook did not fire (exit $rc)"
+        notify --smtp smtp://127.0.0.1:2551 2>/dev/null || true
+        python3 - "$S/healthy" "$DB" <<'PY' || fail "SMTP after a kill at $point"
+import collections, email, glob, sqlite3, sys
+c = collections.Counter(email.message_from_binary_file(open(f, "rb"))["X-exray-Ticket"] for f in glob.glob(sys.argv[1] + "/*"))
+assert all(v == 1 for v in c.values()), "a ticket twice"
+db = sqlite3.connect(sys.argv[2])
+assert db.execute("select count(*) from tickets where state in ('pending','sending')").fetchone()[0] == 0
+for t, st in db.execute("select id, state from tickets where delivery not like 'maildir%'"):
+    assert st in ("sent", "uncertain", "failed"), (t, st)
+PY
+    done
+    ok "kill -9 at claim, write, rename, commit (Maildir) and before DATA, after 250 (SMTP): no ticket twice, none lost"
+else
+    echo "  skip: kill -9 at each point of delivery needs the test build (make test-asan builds it with the hooks)"
+fi
