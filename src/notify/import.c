@@ -388,7 +388,7 @@ int exr_import_text(exr_store *s, const exr_buildtab *tab, const char *name, con
     }
     exr_buf_free(&json);
     exr_csv_row_free(&row);
-    if (rc == 0 && exr_store_scan_finish(s, scan_id, e) != 0)
+    if (rc == 0 && (exr_store_scan_finish(s, scan_id, e) != 0 || exr_store_scan_span(s, scan_id, e) != 0))
         rc = -1;
     return rc;
 }

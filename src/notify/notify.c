@@ -115,7 +115,7 @@ static const char *col(sqlite3_stmt *st, int i)
     return t ? (const char *)t : NULL;
 }
 
-/* The latest Exchange observation of every host, with its state. */
+/* The latest Exchange observation of every host (by observation time), with its state. */
 static int load_hosts(sqlite3 *db, nhost **out, size_t *n, exr_err *e)
 {
     const char *q =
@@ -124,7 +124,10 @@ static int load_hosts(sqlite3 *db, nhost **out, size_t *n, exr_err *e)
         " EXISTS(SELECT 1 FROM observations v WHERE v.ip = o.ip AND v.time >= '" EXPOSURE_FROM "' AND"
         "   (v.proxylogon = 'vulnerable' OR v.proxyshell = 'vulnerable' OR v.proxynotshell = 'vulnerable')),"
         " h.asn, h.country"
-        " FROM observations o JOIN (SELECT ip, MAX(id) AS mid FROM observations WHERE exchange = 1 GROUP BY ip) l ON o.id = l.mid"
+        /* latest = newest observation time, ties by row: an imported 2021 report after a 2024 one
+         * does not make 2021 the present */
+        " FROM observations o JOIN (SELECT ip, id AS mid FROM (SELECT ip, id, ROW_NUMBER() OVER (PARTITION BY ip ORDER BY time DESC, id DESC) AS rn"
+        "   FROM observations WHERE exchange = 1) WHERE rn = 1) l ON o.id = l.mid"
         " LEFT JOIN host_info h ON h.ip = o.ip ORDER BY o.ip";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK)
@@ -862,7 +865,7 @@ int exr_stats_print(exr_store *s, FILE *out, exr_err *e)
         " (SELECT COUNT(DISTINCT d.ip) FROM directives d JOIN tickets t ON t.id = d.ticket WHERE t.sent_at IS NOT NULL AND t.sent_at < s.started"
         "   AND d.ip IN (SELECT ip FROM observations x WHERE x.scan_id = s.id AND x.exchange = 1 AND COALESCE(x.webshells, 0) = 0"
         "   AND COALESCE(x.proxylogon, '') <> 'vulnerable' AND COALESCE(x.proxyshell, '') <> 'vulnerable' AND COALESCE(x.proxynotshell, '') <> 'vulnerable'))"
-        " FROM scans s LEFT JOIN observations o ON o.scan_id = s.id GROUP BY s.id ORDER BY s.id";
+        " FROM scans s LEFT JOIN observations o ON o.scan_id = s.id GROUP BY s.id ORDER BY s.started, s.id";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK)
         return dberr(db, e, "stats");

@@ -65,8 +65,10 @@ static int temp_tables(sqlite3 *db, exr_err *e)
 {
     if (sqlite3_exec(db,
                      "DROP TABLE IF EXISTS temp.latest; DROP TABLE IF EXISTS temp.comp;"
-                     "CREATE TEMP TABLE latest AS SELECT o.* FROM observations o JOIN (SELECT ip, MAX(id) AS mid FROM observations"
-                     " WHERE exchange = 1 GROUP BY ip) l ON o.id = l.mid;"
+                     /* latest = newest observation time, ties by row id */
+                     "CREATE TEMP TABLE latest AS SELECT o.* FROM observations o JOIN (SELECT id AS mid FROM (SELECT id, ROW_NUMBER()"
+                     " OVER (PARTITION BY ip ORDER BY time DESC, id DESC) AS rn FROM observations WHERE exchange = 1) WHERE rn = 1) l"
+                     " ON o.id = l.mid;"
                      "CREATE INDEX temp.latest_ip ON latest(ip);"
                      "CREATE TEMP TABLE comp AS SELECT DISTINCT ip FROM observations WHERE webshells > 0;"
                      "CREATE INDEX temp.comp_ip ON comp(ip);",

@@ -275,6 +275,23 @@ int exr_store_add(exr_store *s, int64_t scan_id, const exr_result *r, const char
     return 0;
 }
 
+int exr_store_scan_span(exr_store *s, int64_t scan_id, exr_err *e)
+{
+    if (exr_store_commit(s, e) != 0)
+        return -1;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "UPDATE scans SET started = (SELECT MIN(time) FROM observations WHERE scan_id = ?1),"
+                           " finished = (SELECT MAX(time) FROM observations WHERE scan_id = ?1)"
+                           " WHERE id = ?1 AND EXISTS(SELECT 1 FROM observations WHERE scan_id = ?1)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return dberr(s, e, "prepare span");
+    sqlite3_bind_int64(st, 1, scan_id);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : dberr(s, e, "scan span");
+}
+
 int exr_store_scan_finish(exr_store *s, int64_t scan_id, exr_err *e)
 {
     if (exr_store_commit(s, e) != 0)

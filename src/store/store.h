@@ -24,6 +24,9 @@ int exr_store_scan_keys(exr_store *s, int64_t scan_id, exr_store_key_cb cb, void
 int exr_store_add(exr_store *s, int64_t scan_id, const exr_result *r, const char *json, size_t jsonlen, exr_err *e);
 int exr_store_commit(exr_store *s, exr_err *e);
 int exr_store_scan_finish(exr_store *s, int64_t scan_id, exr_err *e);
+/* Sets a scan's started/finished to the time span of its observations (an imported report:
+ * its own times, not the import's). */
+int exr_store_scan_span(exr_store *s, int64_t scan_id, exr_err *e);
 /* The SQLite handle, for the other store files (notify queries); not for callers. */
 struct sqlite3;
 struct sqlite3 *exr_store_sqlite(exr_store *s);
