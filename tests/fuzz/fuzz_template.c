@@ -1,6 +1,7 @@
 /* fuzz_template.c: the template parser and renderer, and the MIME writer on hostile text. */
 #include "notify/mime.h"
 #include "notify/template.h"
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,11 +24,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         exr_mail m = {"a@b.example", text, "c@d.example", subj.p ? subj.p : "", body.p ? body.p : "", "20210303-00000001",
                       "x.csv", text, size, 0};
         exr_mime_build(&m, &msg);
-        /* no byte of the input may end a header line early: every CRLF in the header block
-         * must be followed by a header name or folding space */
+        /* no byte of the input may start a header line of its own: every line of the header
+         * block is a folded continuation or one of the headers exray writes, by full name */
+        static const char *const names[] = {"From:", "To:", "Subject:", "Date:", "Message-ID:", "Auto-Submitted:", "X-exray-Ticket:",
+                                            "MIME-Version:", "Content-Type:"};
         char *end = strstr(msg.p, "\r\n\r\n");
-        for (char *p = msg.p; end && p < end; p++)
-            if (p[0] == '\r' && p[1] == '\n' && p + 2 < end && p[2] != ' ' && !strchr("FTSDMAXC", p[2]))
+        if (!end)
+            __builtin_trap();
+        for (char *p = msg.p; p < end; p++) {
+            bool line_start = p == msg.p || (p - msg.p >= 2 && p[-2] == '\r' && p[-1] == '\n');
+            if (!line_start || p[0] == ' ' || p[0] == '\t')
+                continue;
+            bool known = false;
+            for (size_t k = 0; k < sizeof names / sizeof names[0] && !known; k++)
+                known = strncmp(p, names[k], strlen(names[k])) == 0;
+            if (!known)
+                __builtin_trap();
+        }
+        /* and no bare CR or LF inside the header block */
+        for (char *p = msg.p; p < end; p++)
+            if ((p[0] == '\r' && p[1] != '\n') || (p[0] == '\n' && (p == msg.p || p[-1] != '\r')))
                 __builtin_trap();
         exr_buf_free(&subj);
         exr_buf_free(&body);

@@ -64,3 +64,22 @@ for cmd in "stats" "report -o $WORK/x.html" "notify --maildir $WORK/m2"; do
     [ ! -e "$WORK/typo.db" ] || fail "$cmd created the store"
 done
 ok "stats, report and notify refuse a --db that does not exist (exit 2), and create nothing"
+
+# control characters in a host name or an organisation name are shown escaped in the body
+D2="$WORK/c.db"
+printf '"timestamp","ip","port","hostname","tag","asn","geo","region","city","naics","sic","sector","version","servername","url"\n"2021-03-09 08:00:00","203.0.113.10",443,"evil.example\rInjected: line","exchange;cve-2021-26855",64496,"NL",,,,,,"15.1.2176.2","EX02",\n' > "$WORK/ctl.csv"
+printf 'network,email,org\n203.0.113.0/24,noc@example.nl,"Org\013Second: line"\n' > "$WORK/ctl-contacts.csv"
+"$EXRAY" import --db "$D2" "$WORK/ctl.csv" >/dev/null 2>&1 || fail "import with control characters"
+"$EXRAY" notify --db "$D2" --contacts "$WORK/ctl-contacts.csv" --maildir "$WORK/ctlmail" 2>"$WORK/ctl.err" || fail "notify: $(cat "$WORK/ctl.err")"
+python3 - "$WORK/ctlmail" <<'PY' || fail "control characters reached the message body as line breaks"
+import email, glob, sys
+from email import policy
+f = glob.glob(sys.argv[1] + "/new/*")
+assert len(f) == 1, f
+m = email.message_from_binary_file(open(f[0], "rb"), policy=policy.default)
+body = m.get_body(("plain",)).get_content()
+lines = body.splitlines()
+assert not any(l.startswith("Injected:") or l.startswith("Second:") for l in lines), body
+assert "evil.example\\rInjected: line" in body, body  # the organisation name is cleaned when the contacts load
+PY
+ok "a host name or organisation with a bare CR or a vertical tab is shown escaped in the body, never as a new line"
