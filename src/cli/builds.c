@@ -193,14 +193,9 @@ int exr_cmd_builds(int argc, char **argv)
         printf("%-7s %-10s %-16s %-10s %-6s %-10s %-10s %s\n", "product", "cu", "build", "released", "kind", "update", "kb", "fixes");
         for (size_t i = 0; i < tab.n; i++) {
             const exr_build_row *r = &tab.rows[i];
-            char v[40], fx[64] = "";
+            char v[40], fx[64];
             exr_version_format(&r->build, v, sizeof v);
-            for (int s = 0; s < EXR_NSETS; s++)
-                if (r->fixes & (1u << s)) {
-                    if (fx[0])
-                        strcat(fx, ";");
-                    strcat(fx, exr_vset_name[s]);
-                }
+            exr_fixes_format(r->fixes, fx, sizeof fx);
             printf("%-7s %-10s %-16s %-10s %-6s %-10s %-10s %s\n", r->product, r->cu, v, r->released, exr_rowkind_name(r->kind),
                    r->update[0] ? r->update : "-", r->kb[0] ? r->kb : "-", fx[0] ? fx : "-");
         }

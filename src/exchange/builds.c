@@ -230,6 +230,15 @@ const char *const exr_vset_cves[EXR_NSETS][EXR_MAX_SET_CVES + 1] = {
     {"CVE-2022-41040", "CVE-2022-41082", NULL},
 };
 
+void exr_fixes_format(unsigned fixes, char *out, size_t n)
+{
+    size_t k = 0;
+    out[0] = 0;
+    for (int s = 0; s < EXR_NSETS; s++)
+        if (fixes & (1u << s))
+            k += (size_t)snprintf(out + k, k < n ? n - k : 0, "%s%s", k ? ";" : "", exr_vset_name[s]);
+}
+
 const char *exr_rowkind_name(int k)
 {
     return k == EXR_ROW_CU ? "cu" : k == EXR_ROW_CU_OWA ? "cu-owa" : k == EXR_ROW_HU ? "hu" : "su";

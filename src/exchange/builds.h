@@ -74,6 +74,8 @@ int exr_buildtab_import(const char *text, size_t len, const char *name, const ex
  * 15.20+ lines), with the reason. */
 void exr_build_classify(const exr_buildtab *t, const exr_version *v, exr_build_info *out);
 const char *exr_rowkind_name(int kind);
+/* "proxylogon;proxyshell" for a fixes mask ("" for none), as the table writes it. */
+void exr_fixes_format(unsigned fixes, char *out, size_t n);
 /* True when the build is 3-part and some verdict is undetermined: one more request
  * (the ECP manifest) could settle it. */
 bool exr_build_wants_revision(const exr_build_info *bi);

@@ -467,14 +467,9 @@ void exr_buildtab_write(const exr_buildtab *t, const char *source, const char *t
                    source, table_date);
     for (size_t i = 0; i < t->n; i++) {
         const exr_build_row *r = &t->rows[i];
-        char v[48], fx[64] = "";
+        char v[48], fx[64];
         exr_version_format(&r->build, v, sizeof v);
-        for (int s = 0; s < EXR_NSETS; s++)
-            if (r->fixes & (1u << s)) {
-                if (fx[0])
-                    strcat(fx, ";");
-                strcat(fx, exr_vset_name[s]);
-            }
+        exr_fixes_format(r->fixes, fx, sizeof fx);
         exr_buf_printf(out, "%s,%s,%s,%s,%s,%s,%s,%s\n", r->product, r->cu, v, r->released, exr_rowkind_name(r->kind), r->update,
                        r->kb, fx);
     }
