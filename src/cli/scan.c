@@ -52,6 +52,30 @@ static void on_signal(int sig)
         _exit(130);
 }
 
+typedef struct rescan_ctx {
+    exr_targets *t;
+    int added, bad;
+} rescan_ctx;
+
+/* A stored host back as a target: by the address it was observed on, never by a stored
+ * name (an imported report's name is a PTR record, which the address's owner controls and
+ * which may name somebody else's server); always on the port it answered on. */
+static void rescan_add(void *vctx, const char *ip, int port, const char *hostname)
+{
+    rescan_ctx *c = vctx;
+    char line[400];
+    exr_err e = {0, ""};
+    (void)hostname;
+    if (strchr(ip, ':'))
+        snprintf(line, sizeof line, "[%s]:%d", ip, port);
+    else
+        snprintf(line, sizeof line, "%s:%d", ip, port);
+    if (exr_targets_add_line(c->t, line, "the store", &e) != 0)
+        c->bad++;
+    else
+        c->added++;
+}
+
 static void on_result(void *vctx, exr_result *r)
 {
     scan_ctx *c = vctx;
@@ -169,6 +193,10 @@ static void usage(FILE *f)
             "      --shard I/N         scan shard I of N (0-based); shards never overlap\n"
             "      --probe-webshells   also request the web-shell paths published for the 2021 campaign\n"
             "  -o, --output FILE       write records to FILE (default stdout)\n"
+            "      --rescan            follow-up rescan: targets are the hosts the store (--db) last saw vulnerable,\n"
+            "                          compromised or undetermined (--state LIST to choose), by address and port\n"
+            "      --state LIST        with --rescan: vulnerable,compromised,undetermined,patched\n"
+            "      --notified-since D  with --rescan: only hosts notified on or after date D (YYYY-MM-DD)\n"
             "  -F, --format FMT        json (JSON Lines, default), csv (Shadowserver scan_exchange) or intelmq\n"
             "                          (IntelMQ events, one per Exchange server, for its generic JSON parser)\n"
             "      --db FILE           store every observation in SQLite FILE\n"
@@ -206,7 +234,7 @@ static uint64_t random_seed(void)
 
 int exr_cmd_scan(int argc, char **argv)
 {
-    enum { O_SEED = 1000, O_SHARD, O_PROBE, O_DB, O_RESUME, O_BUILDS };
+    enum { O_SEED = 1000, O_SHARD, O_PROBE, O_DB, O_RESUME, O_BUILDS, O_RESCAN, O_STATE, O_NOTIFIED_SINCE };
     static const struct option opts[] = {
         {"targets", required_argument, 0, 'T'}, {"ports", required_argument, 0, 'p'},
         {"blocklist", required_argument, 0, 'b'}, {"rate", required_argument, 0, 'r'},
@@ -215,7 +243,8 @@ int exr_cmd_scan(int argc, char **argv)
         {"seed", required_argument, 0, O_SEED}, {"shard", required_argument, 0, O_SHARD},
         {"probe-webshells", no_argument, 0, O_PROBE}, {"output", required_argument, 0, 'o'},
         {"format", required_argument, 0, 'F'}, {"db", required_argument, 0, O_DB},
-        {"resume", no_argument, 0, O_RESUME}, {"builds", required_argument, 0, O_BUILDS},
+        {"resume", no_argument, 0, O_RESUME}, {"builds", required_argument, 0, O_BUILDS}, {"rescan", no_argument, 0, O_RESCAN},
+        {"state", required_argument, 0, O_STATE}, {"notified-since", required_argument, 0, O_NOTIFIED_SINCE},
         {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     exr_targets t;
     exr_targets_init(&t);
@@ -229,7 +258,9 @@ int exr_cmd_scan(int argc, char **argv)
     o.threads = ncpu > 0 ? (int)ncpu : 1;
     o.user_agent = DEFAULT_UA;
     o.shards = 1;
-    const char *outpath = NULL, *dbpath = NULL, *buildsfile = NULL;
+    const char *outpath = NULL, *dbpath = NULL, *buildsfile = NULL, *notified_since = NULL;
+    bool rescan = false;
+    unsigned rescan_states = EXR_RESCAN_VULNERABLE | EXR_RESCAN_COMPROMISED | EXR_RESCAN_UNDETERMINED;
     const char *targetfiles[64];
     int ntf = 0;
     bool have_seed = false, have_shard = false, resume = false, quiet = false;
@@ -337,6 +368,29 @@ int exr_cmd_scan(int argc, char **argv)
         case O_DB: dbpath = optarg; break;
         case O_RESUME: resume = true; break;
         case O_BUILDS: buildsfile = optarg; break;
+        case O_RESCAN: rescan = true; break;
+        case O_STATE: {
+            rescan_states = 0;
+            char buf[128];
+            snprintf(buf, sizeof buf, "%s", optarg);
+            for (char *sv = NULL, *tok = strtok_r(buf, ",", &sv); tok; tok = strtok_r(NULL, ",", &sv)) {
+                unsigned bit = !strcmp(tok, "vulnerable") ? EXR_RESCAN_VULNERABLE : !strcmp(tok, "compromised") ? EXR_RESCAN_COMPROMISED
+                               : !strcmp(tok, "undetermined") ? EXR_RESCAN_UNDETERMINED : !strcmp(tok, "patched") ? EXR_RESCAN_PATCHED : 0;
+                if (!bit) {
+                    fprintf(stderr, "exray scan: --state: vulnerable, compromised, undetermined, patched (comma-separated)\n");
+                    goto out;
+                }
+                rescan_states |= bit;
+            }
+            break;
+        }
+        case O_NOTIFIED_SINCE:
+            if (strlen(optarg) < 10 || optarg[4] != '-' || optarg[7] != '-') {
+                fprintf(stderr, "exray scan: --notified-since: a date YYYY-MM-DD\n");
+                goto out;
+            }
+            notified_since = optarg;
+            break;
         case 'q': quiet = true; break;
         case 'h':
             usage(stdout);
@@ -368,6 +422,32 @@ int exr_cmd_scan(int argc, char **argv)
     for (int i = 0; i < ntf; i++) {
         if (exr_targets_add_file(&t, targetfiles[i], &e) != 0) {
             fprintf(stderr, "exray scan: %s\n", e.msg);
+            goto out;
+        }
+    }
+    if (rescan) {
+        /* follow-up rescan: the hosts the store last saw in the chosen states */
+        if (!dbpath) {
+            fprintf(stderr, "exray scan: --rescan needs --db\n");
+            goto out;
+        }
+        exr_store *rs;
+        if (exr_store_open_existing(&rs, dbpath, &e) != 0) {
+            fprintf(stderr, "exray scan: %s\n", e.msg);
+            goto out;
+        }
+        rescan_ctx rc_ctx = {&t, 0, 0};
+        int n = exr_store_rescan_targets(rs, rescan_states, notified_since, resume, rescan_add, &rc_ctx, &e);
+        exr_store_close(rs);
+        if (n < 0 || rc_ctx.bad) {
+            fprintf(stderr, "exray scan: --rescan: %s\n", n < 0 ? e.msg : "a stored target does not parse");
+            goto out;
+        }
+        if (!quiet)
+            fprintf(stderr, "exray scan: rescanning %d hosts from %s\n", n, dbpath);
+        if (n == 0) {
+            fprintf(stderr, "exray scan: --rescan: no host in those states in %s\n", dbpath);
+            rc = 0;
             goto out;
         }
     }

@@ -292,6 +292,43 @@ int exr_store_scan_span(exr_store *s, int64_t scan_id, exr_err *e)
     return rc == SQLITE_DONE ? 0 : dberr(s, e, "scan span");
 }
 
+int exr_store_rescan_targets(exr_store *s, unsigned states, const char *notified_since, bool resuming, exr_store_key_cb cb, void *ctx,
+                             exr_err *e)
+{
+    /* each host's latest observation (by time) and what it was then; a resumed rescan leaves
+     * out its own unfinished scan so that it rescans the same population it started with */
+    const char *q =
+        "WITH seen AS (SELECT * FROM observations WHERE exchange = 1 AND NOT (?1 AND scan_id ="
+        "   (SELECT id FROM scans WHERE finished IS NULL ORDER BY id DESC LIMIT 1))),"
+        " latest AS (SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY ip, port ORDER BY time DESC, id DESC) AS rn FROM seen) WHERE rn = 1)"
+        " SELECT l.ip, l.port, l.hostname,"
+        "  EXISTS(SELECT 1 FROM seen w WHERE w.ip = l.ip AND w.webshells > 0),"
+        "  (l.proxylogon = 'vulnerable' OR l.proxyshell = 'vulnerable' OR l.proxynotshell = 'vulnerable'),"
+        "  (l.proxylogon = 'undetermined' OR l.proxyshell = 'undetermined' OR l.proxynotshell = 'undetermined')"
+        " FROM latest l WHERE ?2 IS NULL OR EXISTS(SELECT 1 FROM directives d JOIN tickets t ON t.id = d.ticket"
+        "   WHERE d.ip = l.ip AND t.sent_at IS NOT NULL AND t.sent_at >= ?2)"
+        " ORDER BY l.ip, l.port";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, q, -1, &st, NULL) != SQLITE_OK)
+        return dberr(s, e, "rescan targets");
+    sqlite3_bind_int(st, 1, resuming);
+    if (notified_since)
+        sqlite3_bind_text(st, 2, notified_since, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, 2);
+    int rc, n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        bool comp = sqlite3_column_int(st, 3), vul = sqlite3_column_int(st, 4), und = sqlite3_column_int(st, 5);
+        unsigned state = comp ? EXR_RESCAN_COMPROMISED : vul ? EXR_RESCAN_VULNERABLE : und ? EXR_RESCAN_UNDETERMINED : EXR_RESCAN_PATCHED;
+        if (!(states & state))
+            continue;
+        cb(ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1), (const char *)sqlite3_column_text(st, 2));
+        n++;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? n : dberr(s, e, "rescan targets");
+}
+
 int exr_store_scan_finish(exr_store *s, int64_t scan_id, exr_err *e)
 {
     if (exr_store_commit(s, e) != 0)

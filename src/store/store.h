@@ -24,6 +24,12 @@ int exr_store_scan_keys(exr_store *s, int64_t scan_id, exr_store_key_cb cb, void
 int exr_store_add(exr_store *s, int64_t scan_id, const exr_result *r, const char *json, size_t jsonlen, exr_err *e);
 int exr_store_commit(exr_store *s, exr_err *e);
 int exr_store_scan_finish(exr_store *s, int64_t scan_id, exr_err *e);
+/* Follow-up rescans: the hosts whose latest state is in states (resuming: not counting the
+ * unfinished scan being resumed), optionally only those notified since notified_since;
+ * cb gets ip, port, hostname (or NULL). Returns how many, or -1. */
+enum { EXR_RESCAN_VULNERABLE = 1, EXR_RESCAN_COMPROMISED = 2, EXR_RESCAN_UNDETERMINED = 4, EXR_RESCAN_PATCHED = 8 };
+int exr_store_rescan_targets(exr_store *s, unsigned states, const char *notified_since, bool resuming, exr_store_key_cb cb, void *ctx,
+                             exr_err *e);
 /* Sets a scan's started/finished to the time span of its observations (an imported report:
  * its own times, not the import's). */
 int exr_store_scan_span(exr_store *s, int64_t scan_id, exr_err *e);

@@ -1,0 +1,84 @@
+#!/bin/sh
+# Follow-up rescans: `scan --db --rescan` takes its targets from the store, the hosts last
+# seen vulnerable, compromised or undetermined, and nothing else. nginx logs which address
+# each request reached, so the test sees exactly which hosts the rescan touched; the
+# expected set comes from the fleet's profiles (Microsoft's build list), not from exray.
+. "$(dirname "$0")/lib.sh"
+PORT=15443
+FLEET_ACCESS_LOG=1
+export FLEET_ACCESS_LOG
+start_fleet 127.79.0.0 64 $PORT
+DB="$WORK/r.db"
+"$EXRAY" scan -q -p $PORT --rate 0 --probe-webshells 127.79.0.0/26 --db "$DB" -o "$WORK/first.jsonl" 2>"$WORK/first.err" || \
+    fail "first scan: $(cat "$WORK/first.err")"
+served() { # the distinct addresses nginx answered since the log was emptied
+    awk '{print $1}' "$FLEET/access.log" | sort -u
+}
+expected() { # STATES: the fleet's hosts whose profile puts them in one of STATES
+    python3 - "$ROOT/tests/fixtures/fleet" "$1" <<'PY'
+import ipaddress, sys
+sys.path.insert(0, sys.argv[1])
+from profiles import PROFILES
+want = set(sys.argv[2].split(","))
+for i in range(64):
+    p = PROFILES[i % len(PROFILES)]
+    if not p["exp"]:
+        continue
+    v = p["exp"]["v"]
+    state = "compromised" if p.get("shells") else "vulnerable" if "vulnerable" in v else "undetermined" if "undetermined" in v else "patched"
+    if state in want:
+        print(ipaddress.ip_address("127.79.0.0") + i)
+PY
+}
+: > "$FLEET/access.log"
+"$EXRAY" scan -q --rate 0 --db "$DB" --rescan -o "$WORK/second.jsonl" 2>"$WORK/second.err" || fail "rescan: $(cat "$WORK/second.err")"
+expected vulnerable,compromised,undetermined | sort > "$WORK/want"
+served > "$WORK/got"
+[ -s "$WORK/want" ] || fail "no expected hosts"
+diff "$WORK/want" "$WORK/got" >/dev/null || fail "rescan touched other hosts: $(diff "$WORK/want" "$WORK/got" | head -5)"
+[ "$(wc -l < "$WORK/second.jsonl")" -eq "$(wc -l < "$WORK/want")" ] || fail "rescan wrote $(wc -l < "$WORK/second.jsonl") records"
+python3 - "$DB" "$(wc -l < "$WORK/want")" <<'PY' || fail "rescan store"
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+assert db.execute("select count(*) from scans where finished is not null").fetchone()[0] == 2
+n = db.execute("select count(*) from observations where scan_id = (select max(id) from scans)").fetchone()[0]
+assert n == int(sys.argv[2]), n
+PY
+ok "--rescan: exactly the $(wc -l < "$WORK/want") hosts last seen vulnerable, compromised or undetermined were requested, and stored as a second scan"
+: > "$FLEET/access.log"
+"$EXRAY" scan -q --rate 0 --db "$DB" --rescan --state patched -o "$WORK/third.jsonl" 2>"$WORK/third.err" || fail "rescan patched"
+expected patched | sort > "$WORK/want"
+served > "$WORK/got"
+diff "$WORK/want" "$WORK/got" >/dev/null || fail "--state patched: $(diff "$WORK/want" "$WORK/got" | head -5)"
+ok "--state patched: only the patched hosts"
+: > "$FLEET/access.log"
+"$EXRAY" scan --rate 0 --db "$DB" --rescan --notified-since 2021-03-01 -o "$WORK/fourth.jsonl" 2>"$WORK/fourth.err" || fail "rescan notified"
+grep -q "no host in those states" "$WORK/fourth.err" || fail "--notified-since with no notices: $(cat "$WORK/fourth.err")"
+[ ! -s "$FLEET/access.log" ] || fail "--notified-since with no notices still scanned"
+ok "--notified-since: nothing notified, nothing scanned, said so"
+printf 'network,email,org\n127.79.0.0/27,noc@low.example,Low\n' > "$WORK/contacts.csv"
+"$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --maildir "$WORK/mail" 2>"$WORK/n.err" || fail "notify: $(cat "$WORK/n.err")"
+python3 - "$DB" > "$WORK/notified" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+for (ip,) in db.execute("select distinct d.ip from directives d join tickets t on t.id = d.ticket where t.sent_at is not null"):
+    print(ip)
+PY
+[ -s "$WORK/notified" ] || fail "notify sent nothing"
+: > "$FLEET/access.log"
+"$EXRAY" scan -q --rate 0 --db "$DB" --rescan --notified-since 2021-03-01 -o "$WORK/fifth.jsonl" 2>"$WORK/fifth.err" || fail "rescan notified: $(cat "$WORK/fifth.err")"
+expected vulnerable,compromised,undetermined | sort > "$WORK/states"
+sort "$WORK/notified" | comm -12 - "$WORK/states" > "$WORK/want"
+served > "$WORK/got"
+[ -s "$WORK/want" ] || fail "no notified host to rescan"
+diff "$WORK/want" "$WORK/got" >/dev/null || fail "--notified-since: $(diff "$WORK/want" "$WORK/got" | head -5)"
+grep -q '^127\.79\.0\.\(3[2-9]\|[4-6][0-9]\)$' "$WORK/got" && fail "--notified-since rescanned a host nobody was told about"
+: > "$FLEET/access.log"
+"$EXRAY" scan --rate 0 --db "$DB" --rescan --notified-since 2999-01-01 -o /dev/null 2>"$WORK/sixth.err" || fail "future date"
+[ ! -s "$FLEET/access.log" ] || fail "--notified-since in the future still scanned"
+ok "--notified-since: only the $(wc -l < "$WORK/want") notified hosts (of 127.79.0.0/27) still in those states; none for a later date"
+if "$EXRAY" scan --rescan -o /dev/null 2>"$WORK/e.err"; then fail "--rescan without --db succeeded"; fi
+grep -q "needs --db" "$WORK/e.err" || fail "--rescan without --db: $(cat "$WORK/e.err")"
+if "$EXRAY" scan --rescan --db "$WORK/none.db" 2>"$WORK/e.err"; then fail "--rescan on a missing store succeeded"; fi
+[ ! -e "$WORK/none.db" ] || fail "--rescan created a store"
+ok "--rescan refuses without a store, and never creates one"
