@@ -77,6 +77,38 @@ grep -q '^127\.79\.0\.\(3[2-9]\|[4-6][0-9]\)$' "$WORK/got" && fail "--notified-s
 "$EXRAY" scan --rate 0 --db "$DB" --rescan --notified-since 2999-01-01 -o /dev/null 2>"$WORK/sixth.err" || fail "future date"
 [ ! -s "$FLEET/access.log" ] || fail "--notified-since in the future still scanned"
 ok "--notified-since: only the $(wc -l < "$WORK/want") notified hosts (of 127.79.0.0/27) still in those states; none for a later date"
+# Two notified servers install the update (offsets 1 and 2: Exchange 2019 CU8 and 2016 CU19);
+# the rescan sees them patched, and stats and report count them remediated after notice.
+FLEET_PATCHED=1,2
+export FLEET_PATCHED
+"$ROOT/tests/fixtures/fleet/fleet.sh" stop "$FLEET"
+start_fleet 127.79.0.0 64 $PORT
+: > "$FLEET/access.log"
+"$EXRAY" scan -q --rate 0 --db "$DB" --rescan -o "$WORK/seventh.jsonl" 2>"$WORK/seventh.err" || fail "rescan after patching: $(cat "$WORK/seventh.err")"
+python3 - "$DB" "$WORK/seventh.jsonl" <<'PY' || fail "remediation after the rescan"
+import json, sqlite3, sys
+recs = {r["ip"]: r for r in map(json.loads, open(sys.argv[2]))}
+for ip in ("127.79.0.1", "127.79.0.2"):
+    assert [recs[ip][k] for k in ("proxylogon", "proxyshell", "proxynotshell")] == ["patched"] * 3, recs[ip]
+db = sqlite3.connect(sys.argv[1])
+db.row_factory = sqlite3.Row
+h = {r["ip"]: r for r in db.execute("select * from host_history")}
+for ip in ("127.79.0.1", "127.79.0.2"):
+    assert h[ip]["notified_at"] and h[ip]["patched_at"], dict(h[ip])
+assert h["127.79.0.7"]["notified_at"] and not h["127.79.0.7"]["patched_at"], dict(h["127.79.0.7"])
+PY
+"$EXRAY" stats --db "$DB" > "$WORK/stats.txt" || fail "stats"
+python3 - "$WORK/stats.txt" <<'PY' || fail "stats after the rescan: $(cat "$WORK/stats.txt")"
+import re, sys
+lines = open(sys.argv[1]).read().splitlines()
+cols = lines[0].split()
+last = lines[-1].split()
+assert cols[-2:] == ["notified", "remediated"], cols
+assert last[-1] == "2", last
+PY
+"$EXRAY" report --db "$DB" --format md -o "$WORK/r.md" 2>/dev/null || fail "report"
+grep -q "| 22 | 2 | 20 |" "$WORK/r.md" || fail "report funnel: $(grep -A2 'remediated after notice |' "$WORK/r.md")"
+ok "two notified servers patched: the rescan records them, host_history has patched_at, stats and the report's funnel count 2 remediated of 22 notified"
 if "$EXRAY" scan --rescan -o /dev/null 2>"$WORK/e.err"; then fail "--rescan without --db succeeded"; fi
 grep -q "needs --db" "$WORK/e.err" || fail "--rescan without --db: $(cat "$WORK/e.err")"
 if "$EXRAY" scan --rescan --db "$WORK/none.db" 2>"$WORK/e.err"; then fail "--rescan on a missing store succeeded"; fi
