@@ -114,3 +114,23 @@ grep -q "needs --db" "$WORK/e.err" || fail "--rescan without --db: $(cat "$WORK/
 if "$EXRAY" scan --rescan --db "$WORK/none.db" 2>"$WORK/e.err"; then fail "--rescan on a missing store succeeded"; fi
 [ ! -e "$WORK/none.db" ] || fail "--rescan created a store"
 ok "--rescan refuses without a store, and never creates one"
+# A killed rescan resumes over the same population (the unfinished scan's own rows do not
+# change which hosts are in it) and finishes.
+"$EXRAY" scan -q --rate 10 --db "$DB" --rescan -o "$WORK/k.jsonl" 2>"$WORK/k.err" &
+pid=$!
+sleep 1.5
+kill -9 $pid
+wait $pid 2>/dev/null || true
+start_fleet 127.79.0.0 64 $PORT
+"$EXRAY" scan -q --rate 0 --db "$DB" --rescan --resume -o "$WORK/k2.jsonl" 2>"$WORK/k2.err" || fail "resume rescan: $(cat "$WORK/k2.err")"
+python3 - "$DB" <<'PY' || fail "resumed rescan"
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+sid, fin = db.execute("select id, finished from scans order by id desc limit 1").fetchone()
+assert fin, "the resumed rescan is not finished"
+prev = db.execute("select count(*) from observations where scan_id = ?", (sid - 1,)).fetchone()[0]
+n, d = db.execute("select count(*), count(distinct ip) from observations where scan_id = ?", (sid,)).fetchone()
+# after the fleet update, two of the previous rescan's hosts are patched and drop out
+assert n == d == prev - 2, (n, d, prev)
+PY
+ok "kill -9 during a rescan, then --rescan --resume: the same hosts, each once, scan finished"
