@@ -259,7 +259,7 @@ int exr_cmd_scan(int argc, char **argv)
     o.user_agent = DEFAULT_UA;
     o.shards = 1;
     const char *outpath = NULL, *dbpath = NULL, *buildsfile = NULL, *notified_since = NULL;
-    bool rescan = false;
+    bool rescan = false, state_given = false;
     unsigned rescan_states = EXR_RESCAN_VULNERABLE | EXR_RESCAN_COMPROMISED | EXR_RESCAN_UNDETERMINED;
     const char *targetfiles[64];
     int ntf = 0;
@@ -371,6 +371,7 @@ int exr_cmd_scan(int argc, char **argv)
         case O_RESCAN: rescan = true; break;
         case O_STATE: {
             rescan_states = 0;
+            state_given = true;
             char buf[128];
             snprintf(buf, sizeof buf, "%s", optarg);
             for (char *sv = NULL, *tok = strtok_r(buf, ",", &sv); tok; tok = strtok_r(NULL, ",", &sv)) {
@@ -424,6 +425,10 @@ int exr_cmd_scan(int argc, char **argv)
             fprintf(stderr, "exray scan: %s\n", e.msg);
             goto out;
         }
+    }
+    if (!rescan && (notified_since || state_given)) {
+        fprintf(stderr, "exray scan: --state and --notified-since go with --rescan\n");
+        goto out;
     }
     if (rescan) {
         /* follow-up rescan: the hosts the store last saw in the chosen states */

@@ -113,7 +113,9 @@ if "$EXRAY" scan --rescan -o /dev/null 2>"$WORK/e.err"; then fail "--rescan with
 grep -q "needs --db" "$WORK/e.err" || fail "--rescan without --db: $(cat "$WORK/e.err")"
 if "$EXRAY" scan --rescan --db "$WORK/none.db" 2>"$WORK/e.err"; then fail "--rescan on a missing store succeeded"; fi
 [ ! -e "$WORK/none.db" ] || fail "--rescan created a store"
-ok "--rescan refuses without a store, and never creates one"
+if "$EXRAY" scan --state patched 127.0.0.1 -o /dev/null 2>"$WORK/e.err"; then fail "--state without --rescan succeeded"; fi
+grep -q "go with --rescan" "$WORK/e.err" || fail "--state without --rescan: $(cat "$WORK/e.err")"
+ok "--rescan refuses without a store, and never creates one; --state alone is refused"
 # A killed rescan resumes over the same population (the unfinished scan's own rows do not
 # change which hosts are in it) and finishes.
 "$EXRAY" scan -q --rate 10 --db "$DB" --rescan -o "$WORK/k.jsonl" 2>"$WORK/k.err" &
