@@ -99,9 +99,11 @@ int exr_cmd_notify(int argc, char **argv)
     o.from = "exray@localhost.localdomain";
     o.sender_name = "exray notification service";
     o.now = time(NULL);
-    /* fault injection used by tests/integration/07_notify.sh (the crash test) */
+#ifdef EXRAY_TEST_HOOKS
+    /* fault injection for tests/integration/07_notify.sh, only in the test build */
     const char *crash = getenv("EXRAY_TEST_CRASH_AFTER_DELIVERIES");
     o.crash_after = crash ? atol(crash) : 0;
+#endif
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {

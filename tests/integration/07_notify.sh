@@ -66,6 +66,8 @@ grep -q "1 opted out\|[1-9][0-9]* opted out" "$WORK/n3.err" || fail "opt-out not
 ok "vulnerable -> compromised notified at once with the compromise template; opt-out honoured"
 
 # crash between delivery and bookkeeping, then rerun: each ticket delivered exactly once
+# (the fault injection is compiled only into the test build, which make test runs as the ASan pass)
+if "$EXRAY" --version | grep -q "test hooks"; then
 "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --maildir "$WORK/mail2" --interval 0 --include-patched --plan-only 2>/dev/null
 set +e
 EXRAY_TEST_CRASH_AFTER_DELIVERIES=2 "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --maildir "$WORK/mail2" 2>/dev/null
@@ -88,6 +90,12 @@ sent = {r[0] for r in db.execute("select id from tickets where state = 'sent'")}
 assert set(tickets) <= sent
 PY
 ok "killed between delivery and bookkeeping: every ticket delivered exactly once after the rerun"
+else
+    echo "  (crash injection: not in this build; the ASan pass with test hooks runs it)"
+    "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --maildir "$WORK/mail2" --interval 0 --include-patched --plan-only 2>/dev/null
+    set +e; EXRAY_TEST_CRASH_AFTER_DELIVERIES=2 "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --maildir "$WORK/mail2" 2>/dev/null; rc=$?; set -e
+    [ $rc -eq 0 ] || fail "the normal build obeyed a test fault-injection variable (exit $rc)"
+fi
 
 # a template with an unknown variable stops the run before anything is sent
 mkdir -p "$WORK/tpl"
