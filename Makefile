@@ -18,11 +18,14 @@ RULES     := $(sort $(wildcard data/rules/*.yar))
 DATA      := data/exchange-builds.csv data/blocklist.conf $(B)/gen/rules.yar data/ioc-sha256.txt \
              data/national-certs.csv $(wildcard data/templates/*.txt)
 
-.PHONY: lib fuzz-build ipdb all deps test test-unit test-integration test-asan fuzz fuzz-quick demo bench clean
+.PHONY: lib fuzz-build ipdb all deps deps-demo test test-unit test-integration test-asan fuzz fuzz-quick demo bench clean
 all: exray
 
 deps:
 	@sh scripts/deps.sh
+
+deps-demo:
+	@sh scripts/deps.sh demo
 
 exray: $(B)/exray
 	@cp $(B)/exray exray
@@ -71,9 +74,10 @@ export EXR_CORPUS
 # Everything: unit tests, integration (fleet, hostile servers, resume), fuzz smoke runs,
 # then the same unit and integration suites again under ASan+UBSan.
 test: deps
-	$(MAKE) exray test-unit test-integration
-	$(MAKE) test-asan
-	$(MAKE) fuzz-quick
+	@sh tests/bystander.sh start build/bystander
+	@set -e; trap 'sh tests/bystander.sh check build/bystander >/dev/null 2>&1 || true' INT TERM; \
+	  if $(MAKE) exray test-unit test-integration && $(MAKE) test-asan && $(MAKE) fuzz-quick; then ok=1; else ok=0; fi; \
+	  sh tests/bystander.sh check build/bystander; [ $$ok = 1 ]
 	@echo "make test: all suites passed"
 
 test-unit: $(UNIT_BIN)
@@ -117,7 +121,7 @@ ipdb: $(IPDB)
 $(B)/ipdb_bench: bench/ipdb_bench.c $(B)/libexray.a
 	$(CC) -O2 $(WARN) $(DEFS) -Isrc -o $@ $< $(B)/libexray.a $(LIBS)
 
-demo: deps
+demo: deps-demo
 	$(MAKE) exray
 	sh scripts/demo.sh
 

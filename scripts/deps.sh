@@ -1,11 +1,18 @@
 #!/bin/sh
-# Installs every Debian package exray needs to build, test, demo and benchmark.
-# Idempotent: checks with dpkg first and prints nothing when all is present.
+# Installs the Debian packages exray needs.
+#   deps.sh demo   building and `make demo` (nginx is the demo's emulated fleet)
+#   deps.sh [test] also what the tests and benchmarks need (Postfix, Chromium, nmap, yara, clang)
+# Idempotent: checks with dpkg first and prints nothing when all is present. It never stops,
+# disables or kills a service: packages are installed with services kept from starting.
 set -eu
-PKGS="build-essential pkg-config libssl-dev openssl libsqlite3-dev sqlite3 libcmocka-dev
-nginx-light nmap clang libclang-rt-14-dev python3 procps psmisc
-libyara-dev yara libarchive-dev libevtx-dev libbfio-dev libevtx-utils
-libcurl4-openssl-dev libmaxminddb-dev postfix sasl2-bin libsasl2-modules libsasl2-modules-db chromium"
+what=${1:-test}
+PKGS="build-essential pkg-config libssl-dev openssl libsqlite3-dev sqlite3
+libyara-dev libarchive-dev libevtx-dev libbfio-dev libcurl4-openssl-dev libmaxminddb-dev
+nginx-light python3 procps"
+if [ "$what" != demo ]; then
+    PKGS="$PKGS libcmocka-dev nmap clang libclang-rt-14-dev psmisc yara libevtx-utils
+postfix sasl2-bin libsasl2-modules libsasl2-modules-db chromium"
+fi
 missing=""
 for p in $PKGS; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
@@ -40,20 +47,34 @@ fetch_node() {
     (cd "$ROOT/build/node" && npm install --silent --no-audit --no-fund playwright-core@1 >/dev/null 2>&1) ||
         echo "deps: npm install playwright-core failed" >&2
 }
-if [ -z "$missing" ]; then fetch_ipdb; fetch_node; exit 0; fi
+fetch_data() {
+    fetch_ipdb
+    [ "$what" = demo ] || fetch_node
+}
+if [ -z "$missing" ]; then fetch_data; exit 0; fi
 echo "deps: installing$missing" >&2
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
 # Postfix is only the tests' loopback SMTP server: no system configuration, no service.
 echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections 2>/dev/null || true
+# The packages' own services (nginx, Postfix) are not started: exray's tests and demo run
+# private instances on loopback. Debian's policy-rc.d (exit 101: "action forbidden") holds
+# them back during the install only, and only when the machine has no policy of its own;
+# a service the machine already runs is never touched.
+policy=/usr/sbin/policy-rc.d
+ours=""
+if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\n# written by exray scripts/deps.sh for the duration of one apt-get install\nexit 101\n' | $SUDO tee "$policy" >/dev/null
+    $SUDO chmod 755 "$policy"
+    ours=1
+fi
+drop_policy() { [ -z "$ours" ] || $SUDO rm -f "$policy"; }
+trap drop_policy EXIT INT TERM
 $SUDO apt-get update -qq >/dev/null
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
-# The nginx package may start a system service; exray's tests run their own.
-if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl disable --now nginx >/dev/null 2>&1 || true; fi
-pkill -x nginx 2>/dev/null || true
-if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl disable --now postfix >/dev/null 2>&1 || true; fi
-fetch_ipdb
-fetch_node
+drop_policy
+ours=""
+fetch_data
 exit 0
