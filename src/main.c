@@ -9,7 +9,7 @@ static const exr_command commands[] = {
     {"import", exr_cmd_import, "load Shadowserver scan_exchange CSV reports or exray JSON Lines into the store"},
     {"enrich", exr_cmd_enrich, "compile ip-location-db data for offline ASN/country lookups, or look addresses up"},
     {"notify", exr_cmd_notify, "send one notification per affected organisation, exactly once"},
-    {"contacts", exr_cmd_contacts, "manage contacts: 'contacts optout ADDRESS'"},
+    {"contacts", exr_cmd_contacts, "abuse contacts: 'contacts import' RIR databases (RPSL), 'contacts optout ADDRESS'"},
     {"stats", exr_cmd_stats, "patch rate, compromise and remediation per scan"},
     {"report", exr_cmd_report, "the campaign as one self-contained HTML page (or Markdown)"},
     {"builds", exr_cmd_builds, "look up an Exchange build number, or list the build table"},
@@ -21,7 +21,8 @@ static void usage(FILE *f)
                "usage: exray COMMAND [options]\n\ncommands:\n", EXRAY_VERSION);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\n'exray COMMAND --help' shows a command's options.\n");
+    fprintf(f, "\n'exray COMMAND --help' or 'exray help COMMAND' shows a command's options;\n"
+               "'exray --version' the build table's date and the libraries' versions.\n");
 }
 
 int main(int argc, char **argv)
@@ -30,17 +31,23 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+    if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 || (strcmp(argv[1], "help") == 0 && argc == 2)) {
         usage(stdout);
         return 0;
     }
-    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
-#ifdef EXRAY_TEST_HOOKS
-        printf("exray %s (test build: test hooks compiled in)\n", EXRAY_VERSION);
-#else
-        printf("exray %s\n", EXRAY_VERSION);
-#endif
-        return 0;
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0)
+        return exr_cmd_version(argc - 1, argv + 1);
+    if (strcmp(argv[1], "help") == 0 && argc >= 3) {
+        /* `exray help COMMAND` is `exray COMMAND --help` */
+        char help[] = "--help";
+        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+            if (strcmp(argv[2], commands[i].name) == 0) {
+                char *args[] = {argv[2], help, NULL};
+                return commands[i].run(2, args);
+            }
+        fprintf(stderr, "exray: unknown command '%s'\n", argv[2]);
+        usage(stderr);
+        return 2;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)

@@ -3,6 +3,7 @@
 #include "../core/buf.h"
 #include "../exchange/builds.h"
 #include "../hunt/hunt.h"
+#include "args.h"
 #include "cli.h"
 #include <errno.h>
 #include <getopt.h>
@@ -278,7 +279,7 @@ int exr_cmd_hunt(int argc, char **argv)
         case O_TEMP: o.ov.temp = optarg; break;
         case 'q': quiet = true; break;
         case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        default: exr_args_getopt_hint("hunt", argc, argv, opts); usage(stderr); return 2;
         }
     }
     if (optind >= argc) {

@@ -9,6 +9,7 @@
 #include "../scan/intelmq.h"
 #include "../scan/targets.h"
 #include "../store/store.h"
+#include "args.h"
 #include "cli.h"
 #include <errno.h>
 #include <getopt.h>
@@ -397,7 +398,7 @@ int exr_cmd_scan(int argc, char **argv)
             usage(stdout);
             rc = 0;
             goto out;
-        default: usage(stderr); goto out;
+        default: exr_args_getopt_hint("scan", argc, argv, opts); usage(stderr); goto out;
         }
     }
     if (have_shard && o.shards > 1 && !have_seed && !resume) {
