@@ -31,7 +31,13 @@ echo "messages: $(ls "$OUT/maildir/new" | wc -l) in $OUT/maildir/new, e.g.:"
 f=$(ls "$OUT/maildir/new" | head -1)
 sed -n '1,12p' "$OUT/maildir/new/$f"
 echo
-echo "== exray stats"
+echo "== a week later, two notified servers have installed the update (offsets 1 and 2 of the fleet);"
+echo "== exray scan --db $OUT/exray.db --rescan --notified-since 2021-03-01 (only the notified, still-affected hosts)"
+FLEET_PATCHED=1,2 "$ROOT/tests/fixtures/fleet/fleet.sh" start "$FLEET" 127.77.0.0 1024 14443
+"$ROOT/exray" scan -q --rate 2000 --db "$OUT/exray.db" --rescan --notified-since 2021-03-01 -o "$OUT/rescan.jsonl"
+echo "rescanned $(wc -l < "$OUT/rescan.jsonl") hosts of 1024"
+echo
+echo "== exray stats (the last row counts the servers remediated after notice)"
 "$ROOT/exray" stats --db "$OUT/exray.db"
 echo
 echo "== a compromised server's triage copy (KAPE layout), generated: $OUT/triage"
