@@ -295,14 +295,15 @@ int exr_store_scan_span(exr_store *s, int64_t scan_id, exr_err *e)
 int exr_store_rescan_targets(exr_store *s, unsigned states, const char *notified_since, bool resuming, exr_store_key_cb cb, void *ctx,
                              exr_err *e)
 {
-    /* each host's latest observation (by time) and what it was then; a resumed rescan leaves
+    /* each host's latest observation (by time) and what it was then, and whether a web shell
+     * was ever seen on its address (one pass of window functions, no per-host subquery); a resumed rescan leaves
      * out its own unfinished scan so that it rescans the same population it started with */
     const char *q =
         "WITH seen AS (SELECT * FROM observations WHERE exchange = 1 AND NOT (?1 AND scan_id ="
         "   (SELECT id FROM scans WHERE finished IS NULL ORDER BY id DESC LIMIT 1))),"
-        " latest AS (SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY ip, port ORDER BY time DESC, id DESC) AS rn FROM seen) WHERE rn = 1)"
-        " SELECT l.ip, l.port, l.hostname,"
-        "  EXISTS(SELECT 1 FROM seen w WHERE w.ip = l.ip AND w.webshells > 0),"
+        " latest AS (SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY ip, port ORDER BY time DESC, id DESC) AS rn,"
+        "   MAX(COALESCE(webshells, 0) > 0) OVER (PARTITION BY ip) AS ever_shell FROM seen) WHERE rn = 1)"
+        " SELECT l.ip, l.port, l.hostname, l.ever_shell,"
         "  (l.proxylogon = 'vulnerable' OR l.proxyshell = 'vulnerable' OR l.proxynotshell = 'vulnerable'),"
         "  (l.proxylogon = 'undetermined' OR l.proxyshell = 'undetermined' OR l.proxynotshell = 'undetermined')"
         " FROM latest l WHERE ?2 IS NULL OR EXISTS(SELECT 1 FROM directives d JOIN tickets t ON t.id = d.ticket"
