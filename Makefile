@@ -18,8 +18,10 @@ RULES     := $(sort $(wildcard data/rules/*.yar))
 DATA      := data/exchange-builds.csv data/blocklist.conf $(B)/gen/rules.yar data/ioc-sha256.txt \
              data/national-certs.csv $(wildcard data/templates/*.txt)
 
-.PHONY: lib fuzz-build ipdb all deps deps-demo test test-unit test-integration test-asan fuzz fuzz-quick demo bench clean
-all: exray
+.PHONY: lib fuzz-build ipdb all deps deps-demo test test-unit test-integration test-asan fuzz fuzz-quick demo bench clean \
+        install uninstall readme-options
+PREFIX    ?= /usr/local
+all: exray exray.1 $(B)/exray.bash
 
 deps:
 	@sh scripts/deps.sh
@@ -40,6 +42,33 @@ $(B)/libexray.a: $(LIB_OBJ)
 $(B)/obj/%.o: src/%.c $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(WARN) $(DEFS) -c -o $@ $<
+
+# The man page, bash completion and README's option tables are written from the option
+# tables in src/cli/opts_*.c by gendoc.
+$(B)/tools/gendoc: tools/gendoc.c $(B)/libexray.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARN) $(DEFS) $(LDFLAGS) -o $@ $< $(B)/libexray.a $(LIBS)
+
+exray.1: $(B)/tools/gendoc
+	$(B)/tools/gendoc man > $@.tmp && mv $@.tmp $@
+
+$(B)/exray.bash: $(B)/tools/gendoc
+	$(B)/tools/gendoc bash > $@.tmp && mv $@.tmp $@
+
+readme-options: $(B)/tools/gendoc
+	$(B)/tools/gendoc readme > $(B)/readme-options.md
+	sh scripts/readme-options.sh README.md $(B)/readme-options.md
+
+# Data is compiled in: the binary, the man page and the completion are all there is.
+install: $(B)/exray exray.1 $(B)/exray.bash
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 755 $(B)/exray $(DESTDIR)$(PREFIX)/bin/exray
+	install -m 644 exray.1 $(DESTDIR)$(PREFIX)/share/man/man1/exray.1
+	install -m 644 $(B)/exray.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/exray
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/exray $(DESTDIR)$(PREFIX)/share/man/man1/exray.1 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/exray
 
 $(B)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
@@ -83,13 +112,13 @@ test: deps
 test-unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
-test-integration: exray
+test-integration: exray exray.1 $(B)/tools/gendoc $(B)/exray.bash
 	@set -e; for t in tests/integration/[0-9]*.sh; do echo "== $$t ($(B))"; EXRAY=$(CURDIR)/$(B)/exray BUILD=$(CURDIR)/$(B) sh $$t; done
 
 test-asan:
 	$(MAKE) B=build/asan CFLAGS="-O1 -g $(SAN) -DEXRAY_TEST_HOOKS" LDFLAGS="$(SAN)" build/asan/exray test-unit test-integration-asan
 
-test-integration-asan: $(B)/exray
+test-integration-asan: $(B)/exray exray.1 $(B)/tools/gendoc $(B)/exray.bash
 	@set -e; for t in tests/integration/[0-9]*.sh; do echo "== $$t ($(B))"; ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 EXRAY=$(CURDIR)/$(B)/exray BUILD=$(CURDIR)/$(B) SANITIZED=1 sh $$t; done
 
 # libFuzzer targets: a few seconds each in `make test`, longer with `make fuzz FUZZ_SECONDS=600`.
@@ -133,4 +162,4 @@ bench: deps
 	sh bench/hunt.sh
 
 clean:
-	rm -rf build exray
+	rm -rf build exray exray.1

@@ -1,5 +1,6 @@
 /* main.c: exray's subcommand table; each command lives in src/cli/. */
 #include "cli/cli.h"
+#include "core/buf.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -25,8 +26,14 @@ static void usage(FILE *f)
                "'exray --version' the build table's date and the libraries' versions.\n");
 }
 
+static void out_of_memory(void)
+{
+    fputs("exray: out of memory\n", stderr);
+}
+
 int main(int argc, char **argv)
 {
+    exr_oom_hook = out_of_memory;
     if (argc < 2) {
         usage(stderr);
         return 2;

@@ -2,8 +2,8 @@
 #include "../core/buf.h"
 #include "../exchange/builds.h"
 #include "cli.h"
+#include "opts.h"
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,107 +122,82 @@ static int do_check(const exr_buildtab *tab, long max_age, const char *which)
     return 0;
 }
 
+static void print_list(const exr_buildtab *tab)
+{
+    printf("%-7s %-10s %-16s %-10s %-6s %-10s %-10s %s\n", "product", "cu", "build", "released", "kind", "update", "kb", "fixes");
+    for (size_t i = 0; i < tab->n; i++) {
+        const exr_build_row *r = &tab->rows[i];
+        char v[40], fx[64];
+        exr_version_format(&r->build, v, sizeof v);
+        exr_fixes_format(r->fixes, fx, sizeof fx);
+        printf("%-7s %-10s %-16s %-10s %-6s %-10s %-10s %s\n", r->product, r->cu, v, r->released, exr_rowkind_name(r->kind),
+               r->update[0] ? r->update : "-", r->kb[0] ? r->kb : "-", fx[0] ? fx : "-");
+    }
+}
+
+/* One build: what it is and its verdict per set. */
+static int print_build(const exr_buildtab *tab, const char *arg)
+{
+    exr_version v;
+    if (!exr_version_parse(arg, strlen(arg), &v)) {
+        fprintf(stderr, "exray builds: '%s' is not a build number (a.b.c or a.b.c.d)\n", arg);
+        return 2;
+    }
+    exr_build_info bi;
+    exr_build_classify(tab, &v, &bi);
+    char vs[40];
+    exr_version_format(&v, vs, sizeof vs);
+    printf("%s: Exchange %s %s%s%s", vs, bi.product ? bi.product : "(unknown version)", bi.cu ? bi.cu : "(unknown CU)",
+           bi.su ? " " : "", bi.su ? bi.su : "");
+    if (bi.released)
+        printf(", released %s", bi.released);
+    printf(v.n == 3 ? " (CU-level build: the SU level is not visible)\n"
+                    : bi.exact ? "\n" : " (revision not in the table; compared numerically)\n");
+    for (int s = 0; s < EXR_NSETS; s++)
+        printf("  %-14s %-13s %s\n", exr_vset_name[s], exr_verdict_name(bi.verdict[s]), bi.why[s]);
+    return 0;
+}
+
+static int run_builds(const exr_parsed *p, const exr_buildtab *tab, long max_age)
+{
+    const char *file = p->val[BUILDS_BUILDS];
+    if (p->val[BUILDS_IMPORT]) {
+        if (!p->val[BUILDS_OUTPUT])
+            return exr_opts_fail(&exr_spec_builds, "--import needs -o FILE (or -o - for standard output)");
+        return do_import(p->val[BUILDS_IMPORT], p->val[BUILDS_OUTPUT], tab);
+    }
+    if (p->val[BUILDS_CHECK])
+        return do_check(tab, max_age, file ? file : "the built-in build table");
+    if (p->val[BUILDS_LIST]) {
+        print_list(tab);
+        return 0;
+    }
+    if (p->npos == 0)
+        return exr_opts_fail(&exr_spec_builds, "give a build number such as 15.2.858.5, or --list");
+    int rc = 0;
+    for (int i = 0; i < p->npos; i++)
+        if (print_build(tab, p->pos[i]) != 0)
+            rc = 2;
+    return rc;
+}
+
 int exr_cmd_builds(int argc, char **argv)
 {
-    enum { O_IMPORT = 1000, O_CHECK, O_MAXAGE };
-    static const struct option opts[] = {{"list", no_argument, 0, 'l'},          {"builds", required_argument, 0, 'b'},
-                                         {"import", required_argument, 0, O_IMPORT}, {"output", required_argument, 0, 'o'},
-                                         {"check", no_argument, 0, O_CHECK},        {"max-age", required_argument, 0, O_MAXAGE},
-                                         {"help", no_argument, 0, 'h'},             {0, 0, 0, 0}};
-    const char *file = NULL, *import = NULL, *outpath = NULL;
-    int list = 0, check = 0, c;
+    exr_parsed p;
+    int a = exr_opts_parse(&exr_spec_builds, argc, argv, &p);
+    if (a != EXR_PARSE_OK)
+        return a == EXR_PARSE_HELP ? 0 : 2;
     long max_age = 90;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "lb:o:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'l': list = 1; break;
-        case 'b': file = optarg; break;
-        case O_IMPORT: import = optarg; break;
-        case 'o': outpath = optarg; break;
-        case O_CHECK: check = 1; break;
-        case O_MAXAGE: {
-            char *end;
-            max_age = strtol(optarg, &end, 10);
-            if (*end || max_age < 0) {
-                fprintf(stderr, "exray builds: --max-age: a number of days\n");
-                return 2;
-            }
-            break;
-        }
-        case 'h':
-            printf("usage: exray builds [--builds FILE] VERSION...\n       exray builds [--builds FILE] --list\n"
-                   "       exray builds [--builds FILE] --check [--max-age DAYS]\n"
-                   "       exray builds --import PAGE.html|PAGE.md|builds.csv -o table.csv\n\n"
-                   "Prints what an Exchange build is (product, CU, security update) and its verdict for\n"
-                   "ProxyLogon, ProxyShell and ProxyNotShell. A 3-part build (what OWA's page path shows)\n"
-                   "is 'undetermined' when its CU received a fixing security update; a build the table does\n"
-                   "not describe is never 'vulnerable'.\n\n"
-                   "  --check           exit 1 when the table was last checked more than --max-age days ago\n"
-                   "                    (default 90), saying how to refresh it\n"
-                   "  --import FILE     convert Microsoft's \"Exchange Server build numbers and release dates\"\n"
-                   "                    page (saved HTML or its Markdown source) or a CSV with build and name\n"
-                   "                    columns into the table format (-o FILE), fixing updates set by rule,\n"
-                   "                    and print what changed against the built-in table\n");
-            return 0;
-        default: return 2;
-        }
-    }
+    if (p.val[BUILDS_MAX_AGE] && exr_opt_long(&exr_spec_builds, BUILDS_MAX_AGE, p.val[BUILDS_MAX_AGE], 0, 100000, &max_age) != 0)
+        return 2;
+    const char *file = p.val[BUILDS_BUILDS];
     exr_buildtab tab;
     exr_err e = {0, ""};
     if ((file ? exr_buildtab_load_file(&tab, file, &e) : exr_buildtab_load_default(&tab, &e)) != 0) {
         fprintf(stderr, "exray builds: %s\n", e.msg);
         return 2;
     }
-    int rc = 0;
-    if (import) {
-        if (!outpath) {
-            fprintf(stderr, "exray builds: --import needs -o FILE (or -o - for standard output)\n");
-            rc = 2;
-        } else {
-            rc = do_import(import, outpath, &tab);
-        }
-        exr_buildtab_free(&tab);
-        return rc;
-    }
-    if (check) {
-        rc = do_check(&tab, max_age, file ? file : "the built-in build table");
-        exr_buildtab_free(&tab);
-        return rc;
-    }
-    if (list) {
-        printf("%-7s %-10s %-16s %-10s %-6s %-10s %-10s %s\n", "product", "cu", "build", "released", "kind", "update", "kb", "fixes");
-        for (size_t i = 0; i < tab.n; i++) {
-            const exr_build_row *r = &tab.rows[i];
-            char v[40], fx[64];
-            exr_version_format(&r->build, v, sizeof v);
-            exr_fixes_format(r->fixes, fx, sizeof fx);
-            printf("%-7s %-10s %-16s %-10s %-6s %-10s %-10s %s\n", r->product, r->cu, v, r->released, exr_rowkind_name(r->kind),
-                   r->update[0] ? r->update : "-", r->kb[0] ? r->kb : "-", fx[0] ? fx : "-");
-        }
-    } else if (optind >= argc) {
-        fprintf(stderr, "exray builds: give a build number such as 15.2.858.5, or --list\n");
-        rc = 2;
-    }
-    for (int i = optind; !list && i < argc; i++) {
-        exr_version v;
-        if (!exr_version_parse(argv[i], strlen(argv[i]), &v)) {
-            fprintf(stderr, "exray builds: '%s' is not a build number (a.b.c or a.b.c.d)\n", argv[i]);
-            rc = 2;
-            continue;
-        }
-        exr_build_info bi;
-        exr_build_classify(&tab, &v, &bi);
-        char vs[40];
-        exr_version_format(&v, vs, sizeof vs);
-        printf("%s: Exchange %s %s%s%s", vs, bi.product ? bi.product : "(unknown version)", bi.cu ? bi.cu : "(unknown CU)",
-               bi.su ? " " : "", bi.su ? bi.su : "");
-        if (bi.released)
-            printf(", released %s", bi.released);
-        printf(v.n == 3 ? " (CU-level build: the SU level is not visible)\n"
-                        : bi.exact ? "\n" : " (revision not in the table; compared numerically)\n");
-        for (int s = 0; s < EXR_NSETS; s++)
-            printf("  %-14s %-13s %s\n", exr_vset_name[s], exr_verdict_name(bi.verdict[s]), bi.why[s]);
-    }
+    int rc = run_builds(&p, &tab, max_age);
     exr_buildtab_free(&tab);
     return rc;
 }

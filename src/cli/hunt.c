@@ -3,10 +3,9 @@
 #include "../core/buf.h"
 #include "../exchange/builds.h"
 #include "../hunt/hunt.h"
-#include "args.h"
+#include "opts.h"
 #include "cli.h"
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,13 +37,9 @@ static bool in_group(const exr_finding *f, const group *g)
     return false;
 }
 
-static void print_summary(FILE *out, exr_hunt *h, const exr_buildtab *tab)
+/* One line per CVE group in Test-ProxyLogon's words. */
+static void print_groups(FILE *out, const exr_hunt_out *o)
 {
-    exr_hunt_out *o = &h->out;
-    fprintf(out, "exray hunt: %s\n", o->root_name);
-    fprintf(out, "  system drive: %s\n", strcmp(h->lay.sys, h->lay.root) == 0 ? "." : exr_layout_rel(&h->lay, h->lay.sys));
-    fprintf(out, "  Exchange install: %s\n", h->lay.install[0] ? exr_layout_rel(&h->lay, h->lay.install) : "not found (only the locations found are checked)");
-    fprintf(out, "  files read: %ld (%.1f MB)\n\n", h->files_read, (double)h->bytes_read / 1e6);
     for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
         long n = 0, info = 0;
         int64_t first = EXR_NO_TIME, last = EXR_NO_TIME;
@@ -81,6 +76,10 @@ static void print_summary(FILE *out, exr_hunt *h, const exr_buildtab *tab)
         if (info)
             fprintf(out, "      plus %ld low/info rows (failed attempts, scanner probes, rows Test-ProxyLogon drops)\n", info);
     }
+}
+
+static void print_evidence(FILE *out, const exr_hunt_out *o)
+{
     long shown = 0;
     for (size_t i = 0; i < o->nf && shown < 15; i++) {
         const exr_finding *f = &o->f[i];
@@ -97,6 +96,10 @@ static void print_summary(FILE *out, exr_hunt *h, const exr_buildtab *tab)
         fprintf(out, "\n        %.200s\n", f->evidence);
         shown++;
     }
+}
+
+static void print_coverage(FILE *out, const exr_hunt_out *o)
+{
     fprintf(out, "\n  Log coverage:\n");
     if (!o->ncov)
         fprintf(out, "    no Exchange or IIS logs found\n");
@@ -109,6 +112,11 @@ static void print_summary(FILE *out, exr_hunt *h, const exr_buildtab *tab)
         fprintf(out, "    %-28s %5ld files  %s .. %s%s\n", o->cov[i].name, o->cov[i].files, a, b,
                 o->cov[i].oldest_ms != EXR_NO_TIME && o->cov[i].oldest_ms >= 1614816000000LL ? "  WARNING: starts after 2021-03-03" : "");
     }
+}
+
+/* Which build served which hours, from the HttpProxy rows. */
+static void print_builds(FILE *out, const exr_hunt_out *o, const exr_buildtab *tab)
+{
     if (o->nb) {
         fprintf(out, "\n  Build history (from HttpProxy rows):\n");
         size_t i = 0;
@@ -136,6 +144,10 @@ static void print_summary(FILE *out, exr_hunt *h, const exr_buildtab *tab)
             if (strcmp(o->f[k].check->id, "build.patched-after-compromise") == 0)
                 fprintf(out, "    PATCHED AFTER COMPROMISE: %s. The patch did not remove what was planted.\n", o->f[k].evidence);
     }
+}
+
+static void print_verdict(FILE *out, const exr_hunt_out *o)
+{
     if (o->problems_total) {
         fprintf(out, "\n  Input problems: %ld (the hunt went on)\n", o->problems_total);
         for (size_t i = 0; i < o->nprob && i < 10; i++)
@@ -172,6 +184,21 @@ static void print_summary(FILE *out, exr_hunt *h, const exr_buildtab *tab)
     fprintf(out, "\n");
 }
 
+static void print_summary(FILE *out, exr_hunt *h, const exr_buildtab *tab)
+{
+    exr_hunt_out *o = &h->out;
+    fprintf(out, "exray hunt: %s\n", o->root_name);
+    fprintf(out, "  system drive: %s\n", strcmp(h->lay.sys, h->lay.root) == 0 ? "." : exr_layout_rel(&h->lay, h->lay.sys));
+    fprintf(out, "  Exchange install: %s\n",
+            h->lay.install[0] ? exr_layout_rel(&h->lay, h->lay.install) : "not found (only the locations found are checked)");
+    fprintf(out, "  files read: %ld (%.1f MB)\n\n", h->files_read, (double)h->bytes_read / 1e6);
+    print_groups(out, o);
+    print_evidence(out, o);
+    print_coverage(out, o);
+    print_builds(out, o, tab);
+    print_verdict(out, o);
+}
+
 static void rule_warn(void *ctx, const char *file, const char *error)
 {
     (void)ctx;
@@ -179,142 +206,94 @@ static void rule_warn(void *ctx, const char *file, const char *error)
     fprintf(stderr, "exray hunt: rules: %s (file left out; --rules-strict makes this fatal)\n", error);
 }
 
-static void usage(FILE *f)
+typedef struct hunt_args {
+    exr_hunt_opts o;
+    const char *rulep[32];
+    bool quiet, intelmq;
+} hunt_args;
+
+/* The table's values into the hunt's options. */
+static int hunt_validate(const exr_parsed *p, hunt_args *a)
 {
-    fprintf(f, "usage: exray hunt [options] ROOT...\n\n"
-               "ROOT: a server's system drive: the live C:\\ (mounted), a KAPE (C/...) or Velociraptor (C%%3A/...)\n"
-               "triage copy, a plain copy, or a collection archive (Velociraptor offline-collector or KAPE ZIP,\n"
-               "tar), read in place and never extracted to disk. Nothing under ROOT is ever written.\n\n"
-               "  -o, --output FILE       findings as JSON Lines\n"
-               "  -F, --format FMT        json (the finding records, default) or intelmq (IntelMQ events)\n"
-               "      --timeline FILE     findings as a Timesketch CSV (datetime,timestamp_desc,message,...)\n"
-               "  -j, --threads N         worker threads (default: number of cores)\n"
-               "      --rules PATH        extra YARA rules: a file or a folder of .yar/.yara, searched recursively\n"
-               "                          (repeatable); Loki's external variables filename, filepath, extension,\n"
-               "                          filetype, owner and md5 are defined per file; a file that does not\n"
-               "                          compile is reported with file:line and left out\n"
-               "      --rules-strict      a rule file that does not compile is an error (exit 2)\n"
-               "      --builds FILE       Exchange build table instead of the built-in one\n"
-               "      --install DIR       Exchange install folder (default: found under ROOT)\n"
-               "      --httpproxy DIR     Logging/HttpProxy folder\n"
-               "      --ecp-server DIR    Logging/ECP/Server folder\n"
-               "      --oab-log DIR       Logging/OABGeneratorLog folder\n"
-               "      --iis DIR           an IIS log folder such as W3SVC1 (repeatable)\n"
-               "      --webroot DIR       a folder whose every file is scanned for web shells (repeatable)\n"
-               "      --evtx DIR          the folder holding Application.evtx and MSExchange Management.evtx\n"
-               "      --programdata DIR, --temp DIR\n"
-               "  -q, --quiet             no summary on stdout\n"
-               "\nExit status:\n"
-               "  0  every file in scope was fully examined and nothing at medium or above was found\n"
-               "  1  indicators at medium or above, or something in scope could not be examined\n"
-               "     (hunt.not-examined: unreadable, vanished, a link, over a hard limit)\n"
-               "  2  error: bad option, unusable ROOT, rules that do not load\n");
+    const exr_cmdspec *spec = &exr_spec_hunt;
+    exr_hunt_opts *o = &a->o;
+    memset(a, 0, sizeof *a);
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN), threads = ncpu > 0 ? ncpu : 1;
+    if (p->val[HUNT_THREADS] && exr_opt_long(spec, HUNT_THREADS, p->val[HUNT_THREADS], 1, 64, &threads) != 0)
+        return -1;
+    o->threads = (int)threads;
+    int fmt = p->val[HUNT_FORMAT] ? exr_opt_choice(spec, HUNT_FORMAT, p->val[HUNT_FORMAT]) : 0;
+    if (fmt < 0)
+        return -1;
+    a->intelmq = fmt == 1;
+    o->nrule_paths = exr_opts_values(p, HUNT_RULES, a->rulep, 32);
+    if (p->count[HUNT_RULES] > 32 || p->count[HUNT_IIS] > EXR_LAY_MAXDIRS || p->count[HUNT_WEBROOT] > EXR_LAY_MAXDIRS) {
+        exr_opts_fail(spec, "at most 32 --rules and %d each of --iis and --webroot", EXR_LAY_MAXDIRS);
+        return -1;
+    }
+    o->rule_paths = a->rulep;
+    o->rules_strict = p->val[HUNT_RULES_STRICT] != NULL;
+    o->ov.install = p->val[HUNT_INSTALL];
+    o->ov.httpproxy = p->val[HUNT_HTTPPROXY];
+    o->ov.ecpserver = p->val[HUNT_ECP_SERVER];
+    o->ov.oablog = p->val[HUNT_OAB_LOG];
+    o->ov.niis = exr_opts_values(p, HUNT_IIS, o->ov.iis, EXR_LAY_MAXDIRS);
+    o->ov.nweb = exr_opts_values(p, HUNT_WEBROOT, o->ov.web, EXR_LAY_MAXDIRS);
+    o->ov.evtx = p->val[HUNT_EVTX];
+    o->ov.programdata = p->val[HUNT_PROGRAMDATA];
+    o->ov.temp = p->val[HUNT_TEMP];
+    o->rule_warn = rule_warn;
+    a->quiet = p->val[HUNT_QUIET] != NULL;
+    return 0;
 }
 
-int exr_cmd_hunt(int argc, char **argv)
+static FILE *open_out(const char *path)
 {
-    enum { O_TL = 1000, O_RULES, O_STRICT, O_BUILDS, O_INSTALL, O_HP, O_ECP, O_OAB, O_IIS, O_WEB, O_EVTX, O_PD, O_TEMP };
-    static const struct option opts[] = {
-        {"output", required_argument, 0, 'o'}, {"format", required_argument, 0, 'F'}, {"timeline", required_argument, 0, O_TL}, {"threads", required_argument, 0, 'j'},
-        {"rules", required_argument, 0, O_RULES}, {"rules-strict", no_argument, 0, O_STRICT}, {"builds", required_argument, 0, O_BUILDS},
-        {"install", required_argument, 0, O_INSTALL}, {"httpproxy", required_argument, 0, O_HP},
-        {"ecp-server", required_argument, 0, O_ECP}, {"oab-log", required_argument, 0, O_OAB},
-        {"iis", required_argument, 0, O_IIS}, {"webroot", required_argument, 0, O_WEB}, {"evtx", required_argument, 0, O_EVTX},
-        {"programdata", required_argument, 0, O_PD}, {"temp", required_argument, 0, O_TEMP}, {"quiet", no_argument, 0, 'q'},
-        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    exr_hunt_opts o;
-    memset(&o, 0, sizeof o);
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    o.threads = ncpu > 0 ? (int)ncpu : 1;
-    const char *rulep[32];
-    const char *outpath = NULL, *tlpath = NULL, *buildsfile = NULL;
-    bool quiet = false, intelmq = false;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "o:F:j:qh", opts, NULL)) != -1) {
-        switch (c) {
-        case 'o': outpath = optarg; break;
-        case 'F':
-            if (strcmp(optarg, "intelmq") == 0)
-                intelmq = true;
-            else if (strcmp(optarg, "json") != 0) {
-                fprintf(stderr, "exray hunt: --format: json or intelmq\n");
-                return 2;
-            }
-            break;
-        case O_TL: tlpath = optarg; break;
-        case 'j': {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*end || v < 1 || v > 64) {
-                fprintf(stderr, "exray hunt: --threads: 1..64\n");
-                return 2;
-            }
-            o.threads = (int)v;
-            break;
-        }
-        case O_RULES:
-            if (o.nrule_paths == 32) {
-                fprintf(stderr, "exray hunt: too many --rules\n");
-                return 2;
-            }
-            rulep[o.nrule_paths++] = optarg;
-            break;
-        case O_STRICT: o.rules_strict = true; break;
-        case O_BUILDS: buildsfile = optarg; break;
-        case O_INSTALL: o.ov.install = optarg; break;
-        case O_HP: o.ov.httpproxy = optarg; break;
-        case O_ECP: o.ov.ecpserver = optarg; break;
-        case O_OAB: o.ov.oablog = optarg; break;
-        case O_IIS:
-            if (o.ov.niis < EXR_LAY_MAXDIRS)
-                o.ov.iis[o.ov.niis++] = optarg;
-            break;
-        case O_WEB:
-            if (o.ov.nweb < EXR_LAY_MAXDIRS)
-                o.ov.web[o.ov.nweb++] = optarg;
-            break;
-        case O_EVTX: o.ov.evtx = optarg; break;
-        case O_PD: o.ov.programdata = optarg; break;
-        case O_TEMP: o.ov.temp = optarg; break;
-        case 'q': quiet = true; break;
-        case 'h': usage(stdout); return 0;
-        default: exr_args_getopt_hint("hunt", argc, argv, opts); usage(stderr); return 2;
-        }
-    }
-    if (optind >= argc) {
-        usage(stderr);
-        return 2;
-    }
-    o.rule_paths = rulep;
-    o.rule_warn = rule_warn;
+    FILE *f = path ? fopen(path, "w") : NULL;
+    if (path && !f)
+        fprintf(stderr, "exray hunt: %s: %s\n", path, strerror(errno));
+    return f;
+}
+
+/* One ROOT: its findings to the files, the summary to stdout. 0, 1 (indicators) or 2. */
+static int hunt_root(const char *root, const hunt_args *a, void *rules, const exr_buildtab *tab, FILE *out, FILE *tl, exr_buf *b)
+{
+    exr_hunt h;
     exr_err e = {0, ""};
-    exr_buildtab tab;
-    if ((buildsfile ? exr_buildtab_load_file(&tab, buildsfile, &e) : exr_buildtab_load_default(&tab, &e)) != 0) {
+    if (exr_hunt_run(&h, root, &a->o, rules, &e) != 0) {
         fprintf(stderr, "exray hunt: %s\n", e.msg);
         return 2;
     }
-    o.builds = &tab;
-    void *rules = NULL;
-    if (exr_hunt_rules_load(&o, &rules, &e) != 0) {
-        fprintf(stderr, "exray hunt: rules: %s\n", e.msg);
-        exr_hunt_rules_free(rules);
-        exr_buildtab_free(&tab);
-        return 2;
+    int rc = 0;
+    for (size_t k = 0; k < h.out.nf; k++) {
+        const exr_finding *f = &h.out.f[k];
+        if (out) {
+            exr_buf_reset(b);
+            (a->intelmq ? exr_finding_intelmq : exr_finding_json)(&h.out, f, b);
+            fwrite(b->p, 1, b->len, out);
+        }
+        if (tl && f->time_ms != EXR_NO_TIME) {
+            exr_buf_reset(b);
+            exr_finding_timeline(&h.out, f, b);
+            fwrite(b->p, 1, b->len, tl);
+        }
+        if (f->severity >= EXR_SEV_MEDIUM)
+            rc = 1;
     }
+    for (size_t k = 0; k < h.out.nprob; k++)
+        fprintf(stderr, "exray hunt: %s\n", h.out.problems[k]);
+    if (!a->quiet)
+        print_summary(stdout, &h, tab);
+    exr_hunt_free(&h);
+    return rc;
+}
+
+static int hunt_run(const exr_parsed *p, const hunt_args *a, void *rules, const exr_buildtab *tab)
+{
     FILE *out = NULL, *tl = NULL;
-    if (outpath && !(out = fopen(outpath, "w"))) {
-        fprintf(stderr, "exray hunt: %s: %s\n", outpath, strerror(errno));
-        exr_hunt_rules_free(rules);
-        exr_buildtab_free(&tab);
-        return 2;
-    }
-    if (tlpath && !(tl = fopen(tlpath, "w"))) {
-        fprintf(stderr, "exray hunt: %s: %s\n", tlpath, strerror(errno));
+    if ((p->val[HUNT_OUTPUT] && !(out = open_out(p->val[HUNT_OUTPUT]))) || (p->val[HUNT_TIMELINE] && !(tl = open_out(p->val[HUNT_TIMELINE])))) {
         if (out)
             fclose(out);
-        exr_hunt_rules_free(rules);
-        exr_buildtab_free(&tab);
         return 2;
     }
     exr_buf b;
@@ -324,42 +303,42 @@ int exr_cmd_hunt(int argc, char **argv)
         fwrite(b.p, 1, b.len, tl);
     }
     int rc = 0;
-    for (int i = optind; i < argc; i++) {
-        exr_hunt h;
-        if (exr_hunt_run(&h, argv[i], &o, rules, &e) != 0) {
-            fprintf(stderr, "exray hunt: %s\n", e.msg);
-            rc = 2;
-            continue;
-        }
-        for (size_t k = 0; k < h.out.nf; k++) {
-            const exr_finding *f = &h.out.f[k];
-            if (out) {
-                exr_buf_reset(&b);
-                if (intelmq)
-                    exr_finding_intelmq(&h.out, f, &b);
-                else
-                    exr_finding_json(&h.out, f, &b);
-                fwrite(b.p, 1, b.len, out);
-            }
-            if (tl && f->time_ms != EXR_NO_TIME) {
-                exr_buf_reset(&b);
-                exr_finding_timeline(&h.out, f, &b);
-                fwrite(b.p, 1, b.len, tl);
-            }
-            if (f->severity >= EXR_SEV_MEDIUM && rc == 0)
-                rc = 1;
-        }
-        for (size_t k = 0; k < h.out.nprob; k++)
-            fprintf(stderr, "exray hunt: %s\n", h.out.problems[k]);
-        if (!quiet)
-            print_summary(stdout, &h, &tab);
-        exr_hunt_free(&h);
+    for (int i = 0; i < p->npos; i++) {
+        int r = hunt_root(p->pos[i], a, rules, tab, out, tl, &b);
+        if (r > rc)
+            rc = r;
     }
     exr_buf_free(&b);
     if (out && fclose(out) != 0)
         rc = 2;
     if (tl && fclose(tl) != 0)
         rc = 2;
+    return rc;
+}
+
+int exr_cmd_hunt(int argc, char **argv)
+{
+    exr_parsed p;
+    int pr = exr_opts_parse(&exr_spec_hunt, argc, argv, &p);
+    if (pr != EXR_PARSE_OK)
+        return pr == EXR_PARSE_HELP ? 0 : 2;
+    hunt_args a;
+    if (hunt_validate(&p, &a) != 0)
+        return 2;
+    exr_err e = {0, ""};
+    exr_buildtab tab;
+    const char *bf = p.val[HUNT_BUILDS];
+    if ((bf ? exr_buildtab_load_file(&tab, bf, &e) : exr_buildtab_load_default(&tab, &e)) != 0) {
+        fprintf(stderr, "exray hunt: %s\n", e.msg);
+        return 2;
+    }
+    a.o.builds = &tab;
+    void *rules = NULL;
+    int rc = 2;
+    if (exr_hunt_rules_load(&a.o, &rules, &e) != 0)
+        fprintf(stderr, "exray hunt: rules: %s\n", e.msg);
+    else
+        rc = hunt_run(&p, &a, rules, &tab);
     exr_hunt_rules_free(rules);
     exr_buildtab_free(&tab);
     return rc;

@@ -1,12 +1,9 @@
 /* import.c: `exray import`, Shadowserver reports and exray JSON Lines into the store. */
 #include "../notify/import.h"
-#include "args.h"
+#include "opts.h"
 #include "cli.h"
 #include "open.h"
 #include <stdio.h>
-
-static const char USAGE[] = "usage: exray import --db FILE REPORT...\n"
-                            "REPORT: a Shadowserver scan_exchange CSV (2021 or current layout) or exray scan JSON Lines\n";
 
 static void import_report(void *ctx, const char *msg)
 {
@@ -16,31 +13,27 @@ static void import_report(void *ctx, const char *msg)
 
 int exr_cmd_import(int argc, char **argv)
 {
-    const char *db = NULL;
-    const char *files[64];
-    int nf;
-    exr_flag flags[] = {{"--db", &db}};
-    int a = exr_args_scan("import", argc, argv, 1, flags, 1, files, 64, &nf, USAGE);
-    if (a != EXR_ARGS_OK)
-        return a == EXR_ARGS_HELP ? 0 : 2;
-    if (!db || !nf) {
-        fprintf(stderr, "exray import: %s\n%s", !db ? "--db FILE is required" : "no REPORT given", USAGE);
-        return 2;
-    }
+    const exr_cmdspec *spec = &exr_spec_import;
+    exr_parsed p;
+    int a = exr_opts_parse(spec, argc, argv, &p);
+    if (a != EXR_PARSE_OK)
+        return a == EXR_PARSE_HELP ? 0 : 2;
+    if (!p.val[IMPORT_DB])
+        return exr_opts_fail(spec, "--db FILE is required");
     exr_err e = {0, ""};
     exr_buildtab tab;
     exr_store *s;
-    if (exr_cli_open_with_builds("import", db, true, &tab, &s, &e) != 0)
+    if (exr_cli_open_with_builds("import", p.val[IMPORT_DB], true, &tab, &s, &e) != 0)
         return 2;
     int rc = 0;
-    for (int i = 0; i < nf; i++) {
+    for (int i = 0; i < p.npos; i++) {
         exr_import_stats st = {0, 0, 0};
-        if (exr_import_file(s, &tab, files[i], import_report, NULL, &st, &e) != 0) {
+        if (exr_import_file(s, &tab, p.pos[i], import_report, NULL, &st, &e) != 0) {
             fprintf(stderr, "exray import: %s\n", e.msg);
             rc = 2;
             continue;
         }
-        fprintf(stderr, "exray import: %s: %ld rows, %ld imported, %ld skipped\n", files[i], st.rows, st.imported, st.bad);
+        fprintf(stderr, "exray import: %s: %ld rows, %ld imported, %ld skipped\n", p.pos[i], st.rows, st.imported, st.bad);
     }
     exr_store_close(s);
     exr_buildtab_free(&tab);

@@ -1,37 +1,32 @@
 /* report.c: `exray report`, the campaign as HTML or Markdown. */
 #include "../core/buf.h"
 #include "../report/report.h"
-#include "args.h"
+#include "opts.h"
 #include "cli.h"
 #include "open.h"
 #include <stdio.h>
 #include <string.h>
 
-static const char USAGE[] = "usage: exray report --db FILE [-o report.html] [--format html|md] [--hunt findings.jsonl]\n";
 
 int exr_cmd_report(int argc, char **argv)
 {
-    const char *db = NULL, *out = NULL, *hunt = NULL, *format = "html";
-    const char *pos[1];
-    int npos;
-    exr_flag flags[] = {{"--db", &db}, {"-o", &out}, {"--output", &out}, {"--hunt", &hunt}, {"--format", &format}};
-    int a = exr_args_scan("report", argc, argv, 1, flags, 5, pos, 0, &npos, USAGE);
-    if (a != EXR_ARGS_OK)
-        return a == EXR_ARGS_HELP ? 0 : 2;
-    if (strcmp(format, "md") != 0 && strcmp(format, "html") != 0) {
-        fprintf(stderr, "exray report: --format html or md\n");
+    const exr_cmdspec *spec = &exr_spec_report;
+    exr_parsed p;
+    int a = exr_opts_parse(spec, argc, argv, &p);
+    if (a != EXR_PARSE_OK)
+        return a == EXR_PARSE_HELP ? 0 : 2;
+    const char *db = p.val[REPORT_DB], *out = p.val[REPORT_OUTPUT], *hunt = p.val[REPORT_HUNT];
+    int md = p.val[REPORT_FORMAT] ? exr_opt_choice(spec, REPORT_FORMAT, p.val[REPORT_FORMAT]) : 0;
+    if (md < 0)
         return 2;
-    }
-    if (!db) {
-        fprintf(stderr, "exray report: --db FILE is required\n%s", USAGE);
-        return 2;
-    }
+    if (!db)
+        return exr_opts_fail(spec, "--db FILE is required");
     exr_err e = {0, ""};
     exr_buildtab tab;
     exr_store *s;
     if (exr_cli_open_with_builds("report", db, false, &tab, &s, &e) != 0)
         return 2;
-    exr_report_opts o = {hunt, strcmp(format, "md") == 0, &tab};
+    exr_report_opts o = {hunt, md == 1, &tab};
     exr_buf b;
     exr_buf_init(&b);
     int rc = exr_report_write(s, &o, &b, &e);

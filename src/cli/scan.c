@@ -2,17 +2,16 @@
  * the progress line and the closing summary. The scanning itself is src/scan/. */
 #include "../core/buf.h"
 #include "../core/keyset.h"
-#include "../core/progress.h"
+#include "progress.h"
 #include "../core/timefmt.h"
 #include "../exchange/builds.h"
 #include "../scan/engine.h"
 #include "../scan/intelmq.h"
 #include "../scan/targets.h"
 #include "../store/store.h"
-#include "args.h"
+#include "opts.h"
 #include "cli.h"
 #include <errno.h>
-#include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -176,49 +175,6 @@ static void *progress_main(void *arg)
     return NULL;
 }
 
-static void usage(FILE *f)
-{
-    fprintf(f,
-            "usage: exray scan [options] [TARGET...]\n\n"
-            "TARGET: an IPv4/IPv6 address, CIDR, hostname, host:port, [v6]:port or https:// URL.\n"
-            "Targets files also accept zmap output (one IP a line) and masscan -oL lines.\n\n"
-            "  -T, --targets FILE      read targets from FILE ('-' = stdin), one a line, # comments\n"
-            "  -p, --ports LIST        ports, e.g. 443,8443 (default 443)\n"
-            "  -b, --blocklist FILE    zmap-format blocklist, always applied (repeatable)\n"
-            "  -r, --rate N            new hosts per second (default 1000; 0 = unlimited)\n"
-            "  -c, --concurrency N     hosts in flight (default 1000)\n"
-            "  -t, --timeout S         hard per-host deadline in seconds, connect to last byte (default 10)\n"
-            "  -j, --threads N         event loops (default: number of cores)\n"
-            "  -A, --user-agent S      User-Agent (default '%s')\n"
-            "      --seed N            permutation seed (required with --shard)\n"
-            "      --shard I/N         scan shard I of N (0-based); shards never overlap\n"
-            "      --probe-webshells   also request the web-shell paths published for the 2021 campaign\n"
-            "  -o, --output FILE       write records to FILE (default stdout)\n"
-            "      --rescan            follow-up rescan: targets are the hosts the store (--db) last saw vulnerable,\n"
-            "                          compromised or undetermined (--state LIST to choose), by address and port\n"
-            "      --state LIST        with --rescan: vulnerable,compromised,undetermined,patched\n"
-            "      --notified-since D  with --rescan: only hosts notified on or after date D (YYYY-MM-DD)\n"
-            "  -F, --format FMT        json (JSON Lines, default), csv (Shadowserver scan_exchange) or intelmq\n"
-            "                          (IntelMQ events, one per Exchange server, for its generic JSON parser)\n"
-            "      --db FILE           store every observation in SQLite FILE\n"
-            "      --resume            continue the last unfinished scan in --db\n"
-            "      --builds FILE       build table to use instead of the built-in one\n"
-            "  -q, --quiet             no progress line\n"
-            "\nExit status: 0 done, 2 bad input or store error.\n",
-            DEFAULT_UA);
-}
-
-static int parse_u64(const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || *end || *s == '-')
-        return -1;
-    *out = v;
-    return 0;
-}
-
 static uint64_t random_seed(void)
 {
     uint64_t s = 0;
@@ -233,396 +189,313 @@ static uint64_t random_seed(void)
     return s & 0x7fffffffffffffffull; /* fits SQLite's signed integer */
 }
 
-int exr_cmd_scan(int argc, char **argv)
-{
-    enum { O_SEED = 1000, O_SHARD, O_PROBE, O_DB, O_RESUME, O_BUILDS, O_RESCAN, O_STATE, O_NOTIFIED_SINCE };
-    static const struct option opts[] = {
-        {"targets", required_argument, 0, 'T'}, {"ports", required_argument, 0, 'p'},
-        {"blocklist", required_argument, 0, 'b'}, {"rate", required_argument, 0, 'r'},
-        {"concurrency", required_argument, 0, 'c'}, {"timeout", required_argument, 0, 't'},
-        {"threads", required_argument, 0, 'j'}, {"user-agent", required_argument, 0, 'A'},
-        {"seed", required_argument, 0, O_SEED}, {"shard", required_argument, 0, O_SHARD},
-        {"probe-webshells", no_argument, 0, O_PROBE}, {"output", required_argument, 0, 'o'},
-        {"format", required_argument, 0, 'F'}, {"db", required_argument, 0, O_DB},
-        {"resume", no_argument, 0, O_RESUME}, {"builds", required_argument, 0, O_BUILDS}, {"rescan", no_argument, 0, O_RESCAN},
-        {"state", required_argument, 0, O_STATE}, {"notified-since", required_argument, 0, O_NOTIFIED_SINCE},
-        {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    exr_targets t;
-    exr_targets_init(&t);
-    exr_err e = {0, ""};
+typedef struct scan_args {
     exr_scan_opts o;
-    memset(&o, 0, sizeof o);
-    o.rate = 1000;
-    o.concurrency = 1000;
-    o.timeout_ms = 10000;
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    o.threads = ncpu > 0 ? (int)ncpu : 1;
-    o.user_agent = DEFAULT_UA;
-    o.shards = 1;
-    const char *outpath = NULL, *dbpath = NULL, *buildsfile = NULL, *notified_since = NULL;
-    bool rescan = false, state_given = false;
-    unsigned rescan_states = EXR_RESCAN_VULNERABLE | EXR_RESCAN_COMPROMISED | EXR_RESCAN_UNDETERMINED;
-    const char *targetfiles[64];
-    int ntf = 0;
-    bool have_seed = false, have_shard = false, resume = false, quiet = false;
-    int csv = 0;
-    int rc = 2, c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "T:p:b:r:c:t:j:A:o:F:qh", opts, NULL)) != -1) {
-        uint64_t v;
-        switch (c) {
-        case 'T':
-            if (ntf == 64) {
-                fprintf(stderr, "exray scan: too many --targets files\n");
-                goto out;
-            }
-            targetfiles[ntf++] = optarg;
-            break;
-        case 'p':
-            if (exr_ports_parse(optarg, t.ports, &t.nports, &e) != 0) {
-                fprintf(stderr, "exray scan: --ports: %s\n", e.msg);
-                goto out;
-            }
-            break;
-        case 'b':
-            if (exr_blocklist_add_file(&t, optarg, &e) != 0) {
-                fprintf(stderr, "exray scan: --blocklist: %s\n", e.msg);
-                goto out;
-            }
-            break;
-        case 'r': {
-            char *end;
-            o.rate = strtod(optarg, &end);
-            if (*end || end == optarg || o.rate < 0) {
-                fprintf(stderr, "exray scan: --rate: '%s' is not a number >= 0\n", optarg);
-                goto out;
-            }
-            break;
-        }
-        case 'c':
-            if (parse_u64(optarg, &v) || v < 1 || v > 100000) {
-                fprintf(stderr, "exray scan: --concurrency: 1..100000\n");
-                goto out;
-            }
-            o.concurrency = (int)v;
-            break;
-        case 't': {
-            char *end;
-            double s = strtod(optarg, &end);
-            if (*end || end == optarg || s <= 0 || s > 3600) {
-                fprintf(stderr, "exray scan: --timeout: seconds in (0, 3600]\n");
-                goto out;
-            }
-            o.timeout_ms = (int)(s * 1000);
-            break;
-        }
-        case 'j':
-            if (parse_u64(optarg, &v) || v < 1 || v > 256) {
-                fprintf(stderr, "exray scan: --threads: 1..256\n");
-                goto out;
-            }
-            o.threads = (int)v;
-            break;
-        case 'A':
-            for (const char *p = optarg; *p; p++)
-                if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f) {
-                    fprintf(stderr, "exray scan: --user-agent must be printable ASCII\n");
-                    goto out;
-                }
-            if (strlen(optarg) > 256 || !*optarg) {
-                fprintf(stderr, "exray scan: --user-agent: 1..256 characters\n");
-                goto out;
-            }
-            o.user_agent = optarg;
-            break;
-        case O_SEED:
-            if (parse_u64(optarg, &o.seed) || o.seed > 0x7fffffffffffffffull) {
-                fprintf(stderr, "exray scan: --seed: a number 0..2^63-1\n");
-                goto out;
-            }
-            have_seed = true;
-            break;
-        case O_SHARD: {
-            unsigned a, b;
-            char tail;
-            if (sscanf(optarg, "%u/%u%c", &a, &b, &tail) != 2 || b == 0 || a >= b || b > 65536) {
-                fprintf(stderr, "exray scan: --shard: I/N with 0 <= I < N\n");
-                goto out;
-            }
-            o.shard = a;
-            o.shards = b;
-            have_shard = true;
-            break;
-        }
-        case O_PROBE: o.probe_webshells = true; break;
-        case 'o': outpath = optarg; break;
-        case 'F':
-            if (strcmp(optarg, "csv") == 0)
-                csv = 1;
-            else if (strcmp(optarg, "intelmq") == 0)
-                csv = 2;
-            else if (strcmp(optarg, "json") != 0) {
-                fprintf(stderr, "exray scan: --format: json, csv or intelmq\n");
-                goto out;
-            }
-            break;
-        case O_DB: dbpath = optarg; break;
-        case O_RESUME: resume = true; break;
-        case O_BUILDS: buildsfile = optarg; break;
-        case O_RESCAN: rescan = true; break;
-        case O_STATE: {
-            rescan_states = 0;
-            state_given = true;
-            char buf[128];
-            snprintf(buf, sizeof buf, "%s", optarg);
-            for (char *sv = NULL, *tok = strtok_r(buf, ",", &sv); tok; tok = strtok_r(NULL, ",", &sv)) {
-                unsigned bit = !strcmp(tok, "vulnerable") ? EXR_RESCAN_VULNERABLE : !strcmp(tok, "compromised") ? EXR_RESCAN_COMPROMISED
-                               : !strcmp(tok, "undetermined") ? EXR_RESCAN_UNDETERMINED : !strcmp(tok, "patched") ? EXR_RESCAN_PATCHED : 0;
-                if (!bit) {
-                    fprintf(stderr, "exray scan: --state: vulnerable, compromised, undetermined, patched (comma-separated)\n");
-                    goto out;
-                }
-                rescan_states |= bit;
-            }
-            break;
-        }
-        case O_NOTIFIED_SINCE:
-            if (strlen(optarg) < 10 || optarg[4] != '-' || optarg[7] != '-') {
-                fprintf(stderr, "exray scan: --notified-since: a date YYYY-MM-DD\n");
-                goto out;
-            }
-            notified_since = optarg;
-            break;
-        case 'q': quiet = true; break;
-        case 'h':
-            usage(stdout);
-            rc = 0;
-            goto out;
-        default: exr_args_getopt_hint("scan", argc, argv, opts); usage(stderr); goto out;
-        }
-    }
-    if (have_shard && o.shards > 1 && !have_seed && !resume) {
-        fprintf(stderr, "exray scan: --shard needs --seed so every shard walks the same permutation\n");
-        goto out;
-    }
-    if (resume && !dbpath) {
-        fprintf(stderr, "exray scan: --resume needs --db\n");
-        goto out;
-    }
-    if (exr_blocklist_load_default(&t, &e) != 0) {
-        fprintf(stderr, "exray scan: %s\n", e.msg);
-        goto out;
-    }
-    for (int i = optind; i < argc; i++) {
-        char where[64];
-        snprintf(where, sizeof where, "argument %d", i - optind + 1);
-        if (exr_targets_add_line(&t, argv[i], where, &e) != 0) {
-            fprintf(stderr, "exray scan: %s\n", e.msg);
-            goto out;
-        }
-    }
-    for (int i = 0; i < ntf; i++) {
-        if (exr_targets_add_file(&t, targetfiles[i], &e) != 0) {
-            fprintf(stderr, "exray scan: %s\n", e.msg);
-            goto out;
-        }
-    }
-    if (!rescan && (notified_since || state_given)) {
-        fprintf(stderr, "exray scan: --state and --notified-since go with --rescan\n");
-        goto out;
-    }
-    if (rescan) {
-        /* follow-up rescan: the hosts the store last saw in the chosen states */
-        if (!dbpath) {
-            fprintf(stderr, "exray scan: --rescan needs --db\n");
-            goto out;
-        }
-        exr_store *rs;
-        if (exr_store_open_existing(&rs, dbpath, &e) != 0) {
-            fprintf(stderr, "exray scan: %s\n", e.msg);
-            goto out;
-        }
-        rescan_ctx rc_ctx = {&t, 0, 0};
-        int n = exr_store_rescan_targets(rs, rescan_states, notified_since, resume, rescan_add, &rc_ctx, &e);
-        exr_store_close(rs);
-        if (n < 0 || rc_ctx.bad) {
-            fprintf(stderr, "exray scan: --rescan: %s\n", n < 0 ? e.msg : "a stored target does not parse");
-            goto out;
-        }
-        if (!quiet)
-            fprintf(stderr, "exray scan: rescanning %d hosts from %s\n", n, dbpath);
-        if (n == 0) {
-            fprintf(stderr, "exray scan: --rescan: no host in those states in %s\n", dbpath);
-            rc = 0;
-            goto out;
-        }
-    }
-    if (t.ranges_in.n == 0 && t.npairs == 0 && t.nnames == 0) {
-        fprintf(stderr, "exray scan: no targets (give addresses, CIDRs, hostnames or --targets FILE)\n");
-        goto out;
-    }
-    if (exr_targets_finish(&t, &e) != 0) {
-        fprintf(stderr, "exray scan: %s\n", e.msg);
-        goto out;
-    }
+    exr_targets t;
     exr_buildtab tab;
-    if ((buildsfile ? exr_buildtab_load_file(&tab, buildsfile, &e) : exr_buildtab_load_default(&tab, &e)) != 0) {
-        fprintf(stderr, "exray scan: %s\n", e.msg);
-        goto out;
-    }
-    o.builds = &tab;
-    {
-        /* a stale table turns new builds into "undetermined": say so once */
-        long age = exr_buildtab_age_days(&tab, (long long)time(NULL));
-        if (age < 0 || age > 90)
-            fprintf(stderr, "exray scan: warning: the build table %s%s%s; builds released since are undetermined; "
-                            "see exray builds --check\n",
-                    buildsfile ? buildsfile : "(built in)", age < 0 ? " has no table-date" : " was last checked on ",
-                    age < 0 ? "" : tab.table_date);
-    }
+    const char *outpath, *dbpath, *notified_since;
+    unsigned rescan_states;
+    bool rescan, resume, quiet, have_seed, have_shard;
+    int csv;
+} scan_args;
 
-    scan_ctx sc;
-    memset(&sc, 0, sizeof sc);
-    pthread_mutex_init(&sc.mu, NULL);
-    exr_keyset_init(&sc.done);
-    exr_buf_init(&sc.line);
-    exr_buf_init(&sc.json);
-    sc.csv = csv;
-    if (dbpath) {
-        if (exr_store_open(&sc.store, dbpath, &e) != 0) {
-            fprintf(stderr, "exray scan: %s\n", e.msg);
-            goto out_tab;
-        }
-        char shard[32];
-        snprintf(shard, sizeof shard, "%u/%u", o.shard, o.shards);
-        int found = 0;
-        if (resume) {
-            uint64_t seed;
-            char oldshard[32];
-            found = exr_store_scan_unfinished(sc.store, &sc.scan_id, &seed, oldshard, sizeof oldshard, &e);
-            if (found < 0) {
-                fprintf(stderr, "exray scan: %s\n", e.msg);
-                goto out_store;
-            }
-            if (found) {
-                if (have_shard && strcmp(oldshard, shard) != 0) {
-                    fprintf(stderr, "exray scan: --resume: the unfinished scan was shard %s, not %s\n", oldshard, shard);
-                    goto out_store;
-                }
-                unsigned a = 0, b = 1;
-                if (sscanf(oldshard, "%u/%u", &a, &b) == 2 && b > 0) {
-                    o.shard = a;
-                    o.shards = b;
-                }
-                o.seed = seed;
-                have_seed = true;
-                if (exr_store_scan_keys(sc.store, sc.scan_id, load_key, &sc, &e) != 0) {
-                    fprintf(stderr, "exray scan: %s\n", e.msg);
-                    goto out_store;
-                }
-                sc.resuming = true;
-                if (!quiet)
-                    fprintf(stderr, "exray scan: resuming scan %lld, %zu hosts already done\n", (long long)sc.scan_id, sc.done.n);
-            } else if (!quiet) {
-                fprintf(stderr, "exray scan: --resume: no unfinished scan in %s; starting a new one\n", dbpath);
-            }
-        }
-        if (!found) {
-            if (!have_seed)
-                o.seed = random_seed();
-            exr_buf args;
-            exr_buf_init(&args);
-            for (int i = 1; i < argc; i++) {
-                if (i > 1)
-                    exr_buf_addc(&args, ' ');
-                exr_buf_adds(&args, argv[i]);
-            }
-            int brc = exr_store_scan_begin(sc.store, args.p, o.seed, shard, &sc.scan_id, &e);
-            exr_buf_free(&args);
-            if (brc != 0) {
-                fprintf(stderr, "exray scan: %s\n", e.msg);
-                goto out_store;
-            }
+#define SPEC (&exr_spec_scan)
+#define FAIL(...) (exr_opts_fail(SPEC, __VA_ARGS__), -1)
+
+static int validate_agent(const char *ua)
+{
+    for (const char *q = ua; *q; q++)
+        if ((unsigned char)*q < 0x20 || (unsigned char)*q >= 0x7f)
+            return FAIL("--user-agent must be printable ASCII");
+    if (strlen(ua) > 256 || !*ua)
+        return FAIL("--user-agent: 1..256 characters");
+    return 0;
+}
+
+/* Rate, concurrency, deadline, threads, User-Agent, seed and shard. */
+static int validate_pace(const exr_parsed *p, scan_args *a)
+{
+    exr_scan_opts *o = &a->o;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN), conc = 1000, threads = ncpu > 0 ? ncpu : 1;
+    double rate = 1000, timeout = 10;
+    const char *const *v = p->val;
+    if ((v[SCAN_RATE] && exr_opt_double(SPEC, SCAN_RATE, v[SCAN_RATE], 0, 1e9, &rate) != 0) ||
+        (v[SCAN_CONCURRENCY] && exr_opt_long(SPEC, SCAN_CONCURRENCY, v[SCAN_CONCURRENCY], 1, 100000, &conc) != 0) ||
+        (v[SCAN_TIMEOUT] && exr_opt_double(SPEC, SCAN_TIMEOUT, v[SCAN_TIMEOUT], 0.001, 3600, &timeout) != 0) ||
+        (v[SCAN_THREADS] && exr_opt_long(SPEC, SCAN_THREADS, v[SCAN_THREADS], 1, 256, &threads) != 0) ||
+        (v[SCAN_USER_AGENT] && validate_agent(v[SCAN_USER_AGENT]) != 0))
+        return -1;
+    o->rate = rate;
+    o->concurrency = (int)conc;
+    o->timeout_ms = (int)(timeout * 1000);
+    o->threads = (int)threads;
+    o->user_agent = v[SCAN_USER_AGENT] ? v[SCAN_USER_AGENT] : DEFAULT_UA;
+    o->shards = 1;
+    if (v[SCAN_SEED]) {
+        char *end;
+        errno = 0;
+        unsigned long long seed = strtoull(v[SCAN_SEED], &end, 10);
+        if (errno || end == v[SCAN_SEED] || *end || v[SCAN_SEED][0] == '-' || seed > 0x7fffffffffffffffull)
+            return FAIL("--seed: a number 0..2^63-1");
+        o->seed = seed;
+        a->have_seed = true;
+    }
+    if (v[SCAN_SHARD]) {
+        unsigned i, n;
+        char tail;
+        if (sscanf(v[SCAN_SHARD], "%u/%u%c", &i, &n, &tail) != 2 || n == 0 || i >= n || n > 65536)
+            return FAIL("--shard: I/N with 0 <= I < N");
+        o->shard = i;
+        o->shards = n;
+        a->have_shard = true;
+    }
+    o->probe_webshells = v[SCAN_PROBE_WEBSHELLS] != NULL;
+    return 0;
+}
+
+static int validate_states(const char *list, unsigned *states)
+{
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", list);
+    *states = 0;
+    for (char *sv = NULL, *tok = strtok_r(buf, ",", &sv); tok; tok = strtok_r(NULL, ",", &sv)) {
+        unsigned bit = !strcmp(tok, "vulnerable") ? EXR_RESCAN_VULNERABLE : !strcmp(tok, "compromised") ? EXR_RESCAN_COMPROMISED
+                       : !strcmp(tok, "undetermined") ? EXR_RESCAN_UNDETERMINED : !strcmp(tok, "patched") ? EXR_RESCAN_PATCHED : 0;
+        if (!bit)
+            return FAIL("--state: vulnerable, compromised, undetermined, patched (comma-separated)");
+        *states |= bit;
+    }
+    return *states ? 0 : FAIL("--state: give at least one state");
+}
+
+/* Output format, store, resume and rescan, and which of them go together. */
+static int validate_output(const exr_parsed *p, scan_args *a)
+{
+    const char *const *v = p->val;
+    int fmt = v[SCAN_FORMAT] ? exr_opt_choice(SPEC, SCAN_FORMAT, v[SCAN_FORMAT]) : 0;
+    if (fmt < 0)
+        return -1;
+    a->csv = fmt; /* 0 json, 1 csv, 2 intelmq: the order of the table's choices */
+    a->outpath = v[SCAN_OUTPUT];
+    a->dbpath = v[SCAN_DB];
+    a->resume = v[SCAN_RESUME] != NULL;
+    a->rescan = v[SCAN_RESCAN] != NULL;
+    a->quiet = v[SCAN_QUIET] != NULL;
+    a->notified_since = v[SCAN_NOTIFIED_SINCE];
+    a->rescan_states = EXR_RESCAN_VULNERABLE | EXR_RESCAN_COMPROMISED | EXR_RESCAN_UNDETERMINED;
+    if (v[SCAN_STATE] && validate_states(v[SCAN_STATE], &a->rescan_states) != 0)
+        return -1;
+    const char *ns = a->notified_since;
+    if (ns && (strlen(ns) < 10 || ns[4] != '-' || ns[7] != '-'))
+        return FAIL("--notified-since: a date YYYY-MM-DD");
+    if (a->have_shard && a->o.shards > 1 && !a->have_seed && !a->resume)
+        return FAIL("--shard needs --seed so every shard walks the same permutation");
+    if (a->resume && !a->dbpath)
+        return FAIL("--resume needs --db");
+    if (!a->rescan && (ns || v[SCAN_STATE]))
+        return FAIL("--state and --notified-since go with --rescan");
+    if (a->rescan && !a->dbpath)
+        return FAIL("--rescan needs --db");
+    return 0;
+}
+
+/* Follow-up rescan: the hosts the store last saw in the chosen states. Returns how many, or -1. */
+static int rescan_targets(scan_args *a)
+{
+    exr_err e = {0, ""};
+    exr_store *rs;
+    if (exr_store_open_existing(&rs, a->dbpath, &e) != 0)
+        return FAIL("%s", e.msg);
+    rescan_ctx rc_ctx = {&a->t, 0, 0};
+    int n = exr_store_rescan_targets(rs, a->rescan_states, a->notified_since, a->resume, rescan_add, &rc_ctx, &e);
+    exr_store_close(rs);
+    if (n < 0 || rc_ctx.bad)
+        return FAIL("--rescan: %s", n < 0 ? e.msg : "a stored target does not parse");
+    if (!a->quiet)
+        fprintf(stderr, "exray scan: rescanning %d hosts from %s\n", n, a->dbpath);
+    return n;
+}
+
+/* Ports, blocklists and targets from the arguments, the files and the store. Returns 1 when
+ * there is nothing to do (a rescan that found no host). */
+static int load_targets(const exr_parsed *p, scan_args *a)
+{
+    exr_err e = {0, ""};
+    const char *files[64];
+    if (p->val[SCAN_PORTS] && exr_ports_parse(p->val[SCAN_PORTS], a->t.ports, &a->t.nports, &e) != 0)
+        return FAIL("--ports: %s", e.msg);
+    for (int i = 0; i < p->nall; i++)
+        if (p->all[i].id == SCAN_BLOCKLIST && exr_blocklist_add_file(&a->t, p->all[i].v, &e) != 0)
+            return FAIL("--blocklist: %s", e.msg);
+    if (exr_blocklist_load_default(&a->t, &e) != 0)
+        return FAIL("%s", e.msg);
+    for (int i = 0; i < p->npos; i++) {
+        char where[64];
+        snprintf(where, sizeof where, "argument %d", i + 1);
+        if (exr_targets_add_line(&a->t, p->pos[i], where, &e) != 0)
+            return FAIL("%s", e.msg);
+    }
+    if (p->count[SCAN_TARGETS] > 64)
+        return FAIL("at most 64 --targets files");
+    int nf = exr_opts_values(p, SCAN_TARGETS, files, 64);
+    for (int i = 0; i < nf; i++)
+        if (exr_targets_add_file(&a->t, files[i], &e) != 0)
+            return FAIL("%s", e.msg);
+    if (a->rescan) {
+        int n = rescan_targets(a);
+        if (n < 0)
+            return -1;
+        if (n == 0) {
+            fprintf(stderr, "exray scan: --rescan: no host in those states in %s\n", a->dbpath);
+            return 1;
         }
     }
-    if (!have_seed)
-        o.seed = random_seed();
-    if (outpath) {
-        sc.out = fopen(outpath, sc.resuming ? "a" : "w");
-        if (!sc.out) {
-            fprintf(stderr, "exray scan: %s: %s\n", outpath, strerror(errno));
-            goto out_store;
-        }
-    } else {
-        sc.out = stdout;
+    if (a->t.ranges_in.n == 0 && a->t.npairs == 0 && a->t.nnames == 0)
+        return FAIL("no targets (give addresses, CIDRs, hostnames or --targets FILE)");
+    if (exr_targets_finish(&a->t, &e) != 0)
+        return FAIL("%s", e.msg);
+    return 0;
+}
+
+static int load_builds(const char *file, scan_args *a)
+{
+    exr_err e = {0, ""};
+    if ((file ? exr_buildtab_load_file(&a->tab, file, &e) : exr_buildtab_load_default(&a->tab, &e)) != 0)
+        return FAIL("%s", e.msg);
+    a->o.builds = &a->tab;
+    /* a stale table turns new builds into "undetermined": say so once */
+    long age = exr_buildtab_age_days(&a->tab, (long long)time(NULL));
+    if (age < 0 || age > 90)
+        fprintf(stderr, "exray scan: warning: the build table %s%s%s; builds released since are undetermined; see exray builds --check\n",
+                file ? file : "(built in)", age < 0 ? " has no table-date" : " was last checked on ", age < 0 ? "" : a->tab.table_date);
+    return 0;
+}
+
+/* --resume: the store's unfinished scan, its seed and shard, and the hosts it has done.
+ * Returns 1 when found, 0 when there is none, -1 on error. */
+static int resume_scan(scan_args *a, scan_ctx *sc, const char *shard)
+{
+    exr_err e = {0, ""};
+    uint64_t seed;
+    char oldshard[32];
+    int found = exr_store_scan_unfinished(sc->store, &sc->scan_id, &seed, oldshard, sizeof oldshard, &e);
+    if (found < 0)
+        return FAIL("%s", e.msg);
+    if (!found) {
+        if (!a->quiet)
+            fprintf(stderr, "exray scan: --resume: no unfinished scan in %s; starting a new one\n", a->dbpath);
+        return 0;
     }
-    if (csv == 1 && !(sc.resuming && outpath)) {
+    if (a->have_shard && strcmp(oldshard, shard) != 0)
+        return FAIL("--resume: the unfinished scan was shard %s, not %s", oldshard, shard);
+    unsigned i = 0, n = 1;
+    if (sscanf(oldshard, "%u/%u", &i, &n) == 2 && n > 0) {
+        a->o.shard = i;
+        a->o.shards = n;
+    }
+    a->o.seed = seed;
+    a->have_seed = true;
+    if (exr_store_scan_keys(sc->store, sc->scan_id, load_key, sc, &e) != 0)
+        return FAIL("%s", e.msg);
+    sc->resuming = true;
+    if (!a->quiet)
+        fprintf(stderr, "exray scan: resuming scan %lld, %zu hosts already done\n", (long long)sc->scan_id, sc->done.n);
+    return 1;
+}
+
+static int open_store(scan_args *a, scan_ctx *sc, int argc, char **argv)
+{
+    exr_err e = {0, ""};
+    if (exr_store_open(&sc->store, a->dbpath, &e) != 0)
+        return FAIL("%s", e.msg);
+    char shard[32];
+    snprintf(shard, sizeof shard, "%u/%u", a->o.shard, a->o.shards);
+    int found = a->resume ? resume_scan(a, sc, shard) : 0;
+    if (found != 0)
+        return found < 0 ? -1 : 0;
+    if (!a->have_seed)
+        a->o.seed = random_seed();
+    a->have_seed = true;
+    exr_buf args;
+    exr_buf_init(&args);
+    for (int i = 1; i < argc; i++) {
+        if (i > 1)
+            exr_buf_addc(&args, ' ');
+        exr_buf_adds(&args, argv[i]);
+    }
+    int brc = exr_store_scan_begin(sc->store, args.p, a->o.seed, shard, &sc->scan_id, &e);
+    exr_buf_free(&args);
+    return brc != 0 ? FAIL("%s", e.msg) : 0;
+}
+
+static int open_output(const scan_args *a, scan_ctx *sc)
+{
+    sc->out = stdout;
+    if (a->outpath && !(sc->out = fopen(a->outpath, sc->resuming ? "a" : "w")))
+        return FAIL("%s: %s", a->outpath, strerror(errno));
+    if (a->csv == 1 && !(sc->resuming && a->outpath)) {
         exr_buf h;
         exr_buf_init(&h);
         exr_result_csv_header(&h);
-        fwrite(h.p, 1, h.len, sc.out);
+        fwrite(h.p, 1, h.len, sc->out);
         exr_buf_free(&h);
     }
-    o.on_result = on_result;
-    o.skip = skip_cb;
-    o.ctx = &sc;
-    o.stop = &stop_flag;
+    return 0;
+}
+
+/* The scan itself, with signals handled and the progress line drawn. 0 or 2. */
+static int execute(scan_args *a, scan_ctx *sc, exr_scan_progress *pr, int64_t *elapsed)
+{
+    a->o.on_result = on_result;
+    a->o.skip = skip_cb;
+    a->o.ctx = sc;
+    a->o.stop = &stop_flag;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
-
-    exr_scan_progress pr;
-    memset(&pr, 0, sizeof pr);
-    prog_args pa = {&sc, &pr, exr_now_ms(), 0};
+    prog_args pa = {sc, pr, exr_now_ms(), 0};
     pthread_t pth;
-    bool show = !quiet && isatty(2);
+    bool show = !a->quiet && isatty(2);
     if (show)
         pthread_create(&pth, NULL, progress_main, &pa);
+    exr_err e = {0, ""};
     int64_t t0 = exr_now_ms();
-    int srun = exr_scan_run(&t, &o, &pr, &e);
-    int64_t elapsed = exr_now_ms() - t0;
+    int srun = exr_scan_run(&a->t, &a->o, pr, &e);
+    *elapsed = exr_now_ms() - t0;
     if (show) {
         pa.quit = 1;
         pthread_join(pth, NULL);
         exr_progress_clear();
     }
-    rc = 0;
-    if (srun != 0) {
+    if (srun != 0)
         fprintf(stderr, "exray scan: %s\n", e.msg);
-        rc = 2;
+    return srun != 0 ? 2 : 0;
+}
+
+/* The last batch committed and, unless interrupted, the scan marked finished. 0 or 2. */
+static int finish_store(scan_ctx *sc)
+{
+    exr_err e = {0, ""};
+    if (sc->store_failed) {
+        fprintf(stderr, "exray scan: store: %s\n", sc->store_err.msg);
+        return 2;
     }
-    if (sc.store) {
-        if (sc.store_failed) {
-            fprintf(stderr, "exray scan: store: %s\n", sc.store_err.msg);
-            rc = 2;
-        } else if (exr_store_commit(sc.store, &e) != 0) {
-            fprintf(stderr, "exray scan: %s\n", e.msg);
-            rc = 2;
-        } else if (!stop_flag && exr_store_scan_finish(sc.store, sc.scan_id, &e) != 0) {
-            fprintf(stderr, "exray scan: %s\n", e.msg);
-            rc = 2;
-        }
+    if (exr_store_commit(sc->store, &e) != 0 || (!stop_flag && exr_store_scan_finish(sc->store, sc->scan_id, &e) != 0)) {
+        fprintf(stderr, "exray scan: %s\n", e.msg);
+        return 2;
     }
-    /* summary */
-    double secs = (double)elapsed / 1000.0;
-    fprintf(stderr, "exray scan: %llu hosts scanned in %.1fs (%.0f hosts/s)%s; %llu Exchange servers found\n",
-            (unsigned long long)sc.n, secs, secs > 0 ? (double)sc.n / secs : 0.0, stop_flag ? " [interrupted: --resume continues]" : "",
-            (unsigned long long)sc.exchange);
-    if (atomic_load(&pr.skipped))
-        fprintf(stderr, "  %llu hosts skipped: already in the store (resume)\n", (unsigned long long)atomic_load(&pr.skipped));
-    if (t.blocked)
-        fprintf(stderr, "  %llu addresses excluded by blocklists\n", (unsigned long long)t.blocked);
-    fprintf(stderr, "  status:");
-    for (size_t i = 0; i < sizeof status_names / sizeof status_names[0]; i++)
-        if (sc.by_status[i])
-            fprintf(stderr, " %s %llu", status_names[i], (unsigned long long)sc.by_status[i]);
+    return 0;
+}
+
+static void print_verdicts(const scan_ctx *sc)
+{
     fprintf(stderr, "\n  %-14s %10s %8s %12s %12s %9s\n", "set", "vulnerable", "patched", "undetermined", "not-affected", "patched%");
     for (int s = 0; s < EXR_NSETS; s++) {
-        uint64_t v = sc.verdicts[s][EXR_V_VULNERABLE], p = sc.verdicts[s][EXR_V_PATCHED], u = sc.verdicts[s][EXR_V_UNDETERMINED],
-                 na = sc.verdicts[s][EXR_V_NOT_AFFECTED];
+        uint64_t v = sc->verdicts[s][EXR_V_VULNERABLE], p = sc->verdicts[s][EXR_V_PATCHED], u = sc->verdicts[s][EXR_V_UNDETERMINED],
+                 na = sc->verdicts[s][EXR_V_NOT_AFFECTED];
         uint64_t base = v + p + u;
         char pct[16] = "-";
         if (base)
@@ -630,22 +503,83 @@ int exr_cmd_scan(int argc, char **argv)
         fprintf(stderr, "  %-14s %10llu %8llu %12llu %12llu %9s\n", exr_vset_name[s], (unsigned long long)v, (unsigned long long)p,
                 (unsigned long long)u, (unsigned long long)na, pct);
     }
-    if (o.probe_webshells)
-        fprintf(stderr, "  hosts answering a published web-shell path: %llu\n", (unsigned long long)sc.webshell_hosts);
-    if (dbpath)
-        fprintf(stderr, "  stored as scan %lld in %s\n", (long long)sc.scan_id, dbpath);
+}
+
+static void print_summary(const scan_args *a, const scan_ctx *sc, exr_scan_progress *pr, int64_t elapsed)
+{
+    double secs = (double)elapsed / 1000.0;
+    fprintf(stderr, "exray scan: %llu hosts scanned in %.1fs (%.0f hosts/s)%s; %llu Exchange servers found\n",
+            (unsigned long long)sc->n, secs, secs > 0 ? (double)sc->n / secs : 0.0,
+            stop_flag ? " [interrupted: --resume continues]" : "", (unsigned long long)sc->exchange);
+    if (atomic_load(&pr->skipped))
+        fprintf(stderr, "  %llu hosts skipped: already in the store (resume)\n", (unsigned long long)atomic_load(&pr->skipped));
+    if (a->t.blocked)
+        fprintf(stderr, "  %llu addresses excluded by blocklists\n", (unsigned long long)a->t.blocked);
+    fprintf(stderr, "  status:");
+    for (size_t i = 0; i < sizeof status_names / sizeof status_names[0]; i++)
+        if (sc->by_status[i])
+            fprintf(stderr, " %s %llu", status_names[i], (unsigned long long)sc->by_status[i]);
+    print_verdicts(sc);
+    if (a->o.probe_webshells)
+        fprintf(stderr, "  hosts answering a published web-shell path: %llu\n", (unsigned long long)sc->webshell_hosts);
+    if (a->dbpath)
+        fprintf(stderr, "  stored as scan %lld in %s\n", (long long)sc->scan_id, a->dbpath);
+}
+
+/* Store, output, the scan, the summary. */
+static int scan_run(scan_args *a, int argc, char **argv)
+{
+    scan_ctx sc;
+    memset(&sc, 0, sizeof sc);
+    pthread_mutex_init(&sc.mu, NULL);
+    exr_keyset_init(&sc.done);
+    exr_buf_init(&sc.line);
+    exr_buf_init(&sc.json);
+    sc.csv = a->csv;
+    int rc = 2;
+    if ((!a->dbpath || open_store(a, &sc, argc, argv) == 0) && open_output(a, &sc) == 0) {
+        if (!a->have_seed)
+            a->o.seed = random_seed();
+        exr_scan_progress pr;
+        memset(&pr, 0, sizeof pr);
+        int64_t elapsed = 0;
+        rc = execute(a, &sc, &pr, &elapsed);
+        if (sc.store && finish_store(&sc) != 0)
+            rc = 2;
+        if (rc == 0 && stop_flag)
+            rc = 1; /* interrupted: not every target was scanned */
+        print_summary(a, &sc, &pr, elapsed);
+    }
     if (sc.out && sc.out != stdout)
         fclose(sc.out);
     else
         fflush(stdout);
-out_store:
     exr_store_close(sc.store);
     exr_keyset_free(&sc.done);
     exr_buf_free(&sc.line);
     exr_buf_free(&sc.json);
-out_tab:
-    exr_buildtab_free(&tab);
-out:
-    exr_targets_free(&t);
+    return rc;
+}
+
+int exr_cmd_scan(int argc, char **argv)
+{
+    exr_parsed p;
+    int pr = exr_opts_parse(SPEC, argc, argv, &p);
+    if (pr != EXR_PARSE_OK)
+        return pr == EXR_PARSE_HELP ? 0 : 2;
+    scan_args a;
+    memset(&a, 0, sizeof a);
+    exr_targets_init(&a.t);
+    int rc = 2;
+    if (validate_pace(&p, &a) == 0 && validate_output(&p, &a) == 0) {
+        int lt = load_targets(&p, &a);
+        if (lt == 1)
+            rc = 0;
+        else if (lt == 0 && load_builds(p.val[SCAN_BUILDS], &a) == 0) {
+            rc = scan_run(&a, argc, argv);
+            exr_buildtab_free(&a.tab);
+        }
+    }
+    exr_targets_free(&a.t);
     return rc;
 }

@@ -1,31 +1,39 @@
 /* stats.c: `exray stats`, one row per scan from the store. */
 #include "../notify/notify.h"
 #include "../store/store.h"
-#include "args.h"
+#include "opts.h"
 #include "cli.h"
 #include <stdio.h>
 
-static const char USAGE[] = "usage: exray stats --db FILE\n"
-                            "  one row per scan: Exchange hosts, vulnerable and patched per set, compromised,\n"
-                            "  notified, remediated after notice\n";
+static void print_row(void *ctx, const exr_stats_row *r)
+{
+    FILE *out = ctx;
+    char cell[3][40];
+    for (int k = 0; k < 3; k++)
+        snprintf(cell[k], sizeof cell[k], "%lld / %.1f%%", r->vulnerable[k], r->exchange ? 100.0 * (double)r->patched[k] / (double)r->exchange : 0.0);
+    fprintf(out, "%-5lld %-20s %8lld %-27s %-27s %-27s %11lld %8lld %10lld\n", r->scan, r->started, r->exchange, cell[0], cell[1], cell[2],
+            r->compromised, r->notified, r->remediated);
+}
 
 int exr_cmd_stats(int argc, char **argv)
 {
-    const char *db = NULL;
-    const char *pos[1];
-    int npos;
-    exr_flag flags[] = {{"--db", &db}};
-    int a = exr_args_scan("stats", argc, argv, 1, flags, 1, pos, 0, &npos, USAGE);
-    if (a != EXR_ARGS_OK)
-        return a == EXR_ARGS_HELP ? 0 : 2;
-    if (!db) {
-        fprintf(stderr, "exray stats: --db FILE is required\n%s", USAGE);
+    exr_parsed p;
+    int a = exr_opts_parse(&exr_spec_stats, argc, argv, &p);
+    if (a != EXR_PARSE_OK)
+        return a == EXR_PARSE_HELP ? 0 : 2;
+    if (!p.val[STATS_DB])
+        return exr_opts_fail(&exr_spec_stats, "--db FILE is required");
+    exr_err e = {0, ""};
+    exr_store *s = NULL;
+    if (exr_store_open_existing(&s, p.val[STATS_DB], &e) != 0) {
+        fprintf(stderr, "exray stats: %s\n", e.msg);
         return 2;
     }
-    exr_err e = {0, ""};
-    exr_store *s;
-    if (exr_store_open_existing(&s, db, &e) != 0 || exr_stats_print(s, stdout, &e) != 0) {
+    printf("%-5s %-20s %8s %-27s %-27s %-27s %11s %8s %10s\n", "scan", "started", "exchange", "proxylogon vuln/patched%",
+           "proxyshell vuln/patched%", "proxynotshell vuln/patched%", "compromised", "notified", "remediated");
+    if (exr_stats_rows(s, print_row, stdout, &e) != 0) {
         fprintf(stderr, "exray stats: %s\n", e.msg);
+        exr_store_close(s);
         return 2;
     }
     exr_store_close(s);

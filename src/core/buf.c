@@ -5,12 +5,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+void (*exr_oom_hook)(void);
+
+/* Out of memory has no way on: the front end's hook says so, then the process aborts. */
+static void out_of_memory(void)
+{
+    if (exr_oom_hook)
+        exr_oom_hook();
+    abort();
+}
+
 void *exr_xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
     if (!p) {
-        fputs("exray: out of memory\n", stderr);
-        abort();
+        out_of_memory();
     }
     return p;
 }
@@ -19,8 +28,7 @@ void *exr_xcalloc(size_t n, size_t m)
 {
     void *p = calloc(n ? n : 1, m ? m : 1);
     if (!p) {
-        fputs("exray: out of memory\n", stderr);
-        abort();
+        out_of_memory();
     }
     return p;
 }
@@ -29,8 +37,7 @@ void *exr_xrealloc(void *p, size_t n)
 {
     void *q = realloc(p, n ? n : 1);
     if (!q) {
-        fputs("exray: out of memory\n", stderr);
-        abort();
+        out_of_memory();
     }
     return q;
 }

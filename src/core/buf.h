@@ -23,6 +23,8 @@ void exr_buf_printf(exr_buf *b, const char *fmt, ...) __attribute__((format(prin
 /* Drops the first n bytes (used by stream parsers that consumed a prefix). */
 void exr_buf_consume(exr_buf *b, size_t n);
 
+/* Called before aborting when memory runs out; set by the front end (main.c). */
+extern void (*exr_oom_hook)(void);
 void *exr_xmalloc(size_t n);
 void *exr_xcalloc(size_t n, size_t m);
 void *exr_xrealloc(void *p, size_t n);

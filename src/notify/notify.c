@@ -26,18 +26,14 @@ const char *const exr_state_name[EXR_NSTATES] = {"patched", "patched-after-expos
 /* Seen vulnerable on or after this day: the exploitation of 2021 had begun. */
 #define EXPOSURE_FROM "2021-01-01"
 
-/* Test builds name points of delivery where the process dies (kill -9 in the field):
- * EXRAY_TEST_CRASH_AT=claim|write|rename|commit|before-data|after-250. Compiled in only
- * when EXRAY_TEST_HOOKS is defined (the test build). */
+void (*exr_notify_hook)(const char *where);
+
+/* The points of delivery (claim, write, rename, delivered, commit, before-data, after-250)
+ * where the test build's hook may stop the process, as kill -9 would in the field. */
 void exr_notify_test_point(const char *where)
 {
-#ifdef EXRAY_TEST_HOOKS
-    const char *at = getenv("EXRAY_TEST_CRASH_AT");
-    if (at && strcmp(at, where) == 0)
-        _exit(137);
-#else
-    (void)where;
-#endif
+    if (exr_notify_hook)
+        exr_notify_hook(where);
 }
 
 static int dberr(sqlite3 *db, exr_err *e, const char *what)
@@ -715,7 +711,6 @@ int exr_notify_send(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st
     snprintf(run_id, sizeof run_id, "%s:%d:%lld", host, (int)getpid(), (long long)time(NULL));
     exr_buf msg;
     exr_buf_init(&msg);
-    long delivered_now = 0;
     for (;;) {
         char ticket[32], recipient[256], org[256], tpl[32];
         int c = claim_next(db, o, run_id, ticket, recipient, org, tpl, e);
@@ -761,8 +756,9 @@ int exr_notify_send(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st
                     exr_seterr(e, EXR_EIO, "%.400s; stopping: every message would fail the same way (tickets stay pending)", first);
                     goto done;
                 }
-                fprintf(stderr, "exray notify: ticket %s to %s: %s%s\n", ticket, recipient, e->msg,
-                        d == -4 ? " (marked uncertain, not retried)" : d == -3 ? " (refused: failed)" : " (stays pending)");
+                if (o->on_ticket_error)
+                    o->on_ticket_error(o->ctx, ticket, recipient, e->msg,
+                                       d == -4 ? "marked uncertain, not retried" : d == -3 ? "refused: failed" : "stays pending");
                 exr_clearerr(e);
                 continue;
             }
@@ -774,9 +770,7 @@ int exr_notify_send(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st
                 goto done;
             }
         }
-        /* fault injection for the crash test: die between delivery and bookkeeping */
-        if (o->crash_after > 0 && ++delivered_now >= o->crash_after)
-            _exit(137);
+        exr_notify_test_point("delivered");
         exr_notify_test_point("commit");
         if (d == 0)
             stt->already_delivered++;
@@ -791,7 +785,7 @@ done:
     return rc;
 }
 
-int exr_notify_uncertain(exr_store *s, FILE *out, exr_err *e)
+int exr_notify_uncertain(exr_store *s, exr_uncertain_cb cb, void *ctx, exr_err *e)
 {
     sqlite3 *db = exr_store_sqlite(s);
     sqlite3_stmt *st;
@@ -800,7 +794,7 @@ int exr_notify_uncertain(exr_store *s, FILE *out, exr_err *e)
         return dberr(db, e, "uncertain");
     int n = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
-        fprintf(out, "%s\t%s\t%s\t%s\n", col(st, 0), col(st, 1), col(st, 2), col(st, 3) ? col(st, 3) : "");
+        cb(ctx, col(st, 0), col(st, 1), col(st, 2), col(st, 3) ? col(st, 3) : "");
         n++;
     }
     sqlite3_finalize(st);
@@ -846,7 +840,7 @@ int exr_optout_add(exr_store *s, const char *addr, exr_err *e)
     return rc == SQLITE_DONE ? 0 : dberr(db, e, "optout");
 }
 
-int exr_stats_print(exr_store *s, FILE *out, exr_err *e)
+int exr_stats_rows(exr_store *s, exr_stats_cb cb, void *ctx, exr_err *e)
 {
     sqlite3 *db = exr_store_sqlite(s);
     /* per scan: Exchange hosts, vulnerable per set, patched %, compromised, notified by then,
@@ -869,18 +863,20 @@ int exr_stats_print(exr_store *s, FILE *out, exr_err *e)
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK)
         return dberr(db, e, "stats");
-    fprintf(out, "%-5s %-20s %8s %-27s %-27s %-27s %11s %8s %10s\n", "scan", "started", "exchange", "proxylogon vuln/patched%",
-            "proxyshell vuln/patched%", "proxynotshell vuln/patched%", "compromised", "notified", "remediated");
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        long long ex = sqlite3_column_int64(st, 2);
-        char cell[3][40];
+        exr_stats_row r;
+        r.scan = sqlite3_column_int64(st, 0);
+        r.started = col(st, 1) ? col(st, 1) : "";
+        r.exchange = sqlite3_column_int64(st, 2);
         for (int k = 0; k < 3; k++) {
-            long long v = sqlite3_column_int64(st, 3 + k), p = sqlite3_column_int64(st, 6 + k);
-            snprintf(cell[k], sizeof cell[k], "%lld / %.1f%%", v, ex ? 100.0 * (double)p / (double)ex : 0.0);
+            r.vulnerable[k] = sqlite3_column_int64(st, 3 + k);
+            r.patched[k] = sqlite3_column_int64(st, 6 + k);
         }
-        fprintf(out, "%-5lld %-20s %8lld %-27s %-27s %-27s %11lld %8lld %10lld\n", sqlite3_column_int64(st, 0), col(st, 1) ? col(st, 1) : "",
-                ex, cell[0], cell[1], cell[2], sqlite3_column_int64(st, 9), sqlite3_column_int64(st, 10), sqlite3_column_int64(st, 11));
+        r.compromised = sqlite3_column_int64(st, 9);
+        r.notified = sqlite3_column_int64(st, 10);
+        r.remediated = sqlite3_column_int64(st, 11);
+        cb(ctx, &r);
     }
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? 0 : dberr(db, e, "stats");

@@ -32,7 +32,9 @@ typedef struct exr_notify_opts {
     double domain_rate;       /* messages per minute per recipient domain (SMTP); 0 = no limit */
     int retries;              /* SMTP attempts after the first for temporary failures */
     time_t now;
-    long crash_after; /* tests only: exit after this many deliveries, before marking them */
+    /* a ticket that failed or became uncertain while the run went on */
+    void (*on_ticket_error)(void *ctx, const char *ticket, const char *recipient, const char *msg, const char *outcome);
+    void *ctx;
     long lease_s;     /* how long a claimed ticket stays this run's before another run may recover it */
 } exr_notify_opts;
 
@@ -45,16 +47,25 @@ int exr_notify_load_templates(exr_notify_opts *o, const char *dir, exr_err *e); 
 int exr_notify_plan(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st, exr_err *e);
 int exr_notify_send(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st, exr_err *e);
 int exr_optout_add(exr_store *s, const char *addr, exr_err *e);
-/* Lists uncertain tickets (id, recipient, template, why), tab-separated; returns how many or -1. */
-int exr_notify_uncertain(exr_store *s, FILE *out, exr_err *e);
+/* Calls cb for each uncertain ticket; returns how many or -1. */
+typedef void (*exr_uncertain_cb)(void *ctx, const char *ticket, const char *recipient, const char *tpl, const char *why);
+int exr_notify_uncertain(exr_store *s, exr_uncertain_cb cb, void *ctx, exr_err *e);
 /* Settles an uncertain (or failed) ticket: "sent" (the operator found it delivered) or
  * "resend" (pending again). */
 int exr_notify_resolve(exr_store *s, const char *ticket, const char *how, exr_err *e);
-/* A point of delivery where the test build can kill the process (see notify.c). */
+/* Called at each point of delivery; NULL except in the test build, whose hook stops the
+ * process there (fault injection). */
+extern void (*exr_notify_hook)(const char *where);
 void exr_notify_test_point(const char *where);
 /* Fills ASN, AS name and country of stored hosts that lack them; returns hosts enriched or -1. */
 long exr_notify_enrich(exr_store *s, const exr_ipdb *db, exr_err *e);
-/* Prints the per-scan series (exray stats). */
-int exr_stats_print(exr_store *s, FILE *out, exr_err *e);
+/* The per-scan series (exray stats), one call per scan in time order. */
+typedef struct exr_stats_row {
+    long long scan;
+    const char *started;
+    long long exchange, vulnerable[3], patched[3], compromised, notified, remediated;
+} exr_stats_row;
+typedef void (*exr_stats_cb)(void *ctx, const exr_stats_row *r);
+int exr_stats_rows(exr_store *s, exr_stats_cb cb, void *ctx, exr_err *e);
 
 #endif

@@ -26,3 +26,14 @@ scanned_again = sum(1 for _ in open(sys.argv[3]))
 assert scanned_again <= 1024 - int(sys.argv[2]) + 0, scanned_again
 PY
 ok "after --resume: 1024 hosts, each once; only unfinished hosts rescanned"
+"$EXRAY" scan -q -p $PORT --rate 100 --seed 3 127.77.0.0/22 --db "$WORK/int.db" -o "$WORK/c.jsonl" 2>"$WORK/c.err" &
+pid=$!
+sleep 2
+kill -INT $pid
+set +e; wait $pid; rc=$?; set -e
+[ $rc -eq 1 ] || fail "an interrupted scan exited $rc, not 1: $(cat "$WORK/c.err")"
+grep -q "interrupted: --resume continues" "$WORK/c.err" || fail "an interrupted scan did not say so: $(cat "$WORK/c.err")"
+"$EXRAY" scan -q -p $PORT --rate 0 127.77.0.0/22 --db "$WORK/int.db" --resume -o "$WORK/d.jsonl" 2>"$WORK/d.err" ||
+    fail "resume after SIGINT exited $?"
+[ $(($(wc -l < "$WORK/c.jsonl") + $(wc -l < "$WORK/d.jsonl"))) -eq 1024 ] || fail "SIGINT + resume did not cover the 1024 hosts once"
+ok "SIGINT: the scan says it was interrupted and exits 1; --resume finishes it (exit 0), every host once"

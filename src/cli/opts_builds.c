@@ -1,0 +1,37 @@
+/* opts_builds.c: the options of `exray builds`. */
+#include "opts.h"
+
+static const exr_opt opts[] = {
+    [BUILDS_BUILDS] = {"builds", 'b', "FILE", "the built-in table", "the build table to read", NULL, "Options", NULL, 0},
+    [BUILDS_LIST] = {"list", 'l', NULL, NULL, "print the whole table", NULL, "Options", NULL, 0},
+    [BUILDS_CHECK] = {"check", 0, NULL, NULL, "exit 1 when the table was last checked more than --max-age days ago, saying how to refresh it",
+                      NULL, "Options", NULL, 0},
+    [BUILDS_MAX_AGE] = {"max-age", 0, "DAYS", "90", "with --check: the age a table may reach", NULL, "Options", NULL, 0},
+    [BUILDS_IMPORT] = {"import", 0, "FILE", NULL,
+                       "convert Microsoft's build-number page (saved HTML or its Markdown source) or a CSV with build and name "
+                       "columns into the table format",
+                       "The fixing updates are set by rule (Mar21SU, May21SU and Nov22SU on each CU, and the first CU released "
+                       "after them); what the import adds, changes and drops against the built-in table is printed.",
+                       "Options", NULL, 0},
+    [BUILDS_OUTPUT] = {"output", 'o', "FILE", NULL, "with --import: where the table goes ('-' = standard output)", NULL, "Options", NULL, 0},
+};
+
+const exr_cmdspec exr_spec_builds = {
+    "builds",
+    "[--builds FILE] VERSION...\n[--builds FILE] --list\n[--builds FILE] --check [--max-age DAYS]\n--import PAGE.html|PAGE.md|builds.csv -o FILE",
+    "look up an Exchange build number, list the build table, check its age or import a new one",
+    "Prints what an Exchange build is (product, CU, security update) and its verdict for ProxyLogon, ProxyShell and "
+    "ProxyNotShell. A 3-part build (what OWA's page path shows) is undetermined when its CU received a fixing "
+    "security update; a build the table does not describe is never vulnerable.",
+    opts,
+    BUILDS_NOPTS,
+    0,
+    -1,
+    "$ exray builds 15.2.858.2 15.1.2176\n"
+    "What two builds are, and their verdicts.\n"
+    "$ exray builds --import build-numbers-and-release-dates.html -o builds.csv\n"
+    "Make a current table from Microsoft's page saved from a browser; then scan with --builds builds.csv.\n",
+    "0\tdone; with --check: the table is current\n"
+    "1\twith --check: the table is older than --max-age days\n"
+    "2\ta bad option or build number, or a table that does not load\n",
+};

@@ -1,0 +1,23 @@
+/* opts_import.c: the options of `exray import`. */
+#include "opts.h"
+
+static const exr_opt opts[] = {
+    [IMPORT_DB] = {"db", 0, "FILE", NULL, "the store to load the reports into (created when absent)", NULL, "Options", NULL, 0},
+};
+
+const exr_cmdspec exr_spec_import = {
+    "import",
+    "--db FILE REPORT...",
+    "load Shadowserver scan_exchange CSV reports or exray JSON Lines into the store",
+    "REPORT: a Shadowserver scan_exchange CSV (the 2021 or the current layout) or exray scan JSON Lines. Each report "
+    "becomes one scan that starts and ends at its report's own times; a malformed line is reported with its file and "
+    "line and skipped.",
+    opts,
+    IMPORT_NOPTS,
+    1,
+    -1,
+    "$ exray import --db exray.db 2021-03-11-scan_exchange-*.csv scan.jsonl\n"
+    "Load Shadowserver reports and an exray scan into one store.\n",
+    "0\tevery report was imported (malformed lines are counted and skipped)\n"
+    "2\ta bad option, a report that cannot be read, or a store error\n",
+};

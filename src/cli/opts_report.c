@@ -1,0 +1,28 @@
+/* opts_report.c: the options of `exray report`. */
+#include "opts.h"
+
+static const exr_opt opts[] = {
+    [REPORT_DB] = {"db", 0, "FILE", NULL, "the store (it must exist)", NULL, "Options", NULL, 0},
+    [REPORT_OUTPUT] = {"output", 'o', "FILE", "standard output", "write the report to FILE", NULL, "Options", NULL, 0},
+    [REPORT_FORMAT] = {"format", 'F', "FMT", "html", "html (one self-contained page) or md (Markdown tables)", NULL, "Options", "html md", 0},
+    [REPORT_HUNT] = {"hunt", 0, "FILE", NULL, "also draw a hunt's findings (exray hunt -o) on a time axis", NULL, "Options", NULL, 0},
+};
+
+const exr_cmdspec exr_spec_report = {
+    "report",
+    "--db FILE [-o FILE] [--format html|md] [--hunt FILE]",
+    "the campaign as one self-contained HTML page (or Markdown)",
+    "Patch rate over time per set; compromised, vulnerable and patched servers by country and network; by Exchange "
+    "version and CU; the notification funnel; with --hunt, a hunt's findings. The HTML page has inline CSS and SVG, "
+    "no script and no external resource, and the same store always renders the same bytes.",
+    opts,
+    REPORT_NOPTS,
+    0,
+    0,
+    "$ exray report --db exray.db -o report.html\n"
+    "The campaign as one page.\n"
+    "$ exray report --db exray.db --format md > report.md\n"
+    "The same figures as Markdown tables.\n",
+    "0\tthe report was written\n"
+    "2\ta bad option, a store that does not exist, or a file that cannot be written\n",
+};

@@ -1,0 +1,22 @@
+/* opts_stats.c: the options of `exray stats`. */
+#include "opts.h"
+
+static const exr_opt opts[] = {
+    [STATS_DB] = {"db", 0, "FILE", NULL, "the store (it must exist)", NULL, "Options", NULL, 0},
+};
+
+const exr_cmdspec exr_spec_stats = {
+    "stats",
+    "--db FILE",
+    "patch rate, compromise and remediation per scan",
+    "One row per scan, ordered by observation time: Exchange hosts, vulnerable and patched per set, compromised, "
+    "hosts notified by then, and hosts notified before the scan that are no longer vulnerable.",
+    opts,
+    STATS_NOPTS,
+    0,
+    0,
+    "$ exray stats --db exray.db\n"
+    "The campaign, scan by scan.\n",
+    "0\tdone\n"
+    "2\ta bad option, a store that does not exist, or a store error\n",
+};
