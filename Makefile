@@ -3,9 +3,9 @@
 VERSION   := 0.1.0
 CC        ?= cc
 CFLAGS    ?= -O2 -g
-WARN      := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
+WARN      := -std=c11 -D_GNU_SOURCE -I/usr/include/postgresql -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
 DEFS      := -DEXRAY_VERSION='"$(VERSION)"'
-LIBS      := -larchive -lz -lmaxminddb -lcurl -lyara -levtx -lssl -lcrypto -lsqlite3 -lpthread
+LIBS      := -lpq -larchive -lz -lmaxminddb -lcurl -lyara -levtx -lssl -lcrypto -lsqlite3 -lpthread
 B         ?= build
 SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 

@@ -5,7 +5,7 @@
 #include <curl/curl.h>
 #include <libevtx.h>
 #include <openssl/crypto.h>
-#include <sqlite3.h>
+#include "../store/sql.h"
 #include <stdio.h>
 #include <yara.h>
 
@@ -25,7 +25,9 @@ int exr_cmd_version(int argc, char **argv)
         exr_buildtab_free(&tab);
     }
     printf("OpenSSL %s\n", OpenSSL_version(OPENSSL_VERSION_STRING));
-    printf("SQLite %s\n", sqlite3_libversion());
+    printf("SQLite %s\n", exr_db_sqlite_version());
+    int pq = exr_db_pq_version();
+    printf("libpq %d.%d\n", pq / 10000, pq % 10000);
     printf("libyara %d.%d.%d\n", YR_MAJOR_VERSION, YR_MINOR_VERSION, YR_MICRO_VERSION);
     printf("libevtx %s\n", libevtx_get_version());
     printf("libcurl %s\n", curl_version_info(CURLVERSION_NOW)->version);

@@ -9,7 +9,7 @@
 #include "../scan/record.h"
 #include <ctype.h>
 #include <errno.h>
-#include <sqlite3.h>
+#include "../store/sql.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,24 +198,23 @@ static int parse_json_line(const char *s, size_t n, field *f)
     }
 }
 
-static void upsert_host(sqlite3 *db, const char *ip, long long asn, const char *cc)
+static void upsert_host(exr_db *db, const char *ip, long long asn, const char *cc)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "INSERT INTO host_info(ip, asn, country) VALUES(?,?,?) ON CONFLICT(ip) DO UPDATE SET"
-                               " asn = COALESCE(excluded.asn, asn), country = COALESCE(excluded.country, country)",
-                           -1, &st, NULL) != SQLITE_OK)
+    exr_stmt *st;
+    if (exr_db_prepare(db, "INSERT INTO host_info(ip, asn, country) VALUES(?,?,?) ON CONFLICT(ip) DO UPDATE SET"
+                               " asn = COALESCE(excluded.asn, asn), country = COALESCE(excluded.country, country)", &st) != EXR_SQL_OK)
         return;
-    sqlite3_bind_text(st, 1, ip, -1, SQLITE_TRANSIENT);
+    exr_stmt_bind_text(st, 1, ip);
     if (asn > 0)
-        sqlite3_bind_int64(st, 2, asn);
+        exr_stmt_bind_int(st, 2, asn);
     else
-        sqlite3_bind_null(st, 2);
+        exr_stmt_bind_null(st, 2);
     if (cc && strlen(cc) == 2 && isalpha((unsigned char)cc[0]) && isalpha((unsigned char)cc[1]))
-        sqlite3_bind_text(st, 3, cc, 2, SQLITE_TRANSIENT);
+        exr_stmt_bind_textn(st, 3, cc, 2);
     else
-        sqlite3_bind_null(st, 3);
-    sqlite3_step(st);
-    sqlite3_finalize(st);
+        exr_stmt_bind_null(st, 3);
+    exr_stmt_step(st);
+    exr_stmt_finalize(st);
 }
 
 static time_t parse_ts(const char *s)
@@ -297,7 +296,7 @@ static const char *store_row(exr_store *s, const exr_buildtab *tab, int64_t scan
     exr_addr_format(&r.addr, ip, sizeof ip);
     long long asn = f[F_ASN].val[0] ? strtoll(f[F_ASN].val, NULL, 10) : 0;
     if (asn > 0 || f[F_GEO].val[0])
-        upsert_host(exr_store_sqlite(s), ip, asn > 0 && asn <= 4294967295LL ? asn : 0, f[F_GEO].val);
+        upsert_host(exr_store_db(s), ip, asn > 0 && asn <= 4294967295LL ? asn : 0, f[F_GEO].val);
     return NULL;
 }
 

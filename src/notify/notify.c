@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <fcntl.h>
-#include <sqlite3.h>
+#include "../store/sql.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,9 +36,9 @@ void exr_notify_test_point(const char *where)
         exr_notify_hook(where);
 }
 
-static int dberr(sqlite3 *db, exr_err *e, const char *what)
+static int dberr(exr_db *db, exr_err *e, const char *what)
 {
-    return exr_seterr(e, EXR_ESTORE, "sqlite: %s: %s", what, sqlite3_errmsg(db));
+    return exr_seterr(e, EXR_ESTORE, "store: %s: %s", what, exr_db_errmsg(db));
 }
 
 int exr_notify_load_templates(exr_notify_opts *o, const char *dir, exr_err *e)
@@ -105,14 +105,14 @@ static int severity_of(const char *pl, const char *ps, const char *pns, bool she
     return exposed ? EXR_ST_PAE : EXR_ST_PATCHED;
 }
 
-static const char *col(sqlite3_stmt *st, int i)
+static const char *col(exr_stmt *st, int i)
 {
-    const unsigned char *t = sqlite3_column_text(st, i);
+    const char *t = exr_stmt_text(st, i);
     return t ? (const char *)t : NULL;
 }
 
 /* The latest Exchange observation of every host (by observation time), with its state. */
-static int load_hosts(sqlite3 *db, nhost **out, size_t *n, exr_err *e)
+static int load_hosts(exr_db *db, nhost **out, size_t *n, exr_err *e)
 {
     const char *q =
         "SELECT o.id, o.ip, o.port, o.proxylogon, o.proxyshell, o.proxynotshell,"
@@ -125,44 +125,43 @@ static int load_hosts(sqlite3 *db, nhost **out, size_t *n, exr_err *e)
         " FROM observations o JOIN (SELECT ip, id AS mid FROM (SELECT ip, id, ROW_NUMBER() OVER (PARTITION BY ip ORDER BY time DESC, id DESC) AS rn"
         "   FROM observations WHERE exchange = 1) WHERE rn = 1) l ON o.id = l.mid"
         " LEFT JOIN host_info h ON h.ip = o.ip ORDER BY o.ip";
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK)
+    exr_stmt *st;
+    if (exr_db_prepare(db, q, &st) != EXR_SQL_OK)
         return dberr(db, e, "hosts");
     size_t cap = 0;
     *n = 0;
     *out = NULL;
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = exr_stmt_step(st)) == EXR_SQL_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 256;
             *out = exr_xrealloc(*out, cap * sizeof **out);
         }
         nhost *h = &(*out)[(*n)++];
         memset(h, 0, sizeof *h);
-        h->obs_id = sqlite3_column_int64(st, 0);
+        h->obs_id = exr_stmt_int(st, 0);
         snprintf(h->ip, sizeof h->ip, "%s", col(st, 1) ? col(st, 1) : "");
-        h->port = sqlite3_column_int(st, 2);
-        h->state = severity_of(col(st, 3), col(st, 4), col(st, 5), sqlite3_column_int(st, 6), sqlite3_column_int(st, 7), h->sets,
+        h->port = exr_stmt_int(st, 2);
+        h->state = severity_of(col(st, 3), col(st, 4), col(st, 5), exr_stmt_int(st, 6), exr_stmt_int(st, 7), h->sets,
                                sizeof h->sets);
-        h->asn = (uint32_t)sqlite3_column_int64(st, 8);
+        h->asn = (uint32_t)exr_stmt_int(st, 8);
         snprintf(h->cc, sizeof h->cc, "%s", col(st, 9) ? col(st, 9) : "");
     }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
+    exr_stmt_finalize(st);
+    if (rc != EXR_SQL_DONE)
         return dberr(db, e, "hosts");
     return 0;
 }
 
-static int next_ticket(sqlite3 *db, const char *day, char *out, size_t n, exr_err *e)
+static int next_ticket(exr_db *db, const char *day, char *out, size_t n, exr_err *e)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "INSERT INTO ticket_day(day, last) VALUES(?, 1) ON CONFLICT(day) DO UPDATE SET last = last + 1 RETURNING last",
-                           -1, &st, NULL) != SQLITE_OK)
+    exr_stmt *st;
+    if (exr_db_prepare(db, "INSERT INTO ticket_day(day, last) VALUES(?, 1) ON CONFLICT(day) DO UPDATE SET last = last + 1 RETURNING last", &st) != EXR_SQL_OK)
         return dberr(db, e, "ticket counter");
-    sqlite3_bind_text(st, 1, day, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st);
-    long long v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-    sqlite3_finalize(st);
+    exr_stmt_bind_text(st, 1, day);
+    int rc = exr_stmt_step(st);
+    long long v = rc == EXR_SQL_ROW ? exr_stmt_int(st, 0) : -1;
+    exr_stmt_finalize(st);
     if (v < 0)
         return dberr(db, e, "ticket counter");
     char d8[9];
@@ -180,7 +179,7 @@ typedef struct group {
 
 int exr_notify_plan(exr_store *s, const exr_notify_opts *o, exr_notify_stats *stt, exr_err *e)
 {
-    sqlite3 *db = exr_store_sqlite(s);
+    exr_db *db = exr_store_db(s);
     nhost *hosts = NULL;
     size_t nh = 0;
     if (load_hosts(db, &hosts, &nh, e) != 0)
@@ -189,21 +188,19 @@ int exr_notify_plan(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st
     exr_time_rfc3339(o->now, now, sizeof now);
     exr_time_rfc3339(o->now - o->interval_s, since, sizeof since);
     snprintf(day, sizeof day, "%.10s", now);
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+    if (exr_db_begin_exclusive(db) != EXR_SQL_OK) {
         free(hosts);
         return dberr(db, e, "begin");
     }
-    sqlite3_stmt *last = NULL, *opt = NULL, *ins_d = NULL, *ins_t = NULL;
+    exr_stmt *last = NULL, *opt = NULL, *ins_d = NULL, *ins_t = NULL;
     int rc = -1;
     group *groups = NULL;
     size_t ng = 0, capg = 0;
-    if (sqlite3_prepare_v2(db, "SELECT state, created FROM directives WHERE ip = ? AND recipient = ? ORDER BY id DESC LIMIT 1", -1,
-                           &last, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "SELECT 1 FROM optout WHERE address = ?", -1, &opt, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "INSERT INTO directives(ip, port, state, recipient, template, ticket, created, observation_id) VALUES(?,?,?,?,?,?,?,?)",
-                           -1, &ins_d, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "INSERT INTO tickets(id, recipient, org, template, day, created) VALUES(?,?,?,?,?,?)", -1, &ins_t, NULL) !=
-            SQLITE_OK) {
+    if (exr_db_prepare(db, "SELECT state, created FROM directives WHERE ip = ? AND recipient = ? ORDER BY id DESC LIMIT 1", &last) != EXR_SQL_OK ||
+        exr_db_prepare(db, "SELECT 1 FROM optout WHERE address = ?", &opt) != EXR_SQL_OK ||
+        exr_db_prepare(db, "INSERT INTO directives(ip, port, state, recipient, template, ticket, created, observation_id) VALUES(?,?,?,?,?,?,?,?)", &ins_d) != EXR_SQL_OK ||
+        exr_db_prepare(db, "INSERT INTO tickets(id, recipient, org, template, day, created) VALUES(?,?,?,?,?,?)", &ins_t) !=
+            EXR_SQL_OK) {
         dberr(db, e, "prepare plan");
         goto out;
     }
@@ -222,16 +219,16 @@ int exr_notify_plan(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st
             stt->no_contact++;
             continue;
         }
-        sqlite3_reset(opt);
-        sqlite3_bind_text(opt, 1, c->email, -1, SQLITE_TRANSIENT);
-        if (sqlite3_step(opt) == SQLITE_ROW) {
+        exr_stmt_reset(opt);
+        exr_stmt_bind_text(opt, 1, c->email);
+        if (exr_stmt_step(opt) == EXR_SQL_ROW) {
             stt->opted_out++;
             continue;
         }
-        sqlite3_reset(last);
-        sqlite3_bind_text(last, 1, h->ip, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(last, 2, c->email, -1, SQLITE_TRANSIENT);
-        if (sqlite3_step(last) == SQLITE_ROW) {
+        exr_stmt_reset(last);
+        exr_stmt_bind_text(last, 1, h->ip);
+        exr_stmt_bind_text(last, 2, c->email);
+        if (exr_stmt_step(last) == EXR_SQL_ROW) {
             const char *pst = col(last, 0), *pcr = col(last, 1);
             if (pst && strcmp(pst, exr_state_name[h->state]) == 0 && pcr && strcmp(pcr, since) > 0) {
                 stt->suppressed++;
@@ -253,30 +250,30 @@ int exr_notify_plan(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st
             groups[ng].state = h->state;
             if (next_ticket(db, day, groups[ng].ticket, sizeof groups[ng].ticket, e) != 0)
                 goto out;
-            sqlite3_reset(ins_t);
-            sqlite3_bind_text(ins_t, 1, groups[ng].ticket, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_text(ins_t, 2, c->email, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_text(ins_t, 3, c->org, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_text(ins_t, 4, exr_state_name[h->state], -1, SQLITE_STATIC);
-            sqlite3_bind_text(ins_t, 5, day, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_text(ins_t, 6, now, -1, SQLITE_TRANSIENT);
-            if (sqlite3_step(ins_t) != SQLITE_DONE) {
+            exr_stmt_reset(ins_t);
+            exr_stmt_bind_text(ins_t, 1, groups[ng].ticket);
+            exr_stmt_bind_text(ins_t, 2, c->email);
+            exr_stmt_bind_text(ins_t, 3, c->org);
+            exr_stmt_bind_text(ins_t, 4, exr_state_name[h->state]);
+            exr_stmt_bind_text(ins_t, 5, day);
+            exr_stmt_bind_text(ins_t, 6, now);
+            if (exr_stmt_step(ins_t) != EXR_SQL_DONE) {
                 dberr(db, e, "insert ticket");
                 goto out;
             }
             stt->tickets_new++;
             ng++;
         }
-        sqlite3_reset(ins_d);
-        sqlite3_bind_text(ins_d, 1, h->ip, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int(ins_d, 2, h->port);
-        sqlite3_bind_text(ins_d, 3, exr_state_name[h->state], -1, SQLITE_STATIC);
-        sqlite3_bind_text(ins_d, 4, c->email, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(ins_d, 5, exr_state_name[h->state], -1, SQLITE_STATIC);
-        sqlite3_bind_text(ins_d, 6, groups[g].ticket, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(ins_d, 7, now, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(ins_d, 8, h->obs_id);
-        if (sqlite3_step(ins_d) != SQLITE_DONE) {
+        exr_stmt_reset(ins_d);
+        exr_stmt_bind_text(ins_d, 1, h->ip);
+        exr_stmt_bind_int(ins_d, 2, h->port);
+        exr_stmt_bind_text(ins_d, 3, exr_state_name[h->state]);
+        exr_stmt_bind_text(ins_d, 4, c->email);
+        exr_stmt_bind_text(ins_d, 5, exr_state_name[h->state]);
+        exr_stmt_bind_text(ins_d, 6, groups[g].ticket);
+        exr_stmt_bind_text(ins_d, 7, now);
+        exr_stmt_bind_int(ins_d, 8, h->obs_id);
+        if (exr_stmt_step(ins_d) != EXR_SQL_DONE) {
             dberr(db, e, "insert directive");
             goto out;
         }
@@ -284,11 +281,11 @@ int exr_notify_plan(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st
     }
     rc = 0;
 out:
-    sqlite3_finalize(last);
-    sqlite3_finalize(opt);
-    sqlite3_finalize(ins_d);
-    sqlite3_finalize(ins_t);
-    if (sqlite3_exec(db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK && rc == 0)
+    exr_stmt_finalize(last);
+    exr_stmt_finalize(opt);
+    exr_stmt_finalize(ins_d);
+    exr_stmt_finalize(ins_t);
+    if (exr_db_exec(db, rc == 0 ? "COMMIT" : "ROLLBACK") != EXR_SQL_OK && rc == 0)
         rc = dberr(db, e, "commit plan");
     free(groups);
     free(hosts);
@@ -422,7 +419,7 @@ static int smtp_deliver(const exr_notify_opts *o, const char *rcpt, const exr_bu
     }
 }
 
-static void csv_row(exr_buf *csv, sqlite3_stmt *st)
+static void csv_row(exr_buf *csv, exr_stmt *st)
 {
     /* timestamp,severity,ip,protocol,port,hostname,tag,asn,geo,region,city,naics,hostname_source,sector,version,servername,url */
     const char *state = col(st, 0);
@@ -461,24 +458,22 @@ static void csv_row(exr_buf *csv, sqlite3_stmt *st)
 }
 
 /* Sets a ticket's state (and its send time when sent) in its own statement. */
-static int set_state(sqlite3 *db, const char *ticket, const char *state, const char *delivery, bool sent, exr_err *e)
+static int set_state(exr_db *db, const char *ticket, const char *state, const char *delivery, bool sent, exr_err *e)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db,
-                           "UPDATE tickets SET state = ?, delivery = ?, sent_at = CASE WHEN ? THEN ? ELSE sent_at END,"
-                           " lease_until = NULL WHERE id = ?",
-                           -1, &st, NULL) != SQLITE_OK)
+    exr_stmt *st;
+    if (exr_db_prepare(db, "UPDATE tickets SET state = ?, delivery = ?, sent_at = CASE WHEN ? THEN ? ELSE sent_at END,"
+                           " lease_until = NULL WHERE id = ?", &st) != EXR_SQL_OK)
         return dberr(db, e, "ticket state");
     char now[32];
     exr_time_rfc3339(time(NULL), now, sizeof now);
-    sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, delivery, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(st, 3, sent);
-    sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 5, ticket, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : dberr(db, e, "ticket state");
+    exr_stmt_bind_text(st, 1, state);
+    exr_stmt_bind_text(st, 2, delivery);
+    exr_stmt_bind_int(st, 3, sent);
+    exr_stmt_bind_text(st, 4, now);
+    exr_stmt_bind_text(st, 5, ticket);
+    int rc = exr_stmt_step(st);
+    exr_stmt_finalize(st);
+    return rc == EXR_SQL_DONE ? 0 : dberr(db, e, "ticket state");
 }
 
 /* Tickets left 'sending' by a run that stopped (its lease expired): a Maildir delivery is
@@ -499,19 +494,19 @@ static bool claim_abandoned(const char *run_id, const char *lease, const char *n
     return pid > 0 && pid != (long)getpid() && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
 }
 
-static int recover_expired(sqlite3 *db, exr_notify_stats *stt, exr_err *e)
+static int recover_expired(exr_db *db, exr_notify_stats *stt, exr_err *e)
 {
     char now[32];
     exr_time_rfc3339(time(NULL), now, sizeof now);
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "SELECT id, delivery, run_id, lease_until FROM tickets WHERE state = 'sending'", -1, &st, NULL) != SQLITE_OK)
+    exr_stmt *st;
+    if (exr_db_prepare(db, "SELECT id, delivery, run_id, lease_until FROM tickets WHERE state = 'sending'", &st) != EXR_SQL_OK)
         return dberr(db, e, "expired leases");
     typedef struct {
         char id[32], via[600];
     } exp_t;
     exp_t *x = NULL;
     size_t n = 0, cap = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while (exr_stmt_step(st) == EXR_SQL_ROW) {
         if (!claim_abandoned(col(st, 2), col(st, 3), now))
             continue;
         if (n == cap)
@@ -520,7 +515,7 @@ static int recover_expired(sqlite3 *db, exr_notify_stats *stt, exr_err *e)
         snprintf(x[n].via, sizeof x[n].via, "%s", col(st, 1) ? col(st, 1) : "");
         n++;
     }
-    sqlite3_finalize(st);
+    exr_stmt_finalize(st);
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         if (strncmp(x[i].via, "sending: maildir:", 17) == 0) {
@@ -548,30 +543,27 @@ static int recover_expired(sqlite3 *db, exr_notify_stats *stt, exr_err *e)
 
 /* Claims the next pending ticket for this run, in one transaction: a concurrent run never
  * claims the same one. 1 claimed, 0 none left, -1 error. */
-static int claim_next(sqlite3 *db, const exr_notify_opts *o, const char *run_id, char *ticket, char *recipient, char *org, char *tpl,
+static int claim_next(exr_db *db, const exr_notify_opts *o, const char *run_id, char *ticket, char *recipient, char *org, char *tpl,
                       exr_err *e)
 {
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    if (exr_db_begin_exclusive(db) != EXR_SQL_OK)
         return dberr(db, e, "claim");
-    sqlite3_stmt *sel = NULL, *upd = NULL;
+    exr_stmt *sel = NULL, *upd = NULL;
     int rc = -1;
     /* a ticket this run already tried (a temporary failure put it back) waits for the next run */
-    if (sqlite3_prepare_v2(db,
-                           "SELECT id, recipient, org, template FROM tickets WHERE state = 'pending' AND (run_id IS NULL OR run_id <> ?)"
-                           " ORDER BY id LIMIT 1",
-                           -1, &sel, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "UPDATE tickets SET state = 'sending', run_id = ?, lease_until = ?, delivery = ? WHERE id = ? AND state = 'pending'",
-                           -1, &upd, NULL) != SQLITE_OK) {
+    if (exr_db_prepare(db, "SELECT id, recipient, org, template FROM tickets WHERE state = 'pending' AND (run_id IS NULL OR run_id <> ?)"
+                           " ORDER BY id LIMIT 1", &sel) != EXR_SQL_OK ||
+        exr_db_prepare(db, "UPDATE tickets SET state = 'sending', run_id = ?, lease_until = ?, delivery = ? WHERE id = ? AND state = 'pending'", &upd) != EXR_SQL_OK) {
         dberr(db, e, "claim");
         goto out;
     }
-    sqlite3_bind_text(sel, 1, run_id, -1, SQLITE_TRANSIENT);
-    int step = sqlite3_step(sel);
-    if (step == SQLITE_DONE) {
+    exr_stmt_bind_text(sel, 1, run_id);
+    int step = exr_stmt_step(sel);
+    if (step == EXR_SQL_DONE) {
         rc = 0;
         goto out;
     }
-    if (step != SQLITE_ROW) {
+    if (step != EXR_SQL_ROW) {
         dberr(db, e, "claim");
         goto out;
     }
@@ -582,19 +574,19 @@ static int claim_next(sqlite3 *db, const exr_notify_opts *o, const char *run_id,
     char lease[32], via[1100];
     exr_time_rfc3339(time(NULL) + o->lease_s, lease, sizeof lease);
     snprintf(via, sizeof via, "sending: %s%s", o->smtp ? "smtp:" : "maildir:", o->smtp ? o->smtp->url : o->maildir);
-    sqlite3_bind_text(upd, 1, run_id, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(upd, 2, lease, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(upd, 3, via, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(upd, 4, ticket, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(upd) != SQLITE_DONE || sqlite3_changes(db) != 1) {
+    exr_stmt_bind_text(upd, 1, run_id);
+    exr_stmt_bind_text(upd, 2, lease);
+    exr_stmt_bind_text(upd, 3, via);
+    exr_stmt_bind_text(upd, 4, ticket);
+    if (exr_stmt_step(upd) != EXR_SQL_DONE || exr_stmt_changes(upd) != 1) {
         dberr(db, e, "claim");
         goto out;
     }
     rc = 1;
 out:
-    sqlite3_finalize(sel);
-    sqlite3_finalize(upd);
-    if (sqlite3_exec(db, rc >= 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK && rc >= 0)
+    exr_stmt_finalize(sel);
+    exr_stmt_finalize(upd);
+    if (exr_db_exec(db, rc >= 0 ? "COMMIT" : "ROLLBACK") != EXR_SQL_OK && rc >= 0)
         rc = dberr(db, e, "commit claim");
     if (rc == 1)
         exr_notify_test_point("claim");
@@ -618,7 +610,7 @@ static void body_safe(const char *in, char *out, size_t n)
 }
 
 /* Builds one ticket's message (body, hosts list, CSV attachment). */
-static int build_message(sqlite3_stmt *dirs, const exr_notify_opts *o, const char *ticket, const char *recipient, const char *org_raw,
+static int build_message(exr_stmt *dirs, const exr_notify_opts *o, const char *ticket, const char *recipient, const char *org_raw,
                          int state, const char *tpl, exr_buf *msg)
 {
     exr_buf hosts, csv, subj, body;
@@ -627,16 +619,16 @@ static int build_message(sqlite3_stmt *dirs, const exr_notify_opts *o, const cha
     exr_buf_init(&subj);
     exr_buf_init(&body);
     exr_buf_adds(&csv, "timestamp,severity,ip,protocol,port,hostname,tag,asn,geo,region,city,naics,hostname_source,sector,version,servername,url\n");
-    sqlite3_reset(dirs);
-    sqlite3_bind_text(dirs, 1, ticket, -1, SQLITE_TRANSIENT);
+    exr_stmt_reset(dirs);
+    exr_stmt_bind_text(dirs, 1, ticket);
     int nhosts = 0;
     char sets[128] = "";
-    while (sqlite3_step(dirs) == SQLITE_ROW) {
+    while (exr_stmt_step(dirs) == EXR_SQL_ROW) {
         nhosts++;
         char hn[600] = "", build[64] = "";
         body_safe(col(dirs, 3), hn, sizeof hn);
         body_safe(col(dirs, 5) ? col(dirs, 5) : "unknown", build, sizeof build);
-        exr_buf_printf(&hosts, "  %s port %d%s%s  build %s\n", col(dirs, 1), sqlite3_column_int(dirs, 2), hn[0] ? "  " : "", hn, build);
+        exr_buf_printf(&hosts, "  %s port %d%s%s  build %s\n", col(dirs, 1), (int)exr_stmt_int(dirs, 2), hn[0] ? "  " : "", hn, build);
         const char *vs[3] = {col(dirs, 7), col(dirs, 10), col(dirs, 11)};
         const char *vn[3] = {"ProxyLogon", "ProxyShell", "ProxyNotShell"};
         for (int k = 0; k < 3; k++)
@@ -669,7 +661,7 @@ static int build_message(sqlite3_stmt *dirs, const exr_notify_opts *o, const cha
 }
 
 typedef struct submitting {
-    sqlite3 *db;
+    exr_db *db;
     const char *ticket;
     bool marked;
 } submitting;
@@ -681,12 +673,11 @@ static void mark_submitting(void *ctx)
     submitting *m = ctx;
     if (m->marked)
         return;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(m->db, "UPDATE tickets SET delivery = delivery || ' (submitting)' WHERE id = ? AND state = 'sending'", -1, &st,
-                           NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, m->ticket, -1, SQLITE_TRANSIENT);
-        sqlite3_step(st);
-        sqlite3_finalize(st);
+    exr_stmt *st;
+    if (exr_db_prepare(m->db, "UPDATE tickets SET delivery = delivery || ' (submitting)' WHERE id = ? AND state = 'sending'", &st) == EXR_SQL_OK) {
+        exr_stmt_bind_text(st, 1, m->ticket);
+        exr_stmt_step(st);
+        exr_stmt_finalize(st);
     }
     m->marked = true;
     exr_notify_test_point("before-data");
@@ -694,17 +685,15 @@ static void mark_submitting(void *ctx)
 
 int exr_notify_send(exr_store *s, const exr_notify_opts *o, exr_notify_stats *stt, exr_err *e)
 {
-    sqlite3 *db = exr_store_sqlite(s);
-    sqlite3_stmt *dirs = NULL;
+    exr_db *db = exr_store_db(s);
+    exr_stmt *dirs = NULL;
     int rc = -1;
     if (recover_expired(db, stt, e) != 0)
         return -1;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT d.state, d.ip, d.port, o.hostname, o.time, o.build, o.servername, o.proxylogon, h.asn, h.country,"
+    if (exr_db_prepare(db, "SELECT d.state, d.ip, d.port, o.hostname, o.time, o.build, o.servername, o.proxylogon, h.asn, h.country,"
                            " o.proxyshell, o.proxynotshell"
                            " FROM directives d LEFT JOIN observations o ON o.id = d.observation_id LEFT JOIN host_info h ON h.ip = d.ip"
-                           " WHERE d.ticket = ? ORDER BY d.ip",
-                           -1, &dirs, NULL) != SQLITE_OK)
+                           " WHERE d.ticket = ? ORDER BY d.ip", &dirs) != EXR_SQL_OK)
         return dberr(db, e, "prepare send");
     char run_id[96], host[64] = "";
     gethostname(host, sizeof host - 1);
@@ -781,40 +770,40 @@ int exr_notify_send(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st
     rc = 0;
 done:
     exr_buf_free(&msg);
-    sqlite3_finalize(dirs);
+    exr_stmt_finalize(dirs);
     return rc;
 }
 
 int exr_notify_uncertain(exr_store *s, exr_uncertain_cb cb, void *ctx, exr_err *e)
 {
-    sqlite3 *db = exr_store_sqlite(s);
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "SELECT id, recipient, template, delivery FROM tickets WHERE state = 'uncertain' ORDER BY id", -1, &st, NULL) !=
-        SQLITE_OK)
+    exr_db *db = exr_store_db(s);
+    exr_stmt *st;
+    if (exr_db_prepare(db, "SELECT id, recipient, template, delivery FROM tickets WHERE state = 'uncertain' ORDER BY id", &st) !=
+        EXR_SQL_OK)
         return dberr(db, e, "uncertain");
     int n = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while (exr_stmt_step(st) == EXR_SQL_ROW) {
         cb(ctx, col(st, 0), col(st, 1), col(st, 2), col(st, 3) ? col(st, 3) : "");
         n++;
     }
-    sqlite3_finalize(st);
+    exr_stmt_finalize(st);
     return n;
 }
 
 int exr_notify_resolve(exr_store *s, const char *ticket, const char *how, exr_err *e)
 {
-    sqlite3 *db = exr_store_sqlite(s);
+    exr_db *db = exr_store_db(s);
     bool sent = strcmp(how, "sent") == 0;
     if (!sent && strcmp(how, "resend") != 0)
         return exr_seterr(e, EXR_EINVAL, "--resolve: say 'sent' (the server has it) or 'resend' (it does not)");
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "SELECT state FROM tickets WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+    exr_stmt *st;
+    if (exr_db_prepare(db, "SELECT state FROM tickets WHERE id = ?", &st) != EXR_SQL_OK)
         return dberr(db, e, "resolve");
-    sqlite3_bind_text(st, 1, ticket, -1, SQLITE_TRANSIENT);
+    exr_stmt_bind_text(st, 1, ticket);
     char cur[32] = "";
-    if (sqlite3_step(st) == SQLITE_ROW)
+    if (exr_stmt_step(st) == EXR_SQL_ROW)
         snprintf(cur, sizeof cur, "%s", col(st, 0) ? col(st, 0) : "");
-    sqlite3_finalize(st);
+    exr_stmt_finalize(st);
     if (!cur[0])
         return exr_seterr(e, EXR_EINVAL, "ticket %s: no such ticket", ticket);
     if (strcmp(cur, "uncertain") != 0 && strcmp(cur, "failed") != 0)
@@ -827,22 +816,22 @@ int exr_optout_add(exr_store *s, const char *addr, exr_err *e)
 {
     if (!exr_email_valid(addr))
         return exr_seterr(e, EXR_EINVAL, "'%.80s' is not a valid e-mail address", addr);
-    sqlite3 *db = exr_store_sqlite(s);
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO optout(address, added) VALUES(lower(?), ?)", -1, &st, NULL) != SQLITE_OK)
+    exr_db *db = exr_store_db(s);
+    exr_stmt *st;
+    if (exr_db_prepare(db, "INSERT OR IGNORE INTO optout(address, added) VALUES(lower(?), ?)", &st) != EXR_SQL_OK)
         return dberr(db, e, "optout");
     char now[32];
     exr_time_rfc3339(time(NULL), now, sizeof now);
-    sqlite3_bind_text(st, 1, addr, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : dberr(db, e, "optout");
+    exr_stmt_bind_text(st, 1, addr);
+    exr_stmt_bind_text(st, 2, now);
+    int rc = exr_stmt_step(st);
+    exr_stmt_finalize(st);
+    return rc == EXR_SQL_DONE ? 0 : dberr(db, e, "optout");
 }
 
 int exr_stats_rows(exr_store *s, exr_stats_cb cb, void *ctx, exr_err *e)
 {
-    sqlite3 *db = exr_store_sqlite(s);
+    exr_db *db = exr_store_db(s);
     /* per scan: Exchange hosts, vulnerable per set, patched %, compromised, notified by then,
      * and remediated after notification (notified earlier, not vulnerable in this scan) */
     const char *q =
@@ -860,47 +849,44 @@ int exr_stats_rows(exr_store *s, exr_stats_cb cb, void *ctx, exr_err *e)
         "   AND d.ip IN (SELECT ip FROM observations x WHERE x.scan_id = s.id AND x.exchange = 1 AND COALESCE(x.webshells, 0) = 0"
         "   AND COALESCE(x.proxylogon, '') <> 'vulnerable' AND COALESCE(x.proxyshell, '') <> 'vulnerable' AND COALESCE(x.proxynotshell, '') <> 'vulnerable'))"
         " FROM scans s LEFT JOIN observations o ON o.scan_id = s.id GROUP BY s.id ORDER BY s.started, s.id";
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK)
+    exr_stmt *st;
+    if (exr_db_prepare(db, q, &st) != EXR_SQL_OK)
         return dberr(db, e, "stats");
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = exr_stmt_step(st)) == EXR_SQL_ROW) {
         exr_stats_row r;
-        r.scan = sqlite3_column_int64(st, 0);
+        r.scan = exr_stmt_int(st, 0);
         r.started = col(st, 1) ? col(st, 1) : "";
-        r.exchange = sqlite3_column_int64(st, 2);
+        r.exchange = exr_stmt_int(st, 2);
         for (int k = 0; k < 3; k++) {
-            r.vulnerable[k] = sqlite3_column_int64(st, 3 + k);
-            r.patched[k] = sqlite3_column_int64(st, 6 + k);
+            r.vulnerable[k] = exr_stmt_int(st, 3 + k);
+            r.patched[k] = exr_stmt_int(st, 6 + k);
         }
-        r.compromised = sqlite3_column_int64(st, 9);
-        r.notified = sqlite3_column_int64(st, 10);
-        r.remediated = sqlite3_column_int64(st, 11);
+        r.compromised = exr_stmt_int(st, 9);
+        r.notified = exr_stmt_int(st, 10);
+        r.remediated = exr_stmt_int(st, 11);
         cb(ctx, &r);
     }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : dberr(db, e, "stats");
+    exr_stmt_finalize(st);
+    return rc == EXR_SQL_DONE ? 0 : dberr(db, e, "stats");
 }
 
 long exr_notify_enrich(exr_store *s, const exr_ipdb *ipdb, exr_err *e)
 {
-    sqlite3 *db = exr_store_sqlite(s);
-    sqlite3_stmt *q, *up;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT DISTINCT o.ip FROM observations o LEFT JOIN host_info h ON h.ip = o.ip"
-                           " WHERE o.exchange = 1 AND (h.ip IS NULL OR h.asn IS NULL OR h.country IS NULL)",
-                           -1, &q, NULL) != SQLITE_OK)
+    exr_db *db = exr_store_db(s);
+    exr_stmt *q, *up;
+    if (exr_db_prepare(db, "SELECT DISTINCT o.ip FROM observations o LEFT JOIN host_info h ON h.ip = o.ip"
+                           " WHERE o.exchange = 1 AND (h.ip IS NULL OR h.asn IS NULL OR h.country IS NULL)", &q) != EXR_SQL_OK)
         return dberr(db, e, "enrich");
-    if (sqlite3_prepare_v2(db, "INSERT INTO host_info(ip, asn, as_name, country) VALUES(?,?,?,?) ON CONFLICT(ip) DO UPDATE SET"
+    if (exr_db_prepare(db, "INSERT INTO host_info(ip, asn, as_name, country) VALUES(?,?,?,?) ON CONFLICT(ip) DO UPDATE SET"
                                " asn = COALESCE(asn, excluded.asn), as_name = COALESCE(as_name, excluded.as_name),"
-                               " country = COALESCE(country, excluded.country)",
-                           -1, &up, NULL) != SQLITE_OK) {
-        sqlite3_finalize(q);
+                               " country = COALESCE(country, excluded.country)", &up) != EXR_SQL_OK) {
+        exr_stmt_finalize(q);
         return dberr(db, e, "enrich");
     }
-    sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+    exr_db_exec(db, "BEGIN");
     long n = 0;
-    while (sqlite3_step(q) == SQLITE_ROW) {
+    while (exr_stmt_step(q) == EXR_SQL_ROW) {
         exr_addr a;
         if (!col(q, 0) || !exr_addr_parse(col(q, 0), &a))
             continue;
@@ -908,30 +894,30 @@ long exr_notify_enrich(exr_store *s, const exr_ipdb *ipdb, exr_err *e)
         exr_ipdb_lookup(ipdb, &a, &g);
         if (!g.asn && !g.cc[0])
             continue;
-        sqlite3_reset(up);
-        sqlite3_bind_text(up, 1, col(q, 0), -1, SQLITE_TRANSIENT);
+        exr_stmt_reset(up);
+        exr_stmt_bind_text(up, 1, col(q, 0));
         if (g.asn)
-            sqlite3_bind_int64(up, 2, g.asn);
+            exr_stmt_bind_int(up, 2, g.asn);
         else
-            sqlite3_bind_null(up, 2);
+            exr_stmt_bind_null(up, 2);
         if (g.as_name) {
             exr_buf nm;
             exr_buf_init(&nm);
             exr_text_clean(g.as_name, g.as_name_len, &nm);
-            sqlite3_bind_text(up, 3, nm.p ? nm.p : "", (int)nm.len, SQLITE_TRANSIENT);
+            exr_stmt_bind_textn(up, 3, nm.p ? nm.p : "", nm.len);
             exr_buf_free(&nm);
         } else {
-            sqlite3_bind_null(up, 3);
+            exr_stmt_bind_null(up, 3);
         }
         if (g.cc[0])
-            sqlite3_bind_text(up, 4, g.cc, 2, SQLITE_TRANSIENT);
+            exr_stmt_bind_textn(up, 4, g.cc, 2);
         else
-            sqlite3_bind_null(up, 4);
-        if (sqlite3_step(up) == SQLITE_DONE)
+            exr_stmt_bind_null(up, 4);
+        if (exr_stmt_step(up) == EXR_SQL_DONE)
             n++;
     }
-    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-    sqlite3_finalize(q);
-    sqlite3_finalize(up);
+    exr_db_exec(db, "COMMIT");
+    exr_stmt_finalize(q);
+    exr_stmt_finalize(up);
     return n;
 }

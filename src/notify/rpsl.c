@@ -5,7 +5,7 @@
 #include "../core/buf.h"
 #include "../core/strmap.h"
 #include <ctype.h>
-#include <sqlite3.h>
+#include "../store/sql.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,18 +235,17 @@ int exr_rpsl_import(exr_store *s, const char *const *files, int nfiles, const ch
     int rc = 0;
     for (int i = 0; i < nfiles && rc == 0; i++)
         rc = read_file(&c, files[i], e);
-    sqlite3 *db = exr_store_sqlite(s);
-    sqlite3_stmt *del = NULL, *ins = NULL;
+    exr_db *db = exr_store_db(s);
+    exr_stmt *del = NULL, *ins = NULL;
     if (rc == 0) {
-        if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
-            sqlite3_prepare_v2(db, "DELETE FROM contacts_db WHERE source = ?", -1, &del, NULL) != SQLITE_OK ||
-            sqlite3_prepare_v2(db, "INSERT INTO contacts_db(kind, lo, hi, asn, email, org, source) VALUES(?,?,?,?,?,?,?)", -1, &ins,
-                               NULL) != SQLITE_OK)
-            rc = exr_seterr(e, EXR_ESTORE, "sqlite: %s", sqlite3_errmsg(db));
+        if (exr_db_exec(db, "BEGIN") != EXR_SQL_OK ||
+            exr_db_prepare(db, "DELETE FROM contacts_db WHERE source = ?", &del) != EXR_SQL_OK ||
+            exr_db_prepare(db, "INSERT INTO contacts_db(kind, lo, hi, asn, email, org, source) VALUES(?,?,?,?,?,?,?)", &ins) != EXR_SQL_OK)
+            rc = exr_seterr(e, EXR_ESTORE, "store: %s", exr_db_errmsg(db));
     }
     if (rc == 0) {
-        sqlite3_bind_text(del, 1, source, -1, SQLITE_STATIC);
-        sqlite3_step(del);
+        exr_stmt_bind_text(del, 1, source);
+        exr_stmt_step(del);
         for (size_t i = 0; i < c.n; i++) {
             pend *p = &c.p[i];
             const char *mail = p->abuse_c ? exr_strmap_get(&c.roles, p->abuse_c) : NULL;
@@ -279,24 +278,24 @@ int exr_rpsl_import(exr_store *s, const char *const *files, int nfiles, const ch
                 exr_addr_format(&p->lo, lo, sizeof lo);
                 exr_addr_format(&p->hi, hi, sizeof hi);
             }
-            sqlite3_reset(ins);
-            sqlite3_bind_int(ins, 1, p->kind);
-            sqlite3_bind_text(ins, 2, lo, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_text(ins, 3, hi, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_int64(ins, 4, p->asn);
-            sqlite3_bind_text(ins, 5, mail, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_text(ins, 6, orgname && *orgname ? orgname : p->name, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_text(ins, 7, source, -1, SQLITE_STATIC);
-            if (sqlite3_step(ins) != SQLITE_DONE) {
-                rc = exr_seterr(e, EXR_ESTORE, "sqlite: %s", sqlite3_errmsg(db));
+            exr_stmt_reset(ins);
+            exr_stmt_bind_int(ins, 1, p->kind);
+            exr_stmt_bind_text(ins, 2, lo);
+            exr_stmt_bind_text(ins, 3, hi);
+            exr_stmt_bind_int(ins, 4, p->asn);
+            exr_stmt_bind_text(ins, 5, mail);
+            exr_stmt_bind_text(ins, 6, orgname && *orgname ? orgname : p->name);
+            exr_stmt_bind_text(ins, 7, source);
+            if (exr_stmt_step(ins) != EXR_SQL_DONE) {
+                rc = exr_seterr(e, EXR_ESTORE, "store: %s", exr_db_errmsg(db));
                 break;
             }
             st->with_contact++;
         }
-        sqlite3_exec(db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+        exr_db_exec(db, rc == 0 ? "COMMIT" : "ROLLBACK");
     }
-    sqlite3_finalize(del);
-    sqlite3_finalize(ins);
+    exr_stmt_finalize(del);
+    exr_stmt_finalize(ins);
     for (size_t i = 0; i < c.n; i++) {
         free(c.p[i].abuse_c);
         free(c.p[i].org);
@@ -311,14 +310,14 @@ int exr_rpsl_import(exr_store *s, const char *const *files, int nfiles, const ch
 
 int exr_contacts_load_store(exr_contacts *cs, exr_store *s, exr_err *e)
 {
-    sqlite3 *db = exr_store_sqlite(s);
-    sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(db, "SELECT kind, lo, hi, asn, email, org FROM contacts_db", -1, &q, NULL) != SQLITE_OK)
-        return exr_seterr(e, EXR_ESTORE, "sqlite: %s", sqlite3_errmsg(db));
-    while (sqlite3_step(q) == SQLITE_ROW) {
+    exr_db *db = exr_store_db(s);
+    exr_stmt *q;
+    if (exr_db_prepare(db, "SELECT kind, lo, hi, asn, email, org FROM contacts_db", &q) != EXR_SQL_OK)
+        return exr_seterr(e, EXR_ESTORE, "store: %s", exr_db_errmsg(db));
+    while (exr_stmt_step(q) == EXR_SQL_ROW) {
         exr_contact c;
         memset(&c, 0, sizeof c);
-        const char *email = (const char *)sqlite3_column_text(q, 4), *org = (const char *)sqlite3_column_text(q, 5);
+        const char *email = exr_stmt_text(q, 4), *org = exr_stmt_text(q, 5);
         if (!email || !exr_email_valid(email) || strlen(email) >= sizeof c.email)
             continue;
         snprintf(c.email, sizeof c.email, "%s", email);
@@ -326,12 +325,12 @@ int exr_contacts_load_store(exr_contacts *cs, exr_store *s, exr_err *e)
         for (char *p = c.org; *p; p++)
             if ((unsigned char)*p < 0x20)
                 *p = ' ';
-        if (sqlite3_column_int(q, 0) == 1) {
+        if (exr_stmt_int(q, 0) == 1) {
             c.kind = 1;
-            c.asn = (uint32_t)sqlite3_column_int64(q, 3);
+            c.asn = (uint32_t)exr_stmt_int(q, 3);
         } else {
             exr_addr lo, hi;
-            const char *l = (const char *)sqlite3_column_text(q, 1), *h = (const char *)sqlite3_column_text(q, 2);
+            const char *l = exr_stmt_text(q, 1), *h = exr_stmt_text(q, 2);
             if (!l || !h || !exr_addr_parse(l, &lo) || !exr_addr_parse(h, &hi) || lo.family != hi.family)
                 continue;
             c.kind = 0;
@@ -341,6 +340,6 @@ int exr_contacts_load_store(exr_contacts *cs, exr_store *s, exr_err *e)
         }
         exr_contacts_add(cs, &c);
     }
-    sqlite3_finalize(q);
+    exr_stmt_finalize(q);
     return 0;
 }

@@ -3,19 +3,19 @@
 #include "../core/buf.h"
 #include "../hunt/findings.h"
 #include <errno.h>
-#include <sqlite3.h>
+#include "../store/sql.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int dberr(sqlite3 *db, exr_err *e, const char *what)
+static int dberr(exr_db *db, exr_err *e, const char *what)
 {
-    return exr_seterr(e, EXR_ESTORE, "sqlite: %s: %s", what, sqlite3_errmsg(db));
+    return exr_seterr(e, EXR_ESTORE, "store: %s: %s", what, exr_db_errmsg(db));
 }
 
-static const char *col(sqlite3_stmt *st, int i)
+static const char *col(exr_stmt *st, int i)
 {
-    const unsigned char *t = sqlite3_column_text(st, i);
+    const char *t = exr_stmt_text(st, i);
     return t ? (const char *)t : "";
 }
 
@@ -28,7 +28,7 @@ static const char *col(sqlite3_stmt *st, int i)
         memset(&(arr)[(n)], 0, sizeof *(arr));                              \
     } while (0)
 
-static int scans(sqlite3 *db, rdata *d, exr_err *e)
+static int scans(exr_db *db, rdata *d, exr_err *e)
 {
     const char *q = "SELECT s.id, s.started,"
                     " SUM(o.exchange = 1), SUM(COALESCE(o.webshells, 0) > 0),"
@@ -36,24 +36,24 @@ static int scans(sqlite3 *db, rdata *d, exr_err *e)
                     " SUM(o.proxylogon = 'patched'), SUM(o.proxyshell = 'patched'), SUM(o.proxynotshell = 'patched'),"
                     " SUM(o.proxylogon = 'undetermined'), SUM(o.proxyshell = 'undetermined'), SUM(o.proxynotshell = 'undetermined')"
                     " FROM scans s JOIN observations o ON o.scan_id = s.id GROUP BY s.id ORDER BY s.started, s.id";
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK)
+    exr_stmt *st;
+    if (exr_db_prepare(db, q, &st) != EXR_SQL_OK)
         return dberr(db, e, "scans");
     size_t cap = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while (exr_stmt_step(st) == EXR_SQL_ROW) {
         PUSH(d->scans, d->nscans, cap);
         rscan *r = &d->scans[d->nscans++];
-        r->id = sqlite3_column_int64(st, 0);
+        r->id = exr_stmt_int(st, 0);
         snprintf(r->started, sizeof r->started, "%.20s", col(st, 1));
-        r->exch = sqlite3_column_int64(st, 2);
-        r->comp = sqlite3_column_int64(st, 3);
+        r->exch = exr_stmt_int(st, 2);
+        r->comp = exr_stmt_int(st, 3);
         for (int k = 0; k < EXR_NSETS; k++) {
-            r->vuln[k] = sqlite3_column_int64(st, 4 + k);
-            r->patched[k] = sqlite3_column_int64(st, 7 + k);
-            r->undet[k] = sqlite3_column_int64(st, 10 + k);
+            r->vuln[k] = exr_stmt_int(st, 4 + k);
+            r->patched[k] = exr_stmt_int(st, 7 + k);
+            r->undet[k] = exr_stmt_int(st, 10 + k);
         }
     }
-    sqlite3_finalize(st);
+    exr_stmt_finalize(st);
     return 0;
 }
 
@@ -61,23 +61,21 @@ static int scans(sqlite3 *db, rdata *d, exr_err *e)
  * computed once into temporary tables that the charts share. */
 #define LATEST ""
 
-static int temp_tables(sqlite3 *db, exr_err *e)
+static int temp_tables(exr_db *db, exr_err *e)
 {
-    if (sqlite3_exec(db,
-                     "DROP TABLE IF EXISTS temp.latest; DROP TABLE IF EXISTS temp.comp;"
+    if (exr_db_exec(db, "DROP TABLE IF EXISTS temp.latest; DROP TABLE IF EXISTS temp.comp;"
                      /* latest = newest observation time, ties by row id */
                      "CREATE TEMP TABLE latest AS SELECT o.* FROM observations o JOIN (SELECT id AS mid FROM (SELECT id, ROW_NUMBER()"
                      " OVER (PARTITION BY ip ORDER BY time DESC, id DESC) AS rn FROM observations WHERE exchange = 1) WHERE rn = 1) l"
                      " ON o.id = l.mid;"
                      "CREATE INDEX temp.latest_ip ON latest(ip);"
                      "CREATE TEMP TABLE comp AS SELECT DISTINCT ip FROM observations WHERE webshells > 0;"
-                     "CREATE INDEX temp.comp_ip ON comp(ip);",
-                     NULL, NULL, NULL) != SQLITE_OK)
+                     "CREATE INDEX temp.comp_ip ON comp(ip);") != EXR_SQL_OK)
         return dberr(db, e, "latest observations");
     return 0;
 }
 
-static int groups(sqlite3 *db, const char *keyexpr, const char *labelexpr, int limit, rgroup **out, size_t *n, exr_err *e)
+static int groups(exr_db *db, const char *keyexpr, const char *labelexpr, int limit, rgroup **out, size_t *n, exr_err *e)
 {
     char q[2600];
     snprintf(q, sizeof q,
@@ -93,43 +91,43 @@ static int groups(sqlite3 *db, const char *keyexpr, const char *labelexpr, int l
                     "   AND latest.ip NOT IN (SELECT ip FROM comp))"
                     " FROM latest LEFT JOIN host_info h ON h.ip = latest.ip GROUP BY k ORDER BY 3 DESC, k LIMIT %d",
              keyexpr, labelexpr, limit);
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK)
+    exr_stmt *st;
+    if (exr_db_prepare(db, q, &st) != EXR_SQL_OK)
         return dberr(db, e, "groups");
     size_t cap = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while (exr_stmt_step(st) == EXR_SQL_ROW) {
         PUSH(*out, *n, cap);
         rgroup *g = &(*out)[(*n)++];
         snprintf(g->key, sizeof g->key, "%s", col(st, 0));
         snprintf(g->label, sizeof g->label, "%s", col(st, 1));
-        g->total = sqlite3_column_int64(st, 2);
-        g->vuln = sqlite3_column_int64(st, 3);
-        g->patched = sqlite3_column_int64(st, 4);
-        g->comp = sqlite3_column_int64(st, 5);
-        g->vuln_x = sqlite3_column_int64(st, 6);
-        g->patched_x = sqlite3_column_int64(st, 7);
+        g->total = exr_stmt_int(st, 2);
+        g->vuln = exr_stmt_int(st, 3);
+        g->patched = exr_stmt_int(st, 4);
+        g->comp = exr_stmt_int(st, 5);
+        g->vuln_x = exr_stmt_int(st, 6);
+        g->patched_x = exr_stmt_int(st, 7);
     }
-    sqlite3_finalize(st);
+    exr_stmt_finalize(st);
     return 0;
 }
 
-static int cus(sqlite3 *db, const exr_buildtab *tab, rdata *d, exr_err *e)
+static int cus(exr_db *db, const exr_buildtab *tab, rdata *d, exr_err *e)
 {
     const char *q = LATEST "SELECT COALESCE(product, '?'), COALESCE(cu, '?'), MIN(build), COUNT(*),"
                            " SUM(proxylogon = 'vulnerable' OR proxyshell = 'vulnerable' OR proxynotshell = 'vulnerable')"
                            " FROM latest GROUP BY 1, 2 ORDER BY 4 DESC, 1, 2";
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK)
+    exr_stmt *st;
+    if (exr_db_prepare(db, q, &st) != EXR_SQL_OK)
         return dberr(db, e, "cus");
     size_t cap = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while (exr_stmt_step(st) == EXR_SQL_ROW) {
         PUSH(d->cus, d->ncus, cap);
         rcu *c = &d->cus[d->ncus++];
         snprintf(c->product, sizeof c->product, "%s", col(st, 0));
         snprintf(c->cu, sizeof c->cu, "%s", col(st, 1));
         snprintf(c->build, sizeof c->build, "%s", col(st, 2));
-        c->hosts = sqlite3_column_int64(st, 3);
-        c->vuln = sqlite3_column_int64(st, 4);
+        c->hosts = exr_stmt_int(st, 3);
+        c->vuln = exr_stmt_int(st, 4);
         /* per set, the CU alone (3-part) is vulnerable when it never received that set's fix
          * (no SU, not a fixed CU): only a CU upgrade can patch it */
         exr_version v;
@@ -144,7 +142,7 @@ static int cus(sqlite3 *db, const exr_buildtab *tab, rdata *d, exr_err *e)
             }
         }
     }
-    sqlite3_finalize(st);
+    exr_stmt_finalize(st);
     return 0;
 }
 
@@ -154,9 +152,9 @@ static int cmp_d(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static int funnel(sqlite3 *db, rdata *d, exr_err *e)
+static int funnel(exr_db *db, rdata *d, exr_err *e)
 {
-    sqlite3_stmt *st;
+    exr_stmt *st;
     /* host_history's definition, restricted to the notified hosts first (fast on big stores) */
     const char *q =
         "WITH n AS (SELECT d.ip, MIN(t.sent_at) AS notified_at FROM directives d JOIN tickets t ON t.id = d.ticket"
@@ -166,11 +164,11 @@ static int funnel(sqlite3 *db, rdata *d, exr_err *e)
         " SELECT n.notified_at, (SELECT MIN(x.time) FROM observations x WHERE x.ip = n.ip AND x.exchange = 1 AND x.time > fv.first_vulnerable"
         "  AND COALESCE(x.proxylogon, '') <> 'vulnerable' AND COALESCE(x.proxyshell, '') <> 'vulnerable'"
         "  AND COALESCE(x.proxynotshell, '') <> 'vulnerable') FROM n LEFT JOIN fv ON fv.ip = n.ip";
-    if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK)
+    if (exr_db_prepare(db, q, &st) != EXR_SQL_OK)
         return dberr(db, e, "funnel");
     double *days = NULL;
     size_t nd = 0, cap = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while (exr_stmt_step(st) == EXR_SQL_ROW) {
         d->notified++;
         const char *n = col(st, 0), *p = col(st, 1);
         int64_t tn = exr_parse_time(n, strlen(n)), tp = exr_parse_time(p, strlen(p));
@@ -185,7 +183,7 @@ static int funnel(sqlite3 *db, rdata *d, exr_err *e)
             d->notified_open++;
         }
     }
-    sqlite3_finalize(st);
+    exr_stmt_finalize(st);
     d->median_days = -1;
     if (nd) {
         qsort(days, nd, sizeof *days, cmp_d);
@@ -248,8 +246,8 @@ static int hunt(const char *path, rdata *d, exr_err *e)
 int exr_report_gather(exr_store *s, const exr_buildtab *tab, const char *hunt_jsonl, rdata *d, exr_err *e)
 {
     memset(d, 0, sizeof *d);
-    sqlite3 *db = exr_store_sqlite(s);
-    sqlite3_exec(db, "CREATE INDEX IF NOT EXISTS observations_scan ON observations(scan_id)", NULL, NULL, NULL);
+    exr_db *db = exr_store_db(s);
+    exr_db_exec(db, "CREATE INDEX IF NOT EXISTS observations_scan ON observations(scan_id)");
     if (scans(db, d, e) || temp_tables(db, e) || groups(db, "COALESCE(h.country, '--')", "COALESCE(h.country, 'unknown')", 20, &d->countries, &d->ncountries, e) ||
         groups(db, "COALESCE('AS' || h.asn, 'unknown')", "COALESCE(h.as_name, '')", 20, &d->asns, &d->nasns, e) || cus(db, tab, d, e) ||
         funnel(db, d, e))

@@ -1,5 +1,5 @@
-/* store.h: where observations are kept. The interface is what scan (and later notify and
- * report) need; sqlite.c is the embedded default. Writes are batched in transactions: a
+/* store.h: where observations are kept: a SQLite file (the embedded default) or a
+ * PostgreSQL database, behind one interface (store.c over sql.h). Writes are batched in transactions: a
  * killed run loses at most the open batch, and --resume rescans exactly those hosts. */
 #ifndef EXR_STORE_H
 #define EXR_STORE_H
@@ -33,8 +33,10 @@ int exr_store_rescan_targets(exr_store *s, unsigned states, const char *notified
 /* Sets a scan's started/finished to the time span of its observations (an imported report:
  * its own times, not the import's). */
 int exr_store_scan_span(exr_store *s, int64_t scan_id, exr_err *e);
-/* The SQLite handle, for the other store files (notify queries); not for callers. */
-struct sqlite3;
-struct sqlite3 *exr_store_sqlite(exr_store *s);
+/* The connection, for the queries of import, notify, stats and report (sql.h). */
+struct exr_db;
+struct exr_db *exr_store_db(exr_store *s);
+/* must_exist: notify, stats and report need a store that is there already. */
+int exr_store_open_as(exr_store **out, const char *target, bool must_exist, exr_err *e);
 
 #endif

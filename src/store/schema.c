@@ -1,0 +1,104 @@
+/* schema.c: the tables of both back ends. They differ only where the dialects do (row ids,
+ * SQLite's PRAGMAs); every query is shared. */
+#include "schema.h"
+#include <stdio.h>
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* version 1: stores before ticket states and the schema_version table (SQLite only) */
+#define TABLES(ID, BIGINT)                                                                                                           \
+    "CREATE TABLE IF NOT EXISTS scans("                                                                                          \
+    " id " ID ", started TEXT NOT NULL, finished TEXT, args TEXT, seed " BIGINT ", shard TEXT, tool TEXT);"                     \
+    "CREATE TABLE IF NOT EXISTS observations("                                                                                   \
+    " id " ID ", scan_id " BIGINT " NOT NULL REFERENCES scans(id), ip TEXT NOT NULL,"                                          \
+    " port INTEGER NOT NULL, host_key TEXT NOT NULL, hostname TEXT, time TEXT NOT NULL, status TEXT NOT NULL,"                   \
+    " exchange INTEGER NOT NULL, build TEXT, build_source TEXT, product TEXT, cu TEXT, su TEXT, servername TEXT,"               \
+    " proxylogon TEXT, proxyshell TEXT, proxynotshell TEXT, webshells INTEGER, record TEXT NOT NULL,"                            \
+    " UNIQUE(scan_id, ip, port, host_key));"                                                                                     \
+    "CREATE INDEX IF NOT EXISTS observations_ip ON observations(ip, port);"                                                      \
+    "CREATE INDEX IF NOT EXISTS observations_scan ON observations(scan_id);"                                                     \
+    "CREATE TABLE IF NOT EXISTS host_info(ip TEXT PRIMARY KEY, asn " BIGINT ", as_name TEXT, country TEXT);"                   \
+    "CREATE TABLE IF NOT EXISTS optout(address TEXT PRIMARY KEY, added TEXT NOT NULL);"                                         \
+    "CREATE TABLE IF NOT EXISTS directives(id " ID ", ip TEXT NOT NULL, port INTEGER, state TEXT NOT NULL,"                     \
+    " recipient TEXT NOT NULL, template TEXT NOT NULL, ticket TEXT NOT NULL, created TEXT NOT NULL,"                            \
+    " observation_id " BIGINT ");"                                                                                               \
+    "CREATE INDEX IF NOT EXISTS directives_ip ON directives(ip, recipient);"                                                     \
+    "CREATE TABLE IF NOT EXISTS ticket_day(day TEXT PRIMARY KEY, last INTEGER NOT NULL);"                                       \
+    "CREATE TABLE IF NOT EXISTS contacts_db(kind INTEGER NOT NULL, lo TEXT, hi TEXT, asn " BIGINT ", email TEXT NOT NULL,"     \
+    " org TEXT, source TEXT NOT NULL);"                                                                                          \
+    "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL);"
+
+/* per host: first seen, first seen vulnerable, patched at (first clean observation after a
+ * vulnerable one), compromised at (first web shell), notified at and the first ticket */
+#define HOST_HISTORY                                                                                                                 \
+    " host_history AS SELECT h.ip, h.first_seen, h.first_vulnerable, h.compromised_at,"                                     \
+    " (SELECT MIN(x.time) FROM observations x WHERE x.ip = h.ip AND x.exchange = 1 AND x.time > h.first_vulnerable"              \
+    "   AND COALESCE(x.proxylogon, '') <> 'vulnerable' AND COALESCE(x.proxyshell, '') <> 'vulnerable'"                          \
+    "   AND COALESCE(x.proxynotshell, '') <> 'vulnerable') AS patched_at,"                                                      \
+    " (SELECT MIN(t.sent_at) FROM directives d JOIN tickets t ON t.id = d.ticket WHERE d.ip = h.ip AND t.sent_at IS NOT NULL)" \
+    "   AS notified_at,"                                                                                                         \
+    " (SELECT t.id FROM directives d JOIN tickets t ON t.id = d.ticket WHERE d.ip = h.ip AND t.sent_at IS NOT NULL"             \
+    "   ORDER BY t.sent_at LIMIT 1) AS ticket"                                                                                   \
+    " FROM (SELECT ip, MIN(time) AS first_seen,"                                                                                 \
+    "   MIN(CASE WHEN proxylogon = 'vulnerable' OR proxyshell = 'vulnerable' OR proxynotshell = 'vulnerable' THEN time END)"     \
+    "   AS first_vulnerable, MIN(CASE WHEN webshells > 0 THEN time END) AS compromised_at"                                       \
+    "   FROM observations WHERE exchange = 1 GROUP BY ip) h;"
+
+static const char sqlite_schema[] = TABLES("INTEGER PRIMARY KEY", "INTEGER")
+    "CREATE TABLE IF NOT EXISTS tickets(id TEXT PRIMARY KEY, recipient TEXT NOT NULL, org TEXT, template TEXT NOT NULL,"
+    " day TEXT NOT NULL, created TEXT NOT NULL, sent_at TEXT, delivery TEXT);"
+    "CREATE VIEW IF NOT EXISTS" HOST_HISTORY;
+
+/* Ticket states (pending -> sending -> sent | failed | uncertain) on SQLite stores made
+ * before them: a ticket with a send time is sent, every other one pending. */
+static const char sqlite_ticket_states[] = "ALTER TABLE tickets ADD COLUMN state TEXT NOT NULL DEFAULT 'pending';"
+                                           "ALTER TABLE tickets ADD COLUMN run_id TEXT;"
+                                           "ALTER TABLE tickets ADD COLUMN lease_until TEXT;"
+                                           "UPDATE tickets SET state = 'sent' WHERE sent_at IS NOT NULL;";
+
+static const char pg_schema[] =
+    "SELECT pg_advisory_xact_lock(7274617900);" TABLES("BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY", "BIGINT")
+    "CREATE TABLE IF NOT EXISTS tickets(id TEXT PRIMARY KEY, recipient TEXT NOT NULL, org TEXT, template TEXT NOT NULL,"
+    " day TEXT NOT NULL, created TEXT NOT NULL, sent_at TEXT, delivery TEXT, state TEXT NOT NULL DEFAULT 'pending',"
+    " run_id TEXT, lease_until TEXT);"
+    "CREATE OR REPLACE VIEW" HOST_HISTORY;
+
+static int fail(exr_db *db, exr_err *e, const char *what)
+{
+    exr_seterr(e, EXR_ESTORE, "schema: %s: %s", what, exr_db_errmsg(db));
+    exr_db_rollback(db);
+    return -1;
+}
+
+static int sqlite_has_states(exr_db *db)
+{
+    exr_stmt *st;
+    if (exr_db_prepare(db, "SELECT 1 FROM pragma_table_info('tickets') WHERE name = 'state'", &st) != EXR_SQL_OK)
+        return -1;
+    int have = exr_stmt_step(st) == EXR_SQL_ROW;
+    exr_stmt_finalize(st);
+    return have;
+}
+
+int exr_schema_apply(exr_db *db, exr_err *e)
+{
+    bool pg = exr_db_kind(db) == EXR_DB_PG;
+    /* per connection, and not inside a transaction */
+    if (!pg && exr_db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL") != EXR_SQL_OK)
+        return fail(db, e, "journal");
+    if ((pg ? exr_db_begin(db) : exr_db_begin_exclusive(db)) != EXR_SQL_OK)
+        return fail(db, e, "begin");
+    if (exr_db_exec(db, pg ? pg_schema : sqlite_schema) != EXR_SQL_OK)
+        return fail(db, e, "create");
+    if (!pg) {
+        int have = sqlite_has_states(db);
+        if (have < 0 || (!have && exr_db_exec(db, sqlite_ticket_states) != EXR_SQL_OK))
+            return fail(db, e, "ticket states");
+    }
+    if (exr_db_exec(db, "CREATE INDEX IF NOT EXISTS tickets_state ON tickets(state);"
+                        "DELETE FROM schema_version;"
+                        "INSERT INTO schema_version(version) VALUES(" STR(EXR_SCHEMA_VERSION) ");") != EXR_SQL_OK)
+        return fail(db, e, "version");
+    return exr_db_commit(db) == EXR_SQL_OK ? 0 : fail(db, e, "commit");
+}

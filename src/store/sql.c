@@ -1,0 +1,246 @@
+/* sql.c: sql.h's calls, dispatched to SQLite (sqlite.c) or PostgreSQL (postgres.c). */
+#include "sql_impl.h"
+#include "../core/buf.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int exr_db_kind_of(const char *t)
+{
+    if (!strncmp(t, "postgresql://", 13) || !strncmp(t, "postgres://", 11))
+        return EXR_DB_PG;
+    /* libpq's keyword form: "host=... dbname=..." (a file name has no '=' before a space) */
+    const char *eq = strchr(t, '='), *sp = strchr(t, ' ');
+    if (eq && (!sp || eq < sp) && (strstr(t, "dbname=") || strstr(t, "host=") || strstr(t, "service=")))
+        return EXR_DB_PG;
+    return EXR_DB_SQLITE;
+}
+
+void exr_db_redact(const char *t, char *out, size_t n)
+{
+    snprintf(out, n, "%s", t);
+    if (exr_db_kind_of(t) != EXR_DB_PG)
+        return;
+    char *p = strstr(out, "://");
+    if (p) {
+        /* scheme://user:password@host... */
+        char *at = strchr(p + 3, '@'), *colon = strchr(p + 3, ':');
+        if (at && colon && colon < at) {
+            char rest[1024];
+            snprintf(rest, sizeof rest, "%s", at);
+            snprintf(colon, n - (size_t)(colon - out), ":***%s", rest);
+        }
+    }
+    /* password=... as a keyword, or as a URI query parameter */
+    for (char *q = out; (q = strstr(q, "password=")) != NULL;) {
+        q += 9;
+        size_t len = strcspn(q, " &");
+        char rest[1024];
+        snprintf(rest, sizeof rest, "%s", q + len);
+        snprintf(q, n - (size_t)(q - out), "***%s", rest);
+        q += 3;
+    }
+}
+
+int exr_db_open(exr_db **out, const char *target, bool must_exist, exr_err *e)
+{
+    exr_db *db = exr_xcalloc(1, sizeof *db);
+    db->kind = exr_db_kind_of(target);
+    int rc = db->kind == EXR_DB_PG ? exr_pg_open(db, target) : exr_lite_open(db, target, must_exist);
+    if (rc != 0) {
+        char shown[512];
+        exr_db_redact(target, shown, sizeof shown);
+        exr_seterr(e, EXR_ESTORE, "%s: %s", shown, db->err);
+        exr_db_close(db);
+        return -1;
+    }
+    *out = db;
+    return 0;
+}
+
+void exr_db_close(exr_db *db)
+{
+    if (!db)
+        return;
+    if (db->lite)
+        sqlite3_close(db->lite);
+    if (db->pg)
+        PQfinish(db->pg);
+    free(db);
+}
+
+int exr_db_kind(const exr_db *db)
+{
+    return db->kind;
+}
+
+const char *exr_db_errmsg(exr_db *db)
+{
+    if (db->kind == EXR_DB_SQLITE && db->lite)
+        return sqlite3_errmsg(db->lite);
+    return db->err;
+}
+
+int exr_db_exec(exr_db *db, const char *sql)
+{
+    if (db->kind == EXR_DB_PG)
+        return exr_pg_exec(db, sql);
+    return sqlite3_exec(db->lite, sql, NULL, NULL, NULL) == SQLITE_OK ? EXR_SQL_OK : EXR_SQL_ERROR;
+}
+
+int exr_db_begin_exclusive(exr_db *db)
+{
+    /* one lock number for every exclusive writer of this database */
+    return exr_db_exec(db, db->kind == EXR_DB_PG ? "BEGIN; SELECT pg_advisory_xact_lock(7274617901)" : "BEGIN IMMEDIATE");
+}
+
+int exr_db_begin(exr_db *db)
+{
+    return exr_db_exec(db, "BEGIN");
+}
+
+int exr_db_commit(exr_db *db)
+{
+    return exr_db_exec(db, "COMMIT");
+}
+
+int exr_db_rollback(exr_db *db)
+{
+    return exr_db_exec(db, "ROLLBACK");
+}
+
+int exr_db_prepare(exr_db *db, const char *sql, exr_stmt **out)
+{
+    exr_stmt *st = exr_xcalloc(1, sizeof *st);
+    st->db = db;
+    int rc = db->kind == EXR_DB_PG ? exr_pg_prepare(db, sql, st) : exr_lite_prepare(db, sql, st);
+    if (rc != EXR_SQL_OK) {
+        exr_stmt_finalize(st);
+        *out = NULL;
+        return EXR_SQL_ERROR;
+    }
+    *out = st;
+    return EXR_SQL_OK;
+}
+
+static void pg_param(exr_stmt *st, int i, char *v)
+{
+    if (i < 1 || i > EXR_PG_MAXPARAMS) {
+        free(v);
+        return;
+    }
+    free(st->params[i - 1]);
+    st->params[i - 1] = v;
+}
+
+void exr_stmt_bind_textn(exr_stmt *st, int i, const char *v, size_t n)
+{
+    if (!v) {
+        exr_stmt_bind_null(st, i);
+        return;
+    }
+    if (st->db->kind == EXR_DB_SQLITE)
+        sqlite3_bind_text(st->lite, i, v, (int)n, SQLITE_TRANSIENT);
+    else
+        pg_param(st, i, exr_xstrndup(v, n));
+}
+
+void exr_stmt_bind_text(exr_stmt *st, int i, const char *v)
+{
+    exr_stmt_bind_textn(st, i, v, v ? strlen(v) : 0);
+}
+
+void exr_stmt_bind_int(exr_stmt *st, int i, int64_t v)
+{
+    if (st->db->kind == EXR_DB_SQLITE) {
+        sqlite3_bind_int64(st->lite, i, v);
+        return;
+    }
+    char b[32];
+    snprintf(b, sizeof b, "%lld", (long long)v);
+    pg_param(st, i, exr_xstrdup(b));
+}
+
+void exr_stmt_bind_null(exr_stmt *st, int i)
+{
+    if (st->db->kind == EXR_DB_SQLITE)
+        sqlite3_bind_null(st->lite, i);
+    else
+        pg_param(st, i, NULL);
+}
+
+int exr_stmt_step(exr_stmt *st)
+{
+    return st->db->kind == EXR_DB_SQLITE ? exr_lite_step(st) : exr_pg_step(st);
+}
+
+const char *exr_stmt_text(exr_stmt *st, int col)
+{
+    if (st->db->kind == EXR_DB_SQLITE)
+        return (const char *)sqlite3_column_text(st->lite, col);
+    if (!st->res || st->row < 0 || st->row >= st->nrows || col >= PQnfields(st->res) || PQgetisnull(st->res, st->row, col))
+        return NULL;
+    return PQgetvalue(st->res, st->row, col);
+}
+
+int64_t exr_stmt_int(exr_stmt *st, int col)
+{
+    if (st->db->kind == EXR_DB_SQLITE)
+        return sqlite3_column_int64(st->lite, col);
+    const char *v = exr_stmt_text(st, col);
+    if (!v)
+        return 0;
+    if (v[0] == 't' && !v[1])
+        return 1; /* PostgreSQL booleans */
+    if (v[0] == 'f' && !v[1])
+        return 0;
+    return strtoll(v, NULL, 10);
+}
+
+bool exr_stmt_isnull(exr_stmt *st, int col)
+{
+    if (st->db->kind == EXR_DB_SQLITE)
+        return sqlite3_column_type(st->lite, col) == SQLITE_NULL;
+    return exr_stmt_text(st, col) == NULL;
+}
+
+int64_t exr_stmt_changes(exr_stmt *st)
+{
+    return st->db->kind == EXR_DB_SQLITE ? sqlite3_changes(st->db->lite) : st->changes;
+}
+
+void exr_stmt_reset(exr_stmt *st)
+{
+    if (st->db->kind == EXR_DB_SQLITE) {
+        sqlite3_reset(st->lite);
+        sqlite3_clear_bindings(st->lite);
+        return;
+    }
+    exr_pg_clear(st);
+    for (int i = 0; i < EXR_PG_MAXPARAMS; i++) {
+        free(st->params[i]);
+        st->params[i] = NULL;
+    }
+}
+
+void exr_stmt_finalize(exr_stmt *st)
+{
+    if (!st)
+        return;
+    if (st->db->kind == EXR_DB_SQLITE)
+        sqlite3_finalize(st->lite);
+    else
+        exr_stmt_reset(st);
+    free(st->sql);
+    free(st);
+}
+
+const char *exr_db_sqlite_version(void)
+{
+    return sqlite3_libversion();
+}
+
+int exr_db_pq_version(void)
+{
+    return PQlibVersion();
+}

@@ -1,0 +1,39 @@
+/* sql_impl.h: the two back ends behind sql.h (sqlite.c, postgres.c); sql.c dispatches. */
+#ifndef EXR_STORE_SQL_IMPL_H
+#define EXR_STORE_SQL_IMPL_H
+#include "sql.h"
+#include <libpq-fe.h>
+#include <sqlite3.h>
+
+#define EXR_PG_MAXPARAMS 64
+
+struct exr_db {
+    int kind;
+    sqlite3 *lite;
+    PGconn *pg;
+    char err[512];
+};
+
+struct exr_stmt {
+    exr_db *db;
+    sqlite3_stmt *lite;
+    /* PostgreSQL: the translated text, the parameters as text, the result being read */
+    char *sql;
+    int nparams;
+    char *params[EXR_PG_MAXPARAMS];
+    PGresult *res;
+    int row, nrows;
+    int64_t changes;
+};
+
+int exr_lite_open(exr_db *db, const char *path, bool must_exist);
+int exr_lite_prepare(exr_db *db, const char *sql, exr_stmt *st);
+int exr_lite_step(exr_stmt *st);
+
+int exr_pg_open(exr_db *db, const char *conninfo);
+int exr_pg_exec(exr_db *db, const char *sql);
+int exr_pg_prepare(exr_db *db, const char *sql, exr_stmt *st);
+int exr_pg_step(exr_stmt *st);
+void exr_pg_clear(exr_stmt *st);
+
+#endif
