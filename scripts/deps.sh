@@ -7,11 +7,11 @@
 set -eu
 what=${1:-test}
 PKGS="build-essential pkg-config libssl-dev openssl libsqlite3-dev sqlite3
-libyara-dev libarchive-dev libevtx-dev libbfio-dev libcurl4-openssl-dev libmaxminddb-dev
+libyara-dev libarchive-dev libevtx-dev libbfio-dev libcurl4-openssl-dev libmaxminddb-dev libpq-dev
 nginx-light python3 procps"
 if [ "$what" != demo ]; then
     PKGS="$PKGS libcmocka-dev nmap clang libclang-rt-14-dev psmisc yara libevtx-utils
-postfix sasl2-bin libsasl2-modules libsasl2-modules-db chromium groff-base man-db"
+postfix sasl2-bin libsasl2-modules libsasl2-modules-db chromium groff-base man-db postgresql"
 fi
 missing=""
 for p in $PKGS; do

@@ -194,6 +194,7 @@ typedef struct scan_args {
     exr_targets t;
     exr_buildtab tab;
     const char *outpath, *dbpath, *notified_since;
+    char dbshown[512]; /* dbpath without its password */
     unsigned rescan_states;
     bool rescan, resume, quiet, have_seed, have_shard;
     int csv;
@@ -278,6 +279,7 @@ static int validate_output(const exr_parsed *p, scan_args *a)
     a->csv = fmt; /* 0 json, 1 csv, 2 intelmq: the order of the table's choices */
     a->outpath = v[SCAN_OUTPUT];
     a->dbpath = v[SCAN_DB];
+    exr_store_redact(a->dbpath ? a->dbpath : "", a->dbshown, sizeof a->dbshown);
     a->resume = v[SCAN_RESUME] != NULL;
     a->rescan = v[SCAN_RESCAN] != NULL;
     a->quiet = v[SCAN_QUIET] != NULL;
@@ -312,7 +314,7 @@ static int rescan_targets(scan_args *a)
     if (n < 0 || rc_ctx.bad)
         return FAIL("--rescan: %s", n < 0 ? e.msg : "a stored target does not parse");
     if (!a->quiet)
-        fprintf(stderr, "exray scan: rescanning %d hosts from %s\n", n, a->dbpath);
+        fprintf(stderr, "exray scan: rescanning %d hosts from %s\n", n, a->dbshown);
     return n;
 }
 
@@ -346,7 +348,7 @@ static int load_targets(const exr_parsed *p, scan_args *a)
         if (n < 0)
             return -1;
         if (n == 0) {
-            fprintf(stderr, "exray scan: --rescan: no host in those states in %s\n", a->dbpath);
+            fprintf(stderr, "exray scan: --rescan: no host in those states in %s\n", a->dbshown);
             return 1;
         }
     }
@@ -383,7 +385,7 @@ static int resume_scan(scan_args *a, scan_ctx *sc, const char *shard)
         return FAIL("%s", e.msg);
     if (!found) {
         if (!a->quiet)
-            fprintf(stderr, "exray scan: --resume: no unfinished scan in %s; starting a new one\n", a->dbpath);
+            fprintf(stderr, "exray scan: --resume: no unfinished scan in %s; starting a new one\n", a->dbshown);
         return 0;
     }
     if (a->have_shard && strcmp(oldshard, shard) != 0)
@@ -419,9 +421,15 @@ static int open_store(scan_args *a, scan_ctx *sc, int argc, char **argv)
     exr_buf args;
     exr_buf_init(&args);
     for (int i = 1; i < argc; i++) {
+        /* a --db URI's password is never stored */
+        const char *v = strncmp(argv[i], "--db=", 5) == 0 ? argv[i] + 5 : argv[i];
+        char shown[512];
+        exr_store_redact(v, shown, sizeof shown);
         if (i > 1)
             exr_buf_addc(&args, ' ');
-        exr_buf_adds(&args, argv[i]);
+        if (v != argv[i])
+            exr_buf_adds(&args, "--db=");
+        exr_buf_adds(&args, strlen(v) < sizeof shown ? shown : v);
     }
     int brc = exr_store_scan_begin(sc->store, args.p, a->o.seed, shard, &sc->scan_id, &e);
     exr_buf_free(&args);
@@ -523,7 +531,7 @@ static void print_summary(const scan_args *a, const scan_ctx *sc, exr_scan_progr
     if (a->o.probe_webshells)
         fprintf(stderr, "  hosts answering a published web-shell path: %llu\n", (unsigned long long)sc->webshell_hosts);
     if (a->dbpath)
-        fprintf(stderr, "  stored as scan %lld in %s\n", (long long)sc->scan_id, a->dbpath);
+        fprintf(stderr, "  stored as scan %lld in %s\n", (long long)sc->scan_id, a->dbshown);
 }
 
 /* Store, output, the scan, the summary. */

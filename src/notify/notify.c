@@ -123,7 +123,7 @@ static int load_hosts(exr_db *db, nhost **out, size_t *n, exr_err *e)
         /* latest = newest observation time, ties by row: an imported 2021 report after a 2024 one
          * does not make 2021 the present */
         " FROM observations o JOIN (SELECT ip, id AS mid FROM (SELECT ip, id, ROW_NUMBER() OVER (PARTITION BY ip ORDER BY time DESC, id DESC) AS rn"
-        "   FROM observations WHERE exchange = 1) WHERE rn = 1) l ON o.id = l.mid"
+        "   FROM observations WHERE exchange = 1) r WHERE rn = 1) l ON o.id = l.mid"
         " LEFT JOIN host_info h ON h.ip = o.ip ORDER BY o.ip";
     exr_stmt *st;
     if (exr_db_prepare(db, q, &st) != EXR_SQL_OK)
@@ -156,7 +156,7 @@ static int load_hosts(exr_db *db, nhost **out, size_t *n, exr_err *e)
 static int next_ticket(exr_db *db, const char *day, char *out, size_t n, exr_err *e)
 {
     exr_stmt *st;
-    if (exr_db_prepare(db, "INSERT INTO ticket_day(day, last) VALUES(?, 1) ON CONFLICT(day) DO UPDATE SET last = last + 1 RETURNING last", &st) != EXR_SQL_OK)
+    if (exr_db_prepare(db, "INSERT INTO ticket_day(day, last) VALUES(?, 1) ON CONFLICT(day) DO UPDATE SET last = ticket_day.last + 1 RETURNING last", &st) != EXR_SQL_OK)
         return dberr(db, e, "ticket counter");
     exr_stmt_bind_text(st, 1, day);
     int rc = exr_stmt_step(st);
@@ -461,7 +461,7 @@ static void csv_row(exr_buf *csv, exr_stmt *st)
 static int set_state(exr_db *db, const char *ticket, const char *state, const char *delivery, bool sent, exr_err *e)
 {
     exr_stmt *st;
-    if (exr_db_prepare(db, "UPDATE tickets SET state = ?, delivery = ?, sent_at = CASE WHEN ? THEN ? ELSE sent_at END,"
+    if (exr_db_prepare(db, "UPDATE tickets SET state = ?, delivery = ?, sent_at = CASE WHEN ? = 1 THEN ? ELSE sent_at END,"
                            " lease_until = NULL WHERE id = ?", &st) != EXR_SQL_OK)
         return dberr(db, e, "ticket state");
     char now[32];
@@ -506,7 +506,8 @@ static int recover_expired(exr_db *db, exr_notify_stats *stt, exr_err *e)
     } exp_t;
     exp_t *x = NULL;
     size_t n = 0, cap = 0;
-    while (exr_stmt_step(st) == EXR_SQL_ROW) {
+    int src;
+    while ((src = exr_stmt_step(st)) == EXR_SQL_ROW) {
         if (!claim_abandoned(col(st, 2), col(st, 3), now))
             continue;
         if (n == cap)
@@ -516,6 +517,10 @@ static int recover_expired(exr_db *db, exr_notify_stats *stt, exr_err *e)
         n++;
     }
     exr_stmt_finalize(st);
+    if (src != EXR_SQL_DONE) {
+        free(x);
+        return dberr(db, e, "expired leases");
+    }
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         if (strncmp(x[i].via, "sending: maildir:", 17) == 0) {
@@ -546,13 +551,19 @@ static int recover_expired(exr_db *db, exr_notify_stats *stt, exr_err *e)
 static int claim_next(exr_db *db, const exr_notify_opts *o, const char *run_id, char *ticket, char *recipient, char *org, char *tpl,
                       exr_err *e)
 {
-    if (exr_db_begin_exclusive(db) != EXR_SQL_OK)
+    /* SQLite: one writer at a time; PostgreSQL: the row is locked and a concurrent run skips
+     * it, so several workers claim different tickets at once */
+    bool pg = exr_db_kind(db) == EXR_DB_PG;
+    if ((pg ? exr_db_begin(db) : exr_db_begin_exclusive(db)) != EXR_SQL_OK)
         return dberr(db, e, "claim");
     exr_stmt *sel = NULL, *upd = NULL;
     int rc = -1;
     /* a ticket this run already tried (a temporary failure put it back) waits for the next run */
-    if (exr_db_prepare(db, "SELECT id, recipient, org, template FROM tickets WHERE state = 'pending' AND (run_id IS NULL OR run_id <> ?)"
-                           " ORDER BY id LIMIT 1", &sel) != EXR_SQL_OK ||
+    if (exr_db_prepare(db, pg ? "SELECT id, recipient, org, template FROM tickets WHERE state = 'pending' AND (run_id IS NULL OR run_id <> ?)"
+                                " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED"
+                              : "SELECT id, recipient, org, template FROM tickets WHERE state = 'pending' AND (run_id IS NULL OR run_id <> ?)"
+                                " ORDER BY id LIMIT 1",
+                       &sel) != EXR_SQL_OK ||
         exr_db_prepare(db, "UPDATE tickets SET state = 'sending', run_id = ?, lease_until = ?, delivery = ? WHERE id = ? AND state = 'pending'", &upd) != EXR_SQL_OK) {
         dberr(db, e, "claim");
         goto out;
@@ -782,11 +793,14 @@ int exr_notify_uncertain(exr_store *s, exr_uncertain_cb cb, void *ctx, exr_err *
         EXR_SQL_OK)
         return dberr(db, e, "uncertain");
     int n = 0;
-    while (exr_stmt_step(st) == EXR_SQL_ROW) {
+    int src;
+    while ((src = exr_stmt_step(st)) == EXR_SQL_ROW) {
         cb(ctx, col(st, 0), col(st, 1), col(st, 2), col(st, 3) ? col(st, 3) : "");
         n++;
     }
     exr_stmt_finalize(st);
+    if (src != EXR_SQL_DONE)
+        return dberr(db, e, "uncertain");
     return n;
 }
 
@@ -818,7 +832,7 @@ int exr_optout_add(exr_store *s, const char *addr, exr_err *e)
         return exr_seterr(e, EXR_EINVAL, "'%.80s' is not a valid e-mail address", addr);
     exr_db *db = exr_store_db(s);
     exr_stmt *st;
-    if (exr_db_prepare(db, "INSERT OR IGNORE INTO optout(address, added) VALUES(lower(?), ?)", &st) != EXR_SQL_OK)
+    if (exr_db_prepare(db, "INSERT INTO optout(address, added) VALUES(lower(?), ?) ON CONFLICT DO NOTHING", &st) != EXR_SQL_OK)
         return dberr(db, e, "optout");
     char now[32];
     exr_time_rfc3339(time(NULL), now, sizeof now);

@@ -30,17 +30,21 @@ static const char *col(exr_stmt *st, int i)
 
 static int scans(exr_db *db, rdata *d, exr_err *e)
 {
+    /* SUM(CASE ...) rather than SUM(condition): PostgreSQL does not add booleans */
     const char *q = "SELECT s.id, s.started,"
-                    " SUM(o.exchange = 1), SUM(COALESCE(o.webshells, 0) > 0),"
-                    " SUM(o.proxylogon = 'vulnerable'), SUM(o.proxyshell = 'vulnerable'), SUM(o.proxynotshell = 'vulnerable'),"
-                    " SUM(o.proxylogon = 'patched'), SUM(o.proxyshell = 'patched'), SUM(o.proxynotshell = 'patched'),"
-                    " SUM(o.proxylogon = 'undetermined'), SUM(o.proxyshell = 'undetermined'), SUM(o.proxynotshell = 'undetermined')"
+                    " SUM(CASE WHEN o.exchange = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN COALESCE(o.webshells, 0) > 0 THEN 1 ELSE 0 END),"
+                    " SUM(CASE WHEN o.proxylogon = 'vulnerable' THEN 1 ELSE 0 END), SUM(CASE WHEN o.proxyshell = 'vulnerable' THEN 1 ELSE 0 END),"
+                    " SUM(CASE WHEN o.proxynotshell = 'vulnerable' THEN 1 ELSE 0 END), SUM(CASE WHEN o.proxylogon = 'patched' THEN 1 ELSE 0 END),"
+                    " SUM(CASE WHEN o.proxyshell = 'patched' THEN 1 ELSE 0 END), SUM(CASE WHEN o.proxynotshell = 'patched' THEN 1 ELSE 0 END),"
+                    " SUM(CASE WHEN o.proxylogon = 'undetermined' THEN 1 ELSE 0 END), SUM(CASE WHEN o.proxyshell = 'undetermined' THEN 1 ELSE 0 END),"
+                    " SUM(CASE WHEN o.proxynotshell = 'undetermined' THEN 1 ELSE 0 END)"
                     " FROM scans s JOIN observations o ON o.scan_id = s.id GROUP BY s.id ORDER BY s.started, s.id";
     exr_stmt *st;
     if (exr_db_prepare(db, q, &st) != EXR_SQL_OK)
         return dberr(db, e, "scans");
     size_t cap = 0;
-    while (exr_stmt_step(st) == EXR_SQL_ROW) {
+    int src;
+    while ((src = exr_stmt_step(st)) == EXR_SQL_ROW) {
         PUSH(d->scans, d->nscans, cap);
         rscan *r = &d->scans[d->nscans++];
         r->id = exr_stmt_int(st, 0);
@@ -54,6 +58,8 @@ static int scans(exr_db *db, rdata *d, exr_err *e)
         }
     }
     exr_stmt_finalize(st);
+    if (src != EXR_SQL_DONE)
+        return dberr(db, e, "read");
     return 0;
 }
 
@@ -63,14 +69,20 @@ static int scans(exr_db *db, rdata *d, exr_err *e)
 
 static int temp_tables(exr_db *db, exr_err *e)
 {
-    if (exr_db_exec(db, "DROP TABLE IF EXISTS temp.latest; DROP TABLE IF EXISTS temp.comp;"
-                     /* latest = newest observation time, ties by row id */
-                     "CREATE TEMP TABLE latest AS SELECT o.* FROM observations o JOIN (SELECT id AS mid FROM (SELECT id, ROW_NUMBER()"
-                     " OVER (PARTITION BY ip ORDER BY time DESC, id DESC) AS rn FROM observations WHERE exchange = 1) WHERE rn = 1) l"
-                     " ON o.id = l.mid;"
-                     "CREATE INDEX temp.latest_ip ON latest(ip);"
-                     "CREATE TEMP TABLE comp AS SELECT DISTINCT ip FROM observations WHERE webshells > 0;"
-                     "CREATE INDEX temp.comp_ip ON comp(ip);") != EXR_SQL_OK)
+    /* SQLite names the temporary schema temp (and an index goes with it); PostgreSQL pg_temp */
+    bool pg = exr_db_kind(db) == EXR_DB_PG;
+    char q[1200];
+    snprintf(q, sizeof q,
+             "DROP TABLE IF EXISTS %1$slatest; DROP TABLE IF EXISTS %1$scomp;"
+             /* latest = newest observation time, ties by row id */
+             "CREATE TEMP TABLE latest AS SELECT o.* FROM observations o JOIN (SELECT id AS mid FROM (SELECT id, ROW_NUMBER()"
+             " OVER (PARTITION BY ip ORDER BY time DESC, id DESC) AS rn FROM observations WHERE exchange = 1) r WHERE rn = 1) l"
+             " ON o.id = l.mid;"
+             "CREATE INDEX %2$slatest_ip ON latest(ip);"
+             "CREATE TEMP TABLE comp AS SELECT DISTINCT ip FROM observations WHERE webshells > 0;"
+             "CREATE INDEX %2$scomp_ip ON comp(ip);",
+             pg ? "pg_temp." : "temp.", pg ? "" : "temp.");
+    if (exr_db_exec(db, q) != EXR_SQL_OK)
         return dberr(db, e, "latest observations");
     return 0;
 }
@@ -79,23 +91,25 @@ static int groups(exr_db *db, const char *keyexpr, const char *labelexpr, int li
 {
     char q[2600];
     snprintf(q, sizeof q,
-             LATEST "SELECT %s AS k, %s, COUNT(*),"
-                    " SUM(latest.proxylogon = 'vulnerable' OR latest.proxyshell = 'vulnerable' OR latest.proxynotshell = 'vulnerable'),"
-                    " SUM(COALESCE(latest.proxylogon, '') NOT IN ('vulnerable', 'undetermined') AND COALESCE(latest.proxyshell, '') NOT IN"
-                    " ('vulnerable', 'undetermined') AND COALESCE(latest.proxynotshell, '') NOT IN ('vulnerable', 'undetermined')),"
-                    " SUM(latest.ip IN (SELECT ip FROM comp)),"
-                    " SUM((latest.proxylogon = 'vulnerable' OR latest.proxyshell = 'vulnerable' OR latest.proxynotshell = 'vulnerable')"
-                    "   AND latest.ip NOT IN (SELECT ip FROM comp)),"
-                    " SUM(COALESCE(latest.proxylogon, '') NOT IN ('vulnerable', 'undetermined') AND COALESCE(latest.proxyshell, '') NOT IN"
+             LATEST "SELECT %s AS k, MIN(%s), COUNT(*),"
+                    " SUM(CASE WHEN latest.proxylogon = 'vulnerable' OR latest.proxyshell = 'vulnerable' OR latest.proxynotshell = 'vulnerable'"
+                    "   THEN 1 ELSE 0 END),"
+                    " SUM(CASE WHEN COALESCE(latest.proxylogon, '') NOT IN ('vulnerable', 'undetermined') AND COALESCE(latest.proxyshell, '') NOT IN"
+                    " ('vulnerable', 'undetermined') AND COALESCE(latest.proxynotshell, '') NOT IN ('vulnerable', 'undetermined') THEN 1 ELSE 0 END),"
+                    " SUM(CASE WHEN latest.ip IN (SELECT ip FROM comp) THEN 1 ELSE 0 END),"
+                    " SUM(CASE WHEN (latest.proxylogon = 'vulnerable' OR latest.proxyshell = 'vulnerable' OR latest.proxynotshell = 'vulnerable')"
+                    "   AND latest.ip NOT IN (SELECT ip FROM comp) THEN 1 ELSE 0 END),"
+                    " SUM(CASE WHEN COALESCE(latest.proxylogon, '') NOT IN ('vulnerable', 'undetermined') AND COALESCE(latest.proxyshell, '') NOT IN"
                     " ('vulnerable', 'undetermined') AND COALESCE(latest.proxynotshell, '') NOT IN ('vulnerable', 'undetermined')"
-                    "   AND latest.ip NOT IN (SELECT ip FROM comp))"
+                    "   AND latest.ip NOT IN (SELECT ip FROM comp) THEN 1 ELSE 0 END)"
                     " FROM latest LEFT JOIN host_info h ON h.ip = latest.ip GROUP BY k ORDER BY 3 DESC, k LIMIT %d",
              keyexpr, labelexpr, limit);
     exr_stmt *st;
     if (exr_db_prepare(db, q, &st) != EXR_SQL_OK)
         return dberr(db, e, "groups");
     size_t cap = 0;
-    while (exr_stmt_step(st) == EXR_SQL_ROW) {
+    int src;
+    while ((src = exr_stmt_step(st)) == EXR_SQL_ROW) {
         PUSH(*out, *n, cap);
         rgroup *g = &(*out)[(*n)++];
         snprintf(g->key, sizeof g->key, "%s", col(st, 0));
@@ -108,19 +122,22 @@ static int groups(exr_db *db, const char *keyexpr, const char *labelexpr, int li
         g->patched_x = exr_stmt_int(st, 7);
     }
     exr_stmt_finalize(st);
+    if (src != EXR_SQL_DONE)
+        return dberr(db, e, "read");
     return 0;
 }
 
 static int cus(exr_db *db, const exr_buildtab *tab, rdata *d, exr_err *e)
 {
     const char *q = LATEST "SELECT COALESCE(product, '?'), COALESCE(cu, '?'), MIN(build), COUNT(*),"
-                           " SUM(proxylogon = 'vulnerable' OR proxyshell = 'vulnerable' OR proxynotshell = 'vulnerable')"
+                           " SUM(CASE WHEN proxylogon = 'vulnerable' OR proxyshell = 'vulnerable' OR proxynotshell = 'vulnerable' THEN 1 ELSE 0 END)"
                            " FROM latest GROUP BY 1, 2 ORDER BY 4 DESC, 1, 2";
     exr_stmt *st;
     if (exr_db_prepare(db, q, &st) != EXR_SQL_OK)
         return dberr(db, e, "cus");
     size_t cap = 0;
-    while (exr_stmt_step(st) == EXR_SQL_ROW) {
+    int src;
+    while ((src = exr_stmt_step(st)) == EXR_SQL_ROW) {
         PUSH(d->cus, d->ncus, cap);
         rcu *c = &d->cus[d->ncus++];
         snprintf(c->product, sizeof c->product, "%s", col(st, 0));
@@ -143,6 +160,8 @@ static int cus(exr_db *db, const exr_buildtab *tab, rdata *d, exr_err *e)
         }
     }
     exr_stmt_finalize(st);
+    if (src != EXR_SQL_DONE)
+        return dberr(db, e, "read");
     return 0;
 }
 
@@ -168,7 +187,8 @@ static int funnel(exr_db *db, rdata *d, exr_err *e)
         return dberr(db, e, "funnel");
     double *days = NULL;
     size_t nd = 0, cap = 0;
-    while (exr_stmt_step(st) == EXR_SQL_ROW) {
+    int src;
+    while ((src = exr_stmt_step(st)) == EXR_SQL_ROW) {
         d->notified++;
         const char *n = col(st, 0), *p = col(st, 1);
         int64_t tn = exr_parse_time(n, strlen(n)), tp = exr_parse_time(p, strlen(p));
@@ -184,6 +204,10 @@ static int funnel(exr_db *db, rdata *d, exr_err *e)
         }
     }
     exr_stmt_finalize(st);
+    if (src != EXR_SQL_DONE) {
+        free(days);
+        return dberr(db, e, "read");
+    }
     d->median_days = -1;
     if (nd) {
         qsort(days, nd, sizeof *days, cmp_d);
@@ -247,7 +271,6 @@ int exr_report_gather(exr_store *s, const exr_buildtab *tab, const char *hunt_js
 {
     memset(d, 0, sizeof *d);
     exr_db *db = exr_store_db(s);
-    exr_db_exec(db, "CREATE INDEX IF NOT EXISTS observations_scan ON observations(scan_id)");
     if (scans(db, d, e) || temp_tables(db, e) || groups(db, "COALESCE(h.country, '--')", "COALESCE(h.country, 'unknown')", 20, &d->countries, &d->ncountries, e) ||
         groups(db, "COALESCE('AS' || h.asn, 'unknown')", "COALESCE(h.as_name, '')", 20, &d->asns, &d->nasns, e) || cus(db, tab, d, e) ||
         funnel(db, d, e))

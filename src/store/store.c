@@ -28,6 +28,11 @@ static int dberr(exr_store *s, exr_err *e, const char *what)
     return exr_seterr(e, EXR_ESTORE, "%s: %s: %s", s->name, what, exr_db_errmsg(s->db));
 }
 
+void exr_store_redact(const char *target, char *out, size_t n)
+{
+    exr_db_redact(target, out, n);
+}
+
 int exr_store_open_existing(exr_store **out, const char *path, exr_err *e)
 {
     return exr_store_open_as(out, path, true, e);
@@ -232,15 +237,15 @@ int exr_store_rescan_targets(exr_store *s, unsigned states, const char *notified
      * was ever seen on its address (one pass of window functions, no per-host subquery); a resumed rescan leaves
      * out its own unfinished scan so that it rescans the same population it started with */
     const char *q =
-        "WITH seen AS (SELECT * FROM observations WHERE exchange = 1 AND NOT (?1 AND scan_id ="
+        "WITH seen AS (SELECT * FROM observations WHERE exchange = 1 AND NOT (?1 = 1 AND scan_id ="
         "   (SELECT id FROM scans WHERE finished IS NULL ORDER BY id DESC LIMIT 1))),"
         " latest AS (SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY ip, port ORDER BY time DESC, id DESC) AS rn,"
-        "   MAX(COALESCE(webshells, 0) > 0) OVER (PARTITION BY ip) AS ever_shell FROM seen) WHERE rn = 1)"
+        "   MAX(CASE WHEN COALESCE(webshells, 0) > 0 THEN 1 ELSE 0 END) OVER (PARTITION BY ip) AS ever_shell FROM seen) r WHERE rn = 1)"
         " SELECT l.ip, l.port, l.hostname, l.ever_shell,"
         "  (l.proxylogon = 'vulnerable' OR l.proxyshell = 'vulnerable' OR l.proxynotshell = 'vulnerable'),"
         "  (l.proxylogon = 'undetermined' OR l.proxyshell = 'undetermined' OR l.proxynotshell = 'undetermined')"
-        " FROM latest l WHERE ?2 IS NULL OR EXISTS(SELECT 1 FROM directives d JOIN tickets t ON t.id = d.ticket"
-        "   WHERE d.ip = l.ip AND t.sent_at IS NOT NULL AND t.sent_at >= ?2)"
+        " FROM latest l WHERE CAST(?2 AS TEXT) IS NULL OR EXISTS(SELECT 1 FROM directives d JOIN tickets t ON t.id = d.ticket"
+        "   WHERE d.ip = l.ip AND t.sent_at IS NOT NULL AND t.sent_at >= CAST(?2 AS TEXT))"
         " ORDER BY l.ip, l.port";
     exr_stmt *st;
     if (exr_db_prepare(s->db, q, &st) != EXR_SQL_OK)

@@ -36,6 +36,8 @@ int exr_store_scan_span(exr_store *s, int64_t scan_id, exr_err *e);
 /* The connection, for the queries of import, notify, stats and report (sql.h). */
 struct exr_db;
 struct exr_db *exr_store_db(exr_store *s);
+/* The --db value with any password replaced by "***": for messages and stored arguments. */
+void exr_store_redact(const char *target, char *out, size_t n);
 /* must_exist: notify, stats and report need a store that is there already. */
 int exr_store_open_as(exr_store **out, const char *target, bool must_exist, exr_err *e);
 
