@@ -227,7 +227,7 @@ static void bash_command(FILE *f, const exr_cmdspec *s)
             fprintf(f, ") COMPREPLY=($(compgen -W \"%s\" -- \"$cur\")); return ;;\n", o->choices);
         else if (!strcmp(o->arg, "DIR"))
             fputs(") COMPREPLY=($(compgen -d -- \"$cur\")); return ;;\n", f);
-        else if (!strcmp(o->arg, "FILE") || !strcmp(o->arg, "PATH"))
+        else if (!strcmp(o->arg, "FILE") || !strcmp(o->arg, "PATH") || !strcmp(o->arg, "STORE"))
             fputs(") COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n", f);
         else
             fputs(") COMPREPLY=(); return ;;\n", f);

@@ -2,14 +2,14 @@
 #include "opts.h"
 
 static const exr_opt import_opts[] = {
-    [CIMPORT_DB] = {"db", 0, "FILE", NULL, "the store (created when absent)", NULL, "Options", NULL, 0},
+    [CIMPORT_DB] = {"db", 0, "STORE", NULL, "the store: a SQLite file (created when absent) or a PostgreSQL URI", NULL, "Options", NULL, 0},
     [CIMPORT_SOURCE] = {"source", 0, "NAME", "ripe", "the registry the dumps come from (ripe, apnic, afrinic...)",
                         "An import replaces the contacts of the earlier import from the same source.", "Options", NULL, 0},
 };
 
 const exr_cmdspec exr_spec_contacts_import = {
     "contacts import",
-    "--db FILE [--source NAME] DUMP...",
+    "--db STORE [--source NAME] DUMP...",
     "load abuse contacts from a regional internet registry's split database dumps (RPSL)",
     "DUMP: a split dump such as ripe.db.inetnum.gz, ripe.db.inet6num, ripe.db.aut-num, ripe.db.organisation and "
     "ripe.db.role (APNIC and AFRINIC: also *.db.irt), plain or gzip. A network's contact is its abuse-c's "
@@ -27,12 +27,12 @@ const exr_cmdspec exr_spec_contacts_import = {
 };
 
 static const exr_opt optout_opts[] = {
-    [OPTOUT_DB] = {"db", 0, "FILE", NULL, "the store (created when absent)", NULL, "Options", NULL, 0},
+    [OPTOUT_DB] = {"db", 0, "STORE", NULL, "the store: a SQLite file (created when absent) or a PostgreSQL URI", NULL, "Options", NULL, 0},
 };
 
 const exr_cmdspec exr_spec_contacts_optout = {
     "contacts optout",
-    "--db FILE ADDRESS",
+    "--db STORE ADDRESS",
     "never send to an e-mail address again",
     "Records ADDRESS as opted out: notify never sends to it, whatever contact source names it.",
     optout_opts,

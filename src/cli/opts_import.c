@@ -2,12 +2,12 @@
 #include "opts.h"
 
 static const exr_opt opts[] = {
-    [IMPORT_DB] = {"db", 0, "FILE", NULL, "the store to load the reports into (created when absent)", NULL, "Options", NULL, 0},
+    [IMPORT_DB] = {"db", 0, "STORE", NULL, "the store to load the reports into: a SQLite file (created when absent) or a PostgreSQL URI", NULL, "Options", NULL, 0},
 };
 
 const exr_cmdspec exr_spec_import = {
     "import",
-    "--db FILE REPORT...",
+    "--db STORE REPORT...",
     "load Shadowserver scan_exchange CSV reports or exray JSON Lines into the store",
     "REPORT: a Shadowserver scan_exchange CSV (the 2021 or the current layout) or exray scan JSON Lines. Each report "
     "becomes one scan that starts and ends at its report's own times; a malformed line is reported with its file and "

@@ -7,7 +7,7 @@
 #define U "Uncertain tickets"
 
 static const exr_opt opts[] = {
-    [NOTIFY_DB] = {"db", 0, "FILE", NULL, "the store written by scan and import (it must exist)", NULL, R, NULL, 0},
+    [NOTIFY_DB] = {"db", 0, "STORE", NULL, "the store written by scan and import: an existing SQLite file or a PostgreSQL URI", NULL, R, NULL, 0},
     [NOTIFY_CONTACTS] = {"contacts", 0, "FILE", NULL, "CSV network,email,org; network a CIDR or AS<number>",
                          "The most specific network wins, then the host's ASN, then its country's national CERT.", R, NULL,
                          EXR_OPT_REPEAT},
@@ -48,7 +48,7 @@ static const exr_opt opts[] = {
 
 const exr_cmdspec exr_spec_notify = {
     "notify",
-    "--db FILE --maildir DIR|--smtp URL|--plan-only [options]\n--db FILE --uncertain\n--db FILE --resolve TICKET sent|resend",
+    "--db STORE --maildir DIR|--smtp URL|--plan-only [options]\n--db STORE --uncertain\n--db STORE --resolve TICKET sent|resend",
     "send one notification per affected organisation, exactly once",
     "Plans one ticket per recipient, state and day for the Exchange hosts in the store (compromised, vulnerable, "
     "undetermined, patched-after-exposure) and delivers every pending one exactly once: a ticket is claimed in a "

@@ -2,7 +2,7 @@
 #include "opts.h"
 
 static const exr_opt opts[] = {
-    [REPORT_DB] = {"db", 0, "FILE", NULL, "the store (it must exist)", NULL, "Options", NULL, 0},
+    [REPORT_DB] = {"db", 0, "STORE", NULL, "the store: an existing SQLite file or a PostgreSQL URI", NULL, "Options", NULL, 0},
     [REPORT_OUTPUT] = {"output", 'o', "FILE", "standard output", "write the report to FILE", NULL, "Options", NULL, 0},
     [REPORT_FORMAT] = {"format", 'F', "FMT", "html", "html (one self-contained page) or md (Markdown tables)", NULL, "Options", "html md", 0},
     [REPORT_HUNT] = {"hunt", 0, "FILE", NULL, "also draw a hunt's findings (exray hunt -o) on a time axis", NULL, "Options", NULL, 0},
@@ -10,7 +10,7 @@ static const exr_opt opts[] = {
 
 const exr_cmdspec exr_spec_report = {
     "report",
-    "--db FILE [-o FILE] [--format html|md] [--hunt FILE]",
+    "--db STORE [-o FILE] [--format html|md] [--hunt FILE]",
     "the campaign as one self-contained HTML page (or Markdown)",
     "Patch rate over time per set; compromised, vulnerable and patched servers by country and network; by Exchange "
     "version and CU; the notification funnel; with --hunt, a hunt's findings. The HTML page has inline CSS and SVG, "

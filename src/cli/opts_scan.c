@@ -31,10 +31,15 @@ static const exr_opt opts[] = {
     [SCAN_FORMAT] = {"format", 'F', "FMT", "json",
                      "json (JSON Lines), csv (Shadowserver scan_exchange) or intelmq (IntelMQ events, one per Exchange server)",
                      NULL, O, "json csv intelmq", 0},
-    [SCAN_DB] = {"db", 0, "FILE", NULL, "store every observation in the SQLite store FILE",
+    [SCAN_DB] = {"db", 0, "STORE", NULL, "store every observation in STORE: a SQLite file, or a PostgreSQL URI (postgresql://...)",
                  "The store is what notify, stats and report read; results are committed in batches, so a killed scan "
                  "loses nothing that was committed and --resume continues it.",
                  O, NULL, 0},
+    [SCAN_DB_TIMEOUT] = {"db-timeout", 0, "S", "60",
+                         "how long a lost PostgreSQL connection is retried before the scan stops (exit 2, --resume continues)",
+                         "Observations not yet written are kept in memory meanwhile and written once the server is back; a batch "
+                         "whose commit was cut off is written again without duplicates.",
+                         O, NULL, 0},
     [SCAN_RESUME] = {"resume", 0, NULL, NULL, "continue the last unfinished scan in --db (same seed and shard)", NULL, O, NULL, 0},
     [SCAN_RESCAN] = {"rescan", 0, NULL, NULL,
                      "follow-up rescan: the targets are the hosts the store last saw vulnerable, compromised or undetermined",
@@ -50,7 +55,7 @@ static const exr_opt opts[] = {
 
 const exr_cmdspec exr_spec_scan = {
     "scan",
-    "[options] [TARGET...]\n--db FILE --rescan [--state LIST] [--notified-since DATE]",
+    "[options] [TARGET...]\n--db STORE --rescan [--state LIST] [--notified-since DATE]",
     "find Exchange/OWA servers and classify their build (ProxyLogon, ProxyShell, ProxyNotShell)",
     "Finds Exchange and OWA servers among the targets and reads their exact build from what any browser is sent "
     "(the X-OWA-Version header, the logon page's resource paths, the ECP manifest), without exploiting anything: "

@@ -2,12 +2,12 @@
 #include "opts.h"
 
 static const exr_opt opts[] = {
-    [STATS_DB] = {"db", 0, "FILE", NULL, "the store (it must exist)", NULL, "Options", NULL, 0},
+    [STATS_DB] = {"db", 0, "STORE", NULL, "the store: an existing SQLite file or a PostgreSQL URI", NULL, "Options", NULL, 0},
 };
 
 const exr_cmdspec exr_spec_stats = {
     "stats",
-    "--db FILE",
+    "--db STORE",
     "patch rate, compromise and remediation per scan",
     "One row per scan, ordered by observation time: Exchange hosts, vulnerable and patched per set, compromised, "
     "hosts notified by then, and hosts notified before the scan that are no longer vulnerable.",

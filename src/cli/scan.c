@@ -197,6 +197,7 @@ typedef struct scan_args {
     char dbshown[512]; /* dbpath without its password */
     unsigned rescan_states;
     bool rescan, resume, quiet, have_seed, have_shard;
+    long db_timeout;
     int csv;
 } scan_args;
 
@@ -279,6 +280,9 @@ static int validate_output(const exr_parsed *p, scan_args *a)
     a->csv = fmt; /* 0 json, 1 csv, 2 intelmq: the order of the table's choices */
     a->outpath = v[SCAN_OUTPUT];
     a->dbpath = v[SCAN_DB];
+    a->db_timeout = 60;
+    if (v[SCAN_DB_TIMEOUT] && exr_opt_long(SPEC, SCAN_DB_TIMEOUT, v[SCAN_DB_TIMEOUT], 1, 86400, &a->db_timeout) != 0)
+        return -1;
     exr_store_redact(a->dbpath ? a->dbpath : "", a->dbshown, sizeof a->dbshown);
     a->resume = v[SCAN_RESUME] != NULL;
     a->rescan = v[SCAN_RESCAN] != NULL;
@@ -410,6 +414,7 @@ static int open_store(scan_args *a, scan_ctx *sc, int argc, char **argv)
     exr_err e = {0, ""};
     if (exr_store_open(&sc->store, a->dbpath, &e) != 0)
         return FAIL("%s", e.msg);
+    exr_store_set_timeout(sc->store, a->db_timeout);
     char shard[32];
     snprintf(shard, sizeof shard, "%u/%u", a->o.shard, a->o.shards);
     int found = a->resume ? resume_scan(a, sc, shard) : 0;

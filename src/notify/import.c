@@ -202,7 +202,7 @@ static void upsert_host(exr_db *db, const char *ip, long long asn, const char *c
 {
     exr_stmt *st;
     if (exr_db_prepare(db, "INSERT INTO host_info(ip, asn, country) VALUES(?,?,?) ON CONFLICT(ip) DO UPDATE SET"
-                               " asn = COALESCE(excluded.asn, asn), country = COALESCE(excluded.country, country)", &st) != EXR_SQL_OK)
+                               " asn = COALESCE(excluded.asn, host_info.asn), country = COALESCE(excluded.country, host_info.country)", &st) != EXR_SQL_OK)
         return;
     exr_stmt_bind_text(st, 1, ip);
     if (asn > 0)

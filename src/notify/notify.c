@@ -893,8 +893,8 @@ long exr_notify_enrich(exr_store *s, const exr_ipdb *ipdb, exr_err *e)
                            " WHERE o.exchange = 1 AND (h.ip IS NULL OR h.asn IS NULL OR h.country IS NULL)", &q) != EXR_SQL_OK)
         return dberr(db, e, "enrich");
     if (exr_db_prepare(db, "INSERT INTO host_info(ip, asn, as_name, country) VALUES(?,?,?,?) ON CONFLICT(ip) DO UPDATE SET"
-                               " asn = COALESCE(asn, excluded.asn), as_name = COALESCE(as_name, excluded.as_name),"
-                               " country = COALESCE(country, excluded.country)", &up) != EXR_SQL_OK) {
+                               " asn = COALESCE(host_info.asn, excluded.asn), as_name = COALESCE(host_info.as_name, excluded.as_name),"
+                               " country = COALESCE(host_info.country, excluded.country)", &up) != EXR_SQL_OK) {
         exr_stmt_finalize(q);
         return dberr(db, e, "enrich");
     }

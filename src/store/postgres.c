@@ -29,7 +29,7 @@ int exr_pg_open(exr_db *db, const char *conninfo)
     /* the --db value is expanded as a connection string; keywords before it are defaults it
      * may override */
     const char *keys[] = {"connect_timeout", "application_name", "dbname", NULL};
-    const char *vals[] = {"10", "exray", conninfo, NULL};
+    const char *vals[] = {"5", "exray", conninfo, NULL};
     db->pg = PQconnectdbParams(keys, vals, 1);
     if (!db->pg || PQstatus(db->pg) != CONNECTION_OK) {
         pg_error(db, db->pg ? PQerrorMessage(db->pg) : "out of memory");
@@ -95,6 +95,31 @@ int exr_pg_prepare(exr_db *db, const char *sql, exr_stmt *st)
         return EXR_SQL_ERROR;
     }
     return EXR_SQL_OK;
+}
+
+int exr_pg_insert_rows(exr_db *db, const char *into, int ncols, const char *const *vals, int nrows)
+{
+    if ((long)ncols * nrows > 65535) {
+        pg_error(db, "batch too large");
+        return EXR_SQL_ERROR;
+    }
+    exr_buf q;
+    exr_buf_init(&q);
+    exr_buf_printf(&q, "INSERT INTO %s VALUES", into);
+    for (int r = 0, k = 1; r < nrows; r++) {
+        exr_buf_adds(&q, r ? ",(" : "(");
+        for (int c = 0; c < ncols; c++, k++)
+            exr_buf_printf(&q, c ? ",$%d" : "$%d", k);
+        exr_buf_addc(&q, ')');
+    }
+    exr_buf_adds(&q, " ON CONFLICT DO NOTHING");
+    PGresult *res = PQexecParams(db->pg, q.p, ncols * nrows, NULL, vals, NULL, NULL, 0);
+    exr_buf_free(&q);
+    int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    if (!ok)
+        pg_error(db, PQerrorMessage(db->pg));
+    PQclear(res);
+    return ok ? EXR_SQL_OK : EXR_SQL_ERROR;
 }
 
 void exr_pg_clear(exr_stmt *st)

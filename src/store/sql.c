@@ -235,6 +235,47 @@ void exr_stmt_finalize(exr_stmt *st)
     free(st);
 }
 
+int exr_db_insert_rows(exr_db *db, const char *into, int ncols, const char *const *vals, int nrows)
+{
+    if (db->kind == EXR_DB_PG)
+        return exr_pg_insert_rows(db, into, ncols, vals, nrows);
+    exr_buf q;
+    exr_buf_init(&q);
+    exr_buf_printf(&q, "INSERT INTO %s VALUES(", into);
+    for (int c = 0; c < ncols; c++)
+        exr_buf_adds(&q, c ? ",?" : "?");
+    exr_buf_adds(&q, ") ON CONFLICT DO NOTHING");
+    exr_stmt *st;
+    int rc = exr_db_prepare(db, q.p, &st);
+    exr_buf_free(&q);
+    for (int r = 0; rc == EXR_SQL_OK && r < nrows; r++) {
+        exr_stmt_reset(st);
+        for (int c = 0; c < ncols; c++)
+            exr_stmt_bind_text(st, c + 1, vals[(size_t)r * (size_t)ncols + (size_t)c]);
+        if (exr_stmt_step(st) != EXR_SQL_DONE)
+            rc = EXR_SQL_ERROR;
+    }
+    exr_stmt_finalize(st);
+    return rc;
+}
+
+bool exr_db_lost(exr_db *db)
+{
+    return db->kind == EXR_DB_PG && PQstatus(db->pg) != CONNECTION_OK;
+}
+
+int exr_db_reconnect(exr_db *db)
+{
+    if (db->kind != EXR_DB_PG)
+        return 0;
+    PQreset(db->pg);
+    if (PQstatus(db->pg) != CONNECTION_OK) {
+        snprintf(db->err, sizeof db->err, "postgresql: %s", PQerrorMessage(db->pg));
+        return -1;
+    }
+    return 0;
+}
+
 const char *exr_db_sqlite_version(void)
 {
     return sqlite3_libversion();

@@ -50,6 +50,15 @@ int64_t exr_stmt_changes(exr_stmt *st); /* rows the last step inserted, updated 
 void exr_stmt_reset(exr_stmt *st);      /* ready to bind and step again */
 void exr_stmt_finalize(exr_stmt *st);
 
+/* Inserts nrows rows of ncols values each (vals row by row; NULL is NULL) into `into`
+ * ("table(col,...)"), ignoring rows that conflict with a unique key: one statement on
+ * PostgreSQL, a prepared statement per row on SQLite. Call inside a transaction. */
+int exr_db_insert_rows(exr_db *db, const char *into, int ncols, const char *const *vals, int nrows);
+/* PostgreSQL: true once the server connection is gone; exr_db_reconnect tries again (0 when
+ * connected). SQLite: never lost. */
+bool exr_db_lost(exr_db *db);
+int exr_db_reconnect(exr_db *db);
+
 /* Version strings of the linked libraries, for --version. */
 const char *exr_db_sqlite_version(void);
 int exr_db_pq_version(void);

@@ -13,15 +13,27 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#define OBS_COLS 19
+#define OBS_INTO                                                                                                                     \
+    "observations(scan_id,ip,port,host_key,hostname,time,status,exchange,build,build_source,product,cu,su,servername,"          \
+    "proxylogon,proxyshell,proxynotshell,webshells,record)"
+#define BATCH_ROWS 1000 /* and at most a second old */
 
 struct exr_store {
     exr_db *db;
     char name[512]; /* the --db value, any password redacted */
-    exr_stmt *ins;
-    bool in_tx;
-    int pending;
-    int64_t tx_started_ms;
+    /* the open batch: rows of OBS_COLS values, kept until a transaction has written them */
+    char **batch;
+    int nrows, caprows;
+    int64_t batch_started_ms;
+    /* a lost PostgreSQL connection: since when, the next attempt, the wait before it */
+    int64_t down_since_ms, next_try_ms, backoff_ms;
+    long timeout_ms;
 };
+
+static void batch_clear(exr_store *s);
 
 static int dberr(exr_store *s, exr_err *e, const char *what)
 {
@@ -59,16 +71,7 @@ int exr_store_open_as(exr_store **out, const char *target, bool must_exist, exr_
         free(s);
         return -1;
     }
-    if (exr_db_prepare(s->db,
-                       "INSERT INTO observations(scan_id,ip,port,host_key,hostname,time,status,exchange,build,"
-                       "build_source,product,cu,su,servername,proxylogon,proxyshell,proxynotshell,webshells,record)"
-                       " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
-                       &s->ins) != EXR_SQL_OK) {
-        dberr(s, e, "prepare");
-        exr_db_close(s->db);
-        free(s);
-        return -1;
-    }
+    s->timeout_ms = 60000;
     *out = s;
     return 0;
 }
@@ -82,9 +85,10 @@ void exr_store_close(exr_store *s)
 {
     if (!s)
         return;
-    if (s->in_tx)
-        exr_db_exec(s->db, "COMMIT");
-    exr_stmt_finalize(s->ins);
+    exr_err e = {0, ""};
+    exr_store_commit(s, &e);
+    batch_clear(s);
+    free(s->batch);
     exr_db_close(s->db);
     free(s);
 }
@@ -149,33 +153,87 @@ int exr_store_scan_keys(exr_store *s, int64_t scan_id, exr_store_key_cb cb, void
     return 0;
 }
 
-int exr_store_commit(exr_store *s, exr_err *e)
+static void batch_clear(exr_store *s)
 {
-    if (!s->in_tx)
-        return 0;
-    if (exr_db_exec(s->db, "COMMIT") != EXR_SQL_OK)
-        return dberr(s, e, "commit");
-    s->in_tx = false;
-    s->pending = 0;
+    for (size_t i = 0; i < (size_t)s->nrows * OBS_COLS; i++)
+        free(s->batch[i]);
+    s->nrows = 0;
+}
+
+/* One transaction for the whole batch, in statements of at most BATCH_ROWS rows. */
+static int write_batch(exr_store *s)
+{
+    if (exr_db_begin(s->db) != EXR_SQL_OK)
+        return -1;
+    for (int r = 0; r < s->nrows; r += BATCH_ROWS) {
+        int n = s->nrows - r < BATCH_ROWS ? s->nrows - r : BATCH_ROWS;
+        if (exr_db_insert_rows(s->db, OBS_INTO, OBS_COLS, (const char *const *)s->batch + (size_t)r * OBS_COLS, n) != EXR_SQL_OK) {
+            exr_db_rollback(s->db);
+            return -1;
+        }
+    }
+    if (exr_db_commit(s->db) != EXR_SQL_OK) {
+        exr_db_rollback(s->db);
+        return -1;
+    }
     return 0;
 }
 
-static void bind_opt(exr_stmt *st, int i, const char *v)
+/* Writes the open batch. A lost PostgreSQL connection keeps the batch and tries again with
+ * backoff: a batch whose commit reply was lost is written again harmlessly, as rows that
+ * are already there are ignored. wait: block until written or --db-timeout; otherwise
+ * return and try again on a later call. */
+static int flush(exr_store *s, bool wait, exr_err *e)
 {
-    if (v && *v)
-        exr_stmt_bind_text(st, i, v);
-    else
-        exr_stmt_bind_null(st, i);
+    while (s->nrows) {
+        int64_t now = exr_now_ms();
+        if (!s->down_since_ms || now >= s->next_try_ms) {
+            if ((!exr_db_lost(s->db) || exr_db_reconnect(s->db) == 0) && write_batch(s) == 0) {
+                batch_clear(s);
+                s->down_since_ms = s->backoff_ms = 0;
+                return 0;
+            }
+            if (!exr_db_lost(s->db))
+                return dberr(s, e, "write observations");
+            if (!s->down_since_ms)
+                s->down_since_ms = now;
+            s->backoff_ms = s->backoff_ms ? (s->backoff_ms * 2 > 5000 ? 5000 : s->backoff_ms * 2) : 250;
+            s->next_try_ms = now + s->backoff_ms;
+        }
+        if (now - s->down_since_ms > s->timeout_ms)
+            return exr_seterr(e, EXR_ESTORE, "%s: unreachable for more than %ld s (--db-timeout): %s; %d observations not written"
+                              " (--resume scans those hosts again)", s->name, s->timeout_ms / 1000, exr_db_errmsg(s->db), s->nrows);
+        if (!wait)
+            return 0;
+        usleep((useconds_t)((s->next_try_ms - now) * 1000));
+    }
+    return 0;
+}
+
+int exr_store_commit(exr_store *s, exr_err *e)
+{
+    return flush(s, true, e);
+}
+
+void exr_store_set_timeout(exr_store *s, long seconds)
+{
+    s->timeout_ms = seconds * 1000;
+}
+
+static char *dup_opt(const char *v)
+{
+    return v && *v ? exr_xstrdup(v) : NULL;
+}
+
+static char *dup_int(long long v)
+{
+    char b[32];
+    snprintf(b, sizeof b, "%lld", v);
+    return exr_xstrdup(b);
 }
 
 int exr_store_add(exr_store *s, int64_t scan_id, const exr_result *r, const char *json, size_t jsonlen, exr_err *e)
 {
-    if (!s->in_tx) {
-        if (exr_db_exec(s->db, "BEGIN") != EXR_SQL_OK)
-            return dberr(s, e, "begin");
-        s->in_tx = true;
-        s->tx_started_ms = exr_now_ms();
-    }
     char ip[EXR_ADDRSTRLEN], t[32], bv[40];
     exr_addr_format(&r->addr, ip, sizeof ip);
     if (strcmp(r->status, "dns-error") == 0)
@@ -184,34 +242,33 @@ int exr_store_add(exr_store *s, int64_t scan_id, const exr_result *r, const char
     bool hb = r->fp.exchange && r->fp.have_build;
     if (hb)
         exr_version_format(&r->fp.build, bv, sizeof bv);
-    exr_stmt *st = s->ins;
-    exr_stmt_reset(st);
-    exr_stmt_bind_int(st, 1, scan_id);
-    exr_stmt_bind_text(st, 2, ip);
-    exr_stmt_bind_int(st, 3, r->port);
-    exr_stmt_bind_text(st, 4, r->hostname);
-    bind_opt(st, 5, r->hostname);
-    exr_stmt_bind_text(st, 6, t);
-    exr_stmt_bind_text(st, 7, r->status);
-    exr_stmt_bind_int(st, 8, r->fp.exchange);
-    bind_opt(st, 9, hb ? bv : NULL);
-    bind_opt(st, 10, hb ? exr_bsrc_name(r->fp.build_source) : NULL);
-    bind_opt(st, 11, hb ? r->bi.product : NULL);
-    bind_opt(st, 12, hb ? r->bi.cu : NULL);
-    bind_opt(st, 13, hb ? r->bi.su : NULL);
-    bind_opt(st, 14, r->fp.servername);
+    if (s->nrows == s->caprows) {
+        s->caprows = s->caprows ? s->caprows * 2 : BATCH_ROWS;
+        s->batch = exr_xrealloc(s->batch, (size_t)s->caprows * OBS_COLS * sizeof *s->batch);
+    }
+    if (!s->nrows)
+        s->batch_started_ms = exr_now_ms();
+    char **v = s->batch + (size_t)s->nrows++ * OBS_COLS;
+    v[0] = dup_int(scan_id);
+    v[1] = exr_xstrdup(ip);
+    v[2] = dup_int(r->port);
+    v[3] = exr_xstrdup(r->hostname);
+    v[4] = dup_opt(r->hostname);
+    v[5] = exr_xstrdup(t);
+    v[6] = exr_xstrdup(r->status);
+    v[7] = dup_int(r->fp.exchange);
+    v[8] = dup_opt(hb ? bv : NULL);
+    v[9] = dup_opt(hb ? exr_bsrc_name(r->fp.build_source) : NULL);
+    v[10] = dup_opt(hb ? r->bi.product : NULL);
+    v[11] = dup_opt(hb ? r->bi.cu : NULL);
+    v[12] = dup_opt(hb ? r->bi.su : NULL);
+    v[13] = dup_opt(r->fp.servername);
     for (int k = 0; k < EXR_NSETS; k++)
-        bind_opt(st, 15 + k, exr_verdict_name(exr_result_verdict(r, k)));
-    if (r->webshell_probe)
-        exr_stmt_bind_int(st, 18, r->webshell_control_hit ? 0 : r->nwebshells);
-    else
-        exr_stmt_bind_null(st, 18);
-    exr_stmt_bind_textn(st, 19, json, jsonlen);
-    if (exr_stmt_step(st) != EXR_SQL_DONE)
-        return dberr(s, e, "insert observation");
-    s->pending++;
-    if (s->pending >= 1000 || exr_now_ms() - s->tx_started_ms >= 1000)
-        return exr_store_commit(s, e);
+        v[14 + k] = dup_opt(exr_verdict_name(exr_result_verdict(r, k)));
+    v[17] = r->webshell_probe ? dup_int(r->webshell_control_hit ? 0 : r->nwebshells) : NULL;
+    v[18] = exr_xstrndup(json, jsonlen);
+    if (s->nrows >= BATCH_ROWS || exr_now_ms() - s->batch_started_ms >= 1000)
+        return flush(s, false, e);
     return 0;
 }
 

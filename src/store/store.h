@@ -23,6 +23,9 @@ int exr_store_scan_keys(exr_store *s, int64_t scan_id, exr_store_key_cb cb, void
 /* Adds one observation to the open batch; commits when the batch is big or old. */
 int exr_store_add(exr_store *s, int64_t scan_id, const exr_result *r, const char *json, size_t jsonlen, exr_err *e);
 int exr_store_commit(exr_store *s, exr_err *e);
+/* How long a lost PostgreSQL connection is retried (with backoff, the open batch kept)
+ * before exr_store_add or exr_store_commit fail; default 60 s. */
+void exr_store_set_timeout(exr_store *s, long seconds);
 int exr_store_scan_finish(exr_store *s, int64_t scan_id, exr_err *e);
 /* Follow-up rescans: the hosts whose latest state is in states (resuming: not counting the
  * unfinished scan being resumed), optionally only those notified since notified_since;

@@ -1,0 +1,111 @@
+#!/bin/sh
+# PostgreSQL as the store, on a private server this test starts (initdb + pg_ctl on
+# 127.0.0.1, scram password authentication, stopped at the end):
+# - scan, import, contacts optout, notify, a follow-up rescan, stats and report give the
+#   same records, tickets, stats and report on PostgreSQL as on SQLite (times aside);
+# - the password is never printed nor stored;
+# - four shard scanners at once into one database, with the server restarted mid-scan:
+#   every host stored exactly once, verdicts identical to one SQLite scan;
+# - two notify workers at once: every ticket delivered once.
+. "$(dirname "$0")/lib.sh"
+PORT=16443
+PGTMP=$(mktemp -d /tmp/exray-pg.XXXXXX)
+chmod 711 "$PGTMP"
+pg_cleanup() { sh "$ROOT/tests/pg.sh" stop "$PGTMP/pg"; rm -rf "$PGTMP"; cleanup; }
+trap pg_cleanup EXIT INT TERM
+URI=""
+for pgport in 25432 25433 25434 25435; do
+    URI=$(sh "$ROOT/tests/pg.sh" start "$PGTMP/pg" $pgport 2>"$WORK/pg.err") && break
+    URI=""
+done
+[ -n "$URI" ] || fail "could not start PostgreSQL: $(tail -5 "$WORK/pg.err")"
+PW=$(cat "$PGTMP/pg/pwfile")
+psql_q() { PGPASSWORD=$PW /usr/lib/postgresql/15/bin/psql -X -At -h 127.0.0.1 -p "$pgport" -U exray -d "$1" -c "$2"; }
+psql_q postgres "CREATE DATABASE shards" >/dev/null
+psql_q postgres "CREATE DATABASE workers" >/dev/null
+ok "private PostgreSQL on 127.0.0.1:$pgport"
+
+start_fleet 127.81.0.0 256 $PORT
+printf '127.81.0.0/24,abuse@example.net,Example Networks\n127.81.0.128/25,cert@example.org,Example Org\n' > "$WORK/contacts.csv"
+printf '"timestamp","ip","port","hostname","tag","asn","geo","region","city","naics","sic","sector","version","servername","url"\n"2021-03-09 08:00:00","203.0.113.9",443,"mail.example.nl","exchange;cve-2021-26855",64496,"NL",,,,,,"15.1.2176.2","EX01",\n' > "$WORK/report.csv"
+
+run_all() { # STORE DIR: the whole chain into one store; outputs in DIR
+    d=$2; mkdir -p "$d"
+    "$EXRAY" scan -q -p $PORT --rate 0 --seed 5 --probe-webshells 127.81.0.0/26 --db "$1" -o "$d/scan.jsonl" 2>"$d/scan.err" || fail "scan into $d: $(cat "$d/scan.err")"
+    "$EXRAY" import --db "$1" "$WORK/report.csv" 2>"$d/import.err" || fail "import into $d: $(cat "$d/import.err")"
+    "$EXRAY" contacts optout cert@example.org --db "$1" >/dev/null 2>"$d/optout.err" || fail "optout $d"
+    sleep 1.1 # stats compare times to the second: keep the scan, the notices and the rescan apart
+    "$EXRAY" notify --db "$1" --contacts "$WORK/contacts.csv" --maildir "$d/md" 2>"$d/notify.err" || fail "notify $d: $(cat "$d/notify.err")"
+    sleep 1.1
+    "$EXRAY" scan -q --rate 0 --db "$1" --rescan -o "$d/rescan.jsonl" 2>"$d/rescan.err" || fail "rescan $d: $(cat "$d/rescan.err")"
+    "$EXRAY" stats --db "$1" > "$d/stats.txt" 2>"$d/stats.err" || fail "stats $d: $(cat "$d/stats.err")"
+    "$EXRAY" report --db "$1" --format md -o "$d/report.md" 2>"$d/report.err" || fail "report $d: $(cat "$d/report.err")"
+    "$EXRAY" notify --db "$1" --uncertain > "$d/uncertain.txt" 2>/dev/null || fail "notify --uncertain $d"
+}
+normalise() { # drop times and per-run words, keep the rest
+    sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}Z?/TIME/g; s/"time":"[^"]*"/"time":T/g' "$1" | sort
+}
+run_all "$WORK/lite.db" "$WORK/lite"
+run_all "$URI" "$WORK/pg"
+for f in scan.jsonl rescan.jsonl stats.txt report.md uncertain.txt; do
+    normalise "$WORK/lite/$f" > "$WORK/a"; normalise "$WORK/pg/$f" > "$WORK/b"
+    [ -s "$WORK/a" ] || [ "$f" = uncertain.txt ] || fail "$f is empty"
+    cmp -s "$WORK/a" "$WORK/b" || fail "$f differs between SQLite and PostgreSQL: $(diff "$WORK/a" "$WORK/b" | head -6)"
+done
+(cd "$WORK/lite/md/new" && ls) > "$WORK/a"; (cd "$WORK/pg/md/new" && ls) > "$WORK/b"
+[ -s "$WORK/a" ] && cmp -s "$WORK/a" "$WORK/b" || fail "tickets differ: $(diff "$WORK/a" "$WORK/b" | head -4)"
+grep -l "cert@example.org" "$WORK/pg/md/new/"* >/dev/null 2>&1 && fail "an opted-out address was sent to"
+ok "scan, import, optout, notify ($(wc -l < "$WORK/a") tickets), rescan, stats and report: the same on PostgreSQL as on SQLite"
+
+cat "$WORK"/pg/*.err > "$WORK/all.err"
+grep -q -- "$PW" "$WORK/all.err" && fail "the password was printed"
+grep -q 'postgresql://exray:\*\*\*@' "$WORK/pg/scan.err" || fail "the store is not named (redacted) in the summary: $(tail -2 "$WORK/pg/scan.err")"
+[ -z "$(psql_q exray "SELECT args FROM scans WHERE args LIKE '%$PW%'")" ] || fail "the password was stored in scans.args"
+"$EXRAY" stats --db "postgresql://exray:wrong@127.0.0.1:$pgport/exray" >/dev/null 2>"$WORK/bad.err" && fail "a wrong password was accepted"
+grep -q "wrong" "$WORK/bad.err" && fail "a wrong password was echoed: $(cat "$WORK/bad.err")"
+PGPASSWORD=$PW "$EXRAY" stats --db "host=127.0.0.1 port=$pgport user=exray dbname=exray" > "$WORK/kw.txt" 2>"$WORK/kw.err" || fail "keyword form with PGPASSWORD: $(cat "$WORK/kw.err")"
+cmp -s "$WORK/kw.txt" "$WORK/pg/stats.txt" || fail "the keyword form reads another store"
+[ "$(psql_q exray "SELECT version FROM schema_version")" = 2 ] || fail "schema_version is not 2"
+ok "the password is neither printed nor stored; keyword form and PGPASSWORD; schema_version 2"
+
+# four shards at once; the server restarts while they write
+SH="postgresql://exray:$PW@127.0.0.1:$pgport/shards"
+"$EXRAY" scan -q -p $PORT --rate 0 --seed 11 127.81.0.0/24 -o "$WORK/one.jsonl" 2>/dev/null || fail "reference scan"
+pids=""
+for i in 0 1 2 3; do
+    "$EXRAY" scan -q -p $PORT --rate 30 --seed 11 --shard $i/4 --db-timeout 60 127.81.0.0/24 --db "$SH" -o "$WORK/shard$i.jsonl" 2>"$WORK/shard$i.err" &
+    pids="$pids $!"
+done
+sleep 1
+sh "$ROOT/tests/pg.sh" restart "$PGTMP/pg" || fail "restart"
+for p in $pids; do wait "$p" || fail "a shard scanner failed across the restart: $(cat "$WORK"/shard*.err | tail -5)"; done
+# the restart cut the scanners' connections while they were writing
+grep -q "terminating connection due to administrator command" "$PGTMP/pg/server.log" || fail "the restart cut no connection"
+[ "$(psql_q shards "SELECT count(*), count(DISTINCT ip) FROM observations")" = "256|256" ] ||
+    fail "shards stored $(psql_q shards "SELECT count(*), count(DISTINCT ip) FROM observations") (rows|hosts), not 256|256"
+[ "$(psql_q shards "SELECT count(*) FROM scans WHERE finished IS NOT NULL")" = 4 ] || fail "not every shard finished"
+psql_q shards "SELECT ip || ' ' || COALESCE(proxylogon,'-') || ' ' || COALESCE(proxyshell,'-') || ' ' || COALESCE(proxynotshell,'-') FROM observations" | sort > "$WORK/a"
+python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    print(r["ip"], *(r.get(k) or "-" for k in ("proxylogon", "proxyshell", "proxynotshell")))' "$WORK/one.jsonl" | sort > "$WORK/b"
+cmp -s "$WORK/a" "$WORK/b" || fail "shard verdicts differ from one scan: $(diff "$WORK/a" "$WORK/b" | head -4)"
+ok "four shards at once, server restarted mid-scan: 256 hosts stored once each, verdicts as one SQLite scan"
+
+# two notify workers at once
+WK="postgresql://exray:$PW@127.0.0.1:$pgport/workers"
+"$EXRAY" import --db "$WK" "$WORK/lite/scan.jsonl" 2>/dev/null || fail "import for workers"
+i=0; while [ $i -lt 64 ]; do printf '127.81.0.%d/32,owner%d@example.net,Owner %d\n' $i $i $i; i=$((i + 1)); done > "$WORK/many.csv"
+"$EXRAY" notify --db "$WK" --contacts "$WORK/many.csv" --plan-only 2>"$WORK/plan.err" || fail "plan: $(cat "$WORK/plan.err")"
+"$EXRAY" notify --db "$WK" --contacts "$WORK/many.csv" --maildir "$WORK/w1" 2>"$WORK/w1.err" & p1=$!
+"$EXRAY" notify --db "$WK" --contacts "$WORK/many.csv" --maildir "$WORK/w2" 2>"$WORK/w2.err" & p2=$!
+wait $p1 || fail "worker 1: $(cat "$WORK/w1.err")"
+wait $p2 || fail "worker 2: $(cat "$WORK/w2.err")"
+tickets=$(psql_q workers "SELECT count(*) FROM tickets")
+delivered=$(cat "$WORK"/w1/new/* "$WORK"/w2/new/* 2>/dev/null | grep -c '^X-exray-Ticket:' || true)
+both=$( (ls "$WORK/w1/new"; ls "$WORK/w2/new") 2>/dev/null | sort | uniq -d | wc -l)
+[ "$tickets" -gt 1 ] && [ "$delivered" -eq "$tickets" ] && [ "$both" -eq 0 ] ||
+    fail "two workers: $tickets tickets, $delivered messages, $both delivered by both"
+[ "$(psql_q workers "SELECT count(*) FROM tickets WHERE state <> 'sent'")" = 0 ] || fail "tickets left unsent"
+ok "two notify workers at once: $tickets tickets, each delivered once"
