@@ -23,6 +23,11 @@ static const exr_opt opts[] = {
     [SCAN_SEED] = {"seed", 0, "N", "random", "seed of the address permutation (needed with --shard)", NULL, P, NULL, 0},
     [SCAN_SHARD] = {"shard", 0, "I/N", "0/1", "scan shard I of N (0-based); shards with one seed never overlap and leave no gap",
                     "Run one shard per machine with the same --seed, as with zmap's --shards/--shard.", P, NULL, 0},
+    [SCAN_SCAN_NAME] = {"scan-name", 0, "NAME", NULL, "with --db: the logical scan this shard belongs to",
+                        "The shards started with one NAME, one --seed and one N into one store are one scan for stats and "
+                        "report, shown once every shard has finished; until then stats names the shards missing. A shard "
+                        "that has finished cannot be started again; an unfinished one is continued with --resume.",
+                        P, NULL, 0},
     [SCAN_PROBE_WEBSHELLS] = {"probe-webshells", 0, NULL, NULL, "also GET the web-shell paths published for the 2021 campaign",
                               "Off by default. A server that answers every path alike (a catch-all) is reported as such, not as a "
                               "web shell.",

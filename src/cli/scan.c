@@ -193,7 +193,7 @@ typedef struct scan_args {
     exr_scan_opts o;
     exr_targets t;
     exr_buildtab tab;
-    const char *outpath, *dbpath, *notified_since;
+    const char *outpath, *dbpath, *notified_since, *scan_name;
     char dbshown[512]; /* dbpath without its password */
     unsigned rescan_states;
     bool rescan, resume, quiet, have_seed, have_shard;
@@ -280,6 +280,11 @@ static int validate_output(const exr_parsed *p, scan_args *a)
     a->csv = fmt; /* 0 json, 1 csv, 2 intelmq: the order of the table's choices */
     a->outpath = v[SCAN_OUTPUT];
     a->dbpath = v[SCAN_DB];
+    a->scan_name = v[SCAN_SCAN_NAME];
+    if (a->scan_name && (!*a->scan_name || strlen(a->scan_name) > 120))
+        return FAIL("--scan-name: 1..120 characters");
+    if (a->scan_name && !a->dbpath)
+        return FAIL("--scan-name needs --db");
     a->db_timeout = 60;
     if (v[SCAN_DB_TIMEOUT] && exr_opt_long(SPEC, SCAN_DB_TIMEOUT, v[SCAN_DB_TIMEOUT], 1, 86400, &a->db_timeout) != 0)
         return -1;
@@ -384,7 +389,8 @@ static int resume_scan(scan_args *a, scan_ctx *sc, const char *shard)
     exr_err e = {0, ""};
     uint64_t seed;
     char oldshard[32];
-    int found = exr_store_scan_unfinished(sc->store, &sc->scan_id, &seed, oldshard, sizeof oldshard, &e);
+    int found = exr_store_scan_unfinished(sc->store, a->scan_name, a->have_shard ? shard : NULL, &sc->scan_id, &seed, oldshard,
+                                          sizeof oldshard, &e);
     if (found < 0)
         return FAIL("%s", e.msg);
     if (!found) {
@@ -409,6 +415,33 @@ static int resume_scan(scan_args *a, scan_ctx *sc, const char *shard)
     return 1;
 }
 
+/* A new shard of a named scan: same seed and N as the shards before it, and not one that
+ * is already there. */
+static int check_shard(scan_args *a, scan_ctx *sc, const char *shard)
+{
+    exr_err e = {0, ""};
+    int n, nshards;
+    uint64_t seed = 0;
+    bool finished;
+    if (exr_store_scan_shards(sc->store, a->scan_name, shard, &n, &nshards, &seed, &finished, &e) != 0)
+        return FAIL("%s", e.msg);
+    if (!n)
+        return 0;
+    if ((unsigned)nshards != a->o.shards || (a->have_seed && seed != a->o.seed))
+        return FAIL("--scan-name %s was started as %d shards with seed %llu: give the same --shard I/%d and --seed", a->scan_name,
+                    nshards, (unsigned long long)seed, nshards);
+    a->o.seed = seed;
+    a->have_seed = true;
+    if (finished)
+        return FAIL("shard %s of %s has already finished", shard, a->scan_name);
+    int64_t id;
+    char old[32];
+    int open = exr_store_scan_unfinished(sc->store, a->scan_name, shard, &id, &seed, old, sizeof old, &e);
+    if (open != 0)
+        return open < 0 ? FAIL("%s", e.msg) : FAIL("shard %s of %s is unfinished: continue it with --resume", shard, a->scan_name);
+    return 0;
+}
+
 static int open_store(scan_args *a, scan_ctx *sc, int argc, char **argv)
 {
     exr_err e = {0, ""};
@@ -420,6 +453,8 @@ static int open_store(scan_args *a, scan_ctx *sc, int argc, char **argv)
     int found = a->resume ? resume_scan(a, sc, shard) : 0;
     if (found != 0)
         return found < 0 ? -1 : 0;
+    if (a->scan_name && check_shard(a, sc, shard) != 0)
+        return -1;
     if (!a->have_seed)
         a->o.seed = random_seed();
     a->have_seed = true;
@@ -436,7 +471,7 @@ static int open_store(scan_args *a, scan_ctx *sc, int argc, char **argv)
             exr_buf_adds(&args, "--db=");
         exr_buf_adds(&args, strlen(v) < sizeof shown ? shown : v);
     }
-    int brc = exr_store_scan_begin(sc->store, args.p, a->o.seed, shard, &sc->scan_id, &e);
+    int brc = exr_store_scan_begin(sc->store, args.p, a->o.seed, shard, a->scan_name, &sc->scan_id, &e);
     exr_buf_free(&args);
     return brc != 0 ? FAIL("%s", e.msg) : 0;
 }

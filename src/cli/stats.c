@@ -11,8 +11,15 @@ static void print_row(void *ctx, const exr_stats_row *r)
     char cell[3][40];
     for (int k = 0; k < 3; k++)
         snprintf(cell[k], sizeof cell[k], "%lld / %.1f%%", r->vulnerable[k], r->exchange ? 100.0 * (double)r->patched[k] / (double)r->exchange : 0.0);
-    fprintf(out, "%-5lld %-20s %8lld %-27s %-27s %-27s %11lld %8lld %10lld\n", r->scan, r->started, r->exchange, cell[0], cell[1], cell[2],
+    char id[32];
+    snprintf(id, sizeof id, "%lld", r->scan);
+    fprintf(out, "%-5s %-20s %8lld %-27s %-27s %-27s %11lld %8lld %10lld\n", r->name ? r->name : id, r->started, r->exchange, cell[0], cell[1], cell[2],
             r->compromised, r->notified, r->remediated);
+}
+
+static void print_missing(void *ctx, const char *name, int nshards, const char *missing)
+{
+    fprintf(ctx, "scan %s: shards missing: %s (shown when all %d have finished)\n", name, missing, nshards);
 }
 
 int exr_cmd_stats(int argc, char **argv)
@@ -31,7 +38,7 @@ int exr_cmd_stats(int argc, char **argv)
     }
     printf("%-5s %-20s %8s %-27s %-27s %-27s %11s %8s %10s\n", "scan", "started", "exchange", "proxylogon vuln/patched%",
            "proxyshell vuln/patched%", "proxynotshell vuln/patched%", "compromised", "notified", "remediated");
-    if (exr_stats_rows(s, print_row, stdout, &e) != 0) {
+    if (exr_stats_rows(s, print_row, stdout, &e) != 0 || exr_store_incomplete_scans(s, print_missing, stdout, &e) < 0) {
         fprintf(stderr, "exray stats: %s\n", e.msg);
         exr_store_close(s);
         return 2;

@@ -310,7 +310,7 @@ int exr_import_text(exr_store *s, const exr_buildtab *tab, const char *name, con
     int64_t scan_id;
     char args[600];
     snprintf(args, sizeof args, "import %s", name);
-    if (exr_store_scan_begin(s, args, 0, "0/1", &scan_id, e) != 0)
+    if (exr_store_scan_begin(s, args, 0, "0/1", NULL, &scan_id, e) != 0)
         return -1;
     exr_csv_row row;
     exr_csv_row_init(&row);

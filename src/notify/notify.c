@@ -843,13 +843,33 @@ int exr_optout_add(exr_store *s, const char *addr, exr_err *e)
     return rc == EXR_SQL_DONE ? 0 : dberr(db, e, "optout");
 }
 
+typedef struct incomplete {
+    char names[64][128];
+    int n;
+} incomplete;
+
+static void note_incomplete(void *ctx, const char *name, int nshards, const char *missing)
+{
+    incomplete *inc = ctx;
+    (void)nshards;
+    (void)missing;
+    if (inc->n < 64)
+        snprintf(inc->names[inc->n++], sizeof inc->names[0], "%s", name);
+}
+
 int exr_stats_rows(exr_store *s, exr_stats_cb cb, void *ctx, exr_err *e)
 {
     exr_db *db = exr_store_db(s);
-    /* per scan: Exchange hosts, vulnerable per set, patched %, compromised, notified by then,
-     * and remediated after notification (notified earlier, not vulnerable in this scan) */
+    incomplete inc = {.n = 0};
+    if (exr_store_incomplete_scans(s, note_incomplete, &inc, e) < 0)
+        return -1;
+    /* per scan (the shards of one --scan-name are one scan): Exchange hosts, vulnerable per
+     * set, patched %, compromised, notified by then, and remediated after notification
+     * (notified earlier, not vulnerable in this scan) */
     const char *q =
-        "SELECT s.id, s.started,"
+        "WITH g AS (SELECT COALESCE(name, CAST(id AS TEXT)) AS k, MIN(name) AS name, MIN(id) AS id, MIN(started) AS started,"
+        "   MAX(COALESCE(finished, started)) AS ended FROM scans GROUP BY COALESCE(name, CAST(id AS TEXT)))"
+        " SELECT g.id, g.started,"
         " COUNT(DISTINCT CASE WHEN o.exchange = 1 THEN o.ip END),"
         " COUNT(DISTINCT CASE WHEN o.proxylogon = 'vulnerable' THEN o.ip END),"
         " COUNT(DISTINCT CASE WHEN o.proxyshell = 'vulnerable' THEN o.ip END),"
@@ -858,19 +878,29 @@ int exr_stats_rows(exr_store *s, exr_stats_cb cb, void *ctx, exr_err *e)
         " COUNT(DISTINCT CASE WHEN o.proxyshell = 'patched' THEN o.ip END),"
         " COUNT(DISTINCT CASE WHEN o.proxynotshell = 'patched' THEN o.ip END),"
         " COUNT(DISTINCT CASE WHEN o.webshells > 0 THEN o.ip END),"
-        " (SELECT COUNT(DISTINCT d.ip) FROM directives d JOIN tickets t ON t.id = d.ticket WHERE t.sent_at IS NOT NULL AND t.sent_at <= COALESCE(s.finished, s.started)),"
-        " (SELECT COUNT(DISTINCT d.ip) FROM directives d JOIN tickets t ON t.id = d.ticket WHERE t.sent_at IS NOT NULL AND t.sent_at < s.started"
-        "   AND d.ip IN (SELECT ip FROM observations x WHERE x.scan_id = s.id AND x.exchange = 1 AND COALESCE(x.webshells, 0) = 0"
-        "   AND COALESCE(x.proxylogon, '') <> 'vulnerable' AND COALESCE(x.proxyshell, '') <> 'vulnerable' AND COALESCE(x.proxynotshell, '') <> 'vulnerable'))"
-        " FROM scans s LEFT JOIN observations o ON o.scan_id = s.id GROUP BY s.id ORDER BY s.started, s.id";
+        " (SELECT COUNT(DISTINCT d.ip) FROM directives d JOIN tickets t ON t.id = d.ticket WHERE t.sent_at IS NOT NULL AND t.sent_at <= g.ended),"
+        " (SELECT COUNT(DISTINCT d.ip) FROM directives d JOIN tickets t ON t.id = d.ticket WHERE t.sent_at IS NOT NULL AND t.sent_at < g.started"
+        "   AND d.ip IN (SELECT ip FROM observations x JOIN scans xs ON xs.id = x.scan_id WHERE COALESCE(xs.name, CAST(xs.id AS TEXT)) = g.k"
+        "   AND x.exchange = 1 AND COALESCE(x.webshells, 0) = 0 AND COALESCE(x.proxylogon, '') <> 'vulnerable'"
+        "   AND COALESCE(x.proxyshell, '') <> 'vulnerable' AND COALESCE(x.proxynotshell, '') <> 'vulnerable')),"
+        " g.name"
+        " FROM g JOIN scans s ON COALESCE(s.name, CAST(s.id AS TEXT)) = g.k LEFT JOIN observations o ON o.scan_id = s.id"
+        " GROUP BY g.k, g.name, g.id, g.started, g.ended ORDER BY g.started, g.id";
     exr_stmt *st;
     if (exr_db_prepare(db, q, &st) != EXR_SQL_OK)
         return dberr(db, e, "stats");
     int rc;
     while ((rc = exr_stmt_step(st)) == EXR_SQL_ROW) {
+        const char *name = col(st, 12);
+        bool skip = false;
+        for (int i = 0; name && i < inc.n; i++)
+            skip |= strcmp(inc.names[i], name) == 0; /* shown when every shard has finished */
+        if (skip)
+            continue;
         exr_stats_row r;
         r.scan = exr_stmt_int(st, 0);
         r.started = col(st, 1) ? col(st, 1) : "";
+        r.name = name;
         r.exchange = exr_stmt_int(st, 2);
         for (int k = 0; k < 3; k++) {
             r.vulnerable[k] = exr_stmt_int(st, 3 + k);

@@ -59,10 +59,12 @@ extern void (*exr_notify_hook)(const char *where);
 void exr_notify_test_point(const char *where);
 /* Fills ASN, AS name and country of stored hosts that lack them; returns hosts enriched or -1. */
 long exr_notify_enrich(exr_store *s, const exr_ipdb *db, exr_err *e);
-/* The per-scan series (exray stats), one call per scan in time order. */
+/* The per-scan series (exray stats), one call per scan in time order; the shards of one
+ * --scan-name are one scan, left out until every shard has finished. */
 typedef struct exr_stats_row {
     long long scan;
     const char *started;
+    const char *name; /* the --scan-name of a sharded scan, or NULL */
     long long exchange, vulnerable[3], patched[3], compromised, notified, remediated;
 } exr_stats_row;
 typedef void (*exr_stats_cb)(void *ctx, const exr_stats_row *r);

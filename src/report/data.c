@@ -28,23 +28,45 @@ static const char *col(exr_stmt *st, int i)
         memset(&(arr)[(n)], 0, sizeof *(arr));                              \
     } while (0)
 
+static void note_missing(void *ctx, const char *name, int nshards, const char *missing)
+{
+    rdata *d = ctx;
+    size_t len = strlen(d->missing);
+    (void)nshards;
+    snprintf(d->missing + len, sizeof d->missing - len, "%s%s (shards missing: %s)", len ? "; " : "", name, missing);
+}
+
+static bool is_incomplete(const rdata *d, const char *name)
+{
+    /* names end in " (shards missing" in the list */
+    char key[300];
+    snprintf(key, sizeof key, "%s (shards missing", name);
+    return strstr(d->missing, key) != NULL;
+}
+
 static int scans(exr_db *db, rdata *d, exr_err *e)
 {
     /* SUM(CASE ...) rather than SUM(condition): PostgreSQL does not add booleans */
-    const char *q = "SELECT s.id, s.started,"
+    /* the shards of one --scan-name are one scan */
+    const char *q = "WITH g AS (SELECT COALESCE(name, CAST(id AS TEXT)) AS k, MIN(name) AS name, MIN(id) AS id, MIN(started) AS started"
+                    "   FROM scans GROUP BY COALESCE(name, CAST(id AS TEXT)))"
+                    " SELECT g.id, g.started,"
                     " SUM(CASE WHEN o.exchange = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN COALESCE(o.webshells, 0) > 0 THEN 1 ELSE 0 END),"
                     " SUM(CASE WHEN o.proxylogon = 'vulnerable' THEN 1 ELSE 0 END), SUM(CASE WHEN o.proxyshell = 'vulnerable' THEN 1 ELSE 0 END),"
                     " SUM(CASE WHEN o.proxynotshell = 'vulnerable' THEN 1 ELSE 0 END), SUM(CASE WHEN o.proxylogon = 'patched' THEN 1 ELSE 0 END),"
                     " SUM(CASE WHEN o.proxyshell = 'patched' THEN 1 ELSE 0 END), SUM(CASE WHEN o.proxynotshell = 'patched' THEN 1 ELSE 0 END),"
                     " SUM(CASE WHEN o.proxylogon = 'undetermined' THEN 1 ELSE 0 END), SUM(CASE WHEN o.proxyshell = 'undetermined' THEN 1 ELSE 0 END),"
                     " SUM(CASE WHEN o.proxynotshell = 'undetermined' THEN 1 ELSE 0 END)"
-                    " FROM scans s JOIN observations o ON o.scan_id = s.id GROUP BY s.id ORDER BY s.started, s.id";
+                    ", g.name FROM g JOIN scans s ON COALESCE(s.name, CAST(s.id AS TEXT)) = g.k JOIN observations o ON o.scan_id = s.id"
+                    " GROUP BY g.k, g.name, g.id, g.started ORDER BY g.started, g.id";
     exr_stmt *st;
     if (exr_db_prepare(db, q, &st) != EXR_SQL_OK)
         return dberr(db, e, "scans");
     size_t cap = 0;
     int src;
     while ((src = exr_stmt_step(st)) == EXR_SQL_ROW) {
+        if (col(st, 13) && is_incomplete(d, col(st, 13)))
+            continue;
         PUSH(d->scans, d->nscans, cap);
         rscan *r = &d->scans[d->nscans++];
         r->id = exr_stmt_int(st, 0);
@@ -271,6 +293,8 @@ int exr_report_gather(exr_store *s, const exr_buildtab *tab, const char *hunt_js
 {
     memset(d, 0, sizeof *d);
     exr_db *db = exr_store_db(s);
+    if (exr_store_incomplete_scans(s, note_missing, d, e) < 0)
+        return -1;
     if (scans(db, d, e) || temp_tables(db, e) || groups(db, "COALESCE(h.country, '--')", "COALESCE(h.country, 'unknown')", 20, &d->countries, &d->ncountries, e) ||
         groups(db, "COALESCE('AS' || h.asn, 'unknown')", "COALESCE(h.as_name, '')", 20, &d->asns, &d->nasns, e) || cus(db, tab, d, e) ||
         funnel(db, d, e))

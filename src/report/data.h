@@ -47,6 +47,7 @@ typedef struct rdata {
     rhunt *hunt;
     size_t nhunt;
     char hunt_root[300];
+    char missing[600]; /* sharded scans left out until every shard finishes, and their missing shards */
 } rdata;
 
 int exr_report_gather(exr_store *s, const exr_buildtab *tab, const char *hunt_jsonl, rdata *d, exr_err *e);

@@ -57,6 +57,10 @@ static void patch_reading(const rdata *d, char *buf, size_t n)
     snprintf(buf, n, "In the last scan %.1f%% of %ld Exchange servers were patched for ProxyLogon (first scan: %.1f%%), %.1f%% for ProxyShell, %.1f%% for ProxyNotShell; %ld showed a web shell.",
              pct(l->patched[0], l->exch), l->exch, pct(f->patched[0], f->exch), pct(l->patched[1], l->exch), pct(l->patched[2], l->exch),
              l->comp);
+    if (d->missing[0]) {
+        size_t len = strlen(buf);
+        snprintf(buf + len, n - len, " Not shown until every shard has finished: %s.", d->missing);
+    }
 }
 
 static void patch_html(const rdata *d, exr_buf *out)

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* libpq prints server notices on stderr by default; the library prints nothing. */
+/* libpq would write server notices to the terminal; a library keeps quiet. */
 static void quiet_notice(void *arg, const char *msg)
 {
     (void)arg;

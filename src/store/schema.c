@@ -9,7 +9,7 @@
 /* version 1: stores before ticket states and the schema_version table (SQLite only) */
 #define TABLES(ID, BIGINT)                                                                                                           \
     "CREATE TABLE IF NOT EXISTS scans("                                                                                          \
-    " id " ID ", started TEXT NOT NULL, finished TEXT, args TEXT, seed " BIGINT ", shard TEXT, tool TEXT);"                     \
+    " id " ID ", started TEXT NOT NULL, finished TEXT, args TEXT, seed " BIGINT ", shard TEXT, tool TEXT, name TEXT);"                     \
     "CREATE TABLE IF NOT EXISTS observations("                                                                                   \
     " id " ID ", scan_id " BIGINT " NOT NULL REFERENCES scans(id), ip TEXT NOT NULL,"                                          \
     " port INTEGER NOT NULL, host_key TEXT NOT NULL, hostname TEXT, time TEXT NOT NULL, status TEXT NOT NULL,"                   \
@@ -71,11 +71,13 @@ static int fail(exr_db *db, exr_err *e, const char *what)
     return -1;
 }
 
-static int sqlite_has_states(exr_db *db)
+static int sqlite_has_column(exr_db *db, const char *table, const char *column)
 {
     exr_stmt *st;
-    if (exr_db_prepare(db, "SELECT 1 FROM pragma_table_info('tickets') WHERE name = 'state'", &st) != EXR_SQL_OK)
+    if (exr_db_prepare(db, "SELECT 1 FROM pragma_table_info(?) WHERE name = ?", &st) != EXR_SQL_OK)
         return -1;
+    exr_stmt_bind_text(st, 1, table);
+    exr_stmt_bind_text(st, 2, column);
     int have = exr_stmt_step(st) == EXR_SQL_ROW;
     exr_stmt_finalize(st);
     return have;
@@ -92,10 +94,16 @@ int exr_schema_apply(exr_db *db, exr_err *e)
     if (exr_db_exec(db, pg ? pg_schema : sqlite_schema) != EXR_SQL_OK)
         return fail(db, e, "create");
     if (!pg) {
-        int have = sqlite_has_states(db);
+        int have = sqlite_has_column(db, "tickets", "state");
         if (have < 0 || (!have && exr_db_exec(db, sqlite_ticket_states) != EXR_SQL_OK))
             return fail(db, e, "ticket states");
+        /* version 3: scans carry the name of the logical scan their shard belongs to */
+        have = sqlite_has_column(db, "scans", "name");
+        if (have < 0 || (!have && exr_db_exec(db, "ALTER TABLE scans ADD COLUMN name TEXT") != EXR_SQL_OK))
+            return fail(db, e, "scan names");
     }
+    if (pg && exr_db_exec(db, "ALTER TABLE scans ADD COLUMN IF NOT EXISTS name TEXT") != EXR_SQL_OK)
+        return fail(db, e, "scan names");
     if (exr_db_exec(db, "CREATE INDEX IF NOT EXISTS tickets_state ON tickets(state);"
                         "DELETE FROM schema_version;"
                         "INSERT INTO schema_version(version) VALUES(" STR(EXR_SCHEMA_VERSION) ");") != EXR_SQL_OK)

@@ -93,10 +93,10 @@ void exr_store_close(exr_store *s)
     free(s);
 }
 
-int exr_store_scan_begin(exr_store *s, const char *args, uint64_t seed, const char *shard, int64_t *scan_id, exr_err *e)
+int exr_store_scan_begin(exr_store *s, const char *args, uint64_t seed, const char *shard, const char *name, int64_t *scan_id, exr_err *e)
 {
     exr_stmt *st;
-    if (exr_db_prepare(s->db, "INSERT INTO scans(started,args,seed,shard,tool) VALUES(?,?,?,?,?) RETURNING id", &st) != EXR_SQL_OK)
+    if (exr_db_prepare(s->db, "INSERT INTO scans(started,args,seed,shard,tool,name) VALUES(?,?,?,?,?,?) RETURNING id", &st) != EXR_SQL_OK)
         return dberr(s, e, "prepare scan");
     char t[32];
     exr_time_rfc3339(time(NULL), t, sizeof t);
@@ -105,6 +105,7 @@ int exr_store_scan_begin(exr_store *s, const char *args, uint64_t seed, const ch
     exr_stmt_bind_int(st, 3, (int64_t)seed);
     exr_stmt_bind_text(st, 4, shard);
     exr_stmt_bind_text(st, 5, "exray " EXRAY_VERSION);
+    exr_stmt_bind_text(st, 6, name);
     int rc = exr_stmt_step(st);
     if (rc == EXR_SQL_ROW)
         *scan_id = exr_stmt_int(st, 0);
@@ -114,11 +115,16 @@ int exr_store_scan_begin(exr_store *s, const char *args, uint64_t seed, const ch
     return 0;
 }
 
-int exr_store_scan_unfinished(exr_store *s, int64_t *scan_id, uint64_t *seed, char *shard, size_t shardn, exr_err *e)
+int exr_store_scan_unfinished(exr_store *s, const char *name, const char *want_shard, int64_t *scan_id, uint64_t *seed, char *shard,
+                              size_t shardn, exr_err *e)
 {
     exr_stmt *st;
-    if (exr_db_prepare(s->db, "SELECT id, seed, shard FROM scans WHERE finished IS NULL ORDER BY id DESC LIMIT 1", &st) != EXR_SQL_OK)
+    /* one store may hold the shards of several machines: resume this one's */
+    if (exr_db_prepare(s->db, "SELECT id, seed, shard FROM scans WHERE finished IS NULL AND (CAST(?1 AS TEXT) IS NULL OR name = ?1)"
+                              " AND (CAST(?2 AS TEXT) IS NULL OR shard = ?2) ORDER BY id DESC LIMIT 1", &st) != EXR_SQL_OK)
         return dberr(s, e, "prepare resume");
+    exr_stmt_bind_text(st, 1, name);
+    exr_stmt_bind_text(st, 2, want_shard);
     int rc = exr_stmt_step(st);
     int found = 0;
     if (rc == EXR_SQL_ROW) {
@@ -133,6 +139,78 @@ int exr_store_scan_unfinished(exr_store *s, int64_t *scan_id, uint64_t *seed, ch
     }
     exr_stmt_finalize(st);
     return found;
+}
+
+int exr_store_scan_shards(exr_store *s, const char *name, const char *shard, int *n, int *nshards, uint64_t *seed, bool *finished,
+                          exr_err *e)
+{
+    exr_stmt *st;
+    if (exr_db_prepare(s->db, "SELECT shard, seed, finished FROM scans WHERE name = ? ORDER BY id", &st) != EXR_SQL_OK)
+        return dberr(s, e, "shards");
+    exr_stmt_bind_text(st, 1, name);
+    *n = *nshards = 0;
+    *finished = false;
+    int rc;
+    while ((rc = exr_stmt_step(st)) == EXR_SQL_ROW) {
+        const char *sh = exr_stmt_text(st, 0);
+        unsigned i = 0, k = 1;
+        if (sh && sscanf(sh, "%u/%u", &i, &k) == 2 && !*n)
+            *nshards = (int)k;
+        if (!*n)
+            *seed = (uint64_t)exr_stmt_int(st, 1);
+        if (sh && strcmp(sh, shard) == 0 && !exr_stmt_isnull(st, 2))
+            *finished = true;
+        (*n)++;
+    }
+    exr_stmt_finalize(st);
+    return rc == EXR_SQL_DONE ? 0 : dberr(s, e, "shards");
+}
+
+/* Calls cb for the logical scan held in done[0..n) when a shard is missing. */
+static int report_missing(const char *name, int nshards, const unsigned char *done, exr_store_missing_cb cb, void *ctx)
+{
+    char missing[512] = "";
+    size_t len = 0;
+    for (int i = 0; i < nshards && len + 24 < sizeof missing; i++)
+        if (!done[i])
+            len += (size_t)snprintf(missing + len, sizeof missing - len, "%s%d/%d", len ? " " : "", i, nshards);
+    if (!len)
+        return 0;
+    cb(ctx, name, nshards, missing);
+    return 1;
+}
+
+int exr_store_incomplete_scans(exr_store *s, exr_store_missing_cb cb, void *ctx, exr_err *e)
+{
+    exr_stmt *st;
+    if (exr_db_prepare(s->db, "SELECT name, shard, finished FROM scans WHERE name IS NOT NULL ORDER BY name, id", &st) != EXR_SQL_OK)
+        return dberr(s, e, "shards");
+    char cur[256] = "";
+    int nshards = 0, count = 0, rc;
+    unsigned char done[4096];
+    while ((rc = exr_stmt_step(st)) == EXR_SQL_ROW) {
+        const char *name = exr_stmt_text(st, 0), *sh = exr_stmt_text(st, 1);
+        if (strcmp(name, cur) != 0) {
+            if (cur[0])
+                count += report_missing(cur, nshards, done, cb, ctx);
+            snprintf(cur, sizeof cur, "%s", name);
+            memset(done, 0, sizeof done);
+            nshards = 0;
+        }
+        unsigned i = 0, k = 1;
+        if (sh && sscanf(sh, "%u/%u", &i, &k) == 2 && k <= sizeof done) {
+            if (!nshards)
+                nshards = (int)k;
+            if (i < k && !exr_stmt_isnull(st, 2))
+                done[i] = 1;
+        }
+    }
+    exr_stmt_finalize(st);
+    if (rc != EXR_SQL_DONE)
+        return dberr(s, e, "shards");
+    if (cur[0])
+        count += report_missing(cur, nshards, done, cb, ctx);
+    return count;
 }
 
 int exr_store_scan_keys(exr_store *s, int64_t scan_id, exr_store_key_cb cb, void *ctx, exr_err *e)

@@ -15,9 +15,20 @@ int exr_store_open(exr_store **out, const char *path, exr_err *e);
  * import create one): a mistyped path is an error, not a new empty store. */
 int exr_store_open_existing(exr_store **out, const char *path, exr_err *e);
 void exr_store_close(exr_store *s);
-int exr_store_scan_begin(exr_store *s, const char *args, uint64_t seed, const char *shard, int64_t *scan_id, exr_err *e);
-/* Finds the most recent unfinished scan; returns 1 found, 0 none, -1 error. */
-int exr_store_scan_unfinished(exr_store *s, int64_t *scan_id, uint64_t *seed, char *shard, size_t shardn, exr_err *e);
+/* name: the logical scan this shard belongs to (exray scan --scan-name), or NULL. */
+int exr_store_scan_begin(exr_store *s, const char *args, uint64_t seed, const char *shard, const char *name, int64_t *scan_id, exr_err *e);
+/* Finds the most recent unfinished scan (of that name and shard "I/N" when given); returns 1
+ * found, 0 none, -1 error. */
+int exr_store_scan_unfinished(exr_store *s, const char *name, const char *want_shard, int64_t *scan_id, uint64_t *seed, char *shard,
+                              size_t shardn, exr_err *e);
+/* Shards of the logical scan `name` already in the store: how many, the N they were started
+ * with and their seed (0 rows: *n = 0); and whether shard `shard` has finished. */
+int exr_store_scan_shards(exr_store *s, const char *name, const char *shard, int *n, int *nshards, uint64_t *seed, bool *finished,
+                          exr_err *e);
+/* Logical scans whose shards have not all finished: cb gets the name, N and a list such as
+ * "1/4 3/4" of the shards missing. Returns how many such scans, or -1. */
+typedef void (*exr_store_missing_cb)(void *ctx, const char *name, int nshards, const char *missing);
+int exr_store_incomplete_scans(exr_store *s, exr_store_missing_cb cb, void *ctx, exr_err *e);
 typedef void (*exr_store_key_cb)(void *ctx, const char *ip, int port, const char *hostname);
 int exr_store_scan_keys(exr_store *s, int64_t scan_id, exr_store_key_cb cb, void *ctx, exr_err *e);
 /* Adds one observation to the open batch; commits when the batch is big or old. */

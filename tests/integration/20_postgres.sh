@@ -65,15 +65,16 @@ grep -q 'postgresql://exray:\*\*\*@' "$WORK/pg/scan.err" || fail "the store is n
 grep -q "wrong" "$WORK/bad.err" && fail "a wrong password was echoed: $(cat "$WORK/bad.err")"
 PGPASSWORD=$PW "$EXRAY" stats --db "host=127.0.0.1 port=$pgport user=exray dbname=exray" > "$WORK/kw.txt" 2>"$WORK/kw.err" || fail "keyword form with PGPASSWORD: $(cat "$WORK/kw.err")"
 cmp -s "$WORK/kw.txt" "$WORK/pg/stats.txt" || fail "the keyword form reads another store"
-[ "$(psql_q exray "SELECT version FROM schema_version")" = 2 ] || fail "schema_version is not 2"
-ok "the password is neither printed nor stored; keyword form and PGPASSWORD; schema_version 2"
+[ "$(psql_q exray "SELECT version FROM schema_version")" = 3 ] || fail "schema_version is not 3"
+ok "the password is neither printed nor stored; keyword form and PGPASSWORD; schema_version 3"
 
 # four shards at once; the server restarts while they write
 SH="postgresql://exray:$PW@127.0.0.1:$pgport/shards"
 "$EXRAY" scan -q -p $PORT --rate 0 --seed 11 127.81.0.0/24 -o "$WORK/one.jsonl" 2>/dev/null || fail "reference scan"
 pids=""
 for i in 0 1 2 3; do
-    "$EXRAY" scan -q -p $PORT --rate 30 --seed 11 --shard $i/4 --db-timeout 60 127.81.0.0/24 --db "$SH" -o "$WORK/shard$i.jsonl" 2>"$WORK/shard$i.err" &
+    "$EXRAY" scan -q -p $PORT --rate 30 --seed 11 --shard $i/4 --scan-name march --db-timeout 60 127.81.0.0/24 --db "$SH" \
+        -o "$WORK/shard$i.jsonl" 2>"$WORK/shard$i.err" &
     pids="$pids $!"
 done
 sleep 1
@@ -91,7 +92,28 @@ for l in open(sys.argv[1]):
     r = json.loads(l)
     print(r["ip"], *(r.get(k) or "-" for k in ("proxylogon", "proxyshell", "proxynotshell")))' "$WORK/one.jsonl" | sort > "$WORK/b"
 cmp -s "$WORK/a" "$WORK/b" || fail "shard verdicts differ from one scan: $(diff "$WORK/a" "$WORK/b" | head -4)"
-ok "four shards at once, server restarted mid-scan: 256 hosts stored once each, verdicts as one SQLite scan"
+"$EXRAY" scan -q -p $PORT --rate 0 --seed 11 127.81.0.0/24 --db "$WORK/one.db" -o /dev/null 2>/dev/null || fail "reference scan into SQLite"
+"$EXRAY" stats --db "$SH" | awk '$1 == "march" {$1 = $2 = ""; print}' > "$WORK/a"
+"$EXRAY" stats --db "$WORK/one.db" | awk '$1 == "1" {$1 = $2 = ""; print}' > "$WORK/b"
+[ -s "$WORK/a" ] && cmp -s "$WORK/a" "$WORK/b" || fail "stats of the four shards ($(cat "$WORK/a")) differ from one scan ($(cat "$WORK/b"))"
+ok "four shards at once, server restarted mid-scan: 256 hosts stored once each, verdicts and stats as one SQLite scan"
+
+# a logical scan with a shard missing, then that shard killed and resumed
+"$EXRAY" scan -q -p $PORT --rate 0 --seed 21 --shard 0/2 --scan-name april 127.81.0.0/24 --db "$SH" -o /dev/null 2>/dev/null || fail "april 0/2"
+"$EXRAY" stats --db "$SH" > "$WORK/st.txt"
+grep -q '^april' "$WORK/st.txt" && fail "an incomplete logical scan is shown"
+grep -q '^scan april: shards missing: 1/2' "$WORK/st.txt" || fail "stats does not name the missing shard: $(cat "$WORK/st.txt")"
+"$EXRAY" report --db "$SH" --format md | grep -q 'april (shards missing: 1/2)' || fail "report does not name the missing shard"
+"$EXRAY" scan -q -p $PORT --rate 40 --seed 21 --shard 1/2 --scan-name april 127.81.0.0/24 --db "$SH" -o /dev/null 2>/dev/null &
+p=$!; sleep 1.5; kill -9 $p; wait $p 2>/dev/null || true
+"$EXRAY" scan -q -p $PORT --rate 0 --seed 21 --shard 0/2 --scan-name april 127.81.0.0/24 --db "$SH" -o /dev/null 2>"$WORK/again.err" &&
+    fail "a finished shard ran again"
+"$EXRAY" scan -q -p $PORT --rate 0 --resume --shard 1/2 --scan-name april 127.81.0.0/24 --db "$SH" -o /dev/null 2>"$WORK/res.err" ||
+    fail "resume of shard 1/2: $(cat "$WORK/res.err")"
+[ "$(psql_q shards "SELECT count(*), count(DISTINCT ip) FROM observations o JOIN scans s ON s.id = o.scan_id WHERE s.name = 'april'")" = "256|256" ] ||
+    fail "april after resume: $(psql_q shards "SELECT count(*), count(DISTINCT ip) FROM observations o JOIN scans s ON s.id = o.scan_id WHERE s.name = 'april'")"
+"$EXRAY" stats --db "$SH" | grep -q '^april' || fail "the completed logical scan is not shown"
+ok "--scan-name: stats and report name a missing shard; a finished shard is refused; a killed shard resumes; then the scan is shown"
 
 # two notify workers at once
 WK="postgresql://exray:$PW@127.0.0.1:$pgport/workers"
