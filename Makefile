@@ -160,6 +160,7 @@ bench: deps
 	sh bench/notify.sh
 	sh bench/report.sh
 	sh bench/hunt.sh
+	sh bench/store.sh
 
 clean:
 	rm -rf build exray exray.1

@@ -18,5 +18,6 @@ int exr_cmd_import(int argc, char **argv);
 int exr_cmd_enrich(int argc, char **argv);
 int exr_cmd_report(int argc, char **argv);
 int exr_cmd_version(int argc, char **argv);
+int exr_cmd_db(int argc, char **argv);
 
 #endif

@@ -70,15 +70,6 @@ static int import(int argc, char **argv)
 
 int exr_cmd_contacts(int argc, char **argv)
 {
-    if (argc >= 2 && strcmp(argv[1], "optout") == 0)
-        return optout(argc - 1, argv + 1);
-    if (argc >= 2 && strcmp(argv[1], "import") == 0)
-        return import(argc - 1, argv + 1);
-    bool help = argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"));
-    if (!help)
-        fprintf(stderr, "exray contacts: give import or optout\n");
-    exr_opts_help(&exr_spec_contacts_import, help ? stdout : stderr);
-    fputc('\n', help ? stdout : stderr);
-    exr_opts_help(&exr_spec_contacts_optout, help ? stdout : stderr);
-    return help ? 0 : 2;
+    static const exr_subcmd subs[] = {{"import", import, &exr_spec_contacts_import}, {"optout", optout, &exr_spec_contacts_optout}};
+    return exr_opts_dispatch("contacts", subs, 2, argc, argv);
 }

@@ -61,15 +61,7 @@ static int enrich_lookup(int argc, char **argv)
 
 int exr_cmd_enrich(int argc, char **argv)
 {
-    if (argc >= 2 && strcmp(argv[1], "compile") == 0)
-        return enrich_compile(argc - 1, argv + 1);
-    if (argc >= 2 && strcmp(argv[1], "lookup") == 0)
-        return enrich_lookup(argc - 1, argv + 1);
-    bool help = argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"));
-    if (!help)
-        fprintf(stderr, "exray enrich: give compile or lookup\n");
-    exr_opts_help(&exr_spec_enrich_compile, help ? stdout : stderr);
-    fputc('\n', help ? stdout : stderr);
-    exr_opts_help(&exr_spec_enrich_lookup, help ? stdout : stderr);
-    return help ? 0 : 2;
+    static const exr_subcmd subs[] = {{"compile", enrich_compile, &exr_spec_enrich_compile},
+                                      {"lookup", enrich_lookup, &exr_spec_enrich_lookup}};
+    return exr_opts_dispatch("enrich", subs, 2, argc, argv);
 }

@@ -241,13 +241,14 @@ void exr_gendoc_bash(FILE *f)
           "_exray()\n{\n    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n"
           "    local cmd=${COMP_WORDS[1]} key opts\n"
           "    if [ \"$COMP_CWORD\" -eq 1 ]; then\n"
-          "        COMPREPLY=($(compgen -W \"scan hunt builds import notify contacts enrich stats report help --help --version\" -- \"$cur\"))\n"
+          "        COMPREPLY=($(compgen -W \"scan hunt builds import notify contacts enrich stats report db help --help --version\" -- \"$cur\"))\n"
           "        return\n    fi\n    key=$cmd\n    case \"$cmd\" in\n"
-          "    help) [ \"$COMP_CWORD\" -eq 2 ] && COMPREPLY=($(compgen -W \"scan hunt builds import notify contacts enrich stats report\" -- \"$cur\"))\n"
+          "    help) [ \"$COMP_CWORD\" -eq 2 ] && COMPREPLY=($(compgen -W \"scan hunt builds import notify contacts enrich stats report db\" -- \"$cur\"))\n"
           "        return ;;\n"
-          "    contacts|enrich)\n        if [ \"$COMP_CWORD\" -eq 2 ]; then\n"
+          "    contacts|enrich|db)\n        if [ \"$COMP_CWORD\" -eq 2 ]; then\n"
           "            [ \"$cmd\" = contacts ] && COMPREPLY=($(compgen -W \"import optout\" -- \"$cur\"))\n"
           "            [ \"$cmd\" = enrich ] && COMPREPLY=($(compgen -W \"compile lookup\" -- \"$cur\"))\n"
+          "            [ \"$cmd\" = db ] && COMPREPLY=($(compgen -W \"copy\" -- \"$cur\"))\n"
           "            return\n        fi\n        key=\"$cmd ${COMP_WORDS[2]}\" ;;\n    esac\n    case \"$key\" in\n",
           f);
     for (int i = 0; i < exr_nspecs; i++)

@@ -258,6 +258,27 @@ static void help_option(const exr_opt *o, FILE *f)
     wrap(f, line, col, 27);
 }
 
+int exr_opts_dispatch(const char *cmd, const exr_subcmd *subs, int n, int argc, char **argv)
+{
+    for (int i = 0; argc >= 2 && i < n; i++)
+        if (strcmp(argv[1], subs[i].name) == 0)
+            return subs[i].run(argc - 1, argv + 1);
+    bool help = argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"));
+    FILE *f = help ? stdout : stderr;
+    if (!help) {
+        fprintf(f, "exray %s: give", cmd);
+        for (int i = 0; i < n; i++)
+            fprintf(f, "%s%s", i ? " or " : " ", subs[i].name);
+        fputc('\n', f);
+    }
+    for (int i = 0; i < n; i++) {
+        if (i)
+            fputc('\n', f);
+        exr_opts_help(subs[i].spec, f);
+    }
+    return help ? 0 : 2;
+}
+
 void exr_opts_help(const exr_cmdspec *s, FILE *f)
 {
     const char *syn = s->synopsis;

@@ -67,13 +67,23 @@ int exr_opt_choice(const exr_cmdspec *s, int id, const char *v); /* index in cho
 int exr_opts_fail(const exr_cmdspec *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 void exr_opts_help(const exr_cmdspec *s, FILE *f);
+
+/* Commands made of subcommands (contacts import|optout, enrich compile|lookup, db copy):
+ * argv[1] picks one, which runs with argv[1..]; -h/--help or nothing known prints every
+ * subcommand's help (stdout and 0, or stderr and 2). */
+typedef struct exr_subcmd {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const exr_cmdspec *spec;
+} exr_subcmd;
+int exr_opts_dispatch(const char *cmd, const exr_subcmd *subs, int n, int argc, char **argv);
 /* The known name closest to s (edit distance at most 3), or NULL. */
 const char *exr_opts_closest(const char *s, const char *const *names, int n);
 
 /* The tables, in the order of the man page. */
 extern const exr_cmdspec exr_spec_scan, exr_spec_hunt, exr_spec_builds, exr_spec_import, exr_spec_notify,
     exr_spec_contacts_import, exr_spec_contacts_optout, exr_spec_enrich_compile, exr_spec_enrich_lookup, exr_spec_stats,
-    exr_spec_report;
+    exr_spec_report, exr_spec_db_copy;
 extern const exr_cmdspec *const exr_specs[];
 extern const int exr_nspecs;
 
@@ -94,6 +104,7 @@ enum { OPTOUT_DB, OPTOUT_NOPTS };
 enum { ECOMPILE_ASN4, ECOMPILE_ASN6, ECOMPILE_COUNTRY4, ECOMPILE_COUNTRY6, ECOMPILE_OUTPUT, ECOMPILE_NOPTS };
 enum { ELOOKUP_IPDB, ELOOKUP_NOPTS };
 enum { STATS_DB, STATS_NOPTS };
+enum { DBCOPY_FROM, DBCOPY_TO, DBCOPY_NOPTS };
 enum { REPORT_DB, REPORT_OUTPUT, REPORT_FORMAT, REPORT_HUNT, REPORT_NOPTS };
 
 #endif

@@ -47,6 +47,10 @@ int exr_store_rescan_targets(exr_store *s, unsigned states, const char *notified
 /* Sets a scan's started/finished to the time span of its observations (an imported report:
  * its own times, not the import's). */
 int exr_store_scan_span(exr_store *s, int64_t scan_id, exr_err *e);
+/* Copies every table of `from` into the empty store `to` (either back end, ids kept), in
+ * one transaction; cb gets each table's name and row count. */
+typedef void (*exr_store_copy_cb)(void *ctx, const char *table, long rows);
+int exr_store_copy(exr_store *from, exr_store *to, exr_store_copy_cb cb, void *ctx, exr_err *e);
 /* The connection, for the queries of import, notify, stats and report (sql.h). */
 struct exr_db;
 struct exr_db *exr_store_db(exr_store *s);

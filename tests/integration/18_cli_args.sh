@@ -3,7 +3,7 @@
 # option is an error naming it and the closest known one (exit 2), never taken as a file
 # name; `--` ends options; --version names the build table date and the libraries.
 . "$(dirname "$0")/lib.sh"
-for c in scan hunt notify import stats report builds enrich contacts; do
+for c in scan hunt notify import stats report builds enrich contacts db; do
     "$EXRAY" "$c" --help > "$WORK/h.out" 2>"$WORK/h.err" || fail "$c --help exited $?"
     grep -q "usage\|Usage" "$WORK/h.out" || fail "$c --help: no usage on stdout"
     [ ! -s "$WORK/h.err" ] || fail "$c --help wrote to stderr"

@@ -27,7 +27,7 @@ man_section() { # command name -> the options of its COMMANDS section
     awk -v c="exray $1" '$0 == ".SS \"" c "\"" {on = 1; next} /^\.S[SH]/ {on = 0} on && /^\\fB/ {print}' "$ROOT/exray.1" |
         sed 's/\\-/-/g' | grep -o '\\fB--[a-z0-9-]*' | sed 's/\\fB//' | sort
 }
-for c in scan hunt builds import notify "contacts import" "contacts optout" "enrich compile" "enrich lookup" stats report; do
+for c in scan hunt builds import notify "contacts import" "contacts optout" "enrich compile" "enrich lookup" stats report "db copy"; do
     # shellcheck disable=SC2086
     "$EXRAY" $c --help | grep -E -o -- '^(  -[a-zA-Z], |      )--[a-z0-9-]+' | grep -o -- '--[a-z0-9-]*' | grep -v '^--help$' | sort > "$WORK/help"
     man_section "$c" > "$WORK/man"
@@ -38,7 +38,7 @@ for c in scan hunt builds import notify "contacts import" "contacts optout" "enr
         sed 's/^| `\(-[a-zA-Z], \)\?\(--[a-z0-9-]*\).*/\2/' | sort > "$WORK/readme"
     cmp -s "$WORK/help" "$WORK/readme" || fail "$c: --help and README differ: $(diff "$WORK/help" "$WORK/readme" | head -5)"
 done
-ok "--help, the man page and README list the same options for each of the 11 commands"
+ok "--help, the man page and README list the same options for each of the 12 commands"
 
 if command -v groff >/dev/null 2>&1; then
     groff -man -Tutf8 -ww -z "$ROOT/exray.1" 2> "$WORK/groff.err" || fail "groff: $(cat "$WORK/groff.err")"
@@ -63,6 +63,7 @@ complete_words exray sc | grep -qx scan || fail "completion: 'exray sc' does not
 complete_words exray scan --pro | grep -qx -- --probe-webshells || fail "completion: scan --pro"
 complete_words exray scan -F "" | sort | tr '\n' ' ' | grep -qx 'csv intelmq json ' || fail "completion: scan -F gives $(complete_words exray scan -F "")"
 complete_words exray enrich l | grep -qx lookup || fail "completion: enrich l"
+complete_words exray db copy --f | grep -qx -- --from || fail "completion: db copy --f"
 complete_words exray contacts import --so | grep -qx -- --source || fail "completion: contacts import --so"
 complete_words exray notify --mail | grep -qx -- --maildir || fail "completion: notify --mail"
 [ -z "$(complete_words exray scan --nonexistent-prefix)" ] || fail "completion offered something for an unknown prefix"

@@ -24,6 +24,8 @@ psql_q() { PGPASSWORD=$PW /usr/lib/postgresql/15/bin/psql -X -At -h 127.0.0.1 -p
 psql_q postgres "CREATE DATABASE shards" >/dev/null
 psql_q postgres "CREATE DATABASE workers" >/dev/null
 ok "private PostgreSQL on 127.0.0.1:$pgport"
+others=$(grep -l '#include <sqlite3.h>\|#include <libpq-fe.h>' "$ROOT"/src/*/*.c "$ROOT"/src/*/*.h | grep -v '/src/store/' || true)
+[ -z "$others" ] || fail "files outside src/store include a database library: $others"
 
 start_fleet 127.81.0.0 256 $PORT
 printf '127.81.0.0/24,abuse@example.net,Example Networks\n127.81.0.128/25,cert@example.org,Example Org\n' > "$WORK/contacts.csv"
@@ -56,6 +58,22 @@ done
 [ -s "$WORK/a" ] && cmp -s "$WORK/a" "$WORK/b" || fail "tickets differ: $(diff "$WORK/a" "$WORK/b" | head -4)"
 grep -l "cert@example.org" "$WORK/pg/md/new/"* >/dev/null 2>&1 && fail "an opted-out address was sent to"
 ok "scan, import, optout, notify ($(wc -l < "$WORK/a") tickets), rescan, stats and report: the same on PostgreSQL as on SQLite"
+
+# exray db copy: SQLite -> PostgreSQL -> SQLite, the same store each time
+psql_q postgres "CREATE DATABASE copied" >/dev/null
+CP="postgresql://exray:$PW@127.0.0.1:$pgport/copied"
+"$EXRAY" db copy --from "$WORK/lite.db" --to "$CP" 2>"$WORK/copy1.err" || fail "db copy to PostgreSQL: $(cat "$WORK/copy1.err")"
+"$EXRAY" db copy --from "$CP" --to "$WORK/back.db" 2>"$WORK/copy2.err" || fail "db copy to SQLite: $(cat "$WORK/copy2.err")"
+for st in "$CP" "$WORK/back.db"; do
+    "$EXRAY" stats --db "$st" > "$WORK/c.txt" && cmp -s "$WORK/c.txt" "$WORK/lite/stats.txt" || fail "stats after db copy differ ($st)"
+    "$EXRAY" report --db "$st" --format md > "$WORK/c.md" && cmp -s "$WORK/c.md" "$WORK/lite/report.md" || fail "report after db copy differs"
+done
+"$EXRAY" notify --db "$CP" --contacts "$WORK/contacts.csv" --maildir "$WORK/cmd" 2>"$WORK/cn.err" || fail "notify on the copy"
+grep -q " 0 new tickets" "$WORK/cn.err" || fail "the copy lost its tickets: notify planned again: $(head -2 "$WORK/cn.err")"
+"$EXRAY" scan -q -p $PORT --rate 0 127.81.0.1 --db "$CP" -o /dev/null 2>"$WORK/cs.err" || fail "a scan into the copy: $(cat "$WORK/cs.err")"
+"$EXRAY" db copy --from "$WORK/lite.db" --to "$CP" 2>"$WORK/copy3.err" && fail "db copy into a store that is not empty"
+grep -q "not empty" "$WORK/copy3.err" || fail "db copy into a non-empty store: $(cat "$WORK/copy3.err")"
+ok "db copy SQLite -> PostgreSQL -> SQLite: same stats, report and tickets; the copy takes new scans; a non-empty target is refused"
 
 cat "$WORK"/pg/*.err > "$WORK/all.err"
 grep -q -- "$PW" "$WORK/all.err" && fail "the password was printed"
