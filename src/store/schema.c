@@ -7,26 +7,26 @@
 #define STR(x) STR_(x)
 
 /* version 1: stores before ticket states and the schema_version table (SQLite only) */
-#define TABLES(ID, BIGINT)                                                                                                           \
+#define TABLES(ID, BIGINT, TXT)                                                                                                           \
     "CREATE TABLE IF NOT EXISTS scans("                                                                                          \
-    " id " ID ", started TEXT NOT NULL, finished TEXT, args TEXT, seed " BIGINT ", shard TEXT, tool TEXT, name TEXT);"                     \
+    " id " ID ", started " TXT " NOT NULL, finished " TXT ", args " TXT ", seed " BIGINT ", shard " TXT ", tool " TXT ", name " TXT ");"                     \
     "CREATE TABLE IF NOT EXISTS observations("                                                                                   \
-    " id " ID ", scan_id " BIGINT " NOT NULL REFERENCES scans(id), ip TEXT NOT NULL,"                                          \
-    " port INTEGER NOT NULL, host_key TEXT NOT NULL, hostname TEXT, time TEXT NOT NULL, status TEXT NOT NULL,"                   \
-    " exchange INTEGER NOT NULL, build TEXT, build_source TEXT, product TEXT, cu TEXT, su TEXT, servername TEXT,"               \
-    " proxylogon TEXT, proxyshell TEXT, proxynotshell TEXT, webshells INTEGER, record TEXT NOT NULL,"                            \
+    " id " ID ", scan_id " BIGINT " NOT NULL REFERENCES scans(id), ip " TXT " NOT NULL,"                                          \
+    " port INTEGER NOT NULL, host_key " TXT " NOT NULL, hostname " TXT ", time " TXT " NOT NULL, status " TXT " NOT NULL,"                   \
+    " exchange INTEGER NOT NULL, build " TXT ", build_source " TXT ", product " TXT ", cu " TXT ", su " TXT ", servername " TXT ","               \
+    " proxylogon " TXT ", proxyshell " TXT ", proxynotshell " TXT ", webshells INTEGER, record " TXT " NOT NULL,"                            \
     " UNIQUE(scan_id, ip, port, host_key));"                                                                                     \
     "CREATE INDEX IF NOT EXISTS observations_ip ON observations(ip, port);"                                                      \
     "CREATE INDEX IF NOT EXISTS observations_scan ON observations(scan_id);"                                                     \
-    "CREATE TABLE IF NOT EXISTS host_info(ip TEXT PRIMARY KEY, asn " BIGINT ", as_name TEXT, country TEXT);"                   \
-    "CREATE TABLE IF NOT EXISTS optout(address TEXT PRIMARY KEY, added TEXT NOT NULL);"                                         \
-    "CREATE TABLE IF NOT EXISTS directives(id " ID ", ip TEXT NOT NULL, port INTEGER, state TEXT NOT NULL,"                     \
-    " recipient TEXT NOT NULL, template TEXT NOT NULL, ticket TEXT NOT NULL, created TEXT NOT NULL,"                            \
+    "CREATE TABLE IF NOT EXISTS host_info(ip " TXT " PRIMARY KEY, asn " BIGINT ", as_name " TXT ", country " TXT ");"                   \
+    "CREATE TABLE IF NOT EXISTS optout(address " TXT " PRIMARY KEY, added " TXT " NOT NULL);"                                         \
+    "CREATE TABLE IF NOT EXISTS directives(id " ID ", ip " TXT " NOT NULL, port INTEGER, state " TXT " NOT NULL,"                     \
+    " recipient " TXT " NOT NULL, template " TXT " NOT NULL, ticket " TXT " NOT NULL, created " TXT " NOT NULL,"                            \
     " observation_id " BIGINT ");"                                                                                               \
     "CREATE INDEX IF NOT EXISTS directives_ip ON directives(ip, recipient);"                                                     \
-    "CREATE TABLE IF NOT EXISTS ticket_day(day TEXT PRIMARY KEY, last INTEGER NOT NULL);"                                       \
-    "CREATE TABLE IF NOT EXISTS contacts_db(kind INTEGER NOT NULL, lo TEXT, hi TEXT, asn " BIGINT ", email TEXT NOT NULL,"     \
-    " org TEXT, source TEXT NOT NULL);"                                                                                          \
+    "CREATE TABLE IF NOT EXISTS ticket_day(day " TXT " PRIMARY KEY, last INTEGER NOT NULL);"                                       \
+    "CREATE TABLE IF NOT EXISTS contacts_db(kind INTEGER NOT NULL, lo " TXT ", hi " TXT ", asn " BIGINT ", email " TXT " NOT NULL,"     \
+    " org " TXT ", source " TXT " NOT NULL);"                                                                                          \
     "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL);"
 
 /* per host: first seen, first seen vulnerable, patched at (first clean observation after a
@@ -45,7 +45,7 @@
     "   AS first_vulnerable, MIN(CASE WHEN webshells > 0 THEN time END) AS compromised_at"                                       \
     "   FROM observations WHERE exchange = 1 GROUP BY ip) h;"
 
-static const char sqlite_schema[] = TABLES("INTEGER PRIMARY KEY", "INTEGER")
+static const char sqlite_schema[] = TABLES("INTEGER PRIMARY KEY", "INTEGER", "TEXT")
     "CREATE TABLE IF NOT EXISTS tickets(id TEXT PRIMARY KEY, recipient TEXT NOT NULL, org TEXT, template TEXT NOT NULL,"
     " day TEXT NOT NULL, created TEXT NOT NULL, sent_at TEXT, delivery TEXT);"
     "CREATE VIEW IF NOT EXISTS" HOST_HISTORY;
@@ -57,11 +57,15 @@ static const char sqlite_ticket_states[] = "ALTER TABLE tickets ADD COLUMN state
                                            "ALTER TABLE tickets ADD COLUMN lease_until TEXT;"
                                            "UPDATE tickets SET state = 'sent' WHERE sent_at IS NOT NULL;";
 
+/* byte order, as SQLite's BINARY: the same results and order whatever the database's locale,
+ * and index comparisons without the locale's collation */
+#define PGTEXT "TEXT COLLATE \"C\""
+
 static const char pg_schema[] =
-    "SELECT pg_advisory_xact_lock(7274617900);" TABLES("BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY", "BIGINT")
-    "CREATE TABLE IF NOT EXISTS tickets(id TEXT PRIMARY KEY, recipient TEXT NOT NULL, org TEXT, template TEXT NOT NULL,"
-    " day TEXT NOT NULL, created TEXT NOT NULL, sent_at TEXT, delivery TEXT, state TEXT NOT NULL DEFAULT 'pending',"
-    " run_id TEXT, lease_until TEXT);"
+    "SELECT pg_advisory_xact_lock(7274617900);" TABLES("BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY", "BIGINT", PGTEXT)
+    "CREATE TABLE IF NOT EXISTS tickets(id " PGTEXT " PRIMARY KEY, recipient " PGTEXT " NOT NULL, org " PGTEXT ", template " PGTEXT " NOT NULL,"
+    " day " PGTEXT " NOT NULL, created " PGTEXT " NOT NULL, sent_at " PGTEXT ", delivery " PGTEXT ", state " PGTEXT " NOT NULL DEFAULT 'pending',"
+    " run_id " PGTEXT ", lease_until " PGTEXT ");"
     "CREATE OR REPLACE VIEW" HOST_HISTORY;
 
 static int fail(exr_db *db, exr_err *e, const char *what)
