@@ -17,7 +17,6 @@
     " proxylogon " TXT ", proxyshell " TXT ", proxynotshell " TXT ", webshells INTEGER, record " TXT " NOT NULL,"                            \
     " UNIQUE(scan_id, ip, port, host_key));"                                                                                     \
     "CREATE INDEX IF NOT EXISTS observations_ip ON observations(ip, port);"                                                      \
-    "CREATE INDEX IF NOT EXISTS observations_scan ON observations(scan_id);"                                                     \
     "CREATE TABLE IF NOT EXISTS host_info(ip " TXT " PRIMARY KEY, asn " BIGINT ", as_name " TXT ", country " TXT ");"                   \
     "CREATE TABLE IF NOT EXISTS optout(address " TXT " PRIMARY KEY, added " TXT " NOT NULL);"                                         \
     "CREATE TABLE IF NOT EXISTS directives(id " ID ", ip " TXT " NOT NULL, port INTEGER, state " TXT " NOT NULL,"                     \
