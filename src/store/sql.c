@@ -9,10 +9,14 @@ int exr_db_kind_of(const char *t)
 {
     if (!strncmp(t, "postgresql://", 13) || !strncmp(t, "postgres://", 11))
         return EXR_DB_PG;
-    /* libpq's keyword form: "host=... dbname=..." (a file name has no '=' before a space) */
-    const char *eq = strchr(t, '='), *sp = strchr(t, ' ');
-    if (eq && (!sp || eq < sp) && (strstr(t, "dbname=") || strstr(t, "host=") || strstr(t, "service=")))
-        return EXR_DB_PG;
+    /* libpq's keyword form starts with a connection keyword and '=' ("host=db dbname=x");
+     * anything else, "/srv/host=1.db" included, is a file */
+    static const char *const keys[] = {"host", "hostaddr", "port", "dbname", "user", "password", "passfile", "service",
+                                       "sslmode", "connect_timeout", "application_name", "options", "target_session_attrs"};
+    size_t k = strspn(t, "abcdefghijklmnopqrstuvwxyz_");
+    for (size_t i = 0; t[k] == '=' && i < sizeof keys / sizeof keys[0]; i++)
+        if (strlen(keys[i]) == k && !strncmp(t, keys[i], k))
+            return EXR_DB_PG;
     return EXR_DB_SQLITE;
 }
 
@@ -35,6 +39,10 @@ void exr_db_redact(const char *t, char *out, size_t n)
     for (char *q = out; (q = strstr(q, "password=")) != NULL;) {
         q += 9;
         size_t len = strcspn(q, " &");
+        if (*q == '\'') { /* password='with spaces' */
+            const char *end = strchr(q + 1, '\'');
+            len = end ? (size_t)(end - q) + 1 : strlen(q);
+        }
         char rest[1024];
         snprintf(rest, sizeof rest, "%s", q + len);
         snprintf(q, n - (size_t)(q - out), "***%s", rest);
