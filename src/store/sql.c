@@ -22,32 +22,41 @@ int exr_db_kind_of(const char *t)
 
 void exr_db_redact(const char *t, char *out, size_t n)
 {
-    snprintf(out, n, "%s", t);
-    if (exr_db_kind_of(t) != EXR_DB_PG)
+    if (exr_db_kind_of(t) != EXR_DB_PG) {
+        snprintf(out, n, "%s", t);
         return;
-    char *p = strstr(out, "://");
-    if (p) {
-        /* scheme://user:password@host... */
-        char *at = strchr(p + 3, '@'), *colon = strchr(p + 3, ':');
-        if (at && colon && colon < at) {
-            char rest[1024];
-            snprintf(rest, sizeof rest, "%s", at);
-            snprintf(colon, n - (size_t)(colon - out), ":***%s", rest);
+    }
+    exr_buf b;
+    exr_buf_init(&b);
+    const char *p = t, *scheme = !strncmp(t, "postgres", 8) ? strstr(t, "://") : NULL;
+    if (scheme) {
+        /* scheme://user:password@host...: the userinfo ends at the authority's last '@' */
+        const char *auth = scheme + 3, *end = auth + strcspn(auth, "/?#"), *at = NULL, *colon;
+        for (const char *q = auth; q < end; q++)
+            if (*q == '@')
+                at = q;
+        colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+        if (colon) {
+            exr_buf_add(&b, t, (size_t)(colon - t) + 1);
+            exr_buf_adds(&b, "***");
+            p = at;
         }
     }
     /* password=... as a keyword, or as a URI query parameter */
-    for (char *q = out; (q = strstr(q, "password=")) != NULL;) {
+    for (const char *q; (q = strstr(p, "password=")) != NULL;) {
         q += 9;
+        exr_buf_add(&b, p, (size_t)(q - p));
         size_t len = strcspn(q, " &");
         if (*q == '\'') { /* password='with spaces' */
-            const char *end = strchr(q + 1, '\'');
-            len = end ? (size_t)(end - q) + 1 : strlen(q);
+            const char *close = strchr(q + 1, '\'');
+            len = close ? (size_t)(close - q) + 1 : strlen(q);
         }
-        char rest[1024];
-        snprintf(rest, sizeof rest, "%s", q + len);
-        snprintf(q, n - (size_t)(q - out), "***%s", rest);
-        q += 3;
+        exr_buf_adds(&b, "***");
+        p = q + len;
     }
+    exr_buf_adds(&b, p);
+    snprintf(out, n, "%.*s", (int)b.len, b.p ? b.p : "");
+    exr_buf_free(&b);
 }
 
 int exr_db_open(exr_db **out, const char *target, bool must_exist, exr_err *e)
