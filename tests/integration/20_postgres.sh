@@ -36,6 +36,10 @@ run_all() { # STORE DIR: the whole chain into one store; outputs in DIR
     "$EXRAY" scan -q -p $PORT --rate 0 --seed 5 --probe-webshells 127.81.0.0/26 --db "$1" -o "$d/scan.jsonl" 2>"$d/scan.err" || fail "scan into $d: $(cat "$d/scan.err")"
     "$EXRAY" import --db "$1" "$WORK/report.csv" 2>"$d/import.err" || fail "import into $d: $(cat "$d/import.err")"
     "$EXRAY" contacts optout cert@example.org --db "$1" >/dev/null 2>"$d/optout.err" || fail "optout $d"
+    R="$ROOT/tests/fixtures/rpsl"
+    "$EXRAY" contacts import --db "$1" "$R/ripe.db.inetnum" "$R/ripe.db.inet6num" "$R/ripe.db.aut-num" "$R/ripe.db.organisation" \
+        "$R/ripe.db.role" 2>"$d/rpsl.err" || fail "contacts import into $d: $(cat "$d/rpsl.err")"
+    grep -q "4 with an abuse mailbox" "$d/rpsl.err" || fail "contacts import into $d: $(tail -1 "$d/rpsl.err")"
     sleep 1.1 # stats compare times to the second: keep the scan, the notices and the rescan apart
     "$EXRAY" notify --db "$1" --contacts "$WORK/contacts.csv" --maildir "$d/md" 2>"$d/notify.err" || fail "notify $d: $(cat "$d/notify.err")"
     sleep 1.1
@@ -132,6 +136,22 @@ p=$!; sleep 1.5; kill -9 $p; wait $p 2>/dev/null || true
     fail "april after resume: $(psql_q shards "SELECT count(*), count(DISTINCT ip) FROM observations o JOIN scans s ON s.id = o.scan_id WHERE s.name = 'april'")"
 "$EXRAY" stats --db "$SH" | grep -q '^april' || fail "the completed logical scan is not shown"
 ok "--scan-name: stats and report name a missing shard; a finished shard is refused; a killed shard resumes; then the scan is shown"
+
+# the server gone for longer than --db-timeout: exit 2, nothing lost, --resume finishes
+"$EXRAY" scan -q -p $PORT --rate 15 --seed 31 --scan-name gone --db-timeout 2 127.81.0.0/26 --db "$SH" -o /dev/null 2>"$WORK/gone.err" &
+p=$!
+sleep 1
+sh "$ROOT/tests/pg.sh" stop "$PGTMP/pg"
+set +e; wait $p; rc=$?; set -e
+[ $rc -eq 2 ] || fail "a scan whose database stayed away exited $rc, not 2: $(cat "$WORK/gone.err")"
+grep -q "unreachable for more than 2 s (--db-timeout)" "$WORK/gone.err" || fail "no --db-timeout message: $(cat "$WORK/gone.err")"
+grep -q -- "$PW" "$WORK/gone.err" && fail "the password was printed"
+sh "$ROOT/tests/pg.sh" again "$PGTMP/pg" || fail "PostgreSQL did not start again"
+"$EXRAY" scan -q -p $PORT --rate 0 --resume --scan-name gone 127.81.0.0/26 --db "$SH" -o /dev/null 2>"$WORK/gone2.err" ||
+    fail "resume after --db-timeout: $(cat "$WORK/gone2.err")"
+[ "$(psql_q shards "SELECT count(*), count(DISTINCT ip) FROM observations o JOIN scans s ON s.id = o.scan_id WHERE s.name = 'gone'")" = "64|64" ] ||
+    fail "after --db-timeout and --resume: $(psql_q shards "SELECT count(*), count(DISTINCT ip) FROM observations o JOIN scans s ON s.id = o.scan_id WHERE s.name = 'gone'")"
+ok "the database away longer than --db-timeout: exit 2 with the reason; --resume stores the 64 hosts once each"
 
 # two notify workers at once
 WK="postgresql://exray:$PW@127.0.0.1:$pgport/workers"
