@@ -20,7 +20,7 @@ static void pg_error(exr_db *db, const char *msg)
     while (n && (db->err[n - 1] == '\n' || db->err[n - 1] == ' '))
         db->err[--n] = 0;
     for (char *p = db->err; *p; p++)
-        if (*p == '\n')
+        if (*p == '\n' || *p == '\t')
             *p = ' ';
 }
 
@@ -36,6 +36,16 @@ int exr_pg_open(exr_db *db, const char *conninfo)
         return -1;
     }
     PQsetNoticeProcessor(db->pg, quiet_notice, NULL);
+    return 0;
+}
+
+int exr_pg_reconnect(exr_db *db)
+{
+    PQreset(db->pg);
+    if (PQstatus(db->pg) != CONNECTION_OK) {
+        pg_error(db, PQerrorMessage(db->pg));
+        return -1;
+    }
     return 0;
 }
 

@@ -285,12 +285,7 @@ int exr_db_reconnect(exr_db *db)
 {
     if (db->kind != EXR_DB_PG)
         return 0;
-    PQreset(db->pg);
-    if (PQstatus(db->pg) != CONNECTION_OK) {
-        snprintf(db->err, sizeof db->err, "postgresql: %s", PQerrorMessage(db->pg));
-        return -1;
-    }
-    return 0;
+    return exr_pg_reconnect(db);
 }
 
 const char *exr_db_sqlite_version(void)

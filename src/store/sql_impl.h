@@ -35,6 +35,7 @@ int exr_pg_exec(exr_db *db, const char *sql);
 int exr_pg_prepare(exr_db *db, const char *sql, exr_stmt *st);
 int exr_pg_step(exr_stmt *st);
 void exr_pg_clear(exr_stmt *st);
+int exr_pg_reconnect(exr_db *db);
 int exr_pg_insert_rows(exr_db *db, const char *into, int ncols, const char *const *vals, int nrows);
 
 #endif

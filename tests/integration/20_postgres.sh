@@ -144,7 +144,8 @@ sleep 1
 sh "$ROOT/tests/pg.sh" stop "$PGTMP/pg"
 set +e; wait $p; rc=$?; set -e
 [ $rc -eq 2 ] || fail "a scan whose database stayed away exited $rc, not 2: $(cat "$WORK/gone.err")"
-grep -q "unreachable for more than 2 s (--db-timeout)" "$WORK/gone.err" || fail "no --db-timeout message: $(cat "$WORK/gone.err")"
+grep -q "unreachable for more than 2 s (--db-timeout): postgresql: connection to server .* failed: Connection refused .*observations not written" \
+    "$WORK/gone.err" || fail "no one-line --db-timeout message: $(cat "$WORK/gone.err")"
 grep -q -- "$PW" "$WORK/gone.err" && fail "the password was printed"
 sh "$ROOT/tests/pg.sh" again "$PGTMP/pg" || fail "PostgreSQL did not start again"
 "$EXRAY" scan -q -p $PORT --rate 0 --resume --scan-name gone 127.81.0.0/26 --db "$SH" -o /dev/null 2>"$WORK/gone2.err" ||
