@@ -156,8 +156,13 @@ void exr_gendoc_man(FILE *f, const char *version)
     fputs(".SH EXIT STATUS\n", f);
     for (int i = 0; i < exr_nspecs; i++)
         man_exit(f, exr_specs[i]);
+    fputs(".SH ENVIRONMENT\n.TP\n.B PGPASSWORD\nthe password of a PostgreSQL \\fB\\-\\-db\\fR that does not carry one "
+          "(libpq also reads \\fI~/.pgpass\\fR and the other PG* variables); never give it on the command line.\n"
+          ".TP\n.I VAR\nthe SMTP password, named by notify \\fB\\-\\-smtp\\-pass\\-env\\fR \\fIVAR\\fR.\n",
+          f);
     fputs(".SH FILES\n.TP\n.I exray.db\nthe SQLite store that scan and import write and notify, stats and report read "
           "(with its \\-wal and \\-shm files while in use); name it with \\fB\\-\\-db\\fR.\n"
+          ".TP\n.I postgresql://user@host/db\na PostgreSQL store instead, for scans from several machines.\n"
           ".TP\n.I DIR/new/TICKET.eml\na message that notify \\fB\\-\\-maildir\\fR delivered.\n"
           ".TP\n.I /usr/local/share/bash\\-completion/completions/exray\nbash completion (under the PREFIX given to make "
           "install).\n.PP\nThe Exchange build table, the web-shell rules, the published web-shell hashes, the national "

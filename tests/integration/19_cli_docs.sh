@@ -45,7 +45,7 @@ if command -v groff >/dev/null 2>&1; then
     grep -v 'cannot adjust line' "$WORK/groff.err" > "$WORK/groff.warn" || true
     [ ! -s "$WORK/groff.warn" ] || fail "the man page has roff warnings: $(head -5 "$WORK/groff.warn")"
     groff -man -Tascii -P-cbou "$ROOT/exray.1" > "$WORK/man.txt" 2>/dev/null
-    for h in NAME SYNOPSIS DESCRIPTION COMMANDS EXAMPLES "EXIT STATUS" FILES "SEE ALSO"; do
+    for h in NAME SYNOPSIS DESCRIPTION COMMANDS EXAMPLES "EXIT STATUS" ENVIRONMENT FILES "SEE ALSO"; do
         grep -q "^$h" "$WORK/man.txt" || fail "the man page has no $h section"
     done
     grep -q 'zmap(8), yara(1), nmap(1)' "$WORK/man.txt" || fail "SEE ALSO lacks zmap(8), yara(1), nmap(1)"
