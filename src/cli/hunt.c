@@ -270,7 +270,8 @@ static int hunt_root(const char *root, const hunt_args *a, void *rules, const ex
         if (out) {
             exr_buf_reset(b);
             (a->intelmq ? exr_finding_intelmq : exr_finding_json)(&h.out, f, b);
-            fwrite(b->p, 1, b->len, out);
+            if (b->len)
+                fwrite(b->p, 1, b->len, out);
         }
         if (tl && f->time_ms != EXR_NO_TIME) {
             exr_buf_reset(b);

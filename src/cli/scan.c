@@ -89,7 +89,8 @@ static void on_result(void *vctx, exr_result *r)
                 exr_result_intelmq(r, &c->line);
             else
                 exr_result_csv(r, &c->line);
-            fwrite(c->line.p, 1, c->line.len, c->out);
+            if (c->line.len) /* intelmq writes nothing for a host that is not Exchange */
+                fwrite(c->line.p, 1, c->line.len, c->out);
         } else {
             fwrite(c->json.p, 1, c->json.len, c->out);
         }

@@ -12,12 +12,14 @@ grep -q "512 hosts scanned" "$WORK/scan.err" || fail "summary: $(cat "$WORK/scan
 grep -q "proxylogon" "$WORK/scan.err" || fail "summary lacks per-set lines"
 ok "512-host fleet classified as expected"
 
-"$EXRAY" scan -q -p $PORT --rate 0 --probe-webshells 127.77.0.0/24 -o "$WORK/probe.jsonl" 2>/dev/null
+"$EXRAY" scan -q -p $PORT --rate 0 --probe-webshells 127.77.0.0/24 -o "$WORK/probe.jsonl" 2>"$WORK/scan1.err" ||
+    fail "exray scan exited $?: $(tail -3 "$WORK/scan1.err")"
 head -256 "$EXP" > "$WORK/exp256.jsonl"
 python3 "$ROOT/tests/integration/compare_fleet.py" "$WORK/exp256.jsonl" "$WORK/probe.jsonl" --probed || fail "web-shell probe"
 ok "web-shell probe: planted shells found, catch-all servers report nothing"
 
-"$EXRAY" scan -q -p $PORT --rate 0 -F csv 127.77.0.0/25 -o "$WORK/scan.csv" 2>/dev/null
+"$EXRAY" scan -q -p $PORT --rate 0 -F csv 127.77.0.0/25 -o "$WORK/scan.csv" 2>"$WORK/scan2.err" ||
+    fail "exray scan exited $?: $(tail -3 "$WORK/scan2.err")"
 python3 - "$WORK/scan.csv" "$EXP" <<'PY' || fail "CSV output"
 import csv, json, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
@@ -50,7 +52,8 @@ for r in csv.DictReader(open(sys.argv[1])):
 PY
 ok "Shadowserver scan_exchange CSV; the tag lists the open CVEs"
 
-"$EXRAY" scan -q -p $PORT --rate 0 -F intelmq 127.77.0.0/25 -o "$WORK/scan.intelmq" 2>/dev/null
+"$EXRAY" scan -q -p $PORT --rate 0 -F intelmq 127.77.0.0/25 -o "$WORK/scan.intelmq" 2>"$WORK/scan3.err" ||
+    fail "exray scan exited $?: $(tail -3 "$WORK/scan3.err")"
 python3 "$ROOT/tests/integration/intelmq_check.py" "$WORK/scan.intelmq" 10 || fail "IntelMQ events do not validate"
 python3 - "$WORK/scan.intelmq" "$EXP" <<'PY' || fail "IntelMQ events"
 import json, sys
@@ -68,7 +71,8 @@ for ev in evs:
 PY
 ok "--format intelmq: one valid IntelMQ event per Exchange server, classified and with the open CVEs"
 
-"$EXRAY" scan -q -p $PORT --rate 0 127.77.0.0/24 --db "$WORK/exray.db" -o /dev/null 2>/dev/null
+"$EXRAY" scan -q -p $PORT --rate 0 127.77.0.0/24 --db "$WORK/exray.db" -o /dev/null 2>"$WORK/scan4.err" ||
+    fail "exray scan exited $?: $(tail -3 "$WORK/scan4.err")"
 python3 - "$WORK/exray.db" <<'PY' || fail "SQLite store"
 import sqlite3, sys, json
 db = sqlite3.connect(sys.argv[1])
@@ -81,7 +85,8 @@ PY
 ok "SQLite store: one row per host, scan marked finished"
 
 for i in 0 1 2; do
-    "$EXRAY" scan -q -p $PORT --rate 0 --seed 42 --shard $i/3 127.77.0.0/24 -o "$WORK/shard$i.jsonl" 2>/dev/null
+    "$EXRAY" scan -q -p $PORT --rate 0 --seed 42 --shard $i/3 127.77.0.0/24 -o "$WORK/shard$i.jsonl" 2>"$WORK/scan5.err" ||
+        fail "exray scan exited $?: $(tail -3 "$WORK/scan5.err")"
 done
 python3 - "$WORK"/shard0.jsonl "$WORK"/shard1.jsonl "$WORK"/shard2.jsonl <<'PY' || fail "shards"
 import json, sys
@@ -104,7 +109,8 @@ PY
 grep -q "16 addresses excluded" "$WORK/blocked.err" || fail "blocklist count not reported"
 ok "user blocklist removes its ranges"
 
-"$EXRAY" scan -q --rate 0 "localhost:$PORT" "[::1]:$PORT" "https://127.77.0.3:$PORT/owa/" -o "$WORK/names.jsonl" 2>/dev/null
+"$EXRAY" scan -q --rate 0 "localhost:$PORT" "[::1]:$PORT" "https://127.77.0.3:$PORT/owa/" -o "$WORK/names.jsonl" 2>"$WORK/scan6.err" ||
+    fail "exray scan exited $?: $(tail -3 "$WORK/scan6.err")"
 python3 - "$WORK/names.jsonl" <<'PY' || fail "hostnames / IPv6 / URL targets"
 import json, sys
 rs = {(r["hostname"] or r["ip"]): r for r in map(json.loads, open(sys.argv[1]))}
@@ -115,7 +121,8 @@ assert "mail.fleet.test" in rs["127.77.0.3"]["tls"]["sans"]
 PY
 ok "hostname, IPv6 and https:// URL targets"
 
-"$EXRAY" scan -q "127.77.0.5:$((PORT + 1))" -o "$WORK/tls10.jsonl" 2>/dev/null
+"$EXRAY" scan -q "127.77.0.5:$((PORT + 1))" -o "$WORK/tls10.jsonl" 2>"$WORK/scan7.err" ||
+    fail "exray scan exited $?: $(tail -3 "$WORK/scan7.err")"
 python3 - "$WORK/tls10.jsonl" <<'PY' || fail "TLS 1.0 server"
 import json, sys
 r = json.loads(open(sys.argv[1]).readline())
@@ -126,7 +133,8 @@ ok "TLS 1.0-only Exchange 2010 server"
 
 # --rate bounds new hosts per second: 300 hosts at 100/s cannot finish in under 2 s
 start=$(date +%s%N)
-"$EXRAY" scan -q -p $PORT --rate 100 127.77.0.0/24 127.77.1.0/26 127.77.1.64/27 127.77.1.96/28 -o "$WORK/rate.jsonl" 2>/dev/null
+"$EXRAY" scan -q -p $PORT --rate 100 127.77.0.0/24 127.77.1.0/26 127.77.1.64/27 127.77.1.96/28 -o "$WORK/rate.jsonl" 2>"$WORK/scan8.err" ||
+    fail "exray scan exited $?: $(tail -3 "$WORK/scan8.err")"
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 n=$(wc -l < "$WORK/rate.jsonl")
 [ "$n" -eq 368 ] || fail "rate-limited scan wrote $n records"
