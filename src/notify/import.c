@@ -400,6 +400,9 @@ int exr_import_file(exr_store *s, const exr_buildtab *tab, const char *path, exr
     if (exr_read_file(path, 1u << 30, &b) != 0) {
         int err = errno;
         exr_buf_free(&b);
+        if (err == EFBIG)
+            return exr_seterr(e, EXR_ELIMIT, "%s: over 1 GiB, the most one report is read at once: split it (split -l) and import "
+                                             "the parts", path);
         return exr_seterr(e, EXR_EIO, "%s: %s", path, strerror(err));
     }
     int rc = exr_import_text(s, tab, path, b.p, b.len, rep, ctx, st, e);
