@@ -23,6 +23,11 @@ static void roff(FILE *f, const char *t, size_t n)
     }
 }
 
+static void roffs(FILE *f, const char *t)
+{
+    roff(f, t, strlen(t));
+}
+
 static void roff_line(FILE *f, const char *t, size_t n)
 {
     if (n && (t[0] == '.' || t[0] == '\''))
@@ -48,23 +53,23 @@ static void man_option(FILE *f, const exr_opt *o)
     if (o->shrt)
         fprintf(f, "\\fB\\-%c\\fR, ", o->shrt);
     fputs("\\fB\\-\\-", f);
-    roff(f, o->lng, strlen(o->lng));
+    roffs(f, o->lng);
     fputs("\\fR", f);
     if (o->arg) {
         fputs(" \\fI", f);
-        roff(f, o->arg, strlen(o->arg));
+        roffs(f, o->arg);
         fputs("\\fR", f);
     }
     fputc('\n', f);
-    roff(f, o->help, strlen(o->help));
+    roffs(f, o->help);
     fputs(".", f);
     if (o->man) {
         fputc(' ', f);
-        roff(f, o->man, strlen(o->man));
+        roffs(f, o->man);
     }
     if (o->def) {
         fputs(" Default: ", f);
-        roff(f, o->def, strlen(o->def));
+        roffs(f, o->def);
         fputc('.', f);
     }
     if (o->flags & EXR_OPT_REPEAT)
@@ -81,7 +86,7 @@ static void man_command(FILE *f, const exr_cmdspec *s)
         if (!group || strcmp(group, s->opts[i].group) != 0) {
             group = s->opts[i].group;
             fputs(".PP\n\\fI", f);
-            roff(f, group, strlen(group));
+            roffs(f, group);
             fputs("\\fR\n", f);
         }
         man_option(f, &s->opts[i]);

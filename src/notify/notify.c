@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <fcntl.h>
+#include "../core/keyset.h"
 #include "../store/sql.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,12 +106,6 @@ static int severity_of(const char *pl, const char *ps, const char *pns, bool she
     return exposed ? EXR_ST_PAE : EXR_ST_PATCHED;
 }
 
-static const char *col(exr_stmt *st, int i)
-{
-    const char *t = exr_stmt_text(st, i);
-    return t ? (const char *)t : NULL;
-}
-
 /* The latest Exchange observation of every host (by observation time), with its state. */
 static int load_hosts(exr_db *db, nhost **out, size_t *n, exr_err *e)
 {
@@ -140,12 +135,12 @@ static int load_hosts(exr_db *db, nhost **out, size_t *n, exr_err *e)
         nhost *h = &(*out)[(*n)++];
         memset(h, 0, sizeof *h);
         h->obs_id = exr_stmt_int(st, 0);
-        snprintf(h->ip, sizeof h->ip, "%s", col(st, 1) ? col(st, 1) : "");
+        snprintf(h->ip, sizeof h->ip, "%s", exr_stmt_text(st, 1) ? exr_stmt_text(st, 1) : "");
         h->port = exr_stmt_int(st, 2);
-        h->state = severity_of(col(st, 3), col(st, 4), col(st, 5), exr_stmt_int(st, 6), exr_stmt_int(st, 7), h->sets,
+        h->state = severity_of(exr_stmt_text(st, 3), exr_stmt_text(st, 4), exr_stmt_text(st, 5), exr_stmt_int(st, 6), exr_stmt_int(st, 7), h->sets,
                                sizeof h->sets);
         h->asn = (uint32_t)exr_stmt_int(st, 8);
-        snprintf(h->cc, sizeof h->cc, "%s", col(st, 9) ? col(st, 9) : "");
+        snprintf(h->cc, sizeof h->cc, "%s", exr_stmt_text(st, 9) ? exr_stmt_text(st, 9) : "");
     }
     exr_stmt_finalize(st);
     if (rc != EXR_SQL_DONE)
@@ -229,7 +224,7 @@ int exr_notify_plan(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st
         exr_stmt_bind_text(last, 1, h->ip);
         exr_stmt_bind_text(last, 2, c->email);
         if (exr_stmt_step(last) == EXR_SQL_ROW) {
-            const char *pst = col(last, 0), *pcr = col(last, 1);
+            const char *pst = exr_stmt_text(last, 0), *pcr = exr_stmt_text(last, 1);
             if (pst && strcmp(pst, exr_state_name[h->state]) == 0 && pcr && strcmp(pcr, since) > 0) {
                 stt->suppressed++;
                 continue; /* same state, inside the interval */
@@ -422,34 +417,34 @@ static int smtp_deliver(const exr_notify_opts *o, const char *rcpt, const exr_bu
 static void csv_row(exr_buf *csv, exr_stmt *st)
 {
     /* timestamp,severity,ip,protocol,port,hostname,tag,asn,geo,region,city,naics,hostname_source,sector,version,servername,url */
-    const char *state = col(st, 0);
+    const char *state = exr_stmt_text(st, 0);
     char t[32] = "";
-    const char *tm = col(st, 4);
+    const char *tm = exr_stmt_text(st, 4);
     if (tm && strlen(tm) >= 19)
         snprintf(t, sizeof t, "%.10s %.8s", tm, tm + 11);
     bool shell = state && strcmp(state, "compromised") == 0;
-    bool vuln = col(st, 7) && strcmp(col(st, 7), "vulnerable") == 0;
+    bool vuln = exr_stmt_text(st, 7) && strcmp(exr_stmt_text(st, 7), "vulnerable") == 0;
     exr_csv_put(csv, t, 1);
     exr_csv_put(csv, shell || vuln ? "critical" : "info", 0);
-    exr_csv_put(csv, col(st, 1), 0);
+    exr_csv_put(csv, exr_stmt_text(st, 1), 0);
     exr_csv_put(csv, "tcp", 0);
-    exr_csv_put(csv, col(st, 2), 0);
+    exr_csv_put(csv, exr_stmt_text(st, 2), 0);
     exr_buf clean;
     exr_buf_init(&clean);
-    const char *hn = col(st, 3) ? col(st, 3) : "";
+    const char *hn = exr_stmt_text(st, 3) ? exr_stmt_text(st, 3) : "";
     exr_text_clean(hn, strlen(hn), &clean);
     for (size_t i = 0; i < clean.len; i++)
         if (clean.p[i] == '\n' || clean.p[i] == '\t')
             clean.p[i] = ' ';
     exr_csv_put(csv, clean.p ? clean.p : "", 0);
     exr_csv_put(csv, shell ? "exchange;webshell" : vuln ? "exchange;cve-2021-26855" : "exchange", 0);
-    exr_csv_put(csv, col(st, 8), 0);
-    exr_csv_put(csv, col(st, 9), 0);
+    exr_csv_put(csv, exr_stmt_text(st, 8), 0);
+    exr_csv_put(csv, exr_stmt_text(st, 9), 0);
     for (int i = 0; i < 5; i++)
         exr_csv_put(csv, "", 0);
-    exr_csv_put(csv, col(st, 5), 0);
+    exr_csv_put(csv, exr_stmt_text(st, 5), 0);
     exr_buf_reset(&clean);
-    const char *sn = col(st, 6) ? col(st, 6) : "";
+    const char *sn = exr_stmt_text(st, 6) ? exr_stmt_text(st, 6) : "";
     exr_text_clean(sn, strlen(sn), &clean);
     exr_csv_put(csv, clean.p ? clean.p : "", 0);
     exr_csv_put(csv, "", 0);
@@ -508,12 +503,12 @@ static int recover_expired(exr_db *db, exr_notify_stats *stt, exr_err *e)
     size_t n = 0, cap = 0;
     int src;
     while ((src = exr_stmt_step(st)) == EXR_SQL_ROW) {
-        if (!claim_abandoned(col(st, 2), col(st, 3), now))
+        if (!claim_abandoned(exr_stmt_text(st, 2), exr_stmt_text(st, 3), now))
             continue;
         if (n == cap)
             x = exr_xrealloc(x, (cap = cap ? cap * 2 : 16) * sizeof *x);
-        snprintf(x[n].id, sizeof x[n].id, "%s", col(st, 0) ? col(st, 0) : "");
-        snprintf(x[n].via, sizeof x[n].via, "%s", col(st, 1) ? col(st, 1) : "");
+        snprintf(x[n].id, sizeof x[n].id, "%s", exr_stmt_text(st, 0) ? exr_stmt_text(st, 0) : "");
+        snprintf(x[n].via, sizeof x[n].via, "%s", exr_stmt_text(st, 1) ? exr_stmt_text(st, 1) : "");
         n++;
     }
     exr_stmt_finalize(st);
@@ -578,10 +573,10 @@ static int claim_next(exr_db *db, const exr_notify_opts *o, const char *run_id, 
         dberr(db, e, "claim");
         goto out;
     }
-    snprintf(ticket, 32, "%s", col(sel, 0));
-    snprintf(recipient, 256, "%s", col(sel, 1));
-    snprintf(org, 256, "%s", col(sel, 2) && *col(sel, 2) ? col(sel, 2) : "network owner");
-    snprintf(tpl, 32, "%s", col(sel, 3));
+    snprintf(ticket, 32, "%s", exr_stmt_text(sel, 0));
+    snprintf(recipient, 256, "%s", exr_stmt_text(sel, 1));
+    snprintf(org, 256, "%s", exr_stmt_text(sel, 2) && *exr_stmt_text(sel, 2) ? exr_stmt_text(sel, 2) : "network owner");
+    snprintf(tpl, 32, "%s", exr_stmt_text(sel, 3));
     char lease[32], via[1100];
     exr_time_rfc3339(time(NULL) + o->lease_s, lease, sizeof lease);
     snprintf(via, sizeof via, "sending: %s%s", o->smtp ? "smtp:" : "maildir:", o->smtp ? o->smtp->url : o->maildir);
@@ -637,10 +632,10 @@ static int build_message(exr_stmt *dirs, const exr_notify_opts *o, const char *t
     while (exr_stmt_step(dirs) == EXR_SQL_ROW) {
         nhosts++;
         char hn[600] = "", build[64] = "";
-        body_safe(col(dirs, 3), hn, sizeof hn);
-        body_safe(col(dirs, 5) ? col(dirs, 5) : "unknown", build, sizeof build);
-        exr_buf_printf(&hosts, "  %s port %d%s%s  build %s\n", col(dirs, 1), (int)exr_stmt_int(dirs, 2), hn[0] ? "  " : "", hn, build);
-        const char *vs[3] = {col(dirs, 7), col(dirs, 10), col(dirs, 11)};
+        body_safe(exr_stmt_text(dirs, 3), hn, sizeof hn);
+        body_safe(exr_stmt_text(dirs, 5) ? exr_stmt_text(dirs, 5) : "unknown", build, sizeof build);
+        exr_buf_printf(&hosts, "  %s port %d%s%s  build %s\n", exr_stmt_text(dirs, 1), (int)exr_stmt_int(dirs, 2), hn[0] ? "  " : "", hn, build);
+        const char *vs[3] = {exr_stmt_text(dirs, 7), exr_stmt_text(dirs, 10), exr_stmt_text(dirs, 11)};
         const char *vn[3] = {"ProxyLogon", "ProxyShell", "ProxyNotShell"};
         for (int k = 0; k < 3; k++)
             if (vs[k] && strcmp(vs[k], "vulnerable") == 0 && !strstr(sets, vn[k])) {
@@ -795,7 +790,7 @@ int exr_notify_uncertain(exr_store *s, exr_uncertain_cb cb, void *ctx, exr_err *
     int n = 0;
     int src;
     while ((src = exr_stmt_step(st)) == EXR_SQL_ROW) {
-        cb(ctx, col(st, 0), col(st, 1), col(st, 2), col(st, 3) ? col(st, 3) : "");
+        cb(ctx, exr_stmt_text(st, 0), exr_stmt_text(st, 1), exr_stmt_text(st, 2), exr_stmt_text(st, 3) ? exr_stmt_text(st, 3) : "");
         n++;
     }
     exr_stmt_finalize(st);
@@ -816,7 +811,7 @@ int exr_notify_resolve(exr_store *s, const char *ticket, const char *how, exr_er
     exr_stmt_bind_text(st, 1, ticket);
     char cur[32] = "";
     if (exr_stmt_step(st) == EXR_SQL_ROW)
-        snprintf(cur, sizeof cur, "%s", col(st, 0) ? col(st, 0) : "");
+        snprintf(cur, sizeof cur, "%s", exr_stmt_text(st, 0) ? exr_stmt_text(st, 0) : "");
     exr_stmt_finalize(st);
     if (!cur[0])
         return exr_seterr(e, EXR_EINVAL, "ticket %s: no such ticket", ticket);
@@ -843,26 +838,15 @@ int exr_optout_add(exr_store *s, const char *addr, exr_err *e)
     return rc == EXR_SQL_DONE ? 0 : dberr(db, e, "optout");
 }
 
-typedef struct incomplete {
-    char names[64][128];
-    int n;
-} incomplete;
-
-static void note_incomplete(void *ctx, const char *name, int nshards, const char *missing)
-{
-    incomplete *inc = ctx;
-    (void)nshards;
-    (void)missing;
-    if (inc->n < 64)
-        snprintf(inc->names[inc->n++], sizeof inc->names[0], "%s", name);
-}
-
 int exr_stats_rows(exr_store *s, exr_stats_cb cb, void *ctx, exr_err *e)
 {
     exr_db *db = exr_store_db(s);
-    incomplete inc = {.n = 0};
-    if (exr_store_incomplete_scans(s, note_incomplete, &inc, e) < 0)
+    exr_keyset incomplete;
+    exr_keyset_init(&incomplete);
+    if (exr_store_incomplete_names(s, &incomplete, NULL, NULL, e) < 0) {
+        exr_keyset_free(&incomplete);
         return -1;
+    }
     /* per scan (the shards of one --scan-name are one scan): Exchange hosts, vulnerable per
      * set, patched %, compromised, notified by then, and remediated after notification
      * (notified earlier, not vulnerable in this scan) */
@@ -887,19 +871,18 @@ int exr_stats_rows(exr_store *s, exr_stats_cb cb, void *ctx, exr_err *e)
         " FROM g JOIN scans s ON COALESCE(s.name, CAST(s.id AS TEXT)) = g.k LEFT JOIN observations o ON o.scan_id = s.id"
         " GROUP BY g.k, g.name, g.id, g.started, g.ended ORDER BY g.started, g.id";
     exr_stmt *st;
-    if (exr_db_prepare(db, q, &st) != EXR_SQL_OK)
+    if (exr_db_prepare(db, q, &st) != EXR_SQL_OK) {
+        exr_keyset_free(&incomplete);
         return dberr(db, e, "stats");
+    }
     int rc;
     while ((rc = exr_stmt_step(st)) == EXR_SQL_ROW) {
-        const char *name = col(st, 12);
-        bool skip = false;
-        for (int i = 0; name && i < inc.n; i++)
-            skip |= strcmp(inc.names[i], name) == 0; /* shown when every shard has finished */
-        if (skip)
-            continue;
+        const char *name = exr_stmt_text(st, 12);
+        if (name && exr_keyset_has(&incomplete, name))
+            continue; /* shown when every shard has finished */
         exr_stats_row r;
         r.scan = exr_stmt_int(st, 0);
-        r.started = col(st, 1) ? col(st, 1) : "";
+        r.started = exr_stmt_text(st, 1) ? exr_stmt_text(st, 1) : "";
         r.name = name;
         r.exchange = exr_stmt_int(st, 2);
         for (int k = 0; k < 3; k++) {
@@ -912,6 +895,7 @@ int exr_stats_rows(exr_store *s, exr_stats_cb cb, void *ctx, exr_err *e)
         cb(ctx, &r);
     }
     exr_stmt_finalize(st);
+    exr_keyset_free(&incomplete);
     return rc == EXR_SQL_DONE ? 0 : dberr(db, e, "stats");
 }
 
@@ -932,14 +916,14 @@ long exr_notify_enrich(exr_store *s, const exr_ipdb *ipdb, exr_err *e)
     long n = 0;
     while (exr_stmt_step(q) == EXR_SQL_ROW) {
         exr_addr a;
-        if (!col(q, 0) || !exr_addr_parse(col(q, 0), &a))
+        if (!exr_stmt_text(q, 0) || !exr_addr_parse(exr_stmt_text(q, 0), &a))
             continue;
         exr_geo g;
         exr_ipdb_lookup(ipdb, &a, &g);
         if (!g.asn && !g.cc[0])
             continue;
         exr_stmt_reset(up);
-        exr_stmt_bind_text(up, 1, col(q, 0));
+        exr_stmt_bind_text(up, 1, exr_stmt_text(q, 0));
         if (g.asn)
             exr_stmt_bind_int(up, 2, g.asn);
         else

@@ -1,6 +1,7 @@
 /* data.c: see data.h. "Latest" means a host's newest Exchange observation. */
 #include "data.h"
 #include "../core/buf.h"
+#include "../core/keyset.h"
 #include "../hunt/findings.h"
 #include <errno.h>
 #include "../store/sql.h"
@@ -36,15 +37,7 @@ static void note_missing(void *ctx, const char *name, int nshards, const char *m
     snprintf(d->missing + len, sizeof d->missing - len, "%s%s (shards missing: %s)", len ? "; " : "", name, missing);
 }
 
-static bool is_incomplete(const rdata *d, const char *name)
-{
-    /* names end in " (shards missing" in the list */
-    char key[300];
-    snprintf(key, sizeof key, "%s (shards missing", name);
-    return strstr(d->missing, key) != NULL;
-}
-
-static int scans(exr_db *db, rdata *d, exr_err *e)
+static int scans(exr_db *db, const exr_keyset *incomplete, rdata *d, exr_err *e)
 {
     /* SUM(CASE ...) rather than SUM(condition): PostgreSQL does not add booleans */
     /* the shards of one --scan-name are one scan */
@@ -65,7 +58,7 @@ static int scans(exr_db *db, rdata *d, exr_err *e)
     size_t cap = 0;
     int src;
     while ((src = exr_stmt_step(st)) == EXR_SQL_ROW) {
-        if (col(st, 13) && is_incomplete(d, col(st, 13)))
+        if (exr_keyset_has(incomplete, col(st, 13))) /* col: "" for an unnamed scan */
             continue;
         PUSH(d->scans, d->nscans, cap);
         rscan *r = &d->scans[d->nscans++];
@@ -293,9 +286,11 @@ int exr_report_gather(exr_store *s, const exr_buildtab *tab, const char *hunt_js
 {
     memset(d, 0, sizeof *d);
     exr_db *db = exr_store_db(s);
-    if (exr_store_incomplete_scans(s, note_missing, d, e) < 0)
-        return -1;
-    if (scans(db, d, e) || temp_tables(db, e) || groups(db, "COALESCE(h.country, '--')", "COALESCE(h.country, 'unknown')", 20, &d->countries, &d->ncountries, e) ||
+    exr_keyset incomplete;
+    exr_keyset_init(&incomplete);
+    int rc = exr_store_incomplete_names(s, &incomplete, note_missing, d, e) < 0 || scans(db, &incomplete, d, e) ? -1 : 0;
+    exr_keyset_free(&incomplete);
+    if (rc != 0 || temp_tables(db, e) || groups(db, "COALESCE(h.country, '--')", "COALESCE(h.country, 'unknown')", 20, &d->countries, &d->ncountries, e) ||
         groups(db, "COALESCE('AS' || h.asn, 'unknown')", "COALESCE(h.as_name, '')", 20, &d->asns, &d->nasns, e) || cus(db, tab, d, e) ||
         funnel(db, d, e))
         return -1;

@@ -5,6 +5,7 @@
  * killed process. */
 #include "store.h"
 #include "../core/buf.h"
+#include "../core/keyset.h"
 #include "../core/timefmt.h"
 #include "schema.h"
 #include "sql.h"
@@ -211,6 +212,26 @@ int exr_store_incomplete_scans(exr_store *s, exr_store_missing_cb cb, void *ctx,
     if (cur[0])
         count += report_missing(cur, nshards, done, cb, ctx);
     return count;
+}
+
+typedef struct names_ctx {
+    exr_keyset *names;
+    exr_store_missing_cb cb;
+    void *ctx;
+} names_ctx;
+
+static void add_name(void *vctx, const char *name, int nshards, const char *missing)
+{
+    names_ctx *c = vctx;
+    exr_keyset_add(c->names, name);
+    if (c->cb)
+        c->cb(c->ctx, name, nshards, missing);
+}
+
+int exr_store_incomplete_names(exr_store *s, exr_keyset *names, exr_store_missing_cb cb, void *ctx, exr_err *e)
+{
+    names_ctx c = {names, cb, ctx};
+    return exr_store_incomplete_scans(s, add_name, &c, e);
 }
 
 int exr_store_scan_keys(exr_store *s, int64_t scan_id, exr_store_key_cb cb, void *ctx, exr_err *e)

@@ -29,6 +29,10 @@ int exr_store_scan_shards(exr_store *s, const char *name, const char *shard, int
  * "1/4 3/4" of the shards missing. Returns how many such scans, or -1. */
 typedef void (*exr_store_missing_cb)(void *ctx, const char *name, int nshards, const char *missing);
 int exr_store_incomplete_scans(exr_store *s, exr_store_missing_cb cb, void *ctx, exr_err *e);
+/* The same, as the set of their names (stats and report leave those scans out); cb, when
+ * not NULL, also gets each one. Returns how many, or -1. */
+struct exr_keyset;
+int exr_store_incomplete_names(exr_store *s, struct exr_keyset *names, exr_store_missing_cb cb, void *ctx, exr_err *e);
 typedef void (*exr_store_key_cb)(void *ctx, const char *ip, int port, const char *hostname);
 int exr_store_scan_keys(exr_store *s, int64_t scan_id, exr_store_key_cb cb, void *ctx, exr_err *e);
 /* Adds one observation to the open batch; commits when the batch is big or old. */

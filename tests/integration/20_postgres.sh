@@ -126,6 +126,12 @@ ok "four shards at once, server restarted mid-scan: 256 hosts stored once each, 
 grep -q '^april' "$WORK/st.txt" && fail "an incomplete logical scan is shown"
 grep -q '^scan april: shards missing: 1/2' "$WORK/st.txt" || fail "stats does not name the missing shard: $(cat "$WORK/st.txt")"
 "$EXRAY" report --db "$SH" --format md | grep -q 'april (shards missing: 1/2)' || fail "report does not name the missing shard"
+# a finished scan whose name ends another's ("pril" in "april") is shown: names match whole
+before=$("$EXRAY" report --db "$SH" --format md | sed -n 's/^\([0-9]*\) scans, the last on.*/\1/p')
+"$EXRAY" scan -q -p $PORT --rate 0 --seed 22 --shard 0/1 --scan-name pril 127.81.0.0/30 --db "$SH" -o /dev/null 2>/dev/null || fail "pril"
+after=$("$EXRAY" report --db "$SH" --format md | sed -n 's/^\([0-9]*\) scans, the last on.*/\1/p')
+[ -n "$before" ] && [ "$after" = $((before + 1)) ] || fail "the report left out the finished scan pril ($before then $after scans)"
+"$EXRAY" stats --db "$SH" | grep -q '^pril ' || fail "stats left out the finished scan pril"
 "$EXRAY" scan -q -p $PORT --rate 40 --seed 21 --shard 1/2 --scan-name april 127.81.0.0/24 --db "$SH" -o /dev/null 2>/dev/null &
 p=$!; sleep 1.5; kill -9 $p; wait $p 2>/dev/null || true
 "$EXRAY" scan -q -p $PORT --rate 0 --seed 21 --shard 0/2 --scan-name april 127.81.0.0/24 --db "$SH" -o /dev/null 2>"$WORK/again.err" &&
