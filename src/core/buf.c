@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void (*exr_oom_hook)(void);
 
@@ -99,11 +100,6 @@ void exr_buf_adds(exr_buf *b, const char *s)
     exr_buf_add(b, s, strlen(s));
 }
 
-void exr_buf_addc(exr_buf *b, char c)
-{
-    exr_buf_add(b, &c, 1);
-}
-
 void exr_buf_printf(exr_buf *b, const char *fmt, ...)
 {
     va_list ap;
@@ -140,6 +136,10 @@ int exr_read_file(const char *path, size_t limit, exr_buf *out)
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!f)
         return -1;
+    /* a regular file's size known: one allocation, no copies as the buffer grows */
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 && (size_t)sb.st_size <= limit)
+        exr_buf_reserve(out, (size_t)sb.st_size);
     char tmp[65536];
     size_t n;
     while ((n = fread(tmp, 1, sizeof tmp, f)) > 0) {

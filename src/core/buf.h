@@ -18,7 +18,14 @@ void exr_buf_reset(exr_buf *b);
 void exr_buf_reserve(exr_buf *b, size_t extra);
 void exr_buf_add(exr_buf *b, const void *data, size_t n);
 void exr_buf_adds(exr_buf *b, const char *s);
-void exr_buf_addc(exr_buf *b, char c);
+/* one byte: inline, since record writers append most of their output a byte at a time */
+static inline void exr_buf_addc(exr_buf *b, char c)
+{
+    if (b->len + 2 > b->cap)
+        exr_buf_reserve(b, 1);
+    b->p[b->len++] = c;
+    b->p[b->len] = 0;
+}
 void exr_buf_printf(exr_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Drops the first n bytes (used by stream parsers that consumed a prefix). */
 void exr_buf_consume(exr_buf *b, size_t n);

@@ -40,6 +40,15 @@ void exr_json_quote(exr_buf *out, const char *s, size_t n)
     size_t i = 0;
     while (i < n) {
         unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+            /* a run of printable ASCII needs no escape: copied at once */
+            size_t k = i + 1;
+            while (k < n && (unsigned char)s[k] >= 0x20 && (unsigned char)s[k] < 0x7f && s[k] != '"' && s[k] != '\\')
+                k++;
+            exr_buf_add(out, s + i, k - i);
+            i = k;
+            continue;
+        }
         if (c < 0x80) {
             switch (c) {
             case '"': exr_buf_add(out, "\\\"", 2); break;
@@ -88,7 +97,16 @@ void exr_json_strn(exr_json *j, const char *key, const char *val, size_t n)
 void exr_json_int(exr_json *j, const char *key, int64_t v)
 {
     sep(j, key);
-    exr_buf_printf(j->out, "%" PRId64, v);
+    char t[24];
+    int n = 0;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do
+        t[n++] = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        exr_buf_addc(j->out, '-');
+    while (n)
+        exr_buf_addc(j->out, t[--n]);
 }
 
 void exr_json_bool(exr_json *j, const char *key, bool v)

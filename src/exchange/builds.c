@@ -428,3 +428,26 @@ bool exr_build_wants_revision(const exr_build_info *bi)
             return bi->v.p[0] >= 15;
     return false;
 }
+
+/* why[] may point into the info's own whybuf: a copy points into its own */
+static void copy_info(exr_build_info *to, const exr_build_info *from)
+{
+    *to = *from;
+    for (int s = 0; s < EXR_NSETS; s++)
+        if (from->why[s] == from->whybuf[s])
+            to->why[s] = to->whybuf[s];
+}
+
+void exr_build_classify_memo(const exr_buildtab *t, exr_build_memo *m, const exr_version *v, exr_build_info *out)
+{
+    uint32_t h = (v->p[0] * 31u + v->p[1]) * 131u + v->p[2] * 7u + v->p[3] + (uint32_t)v->n;
+    size_t i = h % (sizeof m->slot / sizeof m->slot[0]);
+    const exr_version *k = &m->slot[i].bi.v;
+    if (m->slot[i].used && k->n == v->n && memcmp(k->p, v->p, sizeof k->p) == 0) {
+        copy_info(out, &m->slot[i].bi);
+        return;
+    }
+    exr_build_classify(t, v, &m->slot[i].bi);
+    m->slot[i].used = true;
+    copy_info(out, &m->slot[i].bi);
+}

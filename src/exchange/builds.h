@@ -73,6 +73,15 @@ int exr_buildtab_import(const char *text, size_t len, const char *name, const ex
  * CU the table does not know is 'undetermined' (or 'not-affected' for Exchange Online's
  * 15.20+ lines), with the reason. */
 void exr_build_classify(const exr_buildtab *t, const exr_version *v, exr_build_info *out);
+/* The same, remembered for the last builds seen: an import classifies millions of rows
+ * of a few hundred builds. Zero-initialise before first use; one per thread. */
+typedef struct exr_build_memo {
+    struct {
+        bool used;
+        exr_build_info bi;
+    } slot[64];
+} exr_build_memo;
+void exr_build_classify_memo(const exr_buildtab *t, exr_build_memo *m, const exr_version *v, exr_build_info *out);
 const char *exr_rowkind_name(int kind);
 /* "proxylogon;proxyshell" for a fixes mask ("" for none), as the table writes it. */
 void exr_fixes_format(unsigned fixes, char *out, size_t n);

@@ -17,7 +17,7 @@
 #include <time.h>
 
 typedef struct field {
-    char key[32];
+    const char *key;
     char val[512];
     int present, is_null;
 } field;
@@ -168,8 +168,8 @@ static int parse_json_line(const char *s, size_t n, field *f)
         p++;
         ws(&p, end);
         int idx = -1;
-        for (int i = 0; i < F_N; i++)
-            if (strcmp(f[i].key, key) == 0)
+        for (int i = 0; i < F_N && idx < 0; i++)
+            if (f[i].key && strcmp(f[i].key, key) == 0)
                 idx = i;
         if (idx >= 0 && p < end && *p == '"') {
             if (jstring(&p, end, f[idx].val, sizeof f[idx].val) != 0)
@@ -231,7 +231,8 @@ static time_t parse_ts(const char *s)
 }
 
 /* Builds a result from the fields and stores it; NULL error text on success. */
-static const char *store_row(exr_store *s, const exr_buildtab *tab, int64_t scan_id, field *f, bool shadow, exr_buf *json, exr_err *e)
+static const char *store_row(exr_store *s, const exr_buildtab *tab, exr_build_memo *memo, int64_t scan_id, field *f, bool shadow, exr_buf *json,
+                             exr_err *e)
 {
     exr_result r;
     memset(&r, 0, sizeof r);
@@ -279,7 +280,7 @@ static const char *store_row(exr_store *s, const exr_buildtab *tab, int64_t scan
         r.nwebshells = 1;
         r.webshells[0] = "(reported by the source)";
     }
-    exr_result_finish(&r, tab);
+    exr_result_finish_memo(&r, tab, memo);
     /* the source's tag is its verdict; a CU-only version cannot contradict it */
     /* any CVE of a set named in the tag (Shadowserver's and exray's own CSV list them) */
     for (int set = 0; shadow && set < EXR_NSETS; set++)
@@ -318,6 +319,7 @@ int exr_import_text(exr_store *s, const exr_buildtab *tab, const char *name, con
     int mode = 0; /* 0 unknown, 1 shadowserver csv, 2 json lines */
     exr_buf json;
     exr_buf_init(&json);
+    exr_build_memo *memo = exr_xcalloc(1, sizeof *memo);
     size_t pos = 0;
     long lineno = 0;
     char msg[700];
@@ -331,7 +333,11 @@ int exr_import_text(exr_store *s, const exr_buildtab *tab, const char *name, con
         if (lineno == 1 && ll >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0)
             line += 3, ll -= 3;
         field f[F_N];
-        memset(f, 0, sizeof f);
+        for (int k = 0; k < F_N; k++) {
+            f[k].key = json_names[k][0] ? json_names[k] : NULL;
+            f[k].val[0] = 0;
+            f[k].present = f[k].is_null = 0;
+        }
         const char *why = NULL;
         if (mode == 0) {
             if (line[0] == '{') {
@@ -357,8 +363,6 @@ int exr_import_text(exr_store *s, const exr_buildtab *tab, const char *name, con
         }
         stt->rows++;
         if (mode == 2) {
-            for (int k = 0; k < F_N; k++)
-                snprintf(f[k].key, sizeof f[k].key, "%s", json_names[k]);
             if (ll > 65536 || memchr(line, 0, ll) || parse_json_line(line, ll, f) != 0)
                 why = "not a JSON object";
             else if (!f[F_IP].present || !f[F_TIME].present)
@@ -374,7 +378,7 @@ int exr_import_text(exr_store *s, const exr_buildtab *tab, const char *name, con
                     }
         }
         if (!why)
-            why = store_row(s, tab, scan_id, f, mode == 1, &json, e);
+            why = store_row(s, tab, memo, scan_id, f, mode == 1, &json, e);
         if (why) {
             stt->bad++;
             if (rep) {
@@ -386,6 +390,7 @@ int exr_import_text(exr_store *s, const exr_buildtab *tab, const char *name, con
         stt->imported++;
     }
     exr_buf_free(&json);
+    free(memo);
     exr_csv_row_free(&row);
     if (rc == 0 && (exr_store_scan_finish(s, scan_id, e) != 0 || exr_store_scan_span(s, scan_id, e) != 0))
         rc = -1;

@@ -1,5 +1,5 @@
-/* data.h: the figures a report shows, read from the store in a few aggregate queries
- * (fast on millions of observations: one pass per chart, indexes on scan and ip). */
+/* data.h: the figures a report shows, read from the store: one streamed pass over the
+ * observations for the scans and the charts (hosts.c), an indexed query for the funnel. */
 #ifndef EXR_REPORT_DATA_H
 #define EXR_REPORT_DATA_H
 #include "../core/err.h"

@@ -13,6 +13,13 @@ void exr_result_finish(exr_result *r, const exr_buildtab *tab)
         exr_build_classify(tab, &r->fp.build, &r->bi);
 }
 
+void exr_result_finish_memo(exr_result *r, const exr_buildtab *tab, exr_build_memo *memo)
+{
+    memset(&r->bi, 0, sizeof r->bi);
+    if (r->fp.exchange && r->fp.have_build)
+        exr_build_classify_memo(tab, memo, &r->fp.build, &r->bi);
+}
+
 int exr_result_verdict(const exr_result *r, int set)
 {
     if (!r->fp.exchange)

@@ -2,9 +2,13 @@
  * parameters and results as text; `?`/`?N` placeholders become $N. */
 #include "sql_impl.h"
 #include "../core/buf.h"
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 /* libpq would write server notices to the terminal; a library keeps quiet. */
 static void quiet_notice(void *arg, const char *msg)
@@ -114,13 +118,17 @@ static void copy_field(exr_buf *b, const char *v)
         exr_buf_adds(b, "\\N");
         return;
     }
-    for (; *v; v++) {
-        switch (*v) {
+    while (*v) {
+        size_t plain = strcspn(v, "\\\t\n\r");
+        exr_buf_add(b, v, plain);
+        v += plain;
+        if (!*v)
+            break;
+        switch (*v++) {
         case '\\': exr_buf_adds(b, "\\\\"); break;
         case '\t': exr_buf_adds(b, "\\t"); break;
         case '\n': exr_buf_adds(b, "\\n"); break;
-        case '\r': exr_buf_adds(b, "\\r"); break;
-        default: exr_buf_addc(b, *v);
+        default: exr_buf_adds(b, "\\r"); break;
         }
     }
 }
@@ -135,21 +143,13 @@ static int run(exr_db *db, const char *sql, ExecStatusType want)
     return ok ? 0 : -1;
 }
 
-/* Rows go in by COPY into a temporary table of the same columns, then one INSERT ... SELECT
- * that skips conflicting rows (COPY itself cannot): many times faster than a multi-row
- * INSERT with a parameter per value. */
-int exr_pg_insert_rows(exr_db *db, const char *into, int ncols, const char *const *vals, int nrows)
+/* COPY table(cols) FROM STDIN of the rows; *conflict set when a row's key is there already. */
+static int copy_rows(exr_db *db, const char *table, int tlen, const char *cols, int ncols, const char *const *vals, int nrows, bool *conflict)
 {
-    size_t tlen = strcspn(into, "(");
-    const char *cols = into + tlen;
     char q[1400];
-    snprintf(q, sizeof q, "CREATE TEMP TABLE IF NOT EXISTS exr_copy_%.*s AS SELECT %.*s FROM %.*s WITH NO DATA", (int)tlen, into,
-             (int)(strlen(cols) - 2), cols + 1, (int)tlen, into);
-    if (run(db, q, PGRES_COMMAND_OK) != 0)
-        return EXR_SQL_ERROR;
-    snprintf(q, sizeof q, "COPY exr_copy_%.*s%s FROM STDIN", (int)tlen, into, cols);
+    snprintf(q, sizeof q, "COPY %.*s%s FROM STDIN", tlen, table, cols);
     if (run(db, q, PGRES_COPY_IN) != 0)
-        return EXR_SQL_ERROR;
+        return -1;
     exr_buf b;
     exr_buf_init(&b);
     int ok = 1;
@@ -171,16 +171,55 @@ int exr_pg_insert_rows(exr_db *db, const char *into, int ncols, const char *cons
     PGresult *res;
     while ((res = PQgetResult(db->pg)) != NULL) {
         if (PQresultStatus(res) != PGRES_COMMAND_OK && ok) {
+            const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+            *conflict = state && strcmp(state, "23505") == 0; /* unique_violation */
             pg_error(db, PQerrorMessage(db->pg));
             ok = 0;
         }
         PQclear(res);
     }
-    if (!ok)
+    return ok ? 0 : -1;
+}
+
+/* Rows go in by COPY, many times faster than INSERT with a parameter per value. Most
+ * batches are new rows and are copied straight into the table, under a savepoint. A batch
+ * written before (its commit reply lost with the connection) conflicts on its unique key;
+ * it is rolled back to the savepoint and copied into a temporary table of the same columns,
+ * from which one INSERT ... ON CONFLICT DO NOTHING adds only the rows not there yet.
+ * Called inside a transaction (one is opened here otherwise). */
+int exr_pg_insert_rows(exr_db *db, const char *into, int ncols, const char *const *vals, int nrows)
+{
+    int tlen = (int)strcspn(into, "(");
+    const char *cols = into + tlen;
+    bool own = PQtransactionStatus(db->pg) == PQTRANS_IDLE, conflict = false;
+    if (own && run(db, "BEGIN", PGRES_COMMAND_OK) != 0)
         return EXR_SQL_ERROR;
-    snprintf(q, sizeof q, "INSERT INTO %s SELECT * FROM exr_copy_%.*s ON CONFLICT DO NOTHING; TRUNCATE exr_copy_%.*s", into, (int)tlen,
-             into, (int)tlen, into);
-    return run(db, q, PGRES_COMMAND_OK) == 0 ? EXR_SQL_OK : EXR_SQL_ERROR;
+    if (run(db, "SAVEPOINT exr_copy", PGRES_COMMAND_OK) != 0)
+        goto fail;
+    if (copy_rows(db, into, tlen, cols, ncols, vals, nrows, &conflict) == 0) {
+        if (run(db, "RELEASE SAVEPOINT exr_copy", PGRES_COMMAND_OK) != 0)
+            goto fail;
+        goto done;
+    }
+    if (!conflict || run(db, "ROLLBACK TO SAVEPOINT exr_copy", PGRES_COMMAND_OK) != 0)
+        goto fail;
+    char q[1400], tmp[200];
+    snprintf(tmp, sizeof tmp, "exr_copy_%.*s", tlen, into);
+    snprintf(q, sizeof q, "CREATE TEMP TABLE IF NOT EXISTS %s AS SELECT %.*s FROM %.*s WITH NO DATA", tmp, (int)(strlen(cols) - 2), cols + 1,
+             tlen, into);
+    if (run(db, q, PGRES_COMMAND_OK) != 0 || copy_rows(db, tmp, (int)strlen(tmp), cols, ncols, vals, nrows, &conflict) != 0)
+        goto fail;
+    snprintf(q, sizeof q, "INSERT INTO %s SELECT * FROM %s ON CONFLICT DO NOTHING; TRUNCATE %s", into, tmp, tmp);
+    if (run(db, q, PGRES_COMMAND_OK) != 0)
+        goto fail;
+done:
+    if (own && run(db, "COMMIT", PGRES_COMMAND_OK) != 0)
+        goto fail;
+    return EXR_SQL_OK;
+fail:
+    if (own)
+        PQclear(PQexec(db->pg, "ROLLBACK"));
+    return EXR_SQL_ERROR;
 }
 
 void exr_pg_clear(exr_stmt *st)
@@ -188,10 +227,87 @@ void exr_pg_clear(exr_stmt *st)
     PQclear(st->res);
     st->res = NULL;
     st->row = st->nrows = 0;
+    if (st->in_flight) {
+        PGresult *r;
+        while ((r = PQgetResult(st->db->pg)) != NULL)
+            PQclear(r);
+        st->in_flight = false;
+    }
+    if (st->opened) {
+        PQclear(PQexec(st->db->pg, st->own_tx ? "CLOSE exr_cursor; COMMIT" : "CLOSE exr_cursor"));
+        st->opened = st->own_tx = false;
+    }
+}
+
+#define FETCH_ROWS 20000
+#define FETCH_SQL "FETCH FORWARD " STR(FETCH_ROWS) " FROM exr_cursor"
+
+/* The next chunk is asked for as soon as one arrives, so the server reads it while the
+ * caller works through this one. */
+static int fetch(exr_stmt *st)
+{
+    PQclear(st->res);
+    st->row = st->nrows = 0;
+    if (st->in_flight) {
+        st->res = PQgetResult(st->db->pg);
+        PGresult *extra;
+        while ((extra = PQgetResult(st->db->pg)) != NULL)
+            PQclear(extra);
+        st->in_flight = false;
+    } else {
+        st->res = PQexec(st->db->pg, FETCH_SQL);
+    }
+    if (PQresultStatus(st->res) != PGRES_TUPLES_OK) {
+        pg_error(st->db, PQerrorMessage(st->db->pg));
+        return EXR_SQL_ERROR;
+    }
+    st->nrows = PQntuples(st->res);
+    if (st->nrows == FETCH_ROWS && PQsendQuery(st->db->pg, FETCH_SQL) == 1)
+        st->in_flight = true;
+    return st->nrows ? EXR_SQL_ROW : EXR_SQL_DONE;
+}
+
+/* exr_db_prepare_stream: DECLARE a cursor for the query, then FETCH a chunk at a time. */
+static int cursor_step(exr_stmt *st)
+{
+    if (st->opened) {
+        if (!st->nrows)
+            return EXR_SQL_DONE;
+        if (++st->row < st->nrows)
+            return EXR_SQL_ROW;
+        if (!st->in_flight) { /* a short chunk was the last */
+            st->nrows = 0;
+            return EXR_SQL_DONE;
+        }
+        return fetch(st);
+    }
+    if (PQtransactionStatus(st->db->pg) == PQTRANS_IDLE) {
+        if (run(st->db, "BEGIN", PGRES_COMMAND_OK) != 0)
+            return EXR_SQL_ERROR;
+        st->own_tx = true;
+    }
+    size_t n = strlen(st->sql) + 64;
+    char *q = exr_xmalloc(n);
+    snprintf(q, n, "DECLARE exr_cursor NO SCROLL CURSOR FOR %s", st->sql);
+    PGresult *r = PQexecParams(st->db->pg, q, st->nparams, NULL, (const char *const *)st->params, NULL, NULL, 0);
+    free(q);
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    if (!ok) {
+        pg_error(st->db, PQerrorMessage(st->db->pg));
+        if (st->own_tx)
+            PQclear(PQexec(st->db->pg, "ROLLBACK"));
+        st->own_tx = false;
+        return EXR_SQL_ERROR;
+    }
+    st->opened = true;
+    return fetch(st);
 }
 
 int exr_pg_step(exr_stmt *st)
 {
+    if (st->cursor)
+        return cursor_step(st);
     if (st->res) {
         st->row++;
         return st->row < st->nrows ? EXR_SQL_ROW : EXR_SQL_DONE;

@@ -140,6 +140,14 @@ int exr_db_prepare(exr_db *db, const char *sql, exr_stmt **out)
     return EXR_SQL_OK;
 }
 
+int exr_db_prepare_stream(exr_db *db, const char *sql, exr_stmt **out)
+{
+    if (exr_db_prepare(db, sql, out) != EXR_SQL_OK)
+        return EXR_SQL_ERROR;
+    (*out)->cursor = db->kind == EXR_DB_PG;
+    return EXR_SQL_OK;
+}
+
 static void pg_param(exr_stmt *st, int i, char *v)
 {
     if (i < 1 || i > EXR_PG_MAXPARAMS) {

@@ -38,6 +38,11 @@ int exr_db_commit(exr_db *db);
 int exr_db_rollback(exr_db *db);
 
 int exr_db_prepare(exr_db *db, const char *sql, exr_stmt **out);
+/* A query whose rows are read once, in order, however many there are: PostgreSQL fetches
+ * them from a cursor a chunk at a time (in a transaction of its own unless one is open)
+ * rather than holding the whole result in memory. No other statement may run on the
+ * connection until it is finalized. */
+int exr_db_prepare_stream(exr_db *db, const char *sql, exr_stmt **out);
 void exr_stmt_bind_text(exr_stmt *st, int i, const char *v); /* NULL binds NULL; the text is copied */
 void exr_stmt_bind_textn(exr_stmt *st, int i, const char *v, size_t n);
 void exr_stmt_bind_int(exr_stmt *st, int i, int64_t v);

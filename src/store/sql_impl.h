@@ -24,6 +24,8 @@ struct exr_stmt {
     PGresult *res;
     int row, nrows;
     int64_t changes;
+    /* exr_db_prepare_stream on PostgreSQL: rows come from a cursor, a chunk at a time */
+    bool cursor, opened, own_tx, in_flight;
 };
 
 int exr_lite_open(exr_db *db, const char *path, bool must_exist);

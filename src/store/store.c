@@ -254,8 +254,8 @@ int exr_store_scan_keys(exr_store *s, int64_t scan_id, exr_store_key_cb cb, void
 
 static void batch_clear(exr_store *s)
 {
-    for (size_t i = 0; i < (size_t)s->nrows * OBS_COLS; i++)
-        free(s->batch[i]);
+    for (size_t i = 0; i < (size_t)s->nrows; i++)
+        free(s->batch[i * OBS_COLS]); /* one allocation a row (pack_row) */
     s->nrows = 0;
 }
 
@@ -319,21 +319,49 @@ void exr_store_set_timeout(exr_store *s, long seconds)
     s->timeout_ms = seconds * 1000;
 }
 
-static char *dup_opt(const char *v)
+/* Decimal text of v in b (at least 24 bytes); returns b. */
+static const char *itoa_(long long v, char *b)
 {
-    return v && *v ? exr_xstrdup(v) : NULL;
+    char t[24];
+    int n = 0;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do
+        t[n++] = (char)('0' + u % 10);
+    while (u /= 10);
+    int k = 0;
+    if (v < 0)
+        b[k++] = '-';
+    while (n)
+        b[k++] = t[--n];
+    b[k] = 0;
+    return b;
 }
 
-static char *dup_int(long long v)
+/* A row's values go into one allocation, v[0] first (never NULL): one malloc a row, not
+ * one a value. An empty optional value is NULL. */
+static void pack_row(char **v, const char *const *src, const bool *opt, size_t lastlen)
 {
-    char b[32];
-    snprintf(b, sizeof b, "%lld", v);
-    return exr_xstrdup(b);
+    size_t len[OBS_COLS], total = 0;
+    for (int i = 0; i < OBS_COLS; i++) {
+        len[i] = i == OBS_COLS - 1 ? lastlen : src[i] && (!opt[i] || *src[i]) ? strlen(src[i]) : (size_t)-1;
+        total += len[i] == (size_t)-1 ? 0 : len[i] + 1;
+    }
+    char *p = exr_xmalloc(total);
+    for (int i = 0; i < OBS_COLS; i++) {
+        if (len[i] == (size_t)-1) {
+            v[i] = NULL;
+            continue;
+        }
+        memcpy(p, src[i], len[i]);
+        p[len[i]] = 0;
+        v[i] = p;
+        p += len[i] + 1;
+    }
 }
 
 int exr_store_add(exr_store *s, int64_t scan_id, const exr_result *r, const char *json, size_t jsonlen, exr_err *e)
 {
-    char ip[EXR_ADDRSTRLEN], t[32], bv[40];
+    char ip[EXR_ADDRSTRLEN], t[32], bv[40], sid[24], port[24], exch[24], shells[24];
     exr_addr_format(&r->addr, ip, sizeof ip);
     if (strcmp(r->status, "dns-error") == 0)
         ip[0] = 0;
@@ -347,25 +375,16 @@ int exr_store_add(exr_store *s, int64_t scan_id, const exr_result *r, const char
     }
     if (!s->nrows)
         s->batch_started_ms = exr_now_ms();
-    char **v = s->batch + (size_t)s->nrows++ * OBS_COLS;
-    v[0] = dup_int(scan_id);
-    v[1] = exr_xstrdup(ip);
-    v[2] = dup_int(r->port);
-    v[3] = exr_xstrdup(r->hostname);
-    v[4] = dup_opt(r->hostname);
-    v[5] = exr_xstrdup(t);
-    v[6] = exr_xstrdup(r->status);
-    v[7] = dup_int(r->fp.exchange);
-    v[8] = dup_opt(hb ? bv : NULL);
-    v[9] = dup_opt(hb ? exr_bsrc_name(r->fp.build_source) : NULL);
-    v[10] = dup_opt(hb ? r->bi.product : NULL);
-    v[11] = dup_opt(hb ? r->bi.cu : NULL);
-    v[12] = dup_opt(hb ? r->bi.su : NULL);
-    v[13] = dup_opt(r->fp.servername);
+    const char *src[OBS_COLS] = {
+        itoa_(scan_id, sid), ip, itoa_(r->port, port), r->hostname, r->hostname, t, r->status, itoa_(r->fp.exchange, exch),
+        hb ? bv : NULL, hb ? exr_bsrc_name(r->fp.build_source) : NULL, hb ? r->bi.product : NULL, hb ? r->bi.cu : NULL,
+        hb ? r->bi.su : NULL, r->fp.servername, NULL, NULL, NULL,
+        r->webshell_probe ? itoa_(r->webshell_control_hit ? 0 : r->nwebshells, shells) : NULL, json};
+    static const bool opt[OBS_COLS] = {[4] = true, [8] = true, [9] = true, [10] = true, [11] = true, [12] = true, [13] = true,
+                                       [14] = true, [15] = true, [16] = true};
     for (int k = 0; k < EXR_NSETS; k++)
-        v[14 + k] = dup_opt(exr_verdict_name(exr_result_verdict(r, k)));
-    v[17] = r->webshell_probe ? dup_int(r->webshell_control_hit ? 0 : r->nwebshells) : NULL;
-    v[18] = exr_xstrndup(json, jsonlen);
+        src[14 + k] = exr_verdict_name(exr_result_verdict(r, k));
+    pack_row(s->batch + (size_t)s->nrows++ * OBS_COLS, src, opt, jsonlen);
     if (s->nrows >= BATCH_ROWS || exr_now_ms() - s->batch_started_ms >= 1000)
         return flush(s, false, e);
     return 0;

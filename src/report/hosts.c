@@ -1,0 +1,527 @@
+/* hosts.c: see hosts.h. The rules are those the report's SQL had: a scan is the group of
+ * scans sharing a name (or its id when unnamed); "latest" orders by time, then row id;
+ * a host is compromised when any observation of it found a web shell; texts compare
+ * byte by byte (SQLite's BINARY, PostgreSQL's "C"). */
+#include "hosts.h"
+#include "../core/buf.h"
+#include "../core/strmap.h"
+#include "../store/sql.h"
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Bump allocation for millions of small strings and host records, freed at once. */
+typedef struct arena {
+    char **chunks;
+    size_t n, used, size;
+} arena;
+
+static void *arena_alloc(arena *a, size_t len)
+{
+    len = (len + 7) & ~(size_t)7;
+    if (!a->n || a->used + len > a->size) {
+        a->size = len > (1u << 20) ? len : (1u << 20);
+        a->chunks = exr_xrealloc(a->chunks, (a->n + 1) * sizeof *a->chunks);
+        a->chunks[a->n++] = exr_xmalloc(a->size);
+        a->used = 0;
+    }
+    void *p = a->chunks[a->n - 1] + a->used;
+    a->used += len;
+    return p;
+}
+
+static const char *arena_str(arena *a, const char *s)
+{
+    size_t l = strlen(s) + 1;
+    return memcpy(arena_alloc(a, l), s, l);
+}
+
+static void arena_free(arena *a)
+{
+    for (size_t i = 0; i < a->n; i++)
+        free(a->chunks[i]);
+    free(a->chunks);
+}
+
+/* The few distinct values of product, CU, build, country and AS name, stored once. */
+static const char *intern(exr_strmap *m, const char *s)
+{
+    if (!s)
+        return NULL;
+    const char *v = exr_strmap_get(m, s);
+    if (!v) {
+        exr_strmap_set(m, s, s);
+        v = exr_strmap_get(m, s);
+    }
+    return v;
+}
+
+enum { V_OTHER, V_VULN, V_UNDET };
+
+typedef struct host {
+    const char *time; /* of the latest Exchange observation; NULL until one is seen */
+    long long id;
+    const char *product, *cu, *build;
+    const char *country, *as_name;
+    long long asn;
+    unsigned char v[EXR_NSETS];
+    unsigned char comp, has_info, has_asn;
+    char ip[];
+} host;
+
+/* slots keep the hash beside the pointer: a probe reads a host only when the hashes match */
+typedef struct hslot {
+    uint64_t h;
+    host *p;
+} hslot;
+
+typedef struct hostmap {
+    hslot *slot;
+    size_t cap, n;
+} hostmap;
+
+static uint64_t fnv(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static hslot *host_slot(hostmap *m, const char *ip, uint64_t h)
+{
+    size_t i = (size_t)h & (m->cap - 1);
+    while (m->slot[i].p && (m->slot[i].h != h || strcmp(m->slot[i].p->ip, ip) != 0))
+        i = (i + 1) & (m->cap - 1);
+    return &m->slot[i];
+}
+
+static host *host_find(hostmap *m, const char *ip)
+{
+    return m->cap ? host_slot(m, ip, fnv(ip))->p : NULL;
+}
+
+static host *host_get(hostmap *m, arena *a, const char *ip)
+{
+    if ((m->n + 1) * 2 > m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 1024;
+        hostmap big = {exr_xcalloc(cap, sizeof(hslot)), cap, m->n};
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->slot[i].p)
+                *host_slot(&big, m->slot[i].p->ip, m->slot[i].h) = m->slot[i];
+        free(m->slot);
+        *m = big;
+    }
+    uint64_t h = fnv(ip);
+    hslot *s = host_slot(m, ip, h);
+    if (!s->p) {
+        size_t l = strlen(ip) + 1;
+        host *x = arena_alloc(a, sizeof *x + l);
+        memset(x, 0, sizeof *x);
+        memcpy(x->ip, ip, l);
+        s->h = h;
+        s->p = x;
+        m->n++;
+    }
+    return s->p;
+}
+
+typedef struct scanrow {
+    long long id;
+    const char *name, *started, *key;
+    long n, exch, comp;
+    long vuln[EXR_NSETS], patched[EXR_NSETS], undet[EXR_NSETS];
+} scanrow;
+
+typedef struct pass {
+    exr_db *db;
+    arena a;
+    exr_strmap words;
+    hostmap hosts;
+    scanrow *scans;
+    size_t nscans;
+} pass;
+
+static const char *txt(exr_stmt *st, int i)
+{
+    return exr_stmt_text(st, i);
+}
+
+static int dberr(exr_db *db, exr_err *e, const char *what)
+{
+    return exr_seterr(e, EXR_ESTORE, "store: %s: %s", what, exr_db_errmsg(db));
+}
+
+static int cmp_scan_id(const void *x, const void *y)
+{
+    const scanrow *a = x, *b = y;
+    return (a->id > b->id) - (a->id < b->id);
+}
+
+static int read_scans(pass *p, exr_err *e)
+{
+    exr_stmt *st;
+    if (exr_db_prepare(p->db, "SELECT id, name, started FROM scans", &st) != EXR_SQL_OK)
+        return dberr(p->db, e, "scans");
+    size_t cap = 0;
+    int rc;
+    while ((rc = exr_stmt_step(st)) == EXR_SQL_ROW) {
+        if (p->nscans == cap) {
+            cap = cap ? cap * 2 : 16;
+            p->scans = exr_xrealloc(p->scans, cap * sizeof *p->scans);
+        }
+        scanrow *s = &p->scans[p->nscans++];
+        memset(s, 0, sizeof *s);
+        s->id = exr_stmt_int(st, 0);
+        s->name = txt(st, 1) ? arena_str(&p->a, txt(st, 1)) : NULL;
+        s->started = txt(st, 2) ? arena_str(&p->a, txt(st, 2)) : NULL;
+        char idtext[24];
+        snprintf(idtext, sizeof idtext, "%lld", s->id);
+        s->key = s->name ? s->name : arena_str(&p->a, idtext); /* COALESCE(name, CAST(id AS TEXT)) */
+    }
+    exr_stmt_finalize(st);
+    if (rc != EXR_SQL_DONE)
+        return dberr(p->db, e, "read scans");
+    qsort(p->scans, p->nscans, sizeof *p->scans, cmp_scan_id);
+    return 0;
+}
+
+static scanrow *scan_of(pass *p, long long id, scanrow *last)
+{
+    if (last && last->id == id)
+        return last;
+    scanrow key = {.id = id};
+    return bsearch(&key, p->scans, p->nscans, sizeof *p->scans, cmp_scan_id);
+}
+
+static void count_row(scanrow *s, exr_stmt *st, bool exch, bool comp)
+{
+    s->n++;
+    s->exch += exch;
+    s->comp += comp;
+    for (int k = 0; k < EXR_NSETS; k++) {
+        const char *v = txt(st, 7 + k);
+        if (!v)
+            continue;
+        s->vuln[k] += strcmp(v, "vulnerable") == 0;
+        s->patched[k] += strcmp(v, "patched") == 0;
+        s->undet[k] += strcmp(v, "undetermined") == 0;
+    }
+}
+
+static void note_latest(pass *p, host *h, exr_stmt *st, const char *time, long long id)
+{
+    if (h->time) {
+        int c = strcmp(time, h->time);
+        if (c < 0 || (c == 0 && id < h->id))
+            return;
+    }
+    if (!h->time || strcmp(time, h->time) != 0)
+        h->time = arena_str(&p->a, time);
+    h->id = id;
+    h->product = intern(&p->words, txt(st, 4));
+    h->cu = intern(&p->words, txt(st, 5));
+    h->build = intern(&p->words, txt(st, 6));
+    for (int k = 0; k < EXR_NSETS; k++) {
+        const char *v = txt(st, 7 + k);
+        h->v[k] = !v ? V_OTHER : strcmp(v, "vulnerable") == 0 ? V_VULN : strcmp(v, "undetermined") == 0 ? V_UNDET : V_OTHER;
+    }
+}
+
+/* The one pass over every observation. */
+static int read_observations(pass *p, exr_err *e)
+{
+    exr_stmt *st;
+    if (exr_db_prepare_stream(p->db,
+                              "SELECT scan_id, ip, time, id, product, cu, build, proxylogon, proxyshell, proxynotshell, exchange, webshells"
+                              " FROM observations",
+                              &st) != EXR_SQL_OK)
+        return dberr(p->db, e, "observations");
+    scanrow *last = NULL;
+    int rc;
+    while ((rc = exr_stmt_step(st)) == EXR_SQL_ROW) {
+        bool exch = exr_stmt_int(st, 10) == 1, comp = exr_stmt_int(st, 11) > 0;
+        scanrow *s = scan_of(p, exr_stmt_int(st, 0), last);
+        if (s) {
+            count_row(s, st, exch, comp);
+            last = s;
+        }
+        const char *ip = txt(st, 1), *time = txt(st, 2);
+        if (!ip || !time || (!exch && !comp))
+            continue;
+        host *h = host_get(&p->hosts, &p->a, ip);
+        h->comp |= comp;
+        if (exch)
+            note_latest(p, h, st, time, exr_stmt_int(st, 3));
+    }
+    exr_stmt_finalize(st);
+    return rc == EXR_SQL_DONE ? 0 : dberr(p->db, e, "read observations");
+}
+
+static int read_host_info(pass *p, exr_err *e)
+{
+    exr_stmt *st;
+    if (exr_db_prepare_stream(p->db, "SELECT ip, asn, as_name, country FROM host_info", &st) != EXR_SQL_OK)
+        return dberr(p->db, e, "host_info");
+    int rc;
+    while ((rc = exr_stmt_step(st)) == EXR_SQL_ROW) {
+        const char *ip = txt(st, 0);
+        host *h = ip ? host_find(&p->hosts, ip) : NULL;
+        if (!h || !h->time)
+            continue;
+        h->has_info = 1;
+        h->has_asn = !exr_stmt_isnull(st, 1);
+        h->asn = exr_stmt_int(st, 1);
+        h->as_name = intern(&p->words, txt(st, 2));
+        h->country = intern(&p->words, txt(st, 3));
+    }
+    exr_stmt_finalize(st);
+    return rc == EXR_SQL_DONE ? 0 : dberr(p->db, e, "read host_info");
+}
+
+/* the shards of one name are one scan: ids, start and name are the group's least */
+static void group_scans(pass *p, const exr_keyset *incomplete, rdata *d)
+{
+    size_t cap = 0;
+    for (size_t i = 0; i < p->nscans; i++) {
+        scanrow *g = &p->scans[i];
+        bool first = true;
+        for (size_t j = 0; j < i && first; j++)
+            first = strcmp(p->scans[j].key, g->key) != 0;
+        if (!first)
+            continue;
+        rscan r;
+        memset(&r, 0, sizeof r);
+        r.id = g->id;
+        const char *started = g->started, *name = g->name;
+        long n = 0;
+        for (size_t j = i; j < p->nscans; j++) {
+            scanrow *s = &p->scans[j];
+            if (strcmp(s->key, g->key) != 0)
+                continue;
+            if (s->started && (!started || strcmp(s->started, started) < 0))
+                started = s->started;
+            if (s->name && (!name || strcmp(s->name, name) < 0))
+                name = s->name;
+            n += s->n;
+            r.exch += s->exch;
+            r.comp += s->comp;
+            for (int k = 0; k < EXR_NSETS; k++) {
+                r.vuln[k] += s->vuln[k];
+                r.patched[k] += s->patched[k];
+                r.undet[k] += s->undet[k];
+            }
+        }
+        if (!n || exr_keyset_has(incomplete, name ? name : ""))
+            continue;
+        snprintf(r.started, sizeof r.started, "%.20s", started ? started : "");
+        if (d->nscans == cap) {
+            cap = cap ? cap * 2 : 16;
+            d->scans = exr_xrealloc(d->scans, cap * sizeof *d->scans);
+        }
+        d->scans[d->nscans++] = r;
+    }
+}
+
+static int cmp_rscan(const void *x, const void *y)
+{
+    const rscan *a = x, *b = y;
+    int c = strcmp(a->started, b->started);
+    return c ? c : (a->id > b->id) - (a->id < b->id);
+}
+
+/* A chart's groups (countries, networks): key, the least label of its hosts, counts. */
+typedef struct gacc {
+    rgroup g;
+    char label[200];
+    bool have_label;
+} gacc;
+
+static gacc *gacc_get(gacc **arr, size_t *n, size_t *cap, exr_strmap *index, const char *key)
+{
+    const char *at = exr_strmap_get(index, key);
+    if (at)
+        return &(*arr)[strtoul(at, NULL, 10)];
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 64;
+        *arr = exr_xrealloc(*arr, *cap * sizeof **arr);
+    }
+    char num[24];
+    snprintf(num, sizeof num, "%zu", *n);
+    exr_strmap_set(index, key, num);
+    gacc *g = &(*arr)[(*n)++];
+    memset(g, 0, sizeof *g);
+    size_t l = strlen(key) < sizeof g->g.key - 1 ? strlen(key) : sizeof g->g.key - 1;
+    memcpy(g->g.key, key, l);
+    g->g.key[l] = 0;
+    return g;
+}
+
+static int cmp_group(const void *x, const void *y)
+{
+    const gacc *a = x, *b = y;
+    if (a->g.total != b->g.total)
+        return a->g.total > b->g.total ? -1 : 1;
+    return strcmp(a->g.key, b->g.key);
+}
+
+static bool is_vuln(const host *h)
+{
+    return h->v[0] == V_VULN || h->v[1] == V_VULN || h->v[2] == V_VULN;
+}
+
+static bool is_patched(const host *h)
+{
+    return h->v[0] == V_OTHER && h->v[1] == V_OTHER && h->v[2] == V_OTHER;
+}
+
+enum { BY_COUNTRY, BY_ASN };
+
+static void groups(pass *p, int by, rgroup **out, size_t *nout)
+{
+    gacc *arr = NULL;
+    size_t n = 0, cap = 0;
+    exr_strmap index;
+    exr_strmap_init(&index);
+    for (size_t i = 0; i < p->hosts.cap; i++) {
+        const host *h = p->hosts.slot[i].p;
+        if (!h || !h->time)
+            continue;
+        char key[256];
+        const char *label;
+        if (by == BY_COUNTRY) {
+            snprintf(key, sizeof key, "%s", h->country ? h->country : "--");
+            label = h->country ? h->country : "unknown";
+        } else {
+            if (h->has_asn)
+                snprintf(key, sizeof key, "AS%lld", h->asn);
+            else
+                snprintf(key, sizeof key, "unknown");
+            label = h->as_name ? h->as_name : "";
+        }
+        gacc *g = gacc_get(&arr, &n, &cap, &index, key);
+        if (!g->have_label || strcmp(label, g->label) < 0)
+            snprintf(g->label, sizeof g->label, "%s", label);
+        g->have_label = true;
+        bool v = is_vuln(h), pt = is_patched(h);
+        g->g.total++;
+        g->g.vuln += v;
+        g->g.patched += pt;
+        g->g.comp += h->comp;
+        g->g.vuln_x += v && !h->comp;
+        g->g.patched_x += pt && !h->comp;
+    }
+    exr_strmap_free(&index);
+    qsort(arr, n, sizeof *arr, cmp_group);
+    *nout = n < 20 ? n : 20;
+    *out = exr_xcalloc(*nout ? *nout : 1, sizeof **out);
+    for (size_t i = 0; i < *nout; i++) {
+        (*out)[i] = arr[i].g;
+        snprintf((*out)[i].label, sizeof (*out)[i].label, "%s", arr[i].label);
+    }
+    free(arr);
+}
+
+typedef struct cuacc {
+    const char *product, *cu, *build;
+    long hosts, vuln;
+} cuacc;
+
+static int cmp_cu(const void *x, const void *y)
+{
+    const cuacc *a = x, *b = y;
+    if (a->hosts != b->hosts)
+        return a->hosts > b->hosts ? -1 : 1;
+    int c = strcmp(a->product, b->product);
+    return c ? c : strcmp(a->cu, b->cu);
+}
+
+/* per set, the CU alone (3-part) is vulnerable when it never received that set's fix (no
+ * SU, not a fixed CU): only a CU upgrade can patch it */
+static void classify_cu(const exr_buildtab *tab, rcu *c)
+{
+    exr_version v;
+    if (!c->build[0] || !exr_version_parse(c->build, strlen(c->build), &v))
+        return;
+    v.n = 3;
+    v.p[3] = 0;
+    exr_build_info bi;
+    exr_build_classify(tab, &v, &bi);
+    for (int k = 0; k < EXR_NSETS; k++) {
+        c->nofix[k] = bi.verdict[k] == EXR_V_VULNERABLE;
+        c->unsupported |= c->nofix[k];
+    }
+}
+
+static void cus(pass *p, const exr_buildtab *tab, rdata *d)
+{
+    cuacc *arr = NULL;
+    size_t n = 0, cap = 0;
+    exr_strmap index;
+    exr_strmap_init(&index);
+    for (size_t i = 0; i < p->hosts.cap; i++) {
+        const host *h = p->hosts.slot[i].p;
+        if (!h || !h->time)
+            continue;
+        const char *product = h->product ? h->product : "?", *cu = h->cu ? h->cu : "?";
+        char key[600];
+        snprintf(key, sizeof key, "%s%c%s", product, 1, cu);
+        const char *at = exr_strmap_get(&index, key);
+        cuacc *c;
+        if (at) {
+            c = &arr[strtoul(at, NULL, 10)];
+        } else {
+            if (n == cap) {
+                cap = cap ? cap * 2 : 32;
+                arr = exr_xrealloc(arr, cap * sizeof *arr);
+            }
+            char num[24];
+            snprintf(num, sizeof num, "%zu", n);
+            exr_strmap_set(&index, key, num);
+            c = &arr[n++];
+            memset(c, 0, sizeof *c);
+            c->product = product;
+            c->cu = cu;
+        }
+        if (h->build && (!c->build || strcmp(h->build, c->build) < 0))
+            c->build = h->build;
+        c->hosts++;
+        c->vuln += is_vuln(h);
+    }
+    exr_strmap_free(&index);
+    qsort(arr, n, sizeof *arr, cmp_cu);
+    d->cus = exr_xcalloc(n ? n : 1, sizeof *d->cus);
+    for (size_t i = 0; i < n; i++) {
+        rcu *c = &d->cus[d->ncus++];
+        snprintf(c->product, sizeof c->product, "%s", arr[i].product);
+        snprintf(c->cu, sizeof c->cu, "%s", arr[i].cu);
+        snprintf(c->build, sizeof c->build, "%s", arr[i].build ? arr[i].build : "");
+        c->hosts = arr[i].hosts;
+        c->vuln = arr[i].vuln;
+        classify_cu(tab, c);
+    }
+    free(arr);
+}
+
+int exr_report_hosts(exr_db *db, const exr_buildtab *tab, const exr_keyset *incomplete, rdata *d, exr_err *e)
+{
+    pass p;
+    memset(&p, 0, sizeof p);
+    p.db = db;
+    exr_strmap_init(&p.words);
+    int rc = read_scans(&p, e) || read_observations(&p, e) || read_host_info(&p, e) ? -1 : 0;
+    if (rc == 0) {
+        group_scans(&p, incomplete, d);
+        if (d->nscans)
+            qsort(d->scans, d->nscans, sizeof *d->scans, cmp_rscan);
+        groups(&p, BY_COUNTRY, &d->countries, &d->ncountries);
+        groups(&p, BY_ASN, &d->asns, &d->nasns);
+        cus(&p, tab, d);
+    }
+    free(p.hosts.slot);
+    free(p.scans);
+    exr_strmap_free(&p.words);
+    arena_free(&p.a);
+    return rc;
+}
