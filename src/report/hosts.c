@@ -183,7 +183,8 @@ static int read_scans(pass *p, exr_err *e)
     exr_stmt_finalize(st);
     if (rc != EXR_SQL_DONE)
         return dberr(p->db, e, "read scans");
-    qsort(p->scans, p->nscans, sizeof *p->scans, cmp_scan_id);
+    if (p->nscans) /* qsort must not be given NULL, even for no rows */
+        qsort(p->scans, p->nscans, sizeof *p->scans, cmp_scan_id);
     return 0;
 }
 
@@ -192,7 +193,7 @@ static scanrow *scan_of(pass *p, long long id, scanrow *last)
     if (last && last->id == id)
         return last;
     scanrow key = {.id = id};
-    return bsearch(&key, p->scans, p->nscans, sizeof *p->scans, cmp_scan_id);
+    return p->nscans ? bsearch(&key, p->scans, p->nscans, sizeof *p->scans, cmp_scan_id) : NULL;
 }
 
 static void count_row(scanrow *s, exr_stmt *st, bool exch, bool comp)
@@ -413,7 +414,8 @@ static void groups(pass *p, int by, rgroup **out, size_t *nout)
         g->g.patched_x += pt && !h->comp;
     }
     exr_strmap_free(&index);
-    qsort(arr, n, sizeof *arr, cmp_group);
+    if (n)
+        qsort(arr, n, sizeof *arr, cmp_group);
     *nout = n < 20 ? n : 20;
     *out = exr_xcalloc(*nout ? *nout : 1, sizeof **out);
     for (size_t i = 0; i < *nout; i++) {
@@ -490,7 +492,8 @@ static void cus(pass *p, const exr_buildtab *tab, rdata *d)
         c->vuln += is_vuln(h);
     }
     exr_strmap_free(&index);
-    qsort(arr, n, sizeof *arr, cmp_cu);
+    if (n)
+        qsort(arr, n, sizeof *arr, cmp_cu);
     d->cus = exr_xcalloc(n ? n : 1, sizeof *d->cus);
     for (size_t i = 0; i < n; i++) {
         rcu *c = &d->cus[d->ncus++];
