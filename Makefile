@@ -114,6 +114,7 @@ test-unit: $(UNIT_BIN)
 
 test-integration: exray exray.1 $(B)/tools/gendoc $(B)/exray.bash
 	@set -e; for t in tests/integration/[0-9]*.sh; do echo "== $$t ($(B))"; EXRAY=$(CURDIR)/$(B)/exray BUILD=$(CURDIR)/$(B) sh $$t; done
+	@EXRAY=$(CURDIR)/$(B)/exray BUILD=$(CURDIR)/$(B)/pg sh tests/integration_pg.sh
 
 test-asan:
 	$(MAKE) B=build/asan CFLAGS="-O1 -g $(SAN) -DEXRAY_TEST_HOOKS" LDFLAGS="$(SAN)" build/asan/exray test-unit test-integration-asan

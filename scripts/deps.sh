@@ -11,7 +11,7 @@ libyara-dev libarchive-dev libevtx-dev libbfio-dev libcurl4-openssl-dev libmaxmi
 nginx-light python3 procps"
 if [ "$what" != demo ]; then
     PKGS="$PKGS libcmocka-dev nmap clang libclang-rt-14-dev psmisc yara libevtx-utils
-postfix sasl2-bin libsasl2-modules libsasl2-modules-db chromium groff-base man-db postgresql"
+postfix sasl2-bin libsasl2-modules libsasl2-modules-db chromium groff-base man-db postgresql time"
 fi
 missing=""
 for p in $PKGS; do

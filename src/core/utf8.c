@@ -1,5 +1,7 @@
 /* utf8.c: strict UTF-8 (no overlongs, no surrogates, max U+10FFFF). */
 #include "utf8.h"
+#include "buf.h"
+#include <string.h>
 
 size_t exr_utf8_valid_prefix(const char *s, size_t n)
 {
@@ -30,4 +32,46 @@ size_t exr_utf8_valid_prefix(const char *s, size_t n)
     if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
         return 0;
     return len;
+}
+
+static size_t dirty_at(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        if (c && c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t l = c ? exr_utf8_valid_prefix(s + i, n - i) : 0;
+        if (!l)
+            return i;
+        i += l;
+    }
+    return n;
+}
+
+char *exr_utf8_clean(const char *s, size_t n, size_t *outn)
+{
+    size_t i = dirty_at(s, n);
+    if (i == n)
+        return NULL;
+    char *out = exr_xmalloc(n * 3 + 1), *o = out;
+    memcpy(o, s, i);
+    o += i;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        size_t l = c ? exr_utf8_valid_prefix(s + i, n - i) : 0;
+        if (!l) {
+            memcpy(o, "\xef\xbf\xbd", 3);
+            o += 3;
+            i++;
+            continue;
+        }
+        memcpy(o, s + i, l);
+        o += l;
+        i += l;
+    }
+    *o = 0;
+    *outn = (size_t)(o - out);
+    return out;
 }

@@ -2,6 +2,7 @@
  * parameters and results as text; `?`/`?N` placeholders become $N. */
 #include "sql_impl.h"
 #include "../core/buf.h"
+#include "../core/utf8.h"
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,6 +119,10 @@ static void copy_field(exr_buf *b, const char *v)
         exr_buf_adds(b, "\\N");
         return;
     }
+    size_t cn;
+    char *clean = exr_utf8_clean(v, strlen(v), &cn); /* as sql.c's bind: valid UTF-8 only */
+    if (clean)
+        v = clean;
     while (*v) {
         size_t plain = strcspn(v, "\\\t\n\r");
         exr_buf_add(b, v, plain);
@@ -131,6 +136,7 @@ static void copy_field(exr_buf *b, const char *v)
         default: exr_buf_adds(b, "\\r"); break;
         }
     }
+    free(clean);
 }
 
 static int run(exr_db *db, const char *sql, ExecStatusType want)

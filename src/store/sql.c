@@ -1,5 +1,6 @@
 /* sql.c: sql.h's calls, dispatched to SQLite (sqlite.c) or PostgreSQL (postgres.c). */
 #include "sql_impl.h"
+#include "../core/utf8.h"
 #include "../core/buf.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,10 +165,17 @@ void exr_stmt_bind_textn(exr_stmt *st, int i, const char *v, size_t n)
         exr_stmt_bind_null(st, i);
         return;
     }
+    /* text is stored as valid UTF-8 on both back ends: PostgreSQL refuses invalid bytes and
+     * NUL in text, and a hostile byte must neither fail a write nor make the stores differ */
+    size_t cn;
+    char *clean = exr_utf8_clean(v, n, &cn);
+    if (clean)
+        v = clean, n = cn;
     if (st->db->kind == EXR_DB_SQLITE)
         sqlite3_bind_text(st->lite, i, v, (int)n, SQLITE_TRANSIENT);
     else
         pg_param(st, i, exr_xstrndup(v, n));
+    free(clean);
 }
 
 void exr_stmt_bind_text(exr_stmt *st, int i, const char *v)

@@ -71,18 +71,19 @@ for ev in evs:
 PY
 ok "--format intelmq: one valid IntelMQ event per Exchange server, classified and with the open CVEs"
 
-"$EXRAY" scan -q -p $PORT --rate 0 127.77.0.0/24 --db "$WORK/exray.db" -o /dev/null 2>"$WORK/scan4.err" ||
+S=$(store exray)
+"$EXRAY" scan -q -p $PORT --rate 0 127.77.0.0/24 --db "$S" -o /dev/null 2>"$WORK/scan4.err" ||
     fail "exray scan exited $?: $(tail -3 "$WORK/scan4.err")"
-python3 - "$WORK/exray.db" <<'PY' || fail "SQLite store"
-import sqlite3, sys, json
-db = sqlite3.connect(sys.argv[1])
+python3 - "$S" <<'PY' || fail "store"
+import dbconn, sys, json
+db = dbconn.connect(sys.argv[1])
 n, d = db.execute("select count(*), count(distinct ip) from observations").fetchone()
 assert n == 256 and d == 256, (n, d)
 assert db.execute("select count(*) from scans where finished is not null").fetchone()[0] == 1
 r = db.execute("select record, proxylogon, build from observations where ip='127.77.0.2'").fetchone()
 assert json.loads(r[0])["build"] == r[2] == "15.1.2176.9" and r[1] == "patched", r
 PY
-ok "SQLite store: one row per host, scan marked finished"
+ok "store: one row per host, scan marked finished"
 
 for i in 0 1 2; do
     "$EXRAY" scan -q -p $PORT --rate 0 --seed 42 --shard $i/3 127.77.0.0/24 -o "$WORK/shard$i.jsonl" 2>"$WORK/scan5.err" ||

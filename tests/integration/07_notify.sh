@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 PORT=14443
 start_fleet 127.77.0.0 256 $PORT
-DB="$WORK/exray.db"
+DB=$(store exray)
 "$EXRAY" scan -q -p $PORT --rate 0 127.77.0.0/24 --db "$DB" -o /dev/null 2>/dev/null
 cat > "$WORK/contacts.csv" <<'CSV'
 network,email,org
@@ -21,10 +21,12 @@ CSV
 printf '127.77.0.200/29,evil@five.example,"Evil\rBcc: victim@else.example \377\376 %s"\n' "$(head -c 3000 /dev/zero | tr '\0' 'A')" >> "$WORK/contacts.csv"
 # a hostile host name and server name stored with an observation
 python3 - "$DB" <<'PY'
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
+import dbconn, sys
+db = dbconn.connect(sys.argv[1])
+# PostgreSQL's text cannot hold a NUL at all: another control character there
+nul = "\x01" if dbconn.is_pg(sys.argv[1]) else "\x00"
 db.execute("UPDATE observations SET hostname = ?, servername = ? WHERE ip = '127.77.0.202'",
-           ("mail.five.example\r\nBcc: victim@else.example", "EX\x00\xff\r\nX-Injected: 1"))
+           ("mail.five.example\r\nBcc: victim@else.example", "EX" + nul + "\xff\r\nX-Injected: 1"))
 db.commit()
 PY
 "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --maildir "$WORK/mail" 2>"$WORK/n1.err" || fail "notify: $(cat "$WORK/n1.err")"
@@ -74,13 +76,13 @@ EXRAY_TEST_CRASH_AFTER_DELIVERIES=2 "$EXRAY" notify --db "$DB" --contacts "$WORK
 rc=$?
 set -e
 [ $rc -eq 137 ] || fail "fault injection did not fire (exit $rc)"
-pending=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from tickets where sent_at is null').fetchone()[0])" "$DB")
+pending=$(python3 -c "import dbconn,sys; print(dbconn.connect(sys.argv[1]).execute('select count(*) from tickets where sent_at is null').fetchone()[0])" "$DB")
 [ "$pending" -ge 1 ] || fail "no pending ticket after the crash"
 "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --maildir "$WORK/mail2" 2>"$WORK/n4.err"
 grep -q "(1 had been delivered by an interrupted run)" "$WORK/n4.err" || fail "recovery: $(cat "$WORK/n4.err")"
 python3 - "$DB" "$WORK/mail2" <<'PY' || fail "exactly once"
-import os, sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
+import os, dbconn, sys
+db = dbconn.connect(sys.argv[1])
 pending = db.execute("select count(*) from tickets where sent_at is null").fetchone()[0]
 assert pending == 0, pending
 files = os.listdir(os.path.join(sys.argv[2], "new"))
@@ -126,8 +128,8 @@ PY
 ok "exray stats: one row per scan"
 
 python3 - "$DB" "$FLEET/expected.jsonl" <<'PY' || fail "host_history"
-import json, sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
+import json, dbconn, sys
+db = dbconn.connect(sys.argv[1])
 h = {r[0]: r for r in db.execute("select ip, first_seen, first_vulnerable, compromised_at, patched_at, notified_at, ticket from host_history")}
 shells = {json.loads(l)["ip"] for l in open(sys.argv[2]) if json.loads(l).get("shells")}
 for ip in shells:

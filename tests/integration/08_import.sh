@@ -3,7 +3,8 @@
 # current one, and exray's own JSON Lines; bad lines reported with file and line; the
 # imported ASN and country drive recipient resolution (ASN contact, national CERT fallback).
 . "$(dirname "$0")/lib.sh"
-DB="$WORK/exray.db"
+DB=$(store exray)
+J=$(store j)
 # routes MAILDIR WHAT: runs the Python on stdin with `got`, each recipient's set of hosts
 # (last octet) read from the CSV attachments of the messages in MAILDIR
 routes() {
@@ -35,8 +36,8 @@ grep -q "2021-05-14-scan_exchange-test.csv:4: bad timestamp" "$WORK/imp.err" || 
 grep -q "2021-05-14-scan_exchange-test.csv:5: bad ip" "$WORK/imp.err" || fail "bad ip not reported"
 grep -q "2 imported, 2 skipped" "$WORK/imp.err" || fail "2021 counts: $(cat "$WORK/imp.err")"
 python3 - "$DB" <<'PY' || fail "imported rows"
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
+import dbconn, sys
+db = dbconn.connect(sys.argv[1])
 rows = {r[0]: r for r in db.execute("select ip, build, proxylogon, webshells, servername, hostname from observations")}
 assert set(rows) == {"12.237.1.2", "98.153.3.4", "203.0.113.9", "198.51.100.7"}, rows
 assert rows["12.237.1.2"][1:3] == ("15.2.721", "vulnerable"), rows["12.237.1.2"]
@@ -64,11 +65,11 @@ grep -q "1 without a contact" "$WORK/n.err" || fail "host without contact not co
 ok "ASN contact, then national CERT by country; a host without any contact is counted"
 start_fleet 127.77.0.0 64 14443
 "$EXRAY" scan -q -p 14443 --rate 0 127.77.0.0/26 -o "$WORK/scan.jsonl" 2>/dev/null
-"$EXRAY" import --db "$WORK/j.db" "$WORK/scan.jsonl" 2>"$WORK/j.err" || fail "jsonl import"
+"$EXRAY" import --db "$J" "$WORK/scan.jsonl" 2>"$WORK/j.err" || fail "jsonl import"
 grep -q "64 rows, 64 imported, 0 skipped" "$WORK/j.err" || fail "jsonl: $(cat "$WORK/j.err")"
-python3 - "$WORK/j.db" "$WORK/scan.jsonl" <<'PY' || fail "jsonl round trip"
-import json, sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
+python3 - "$J" "$WORK/scan.jsonl" <<'PY' || fail "jsonl round trip"
+import json, dbconn, sys
+db = dbconn.connect(sys.argv[1])
 got = {r[0]: r[1:] for r in db.execute("select ip, build, proxylogon, proxyshell, proxynotshell, exchange from observations")}
 for l in open(sys.argv[2]):
     r = json.loads(l)
@@ -88,7 +89,7 @@ out=$("$EXRAY" enrich lookup --ipdb "$WORK/ipdb.bin" 127.77.0.5 127.77.0.40 127.
 echo "$out" | grep -q "127.77.0.5	AS64496	Example Hosting, Inc.	NL" || fail "lookup: $out"
 echo "$out" | grep -q "127.77.0.99	AS0	-	-" || fail "lookup of an unknown address: $out"
 printf 'network,email,org\nAS64496,noc@hosting.example,Example Hosting\n' > "$WORK/asn-contacts.csv"
-"$EXRAY" notify --db "$WORK/j.db" --ipdb "$WORK/ipdb.bin" --contacts "$WORK/asn-contacts.csv" --maildir "$WORK/mail-e" 2>"$WORK/e.err" || fail "notify --ipdb: $(cat "$WORK/e.err")"
+"$EXRAY" notify --db "$J" --ipdb "$WORK/ipdb.bin" --contacts "$WORK/asn-contacts.csv" --maildir "$WORK/mail-e" 2>"$WORK/e.err" || fail "notify --ipdb: $(cat "$WORK/e.err")"
 grep -q "hosts enriched with ASN, AS name and country" "$WORK/e.err" || fail "no enrichment: $(cat "$WORK/e.err")"
 routes "$WORK/mail-e" "enriched routing" <<'PY'
 assert got.get("noc@hosting.example") and all(x < 32 for x in got["noc@hosting.example"]), got
@@ -101,13 +102,13 @@ ok "enrichment from a compiled IP database: ASN contact, national CERT by countr
 # specific inetnum wins; objects without a mailbox are counted; bad lines reported
 R="$ROOT/tests/fixtures/rpsl"
 gzip -c "$R/ripe.db.role" > "$WORK/ripe.db.role.gz"
-"$EXRAY" contacts import --db "$WORK/j.db" "$R/ripe.db.inetnum" "$R/ripe.db.inet6num" "$R/ripe.db.aut-num" \
+"$EXRAY" contacts import --db "$J" "$R/ripe.db.inetnum" "$R/ripe.db.inet6num" "$R/ripe.db.aut-num" \
     "$R/ripe.db.organisation" "$WORK/ripe.db.role.gz" 2>"$WORK/rpsl.err" || fail "contacts import: $(cat "$WORK/rpsl.err")"
 grep -q "ripe.db.inetnum:26: bad inetnum range" "$WORK/rpsl.err" || fail "bad inetnum not reported: $(cat "$WORK/rpsl.err")"
 grep -q "ripe.db.role.gz:15: not an 'attribute: value' line" "$WORK/rpsl.err" || fail "bad role line not reported: $(cat "$WORK/rpsl.err")"
 grep -q "4 with an abuse mailbox, 1 without" "$WORK/rpsl.err" || fail "counts: $(cat "$WORK/rpsl.err")"
 rm -rf "$WORK/mail-r"
-"$EXRAY" notify --db "$WORK/j.db" --maildir "$WORK/mail-r" --interval 0 2>"$WORK/r.err" || fail "notify with RIPE contacts: $(cat "$WORK/r.err")"
+"$EXRAY" notify --db "$J" --maildir "$WORK/mail-r" --interval 0 2>"$WORK/r.err" || fail "notify with RIPE contacts: $(cat "$WORK/r.err")"
 routes "$WORK/mail-r" "RIPE routing" <<'PY'
 city = got.get("it-security@cityhall.example", set())
 isp = got.get("abuse@example-isp.example", set())
@@ -119,11 +120,11 @@ ok "RIPE dumps (plain and gzip): most specific inetnum's abuse-c, else the org's
 # APNIC split dumps beside them (another source): a network with only mnt-irt reaches the
 # irt's abuse-mailbox, abuse-c wins over mnt-irt, an unknown irt leaves no contact and the
 # RIPE allocation around it still applies
-"$EXRAY" contacts import --db "$WORK/j.db" --source apnic "$R/apnic.db.inetnum" "$R/apnic.db.irt" "$R/apnic.db.role" \
+"$EXRAY" contacts import --db "$J" --source apnic "$R/apnic.db.inetnum" "$R/apnic.db.irt" "$R/apnic.db.role" \
     2>"$WORK/apnic.err" || fail "APNIC import: $(cat "$WORK/apnic.err")"
 grep -q "2 with an abuse mailbox, 1 without" "$WORK/apnic.err" || fail "APNIC counts: $(cat "$WORK/apnic.err")"
 rm -rf "$WORK/mail-a"
-"$EXRAY" notify --db "$WORK/j.db" --maildir "$WORK/mail-a" --interval 0 2>"$WORK/a.err" || fail "notify with APNIC contacts: $(cat "$WORK/a.err")"
+"$EXRAY" notify --db "$J" --maildir "$WORK/mail-a" --interval 0 2>"$WORK/a.err" || fail "notify with APNIC contacts: $(cat "$WORK/a.err")"
 routes "$WORK/mail-a" "APNIC routing" <<'PY'
 irt = got.get("abuse@apnic-member.example", set())
 school = got.get("soc@ap-school.example", set())

@@ -7,7 +7,7 @@
 #  - (test build) kill -9 at each point of delivery, then a rerun: no ticket twice, none lost.
 . "$(dirname "$0")/lib.sh"
 start_fleet 127.77.0.0 64 14443
-DB="$WORK/exray.db"
+DB=$(store exray)
 "$EXRAY" scan -q -p 14443 --rate 0 127.77.0.0/26 --db "$DB" -o /dev/null 2>/dev/null
 cat > "$WORK/contacts.csv" <<'CSV'
 network,email,org
@@ -20,7 +20,7 @@ S="$WORK/smtp"
 python3 "$ROOT/tests/fixtures/smtp/fakesmtp.py" "$S" "$WORK/smtp.ready" healthy:2551 drop:2552 slow:2553 2>"$WORK/smtp.err" &
 PIDS="$PIDS $!"
 i=0; while [ ! -f "$WORK/smtp.ready" ]; do i=$((i+1)); [ $i -gt 50 ] && fail "fake SMTP server did not start"; sleep 0.1; done
-q() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$DB" "$1"; }
+q() { python3 -c "import dbconn,sys; print(dbconn.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$DB" "$1"; }
 count_at() { ls "$S/$1" 2>/dev/null | wc -l; }
 notify() { "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --domain-rate 0 --retries 2 --from n@cert.example "$@"; }
 
@@ -84,8 +84,8 @@ if "$EXRAY" --version 2>/dev/null | grep -q "test hooks"; then
         [ $rc -eq 137 ] || fail "$point: the hook did not fire (exit $rc)"
         notify --maildir "$WORK/md" 2>"$WORK/md.err" || fail "$point: rerun: $(cat "$WORK/md.err")"
         python3 - "$DB" "$WORK/md" <<'PY' || fail "maildir after a kill at $point"
-import os, sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
+import os, dbconn, sys
+db = dbconn.connect(sys.argv[1])
 files = [f.split(".")[0] for f in os.listdir(os.path.join(sys.argv[2], "new"))]
 assert len(files) == len(set(files)), "a ticket twice"
 mine = {r[0] for r in db.execute("select id from tickets where delivery like 'maildir%'")}
@@ -99,10 +99,10 @@ PY
         [ $rc -eq 137 ] || fail "$point: the hook did not fire (exit $rc)"
         notify --smtp smtp://127.0.0.1:2551 2>/dev/null || true
         python3 - "$S/healthy" "$DB" <<'PY' || fail "SMTP after a kill at $point"
-import collections, email, glob, sqlite3, sys
+import collections, email, glob, dbconn, sys
 c = collections.Counter(email.message_from_binary_file(open(f, "rb"))["X-exray-Ticket"] for f in glob.glob(sys.argv[1] + "/*"))
 assert all(v == 1 for v in c.values()), "a ticket twice"
-db = sqlite3.connect(sys.argv[2])
+db = dbconn.connect(sys.argv[2])
 assert db.execute("select count(*) from tickets where state in ('pending','sending')").fetchone()[0] == 0
 for t, st in db.execute("select id, state from tickets where delivery not like 'maildir%'"):
     assert st in ("sent", "uncertain", "failed"), (t, st)

@@ -4,7 +4,7 @@
 # nothing for the host, stats and report order the scans by when they were observed, and
 # host_history keeps the 2021 vulnerability and the 2024 fix.
 . "$(dirname "$0")/lib.sh"
-DB="$WORK/h.db"
+DB=$(store h)
 cat > "$WORK/2024.csv" <<'CSV'
 "timestamp","severity","ip","protocol","port","hostname","tag","asn","geo","region","city","naics","hostname_source","sector","version","servername","url"
 "2024-02-01 10:00:00","info","203.0.113.9","tcp",443,"mail.example.nl","exchange",64496,"NL",,,,"ptr",,"15.1.2507.16","EX01",
@@ -17,8 +17,8 @@ printf 'network,email,org\n203.0.113.0/24,noc@example.nl,Example\n' > "$WORK/con
 "$EXRAY" import --db "$DB" "$WORK/2024.csv" >/dev/null 2>&1 || fail "import 2024"
 "$EXRAY" import --db "$DB" "$WORK/2021.csv" >/dev/null 2>&1 || fail "import 2021"
 python3 - "$DB" <<'PY' || fail "scans carry the reports' times"
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
+import dbconn, sys
+db = dbconn.connect(sys.argv[1])
 rows = db.execute("select started, finished from scans order by id").fetchall()
 assert rows[0][0].startswith("2024-02-01") and rows[1][0].startswith("2021-03-09"), rows
 PY
@@ -27,8 +27,8 @@ ok "an import's scan starts and ends at its report's times, not the import's"
 grep -q "(compromised 0, vulnerable 0, undetermined 0, patched-after-exposure 1, patched 0)" "$WORK/n.err" || \
     fail "the 2021 report became the present: $(head -1 "$WORK/n.err")"
 python3 - "$DB" <<'PY' || fail "notify planned a vulnerable notice"
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
+import dbconn, sys
+db = dbconn.connect(sys.argv[1])
 tpl = [r[0] for r in db.execute("select template from tickets")]
 assert "vulnerable" not in tpl, tpl
 PY
@@ -49,24 +49,25 @@ assert len(dates) == 2 and dates == sorted(dates) and dates[0].startswith("2021-
 assert "the last on 2024-02-01" in open(sys.argv[1]).read()
 PY
 python3 - "$DB" <<'PY' || fail "host_history"
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-db.row_factory = sqlite3.Row
+import dbconn, sys
+db = dbconn.connect(sys.argv[1], dicts=True)
 h = db.execute("select * from host_history where ip = '203.0.113.9'").fetchone()
 assert h["first_vulnerable"].startswith("2021-03-09") and h["patched_at"].startswith("2024-02-01"), dict(h)
 PY
 ok "stats and report order scans by observation time (2021 before 2024); host_history: vulnerable 2021, patched 2024"
+# a mistyped store: a SQLite path that is not there, a PostgreSQL database that does not exist
+if on_pg; then TYPO="${EXRAY_TEST_PG%/*}/t16_typo"; WHY='database "t16_typo" does not exist'; else TYPO="$WORK/typo.db"; WHY="no such store"; fi
 for cmd in "stats" "report -o $WORK/x.html" "notify --maildir $WORK/m2"; do
     # shellcheck disable=SC2086
-    set +e; "$EXRAY" $cmd --db "$WORK/typo.db" >/dev/null 2>"$WORK/typo.err"; rc=$?; set -e
+    set +e; "$EXRAY" $cmd --db "$TYPO" >/dev/null 2>"$WORK/typo.err"; rc=$?; set -e
     [ $rc -eq 2 ] || fail "$cmd on a missing store: exit $rc"
-    grep -q "no such store" "$WORK/typo.err" || fail "$cmd: message: $(cat "$WORK/typo.err")"
+    grep -qF "$WHY" "$WORK/typo.err" || fail "$cmd: message: $(cat "$WORK/typo.err")"
     [ ! -e "$WORK/typo.db" ] || fail "$cmd created the store"
 done
 ok "stats, report and notify refuse a --db that does not exist (exit 2), and create nothing"
 
 # control characters in a host name or an organisation name are shown escaped in the body
-D2="$WORK/c.db"
+D2=$(store c)
 printf '"timestamp","ip","port","hostname","tag","asn","geo","region","city","naics","sic","sector","version","servername","url"\n"2021-03-09 08:00:00","203.0.113.10",443,"evil.example\rInjected: line","exchange;cve-2021-26855",64496,"NL",,,,,,"15.1.2176.2","EX02",\n' > "$WORK/ctl.csv"
 printf 'network,email,org\n203.0.113.0/24,noc@example.nl,"Org\013Second: line"\n' > "$WORK/ctl-contacts.csv"
 "$EXRAY" import --db "$D2" "$WORK/ctl.csv" >/dev/null 2>&1 || fail "import with control characters"

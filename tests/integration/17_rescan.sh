@@ -8,7 +8,7 @@ PORT=15443
 FLEET_ACCESS_LOG=1
 export FLEET_ACCESS_LOG
 start_fleet 127.79.0.0 64 $PORT
-DB="$WORK/r.db"
+DB=$(store r)
 "$EXRAY" scan -q -p $PORT --rate 0 --probe-webshells 127.79.0.0/26 --db "$DB" -o "$WORK/first.jsonl" 2>"$WORK/first.err" || \
     fail "first scan: $(cat "$WORK/first.err")"
 served() { # the distinct addresses nginx answered since the log was emptied
@@ -38,8 +38,8 @@ served > "$WORK/got"
 diff "$WORK/want" "$WORK/got" >/dev/null || fail "rescan touched other hosts: $(diff "$WORK/want" "$WORK/got" | head -5)"
 [ "$(wc -l < "$WORK/second.jsonl")" -eq "$(wc -l < "$WORK/want")" ] || fail "rescan wrote $(wc -l < "$WORK/second.jsonl") records"
 python3 - "$DB" "$(wc -l < "$WORK/want")" <<'PY' || fail "rescan store"
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
+import dbconn, sys
+db = dbconn.connect(sys.argv[1])
 assert db.execute("select count(*) from scans where finished is not null").fetchone()[0] == 2
 n = db.execute("select count(*) from observations where scan_id = (select max(id) from scans)").fetchone()[0]
 assert n == int(sys.argv[2]), n
@@ -59,8 +59,8 @@ ok "--notified-since: nothing notified, nothing scanned, said so"
 printf 'network,email,org\n127.79.0.0/27,noc@low.example,Low\n' > "$WORK/contacts.csv"
 "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --maildir "$WORK/mail" 2>"$WORK/n.err" || fail "notify: $(cat "$WORK/n.err")"
 python3 - "$DB" > "$WORK/notified" <<'PY'
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
+import dbconn, sys
+db = dbconn.connect(sys.argv[1])
 for (ip,) in db.execute("select distinct d.ip from directives d join tickets t on t.id = d.ticket where t.sent_at is not null"):
     print(ip)
 PY
@@ -86,12 +86,11 @@ start_fleet 127.79.0.0 64 $PORT
 : > "$FLEET/access.log"
 "$EXRAY" scan -q --rate 0 --db "$DB" --rescan -o "$WORK/seventh.jsonl" 2>"$WORK/seventh.err" || fail "rescan after patching: $(cat "$WORK/seventh.err")"
 python3 - "$DB" "$WORK/seventh.jsonl" <<'PY' || fail "remediation after the rescan"
-import json, sqlite3, sys
+import json, dbconn, sys
 recs = {r["ip"]: r for r in map(json.loads, open(sys.argv[2]))}
 for ip in ("127.79.0.1", "127.79.0.2"):
     assert [recs[ip][k] for k in ("proxylogon", "proxyshell", "proxynotshell")] == ["patched"] * 3, recs[ip]
-db = sqlite3.connect(sys.argv[1])
-db.row_factory = sqlite3.Row
+db = dbconn.connect(sys.argv[1], dicts=True)
 h = {r["ip"]: r for r in db.execute("select * from host_history")}
 for ip in ("127.79.0.1", "127.79.0.2"):
     assert h[ip]["notified_at"] and h[ip]["patched_at"], dict(h[ip])
@@ -111,7 +110,8 @@ grep -q "| 22 | 2 | 20 |" "$WORK/r.md" || fail "report funnel: $(grep -A2 'remed
 ok "two notified servers patched: the rescan records them, host_history has patched_at, stats and the report's funnel count 2 remediated of 22 notified"
 if "$EXRAY" scan --rescan -o /dev/null 2>"$WORK/e.err"; then fail "--rescan without --db succeeded"; fi
 grep -q "needs --db" "$WORK/e.err" || fail "--rescan without --db: $(cat "$WORK/e.err")"
-if "$EXRAY" scan --rescan --db "$WORK/none.db" 2>"$WORK/e.err"; then fail "--rescan on a missing store succeeded"; fi
+if on_pg; then NONE="${EXRAY_TEST_PG%/*}/t17_none"; else NONE="$WORK/none.db"; fi
+if "$EXRAY" scan --rescan --db "$NONE" 2>"$WORK/e.err"; then fail "--rescan on a missing store succeeded"; fi
 [ ! -e "$WORK/none.db" ] || fail "--rescan created a store"
 if "$EXRAY" scan --state patched 127.0.0.1 -o /dev/null 2>"$WORK/e.err"; then fail "--state without --rescan succeeded"; fi
 grep -q "go with --rescan" "$WORK/e.err" || fail "--state without --rescan: $(cat "$WORK/e.err")"
@@ -126,8 +126,8 @@ wait $pid 2>/dev/null || true
 start_fleet 127.79.0.0 64 $PORT
 "$EXRAY" scan -q --rate 0 --db "$DB" --rescan --resume -o "$WORK/k2.jsonl" 2>"$WORK/k2.err" || fail "resume rescan: $(cat "$WORK/k2.err")"
 python3 - "$DB" <<'PY' || fail "resumed rescan"
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
+import dbconn, sys
+db = dbconn.connect(sys.argv[1])
 sid, fin = db.execute("select id, finished from scans order by id desc limit 1").fetchone()
 assert fin, "the resumed rescan is not finished"
 prev = db.execute("select count(*) from observations where scan_id = ?", (sid - 1,)).fetchone()[0]

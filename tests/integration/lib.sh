@@ -18,3 +18,20 @@ ok() { echo "  ok: $*"; }
 start_fleet() { # BASE COUNT PORT
     "$ROOT/tests/fixtures/fleet/fleet.sh" start "$FLEET" "$1" "$2" "$3"
 }
+# The store back end. By default a store is a SQLite file in $WORK; with EXRAY_TEST_PG set
+# to a PostgreSQL server's URI (make test-integration-pg starts a private one) every store
+# is a fresh database on it, and the same checks run against PostgreSQL. The tests read
+# and change stores through tests/integration/dbconn.py, which takes either.
+export PYTHONPATH="$ROOT/tests/integration${PYTHONPATH:+:$PYTHONPATH}"
+on_pg() { [ -n "${EXRAY_TEST_PG:-}" ]; }
+store() { # NAME: prints the --db value of a new, empty store
+    if on_pg; then
+        db="t$(basename "$0" .sh | tr -dc '0-9a-z_')_$1"
+        PGOPTIONS="-c client_min_messages=warning" /usr/lib/postgresql/15/bin/psql -X -q -d "$EXRAY_TEST_PG" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null ||
+            fail "cannot create database $db"
+        echo "${EXRAY_TEST_PG%/*}/$db"
+    else
+        rm -f "$WORK/$1.db"
+        echo "$WORK/$1.db"
+    fi
+}

@@ -2,6 +2,7 @@
 #include "testutil.h"
 #include "core/csv.h"
 #include "core/json.h"
+#include "core/utf8.h"
 
 static void test_escaping(void **st)
 {
@@ -34,6 +35,29 @@ static void test_invalid_utf8(void **st)
     exr_buf_free(&b);
 }
 
+/* what the store keeps of hostile text: valid UTF-8 untouched, each bad byte and NUL U+FFFD */
+static void test_utf8_clean(void **st)
+{
+    (void)st;
+    size_t n = 0;
+    assert_null(exr_utf8_clean("plain ascii", 11, &n));
+    assert_null(exr_utf8_clean("caf\xc3\xa9 \xe2\x82\xac", 9, &n));
+    char *c = exr_utf8_clean("Evil\xff\xfeOrg", 9, &n);
+    assert_non_null(c);
+    assert_string_equal(c, "Evil\xef\xbf\xbd\xef\xbf\xbdOrg");
+    assert_int_equal(n, strlen(c));
+    free(c);
+    c = exr_utf8_clean("EX\0X", 4, &n);
+    assert_string_equal(c, "EX\xef\xbf\xbdX");
+    free(c);
+    c = exr_utf8_clean("\xc3", 1, &n); /* a sequence cut short */
+    assert_string_equal(c, "\xef\xbf\xbd");
+    free(c);
+    c = exr_utf8_clean("\xc0\xaf", 2, &n); /* an overlong '/' */
+    assert_string_equal(c, "\xef\xbf\xbd\xef\xbf\xbd");
+    free(c);
+}
+
 static void test_csv(void **st)
 {
     (void)st;
@@ -58,7 +82,7 @@ static void test_csv(void **st)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_escaping), cmocka_unit_test(test_invalid_utf8),
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_escaping), cmocka_unit_test(test_invalid_utf8), cmocka_unit_test(test_utf8_clean),
                                        cmocka_unit_test(test_csv)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
