@@ -25,6 +25,8 @@ int exr_cmd_import(int argc, char **argv)
     exr_store *s;
     if (exr_cli_open_with_builds("import", p.val[IMPORT_DB], true, &tab, &s, &e) != 0)
         return 2;
+    /* a file is imported again whole after a failure: batches of 10,000 rows, fewer commits */
+    exr_store_set_batch(s, 10000);
     int rc = 0;
     for (int i = 0; i < p.npos; i++) {
         exr_import_stats st = {0, 0, 0};

@@ -198,23 +198,65 @@ static int parse_json_line(const char *s, size_t n, field *f)
     }
 }
 
-static void upsert_host(exr_db *db, const char *ip, long long asn, const char *cc)
+/* A report's networks and countries, written after its rows in one transaction: an upsert
+ * per row between the observations would end each batch's COPY and commit each row. */
+typedef struct hostrow {
+    char ip[EXR_ADDRSTRLEN];
+    long long asn;
+    char cc[3];
+} hostrow;
+
+typedef struct hostlist {
+    hostrow *v;
+    size_t n, cap;
+} hostlist;
+
+static void note_host(hostlist *h, const char *ip, long long asn, const char *cc)
 {
-    exr_stmt *st;
-    if (exr_db_prepare(db, "INSERT INTO host_info(ip, asn, country) VALUES(?,?,?) ON CONFLICT(ip) DO UPDATE SET"
-                               " asn = COALESCE(excluded.asn, host_info.asn), country = COALESCE(excluded.country, host_info.country)", &st) != EXR_SQL_OK)
-        return;
-    exr_stmt_bind_text(st, 1, ip);
-    if (asn > 0)
-        exr_stmt_bind_int(st, 2, asn);
-    else
-        exr_stmt_bind_null(st, 2);
+    if (h->n == h->cap) {
+        h->cap = h->cap ? h->cap * 2 : 256;
+        h->v = exr_xrealloc(h->v, h->cap * sizeof *h->v);
+    }
+    hostrow *r = &h->v[h->n++];
+    snprintf(r->ip, sizeof r->ip, "%s", ip);
+    r->asn = asn;
+    r->cc[0] = 0;
     if (cc && strlen(cc) == 2 && isalpha((unsigned char)cc[0]) && isalpha((unsigned char)cc[1]))
-        exr_stmt_bind_textn(st, 3, cc, 2);
-    else
-        exr_stmt_bind_null(st, 3);
-    exr_stmt_step(st);
+        memcpy(r->cc, cc, 3);
+}
+
+static int write_hosts(exr_db *db, const hostlist *h)
+{
+    if (!h->n)
+        return 0;
+    exr_stmt *st;
+    if (exr_db_begin(db) != EXR_SQL_OK)
+        return -1;
+    if (exr_db_prepare(db, "INSERT INTO host_info(ip, asn, country) VALUES(?,?,?) ON CONFLICT(ip) DO UPDATE SET"
+                           " asn = COALESCE(excluded.asn, host_info.asn), country = COALESCE(excluded.country, host_info.country)", &st) != EXR_SQL_OK) {
+        exr_db_rollback(db);
+        return -1;
+    }
+    int rc = 0;
+    for (size_t i = 0; i < h->n && rc == 0; i++) {
+        exr_stmt_reset(st);
+        exr_stmt_bind_text(st, 1, h->v[i].ip);
+        if (h->v[i].asn > 0)
+            exr_stmt_bind_int(st, 2, h->v[i].asn);
+        else
+            exr_stmt_bind_null(st, 2);
+        if (h->v[i].cc[0])
+            exr_stmt_bind_text(st, 3, h->v[i].cc);
+        else
+            exr_stmt_bind_null(st, 3);
+        rc = exr_stmt_step(st) == EXR_SQL_DONE ? 0 : -1;
+    }
     exr_stmt_finalize(st);
+    if (rc != 0 || exr_db_commit(db) != EXR_SQL_OK) {
+        exr_db_rollback(db);
+        return -1;
+    }
+    return 0;
 }
 
 static time_t parse_ts(const char *s)
@@ -231,8 +273,8 @@ static time_t parse_ts(const char *s)
 }
 
 /* Builds a result from the fields and stores it; NULL error text on success. */
-static const char *store_row(exr_store *s, const exr_buildtab *tab, exr_build_memo *memo, int64_t scan_id, field *f, bool shadow, exr_buf *json,
-                             exr_err *e)
+static const char *store_row(exr_store *s, const exr_buildtab *tab, exr_build_memo *memo, hostlist *hosts, int64_t scan_id, field *f, bool shadow,
+                             exr_buf *json, exr_err *e)
 {
     exr_result r;
     memset(&r, 0, sizeof r);
@@ -297,7 +339,7 @@ static const char *store_row(exr_store *s, const exr_buildtab *tab, exr_build_me
     exr_addr_format(&r.addr, ip, sizeof ip);
     long long asn = f[F_ASN].val[0] ? strtoll(f[F_ASN].val, NULL, 10) : 0;
     if (asn > 0 || f[F_GEO].val[0])
-        upsert_host(exr_store_db(s), ip, asn > 0 && asn <= 4294967295LL ? asn : 0, f[F_GEO].val);
+        note_host(hosts, ip, asn > 0 && asn <= 4294967295LL ? asn : 0, f[F_GEO].val);
     return NULL;
 }
 
@@ -320,6 +362,7 @@ int exr_import_text(exr_store *s, const exr_buildtab *tab, const char *name, con
     exr_buf json;
     exr_buf_init(&json);
     exr_build_memo *memo = exr_xcalloc(1, sizeof *memo);
+    hostlist hosts = {NULL, 0, 0};
     size_t pos = 0;
     long lineno = 0;
     char msg[700];
@@ -378,7 +421,7 @@ int exr_import_text(exr_store *s, const exr_buildtab *tab, const char *name, con
                     }
         }
         if (!why)
-            why = store_row(s, tab, memo, scan_id, f, mode == 1, &json, e);
+            why = store_row(s, tab, memo, &hosts, scan_id, f, mode == 1, &json, e);
         if (why) {
             stt->bad++;
             if (rep) {
@@ -392,6 +435,11 @@ int exr_import_text(exr_store *s, const exr_buildtab *tab, const char *name, con
     exr_buf_free(&json);
     free(memo);
     exr_csv_row_free(&row);
+    if (rc == 0 && exr_store_commit(s, e) != 0)
+        rc = -1;
+    if (rc == 0 && write_hosts(exr_store_db(s), &hosts) != 0)
+        rc = exr_seterr(e, EXR_ESTORE, "%s: networks and countries: %s", name, exr_db_errmsg(exr_store_db(s)));
+    free(hosts.v);
     if (rc == 0 && (exr_store_scan_finish(s, scan_id, e) != 0 || exr_store_scan_span(s, scan_id, e) != 0))
         rc = -1;
     return rc;

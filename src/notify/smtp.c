@@ -39,7 +39,11 @@ int exr_smtp_send(const exr_smtp *c, const char *from, const char *to, const exr
     curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_cb);
     curl_easy_setopt(curl, CURLOPT_READDATA, &u);
     curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, c->timeout_s > 0 ? c->timeout_s : 60L);
+    long timeout = c->timeout_s > 0 ? c->timeout_s : 60L;
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, timeout);
+    /* also the wait for each reply, QUIT's included: closing a connection whose server went
+     * silent would otherwise wait libcurl's default two minutes for that reply */
+    curl_easy_setopt(curl, CURLOPT_SERVER_RESPONSE_TIMEOUT, timeout);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     if (c->user)
         curl_easy_setopt(curl, CURLOPT_USERNAME, c->user);

@@ -149,42 +149,68 @@ static int run(exr_db *db, const char *sql, ExecStatusType want)
     return ok ? 0 : -1;
 }
 
-/* COPY table(cols) FROM STDIN of the rows; *conflict set when a row's key is there already. */
-static int copy_rows(exr_db *db, const char *table, int tlen, const char *cols, int ncols, const char *const *vals, int nrows, bool *conflict)
+/* A COPY in progress: rows gathered in db->copybuf and sent 64 KiB at a time, so the server
+ * inserts while the caller prepares the next rows. */
+int exr_pg_copy_begin(exr_db *db, const char *into)
 {
     char q[1400];
-    snprintf(q, sizeof q, "COPY %.*s%s FROM STDIN", tlen, table, cols);
-    if (run(db, q, PGRES_COPY_IN) != 0)
-        return -1;
-    exr_buf b;
-    exr_buf_init(&b);
-    int ok = 1;
-    for (int r = 0; r < nrows && ok; r++) {
-        for (int c = 0; c < ncols; c++) {
-            if (c)
-                exr_buf_addc(&b, '\t');
-            copy_field(&b, vals[(size_t)r * (size_t)ncols + (size_t)c]);
-        }
-        exr_buf_addc(&b, '\n');
-        if (b.len >= (1u << 20) || r == nrows - 1) {
-            ok = PQputCopyData(db->pg, b.p, (int)b.len) == 1;
-            exr_buf_reset(&b);
-        }
+    snprintf(q, sizeof q, "COPY %s FROM STDIN", into);
+    exr_buf_reset(&db->copybuf);
+    db->copy_ok = true;
+    return run(db, q, PGRES_COPY_IN) == 0 ? EXR_SQL_OK : EXR_SQL_ERROR;
+}
+
+static void copy_send(exr_db *db)
+{
+    if (db->copy_ok && db->copybuf.len && PQputCopyData(db->pg, db->copybuf.p, (int)db->copybuf.len) != 1) {
+        pg_error(db, PQerrorMessage(db->pg));
+        db->copy_ok = false;
     }
-    exr_buf_free(&b);
+    exr_buf_reset(&db->copybuf);
+}
+
+int exr_pg_copy_row(exr_db *db, int ncols, const char *const *vals)
+{
+    for (int c = 0; c < ncols; c++) {
+        if (c)
+            exr_buf_addc(&db->copybuf, '\t');
+        copy_field(&db->copybuf, vals[c]);
+    }
+    exr_buf_addc(&db->copybuf, '\n');
+    if (db->copybuf.len >= (64u << 10))
+        copy_send(db);
+    return db->copy_ok ? EXR_SQL_OK : EXR_SQL_ERROR;
+}
+
+int exr_pg_copy_end(exr_db *db, bool *conflict)
+{
+    *conflict = false;
+    copy_send(db);
+    bool ok = db->copy_ok;
     if (PQputCopyEnd(db->pg, ok ? NULL : "exray: write failed") != 1)
-        ok = 0;
+        ok = false;
     PGresult *res;
     while ((res = PQgetResult(db->pg)) != NULL) {
         if (PQresultStatus(res) != PGRES_COMMAND_OK && ok) {
             const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
             *conflict = state && strcmp(state, "23505") == 0; /* unique_violation */
             pg_error(db, PQerrorMessage(db->pg));
-            ok = 0;
+            ok = false;
         }
         PQclear(res);
     }
-    return ok ? 0 : -1;
+    return ok ? EXR_SQL_OK : EXR_SQL_ERROR;
+}
+
+static int copy_rows(exr_db *db, const char *into, int ncols, const char *const *vals, int nrows, bool *conflict)
+{
+    *conflict = false;
+    if (exr_pg_copy_begin(db, into) != EXR_SQL_OK)
+        return -1;
+    for (int r = 0; r < nrows; r++)
+        if (exr_pg_copy_row(db, ncols, vals + (size_t)r * (size_t)ncols) != EXR_SQL_OK)
+            break;
+    return exr_pg_copy_end(db, conflict) == EXR_SQL_OK ? 0 : -1;
 }
 
 /* Rows go in by COPY, many times faster than INSERT with a parameter per value. Most
@@ -202,18 +228,19 @@ int exr_pg_insert_rows(exr_db *db, const char *into, int ncols, const char *cons
         return EXR_SQL_ERROR;
     if (run(db, "SAVEPOINT exr_copy", PGRES_COMMAND_OK) != 0)
         goto fail;
-    if (copy_rows(db, into, tlen, cols, ncols, vals, nrows, &conflict) == 0) {
+    if (copy_rows(db, into, ncols, vals, nrows, &conflict) == 0) {
         if (run(db, "RELEASE SAVEPOINT exr_copy", PGRES_COMMAND_OK) != 0)
             goto fail;
         goto done;
     }
     if (!conflict || run(db, "ROLLBACK TO SAVEPOINT exr_copy", PGRES_COMMAND_OK) != 0)
         goto fail;
-    char q[1400], tmp[200];
+    char q[1400], tmp[200], tmpinto[1400];
     snprintf(tmp, sizeof tmp, "exr_copy_%.*s", tlen, into);
+    snprintf(tmpinto, sizeof tmpinto, "%s%s", tmp, cols);
     snprintf(q, sizeof q, "CREATE TEMP TABLE IF NOT EXISTS %s AS SELECT %.*s FROM %.*s WITH NO DATA", tmp, (int)(strlen(cols) - 2), cols + 1,
              tlen, into);
-    if (run(db, q, PGRES_COMMAND_OK) != 0 || copy_rows(db, tmp, (int)strlen(tmp), cols, ncols, vals, nrows, &conflict) != 0)
+    if (run(db, q, PGRES_COMMAND_OK) != 0 || copy_rows(db, tmpinto, ncols, vals, nrows, &conflict) != 0)
         goto fail;
     snprintf(q, sizeof q, "INSERT INTO %s SELECT * FROM %s ON CONFLICT DO NOTHING; TRUNCATE %s", into, tmp, tmp);
     if (run(db, q, PGRES_COMMAND_OK) != 0)

@@ -84,6 +84,7 @@ void exr_db_close(exr_db *db)
         sqlite3_close(db->lite);
     if (db->pg)
         PQfinish(db->pg);
+    exr_buf_free(&db->copybuf);
     free(db);
 }
 
@@ -290,6 +291,27 @@ int exr_db_insert_rows(exr_db *db, const char *into, int ncols, const char *cons
     }
     exr_stmt_finalize(st);
     return rc;
+}
+
+bool exr_db_can_stream(exr_db *db)
+{
+    return db->kind == EXR_DB_PG;
+}
+
+int exr_db_copy_begin(exr_db *db, const char *into)
+{
+    return db->kind == EXR_DB_PG ? exr_pg_copy_begin(db, into) : EXR_SQL_ERROR;
+}
+
+int exr_db_copy_row(exr_db *db, int ncols, const char *const *vals)
+{
+    return db->kind == EXR_DB_PG ? exr_pg_copy_row(db, ncols, vals) : EXR_SQL_ERROR;
+}
+
+int exr_db_copy_end(exr_db *db, bool *conflict)
+{
+    *conflict = false;
+    return db->kind == EXR_DB_PG ? exr_pg_copy_end(db, conflict) : EXR_SQL_ERROR;
 }
 
 bool exr_db_lost(exr_db *db)

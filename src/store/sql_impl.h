@@ -2,6 +2,7 @@
 #ifndef EXR_STORE_SQL_IMPL_H
 #define EXR_STORE_SQL_IMPL_H
 #include "sql.h"
+#include "../core/buf.h"
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
@@ -12,6 +13,8 @@ struct exr_db {
     sqlite3 *lite;
     PGconn *pg;
     char err[512];
+    exr_buf copybuf; /* PostgreSQL: COPY data not sent yet */
+    bool copy_ok;
 };
 
 struct exr_stmt {
@@ -38,6 +41,9 @@ int exr_pg_prepare(exr_db *db, const char *sql, exr_stmt *st);
 int exr_pg_step(exr_stmt *st);
 void exr_pg_clear(exr_stmt *st);
 int exr_pg_reconnect(exr_db *db);
+int exr_pg_copy_begin(exr_db *db, const char *into);
+int exr_pg_copy_row(exr_db *db, int ncols, const char *const *vals);
+int exr_pg_copy_end(exr_db *db, bool *conflict);
 int exr_pg_insert_rows(exr_db *db, const char *into, int ncols, const char *const *vals, int nrows);
 
 #endif

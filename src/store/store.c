@@ -29,6 +29,11 @@ struct exr_store {
     char **batch;
     int nrows, caprows;
     int64_t batch_started_ms;
+    int batch_rows; /* a batch is written at this many rows (or a second old) */
+    /* PostgreSQL: the batch's rows go to the server as they are added, by a COPY inside the
+     * batch's transaction, so the server inserts while the caller prepares the next ones;
+     * they stay in memory until the commit, for a retry. stream_off: not for this batch. */
+    bool streaming, stream_off;
     /* a lost PostgreSQL connection: since when, the next attempt, the wait before it */
     int64_t down_since_ms, next_try_ms, backoff_ms;
     long timeout_ms;
@@ -73,12 +78,25 @@ int exr_store_open_as(exr_store **out, const char *target, bool must_exist, exr_
         return -1;
     }
     s->timeout_ms = 60000;
+    s->batch_rows = BATCH_ROWS;
     *out = s;
     return 0;
 }
 
+static int flush(exr_store *s, bool wait, exr_err *e);
+
+/* Ends an open COPY before the connection is used for anything else. */
+static void settle(exr_store *s)
+{
+    if (s->streaming) {
+        exr_err e = {0, ""};
+        flush(s, false, &e); /* a failure keeps the rows for the next commit, which reports it */
+    }
+}
+
 exr_db *exr_store_db(exr_store *s)
 {
+    settle(s);
     return s->db;
 }
 
@@ -96,6 +114,7 @@ void exr_store_close(exr_store *s)
 
 int exr_store_scan_begin(exr_store *s, const char *args, uint64_t seed, const char *shard, const char *name, int64_t *scan_id, exr_err *e)
 {
+    settle(s);
     exr_stmt *st;
     if (exr_db_prepare(s->db, "INSERT INTO scans(started,args,seed,shard,tool,name) VALUES(?,?,?,?,?,?) RETURNING id", &st) != EXR_SQL_OK)
         return dberr(s, e, "prepare scan");
@@ -119,6 +138,7 @@ int exr_store_scan_begin(exr_store *s, const char *args, uint64_t seed, const ch
 int exr_store_scan_unfinished(exr_store *s, const char *name, const char *want_shard, int64_t *scan_id, uint64_t *seed, char *shard,
                               size_t shardn, exr_err *e)
 {
+    settle(s);
     exr_stmt *st;
     /* one store may hold the shards of several machines: resume this one's */
     if (exr_db_prepare(s->db, "SELECT id, seed, shard FROM scans WHERE finished IS NULL AND (CAST(?1 AS TEXT) IS NULL OR name = ?1)"
@@ -145,6 +165,7 @@ int exr_store_scan_unfinished(exr_store *s, const char *name, const char *want_s
 int exr_store_scan_shards(exr_store *s, const char *name, const char *shard, int *n, int *nshards, uint64_t *seed, bool *finished,
                           exr_err *e)
 {
+    settle(s);
     exr_stmt *st;
     if (exr_db_prepare(s->db, "SELECT shard, seed, finished FROM scans WHERE name = ? ORDER BY id", &st) != EXR_SQL_OK)
         return dberr(s, e, "shards");
@@ -183,6 +204,7 @@ static int report_missing(const char *name, int nshards, const unsigned char *do
 
 int exr_store_incomplete_scans(exr_store *s, exr_store_missing_cb cb, void *ctx, exr_err *e)
 {
+    settle(s);
     exr_stmt *st;
     if (exr_db_prepare(s->db, "SELECT name, shard, finished FROM scans WHERE name IS NOT NULL ORDER BY name, id", &st) != EXR_SQL_OK)
         return dberr(s, e, "shards");
@@ -236,6 +258,7 @@ int exr_store_incomplete_names(exr_store *s, exr_keyset *names, exr_store_missin
 
 int exr_store_scan_keys(exr_store *s, int64_t scan_id, exr_store_key_cb cb, void *ctx, exr_err *e)
 {
+    settle(s);
     exr_stmt *st;
     if (exr_db_prepare(s->db, "SELECT ip, port, host_key FROM observations WHERE scan_id=?", &st) != EXR_SQL_OK)
         return dberr(s, e, "prepare keys");
@@ -257,6 +280,7 @@ static void batch_clear(exr_store *s)
     for (size_t i = 0; i < (size_t)s->nrows; i++)
         free(s->batch[i * OBS_COLS]); /* one allocation a row (pack_row) */
     s->nrows = 0;
+    s->stream_off = false;
 }
 
 /* One transaction for the whole batch, in statements of at most BATCH_ROWS rows. */
@@ -282,8 +306,51 @@ static int write_batch(exr_store *s)
  * backoff: a batch whose commit reply was lost is written again harmlessly, as rows that
  * are already there are ignored. wait: block until written or --db-timeout; otherwise
  * return and try again on a later call. */
+/* Ends the batch's COPY and commits it: 0 when written; otherwise the transaction is rolled
+ * back and the batch goes the ordinary way (a conflicting row: through the temporary table
+ * that skips it; a lost connection: retried with backoff). */
+static int end_stream(exr_store *s)
+{
+    s->streaming = false;
+    bool conflict;
+    if (exr_db_copy_end(s->db, &conflict) == EXR_SQL_OK && exr_db_exec(s->db, "RELEASE SAVEPOINT exr_batch") == EXR_SQL_OK &&
+        exr_db_commit(s->db) == EXR_SQL_OK)
+        return 0;
+    exr_db_rollback(s->db);
+    return -1;
+}
+
+/* After a row joined the batch: on PostgreSQL, send it now (the first row opens the
+ * transaction and the COPY). Any failure leaves the rows to the ordinary write. */
+static void stream_row(exr_store *s, const char *const *row)
+{
+    if (s->stream_off || s->down_since_ms || !exr_db_can_stream(s->db))
+        return;
+    if (!s->streaming) {
+        if (s->nrows != 1 || exr_db_begin(s->db) != EXR_SQL_OK) { /* rows from before a failure: not streamed */
+            s->stream_off = true;
+            return;
+        }
+        if (exr_db_exec(s->db, "SAVEPOINT exr_batch") != EXR_SQL_OK || exr_db_copy_begin(s->db, OBS_INTO) != EXR_SQL_OK) {
+            exr_db_rollback(s->db);
+            s->stream_off = true;
+            return;
+        }
+        s->streaming = true;
+    }
+    if (exr_db_copy_row(s->db, OBS_COLS, row) != EXR_SQL_OK) {
+        end_stream(s);
+        s->stream_off = true;
+    }
+}
+
 static int flush(exr_store *s, bool wait, exr_err *e)
 {
+    if (s->streaming && end_stream(s) == 0) {
+        batch_clear(s);
+        s->down_since_ms = s->backoff_ms = 0;
+        return 0;
+    }
     while (s->nrows) {
         int64_t now = exr_now_ms();
         if (!s->down_since_ms || now >= s->next_try_ms) {
@@ -317,6 +384,11 @@ int exr_store_commit(exr_store *s, exr_err *e)
 void exr_store_set_timeout(exr_store *s, long seconds)
 {
     s->timeout_ms = seconds * 1000;
+}
+
+void exr_store_set_batch(exr_store *s, int rows)
+{
+    s->batch_rows = rows > 0 ? rows : BATCH_ROWS;
 }
 
 /* Decimal text of v in b (at least 24 bytes); returns b. */
@@ -384,14 +456,17 @@ int exr_store_add(exr_store *s, int64_t scan_id, const exr_result *r, const char
                                        [14] = true, [15] = true, [16] = true};
     for (int k = 0; k < EXR_NSETS; k++)
         src[14 + k] = exr_verdict_name(exr_result_verdict(r, k));
-    pack_row(s->batch + (size_t)s->nrows++ * OBS_COLS, src, opt, jsonlen);
-    if (s->nrows >= BATCH_ROWS || exr_now_ms() - s->batch_started_ms >= 1000)
+    char **row = s->batch + (size_t)s->nrows++ * OBS_COLS;
+    pack_row(row, src, opt, jsonlen);
+    stream_row(s, (const char *const *)row);
+    if (s->nrows >= s->batch_rows || exr_now_ms() - s->batch_started_ms >= 1000)
         return flush(s, false, e);
     return 0;
 }
 
 int exr_store_scan_span(exr_store *s, int64_t scan_id, exr_err *e)
 {
+    settle(s);
     if (exr_store_commit(s, e) != 0)
         return -1;
     exr_stmt *st;
@@ -408,6 +483,7 @@ int exr_store_scan_span(exr_store *s, int64_t scan_id, exr_err *e)
 int exr_store_rescan_targets(exr_store *s, unsigned states, const char *notified_since, bool resuming, exr_store_key_cb cb, void *ctx,
                              exr_err *e)
 {
+    settle(s);
     /* each host's latest observation (by time) and what it was then, and whether a web shell
      * was ever seen on its address (one pass of window functions, no per-host subquery); a resumed rescan leaves
      * out its own unfinished scan so that it rescans the same population it started with */

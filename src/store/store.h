@@ -41,6 +41,9 @@ int exr_store_commit(exr_store *s, exr_err *e);
 /* How long a lost PostgreSQL connection is retried (with backoff, the open batch kept)
  * before exr_store_add or exr_store_commit fail; default 60 s. */
 void exr_store_set_timeout(exr_store *s, long seconds);
+/* Rows a batch holds before it is written (default 1000; import takes more: a file is
+ * imported again whole after a failure, and fewer commits cost less). */
+void exr_store_set_batch(exr_store *s, int rows);
 int exr_store_scan_finish(exr_store *s, int64_t scan_id, exr_err *e);
 /* Follow-up rescans: the hosts whose latest state is in states (resuming: not counting the
  * unfinished scan being resumed), optionally only those notified since notified_since;

@@ -166,7 +166,11 @@ for i in 0 1 2 3; do
         -o "$WORK/shard$i.jsonl" 2>"$WORK/shard$i.err" &
     pids="$pids $!"
 done
-sleep 1
+# restart once all four have registered their shard (past opening the store) and rows are coming in
+i=0
+until [ "$(psql_q shards "SELECT count(*) FROM scans" 2>/dev/null)" = 4 ] && [ "$(psql_q shards "SELECT count(*) FROM observations" 2>/dev/null)" -gt 0 ]; do
+    i=$((i + 1)); [ $i -gt 100 ] && fail "the shard scanners did not start"; sleep 0.1
+done
 sh "$ROOT/tests/pg.sh" restart "$PGTMP/pg" || fail "restart"
 for p in $pids; do wait "$p" || fail "a shard scanner failed across the restart: $(cat "$WORK"/shard*.err | tail -5)"; done
 # the restart cut the scanners' connections while they were writing
