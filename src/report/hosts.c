@@ -4,7 +4,6 @@
  * byte by byte (SQLite's BINARY, PostgreSQL's "C"). */
 #include "hosts.h"
 #include "../core/buf.h"
-#include "../core/strmap.h"
 #include "../store/sql.h"
 #include <stdint.h>
 #include <stdio.h>
@@ -44,17 +43,65 @@ static void arena_free(arena *a)
     free(a->chunks);
 }
 
+static uint64_t fnv(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+/* Strings compared byte for byte (as the SQL it replaces: "CU1" is not "cu1"), each with a
+ * number: the store of distinct values and the index of a chart's groups. */
+typedef struct sentry {
+    const char *key;
+    uint64_t h;
+    size_t val;
+} sentry;
+
+typedef struct smap {
+    sentry *e;
+    size_t cap, n;
+} smap;
+
+static sentry *smap_find(const smap *m, const char *key, uint64_t h)
+{
+    size_t i = (size_t)h & (m->cap - 1);
+    while (m->e[i].key && (m->e[i].h != h || strcmp(m->e[i].key, key) != 0))
+        i = (i + 1) & (m->cap - 1);
+    return &m->e[i];
+}
+
+/* key's entry; a new one (the key copied into a, *fresh set) when absent */
+static sentry *smap_get(smap *m, arena *a, const char *key, bool *fresh)
+{
+    if ((m->n + 1) * 2 > m->cap) {
+        smap big = {exr_xcalloc(m->cap ? m->cap * 2 : 64, sizeof(sentry)), m->cap ? m->cap * 2 : 64, m->n};
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->e[i].key)
+                *smap_find(&big, m->e[i].key, m->e[i].h) = m->e[i];
+        free(m->e);
+        *m = big;
+    }
+    uint64_t h = fnv(key);
+    sentry *s = smap_find(m, key, h);
+    *fresh = !s->key;
+    if (*fresh) {
+        s->key = arena_str(a, key);
+        s->h = h;
+        s->val = 0;
+        m->n++;
+    }
+    return s;
+}
+
 /* The few distinct values of product, CU, build, country and AS name, stored once. */
-static const char *intern(exr_strmap *m, const char *s)
+static const char *intern(smap *m, arena *a, const char *s)
 {
     if (!s)
         return NULL;
-    const char *v = exr_strmap_get(m, s);
-    if (!v) {
-        exr_strmap_set(m, s, s);
-        v = exr_strmap_get(m, s);
-    }
-    return v;
+    bool fresh;
+    return smap_get(m, a, s, &fresh)->key;
 }
 
 enum { V_OTHER, V_VULN, V_UNDET };
@@ -80,14 +127,6 @@ typedef struct hostmap {
     hslot *slot;
     size_t cap, n;
 } hostmap;
-
-static uint64_t fnv(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
 
 static hslot *host_slot(hostmap *m, const char *ip, uint64_t h)
 {
@@ -137,7 +176,7 @@ typedef struct scanrow {
 typedef struct pass {
     exr_db *db;
     arena a;
-    exr_strmap words;
+    smap words;
     hostmap hosts;
     scanrow *scans;
     size_t nscans;
@@ -221,9 +260,9 @@ static void note_latest(pass *p, host *h, exr_stmt *st, const char *time, long l
     if (!h->time || strcmp(time, h->time) != 0)
         h->time = arena_str(&p->a, time);
     h->id = id;
-    h->product = intern(&p->words, txt(st, 4));
-    h->cu = intern(&p->words, txt(st, 5));
-    h->build = intern(&p->words, txt(st, 6));
+    h->product = intern(&p->words, &p->a, txt(st, 4));
+    h->cu = intern(&p->words, &p->a, txt(st, 5));
+    h->build = intern(&p->words, &p->a, txt(st, 6));
     for (int k = 0; k < EXR_NSETS; k++) {
         const char *v = txt(st, 7 + k);
         h->v[k] = !v ? V_OTHER : strcmp(v, "vulnerable") == 0 ? V_VULN : strcmp(v, "undetermined") == 0 ? V_UNDET : V_OTHER;
@@ -274,8 +313,8 @@ static int read_host_info(pass *p, exr_err *e)
         h->has_info = 1;
         h->has_asn = !exr_stmt_isnull(st, 1);
         h->asn = exr_stmt_int(st, 1);
-        h->as_name = intern(&p->words, txt(st, 2));
-        h->country = intern(&p->words, txt(st, 3));
+        h->as_name = intern(&p->words, &p->a, txt(st, 2));
+        h->country = intern(&p->words, &p->a, txt(st, 3));
     }
     exr_stmt_finalize(st);
     return rc == EXR_SQL_DONE ? 0 : dberr(p->db, e, "read host_info");
@@ -339,33 +378,30 @@ typedef struct gacc {
     bool have_label;
 } gacc;
 
-static gacc *gacc_get(gacc **arr, size_t *n, size_t *cap, exr_strmap *index, const char *key)
-{
-    const char *at = exr_strmap_get(index, key);
-    if (at)
-        return &(*arr)[strtoul(at, NULL, 10)];
-    if (*n == *cap) {
-        *cap = *cap ? *cap * 2 : 64;
-        *arr = exr_xrealloc(*arr, *cap * sizeof **arr);
-    }
-    char num[24];
-    snprintf(num, sizeof num, "%zu", *n);
-    exr_strmap_set(index, key, num);
-    gacc *g = &(*arr)[(*n)++];
-    memset(g, 0, sizeof *g);
-    size_t l = strlen(key) < sizeof g->g.key - 1 ? strlen(key) : sizeof g->g.key - 1;
-    memcpy(g->g.key, key, l);
-    g->g.key[l] = 0;
-    return g;
-}
+typedef struct chart {
+    gacc *arr;
+    size_t n, cap;
+    smap index;
+} chart;
 
-static int cmp_group(const void *x, const void *y)
-{
-    const gacc *a = x, *b = y;
-    if (a->g.total != b->g.total)
-        return a->g.total > b->g.total ? -1 : 1;
-    return strcmp(a->g.key, b->g.key);
-}
+typedef struct cuacc {
+    const char *product, *cu, *build;
+    long hosts, vuln;
+} cuacc;
+
+typedef struct cutab {
+    cuacc *arr;
+    size_t n, cap;
+    smap index;
+} cutab;
+
+#define GROW(arr, n, cap)                                               \
+    do {                                                                \
+        if ((n) == (cap)) {                                             \
+            (cap) = (cap) ? (cap) * 2 : 64;                             \
+            (arr) = exr_xrealloc((arr), (cap) * sizeof *(arr));         \
+        }                                                               \
+    } while (0)
 
 static bool is_vuln(const host *h)
 {
@@ -377,58 +413,76 @@ static bool is_patched(const host *h)
     return h->v[0] == V_OTHER && h->v[1] == V_OTHER && h->v[2] == V_OTHER;
 }
 
-enum { BY_COUNTRY, BY_ASN };
-
-static void groups(pass *p, int by, rgroup **out, size_t *nout)
+static void chart_add(chart *c, arena *a, const char *key, const char *label, const host *h)
 {
-    gacc *arr = NULL;
-    size_t n = 0, cap = 0;
-    exr_strmap index;
-    exr_strmap_init(&index);
-    for (size_t i = 0; i < p->hosts.cap; i++) {
-        const host *h = p->hosts.slot[i].p;
-        if (!h || !h->time)
-            continue;
-        char key[256];
-        const char *label;
-        if (by == BY_COUNTRY) {
-            snprintf(key, sizeof key, "%s", h->country ? h->country : "--");
-            label = h->country ? h->country : "unknown";
-        } else {
-            if (h->has_asn)
-                snprintf(key, sizeof key, "AS%lld", h->asn);
-            else
-                snprintf(key, sizeof key, "unknown");
-            label = h->as_name ? h->as_name : "";
-        }
-        gacc *g = gacc_get(&arr, &n, &cap, &index, key);
-        if (!g->have_label || strcmp(label, g->label) < 0)
-            snprintf(g->label, sizeof g->label, "%s", label);
-        g->have_label = true;
-        bool v = is_vuln(h), pt = is_patched(h);
-        g->g.total++;
-        g->g.vuln += v;
-        g->g.patched += pt;
-        g->g.comp += h->comp;
-        g->g.vuln_x += v && !h->comp;
-        g->g.patched_x += pt && !h->comp;
+    bool fresh;
+    sentry *s = smap_get(&c->index, a, key, &fresh);
+    if (fresh) {
+        GROW(c->arr, c->n, c->cap);
+        s->val = c->n;
+        gacc *g = &c->arr[c->n++];
+        memset(g, 0, sizeof *g);
+        size_t l = strlen(key) < sizeof g->g.key - 1 ? strlen(key) : sizeof g->g.key - 1;
+        memcpy(g->g.key, key, l);
+        g->g.key[l] = 0;
     }
-    exr_strmap_free(&index);
-    if (n)
-        qsort(arr, n, sizeof *arr, cmp_group);
-    *nout = n < 20 ? n : 20;
-    *out = exr_xcalloc(*nout ? *nout : 1, sizeof **out);
-    for (size_t i = 0; i < *nout; i++) {
-        (*out)[i] = arr[i].g;
-        snprintf((*out)[i].label, sizeof (*out)[i].label, "%s", arr[i].label);
-    }
-    free(arr);
+    gacc *g = &c->arr[s->val];
+    if (!g->have_label || strcmp(label, g->label) < 0)
+        snprintf(g->label, sizeof g->label, "%s", label);
+    g->have_label = true;
+    bool v = is_vuln(h), pt = is_patched(h);
+    g->g.total++;
+    g->g.vuln += v;
+    g->g.patched += pt;
+    g->g.comp += h->comp;
+    g->g.vuln_x += v && !h->comp;
+    g->g.patched_x += pt && !h->comp;
 }
 
-typedef struct cuacc {
-    const char *product, *cu, *build;
-    long hosts, vuln;
-} cuacc;
+static int cmp_group(const void *x, const void *y)
+{
+    const gacc *a = x, *b = y;
+    if (a->g.total != b->g.total)
+        return a->g.total > b->g.total ? -1 : 1;
+    return strcmp(a->g.key, b->g.key);
+}
+
+/* the 20 largest groups, then by key */
+static void chart_finish(chart *c, rgroup **out, size_t *nout)
+{
+    if (c->n)
+        qsort(c->arr, c->n, sizeof *c->arr, cmp_group);
+    *nout = c->n < 20 ? c->n : 20;
+    *out = exr_xcalloc(*nout ? *nout : 1, sizeof **out);
+    for (size_t i = 0; i < *nout; i++) {
+        (*out)[i] = c->arr[i].g;
+        snprintf((*out)[i].label, sizeof (*out)[i].label, "%s", c->arr[i].label);
+    }
+    free(c->arr);
+    free(c->index.e);
+}
+
+static void cu_add(cutab *t, arena *a, const host *h)
+{
+    const char *product = h->product ? h->product : "?", *cu = h->cu ? h->cu : "?";
+    char key[600];
+    snprintf(key, sizeof key, "%s%c%s", product, 1, cu);
+    bool fresh;
+    sentry *s = smap_get(&t->index, a, key, &fresh);
+    if (fresh) {
+        GROW(t->arr, t->n, t->cap);
+        s->val = t->n;
+        cuacc *c = &t->arr[t->n++];
+        memset(c, 0, sizeof *c);
+        c->product = product;
+        c->cu = cu;
+    }
+    cuacc *c = &t->arr[s->val];
+    if (h->build && (!c->build || strcmp(h->build, c->build) < 0))
+        c->build = h->build;
+    c->hosts++;
+    c->vuln += is_vuln(h);
+}
 
 static int cmp_cu(const void *x, const void *y)
 {
@@ -456,55 +510,43 @@ static void classify_cu(const exr_buildtab *tab, rcu *c)
     }
 }
 
-static void cus(pass *p, const exr_buildtab *tab, rdata *d)
+static void cu_finish(cutab *t, const exr_buildtab *tab, rdata *d)
 {
-    cuacc *arr = NULL;
-    size_t n = 0, cap = 0;
-    exr_strmap index;
-    exr_strmap_init(&index);
+    if (t->n)
+        qsort(t->arr, t->n, sizeof *t->arr, cmp_cu);
+    d->cus = exr_xcalloc(t->n ? t->n : 1, sizeof *d->cus);
+    for (size_t i = 0; i < t->n; i++) {
+        rcu *c = &d->cus[d->ncus++];
+        snprintf(c->product, sizeof c->product, "%s", t->arr[i].product);
+        snprintf(c->cu, sizeof c->cu, "%s", t->arr[i].cu);
+        snprintf(c->build, sizeof c->build, "%s", t->arr[i].build ? t->arr[i].build : "");
+        c->hosts = t->arr[i].hosts;
+        c->vuln = t->arr[i].vuln;
+        classify_cu(tab, c);
+    }
+    free(t->arr);
+    free(t->index.e);
+}
+
+/* Countries, networks and CUs of every host with an Exchange observation, in one walk. */
+static void charts(pass *p, const exr_buildtab *tab, rdata *d)
+{
+    chart byc = {0}, bya = {0};
+    cutab cus = {0};
     for (size_t i = 0; i < p->hosts.cap; i++) {
         const host *h = p->hosts.slot[i].p;
         if (!h || !h->time)
             continue;
-        const char *product = h->product ? h->product : "?", *cu = h->cu ? h->cu : "?";
-        char key[600];
-        snprintf(key, sizeof key, "%s%c%s", product, 1, cu);
-        const char *at = exr_strmap_get(&index, key);
-        cuacc *c;
-        if (at) {
-            c = &arr[strtoul(at, NULL, 10)];
-        } else {
-            if (n == cap) {
-                cap = cap ? cap * 2 : 32;
-                arr = exr_xrealloc(arr, cap * sizeof *arr);
-            }
-            char num[24];
-            snprintf(num, sizeof num, "%zu", n);
-            exr_strmap_set(&index, key, num);
-            c = &arr[n++];
-            memset(c, 0, sizeof *c);
-            c->product = product;
-            c->cu = cu;
-        }
-        if (h->build && (!c->build || strcmp(h->build, c->build) < 0))
-            c->build = h->build;
-        c->hosts++;
-        c->vuln += is_vuln(h);
+        chart_add(&byc, &p->a, h->country ? h->country : "--", h->country ? h->country : "unknown", h);
+        char asn[32];
+        if (h->has_asn)
+            snprintf(asn, sizeof asn, "AS%lld", h->asn);
+        chart_add(&bya, &p->a, h->has_asn ? asn : "unknown", h->as_name ? h->as_name : "", h);
+        cu_add(&cus, &p->a, h);
     }
-    exr_strmap_free(&index);
-    if (n)
-        qsort(arr, n, sizeof *arr, cmp_cu);
-    d->cus = exr_xcalloc(n ? n : 1, sizeof *d->cus);
-    for (size_t i = 0; i < n; i++) {
-        rcu *c = &d->cus[d->ncus++];
-        snprintf(c->product, sizeof c->product, "%s", arr[i].product);
-        snprintf(c->cu, sizeof c->cu, "%s", arr[i].cu);
-        snprintf(c->build, sizeof c->build, "%s", arr[i].build ? arr[i].build : "");
-        c->hosts = arr[i].hosts;
-        c->vuln = arr[i].vuln;
-        classify_cu(tab, c);
-    }
-    free(arr);
+    chart_finish(&byc, &d->countries, &d->ncountries);
+    chart_finish(&bya, &d->asns, &d->nasns);
+    cu_finish(&cus, tab, d);
 }
 
 int exr_report_hosts(exr_db *db, const exr_buildtab *tab, const exr_keyset *incomplete, rdata *d, exr_err *e)
@@ -512,19 +554,16 @@ int exr_report_hosts(exr_db *db, const exr_buildtab *tab, const exr_keyset *inco
     pass p;
     memset(&p, 0, sizeof p);
     p.db = db;
-    exr_strmap_init(&p.words);
     int rc = read_scans(&p, e) || read_observations(&p, e) || read_host_info(&p, e) ? -1 : 0;
     if (rc == 0) {
         group_scans(&p, incomplete, d);
         if (d->nscans)
             qsort(d->scans, d->nscans, sizeof *d->scans, cmp_rscan);
-        groups(&p, BY_COUNTRY, &d->countries, &d->ncountries);
-        groups(&p, BY_ASN, &d->asns, &d->nasns);
-        cus(&p, tab, d);
+        charts(&p, tab, d);
     }
     free(p.hosts.slot);
     free(p.scans);
-    exr_strmap_free(&p.words);
+    free(p.words.e);
     arena_free(&p.a);
     return rc;
 }

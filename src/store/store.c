@@ -308,13 +308,13 @@ static int write_batch(exr_store *s)
  * return and try again on a later call. */
 /* Ends the batch's COPY and commits it: 0 when written; otherwise the transaction is rolled
  * back and the batch goes the ordinary way (a conflicting row: through the temporary table
- * that skips it; a lost connection: retried with backoff). */
+ * that skips it; a lost connection: retried with backoff). No savepoint: rows written in a
+ * subtransaction cost every later reader a lookup, and the batch is in memory to redo. */
 static int end_stream(exr_store *s)
 {
     s->streaming = false;
     bool conflict;
-    if (exr_db_copy_end(s->db, &conflict) == EXR_SQL_OK && exr_db_exec(s->db, "RELEASE SAVEPOINT exr_batch") == EXR_SQL_OK &&
-        exr_db_commit(s->db) == EXR_SQL_OK)
+    if (exr_db_copy_end(s->db, &conflict) == EXR_SQL_OK && exr_db_commit(s->db) == EXR_SQL_OK)
         return 0;
     exr_db_rollback(s->db);
     return -1;
@@ -331,7 +331,7 @@ static void stream_row(exr_store *s, const char *const *row)
             s->stream_off = true;
             return;
         }
-        if (exr_db_exec(s->db, "SAVEPOINT exr_batch") != EXR_SQL_OK || exr_db_copy_begin(s->db, OBS_INTO) != EXR_SQL_OK) {
+        if (exr_db_copy_begin(s->db, OBS_INTO) != EXR_SQL_OK) {
             exr_db_rollback(s->db);
             s->stream_off = true;
             return;
