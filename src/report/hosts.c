@@ -20,7 +20,7 @@ static void *arena_alloc(arena *a, size_t len)
 {
     len = (len + 7) & ~(size_t)7;
     if (!a->n || a->used + len > a->size) {
-        a->size = len > (1u << 20) ? len : (1u << 20);
+        a->size = len > (16u << 20) ? len : (16u << 20);
         a->chunks = exr_xrealloc(a->chunks, (a->n + 1) * sizeof *a->chunks);
         a->chunks[a->n++] = exr_xmalloc(a->size);
         a->used = 0;
@@ -106,14 +106,25 @@ static const char *intern(smap *m, arena *a, const char *s)
 
 enum { V_OTHER, V_VULN, V_UNDET };
 
+/* a build as the store has it, and a host's network: stored once, pointed to by hosts */
+typedef struct version {
+    const char *product, *cu, *build;
+} version;
+
+typedef struct netinfo {
+    const char *country, *as_name;
+    long long asn;
+    bool has_asn;
+} netinfo;
+
+/* a few tens of bytes per host: ten million hosts fit in memory */
 typedef struct host {
     const char *time; /* of the latest Exchange observation; NULL until one is seen */
     long long id;
-    const char *product, *cu, *build;
-    const char *country, *as_name;
-    long long asn;
+    const version *ver;
+    const netinfo *net; /* NULL: no host_info row */
     unsigned char v[EXR_NSETS];
-    unsigned char comp, has_info, has_asn;
+    unsigned char comp;
     char ip[];
 } host;
 
@@ -176,7 +187,7 @@ typedef struct scanrow {
 typedef struct pass {
     exr_db *db;
     arena a;
-    smap words;
+    smap words, versions; /* interned values; builds as (product, CU, build) */
     hostmap hosts;
     scanrow *scans;
     size_t nscans;
@@ -250,6 +261,23 @@ static void count_row(scanrow *s, exr_stmt *st, bool exch, bool comp)
     }
 }
 
+/* one lookup for the three: "\2" stands for NULL, "\1" separates */
+static const version *version_of(pass *p, const char *product, const char *cu, const char *build)
+{
+    char key[600];
+    snprintf(key, sizeof key, "%s\1%s\1%s", product ? product : "\2", cu ? cu : "\2", build ? build : "\2");
+    bool fresh;
+    sentry *s = smap_get(&p->versions, &p->a, key, &fresh);
+    if (fresh) {
+        version *v = arena_alloc(&p->a, sizeof *v);
+        v->product = intern(&p->words, &p->a, product);
+        v->cu = intern(&p->words, &p->a, cu);
+        v->build = intern(&p->words, &p->a, build);
+        s->val = (size_t)(uintptr_t)v;
+    }
+    return (const version *)(uintptr_t)s->val;
+}
+
 static void note_latest(pass *p, host *h, exr_stmt *st, const char *time, long long id)
 {
     if (h->time) {
@@ -260,9 +288,7 @@ static void note_latest(pass *p, host *h, exr_stmt *st, const char *time, long l
     if (!h->time || strcmp(time, h->time) != 0)
         h->time = arena_str(&p->a, time);
     h->id = id;
-    h->product = intern(&p->words, &p->a, txt(st, 4));
-    h->cu = intern(&p->words, &p->a, txt(st, 5));
-    h->build = intern(&p->words, &p->a, txt(st, 6));
+    h->ver = version_of(p, txt(st, 4), txt(st, 5), txt(st, 6));
     for (int k = 0; k < EXR_NSETS; k++) {
         const char *v = txt(st, 7 + k);
         h->v[k] = !v ? V_OTHER : strcmp(v, "vulnerable") == 0 ? V_VULN : strcmp(v, "undetermined") == 0 ? V_UNDET : V_OTHER;
@@ -310,11 +336,12 @@ static int read_host_info(pass *p, exr_err *e)
         host *h = ip ? host_find(&p->hosts, ip) : NULL;
         if (!h || !h->time)
             continue;
-        h->has_info = 1;
-        h->has_asn = !exr_stmt_isnull(st, 1);
-        h->asn = exr_stmt_int(st, 1);
-        h->as_name = intern(&p->words, &p->a, txt(st, 2));
-        h->country = intern(&p->words, &p->a, txt(st, 3));
+        netinfo *n = arena_alloc(&p->a, sizeof *n);
+        n->has_asn = !exr_stmt_isnull(st, 1);
+        n->asn = exr_stmt_int(st, 1);
+        n->as_name = intern(&p->words, &p->a, txt(st, 2));
+        n->country = intern(&p->words, &p->a, txt(st, 3));
+        h->net = n;
     }
     exr_stmt_finalize(st);
     return rc == EXR_SQL_DONE ? 0 : dberr(p->db, e, "read host_info");
@@ -464,7 +491,7 @@ static void chart_finish(chart *c, rgroup **out, size_t *nout)
 
 static void cu_add(cutab *t, arena *a, const host *h)
 {
-    const char *product = h->product ? h->product : "?", *cu = h->cu ? h->cu : "?";
+    const char *product = h->ver->product ? h->ver->product : "?", *cu = h->ver->cu ? h->ver->cu : "?";
     char key[600];
     snprintf(key, sizeof key, "%s%c%s", product, 1, cu);
     bool fresh;
@@ -478,8 +505,8 @@ static void cu_add(cutab *t, arena *a, const host *h)
         c->cu = cu;
     }
     cuacc *c = &t->arr[s->val];
-    if (h->build && (!c->build || strcmp(h->build, c->build) < 0))
-        c->build = h->build;
+    if (h->ver->build && (!c->build || strcmp(h->ver->build, c->build) < 0))
+        c->build = h->ver->build;
     c->hosts++;
     c->vuln += is_vuln(h);
 }
@@ -537,11 +564,13 @@ static void charts(pass *p, const exr_buildtab *tab, rdata *d)
         const host *h = p->hosts.slot[i].p;
         if (!h || !h->time)
             continue;
-        chart_add(&byc, &p->a, h->country ? h->country : "--", h->country ? h->country : "unknown", h);
+        const char *country = h->net ? h->net->country : NULL, *as_name = h->net ? h->net->as_name : NULL;
+        chart_add(&byc, &p->a, country ? country : "--", country ? country : "unknown", h);
         char asn[32];
-        if (h->has_asn)
-            snprintf(asn, sizeof asn, "AS%lld", h->asn);
-        chart_add(&bya, &p->a, h->has_asn ? asn : "unknown", h->as_name ? h->as_name : "", h);
+        bool has_asn = h->net && h->net->has_asn;
+        if (has_asn)
+            snprintf(asn, sizeof asn, "AS%lld", h->net->asn);
+        chart_add(&bya, &p->a, has_asn ? asn : "unknown", as_name ? as_name : "", h);
         cu_add(&cus, &p->a, h);
     }
     chart_finish(&byc, &d->countries, &d->ncountries);
@@ -564,6 +593,7 @@ int exr_report_hosts(exr_db *db, const exr_buildtab *tab, const exr_keyset *inco
     free(p.hosts.slot);
     free(p.scans);
     free(p.words.e);
+    free(p.versions.e);
     arena_free(&p.a);
     return rc;
 }
