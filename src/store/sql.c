@@ -21,6 +21,23 @@ int exr_db_kind_of(const char *t)
     return EXR_DB_SQLITE;
 }
 
+/* password=... as a keyword, or as a URI query parameter, replaced in p */
+static void redact_keywords(exr_buf *b, const char *p)
+{
+    for (const char *q; (q = strstr(p, "password=")) != NULL;) {
+        q += 9;
+        exr_buf_add(b, p, (size_t)(q - p));
+        size_t len = strcspn(q, " &");
+        if (*q == '\'') { /* password='with spaces' */
+            const char *close = strchr(q + 1, '\'');
+            len = close ? (size_t)(close - q) + 1 : strlen(q);
+        }
+        exr_buf_adds(b, "***");
+        p = q + len;
+    }
+    exr_buf_adds(b, p);
+}
+
 void exr_db_redact(const char *t, char *out, size_t n)
 {
     if (exr_db_kind_of(t) != EXR_DB_PG) {
@@ -38,24 +55,15 @@ void exr_db_redact(const char *t, char *out, size_t n)
                 at = q;
         colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
         if (colon) {
-            exr_buf_add(&b, t, (size_t)(colon - t) + 1);
+            /* the part before the password too: a user field may itself hold "password=" */
+            char *user = exr_xstrndup(t, (size_t)(colon - t) + 1);
+            redact_keywords(&b, user);
+            free(user);
             exr_buf_adds(&b, "***");
             p = at;
         }
     }
-    /* password=... as a keyword, or as a URI query parameter */
-    for (const char *q; (q = strstr(p, "password=")) != NULL;) {
-        q += 9;
-        exr_buf_add(&b, p, (size_t)(q - p));
-        size_t len = strcspn(q, " &");
-        if (*q == '\'') { /* password='with spaces' */
-            const char *close = strchr(q + 1, '\'');
-            len = close ? (size_t)(close - q) + 1 : strlen(q);
-        }
-        exr_buf_adds(&b, "***");
-        p = q + len;
-    }
-    exr_buf_adds(&b, p);
+    redact_keywords(&b, p);
     snprintf(out, n, "%.*s", (int)b.len, b.p ? b.p : "");
     exr_buf_free(&b);
 }

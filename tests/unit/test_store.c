@@ -27,6 +27,9 @@ static void redacts_every_password(void **state)
     assert_null(strstr(out, "zz"));
     exr_db_redact("host=db password='two words' dbname=x", out, sizeof out);
     assert_string_equal(out, "host=db password=*** dbname=x");
+    /* found by fuzz_dburi: "password=" inside the user field of a URI that has a password */
+    exr_db_redact("postgresql://uphost=h password=QQSECRETQQname=xw@:@4", out, sizeof out);
+    assert_null(strstr(out, "QQSECRETQQ"));
     exr_db_redact("postgresql://exray@db/exray", out, sizeof out);
     assert_string_equal(out, "postgresql://exray@db/exray");
     exr_db_redact("exray.db", out, sizeof out);
