@@ -100,6 +100,22 @@ void exr_buf_adds(exr_buf *b, const char *s)
     exr_buf_add(b, s, strlen(s));
 }
 
+const char *exr_fmt_int(long long v, char *out)
+{
+    char t[24];
+    int n = 0, k = 0;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do
+        t[n++] = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        out[k++] = '-';
+    while (n)
+        out[k++] = t[--n];
+    out[k] = 0;
+    return out;
+}
+
 void exr_buf_printf(exr_buf *b, const char *fmt, ...)
 {
     va_list ap;

@@ -27,6 +27,8 @@ static inline void exr_buf_addc(exr_buf *b, char c)
     b->p[b->len] = 0;
 }
 void exr_buf_printf(exr_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Decimal text of v in out (24 bytes hold any value), without printf's cost; returns out. */
+const char *exr_fmt_int(long long v, char *out);
 /* Drops the first n bytes (used by stream parsers that consumed a prefix). */
 void exr_buf_consume(exr_buf *b, size_t n);
 

@@ -1,7 +1,6 @@
 /* json.c: see json.h. */
 #include "json.h"
 #include "utf8.h"
-#include <inttypes.h>
 #include <string.h>
 
 static void sep(exr_json *j, const char *key)
@@ -98,15 +97,7 @@ void exr_json_int(exr_json *j, const char *key, int64_t v)
 {
     sep(j, key);
     char t[24];
-    int n = 0;
-    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-    do
-        t[n++] = (char)('0' + u % 10);
-    while (u /= 10);
-    if (v < 0)
-        exr_buf_addc(j->out, '-');
-    while (n)
-        exr_buf_addc(j->out, t[--n]);
+    exr_buf_adds(j->out, exr_fmt_int(v, t));
 }
 
 void exr_json_bool(exr_json *j, const char *key, bool v)

@@ -440,6 +440,10 @@ static void copy_info(exr_build_info *to, const exr_build_info *from)
 
 void exr_build_classify_memo(const exr_buildtab *t, exr_build_memo *m, const exr_version *v, exr_build_info *out)
 {
+    if (!m) {
+        exr_build_classify(t, v, out);
+        return;
+    }
     uint32_t h = (v->p[0] * 31u + v->p[1]) * 131u + v->p[2] * 7u + v->p[3] + (uint32_t)v->n;
     size_t i = h % (sizeof m->slot / sizeof m->slot[0]);
     const exr_version *k = &m->slot[i].bi.v;

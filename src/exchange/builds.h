@@ -74,7 +74,7 @@ int exr_buildtab_import(const char *text, size_t len, const char *name, const ex
  * 15.20+ lines), with the reason. */
 void exr_build_classify(const exr_buildtab *t, const exr_version *v, exr_build_info *out);
 /* The same, remembered for the last builds seen: an import classifies millions of rows
- * of a few hundred builds. Zero-initialise before first use; one per thread. */
+ * of a few hundred builds. Zero-initialise before first use; one per thread; NULL: no memo. */
 typedef struct exr_build_memo {
     struct {
         bool used;

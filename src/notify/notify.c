@@ -37,11 +37,6 @@ void exr_notify_test_point(const char *where)
         exr_notify_hook(where);
 }
 
-static int dberr(exr_db *db, exr_err *e, const char *what)
-{
-    return exr_seterr(e, EXR_ESTORE, "store: %s: %s", what, exr_db_errmsg(db));
-}
-
 int exr_notify_load_templates(exr_notify_opts *o, const char *dir, exr_err *e)
 {
     const unsigned char *builtin[EXR_NSTATES] = {exr_data_tpl_patched, exr_data_tpl_pae, exr_data_tpl_undetermined,
@@ -122,7 +117,7 @@ static int load_hosts(exr_db *db, nhost **out, size_t *n, exr_err *e)
         " LEFT JOIN host_info h ON h.ip = o.ip ORDER BY o.ip";
     exr_stmt *st;
     if (exr_db_prepare(db, q, &st) != EXR_SQL_OK)
-        return dberr(db, e, "hosts");
+        return exr_db_seterr(db, e, "hosts");
     size_t cap = 0;
     *n = 0;
     *out = NULL;
@@ -144,7 +139,7 @@ static int load_hosts(exr_db *db, nhost **out, size_t *n, exr_err *e)
     }
     exr_stmt_finalize(st);
     if (rc != EXR_SQL_DONE)
-        return dberr(db, e, "hosts");
+        return exr_db_seterr(db, e, "hosts");
     return 0;
 }
 
@@ -152,13 +147,13 @@ static int next_ticket(exr_db *db, const char *day, char *out, size_t n, exr_err
 {
     exr_stmt *st;
     if (exr_db_prepare(db, "INSERT INTO ticket_day(day, last) VALUES(?, 1) ON CONFLICT(day) DO UPDATE SET last = ticket_day.last + 1 RETURNING last", &st) != EXR_SQL_OK)
-        return dberr(db, e, "ticket counter");
+        return exr_db_seterr(db, e, "ticket counter");
     exr_stmt_bind_text(st, 1, day);
     int rc = exr_stmt_step(st);
     long long v = rc == EXR_SQL_ROW ? exr_stmt_int(st, 0) : -1;
     exr_stmt_finalize(st);
     if (v < 0)
-        return dberr(db, e, "ticket counter");
+        return exr_db_seterr(db, e, "ticket counter");
     char d8[9];
     snprintf(d8, sizeof d8, "%.4s%.2s%.2s", day, day + 5, day + 8);
     snprintf(out, n, "%s-%08lld", d8, v);
@@ -185,7 +180,7 @@ int exr_notify_plan(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st
     snprintf(day, sizeof day, "%.10s", now);
     if (exr_db_begin_exclusive(db) != EXR_SQL_OK) {
         free(hosts);
-        return dberr(db, e, "begin");
+        return exr_db_seterr(db, e, "begin");
     }
     exr_stmt *last = NULL, *opt = NULL, *ins_d = NULL, *ins_t = NULL;
     int rc = -1;
@@ -196,7 +191,7 @@ int exr_notify_plan(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st
         exr_db_prepare(db, "INSERT INTO directives(ip, port, state, recipient, template, ticket, created, observation_id) VALUES(?,?,?,?,?,?,?,?)", &ins_d) != EXR_SQL_OK ||
         exr_db_prepare(db, "INSERT INTO tickets(id, recipient, org, template, day, created) VALUES(?,?,?,?,?,?)", &ins_t) !=
             EXR_SQL_OK) {
-        dberr(db, e, "prepare plan");
+        exr_db_seterr(db, e, "prepare plan");
         goto out;
     }
     for (size_t i = 0; i < nh; i++) {
@@ -253,7 +248,7 @@ int exr_notify_plan(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st
             exr_stmt_bind_text(ins_t, 5, day);
             exr_stmt_bind_text(ins_t, 6, now);
             if (exr_stmt_step(ins_t) != EXR_SQL_DONE) {
-                dberr(db, e, "insert ticket");
+                exr_db_seterr(db, e, "insert ticket");
                 goto out;
             }
             stt->tickets_new++;
@@ -269,7 +264,7 @@ int exr_notify_plan(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st
         exr_stmt_bind_text(ins_d, 7, now);
         exr_stmt_bind_int(ins_d, 8, h->obs_id);
         if (exr_stmt_step(ins_d) != EXR_SQL_DONE) {
-            dberr(db, e, "insert directive");
+            exr_db_seterr(db, e, "insert directive");
             goto out;
         }
         stt->planned_directives++;
@@ -281,7 +276,7 @@ out:
     exr_stmt_finalize(ins_d);
     exr_stmt_finalize(ins_t);
     if (exr_db_exec(db, rc == 0 ? "COMMIT" : "ROLLBACK") != EXR_SQL_OK && rc == 0)
-        rc = dberr(db, e, "commit plan");
+        rc = exr_db_seterr(db, e, "commit plan");
     free(groups);
     free(hosts);
     return rc;
@@ -458,7 +453,7 @@ static int set_state(exr_db *db, const char *ticket, const char *state, const ch
     exr_stmt *st;
     if (exr_db_prepare(db, "UPDATE tickets SET state = ?, delivery = ?, sent_at = CASE WHEN ? = 1 THEN ? ELSE sent_at END,"
                            " lease_until = NULL WHERE id = ?", &st) != EXR_SQL_OK)
-        return dberr(db, e, "ticket state");
+        return exr_db_seterr(db, e, "ticket state");
     char now[32];
     exr_time_rfc3339(time(NULL), now, sizeof now);
     exr_stmt_bind_text(st, 1, state);
@@ -468,7 +463,7 @@ static int set_state(exr_db *db, const char *ticket, const char *state, const ch
     exr_stmt_bind_text(st, 5, ticket);
     int rc = exr_stmt_step(st);
     exr_stmt_finalize(st);
-    return rc == EXR_SQL_DONE ? 0 : dberr(db, e, "ticket state");
+    return rc == EXR_SQL_DONE ? 0 : exr_db_seterr(db, e, "ticket state");
 }
 
 /* Tickets left 'sending' by a run that stopped (its lease expired): a Maildir delivery is
@@ -495,7 +490,7 @@ static int recover_expired(exr_db *db, exr_notify_stats *stt, exr_err *e)
     exr_time_rfc3339(time(NULL), now, sizeof now);
     exr_stmt *st;
     if (exr_db_prepare(db, "SELECT id, delivery, run_id, lease_until FROM tickets WHERE state = 'sending'", &st) != EXR_SQL_OK)
-        return dberr(db, e, "expired leases");
+        return exr_db_seterr(db, e, "expired leases");
     typedef struct {
         char id[32], via[600];
     } exp_t;
@@ -514,7 +509,7 @@ static int recover_expired(exr_db *db, exr_notify_stats *stt, exr_err *e)
     exr_stmt_finalize(st);
     if (src != EXR_SQL_DONE) {
         free(x);
-        return dberr(db, e, "expired leases");
+        return exr_db_seterr(db, e, "expired leases");
     }
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
@@ -550,7 +545,7 @@ static int claim_next(exr_db *db, const exr_notify_opts *o, const char *run_id, 
      * it, so several workers claim different tickets at once */
     bool pg = exr_db_kind(db) == EXR_DB_PG;
     if ((pg ? exr_db_begin(db) : exr_db_begin_exclusive(db)) != EXR_SQL_OK)
-        return dberr(db, e, "claim");
+        return exr_db_seterr(db, e, "claim");
     exr_stmt *sel = NULL, *upd = NULL;
     int rc = -1;
     /* a ticket this run already tried (a temporary failure put it back) waits for the next run */
@@ -560,7 +555,7 @@ static int claim_next(exr_db *db, const exr_notify_opts *o, const char *run_id, 
                                 " ORDER BY id LIMIT 1",
                        &sel) != EXR_SQL_OK ||
         exr_db_prepare(db, "UPDATE tickets SET state = 'sending', run_id = ?, lease_until = ?, delivery = ? WHERE id = ? AND state = 'pending'", &upd) != EXR_SQL_OK) {
-        dberr(db, e, "claim");
+        exr_db_seterr(db, e, "claim");
         goto out;
     }
     exr_stmt_bind_text(sel, 1, run_id);
@@ -570,7 +565,7 @@ static int claim_next(exr_db *db, const exr_notify_opts *o, const char *run_id, 
         goto out;
     }
     if (step != EXR_SQL_ROW) {
-        dberr(db, e, "claim");
+        exr_db_seterr(db, e, "claim");
         goto out;
     }
     snprintf(ticket, 32, "%s", exr_stmt_text(sel, 0));
@@ -585,7 +580,7 @@ static int claim_next(exr_db *db, const exr_notify_opts *o, const char *run_id, 
     exr_stmt_bind_text(upd, 3, via);
     exr_stmt_bind_text(upd, 4, ticket);
     if (exr_stmt_step(upd) != EXR_SQL_DONE || exr_stmt_changes(upd) != 1) {
-        dberr(db, e, "claim");
+        exr_db_seterr(db, e, "claim");
         goto out;
     }
     rc = 1;
@@ -593,7 +588,7 @@ out:
     exr_stmt_finalize(sel);
     exr_stmt_finalize(upd);
     if (exr_db_exec(db, rc >= 0 ? "COMMIT" : "ROLLBACK") != EXR_SQL_OK && rc >= 0)
-        rc = dberr(db, e, "commit claim");
+        rc = exr_db_seterr(db, e, "commit claim");
     if (rc == 1)
         exr_notify_test_point("claim");
     return rc;
@@ -700,7 +695,7 @@ int exr_notify_send(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st
                            " o.proxyshell, o.proxynotshell"
                            " FROM directives d LEFT JOIN observations o ON o.id = d.observation_id LEFT JOIN host_info h ON h.ip = d.ip"
                            " WHERE d.ticket = ? ORDER BY d.ip", &dirs) != EXR_SQL_OK)
-        return dberr(db, e, "prepare send");
+        return exr_db_seterr(db, e, "prepare send");
     char run_id[96], host[64] = "";
     gethostname(host, sizeof host - 1);
     snprintf(run_id, sizeof run_id, "%s:%d:%lld", host, (int)getpid(), (long long)time(NULL));
@@ -786,7 +781,7 @@ int exr_notify_uncertain(exr_store *s, exr_uncertain_cb cb, void *ctx, exr_err *
     exr_stmt *st;
     if (exr_db_prepare(db, "SELECT id, recipient, template, delivery FROM tickets WHERE state = 'uncertain' ORDER BY id", &st) !=
         EXR_SQL_OK)
-        return dberr(db, e, "uncertain");
+        return exr_db_seterr(db, e, "uncertain");
     int n = 0;
     int src;
     while ((src = exr_stmt_step(st)) == EXR_SQL_ROW) {
@@ -795,7 +790,7 @@ int exr_notify_uncertain(exr_store *s, exr_uncertain_cb cb, void *ctx, exr_err *
     }
     exr_stmt_finalize(st);
     if (src != EXR_SQL_DONE)
-        return dberr(db, e, "uncertain");
+        return exr_db_seterr(db, e, "uncertain");
     return n;
 }
 
@@ -807,7 +802,7 @@ int exr_notify_resolve(exr_store *s, const char *ticket, const char *how, exr_er
         return exr_seterr(e, EXR_EINVAL, "--resolve: say 'sent' (the server has it) or 'resend' (it does not)");
     exr_stmt *st;
     if (exr_db_prepare(db, "SELECT state FROM tickets WHERE id = ?", &st) != EXR_SQL_OK)
-        return dberr(db, e, "resolve");
+        return exr_db_seterr(db, e, "resolve");
     exr_stmt_bind_text(st, 1, ticket);
     char cur[32] = "";
     if (exr_stmt_step(st) == EXR_SQL_ROW)
@@ -828,14 +823,14 @@ int exr_optout_add(exr_store *s, const char *addr, exr_err *e)
     exr_db *db = exr_store_db(s);
     exr_stmt *st;
     if (exr_db_prepare(db, "INSERT INTO optout(address, added) VALUES(lower(?), ?) ON CONFLICT DO NOTHING", &st) != EXR_SQL_OK)
-        return dberr(db, e, "optout");
+        return exr_db_seterr(db, e, "optout");
     char now[32];
     exr_time_rfc3339(time(NULL), now, sizeof now);
     exr_stmt_bind_text(st, 1, addr);
     exr_stmt_bind_text(st, 2, now);
     int rc = exr_stmt_step(st);
     exr_stmt_finalize(st);
-    return rc == EXR_SQL_DONE ? 0 : dberr(db, e, "optout");
+    return rc == EXR_SQL_DONE ? 0 : exr_db_seterr(db, e, "optout");
 }
 
 int exr_stats_rows(exr_store *s, exr_stats_cb cb, void *ctx, exr_err *e)
@@ -873,7 +868,7 @@ int exr_stats_rows(exr_store *s, exr_stats_cb cb, void *ctx, exr_err *e)
     exr_stmt *st;
     if (exr_db_prepare(db, q, &st) != EXR_SQL_OK) {
         exr_keyset_free(&incomplete);
-        return dberr(db, e, "stats");
+        return exr_db_seterr(db, e, "stats");
     }
     int rc;
     while ((rc = exr_stmt_step(st)) == EXR_SQL_ROW) {
@@ -896,7 +891,7 @@ int exr_stats_rows(exr_store *s, exr_stats_cb cb, void *ctx, exr_err *e)
     }
     exr_stmt_finalize(st);
     exr_keyset_free(&incomplete);
-    return rc == EXR_SQL_DONE ? 0 : dberr(db, e, "stats");
+    return rc == EXR_SQL_DONE ? 0 : exr_db_seterr(db, e, "stats");
 }
 
 long exr_notify_enrich(exr_store *s, const exr_ipdb *ipdb, exr_err *e)
@@ -905,12 +900,12 @@ long exr_notify_enrich(exr_store *s, const exr_ipdb *ipdb, exr_err *e)
     exr_stmt *q, *up;
     if (exr_db_prepare(db, "SELECT DISTINCT o.ip FROM observations o LEFT JOIN host_info h ON h.ip = o.ip"
                            " WHERE o.exchange = 1 AND (h.ip IS NULL OR h.asn IS NULL OR h.country IS NULL)", &q) != EXR_SQL_OK)
-        return dberr(db, e, "enrich");
+        return exr_db_seterr(db, e, "enrich");
     if (exr_db_prepare(db, "INSERT INTO host_info(ip, asn, as_name, country) VALUES(?,?,?,?) ON CONFLICT(ip) DO UPDATE SET"
                                " asn = COALESCE(host_info.asn, excluded.asn), as_name = COALESCE(host_info.as_name, excluded.as_name),"
                                " country = COALESCE(host_info.country, excluded.country)", &up) != EXR_SQL_OK) {
         exr_stmt_finalize(q);
-        return dberr(db, e, "enrich");
+        return exr_db_seterr(db, e, "enrich");
     }
     exr_db_exec(db, "BEGIN");
     long n = 0;

@@ -11,11 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int dberr(exr_db *db, exr_err *e, const char *what)
-{
-    return exr_seterr(e, EXR_ESTORE, "store: %s: %s", what, exr_db_errmsg(db));
-}
-
 static const char *col(exr_stmt *st, int i)
 {
     const char *t = exr_stmt_text(st, i);
@@ -58,7 +53,7 @@ static int funnel(exr_db *db, rdata *d, exr_err *e)
         "  AND COALESCE(x.proxylogon, '') <> 'vulnerable' AND COALESCE(x.proxyshell, '') <> 'vulnerable'"
         "  AND COALESCE(x.proxynotshell, '') <> 'vulnerable') FROM n LEFT JOIN fv ON fv.ip = n.ip";
     if (exr_db_prepare(db, q, &st) != EXR_SQL_OK)
-        return dberr(db, e, "funnel");
+        return exr_db_seterr(db, e, "funnel");
     double *days = NULL;
     size_t nd = 0, cap = 0;
     int src;
@@ -80,7 +75,7 @@ static int funnel(exr_db *db, rdata *d, exr_err *e)
     exr_stmt_finalize(st);
     if (src != EXR_SQL_DONE) {
         free(days);
-        return dberr(db, e, "read");
+        return exr_db_seterr(db, e, "read");
     }
     d->median_days = -1;
     if (nd) {

@@ -193,16 +193,6 @@ typedef struct pass {
     size_t nscans;
 } pass;
 
-static const char *txt(exr_stmt *st, int i)
-{
-    return exr_stmt_text(st, i);
-}
-
-static int dberr(exr_db *db, exr_err *e, const char *what)
-{
-    return exr_seterr(e, EXR_ESTORE, "store: %s: %s", what, exr_db_errmsg(db));
-}
-
 static int cmp_scan_id(const void *x, const void *y)
 {
     const scanrow *a = x, *b = y;
@@ -213,7 +203,7 @@ static int read_scans(pass *p, exr_err *e)
 {
     exr_stmt *st;
     if (exr_db_prepare(p->db, "SELECT id, name, started FROM scans", &st) != EXR_SQL_OK)
-        return dberr(p->db, e, "scans");
+        return exr_db_seterr(p->db, e, "scans");
     size_t cap = 0;
     int rc;
     while ((rc = exr_stmt_step(st)) == EXR_SQL_ROW) {
@@ -224,15 +214,15 @@ static int read_scans(pass *p, exr_err *e)
         scanrow *s = &p->scans[p->nscans++];
         memset(s, 0, sizeof *s);
         s->id = exr_stmt_int(st, 0);
-        s->name = txt(st, 1) ? arena_str(&p->a, txt(st, 1)) : NULL;
-        s->started = txt(st, 2) ? arena_str(&p->a, txt(st, 2)) : NULL;
+        s->name = exr_stmt_text(st, 1) ? arena_str(&p->a, exr_stmt_text(st, 1)) : NULL;
+        s->started = exr_stmt_text(st, 2) ? arena_str(&p->a, exr_stmt_text(st, 2)) : NULL;
         char idtext[24];
         snprintf(idtext, sizeof idtext, "%lld", s->id);
         s->key = s->name ? s->name : arena_str(&p->a, idtext); /* COALESCE(name, CAST(id AS TEXT)) */
     }
     exr_stmt_finalize(st);
     if (rc != EXR_SQL_DONE)
-        return dberr(p->db, e, "read scans");
+        return exr_db_seterr(p->db, e, "read scans");
     if (p->nscans) /* qsort must not be given NULL, even for no rows */
         qsort(p->scans, p->nscans, sizeof *p->scans, cmp_scan_id);
     return 0;
@@ -252,7 +242,7 @@ static void count_row(scanrow *s, exr_stmt *st, bool exch, bool comp)
     s->exch += exch;
     s->comp += comp;
     for (int k = 0; k < EXR_NSETS; k++) {
-        const char *v = txt(st, 7 + k);
+        const char *v = exr_stmt_text(st, 7 + k);
         if (!v)
             continue;
         s->vuln[k] += strcmp(v, "vulnerable") == 0;
@@ -288,9 +278,9 @@ static void note_latest(pass *p, host *h, exr_stmt *st, const char *time, long l
     if (!h->time || strcmp(time, h->time) != 0)
         h->time = arena_str(&p->a, time);
     h->id = id;
-    h->ver = version_of(p, txt(st, 4), txt(st, 5), txt(st, 6));
+    h->ver = version_of(p, exr_stmt_text(st, 4), exr_stmt_text(st, 5), exr_stmt_text(st, 6));
     for (int k = 0; k < EXR_NSETS; k++) {
-        const char *v = txt(st, 7 + k);
+        const char *v = exr_stmt_text(st, 7 + k);
         h->v[k] = !v ? V_OTHER : strcmp(v, "vulnerable") == 0 ? V_VULN : strcmp(v, "undetermined") == 0 ? V_UNDET : V_OTHER;
     }
 }
@@ -303,7 +293,7 @@ static int read_observations(pass *p, exr_err *e)
                               "SELECT scan_id, ip, time, id, product, cu, build, proxylogon, proxyshell, proxynotshell, exchange, webshells"
                               " FROM observations",
                               &st) != EXR_SQL_OK)
-        return dberr(p->db, e, "observations");
+        return exr_db_seterr(p->db, e, "observations");
     scanrow *last = NULL;
     int rc;
     while ((rc = exr_stmt_step(st)) == EXR_SQL_ROW) {
@@ -313,7 +303,7 @@ static int read_observations(pass *p, exr_err *e)
             count_row(s, st, exch, comp);
             last = s;
         }
-        const char *ip = txt(st, 1), *time = txt(st, 2);
+        const char *ip = exr_stmt_text(st, 1), *time = exr_stmt_text(st, 2);
         if (!ip || !time || (!exch && !comp))
             continue;
         host *h = host_get(&p->hosts, &p->a, ip);
@@ -322,29 +312,29 @@ static int read_observations(pass *p, exr_err *e)
             note_latest(p, h, st, time, exr_stmt_int(st, 3));
     }
     exr_stmt_finalize(st);
-    return rc == EXR_SQL_DONE ? 0 : dberr(p->db, e, "read observations");
+    return rc == EXR_SQL_DONE ? 0 : exr_db_seterr(p->db, e, "read observations");
 }
 
 static int read_host_info(pass *p, exr_err *e)
 {
     exr_stmt *st;
     if (exr_db_prepare_stream(p->db, "SELECT ip, asn, as_name, country FROM host_info", &st) != EXR_SQL_OK)
-        return dberr(p->db, e, "host_info");
+        return exr_db_seterr(p->db, e, "host_info");
     int rc;
     while ((rc = exr_stmt_step(st)) == EXR_SQL_ROW) {
-        const char *ip = txt(st, 0);
+        const char *ip = exr_stmt_text(st, 0);
         host *h = ip ? host_find(&p->hosts, ip) : NULL;
         if (!h || !h->time)
             continue;
         netinfo *n = arena_alloc(&p->a, sizeof *n);
         n->has_asn = !exr_stmt_isnull(st, 1);
         n->asn = exr_stmt_int(st, 1);
-        n->as_name = intern(&p->words, &p->a, txt(st, 2));
-        n->country = intern(&p->words, &p->a, txt(st, 3));
+        n->as_name = intern(&p->words, &p->a, exr_stmt_text(st, 2));
+        n->country = intern(&p->words, &p->a, exr_stmt_text(st, 3));
         h->net = n;
     }
     exr_stmt_finalize(st);
-    return rc == EXR_SQL_DONE ? 0 : dberr(p->db, e, "read host_info");
+    return rc == EXR_SQL_DONE ? 0 : exr_db_seterr(p->db, e, "read host_info");
 }
 
 /* the shards of one name are one scan: ids, start and name are the group's least */

@@ -8,9 +8,7 @@
 
 void exr_result_finish(exr_result *r, const exr_buildtab *tab)
 {
-    memset(&r->bi, 0, sizeof r->bi);
-    if (r->fp.exchange && r->fp.have_build)
-        exr_build_classify(tab, &r->fp.build, &r->bi);
+    exr_result_finish_memo(r, tab, NULL);
 }
 
 void exr_result_finish_memo(exr_result *r, const exr_buildtab *tab, exr_build_memo *memo)

@@ -39,7 +39,7 @@ typedef struct exr_result {
 
 /* Fills bi and verdicts from fp; call once the host is finished. */
 void exr_result_finish(exr_result *r, const exr_buildtab *tab);
-/* The same with a memo of classified builds (exr_build_classify_memo). */
+/* The same with a memo of classified builds (exr_build_classify_memo; NULL for none). */
 void exr_result_finish_memo(exr_result *r, const exr_buildtab *tab, exr_build_memo *memo);
 int exr_result_verdict(const exr_result *r, int set); /* EXR_V_NULL when not Exchange */
 void exr_result_json(const exr_result *r, exr_buf *out); /* one line, with '\n' */

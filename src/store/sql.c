@@ -108,6 +108,11 @@ const char *exr_db_errmsg(exr_db *db)
     return db->err;
 }
 
+int exr_db_seterr(exr_db *db, exr_err *e, const char *what)
+{
+    return exr_seterr(e, EXR_ESTORE, "store: %s: %s", what, exr_db_errmsg(db));
+}
+
 int exr_db_exec(exr_db *db, const char *sql)
 {
     if (db->kind == EXR_DB_PG)

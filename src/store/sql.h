@@ -26,6 +26,8 @@ int exr_db_kind(const exr_db *db);
 /* The --db value with any password replaced by "***", for messages and the scans table. */
 void exr_db_redact(const char *target, char *out, size_t n);
 const char *exr_db_errmsg(exr_db *db);
+/* Sets e to "store: WHAT: <the last error>" (EXR_ESTORE); returns what exr_seterr returns. */
+int exr_db_seterr(exr_db *db, exr_err *e, const char *what);
 
 /* Statements without parameters or results; may hold several (SQLite and PostgreSQL both
  * run a ;-separated list). */

@@ -302,14 +302,10 @@ static int write_batch(exr_store *s)
     return 0;
 }
 
-/* Writes the open batch. A lost PostgreSQL connection keeps the batch and tries again with
- * backoff: a batch whose commit reply was lost is written again harmlessly, as rows that
- * are already there are ignored. wait: block until written or --db-timeout; otherwise
- * return and try again on a later call. */
 /* Ends the batch's COPY and commits it: 0 when written; otherwise the transaction is rolled
  * back and the batch goes the ordinary way (a conflicting row: through the temporary table
- * that skips it; a lost connection: retried with backoff). No savepoint: rows written in a
- * subtransaction cost every later reader a lookup, and the batch is in memory to redo. */
+ * that skips it; a lost connection: retried with backoff). No savepoint is needed: the
+ * batch is still in memory to write again. */
 static int end_stream(exr_store *s)
 {
     s->streaming = false;
@@ -344,6 +340,10 @@ static void stream_row(exr_store *s, const char *const *row)
     }
 }
 
+/* Writes the open batch. A lost PostgreSQL connection keeps the batch and tries again with
+ * backoff: a batch whose commit reply was lost is written again harmlessly, as rows that
+ * are already there are ignored. wait: block until written or --db-timeout; otherwise
+ * return and try again on a later call. */
 static int flush(exr_store *s, bool wait, exr_err *e)
 {
     if (s->streaming && end_stream(s) == 0) {
@@ -391,24 +391,6 @@ void exr_store_set_batch(exr_store *s, int rows)
     s->batch_rows = rows > 0 ? rows : BATCH_ROWS;
 }
 
-/* Decimal text of v in b (at least 24 bytes); returns b. */
-static const char *itoa_(long long v, char *b)
-{
-    char t[24];
-    int n = 0;
-    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-    do
-        t[n++] = (char)('0' + u % 10);
-    while (u /= 10);
-    int k = 0;
-    if (v < 0)
-        b[k++] = '-';
-    while (n)
-        b[k++] = t[--n];
-    b[k] = 0;
-    return b;
-}
-
 /* A row's values go into one allocation, v[0] first (never NULL): one malloc a row, not
  * one a value. An empty optional value is NULL. */
 static void pack_row(char **v, const char *const *src, const bool *opt, size_t lastlen)
@@ -448,10 +430,10 @@ int exr_store_add(exr_store *s, int64_t scan_id, const exr_result *r, const char
     if (!s->nrows)
         s->batch_started_ms = exr_now_ms();
     const char *src[OBS_COLS] = {
-        itoa_(scan_id, sid), ip, itoa_(r->port, port), r->hostname, r->hostname, t, r->status, itoa_(r->fp.exchange, exch),
+        exr_fmt_int(scan_id, sid), ip, exr_fmt_int(r->port, port), r->hostname, r->hostname, t, r->status, exr_fmt_int(r->fp.exchange, exch),
         hb ? bv : NULL, hb ? exr_bsrc_name(r->fp.build_source) : NULL, hb ? r->bi.product : NULL, hb ? r->bi.cu : NULL,
         hb ? r->bi.su : NULL, r->fp.servername, NULL, NULL, NULL,
-        r->webshell_probe ? itoa_(r->webshell_control_hit ? 0 : r->nwebshells, shells) : NULL, json};
+        r->webshell_probe ? exr_fmt_int(r->webshell_control_hit ? 0 : r->nwebshells, shells) : NULL, json};
     static const bool opt[OBS_COLS] = {[4] = true, [8] = true, [9] = true, [10] = true, [11] = true, [12] = true, [13] = true,
                                        [14] = true, [15] = true, [16] = true};
     for (int k = 0; k < EXR_NSETS; k++)
@@ -466,7 +448,6 @@ int exr_store_add(exr_store *s, int64_t scan_id, const exr_result *r, const char
 
 int exr_store_scan_span(exr_store *s, int64_t scan_id, exr_err *e)
 {
-    settle(s);
     if (exr_store_commit(s, e) != 0)
         return -1;
     exr_stmt *st;

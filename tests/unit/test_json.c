@@ -3,6 +3,8 @@
 #include "core/csv.h"
 #include "core/json.h"
 #include "core/utf8.h"
+#include "core/buf.h"
+#include <stdint.h>
 
 static void test_escaping(void **st)
 {
@@ -36,6 +38,18 @@ static void test_invalid_utf8(void **st)
 }
 
 /* what the store keeps of hostile text: valid UTF-8 untouched, each bad byte and NUL U+FFFD */
+/* the decimal writer behind JSON numbers and the store's integer columns */
+static void test_fmt_int(void **st)
+{
+    (void)st;
+    char b[24];
+    assert_string_equal(exr_fmt_int(0, b), "0");
+    assert_string_equal(exr_fmt_int(-7, b), "-7");
+    assert_string_equal(exr_fmt_int(65535, b), "65535");
+    assert_string_equal(exr_fmt_int(INT64_MIN, b), "-9223372036854775808");
+    assert_string_equal(exr_fmt_int(INT64_MAX, b), "9223372036854775807");
+}
+
 static void test_utf8_clean(void **st)
 {
     (void)st;
@@ -82,7 +96,7 @@ static void test_csv(void **st)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_escaping), cmocka_unit_test(test_invalid_utf8), cmocka_unit_test(test_utf8_clean),
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_escaping), cmocka_unit_test(test_invalid_utf8), cmocka_unit_test(test_utf8_clean), cmocka_unit_test(test_fmt_int),
                                        cmocka_unit_test(test_csv)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
