@@ -41,8 +41,10 @@ static const exr_opt opts[] = {
                  "loses nothing that was committed and --resume continues it.",
                  O, NULL, 0},
     [SCAN_DB_TIMEOUT] = {"db-timeout", 0, "S", "60",
-                         "how long a lost PostgreSQL connection is retried before the scan stops (exit 2, --resume continues)",
-                         "Observations not yet written are kept in memory meanwhile and written once the server is back; a batch "
+                         "how long an unreachable PostgreSQL server is retried before the scan stops (exit 2, --resume continues)",
+                         "A server that does not answer at start (or is starting or stopping) is tried again with backoff; a refused "
+                         "login or a missing database fails at once. Observations not yet written are kept in memory meanwhile "
+                         "and written once the server is back; a batch "
                          "whose commit was cut off is written again without duplicates.",
                          O, NULL, 0},
     [SCAN_RESUME] = {"resume", 0, NULL, NULL, "continue the last unfinished scan in --db (same seed and shard)", NULL, O, NULL, 0},

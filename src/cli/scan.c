@@ -446,9 +446,8 @@ static int check_shard(scan_args *a, scan_ctx *sc, const char *shard)
 static int open_store(scan_args *a, scan_ctx *sc, int argc, char **argv)
 {
     exr_err e = {0, ""};
-    if (exr_store_open(&sc->store, a->dbpath, &e) != 0)
+    if (exr_store_open_waiting(&sc->store, a->dbpath, a->db_timeout, &e) != 0)
         return FAIL("%s", e.msg);
-    exr_store_set_timeout(sc->store, a->db_timeout);
     char shard[32];
     snprintf(shard, sizeof shard, "%u/%u", a->o.shard, a->o.shards);
     int found = a->resume ? resume_scan(a, sc, shard) : 0;

@@ -29,19 +29,29 @@ static void pg_error(exr_db *db, const char *msg)
             *p = ' ';
 }
 
+/* the --db value is expanded as a connection string; keywords before it are defaults it
+ * may override */
+static const char *const open_keys[] = {"connect_timeout", "application_name", "dbname", NULL};
+
 int exr_pg_open(exr_db *db, const char *conninfo)
 {
-    /* the --db value is expanded as a connection string; keywords before it are defaults it
-     * may override */
-    const char *keys[] = {"connect_timeout", "application_name", "dbname", NULL};
     const char *vals[] = {"5", "exray", conninfo, NULL};
-    db->pg = PQconnectdbParams(keys, vals, 1);
+    db->pg = PQconnectdbParams(open_keys, vals, 1);
     if (!db->pg || PQstatus(db->pg) != CONNECTION_OK) {
         pg_error(db, db->pg ? PQerrorMessage(db->pg) : "out of memory");
         return -1;
     }
     PQsetNoticeProcessor(db->pg, quiet_notice, NULL);
     return 0;
+}
+
+bool exr_pg_unreachable(const char *conninfo)
+{
+    /* no answer, or a server that is starting or stopping; not a refused password or a
+     * missing database, which waiting does not mend */
+    const char *vals[] = {"5", "exray", conninfo, NULL};
+    PGPing p = PQpingParams(open_keys, vals, 1);
+    return p == PQPING_NO_RESPONSE || p == PQPING_REJECT;
 }
 
 int exr_pg_reconnect(exr_db *db)

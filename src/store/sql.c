@@ -84,6 +84,11 @@ int exr_db_open(exr_db **out, const char *target, bool must_exist, exr_err *e)
     return 0;
 }
 
+bool exr_db_unreachable(const char *target)
+{
+    return exr_db_kind_of(target) == EXR_DB_PG && exr_pg_unreachable(target);
+}
+
 void exr_db_close(exr_db *db)
 {
     if (!db)

@@ -21,6 +21,9 @@ int exr_db_kind_of(const char *target);
 /* Opens a connection; must_exist: a SQLite file must already exist. Messages never carry
  * a password. */
 int exr_db_open(exr_db **out, const char *target, bool must_exist, exr_err *e);
+/* Whether a failed open may succeed later: a PostgreSQL server that does not answer or is
+ * starting or stopping (never a SQLite path, a refused login or a missing database). */
+bool exr_db_unreachable(const char *target);
 void exr_db_close(exr_db *db);
 int exr_db_kind(const exr_db *db);
 /* The --db value with any password replaced by "***", for messages and the scans table. */

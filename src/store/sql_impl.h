@@ -41,6 +41,7 @@ int exr_pg_prepare(exr_db *db, const char *sql, exr_stmt *st);
 int exr_pg_step(exr_stmt *st);
 void exr_pg_clear(exr_stmt *st);
 int exr_pg_reconnect(exr_db *db);
+bool exr_pg_unreachable(const char *conninfo);
 int exr_pg_copy_begin(exr_db *db, const char *into);
 int exr_pg_copy_row(exr_db *db, int ncols, const char *const *vals);
 int exr_pg_copy_end(exr_db *db, bool *conflict);

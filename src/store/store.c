@@ -83,6 +83,29 @@ int exr_store_open_as(exr_store **out, const char *target, bool must_exist, exr_
     return 0;
 }
 
+int exr_store_open_waiting(exr_store **out, const char *path, long timeout_s, exr_err *e)
+{
+    int64_t start = exr_now_ms(), backoff = 250;
+    for (;;) {
+        if (exr_store_open(out, path, e) == 0) {
+            exr_store_set_timeout(*out, timeout_s);
+            return 0;
+        }
+        int64_t waited = exr_now_ms() - start;
+        if (!exr_db_unreachable(path))
+            return -1;
+        if (waited >= timeout_s * 1000) {
+            char why[sizeof e->msg];
+            snprintf(why, sizeof why, "%s", e->msg);
+            return exr_seterr(e, EXR_ESTORE, "%s; unreachable for more than %ld s (--db-timeout)", why, timeout_s);
+        }
+        if (backoff > timeout_s * 1000 - waited)
+            backoff = timeout_s * 1000 - waited;
+        usleep((useconds_t)(backoff * 1000));
+        backoff = backoff * 2 > 5000 ? 5000 : backoff * 2;
+    }
+}
+
 static int flush(exr_store *s, bool wait, exr_err *e);
 
 /* Ends an open COPY before the connection is used for anything else. */

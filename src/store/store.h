@@ -14,6 +14,9 @@ int exr_store_open(exr_store **out, const char *path, exr_err *e);
 /* Opens a store that must exist already (notify, stats, report read one; only scan and
  * import create one): a mistyped path is an error, not a new empty store. */
 int exr_store_open_existing(exr_store **out, const char *path, exr_err *e);
+/* exr_store_open for a scanner: a PostgreSQL server that cannot be reached is tried again,
+ * with backoff, for up to timeout_s seconds (--db-timeout) before the open fails. */
+int exr_store_open_waiting(exr_store **out, const char *path, long timeout_s, exr_err *e);
 void exr_store_close(exr_store *s);
 /* name: the logical scan this shard belongs to (exray scan --scan-name), or NULL. */
 int exr_store_scan_begin(exr_store *s, const char *args, uint64_t seed, const char *shard, const char *name, int64_t *scan_id, exr_err *e);

@@ -224,12 +224,30 @@ set +e; wait $p; rc=$?; set -e
 grep -q "unreachable for more than 2 s (--db-timeout): postgresql: connection to server .* failed: Connection refused .*observations not written" \
     "$WORK/gone.err" || fail "no one-line --db-timeout message: $(cat "$WORK/gone.err")"
 grep -q -- "$PW" "$WORK/gone.err" && fail "the password was printed"
+# a scanner started while the server is down waits up to --db-timeout for it, then exit 2
+set +e; "$EXRAY" scan -q -p $PORT --rate 0 --seed 32 --scan-name down --db-timeout 2 127.81.0.0/30 --db "$SH" -o /dev/null 2>"$WORK/down.err"
+rc=$?; set -e
+[ $rc -eq 2 ] && grep -q "Connection refused.*; unreachable for more than 2 s (--db-timeout)" "$WORK/down.err" ||
+    fail "a scan started with the database down for longer than --db-timeout: exit $rc, $(cat "$WORK/down.err")"
+# ... and runs when the server comes back within it
+"$EXRAY" scan -q -p $PORT --rate 0 --seed 33 --scan-name late --db-timeout 60 127.81.0.64/28 --db "$SH" -o /dev/null 2>"$WORK/late.err" &
+late=$!
+sleep 2
+kill -0 $late 2>/dev/null || fail "a scanner started while the database was down did not wait for it: $(cat "$WORK/late.err")"
 sh "$ROOT/tests/pg.sh" again "$PGTMP/pg" || fail "PostgreSQL did not start again"
+wait $late || fail "the scanner that waited for the database failed: $(cat "$WORK/late.err")"
+[ "$(psql_q shards "SELECT count(*), count(DISTINCT o.ip) FROM observations o JOIN scans s ON s.id = o.scan_id WHERE s.name = 'late' AND s.finished IS NOT NULL")" = "16|16" ] ||
+    fail "the scan that waited for the database did not store its 16 hosts"
+# a refused login is not waited for (waiting does not mend it)
+set +e; timeout 30 "$EXRAY" scan -q -p $PORT --rate 0 --db-timeout 60 127.81.0.0/30 --db "postgresql://exray:wrong@127.0.0.1:$pgport/shards" -o /dev/null 2>"$WORK/pw.err"
+rc=$?; set -e
+[ $rc -eq 2 ] && grep -q "password authentication failed" "$WORK/pw.err" && ! grep -q "unreachable" "$WORK/pw.err" ||
+    fail "a refused login: exit $rc (124: it waited), $(cat "$WORK/pw.err")"
 "$EXRAY" scan -q -p $PORT --rate 0 --resume --scan-name gone 127.81.0.0/26 --db "$SH" -o /dev/null 2>"$WORK/gone2.err" ||
     fail "resume after --db-timeout: $(cat "$WORK/gone2.err")"
 [ "$(psql_q shards "SELECT count(*), count(DISTINCT ip) FROM observations o JOIN scans s ON s.id = o.scan_id WHERE s.name = 'gone'")" = "64|64" ] ||
     fail "after --db-timeout and --resume: $(psql_q shards "SELECT count(*), count(DISTINCT ip) FROM observations o JOIN scans s ON s.id = o.scan_id WHERE s.name = 'gone'")"
-ok "the database away longer than --db-timeout: exit 2 with the reason; --resume stores the 64 hosts once each"
+ok "the database away longer than --db-timeout: exit 2 with the reason, also at start; back within it: the scan goes on; --resume stores the 64 hosts once each"
 
 # two notify workers at once
 WK="postgresql://exray:$PW@127.0.0.1:$pgport/workers"
