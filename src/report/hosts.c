@@ -3,45 +3,13 @@
  * a host is compromised when any observation of it found a web shell; texts compare
  * byte by byte (SQLite's BINARY, PostgreSQL's "C"). */
 #include "hosts.h"
+#include "../core/arena.h"
 #include "../core/buf.h"
 #include "../store/sql.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Bump allocation for millions of small strings and host records, freed at once. */
-typedef struct arena {
-    char **chunks;
-    size_t n, used, size;
-} arena;
-
-static void *arena_alloc(arena *a, size_t len)
-{
-    len = (len + 7) & ~(size_t)7;
-    if (!a->n || a->used + len > a->size) {
-        a->size = len > (16u << 20) ? len : (16u << 20);
-        a->chunks = exr_xrealloc(a->chunks, (a->n + 1) * sizeof *a->chunks);
-        a->chunks[a->n++] = exr_xmalloc(a->size);
-        a->used = 0;
-    }
-    void *p = a->chunks[a->n - 1] + a->used;
-    a->used += len;
-    return p;
-}
-
-static const char *arena_str(arena *a, const char *s)
-{
-    size_t l = strlen(s) + 1;
-    return memcpy(arena_alloc(a, l), s, l);
-}
-
-static void arena_free(arena *a)
-{
-    for (size_t i = 0; i < a->n; i++)
-        free(a->chunks[i]);
-    free(a->chunks);
-}
 
 static uint64_t fnv(const char *s)
 {
@@ -73,7 +41,7 @@ static sentry *smap_find(const smap *m, const char *key, uint64_t h)
 }
 
 /* key's entry; a new one (the key copied into a, *fresh set) when absent */
-static sentry *smap_get(smap *m, arena *a, const char *key, bool *fresh)
+static sentry *smap_get(smap *m, exr_arena *a, const char *key, bool *fresh)
 {
     if ((m->n + 1) * 2 > m->cap) {
         smap big = {exr_xcalloc(m->cap ? m->cap * 2 : 64, sizeof(sentry)), m->cap ? m->cap * 2 : 64, m->n};
@@ -87,7 +55,7 @@ static sentry *smap_get(smap *m, arena *a, const char *key, bool *fresh)
     sentry *s = smap_find(m, key, h);
     *fresh = !s->key;
     if (*fresh) {
-        s->key = arena_str(a, key);
+        s->key = exr_arena_str(a, key);
         s->h = h;
         s->val = 0;
         m->n++;
@@ -96,7 +64,7 @@ static sentry *smap_get(smap *m, arena *a, const char *key, bool *fresh)
 }
 
 /* The few distinct values of product, CU, build, country and AS name, stored once. */
-static const char *intern(smap *m, arena *a, const char *s)
+static const char *intern(smap *m, exr_arena *a, const char *s)
 {
     if (!s)
         return NULL;
@@ -152,7 +120,7 @@ static host *host_find(hostmap *m, const char *ip)
     return m->cap ? host_slot(m, ip, fnv(ip))->p : NULL;
 }
 
-static host *host_get(hostmap *m, arena *a, const char *ip)
+static host *host_get(hostmap *m, exr_arena *a, const char *ip)
 {
     if ((m->n + 1) * 2 > m->cap) {
         size_t cap = m->cap ? m->cap * 2 : 1024;
@@ -167,7 +135,7 @@ static host *host_get(hostmap *m, arena *a, const char *ip)
     hslot *s = host_slot(m, ip, h);
     if (!s->p) {
         size_t l = strlen(ip) + 1;
-        host *x = arena_alloc(a, sizeof *x + l);
+        host *x = exr_arena_alloc(a, sizeof *x + l);
         memset(x, 0, sizeof *x);
         memcpy(x->ip, ip, l);
         s->h = h;
@@ -186,7 +154,7 @@ typedef struct scanrow {
 
 typedef struct pass {
     exr_db *db;
-    arena a;
+    exr_arena a;
     smap words, versions; /* interned values; builds as (product, CU, build) */
     hostmap hosts;
     scanrow *scans;
@@ -214,11 +182,11 @@ static int read_scans(pass *p, exr_err *e)
         scanrow *s = &p->scans[p->nscans++];
         memset(s, 0, sizeof *s);
         s->id = exr_stmt_int(st, 0);
-        s->name = exr_stmt_text(st, 1) ? arena_str(&p->a, exr_stmt_text(st, 1)) : NULL;
-        s->started = exr_stmt_text(st, 2) ? arena_str(&p->a, exr_stmt_text(st, 2)) : NULL;
+        s->name = exr_stmt_text(st, 1) ? exr_arena_str(&p->a, exr_stmt_text(st, 1)) : NULL;
+        s->started = exr_stmt_text(st, 2) ? exr_arena_str(&p->a, exr_stmt_text(st, 2)) : NULL;
         char idtext[24];
         snprintf(idtext, sizeof idtext, "%lld", s->id);
-        s->key = s->name ? s->name : arena_str(&p->a, idtext); /* COALESCE(name, CAST(id AS TEXT)) */
+        s->key = s->name ? s->name : exr_arena_str(&p->a, idtext); /* COALESCE(name, CAST(id AS TEXT)) */
     }
     exr_stmt_finalize(st);
     if (rc != EXR_SQL_DONE)
@@ -259,7 +227,7 @@ static const version *version_of(pass *p, const char *product, const char *cu, c
     bool fresh;
     sentry *s = smap_get(&p->versions, &p->a, key, &fresh);
     if (fresh) {
-        version *v = arena_alloc(&p->a, sizeof *v);
+        version *v = exr_arena_alloc(&p->a, sizeof *v);
         v->product = intern(&p->words, &p->a, product);
         v->cu = intern(&p->words, &p->a, cu);
         v->build = intern(&p->words, &p->a, build);
@@ -276,7 +244,7 @@ static void note_latest(pass *p, host *h, exr_stmt *st, const char *time, long l
             return;
     }
     if (!h->time || strcmp(time, h->time) != 0)
-        h->time = arena_str(&p->a, time);
+        h->time = exr_arena_str(&p->a, time);
     h->id = id;
     h->ver = version_of(p, exr_stmt_text(st, 4), exr_stmt_text(st, 5), exr_stmt_text(st, 6));
     for (int k = 0; k < EXR_NSETS; k++) {
@@ -326,7 +294,7 @@ static int read_host_info(pass *p, exr_err *e)
         host *h = ip ? host_find(&p->hosts, ip) : NULL;
         if (!h || !h->time)
             continue;
-        netinfo *n = arena_alloc(&p->a, sizeof *n);
+        netinfo *n = exr_arena_alloc(&p->a, sizeof *n);
         n->has_asn = !exr_stmt_isnull(st, 1);
         n->asn = exr_stmt_int(st, 1);
         n->as_name = intern(&p->words, &p->a, exr_stmt_text(st, 2));
@@ -430,7 +398,7 @@ static bool is_patched(const host *h)
     return h->v[0] == V_OTHER && h->v[1] == V_OTHER && h->v[2] == V_OTHER;
 }
 
-static void chart_add(chart *c, arena *a, const char *key, const char *label, const host *h)
+static void chart_add(chart *c, exr_arena *a, const char *key, const char *label, const host *h)
 {
     bool fresh;
     sentry *s = smap_get(&c->index, a, key, &fresh);
@@ -479,7 +447,7 @@ static void chart_finish(chart *c, rgroup **out, size_t *nout)
     free(c->index.e);
 }
 
-static void cu_add(cutab *t, arena *a, const host *h)
+static void cu_add(cutab *t, exr_arena *a, const host *h)
 {
     const char *product = h->ver->product ? h->ver->product : "?", *cu = h->ver->cu ? h->ver->cu : "?";
     char key[600];
@@ -573,6 +541,7 @@ int exr_report_hosts(exr_db *db, const exr_buildtab *tab, const exr_keyset *inco
     pass p;
     memset(&p, 0, sizeof p);
     p.db = db;
+    p.a.chunk = (size_t)16 << 20;
     int rc = read_scans(&p, e) || read_observations(&p, e) || read_host_info(&p, e) ? -1 : 0;
     if (rc == 0) {
         group_scans(&p, incomplete, d);
@@ -584,6 +553,6 @@ int exr_report_hosts(exr_db *db, const exr_buildtab *tab, const exr_keyset *inco
     free(p.scans);
     free(p.words.e);
     free(p.versions.e);
-    arena_free(&p.a);
+    exr_arena_free(&p.a);
     return rc;
 }

@@ -4,6 +4,7 @@
  * duplicates. SQLite runs in WAL mode with synchronous=NORMAL: a committed batch survives a
  * killed process. */
 #include "store.h"
+#include "../core/arena.h"
 #include "../core/buf.h"
 #include "../core/keyset.h"
 #include "../core/timefmt.h"
@@ -25,8 +26,10 @@
 struct exr_store {
     exr_db *db;
     char name[512]; /* the --db value, any password redacted */
-    /* the open batch: rows of OBS_COLS values, kept until a transaction has written them */
+    /* the open batch: rows of OBS_COLS values, kept until a transaction has written them;
+     * their text in rowmem, reused from batch to batch */
     char **batch;
+    exr_arena rowmem;
     int nrows, caprows;
     int64_t batch_started_ms;
     int batch_rows; /* a batch is written at this many rows (or a second old) */
@@ -37,6 +40,12 @@ struct exr_store {
     /* a lost PostgreSQL connection: since when, the next attempt, the wait before it */
     int64_t down_since_ms, next_try_ms, backoff_ms;
     long timeout_ms;
+    /* the time span of the rows added since the last exr_store_scan_span, and their scan;
+     * exact while every batch went in whole by COPY (a conflict or a retry may have skipped
+     * rows: then the span is read back from the table) */
+    char span_lo[32], span_hi[32];
+    int64_t span_scan;
+    bool span_inexact;
 };
 
 static void batch_clear(exr_store *s);
@@ -131,6 +140,7 @@ void exr_store_close(exr_store *s)
     exr_store_commit(s, &e);
     batch_clear(s);
     free(s->batch);
+    exr_arena_free(&s->rowmem);
     exr_db_close(s->db);
     free(s);
 }
@@ -300,8 +310,7 @@ int exr_store_scan_keys(exr_store *s, int64_t scan_id, exr_store_key_cb cb, void
 
 static void batch_clear(exr_store *s)
 {
-    for (size_t i = 0; i < (size_t)s->nrows; i++)
-        free(s->batch[i * OBS_COLS]); /* one allocation a row (pack_row) */
+    exr_arena_reset(&s->rowmem);
     s->nrows = 0;
     s->stream_off = false;
 }
@@ -374,6 +383,8 @@ static int flush(exr_store *s, bool wait, exr_err *e)
         s->down_since_ms = s->backoff_ms = 0;
         return 0;
     }
+    if (s->nrows)
+        s->span_inexact = true;
     while (s->nrows) {
         int64_t now = exr_now_ms();
         if (!s->down_since_ms || now >= s->next_try_ms) {
@@ -414,16 +425,15 @@ void exr_store_set_batch(exr_store *s, int rows)
     s->batch_rows = rows > 0 ? rows : BATCH_ROWS;
 }
 
-/* A row's values go into one allocation, v[0] first (never NULL): one malloc a row, not
- * one a value. An empty optional value is NULL. */
-static void pack_row(char **v, const char *const *src, const bool *opt, size_t lastlen)
+/* A row's values go into one block of the batch's arena. An empty optional value is NULL. */
+static void pack_row(exr_arena *mem, char **v, const char *const *src, const bool *opt, size_t lastlen)
 {
     size_t len[OBS_COLS], total = 0;
     for (int i = 0; i < OBS_COLS; i++) {
         len[i] = i == OBS_COLS - 1 ? lastlen : src[i] && (!opt[i] || *src[i]) ? strlen(src[i]) : (size_t)-1;
         total += len[i] == (size_t)-1 ? 0 : len[i] + 1;
     }
-    char *p = exr_xmalloc(total);
+    char *p = exr_arena_alloc(mem, total);
     for (int i = 0; i < OBS_COLS; i++) {
         if (len[i] == (size_t)-1) {
             v[i] = NULL;
@@ -462,7 +472,14 @@ int exr_store_add(exr_store *s, int64_t scan_id, const exr_result *r, const char
     for (int k = 0; k < EXR_NSETS; k++)
         src[14 + k] = exr_verdict_name(exr_result_verdict(r, k));
     char **row = s->batch + (size_t)s->nrows++ * OBS_COLS;
-    pack_row(row, src, opt, jsonlen);
+    pack_row(&s->rowmem, row, src, opt, jsonlen);
+    if (!s->span_lo[0] || strcmp(t, s->span_lo) < 0)
+        snprintf(s->span_lo, sizeof s->span_lo, "%s", t);
+    if (strcmp(t, s->span_hi) > 0)
+        snprintf(s->span_hi, sizeof s->span_hi, "%s", t);
+    if (s->span_scan && s->span_scan != scan_id)
+        s->span_inexact = true;
+    s->span_scan = scan_id;
     stream_row(s, (const char *const *)row);
     if (s->nrows >= s->batch_rows || exr_now_ms() - s->batch_started_ms >= 1000)
         return flush(s, false, e);
@@ -473,14 +490,25 @@ int exr_store_scan_span(exr_store *s, int64_t scan_id, exr_err *e)
 {
     if (exr_store_commit(s, e) != 0)
         return -1;
+    /* byte order, as MIN/MAX compare the time column (SQLite's BINARY, PostgreSQL's "C") */
+    bool known = !s->span_inexact && s->span_scan == scan_id && s->span_lo[0];
     exr_stmt *st;
-    if (exr_db_prepare(s->db, "UPDATE scans SET started = (SELECT MIN(time) FROM observations WHERE scan_id = ?1),"
-                           " finished = (SELECT MAX(time) FROM observations WHERE scan_id = ?1)"
-                           " WHERE id = ?1 AND EXISTS(SELECT 1 FROM observations WHERE scan_id = ?1)", &st) != EXR_SQL_OK)
+    if (exr_db_prepare(s->db, known ? "UPDATE scans SET started = ?2, finished = ?3 WHERE id = ?1"
+                                    : "UPDATE scans SET started = m.lo, finished = m.hi"
+                                      " FROM (SELECT MIN(time) AS lo, MAX(time) AS hi FROM observations WHERE scan_id = ?1) AS m"
+                                      " WHERE scans.id = ?1 AND m.lo IS NOT NULL",
+                       &st) != EXR_SQL_OK)
         return dberr(s, e, "prepare span");
     exr_stmt_bind_int(st, 1, scan_id);
+    if (known) {
+        exr_stmt_bind_text(st, 2, s->span_lo);
+        exr_stmt_bind_text(st, 3, s->span_hi);
+    }
     int rc = exr_stmt_step(st);
     exr_stmt_finalize(st);
+    s->span_lo[0] = s->span_hi[0] = 0;
+    s->span_scan = 0;
+    s->span_inexact = false;
     return rc == EXR_SQL_DONE ? 0 : dberr(s, e, "scan span");
 }
 

@@ -4,6 +4,7 @@
 #include "core/json.h"
 #include "core/utf8.h"
 #include "core/buf.h"
+#include "core/arena.h"
 #include <stdint.h>
 
 static void test_escaping(void **st)
@@ -94,9 +95,40 @@ static void test_csv(void **st)
     exr_buf_free(&b);
 }
 
+/* blocks are aligned, never overlap, survive later allocations; a reset reuses the chunks
+ * (the store's batches: no malloc once the first batch has run), a block larger than a
+ * chunk gets its own */
+static void test_arena(void **st)
+{
+    (void)st;
+    exr_arena a = {.chunk = 256};
+    char *blk[100];
+    for (int i = 0; i < 100; i++) {
+        blk[i] = exr_arena_alloc(&a, (size_t)(i % 37) + 1);
+        assert_int_equal((uintptr_t)blk[i] % 8, 0);
+        memset(blk[i], 'a' + i % 26, (size_t)(i % 37) + 1);
+    }
+    for (int i = 0; i < 100; i++)
+        for (int k = 0; k < i % 37 + 1; k++)
+            assert_int_equal(blk[i][k], 'a' + i % 26);
+    size_t chunks = a.n;
+    char *first = a.chunks[0];
+    exr_arena_reset(&a);
+    assert_ptr_equal(exr_arena_alloc(&a, 8), first);
+    for (int i = 1; i < 100; i++)
+        exr_arena_alloc(&a, (size_t)(i % 37) + 1);
+    assert_int_equal(a.n, chunks);
+    char *big = exr_arena_alloc(&a, 1000);
+    memset(big, 'z', 1000);
+    assert_string_equal(exr_arena_str(&a, "after"), "after");
+    assert_int_equal(big[999], 'z');
+    exr_arena_free(&a);
+    assert_int_equal(a.n, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_escaping), cmocka_unit_test(test_invalid_utf8), cmocka_unit_test(test_utf8_clean), cmocka_unit_test(test_fmt_int),
-                                       cmocka_unit_test(test_csv)};
+                                       cmocka_unit_test(test_csv), cmocka_unit_test(test_arena)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
