@@ -7,6 +7,7 @@
 #include "../exchange/builds.h"
 #include "../scan/engine.h"
 #include "../scan/intelmq.h"
+#include "../scan/permute.h"
 #include "../scan/targets.h"
 #include "../store/store.h"
 #include "opts.h"
@@ -244,10 +245,9 @@ static int validate_pace(const exr_parsed *p, scan_args *a)
         a->have_seed = true;
     }
     if (v[SCAN_SHARD]) {
-        unsigned i, n;
-        char tail;
-        if (sscanf(v[SCAN_SHARD], "%u/%u%c", &i, &n, &tail) != 2 || n == 0 || i >= n || n > 65536)
-            return FAIL("--shard: I/N with 0 <= I < N");
+        uint32_t i, n;
+        if (!exr_shard_parse(v[SCAN_SHARD], &i, &n))
+            return FAIL("--shard: I/N with 0 <= I < N <= %d", EXR_MAX_SHARDS);
         o->shard = i;
         o->shards = n;
         a->have_shard = true;
@@ -401,8 +401,8 @@ static int resume_scan(scan_args *a, scan_ctx *sc, const char *shard)
     }
     if (a->have_shard && strcmp(oldshard, shard) != 0)
         return FAIL("--resume: the unfinished scan was shard %s, not %s", oldshard, shard);
-    unsigned i = 0, n = 1;
-    if (sscanf(oldshard, "%u/%u", &i, &n) == 2 && n > 0) {
+    uint32_t i, n;
+    if (exr_shard_parse(oldshard, &i, &n)) {
         a->o.shard = i;
         a->o.shards = n;
     }

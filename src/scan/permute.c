@@ -105,3 +105,30 @@ bool exr_perm_next(exr_perm *pm, uint64_t *out)
     }
     return false;
 }
+
+static bool shard_number(const char **p, uint32_t *out)
+{
+    uint32_t v = 0;
+    const char *s = *p;
+    for (; *s >= '0' && *s <= '9'; s++) {
+        v = v * 10 + (uint32_t)(*s - '0');
+        if (v > EXR_MAX_SHARDS)
+            return false;
+    }
+    if (s == *p)
+        return false;
+    *p = s;
+    *out = v;
+    return true;
+}
+
+bool exr_shard_parse(const char *text, uint32_t *i, uint32_t *n)
+{
+    const char *p = text;
+    uint32_t a, b;
+    if (!text || !shard_number(&p, &a) || *p++ != '/' || !shard_number(&p, &b) || *p || b == 0 || a >= b)
+        return false;
+    *i = a;
+    *n = b;
+    return true;
+}

@@ -22,4 +22,8 @@ void exr_perm_init(exr_perm *pm, uint64_t n, uint64_t seed, uint32_t shard, uint
 bool exr_perm_next(exr_perm *pm, uint64_t *out);
 bool exr_is_prime_u64(uint64_t n);
 
+#define EXR_MAX_SHARDS 65536
+/* "I/N" (decimal, nothing around it) with 0 <= I < N <= EXR_MAX_SHARDS: true and *i, *n. */
+bool exr_shard_parse(const char *text, uint32_t *i, uint32_t *n);
+
 #endif

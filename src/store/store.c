@@ -8,6 +8,7 @@
 #include "../core/buf.h"
 #include "../core/keyset.h"
 #include "../core/timefmt.h"
+#include "../scan/permute.h"
 #include "schema.h"
 #include "sql.h"
 #include <sys/stat.h>
@@ -208,8 +209,8 @@ int exr_store_scan_shards(exr_store *s, const char *name, const char *shard, int
     int rc;
     while ((rc = exr_stmt_step(st)) == EXR_SQL_ROW) {
         const char *sh = exr_stmt_text(st, 0);
-        unsigned i = 0, k = 1;
-        if (sh && sscanf(sh, "%u/%u", &i, &k) == 2 && !*n)
+        uint32_t i, k;
+        if (exr_shard_parse(sh, &i, &k) && !*n)
             *nshards = (int)k;
         if (!*n)
             *seed = (uint64_t)exr_stmt_int(st, 1);
@@ -226,9 +227,17 @@ static int report_missing(const char *name, int nshards, const unsigned char *do
 {
     char missing[512] = "";
     size_t len = 0;
-    for (int i = 0; i < nshards && len + 24 < sizeof missing; i++)
-        if (!done[i])
+    int more = 0;
+    for (int i = 0; i < nshards; i++) {
+        if (done[i])
+            continue;
+        if (len + 48 < sizeof missing)
             len += (size_t)snprintf(missing + len, sizeof missing - len, "%s%d/%d", len ? " " : "", i, nshards);
+        else
+            more++;
+    }
+    if (more)
+        snprintf(missing + len, sizeof missing - len, " and %d more", more);
     if (!len)
         return 0;
     cb(ctx, name, nshards, missing);
@@ -243,30 +252,29 @@ int exr_store_incomplete_scans(exr_store *s, exr_store_missing_cb cb, void *ctx,
         return dberr(s, e, "shards");
     char cur[256] = "";
     int nshards = 0, count = 0, rc;
-    unsigned char done[4096];
+    unsigned char *done = exr_xcalloc(EXR_MAX_SHARDS, 1); /* --shard allows up to this many */
     while ((rc = exr_stmt_step(st)) == EXR_SQL_ROW) {
         const char *name = exr_stmt_text(st, 0), *sh = exr_stmt_text(st, 1);
         if (strcmp(name, cur) != 0) {
             if (cur[0])
                 count += report_missing(cur, nshards, done, cb, ctx);
             snprintf(cur, sizeof cur, "%s", name);
-            memset(done, 0, sizeof done);
+            memset(done, 0, EXR_MAX_SHARDS);
             nshards = 0;
         }
-        unsigned i = 0, k = 1;
-        if (sh && sscanf(sh, "%u/%u", &i, &k) == 2 && k <= sizeof done) {
+        uint32_t i, k;
+        if (exr_shard_parse(sh, &i, &k)) {
             if (!nshards)
                 nshards = (int)k;
-            if (i < k && !exr_stmt_isnull(st, 2))
+            if ((int)k == nshards && !exr_stmt_isnull(st, 2))
                 done[i] = 1;
         }
     }
     exr_stmt_finalize(st);
-    if (rc != EXR_SQL_DONE)
-        return dberr(s, e, "shards");
-    if (cur[0])
+    if (rc == EXR_SQL_DONE && cur[0])
         count += report_missing(cur, nshards, done, cb, ctx);
-    return count;
+    free(done);
+    return rc == EXR_SQL_DONE ? count : dberr(s, e, "shards");
 }
 
 typedef struct names_ctx {

@@ -233,6 +233,17 @@ p=$!; sleep 1.5; kill -9 $p; wait $p 2>/dev/null || true
 [ "$(psql_q shards "SELECT count(*), count(DISTINCT ip) FROM observations o JOIN scans s ON s.id = o.scan_id WHERE s.name = 'april'")" = "256|256" ] ||
     fail "april after resume: $(psql_q shards "SELECT count(*), count(DISTINCT ip) FROM observations o JOIN scans s ON s.id = o.scan_id WHERE s.name = 'april'")"
 "$EXRAY" stats --db "$SH" | grep -q '^april' || fail "the completed logical scan is not shown"
+# many shards: one of 5000 finished, the other 4999 named as missing (the list cut short with a count)
+"$EXRAY" scan -q -p $PORT --rate 0 --seed 23 --shard 4999/5000 --scan-name wide 127.81.0.0/30 --db "$SH" -o /dev/null 2>/dev/null || fail "wide 4999/5000"
+"$EXRAY" stats --db "$SH" > "$WORK/st.txt"
+grep -q '^wide ' "$WORK/st.txt" && fail "a scan with 4999 of 5000 shards missing is shown"
+python3 - "$WORK/st.txt" <<'PY' || fail "stats does not list the 4999 missing shards of wide: $(grep wide "$WORK/st.txt" | cut -c1-200)"
+import re, sys
+line = next(l for l in open(sys.argv[1]) if l.startswith("scan wide: shards missing: "))
+m = re.fullmatch(r"scan wide: shards missing: ((?:\d+/5000 ?)+) and (\d+) more \(shown when all 5000 have finished\)\n", line)
+listed = m.group(1).split()
+assert listed[0] == "0/5000" and "4999/5000" not in listed and len(listed) + int(m.group(2)) == 4999, line
+PY
 ok "--scan-name: stats and report name a missing shard; a finished shard is refused; a killed shard resumes; then the scan is shown"
 
 # the server gone for longer than --db-timeout: exit 2, nothing lost, --resume finishes

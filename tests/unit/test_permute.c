@@ -87,9 +87,31 @@ static void test_primes(void **st)
     assert_false(exr_is_prime_u64(3215031751ull)); /* strong pseudoprime to 2,3,5,7 */
 }
 
+/* --shard and the shard column of scans: "I/N" exactly, 0 <= I < N <= EXR_MAX_SHARDS */
+static void test_shard_parse(void **st)
+{
+    (void)st;
+    uint32_t i = 99, n = 99;
+    assert_true(exr_shard_parse("0/1", &i, &n));
+    assert_int_equal(i, 0);
+    assert_int_equal(n, 1);
+    assert_true(exr_shard_parse("4999/5000", &i, &n));
+    assert_int_equal(i, 4999);
+    assert_int_equal(n, 5000);
+    assert_true(exr_shard_parse("65535/65536", &i, &n));
+    const char *bad[] = {NULL, "", "1", "1/", "/2", "2/2", "3/2", "0/0", "0/65537", "-1/4", "1/4 ", " 1/4", "1/4x", "1 /4",
+                         "+1/4", "1/+4", "0/99999999999999999999", "1//4"};
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        i = n = 7;
+        assert_false(exr_shard_parse(bad[k], &i, &n));
+        assert_int_equal(i, 7);
+        assert_int_equal(n, 7);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_coverage), cmocka_unit_test(test_seed_determines_order),
-                                       cmocka_unit_test(test_spread), cmocka_unit_test(test_primes)};
+                                       cmocka_unit_test(test_spread), cmocka_unit_test(test_primes), cmocka_unit_test(test_shard_parse)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
