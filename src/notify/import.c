@@ -151,6 +151,7 @@ static int jskip(const char **p, const char *end, int depth)
 static int parse_json_line(const char *s, size_t n, field *f)
 {
     const char *p = s, *end = s + n;
+    int hint = 0;
     ws(&p, end);
     if (p >= end || *p != '{')
         return -1;
@@ -167,10 +168,15 @@ static int parse_json_line(const char *s, size_t n, field *f)
             return -1;
         p++;
         ws(&p, end);
+        /* exray's own lines keep one key order: the field after the last one matched first */
         int idx = -1;
+        if (hint < F_N && f[hint].key && strcmp(f[hint].key, key) == 0)
+            idx = hint;
         for (int i = 0; i < F_N && idx < 0; i++)
             if (f[i].key && strcmp(f[i].key, key) == 0)
                 idx = i;
+        if (idx >= 0)
+            hint = idx + 1;
         if (idx >= 0 && p < end && *p == '"') {
             if (jstring(&p, end, f[idx].val, sizeof f[idx].val) != 0)
                 return -1;
@@ -265,6 +271,22 @@ static time_t parse_ts(const char *s)
     memset(&tm, 0, sizeof tm);
     if (strlen(s) < 19)
         return (time_t)-1;
+    /* the usual "YYYY-MM-DD?hh:mm:ss" read directly; anything else as sscanf reads it */
+    static const unsigned char digit_at[19] = {1, 1, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1};
+    bool plain = s[4] == '-' && s[7] == '-' && s[13] == ':' && s[16] == ':';
+    for (int i = 0; i < 19 && plain; i++)
+        plain = !digit_at[i] || (s[i] >= '0' && s[i] <= '9');
+    if (plain) {
+#define D2(i) ((s[i] - '0') * 10 + (s[(i) + 1] - '0'))
+        tm.tm_year = D2(0) * 100 + D2(2) - 1900;
+        tm.tm_mon = D2(5) - 1;
+        tm.tm_mday = D2(8);
+        tm.tm_hour = D2(11);
+        tm.tm_min = D2(14);
+        tm.tm_sec = D2(17);
+#undef D2
+        return timegm(&tm);
+    }
     if (sscanf(s, "%4d-%2d-%2d%*c%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
         return (time_t)-1;
     tm.tm_year -= 1900;

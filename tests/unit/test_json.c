@@ -6,6 +6,8 @@
 #include "core/buf.h"
 #include "core/arena.h"
 #include <stdint.h>
+#include <errno.h>
+#include <unistd.h>
 
 static void test_escaping(void **st)
 {
@@ -71,6 +73,22 @@ static void test_utf8_clean(void **st)
     c = exr_utf8_clean("\xc0\xaf", 2, &n); /* an overlong '/' */
     assert_string_equal(c, "\xef\xbf\xbd\xef\xbf\xbd");
     free(c);
+    /* a bad byte or a NUL at every offset of a long run of ASCII (read eight bytes at a time) */
+    for (size_t at = 0; at < 40; at++) {
+        char in[41], want[44];
+        memset(in, 'a', sizeof in);
+        in[40] = 0;
+        for (int k = 0; k < 2; k++) {
+            in[at] = k ? '\0' : '\xfe';
+            c = exr_utf8_clean(in, 40, &n);
+            assert_non_null(c);
+            snprintf(want, sizeof want, "%.*s\xef\xbf\xbd%.*s", (int)at, in, (int)(39 - at), in + at + 1);
+            assert_string_equal(c, want);
+            free(c);
+        }
+        in[at] = 'a';
+        assert_null(exr_utf8_clean(in, 40, &n));
+    }
 }
 
 static void test_csv(void **st)
@@ -126,9 +144,49 @@ static void test_arena(void **st)
     assert_int_equal(a.n, 0);
 }
 
+/* whole files: exactly the bytes, NUL-terminated; one byte over the limit is EFBIG; a file
+ * larger than one read and larger than its first reservation */
+static void test_read_file(void **st)
+{
+    (void)st;
+    char path[] = "/tmp/exray-test-read.XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    size_t n = 200000;
+    char *data = malloc(n);
+    for (size_t i = 0; i < n; i++)
+        data[i] = (char)('a' + i % 23);
+    assert_int_equal(write(fd, data, n), (ssize_t)n);
+    close(fd);
+    exr_buf b;
+    exr_buf_init(&b);
+    assert_int_equal(exr_read_file(path, n, &b), 0);
+    assert_int_equal(b.len, n);
+    assert_memory_equal(b.p, data, n);
+    assert_int_equal(b.p[n], 0);
+    exr_buf_free(&b);
+    exr_buf_init(&b);
+    errno = 0;
+    assert_int_equal(exr_read_file(path, n - 1, &b), -1);
+    assert_int_equal(errno, EFBIG);
+    exr_buf_free(&b);
+    assert_int_equal(truncate(path, 0), 0);
+    exr_buf_init(&b);
+    assert_int_equal(exr_read_file(path, 10, &b), 0);
+    assert_non_null(b.p);
+    assert_int_equal(b.len, 0);
+    assert_string_equal(b.p, "");
+    exr_buf_free(&b);
+    exr_buf_init(&b);
+    assert_int_equal(exr_read_file("/nonexistent/exray", 10, &b), -1);
+    exr_buf_free(&b);
+    unlink(path);
+    free(data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_escaping), cmocka_unit_test(test_invalid_utf8), cmocka_unit_test(test_utf8_clean), cmocka_unit_test(test_fmt_int),
-                                       cmocka_unit_test(test_csv), cmocka_unit_test(test_arena)};
+                                       cmocka_unit_test(test_csv), cmocka_unit_test(test_arena), cmocka_unit_test(test_read_file)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
