@@ -22,6 +22,7 @@ void *exr_arena_alloc(exr_arena *a, size_t len)
             free(a->chunks[next]);
             a->chunks[next] = exr_xmalloc(want);
             a->sizes[next] = want;
+            exr_advise_huge(a->chunks[next], want);
         }
         a->cur = next;
         a->used = 0;

@@ -151,10 +151,9 @@ void exr_buf_consume(exr_buf *b, size_t n)
     b->p[b->len] = 0;
 }
 
-/* A large buffer about to be filled: ask for transparent huge pages, so filling 300 MB costs
- * a few hundred page faults rather than 75,000 (a hint; ignored where unsupported). */
-static void advise_huge(char *p, size_t n)
+void exr_advise_huge(void *mem, size_t n)
 {
+    char *p = mem;
     if (n < (8u << 20))
         return;
     uintptr_t lo = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, hi = ((uintptr_t)p + n) & ~(uintptr_t)4095;
@@ -171,7 +170,7 @@ int exr_read_file(const char *path, size_t limit, exr_buf *out)
     struct stat sb;
     if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 && (size_t)sb.st_size <= limit) {
         exr_buf_reserve(out, (size_t)sb.st_size);
-        advise_huge(out->p + out->len, out->cap - out->len);
+        exr_advise_huge(out->p + out->len, out->cap - out->len);
     }
     int err = 0;
     for (;;) {

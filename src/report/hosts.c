@@ -125,6 +125,7 @@ static host *host_get(hostmap *m, exr_arena *a, const char *ip)
     if ((m->n + 1) * 2 > m->cap) {
         size_t cap = m->cap ? m->cap * 2 : 1024;
         hostmap big = {exr_xcalloc(cap, sizeof(hslot)), cap, m->n};
+        exr_advise_huge(big.slot, cap * sizeof(hslot));
         for (size_t i = 0; i < m->cap; i++)
             if (m->slot[i].p)
                 *host_slot(&big, m->slot[i].p->ip, m->slot[i].h) = m->slot[i];

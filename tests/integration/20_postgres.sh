@@ -154,8 +154,16 @@ grep -q 'postgresql://exray:\*\*\*@' "$WORK/pg/scan.err" || fail "the store is n
 grep -q "wrong" "$WORK/bad.err" && fail "a wrong password was echoed: $(cat "$WORK/bad.err")"
 PGPASSWORD=$PW "$EXRAY" stats --db "host=127.0.0.1 port=$pgport user=exray dbname=exray" > "$WORK/kw.txt" 2>"$WORK/kw.err" || fail "keyword form with PGPASSWORD: $(cat "$WORK/kw.err")"
 cmp -s "$WORK/kw.txt" "$WORK/pg/stats.txt" || fail "the keyword form reads another store"
+mkdir -p "$WORK/home"
+printf '127.0.0.1:%s:exray:exray:%s\n' "$pgport" "$PW" > "$WORK/home/.pgpass"
+chmod 600 "$WORK/home/.pgpass"
+(unset PGPASSWORD PGPASSFILE; HOME="$WORK/home" "$EXRAY" stats --db "postgresql://exray@127.0.0.1:$pgport/exray") > "$WORK/pgpass.txt" 2>"$WORK/pgpass.err" ||
+    fail "the password from ~/.pgpass: $(cat "$WORK/pgpass.err")"
+cmp -s "$WORK/pgpass.txt" "$WORK/pg/stats.txt" || fail "with ~/.pgpass another store was read"
+(unset PGPASSWORD PGPASSFILE; HOME="$WORK/nohome" "$EXRAY" stats --db "postgresql://exray@127.0.0.1:$pgport/exray") >/dev/null 2>&1 &&
+    fail "no password anywhere, yet the store opened (the ~/.pgpass check proves nothing)"
 [ "$(psql_q exray "SELECT version FROM schema_version")" = 4 ] || fail "schema_version is not 4"
-ok "the password is neither printed nor stored; keyword form and PGPASSWORD; schema_version 4"
+ok "the password is neither printed nor stored; keyword form, PGPASSWORD and ~/.pgpass; schema_version 4"
 
 # a store made by version 2 (scans without names, a foreign key from observations to scans):
 # opened, it is migrated to version 4 in place, its rows kept, and takes new scans
