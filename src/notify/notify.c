@@ -845,26 +845,33 @@ int exr_stats_rows(exr_store *s, exr_stats_cb cb, void *ctx, exr_err *e)
     /* per scan (the shards of one --scan-name are one scan): Exchange hosts, vulnerable per
      * set, patched %, compromised, notified by then, and remediated after notification
      * (notified earlier, not vulnerable in this scan) */
+    /* h: one row per scan and address with what any of its observations showed; counting
+     * those rows is one grouping of the observations, where eight COUNT(DISTINCT ip) sorted
+     * them eight times (53 s on 10 million in PostgreSQL) */
     const char *q =
         "WITH g AS (SELECT COALESCE(name, CAST(id AS TEXT)) AS k, MIN(name) AS name, MIN(id) AS id, MIN(started) AS started,"
-        "   MAX(COALESCE(finished, started)) AS ended FROM scans GROUP BY COALESCE(name, CAST(id AS TEXT)))"
-        " SELECT g.id, g.started,"
-        " COUNT(DISTINCT CASE WHEN o.exchange = 1 THEN o.ip END),"
-        " COUNT(DISTINCT CASE WHEN o.proxylogon = 'vulnerable' THEN o.ip END),"
-        " COUNT(DISTINCT CASE WHEN o.proxyshell = 'vulnerable' THEN o.ip END),"
-        " COUNT(DISTINCT CASE WHEN o.proxynotshell = 'vulnerable' THEN o.ip END),"
-        " COUNT(DISTINCT CASE WHEN o.proxylogon = 'patched' THEN o.ip END),"
-        " COUNT(DISTINCT CASE WHEN o.proxyshell = 'patched' THEN o.ip END),"
-        " COUNT(DISTINCT CASE WHEN o.proxynotshell = 'patched' THEN o.ip END),"
-        " COUNT(DISTINCT CASE WHEN o.webshells > 0 THEN o.ip END),"
+        "   MAX(COALESCE(finished, started)) AS ended FROM scans GROUP BY COALESCE(name, CAST(id AS TEXT))),"
+        " h AS (SELECT g.k,"
+        "   MAX(CASE WHEN o.exchange = 1 THEN 1 ELSE 0 END) AS ex,"
+        "   MAX(CASE WHEN o.proxylogon = 'vulnerable' THEN 1 ELSE 0 END) AS v1,"
+        "   MAX(CASE WHEN o.proxyshell = 'vulnerable' THEN 1 ELSE 0 END) AS v2,"
+        "   MAX(CASE WHEN o.proxynotshell = 'vulnerable' THEN 1 ELSE 0 END) AS v3,"
+        "   MAX(CASE WHEN o.proxylogon = 'patched' THEN 1 ELSE 0 END) AS p1,"
+        "   MAX(CASE WHEN o.proxyshell = 'patched' THEN 1 ELSE 0 END) AS p2,"
+        "   MAX(CASE WHEN o.proxynotshell = 'patched' THEN 1 ELSE 0 END) AS p3,"
+        "   MAX(CASE WHEN o.webshells > 0 THEN 1 ELSE 0 END) AS sh"
+        "   FROM g JOIN scans s ON COALESCE(s.name, CAST(s.id AS TEXT)) = g.k LEFT JOIN observations o ON o.scan_id = s.id"
+        "   GROUP BY g.k, o.ip),"
+        " c AS (SELECT k, SUM(ex) AS ex, SUM(v1) AS v1, SUM(v2) AS v2, SUM(v3) AS v3, SUM(p1) AS p1, SUM(p2) AS p2, SUM(p3) AS p3,"
+        "   SUM(sh) AS sh FROM h GROUP BY k)"
+        " SELECT g.id, g.started, c.ex, c.v1, c.v2, c.v3, c.p1, c.p2, c.p3, c.sh,"
         " (SELECT COUNT(DISTINCT d.ip) FROM directives d JOIN tickets t ON t.id = d.ticket WHERE t.sent_at IS NOT NULL AND t.sent_at <= g.ended),"
         " (SELECT COUNT(DISTINCT d.ip) FROM directives d JOIN tickets t ON t.id = d.ticket WHERE t.sent_at IS NOT NULL AND t.sent_at < g.started"
         "   AND d.ip IN (SELECT ip FROM observations x JOIN scans xs ON xs.id = x.scan_id WHERE COALESCE(xs.name, CAST(xs.id AS TEXT)) = g.k"
         "   AND x.exchange = 1 AND COALESCE(x.webshells, 0) = 0 AND COALESCE(x.proxylogon, '') <> 'vulnerable'"
         "   AND COALESCE(x.proxyshell, '') <> 'vulnerable' AND COALESCE(x.proxynotshell, '') <> 'vulnerable')),"
         " g.name"
-        " FROM g JOIN scans s ON COALESCE(s.name, CAST(s.id AS TEXT)) = g.k LEFT JOIN observations o ON o.scan_id = s.id"
-        " GROUP BY g.k, g.name, g.id, g.started, g.ended ORDER BY g.started, g.id";
+        " FROM g JOIN c ON c.k = g.k ORDER BY g.started, g.id";
     exr_stmt *st;
     if (exr_db_prepare(db, q, &st) != EXR_SQL_OK) {
         exr_keyset_free(&incomplete);

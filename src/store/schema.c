@@ -109,12 +109,27 @@ static int sqlite_has_column(exr_db *db, const char *table, const char *column)
     return have;
 }
 
+/* The version a store says it has; -1 when it says none (new, or older than the table). */
+static int stored_version(exr_db *db)
+{
+    exr_stmt *st;
+    if (exr_db_prepare(db, "SELECT version FROM schema_version", &st) != EXR_SQL_OK)
+        return -1;
+    int v = exr_stmt_step(st) == EXR_SQL_ROW ? (int)exr_stmt_int(st, 0) : -1;
+    exr_stmt_finalize(st);
+    return v;
+}
+
 int exr_schema_apply(exr_db *db, exr_err *e)
 {
     bool pg = exr_db_kind(db) == EXR_DB_PG;
     /* per connection, and not inside a transaction */
     if (!pg && exr_db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL") != EXR_SQL_OK)
         return fail(db, e, "journal");
+    /* a store already at this version needs no DDL: even CREATE INDEX IF NOT EXISTS locks the
+     * table, and waits for autovacuum or a writer to let go of it */
+    if (stored_version(db) == EXR_SCHEMA_VERSION)
+        return 0;
     if ((pg ? exr_db_begin(db) : exr_db_begin_exclusive(db)) != EXR_SQL_OK)
         return fail(db, e, "begin");
     if (exr_db_exec(db, pg ? pg_schema : sqlite_schema) != EXR_SQL_OK)
