@@ -235,6 +235,14 @@ const char *exr_stmt_text(exr_stmt *st, int col)
     return PQgetvalue(st->res, st->row, col);
 }
 
+const char *exr_stmt_text_ahead(exr_stmt *st, int ahead, int col)
+{
+    if (st->db->kind == EXR_DB_SQLITE || !st->res || st->row < 0 || st->row + ahead >= st->nrows || col >= PQnfields(st->res) ||
+        PQgetisnull(st->res, st->row + ahead, col))
+        return NULL;
+    return PQgetvalue(st->res, st->row + ahead, col);
+}
+
 int64_t exr_stmt_int(exr_stmt *st, int col)
 {
     if (st->db->kind == EXR_DB_SQLITE)
