@@ -334,10 +334,10 @@ int exr_db_copy_row(exr_db *db, int ncols, const char *const *vals)
     return db->kind == EXR_DB_PG ? exr_pg_copy_row(db, ncols, vals) : EXR_SQL_ERROR;
 }
 
-int exr_db_copy_end(exr_db *db, bool *conflict)
+int exr_db_copy_end(exr_db *db)
 {
-    *conflict = false;
-    return db->kind == EXR_DB_PG ? exr_pg_copy_end(db, conflict) : EXR_SQL_ERROR;
+    bool conflict;
+    return db->kind == EXR_DB_PG ? exr_pg_copy_end(db, &conflict) : EXR_SQL_ERROR;
 }
 
 bool exr_db_lost(exr_db *db)

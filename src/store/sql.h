@@ -69,12 +69,12 @@ void exr_stmt_finalize(exr_stmt *st);
 int exr_db_insert_rows(exr_db *db, const char *into, int ncols, const char *const *vals, int nrows);
 /* PostgreSQL only (exr_db_can_stream): rows streamed into `into` ("table(col,...)") by COPY
  * while the caller prepares the next ones, inside the caller's transaction. After
- * exr_db_copy_end no row was added unless it returned EXR_SQL_OK; *conflict tells that a
- * row's unique key was there already (the transaction must roll back past the COPY). */
+ * exr_db_copy_end no row was added unless it returned EXR_SQL_OK (on a failure, such as a
+ * row whose unique key was there already, the transaction must roll back past the COPY). */
 bool exr_db_can_stream(exr_db *db);
 int exr_db_copy_begin(exr_db *db, const char *into);
 int exr_db_copy_row(exr_db *db, int ncols, const char *const *vals);
-int exr_db_copy_end(exr_db *db, bool *conflict);
+int exr_db_copy_end(exr_db *db);
 /* PostgreSQL: true once the server connection is gone; exr_db_reconnect tries again (0 when
  * connected). SQLite: never lost. */
 bool exr_db_lost(exr_db *db);

@@ -93,9 +93,15 @@ int exr_store_open_as(exr_store **out, const char *target, bool must_exist, exr_
     return 0;
 }
 
+/* The wait before the next attempt to reach the database: 250 ms, doubling to 5 s. */
+static int64_t next_backoff(int64_t last_ms)
+{
+    return last_ms ? (last_ms * 2 > 5000 ? 5000 : last_ms * 2) : 250;
+}
+
 int exr_store_open_waiting(exr_store **out, const char *path, long timeout_s, exr_err *e)
 {
-    int64_t start = exr_now_ms(), backoff = 250;
+    int64_t start = exr_now_ms(), backoff = next_backoff(0);
     for (;;) {
         if (exr_store_open(out, path, e) == 0) {
             exr_store_set_timeout(*out, timeout_s);
@@ -112,7 +118,7 @@ int exr_store_open_waiting(exr_store **out, const char *path, long timeout_s, ex
         if (backoff > timeout_s * 1000 - waited)
             backoff = timeout_s * 1000 - waited;
         usleep((useconds_t)(backoff * 1000));
-        backoff = backoff * 2 > 5000 ? 5000 : backoff * 2;
+        backoff = next_backoff(backoff);
     }
 }
 
@@ -349,8 +355,7 @@ static int write_batch(exr_store *s)
 static int end_stream(exr_store *s)
 {
     s->streaming = false;
-    bool conflict;
-    if (exr_db_copy_end(s->db, &conflict) == EXR_SQL_OK && exr_db_commit(s->db) == EXR_SQL_OK)
+    if (exr_db_copy_end(s->db) == EXR_SQL_OK && exr_db_commit(s->db) == EXR_SQL_OK)
         return 0;
     exr_db_rollback(s->db);
     return -1;
@@ -405,7 +410,7 @@ static int flush(exr_store *s, bool wait, exr_err *e)
                 return dberr(s, e, "write observations");
             if (!s->down_since_ms)
                 s->down_since_ms = now;
-            s->backoff_ms = s->backoff_ms ? (s->backoff_ms * 2 > 5000 ? 5000 : s->backoff_ms * 2) : 250;
+            s->backoff_ms = next_backoff(s->backoff_ms);
             s->next_try_ms = now + s->backoff_ms;
         }
         if (now - s->down_since_ms > s->timeout_ms)
