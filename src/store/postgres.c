@@ -2,7 +2,6 @@
  * parameters and results as text; `?`/`?N` placeholders become $N. */
 #include "sql_impl.h"
 #include "../core/buf.h"
-#include "../core/utf8.h"
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +17,7 @@ static void quiet_notice(void *arg, const char *msg)
     (void)msg;
 }
 
-static void pg_error(exr_db *db, const char *msg)
+void exr_pg_error(exr_db *db, const char *msg)
 {
     snprintf(db->err, sizeof db->err, "postgresql: %s", msg);
     size_t n = strlen(db->err);
@@ -38,7 +37,7 @@ int exr_pg_open(exr_db *db, const char *conninfo)
     const char *vals[] = {"5", "exray", conninfo, NULL};
     db->pg = PQconnectdbParams(open_keys, vals, 1);
     if (!db->pg || PQstatus(db->pg) != CONNECTION_OK) {
-        pg_error(db, db->pg ? PQerrorMessage(db->pg) : "out of memory");
+        exr_pg_error(db, db->pg ? PQerrorMessage(db->pg) : "out of memory");
         return -1;
     }
     PQsetNoticeProcessor(db->pg, quiet_notice, NULL);
@@ -58,7 +57,7 @@ int exr_pg_reconnect(exr_db *db)
 {
     PQreset(db->pg);
     if (PQstatus(db->pg) != CONNECTION_OK) {
-        pg_error(db, PQerrorMessage(db->pg));
+        exr_pg_error(db, PQerrorMessage(db->pg));
         return -1;
     }
     return 0;
@@ -70,7 +69,7 @@ int exr_pg_exec(exr_db *db, const char *sql)
     ExecStatusType s = PQresultStatus(r);
     int ok = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
     if (!ok)
-        pg_error(db, PQerrorMessage(db->pg));
+        exr_pg_error(db, PQerrorMessage(db->pg));
     PQclear(r);
     return ok ? EXR_SQL_OK : EXR_SQL_ERROR;
 }
@@ -116,153 +115,20 @@ int exr_pg_prepare(exr_db *db, const char *sql, exr_stmt *st)
     st->sql = exr_xstrndup(b.p, b.len);
     exr_buf_free(&b);
     if (st->nparams > EXR_PG_MAXPARAMS) {
-        pg_error(db, "too many parameters");
+        exr_pg_error(db, "too many parameters");
         return EXR_SQL_ERROR;
     }
     return EXR_SQL_OK;
 }
 
-/* COPY's text format: backslash, tab, newline and carriage return escaped, \N for NULL */
-static void copy_field(exr_buf *b, const char *v)
-{
-    if (!v) {
-        exr_buf_adds(b, "\\N");
-        return;
-    }
-    size_t cn;
-    char *clean = exr_utf8_clean(v, strlen(v), &cn); /* as sql.c's bind: valid UTF-8 only */
-    if (clean)
-        v = clean;
-    while (*v) {
-        size_t plain = strcspn(v, "\\\t\n\r");
-        exr_buf_add(b, v, plain);
-        v += plain;
-        if (!*v)
-            break;
-        switch (*v++) {
-        case '\\': exr_buf_adds(b, "\\\\"); break;
-        case '\t': exr_buf_adds(b, "\\t"); break;
-        case '\n': exr_buf_adds(b, "\\n"); break;
-        default: exr_buf_adds(b, "\\r"); break;
-        }
-    }
-    free(clean);
-}
-
-static int run(exr_db *db, const char *sql, ExecStatusType want)
+int exr_pg_run(exr_db *db, const char *sql, ExecStatusType want)
 {
     PGresult *r = PQexec(db->pg, sql);
     int ok = PQresultStatus(r) == want;
     if (!ok)
-        pg_error(db, PQerrorMessage(db->pg));
+        exr_pg_error(db, PQerrorMessage(db->pg));
     PQclear(r);
     return ok ? 0 : -1;
-}
-
-/* A COPY in progress: rows gathered in db->copybuf and sent 64 KiB at a time, so the server
- * inserts while the caller prepares the next rows. */
-int exr_pg_copy_begin(exr_db *db, const char *into)
-{
-    char q[1400];
-    snprintf(q, sizeof q, "COPY %s FROM STDIN", into);
-    exr_buf_reset(&db->copybuf);
-    db->copy_ok = true;
-    return run(db, q, PGRES_COPY_IN) == 0 ? EXR_SQL_OK : EXR_SQL_ERROR;
-}
-
-static void copy_send(exr_db *db)
-{
-    if (db->copy_ok && db->copybuf.len && PQputCopyData(db->pg, db->copybuf.p, (int)db->copybuf.len) != 1) {
-        pg_error(db, PQerrorMessage(db->pg));
-        db->copy_ok = false;
-    }
-    exr_buf_reset(&db->copybuf);
-}
-
-int exr_pg_copy_row(exr_db *db, int ncols, const char *const *vals)
-{
-    for (int c = 0; c < ncols; c++) {
-        if (c)
-            exr_buf_addc(&db->copybuf, '\t');
-        copy_field(&db->copybuf, vals[c]);
-    }
-    exr_buf_addc(&db->copybuf, '\n');
-    if (db->copybuf.len >= (64u << 10))
-        copy_send(db);
-    return db->copy_ok ? EXR_SQL_OK : EXR_SQL_ERROR;
-}
-
-int exr_pg_copy_end(exr_db *db, bool *conflict)
-{
-    *conflict = false;
-    copy_send(db);
-    bool ok = db->copy_ok;
-    if (PQputCopyEnd(db->pg, ok ? NULL : "exray: write failed") != 1)
-        ok = false;
-    PGresult *res;
-    while ((res = PQgetResult(db->pg)) != NULL) {
-        if (PQresultStatus(res) != PGRES_COMMAND_OK && ok) {
-            const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-            *conflict = state && strcmp(state, "23505") == 0; /* unique_violation */
-            pg_error(db, PQerrorMessage(db->pg));
-            ok = false;
-        }
-        PQclear(res);
-    }
-    return ok ? EXR_SQL_OK : EXR_SQL_ERROR;
-}
-
-static int copy_rows(exr_db *db, const char *into, int ncols, const char *const *vals, int nrows, bool *conflict)
-{
-    *conflict = false;
-    if (exr_pg_copy_begin(db, into) != EXR_SQL_OK)
-        return -1;
-    for (int r = 0; r < nrows; r++)
-        if (exr_pg_copy_row(db, ncols, vals + (size_t)r * (size_t)ncols) != EXR_SQL_OK)
-            break;
-    return exr_pg_copy_end(db, conflict) == EXR_SQL_OK ? 0 : -1;
-}
-
-/* Rows go in by COPY, many times faster than INSERT with a parameter per value. Most
- * batches are new rows and are copied straight into the table, under a savepoint. A batch
- * written before (its commit reply lost with the connection) conflicts on its unique key;
- * it is rolled back to the savepoint and copied into a temporary table of the same columns,
- * from which one INSERT ... ON CONFLICT DO NOTHING adds only the rows not there yet.
- * Called inside a transaction (one is opened here otherwise). */
-int exr_pg_insert_rows(exr_db *db, const char *into, int ncols, const char *const *vals, int nrows)
-{
-    int tlen = (int)strcspn(into, "(");
-    const char *cols = into + tlen;
-    bool own = PQtransactionStatus(db->pg) == PQTRANS_IDLE, conflict = false;
-    if (own && run(db, "BEGIN", PGRES_COMMAND_OK) != 0)
-        return EXR_SQL_ERROR;
-    if (run(db, "SAVEPOINT exr_copy", PGRES_COMMAND_OK) != 0)
-        goto fail;
-    if (copy_rows(db, into, ncols, vals, nrows, &conflict) == 0) {
-        if (run(db, "RELEASE SAVEPOINT exr_copy", PGRES_COMMAND_OK) != 0)
-            goto fail;
-        goto done;
-    }
-    if (!conflict || run(db, "ROLLBACK TO SAVEPOINT exr_copy", PGRES_COMMAND_OK) != 0)
-        goto fail;
-    char q[1400], tmp[200], tmpinto[1400];
-    snprintf(tmp, sizeof tmp, "exr_copy_%.*s", tlen, into);
-    snprintf(tmpinto, sizeof tmpinto, "%s%s", tmp, cols);
-    snprintf(q, sizeof q, "CREATE TEMP TABLE IF NOT EXISTS %s AS SELECT %.*s FROM %.*s WITH NO DATA", tmp, (int)(strlen(cols) - 2), cols + 1,
-             tlen, into);
-    if (run(db, q, PGRES_COMMAND_OK) != 0 || copy_rows(db, tmpinto, ncols, vals, nrows, &conflict) != 0)
-        goto fail;
-    snprintf(q, sizeof q, "INSERT INTO %s SELECT * FROM %s ON CONFLICT DO NOTHING; TRUNCATE %s", into, tmp, tmp);
-    if (run(db, q, PGRES_COMMAND_OK) != 0)
-        goto fail;
-done:
-    if (own && run(db, "COMMIT", PGRES_COMMAND_OK) != 0)
-        goto fail;
-    return EXR_SQL_OK;
-fail:
-    if (own)
-        PQclear(PQexec(db->pg, "ROLLBACK"));
-    return EXR_SQL_ERROR;
 }
 
 void exr_pg_clear(exr_stmt *st)
@@ -301,7 +167,7 @@ static int fetch(exr_stmt *st)
         st->res = PQexec(st->db->pg, FETCH_SQL);
     }
     if (PQresultStatus(st->res) != PGRES_TUPLES_OK) {
-        pg_error(st->db, PQerrorMessage(st->db->pg));
+        exr_pg_error(st->db, PQerrorMessage(st->db->pg));
         return EXR_SQL_ERROR;
     }
     st->nrows = PQntuples(st->res);
@@ -325,7 +191,7 @@ static int cursor_step(exr_stmt *st)
         return fetch(st);
     }
     if (PQtransactionStatus(st->db->pg) == PQTRANS_IDLE) {
-        if (run(st->db, "BEGIN", PGRES_COMMAND_OK) != 0)
+        if (exr_pg_run(st->db, "BEGIN", PGRES_COMMAND_OK) != 0)
             return EXR_SQL_ERROR;
         st->own_tx = true;
     }
@@ -337,7 +203,7 @@ static int cursor_step(exr_stmt *st)
     bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     PQclear(r);
     if (!ok) {
-        pg_error(st->db, PQerrorMessage(st->db->pg));
+        exr_pg_error(st->db, PQerrorMessage(st->db->pg));
         if (st->own_tx)
             PQclear(PQexec(st->db->pg, "ROLLBACK"));
         st->own_tx = false;
@@ -370,6 +236,6 @@ int exr_pg_step(exr_stmt *st)
         st->nrows = 0;
         return EXR_SQL_DONE;
     }
-    pg_error(st->db, PQerrorMessage(st->db->pg));
+    exr_pg_error(st->db, PQerrorMessage(st->db->pg));
     return EXR_SQL_ERROR;
 }

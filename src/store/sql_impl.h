@@ -15,6 +15,10 @@ struct exr_db {
     char err[512];
     exr_buf copybuf; /* PostgreSQL: COPY data not sent yet */
     bool copy_ok;
+    /* the column types of the last COPY target (pgcopy.c), looked up once per target */
+    char copy_into[1400];
+    unsigned char copy_type[EXR_PG_MAXPARAMS];
+    int copy_ncols;
 };
 
 struct exr_stmt {
@@ -42,6 +46,8 @@ int exr_pg_step(exr_stmt *st);
 void exr_pg_clear(exr_stmt *st);
 int exr_pg_reconnect(exr_db *db);
 bool exr_pg_unreachable(const char *conninfo);
+void exr_pg_error(exr_db *db, const char *msg);
+int exr_pg_run(exr_db *db, const char *sql, ExecStatusType want);
 int exr_pg_copy_begin(exr_db *db, const char *into);
 int exr_pg_copy_row(exr_db *db, int ncols, const char *const *vals);
 int exr_pg_copy_end(exr_db *db, bool *conflict);

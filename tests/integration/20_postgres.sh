@@ -146,6 +146,25 @@ grep -q " 0 new tickets" "$WORK/cn.err" || fail "the copy lost its tickets: noti
 grep -q "not empty" "$WORK/copy3.err" || fail "db copy into a non-empty store: $(cat "$WORK/copy3.err")"
 ok "db copy SQLite -> PostgreSQL -> SQLite: same stats, report and tickets; the copy takes new scans; a non-empty target is refused"
 
+
+# Text that COPY's text format must escape (tab, newline, CR, backslash, "\N") or that is
+# not UTF-8, written by the binary COPY: the same bytes in every column as SQLite keeps
+printf '{"ip":"10.1.0.1","port":443,"hostname":"a\\tb\\nc\\\\d\\re","time":"2021-03-01T10:00:00Z","status":"ok","exchange":true,"build":"15.1.2176.2","servername":"EX\\"q"}\n{"ip":"10.1.0.2","port":8443,"hostname":"x\377\376y\\\\N","time":"2021-03-01T10:00:00Z","status":"ok","exchange":true,"build":"15.2.986.36","servername":"\\\\N"}\n{"ip":"10.1.0.3","port":443,"time":"2021-03-01T10:00:00Z","status":"ok","exchange":false}\n' > "$WORK/odd.jsonl"
+psql_q postgres "CREATE DATABASE odd" >/dev/null
+"$EXRAY" import --db "$WORK/odd.db" "$WORK/odd.jsonl" 2>/dev/null || fail "import of odd text into SQLite"
+"$EXRAY" import --db "${URI%/exray}/odd" "$WORK/odd.jsonl" 2>"$WORK/odd.err" || fail "import of odd text into PostgreSQL: $(cat "$WORK/odd.err")"
+"$EXRAY" db copy --from "${URI%/exray}/odd" --to "$WORK/odd_back.db" 2>"$WORK/odd.err" || fail "db copy of odd text: $(cat "$WORK/odd.err")"
+python3 - "$WORK/odd.db" "$WORK/odd_back.db" <<'PY' || fail "text written to PostgreSQL by binary COPY differs from SQLite's"
+import sqlite3, sys
+cols = ("scan_id, ip, port, host_key, hostname, time, status, exchange, build, build_source, product, cu, su, servername,"
+        " proxylogon, proxyshell, proxynotshell, webshells, record")
+a, b = (sqlite3.connect(p).execute("SELECT %s FROM observations ORDER BY ip" % cols).fetchall() for p in sys.argv[1:])
+if len(a) != 3 or a != b:
+    sys.exit("SQLite %r\nvia PostgreSQL %r" % (a, b))
+if a[0][cols.split(", ").index("hostname")] != "a\tb\nc\\d\re":
+    sys.exit("hostname not kept: %r" % (a[0],))
+PY
+ok "tab, newline, CR, backslash, \\N and invalid UTF-8 in text columns: the same in every column on PostgreSQL as on SQLite"
 cat "$WORK"/pg/*.err > "$WORK/all.err"
 grep -q -- "$PW" "$WORK/all.err" && fail "the password was printed"
 grep -q 'postgresql://exray:\*\*\*@' "$WORK/pg/scan.err" || fail "the store is not named (redacted) in the summary: $(tail -2 "$WORK/pg/scan.err")"
