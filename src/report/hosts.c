@@ -274,10 +274,8 @@ static void note_latest(pass *p, host *h, exr_stmt *st, const char *time, long l
 static int read_observations(pass *p, exr_err *e)
 {
     exr_stmt *st;
-    if (exr_db_prepare_stream(p->db,
-                              "SELECT scan_id, ip, time, id, product, cu, build, proxylogon, proxyshell, proxynotshell, exchange, webshells"
-                              " FROM observations",
-                              &st) != EXR_SQL_OK)
+    if (exr_db_prepare_scan(p->db, "scan_id, ip, time, id, product, cu, build, proxylogon, proxyshell, proxynotshell, exchange, webshells",
+                            "observations", &st) != EXR_SQL_OK)
         return exr_db_seterr(p->db, e, "observations");
     scanrow *last = NULL;
     int rc;

@@ -41,6 +41,7 @@ int exr_pg_open(exr_db *db, const char *conninfo)
         return -1;
     }
     PQsetNoticeProcessor(db->pg, quiet_notice, NULL);
+    db->conninfo = exr_xstrdup(conninfo);
     return 0;
 }
 
@@ -133,6 +134,7 @@ int exr_pg_run(exr_db *db, const char *sql, ExecStatusType want)
 
 void exr_pg_clear(exr_stmt *st)
 {
+    exr_pg_split_clear(st);
     PQclear(st->res);
     st->res = NULL;
     st->row = st->nrows = 0;
@@ -215,6 +217,8 @@ static int cursor_step(exr_stmt *st)
 
 int exr_pg_step(exr_stmt *st)
 {
+    if (st->half[0])
+        return exr_pg_split_step(st);
     if (st->cursor)
         return cursor_step(st);
     if (st->res) {

@@ -97,6 +97,7 @@ void exr_db_close(exr_db *db)
         sqlite3_close(db->lite);
     if (db->pg)
         PQfinish(db->pg);
+    free(db->conninfo);
     exr_buf_free(&db->copybuf);
     free(db);
 }
@@ -165,6 +166,24 @@ int exr_db_prepare_stream(exr_db *db, const char *sql, exr_stmt **out)
     if (exr_db_prepare(db, sql, out) != EXR_SQL_OK)
         return EXR_SQL_ERROR;
     (*out)->cursor = db->kind == EXR_DB_PG;
+    return EXR_SQL_OK;
+}
+
+int exr_db_prepare_scan(exr_db *db, const char *cols, const char *table, exr_stmt **out)
+{
+    if (db->kind == EXR_DB_SQLITE) {
+        char q[1024];
+        snprintf(q, sizeof q, "SELECT %s FROM %s", cols, table);
+        return exr_db_prepare(db, q, out);
+    }
+    exr_stmt *st = exr_xcalloc(1, sizeof *st);
+    st->db = db;
+    if (exr_pg_prepare_scan(db, cols, table, st) != EXR_SQL_OK) {
+        exr_stmt_finalize(st);
+        *out = NULL;
+        return EXR_SQL_ERROR;
+    }
+    *out = st;
     return EXR_SQL_OK;
 }
 

@@ -48,6 +48,10 @@ int exr_db_prepare(exr_db *db, const char *sql, exr_stmt **out);
  * rather than holding the whole result in memory. No other statement may run on the
  * connection until it is finalized. */
 int exr_db_prepare_stream(exr_db *db, const char *sql, exr_stmt **out);
+/* Every row of `table` (columns `cols`), in no set order, read as exr_db_prepare_stream
+ * reads; PostgreSQL (14 or later) reads a large table by two server processes at once,
+ * each over half of it, both in one snapshot. */
+int exr_db_prepare_scan(exr_db *db, const char *cols, const char *table, exr_stmt **out);
 void exr_stmt_bind_text(exr_stmt *st, int i, const char *v); /* NULL binds NULL; the text is copied */
 void exr_stmt_bind_textn(exr_stmt *st, int i, const char *v, size_t n);
 void exr_stmt_bind_int(exr_stmt *st, int i, int64_t v);

@@ -12,6 +12,7 @@ struct exr_db {
     int kind;
     sqlite3 *lite;
     PGconn *pg;
+    char *conninfo; /* PostgreSQL: as opened, for a second connection (pgsplit.c) */
     char err[512];
     exr_buf copybuf; /* PostgreSQL: COPY data not sent yet */
     bool copy_ok;
@@ -33,6 +34,12 @@ struct exr_stmt {
     int64_t changes;
     /* exr_db_prepare_stream on PostgreSQL: rows come from a cursor, a chunk at a time */
     bool cursor, opened, own_tx, in_flight;
+    /* exr_db_prepare_scan on PostgreSQL (pgsplit.c): two cursors over halves of a table,
+     * the second on a connection of its own; res, row and nrows mirror the half in hand */
+    exr_stmt *half[2];
+    int half_state[2];
+    int cur;
+    exr_db *aux;
 };
 
 int exr_lite_open(exr_db *db, const char *path, bool must_exist);
@@ -48,6 +55,9 @@ int exr_pg_reconnect(exr_db *db);
 bool exr_pg_unreachable(const char *conninfo);
 void exr_pg_error(exr_db *db, const char *msg);
 int exr_pg_run(exr_db *db, const char *sql, ExecStatusType want);
+int exr_pg_prepare_scan(exr_db *db, const char *cols, const char *table, exr_stmt *st);
+int exr_pg_split_step(exr_stmt *st);
+void exr_pg_split_clear(exr_stmt *st);
 int exr_pg_copy_begin(exr_db *db, const char *into);
 int exr_pg_copy_row(exr_db *db, int ncols, const char *const *vals);
 int exr_pg_copy_end(exr_db *db, bool *conflict);

@@ -97,7 +97,17 @@ n_lite=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).exec
 n_pg=$(psql_q big "SELECT count(*) FROM observations")
 [ "$n_lite" = 45200 ] && [ "$n_pg" = 45200 ] || fail "45,200 distinct observations expected: SQLite $n_lite, PostgreSQL $n_pg"
 "$EXRAY" report --db "$WORK/big.db" --format md -o "$WORK/big_lite.md" 2>/dev/null || fail "report on the SQLite store"
+# the report reads this table (over 1,024 pages) by two server processes, each over half
+# of it in one snapshot: the server's log shows both cursors
+psql_q big "SELECT pg_relation_size('observations') >= 1024 * 8192" | grep -q t || fail "the big table is too small to be read in halves"
+psql_q postgres "ALTER DATABASE big SET log_statement = 'all'" >/dev/null
+log_from=$(wc -c < "$PGTMP/pg/server.log")
 "$EXRAY" report --db "$BIG" --format md -o "$WORK/big_pg.md" 2>/dev/null || fail "report on the PostgreSQL store"
+psql_q postgres "ALTER DATABASE big RESET log_statement" >/dev/null
+tail -c +$((log_from + 1)) "$PGTMP/pg/server.log" > "$WORK/big_log"
+grep -q "SET TRANSACTION SNAPSHOT" "$WORK/big_log" && grep -q "DECLARE exr_cursor.* FROM observations WHERE ctid < '([0-9]*,0)'" "$WORK/big_log" &&
+    grep -q "DECLARE exr_cursor.* FROM observations WHERE ctid >= '([0-9]*,0)'" "$WORK/big_log" ||
+    fail "the report did not read the observations in two halves: $(grep -c DECLARE "$WORK/big_log") cursors"
 normalise "$WORK/big_lite.md" > "$WORK/a"; normalise "$WORK/big_pg.md" > "$WORK/b"
 cmp -s "$WORK/a" "$WORK/b" || fail "report of 45,200 observations differs: $(diff "$WORK/a" "$WORK/b" | head -6)"
 # the latest observation of each host, worked out here from the files: the later time
@@ -128,7 +138,7 @@ got_cc = {m.group(1): int(m.group(2)) for m in re.finditer(r"^\| ([A-Za-z-]{2}) 
 if got_cu != want_cu or got_cc != want_cc:
     sys.exit("CU: want %s got %s; country: want %s got %s" % (want_cu, got_cu, want_cc, got_cc))
 PY
-ok "45,200 observations in two imports (a repeated line, hosts seen again): the same count and report on both; cursor read in chunks"
+ok "45,200 observations in two imports (a repeated line, hosts seen again): the same count and report on both; cursor read in chunks, by two server processes"
 
 # exray db copy: SQLite -> PostgreSQL -> SQLite, the same store each time
 psql_q postgres "CREATE DATABASE copied" >/dev/null
