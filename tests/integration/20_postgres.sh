@@ -108,6 +108,12 @@ tail -c +$((log_from + 1)) "$PGTMP/pg/server.log" > "$WORK/big_log"
 grep -q "SET TRANSACTION SNAPSHOT" "$WORK/big_log" && grep -q "DECLARE exr_cursor.* FROM observations WHERE ctid < '([0-9]*,0)'" "$WORK/big_log" &&
     grep -q "DECLARE exr_cursor.* FROM observations WHERE ctid >= '([0-9]*,0)'" "$WORK/big_log" ||
     fail "the report did not read the observations in two halves: $(grep -c DECLARE "$WORK/big_log") cursors"
+# a role allowed one connection: the second is refused and one cursor reads the whole table
+psql_q big "CREATE ROLE reader LOGIN PASSWORD 'rd-$PW' CONNECTION LIMIT 1; GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader" >/dev/null
+"$EXRAY" report --db "postgresql://reader:rd-$PW@127.0.0.1:$pgport/big" --format md -o "$WORK/big_one.md" 2>"$WORK/big_one.err" ||
+    fail "report with one connection allowed: $(cat "$WORK/big_one.err")"
+cmp -s "$WORK/big_pg.md" "$WORK/big_one.md" || fail "the report read by one connection differs from the one read in halves"
+grep -q 'too many connections for role "reader"' "$PGTMP/pg/server.log" || fail "the reader's second connection was not refused"
 normalise "$WORK/big_lite.md" > "$WORK/a"; normalise "$WORK/big_pg.md" > "$WORK/b"
 cmp -s "$WORK/a" "$WORK/b" || fail "report of 45,200 observations differs: $(diff "$WORK/a" "$WORK/b" | head -6)"
 # the latest observation of each host, worked out here from the files: the later time
