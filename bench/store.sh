@@ -57,6 +57,7 @@ with open(out, "w") as f:
 PY
 # one report is read whole (at most 1 GiB): 1,000,000 lines a file, all in one import
 (cd "$W" && split -l 1000000 -d -a 3 obs.jsonl part. && rm obs.jsonl)
+sync # the generated files' 3 GB written out first, not during the import
 t0=$(now)
 "$EXRAY" import --db "$URI" "$W"/part.* 2>"$W/import.err"
 t1=$(now)
@@ -74,6 +75,7 @@ rows=$(psql_q exray "SELECT count(*) FROM observations")
 COLS="scan_id, ip, port, host_key, hostname, time, status, exchange, build, build_source, product, cu, su, servername, proxylogon, proxyshell, proxynotshell, webshells, record"
 psql_q exray "CREATE TABLE peer_obs (LIKE observations INCLUDING ALL)" >/dev/null
 PGPASSWORD=$PW /usr/lib/postgresql/15/bin/psql -X -q -h 127.0.0.1 -p 25450 -U exray -d exray -c "\\copy (SELECT $COLS FROM observations) TO '$W/obs.tsv'"
+sync
 t3=$(now)
 PGPASSWORD=$PW /usr/lib/postgresql/15/bin/psql -X -q -h 127.0.0.1 -p 25450 -U exray -d exray -c "\\copy peer_obs($COLS) FROM '$W/obs.tsv'"
 t4=$(now)
