@@ -28,15 +28,18 @@ int exr_cmd_import(int argc, char **argv)
     /* a file is imported again whole after a failure: batches of 10,000 rows, fewer commits */
     exr_store_set_batch(s, 10000);
     int rc = 0;
+    exr_buf text;
+    exr_buf_init(&text);
     for (int i = 0; i < p.npos; i++) {
         exr_import_stats st = {0, 0, 0};
-        if (exr_import_file(s, &tab, p.pos[i], import_report, NULL, &st, &e) != 0) {
+        if (exr_import_file(s, &tab, p.pos[i], &text, import_report, NULL, &st, &e) != 0) {
             fprintf(stderr, "exray import: %s\n", e.msg);
             rc = 2;
             continue;
         }
         fprintf(stderr, "exray import: %s: %ld rows, %ld imported, %ld skipped\n", p.pos[i], st.rows, st.imported, st.bad);
     }
+    exr_buf_free(&text);
     exr_store_close(s);
     exr_buildtab_free(&tab);
     return rc;

@@ -31,6 +31,13 @@ void exr_json_key(exr_json *j, const char *key)
     sep(j, key);
 }
 
+/* printable ASCII but the quote and the backslash: copied as it is */
+#define PLAIN(c) ((c) >= 0x20 && (c) < 0x7f && (c) != '"' && (c) != '\\')
+#define PLAIN4(c) PLAIN(c), PLAIN(c + 1), PLAIN(c + 2), PLAIN(c + 3)
+#define PLAIN16(c) PLAIN4(c), PLAIN4(c + 4), PLAIN4(c + 8), PLAIN4(c + 12)
+#define PLAIN64(c) PLAIN16(c), PLAIN16(c + 16), PLAIN16(c + 32), PLAIN16(c + 48)
+static const bool plain[256] = {PLAIN64(0), PLAIN64(64), PLAIN64(128), PLAIN64(192)};
+
 void exr_json_quote(exr_buf *out, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
@@ -39,10 +46,10 @@ void exr_json_quote(exr_buf *out, const char *s, size_t n)
     size_t i = 0;
     while (i < n) {
         unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+        if (plain[c]) {
             /* a run of printable ASCII needs no escape: copied at once */
             size_t k = i + 1;
-            while (k < n && (unsigned char)s[k] >= 0x20 && (unsigned char)s[k] < 0x7f && s[k] != '"' && s[k] != '\\')
+            while (k < n && plain[(unsigned char)s[k]])
                 k++;
             exr_buf_add(out, s + i, k - i);
             i = k;

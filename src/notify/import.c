@@ -467,20 +467,16 @@ int exr_import_text(exr_store *s, const exr_buildtab *tab, const char *name, con
     return rc;
 }
 
-int exr_import_file(exr_store *s, const exr_buildtab *tab, const char *path, exr_import_report rep, void *ctx, exr_import_stats *st,
-                    exr_err *e)
+int exr_import_file(exr_store *s, const exr_buildtab *tab, const char *path, exr_buf *text, exr_import_report rep, void *ctx,
+                    exr_import_stats *st, exr_err *e)
 {
-    exr_buf b;
-    exr_buf_init(&b);
-    if (exr_read_file(path, 1u << 30, &b) != 0) {
+    exr_buf_reset(text);
+    if (exr_read_file(path, 1u << 30, text) != 0) {
         int err = errno;
-        exr_buf_free(&b);
         if (err == EFBIG)
             return exr_seterr(e, EXR_ELIMIT, "%s: over 1 GiB, the most one report is read at once: split it (split -l) and import "
                                              "the parts", path);
         return exr_seterr(e, EXR_EIO, "%s: %s", path, strerror(err));
     }
-    int rc = exr_import_text(s, tab, path, b.p, b.len, rep, ctx, st, e);
-    exr_buf_free(&b);
-    return rc;
+    return exr_import_text(s, tab, path, text->p, text->len, rep, ctx, st, e);
 }

@@ -29,6 +29,16 @@ int exr_result_verdict(const exr_result *r, int set)
     return r->bi.verdict[set];
 }
 
+/* "proxylogon" + "_open": written for every record, where snprintf cost more than the rest */
+static void set_key(char *key, size_t n, const char *set, const char *suffix)
+{
+    size_t a = strlen(set), b = strlen(suffix);
+    if (a + b >= n)
+        a = b = 0;
+    memcpy(key, set, a);
+    memcpy(key + a, suffix, b + 1);
+}
+
 void exr_result_json(const exr_result *r, exr_buf *out)
 {
     char ip[EXR_ADDRSTRLEN], t[32], bv[40];
@@ -58,7 +68,7 @@ void exr_result_json(const exr_result *r, exr_buf *out)
     bool classified = r->fp.exchange && r->fp.have_build;
     for (int s = 0; s < EXR_NSETS; s++) {
         char key[40];
-        snprintf(key, sizeof key, "%s_open", exr_vset_name[s]);
+        set_key(key, sizeof key, exr_vset_name[s], "_open");
         if (!classified || r->forced[s] || r->bi.nopen[s] < 0) {
             exr_json_null(&j, key);
         } else {
@@ -70,7 +80,7 @@ void exr_result_json(const exr_result *r, exr_buf *out)
     }
     for (int s = 0; s < EXR_NSETS; s++) {
         char key[40];
-        snprintf(key, sizeof key, "%s_reason", exr_vset_name[s]);
+        set_key(key, sizeof key, exr_vset_name[s], "_reason");
         const char *why = !r->fp.exchange ? NULL : r->forced[s] ? "asserted by the imported report" : !r->fp.have_build ? "no build could be read" : r->bi.why[s];
         exr_json_str(&j, key, why);
     }

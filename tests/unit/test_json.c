@@ -5,6 +5,7 @@
 #include "core/utf8.h"
 #include "core/buf.h"
 #include "core/arena.h"
+#include "core/timefmt.h"
 #include <stdint.h>
 #include <errno.h>
 #include <unistd.h>
@@ -51,6 +52,30 @@ static void test_fmt_int(void **st)
     assert_string_equal(exr_fmt_int(65535, b), "65535");
     assert_string_equal(exr_fmt_int(INT64_MIN, b), "-9223372036854775808");
     assert_string_equal(exr_fmt_int(INT64_MAX, b), "9223372036854775807");
+}
+
+/* the hand-made formatter against gmtime_r + strftime: leap days, century years, times
+ * before 1970, the years where it hands over to strftime, and a short buffer */
+static void test_time_format(void **st)
+{
+    (void)st;
+    char a[32], b[32];
+    struct tm tm;
+    static const time_t fixed[] = {0, -1, 951782400 /* 2000-02-29 */, 4107542400 /* 2100-03-01 */, -2203891200 /* 1900-03-01 */,
+                                   253402300799 /* 9999-12-31T23:59:59 */, 253402300800, -30610224000 /* 1000-01-01 */, -30610224001,
+                                   1614556800};
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0] + 400000; i++) {
+        time_t t = i < sizeof fixed / sizeof fixed[0] ? fixed[i] : (time_t)((int64_t)i * 1299709 % 70000000000 - 31000000000);
+        gmtime_r(&t, &tm);
+        strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        exr_time_rfc3339(t, a, sizeof a);
+        assert_string_equal(a, b);
+        strftime(b, sizeof b, "%Y-%m-%d %H:%M:%S", &tm);
+        exr_time_shadow(t, a, sizeof a);
+        assert_string_equal(a, b);
+    }
+    exr_time_rfc3339(951782400, a, 11);
+    assert_string_equal(a, "2000-02-29");
 }
 
 static void test_utf8_clean(void **st)
@@ -186,7 +211,7 @@ static void test_read_file(void **st)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_escaping), cmocka_unit_test(test_invalid_utf8), cmocka_unit_test(test_utf8_clean), cmocka_unit_test(test_fmt_int),
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_escaping), cmocka_unit_test(test_invalid_utf8), cmocka_unit_test(test_utf8_clean), cmocka_unit_test(test_fmt_int), cmocka_unit_test(test_time_format),
                                        cmocka_unit_test(test_csv), cmocka_unit_test(test_arena), cmocka_unit_test(test_read_file)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
