@@ -65,13 +65,14 @@ int exr_pg_prepare_scan(exr_db *db, const char *cols, const char *table, exr_stm
     if (exr_pg_exec(db, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY") != EXR_SQL_OK)
         return EXR_SQL_ERROR;
     snprintf(q, sizeof q, "SELECT pg_relation_size('%s') / current_setting('block_size')::bigint, pg_export_snapshot()", table);
+    /* a server that cannot export a snapshot (a standby, say) is read by one cursor */
     PGresult *r = query(db, q, PGRES_TUPLES_OK);
     long long pages = r && PQntuples(r) == 1 ? atoll(PQgetvalue(r, 0, 0)) : 0;
     exr_db *aux = pages >= SPLIT_MIN_PAGES ? twin(db, PQgetvalue(r, 0, 1)) : NULL;
     PQclear(r);
     if (!aux) {
         exr_pg_exec(db, "COMMIT");
-        return r ? EXR_SQL_OK : EXR_SQL_ERROR;
+        return EXR_SQL_OK;
     }
     char lo[64], hi[64];
     snprintf(lo, sizeof lo, "ctid < '(%lld,0)'", pages / 2);

@@ -114,6 +114,12 @@ psql_q big "CREATE ROLE reader LOGIN PASSWORD 'rd-$PW' CONNECTION LIMIT 1; GRANT
     fail "report with one connection allowed: $(cat "$WORK/big_one.err")"
 cmp -s "$WORK/big_pg.md" "$WORK/big_one.md" || fail "the report read by one connection differs from the one read in halves"
 grep -q 'too many connections for role "reader"' "$PGTMP/pg/server.log" || fail "the reader's second connection was not refused"
+# a server where the snapshot cannot be exported (here: not allowed) is read by one cursor too
+psql_q big "REVOKE EXECUTE ON FUNCTION pg_export_snapshot() FROM PUBLIC" >/dev/null
+"$EXRAY" report --db "postgresql://reader:rd-$PW@127.0.0.1:$pgport/big" --format md -o "$WORK/big_one.md" 2>"$WORK/big_one.err" ||
+    fail "report without pg_export_snapshot: $(cat "$WORK/big_one.err")"
+cmp -s "$WORK/big_pg.md" "$WORK/big_one.md" || fail "the report read without an exported snapshot differs"
+grep -q 'permission denied for function pg_export_snapshot' "$PGTMP/pg/server.log" || fail "pg_export_snapshot was not refused"
 normalise "$WORK/big_lite.md" > "$WORK/a"; normalise "$WORK/big_pg.md" > "$WORK/b"
 cmp -s "$WORK/a" "$WORK/b" || fail "report of 45,200 observations differs: $(diff "$WORK/a" "$WORK/b" | head -6)"
 # the latest observation of each host, worked out here from the files: the later time
