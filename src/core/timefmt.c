@@ -1,6 +1,7 @@
 /* timefmt.c: see timefmt.h. */
 #include "timefmt.h"
 #include <stdio.h>
+#include <string.h>
 
 /* The civil date of a day count since 1970-01-01 (H. Hinnant's days_from_civil inverse):
  * every stored row formats its time, and gmtime_r + strftime cost a tenth of an import. */
@@ -55,8 +56,7 @@ static void format(time_t t, char sep, const char *suffix, char *out, size_t n)
     b[k] = 0;
     if (n) {
         size_t c = k < n - 1 ? k : n - 1;
-        for (size_t i = 0; i < c; i++)
-            out[i] = b[i];
+        memcpy(out, b, c);
         out[c] = 0;
     }
 }

@@ -36,9 +36,11 @@ static int column_types(exr_db *db, const char *into)
     }
     char q[1500];
     snprintf(q, sizeof q, "SELECT %.*s FROM %.*s LIMIT 0", (int)(clen - 2), cols + 1, (int)tlen, into);
-    PGresult *r = PQexec(db->pg, q);
-    if (PQresultStatus(r) != PGRES_TUPLES_OK || PQnfields(r) > EXR_PG_MAXPARAMS) {
-        exr_pg_error(db, PQresultStatus(r) == PGRES_TUPLES_OK ? "COPY: too many columns" : PQerrorMessage(db->pg));
+    PGresult *r = exr_pg_query(db, q, PGRES_TUPLES_OK);
+    if (!r)
+        return -1;
+    if (PQnfields(r) > EXR_PG_MAXPARAMS) {
+        exr_pg_error(db, "COPY: too many columns");
         PQclear(r);
         return -1;
     }
@@ -192,6 +194,7 @@ int exr_pg_copy_end(exr_db *db, bool *conflict)
     }
     return ok ? EXR_SQL_OK : EXR_SQL_ERROR;
 }
+
 static int copy_rows(exr_db *db, const char *into, int ncols, const char *const *vals, int nrows, bool *conflict)
 {
     *conflict = false;
@@ -244,4 +247,3 @@ fail:
         PQclear(PQexec(db->pg, "ROLLBACK"));
     return EXR_SQL_ERROR;
 }
-

@@ -16,16 +16,6 @@
 /* per half: its current row not yet returned, rows returned, or no more rows */
 enum { HALF_PRIMED = 1, HALF_READING, HALF_DONE };
 
-static PGresult *query(exr_db *db, const char *sql, ExecStatusType want)
-{
-    PGresult *r = PQexec(db->pg, sql);
-    if (PQresultStatus(r) == want)
-        return r;
-    exr_pg_error(db, PQerrorMessage(db->pg));
-    PQclear(r);
-    return NULL;
-}
-
 static exr_stmt *half_stmt(exr_db *db, const char *cols, const char *table, const char *cond)
 {
     char q[1400];
@@ -52,21 +42,18 @@ static exr_db *twin(exr_db *db, const char *snapshot)
     return aux;
 }
 
-int exr_pg_prepare_scan(exr_db *db, const char *cols, const char *table, exr_stmt *st)
+/* st reads the whole table by one cursor: the fallback, and what it reads once reset. A
+ * large table is given the two halves here. */
+int exr_pg_split(exr_db *db, const char *cols, const char *table, exr_stmt *st)
 {
-    /* the whole query as one cursor: the fallback, and what a reset statement reads */
     char q[1400];
-    snprintf(q, sizeof q, "SELECT %s FROM %s", cols, table);
-    if (exr_pg_prepare(db, q, st) != EXR_SQL_OK)
-        return EXR_SQL_ERROR;
-    st->cursor = true;
     if (PQserverVersion(db->pg) < 140000 || PQtransactionStatus(db->pg) != PQTRANS_IDLE || !db->conninfo)
         return EXR_SQL_OK;
     if (exr_pg_exec(db, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY") != EXR_SQL_OK)
         return EXR_SQL_ERROR;
     snprintf(q, sizeof q, "SELECT pg_relation_size('%s') / current_setting('block_size')::bigint, pg_export_snapshot()", table);
     /* a server that cannot export a snapshot (a standby, say) is read by one cursor */
-    PGresult *r = query(db, q, PGRES_TUPLES_OK);
+    PGresult *r = exr_pg_query(db, q, PGRES_TUPLES_OK);
     long long pages = r && PQntuples(r) == 1 ? atoll(PQgetvalue(r, 0, 0)) : 0;
     exr_db *aux = pages >= SPLIT_MIN_PAGES ? twin(db, PQgetvalue(r, 0, 1)) : NULL;
     PQclear(r);

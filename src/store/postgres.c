@@ -122,14 +122,21 @@ int exr_pg_prepare(exr_db *db, const char *sql, exr_stmt *st)
     return EXR_SQL_OK;
 }
 
-int exr_pg_run(exr_db *db, const char *sql, ExecStatusType want)
+PGresult *exr_pg_query(exr_db *db, const char *sql, ExecStatusType want)
 {
     PGresult *r = PQexec(db->pg, sql);
-    int ok = PQresultStatus(r) == want;
-    if (!ok)
-        exr_pg_error(db, PQerrorMessage(db->pg));
+    if (PQresultStatus(r) == want)
+        return r;
+    exr_pg_error(db, PQerrorMessage(db->pg));
     PQclear(r);
-    return ok ? 0 : -1;
+    return NULL;
+}
+
+int exr_pg_run(exr_db *db, const char *sql, ExecStatusType want)
+{
+    PGresult *r = exr_pg_query(db, sql, want);
+    PQclear(r);
+    return r ? 0 : -1;
 }
 
 void exr_pg_clear(exr_stmt *st)

@@ -171,19 +171,15 @@ int exr_db_prepare_stream(exr_db *db, const char *sql, exr_stmt **out)
 
 int exr_db_prepare_scan(exr_db *db, const char *cols, const char *table, exr_stmt **out)
 {
-    if (db->kind == EXR_DB_SQLITE) {
-        char q[1024];
-        snprintf(q, sizeof q, "SELECT %s FROM %s", cols, table);
-        return exr_db_prepare(db, q, out);
-    }
-    exr_stmt *st = exr_xcalloc(1, sizeof *st);
-    st->db = db;
-    if (exr_pg_prepare_scan(db, cols, table, st) != EXR_SQL_OK) {
-        exr_stmt_finalize(st);
+    char q[1024];
+    snprintf(q, sizeof q, "SELECT %s FROM %s", cols, table);
+    if (exr_db_prepare_stream(db, q, out) != EXR_SQL_OK)
+        return EXR_SQL_ERROR;
+    if (db->kind == EXR_DB_PG && exr_pg_split(db, cols, table, *out) != EXR_SQL_OK) {
+        exr_stmt_finalize(*out);
         *out = NULL;
         return EXR_SQL_ERROR;
     }
-    *out = st;
     return EXR_SQL_OK;
 }
 

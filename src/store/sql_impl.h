@@ -54,8 +54,10 @@ void exr_pg_clear(exr_stmt *st);
 int exr_pg_reconnect(exr_db *db);
 bool exr_pg_unreachable(const char *conninfo);
 void exr_pg_error(exr_db *db, const char *msg);
+/* the result when its status is `want`; otherwise NULL, the error set */
+PGresult *exr_pg_query(exr_db *db, const char *sql, ExecStatusType want);
 int exr_pg_run(exr_db *db, const char *sql, ExecStatusType want);
-int exr_pg_prepare_scan(exr_db *db, const char *cols, const char *table, exr_stmt *st);
+int exr_pg_split(exr_db *db, const char *cols, const char *table, exr_stmt *st);
 int exr_pg_split_step(exr_stmt *st);
 void exr_pg_split_clear(exr_stmt *st);
 int exr_pg_copy_begin(exr_db *db, const char *into);
