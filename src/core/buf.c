@@ -79,7 +79,7 @@ void exr_buf_reset(exr_buf *b)
         b->p[0] = 0;
 }
 
-void exr_buf_reserve(exr_buf *b, size_t extra)
+void exr_buf_grow(exr_buf *b, size_t extra)
 {
     if (b->len + extra + 1 <= b->cap)
         return;
@@ -90,14 +90,6 @@ void exr_buf_reserve(exr_buf *b, size_t extra)
     b->cap = cap;
 }
 
-void exr_buf_add(exr_buf *b, const void *data, size_t n)
-{
-    exr_buf_reserve(b, n);
-    if (n)
-        memcpy(b->p + b->len, data, n);
-    b->len += n;
-    b->p[b->len] = 0;
-}
 
 void exr_buf_adds(exr_buf *b, const char *s)
 {
@@ -118,6 +110,30 @@ const char *exr_fmt_int(long long v, char *out)
         out[k++] = t[--n];
     out[k] = 0;
     return out;
+}
+
+void exr_fmt_dotted(char *out, size_t n, const unsigned *parts, int count)
+{
+    char t[16 * 11];
+    size_t k = 0;
+    for (int i = 0; i < count && i < 16; i++) {
+        char d[12];
+        int nd = 0;
+        unsigned u = parts[i];
+        do
+            d[nd++] = (char)('0' + u % 10);
+        while (u /= 10);
+        if (i)
+            t[k++] = '.';
+        while (nd)
+            t[k++] = d[--nd];
+    }
+    if (!n)
+        return;
+    if (k > n - 1)
+        k = n - 1;
+    memcpy(out, t, k);
+    out[k] = 0;
 }
 
 void exr_buf_printf(exr_buf *b, const char *fmt, ...)

@@ -1,6 +1,7 @@
 /* ipaddr.c: see ipaddr.h. Parsing goes through inet_pton, which rejects everything but
  * canonical dotted quads and RFC 4291 text. */
 #include "ipaddr.h"
+#include "buf.h"
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -77,7 +78,8 @@ void exr_addr_format(const exr_addr *a, char *out, size_t n)
     unsigned char b[16];
     if (a->family == 4) {
         uint32_t v = (uint32_t)a->v;
-        snprintf(out, n, "%u.%u.%u.%u", v >> 24, (v >> 16) & 255, (v >> 8) & 255, v & 255);
+        unsigned q[4] = {v >> 24, (v >> 16) & 255, (v >> 8) & 255, v & 255};
+        exr_fmt_dotted(out, n, q, 4);
         return;
     }
     exr_u128 v = a->v;

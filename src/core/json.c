@@ -1,6 +1,7 @@
 /* json.c: see json.h. */
 #include "json.h"
 #include "utf8.h"
+#include <stdint.h>
 #include <string.h>
 
 static void sep(exr_json *j, const char *key)
@@ -38,51 +39,73 @@ void exr_json_key(exr_json *j, const char *key)
 #define PLAIN64(c) PLAIN16(c), PLAIN16(c + 16), PLAIN16(c + 32), PLAIN16(c + 48)
 static const bool plain[256] = {PLAIN64(0), PLAIN64(64), PLAIN64(128), PLAIN64(192)};
 
-void exr_json_quote(exr_buf *out, const char *s, size_t n)
+/* One byte or UTF-8 sequence at s that is not plain, escaped; returns the bytes taken. */
+static size_t escape(exr_buf *out, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
-    exr_buf_reserve(out, n + 2);
-    exr_buf_addc(out, '"');
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = (unsigned char)s[i];
-        if (plain[c]) {
-            /* a run of printable ASCII needs no escape: copied at once */
-            size_t k = i + 1;
-            while (k < n && plain[(unsigned char)s[k]])
-                k++;
-            exr_buf_add(out, s + i, k - i);
-            i = k;
-            continue;
+    unsigned char c = (unsigned char)s[0];
+    if (c < 0x80) {
+        switch (c) {
+        case '"': exr_buf_add(out, "\\\"", 2); break;
+        case '\\': exr_buf_add(out, "\\\\", 2); break;
+        case '\n': exr_buf_add(out, "\\n", 2); break;
+        case '\r': exr_buf_add(out, "\\r", 2); break;
+        case '\t': exr_buf_add(out, "\\t", 2); break;
+        default: {
+            char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]}; /* below 0x20, or 0x7f */
+            exr_buf_add(out, u, 6);
         }
-        if (c < 0x80) {
-            switch (c) {
-            case '"': exr_buf_add(out, "\\\"", 2); break;
-            case '\\': exr_buf_add(out, "\\\\", 2); break;
-            case '\n': exr_buf_add(out, "\\n", 2); break;
-            case '\r': exr_buf_add(out, "\\r", 2); break;
-            case '\t': exr_buf_add(out, "\\t", 2); break;
-            default:
-                if (c < 0x20 || c == 0x7f) {
-                    char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-                    exr_buf_add(out, u, 6);
-                } else {
-                    exr_buf_addc(out, (char)c);
-                }
-            }
-            i++;
-            continue;
         }
-        size_t l = exr_utf8_valid_prefix(s + i, n - i);
-        if (l == 0) {
-            exr_buf_add(out, "\\ufffd", 6);
-            i++;
-        } else {
-            exr_buf_add(out, s + i, l);
-            i += l;
-        }
+        return 1;
     }
-    exr_buf_addc(out, '"');
+    size_t l = exr_utf8_valid_prefix(s, n);
+    if (l == 0) {
+        exr_buf_add(out, "\\ufffd", 6);
+        return 1;
+    }
+    exr_buf_add(out, s, l);
+    return l;
+}
+
+/* true when none of the eight bytes at s needs an escape: each is printable ASCII and
+ * neither a quote nor a backslash (the "has a byte less than" test of Bit Twiddling Hacks) */
+static bool plain8(const char *s)
+{
+    const uint64_t L = 0x0101010101010101ULL, H = 0x8080808080808080ULL;
+    uint64_t w;
+    memcpy(&w, s, 8);
+#define HASLESS(x, k) (((x) - L * (k)) & ~(x) & H)
+    return !((w & H) | HASLESS(w, 0x20) | HASLESS(w ^ (L * 0x7f), 1) | HASLESS(w ^ (L * '"'), 1) | HASLESS(w ^ (L * '\\'), 1));
+#undef HASLESS
+}
+
+/* Runs of plain bytes (most of a record) are found eight at a time and copied at once,
+ * straight into the reserved buffer; the rest goes through escape(). */
+void exr_json_quote(exr_buf *out, const char *s, size_t n)
+{
+    exr_buf_reserve(out, n + 2);
+    char *o = out->p + out->len;
+    *o++ = '"';
+    size_t i = 0;
+    for (;;) {
+        size_t k = i;
+        while (k + 8 <= n && plain8(s + k))
+            k += 8;
+        while (k < n && plain[(unsigned char)s[k]])
+            k++;
+        memcpy(o, s + i, k - i);
+        o += k - i;
+        i = k;
+        if (i == n)
+            break;
+        out->len = (size_t)(o - out->p);
+        i += escape(out, s + i, n - i);
+        exr_buf_reserve(out, n - i + 1); /* the rest, and the closing quote */
+        o = out->p + out->len;
+    }
+    *o++ = '"';
+    *o = 0;
+    out->len = (size_t)(o - out->p);
 }
 
 void exr_json_str(exr_json *j, const char *key, const char *val)

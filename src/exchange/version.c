@@ -1,5 +1,6 @@
 /* version.c: see version.h. */
 #include "version.h"
+#include "../core/buf.h"
 #include <stdio.h>
 
 size_t exr_version_scan(const char *s, size_t len, exr_version *v)
@@ -49,10 +50,8 @@ bool exr_version_parse(const char *s, size_t len, exr_version *v)
 
 void exr_version_format(const exr_version *v, char *out, size_t n)
 {
-    if (v->n == 4)
-        snprintf(out, n, "%u.%u.%u.%u", v->p[0], v->p[1], v->p[2], v->p[3]);
-    else
-        snprintf(out, n, "%u.%u.%u", v->p[0], v->p[1], v->p[2]);
+    unsigned q[4] = {v->p[0], v->p[1], v->p[2], v->p[3]};
+    exr_fmt_dotted(out, n, q, v->n == 4 ? 4 : 3);
 }
 
 int exr_version_cmp3(const exr_version *a, const exr_version *b)

@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include "../store/sql.h"
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,24 @@ static int jstring(const char **p, const char *end, char *out, size_t n)
         return -1;
     s++;
     size_t k = 0;
+    /* a run without escapes (nearly every string) is copied at once */
+    size_t run = 0;
+    for (uint64_t w; s + run + 8 <= end; run += 8) { /* eight bytes at a time without a quote or backslash */
+        const uint64_t L = 0x0101010101010101ULL, H = 0x8080808080808080ULL;
+        memcpy(&w, s + run, 8);
+        uint64_t q = w ^ (L * '"'), b = w ^ (L * '\\');
+        if (((q - L) & ~q & H) | ((b - L) & ~b & H))
+            break;
+    }
+    while (s + run < end && s[run] != '"' && s[run] != '\\')
+        run++;
+    if (s + run < end && s[run] == '"') {
+        size_t c = run < n ? run : n - 1;
+        memcpy(out, s, c);
+        out[c] = 0;
+        *p = s + run + 1;
+        return 0;
+    }
     while (s < end && *s != '"') {
         unsigned c = (unsigned char)*s++;
         if (c == '\\') {
@@ -93,9 +112,10 @@ static int jstring(const char **p, const char *end, char *out, size_t n)
     return 0;
 }
 
+/* isspace()'s set in the C locale, tested without its per-byte table lookup */
 static void ws(const char **p, const char *end)
 {
-    while (*p < end && isspace((unsigned char)**p))
+    while (*p < end && (**p == ' ' || (**p >= '\t' && **p <= '\r')))
         (*p)++;
 }
 
@@ -173,7 +193,7 @@ static int parse_json_line(const char *s, size_t n, field *f)
         if (hint < F_N && f[hint].key && strcmp(f[hint].key, key) == 0)
             idx = hint;
         for (int i = 0; i < F_N && idx < 0; i++)
-            if (f[i].key && strcmp(f[i].key, key) == 0)
+            if (f[i].key && f[i].key[0] == key[0] && strcmp(f[i].key, key) == 0)
                 idx = i;
         if (idx >= 0)
             hint = idx + 1;

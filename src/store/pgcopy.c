@@ -112,7 +112,7 @@ static void put32(exr_buf *b, uint32_t v)
 }
 
 /* the binary format: a 32-bit length (-1 for NULL), then the value */
-static int binary_field(exr_db *db, int c, const char *v)
+static int binary_field(exr_db *db, int c, const char *v, size_t n)
 {
     exr_buf *b = &db->copybuf;
     if (!v) {
@@ -120,7 +120,6 @@ static int binary_field(exr_db *db, int c, const char *v)
         return 0;
     }
     if (db->copy_type[c] == COL_TEXT) {
-        size_t n = strlen(v);
         put32(b, (uint32_t)n);
         exr_buf_add(b, v, n);
         return 0;
@@ -154,14 +153,14 @@ int exr_pg_copy_row(exr_db *db, int ncols, const char *const *vals)
         exr_buf_add(&db->copybuf, &n, 2);
     }
     for (int c = 0; c < ncols && db->copy_ok; c++) {
-        size_t cn;
-        char *clean = vals[c] ? exr_utf8_clean(vals[c], strlen(vals[c]), &cn) : NULL; /* as sql.c's bind: valid UTF-8 only */
+        size_t n = vals[c] ? strlen(vals[c]) : 0;
+        char *clean = vals[c] ? exr_utf8_clean(vals[c], n, &n) : NULL; /* as sql.c's bind: valid UTF-8 only */
         const char *v = clean ? clean : vals[c];
         if (!bin) {
             if (c)
                 exr_buf_addc(&db->copybuf, '\t');
             text_field(&db->copybuf, v);
-        } else if (binary_field(db, c, v) != 0) {
+        } else if (binary_field(db, c, v, n) != 0) {
             db->copy_ok = false;
         }
         free(clean);

@@ -43,6 +43,92 @@ static void test_invalid_utf8(void **st)
 
 /* what the store keeps of hostile text: valid UTF-8 untouched, each bad byte and NUL U+FFFD */
 /* the decimal writer behind JSON numbers and the store's integer columns */
+/* the quoter (eight bytes at a time) against a byte-at-a-time model of the same rules, over
+ * random strings of the bytes that matter: controls, quote, backslash, 0x7f, UTF-8 */
+static void model_quote(exr_buf *b, const char *s, size_t n)
+{
+    exr_buf_addc(b, '"');
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        char u[8];
+        if (c == '"' || c == '\\') {
+            exr_buf_addc(b, '\\');
+            exr_buf_addc(b, (char)c);
+        } else if (c == '\n' || c == '\r' || c == '\t') {
+            exr_buf_addc(b, '\\');
+            exr_buf_addc(b, c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+        } else if (c < 0x20 || c == 0x7f) {
+            snprintf(u, sizeof u, "\\u%04x", c);
+            exr_buf_adds(b, u);
+        } else if (c < 0x80) {
+            exr_buf_addc(b, (char)c);
+        } else {
+            size_t l = exr_utf8_valid_prefix(s + i, n - i);
+            if (l)
+                exr_buf_add(b, s + i, l);
+            else
+                exr_buf_adds(b, "\\ufffd");
+            i += l ? l : 1;
+            continue;
+        }
+        i++;
+    }
+    exr_buf_addc(b, '"');
+}
+
+static void test_quote_model(void **st)
+{
+    (void)st;
+    static const char alphabet[] = "aZ09 ~\"\\\n\r\t\x01\x1f\x7f\x80\xc3\xa9\xe2\x82\xac\xff";
+    exr_buf a, b;
+    exr_buf_init(&a);
+    exr_buf_init(&b);
+    unsigned seed = 7;
+    char s[80];
+    for (int round = 0; round < 200000; round++) {
+        size_t n = (size_t)(round % 80);
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            /* mostly plain letters, so that long plain runs meet the odd byte at every offset */
+            s[i] = (seed >> 16) % 4 ? (char)('a' + (seed >> 20) % 26) : alphabet[(seed >> 20) % (sizeof alphabet - 1)];
+        }
+        exr_buf_reset(&a);
+        exr_buf_reset(&b);
+        exr_buf_adds(&a, "x");
+        exr_buf_adds(&b, "x");
+        exr_json_quote(&a, s, n);
+        model_quote(&b, s, n);
+        assert_int_equal(a.len, b.len);
+        assert_memory_equal(a.p, b.p, a.len + 1);
+    }
+    exr_buf_free(&a);
+    exr_buf_free(&b);
+}
+
+static void test_fmt_dotted(void **st)
+{
+    (void)st;
+    char a[48], b[48];
+    unsigned seed = 3;
+    for (int round = 0; round < 100000; round++) {
+        unsigned p[4];
+        for (int i = 0; i < 4; i++) {
+            seed = seed * 1103515245u + 12345u;
+            p[i] = round % 3 == 0 ? seed : round % 3 == 1 ? seed >> 24 : seed % 10;
+        }
+        int count = round % 2 ? 4 : 3;
+        size_t n = (size_t)(round % 47) + 1; /* every size from 1 byte, truncating as snprintf does */
+        exr_fmt_dotted(a, n, p, count);
+        if (count == 4)
+            snprintf(b, n, "%u.%u.%u.%u", p[0], p[1], p[2], p[3]);
+        else
+            snprintf(b, n, "%u.%u.%u", p[0], p[1], p[2]);
+        assert_string_equal(a, b);
+    }
+    exr_fmt_dotted(a, sizeof a, (const unsigned[]){4294967295u, 0, 255, 10}, 4);
+    assert_string_equal(a, "4294967295.0.255.10");
+}
+
 static void test_fmt_int(void **st)
 {
     (void)st;
@@ -211,7 +297,7 @@ static void test_read_file(void **st)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_escaping), cmocka_unit_test(test_invalid_utf8), cmocka_unit_test(test_utf8_clean), cmocka_unit_test(test_fmt_int), cmocka_unit_test(test_time_format),
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_escaping), cmocka_unit_test(test_invalid_utf8), cmocka_unit_test(test_utf8_clean), cmocka_unit_test(test_fmt_int), cmocka_unit_test(test_fmt_dotted), cmocka_unit_test(test_quote_model), cmocka_unit_test(test_time_format),
                                        cmocka_unit_test(test_csv), cmocka_unit_test(test_arena), cmocka_unit_test(test_read_file)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
