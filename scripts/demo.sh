@@ -1,12 +1,18 @@
 #!/bin/sh
 # make demo: start the bundled emulated Exchange fleet, scan it into exray.db (SQLite),
-# print the summary; then hunt a generated compromised triage copy; say where the files are.
+# print the summary; then hunt a generated compromised triage copy; then scan the fleet from
+# "two machines" (two shard scanners) into a private PostgreSQL; say where the files are.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${DEMO_DIR:-$ROOT/demo-output}
 mkdir -p "$OUT"
 FLEET="$ROOT/build/demo-fleet"
-trap '"$ROOT/tests/fixtures/fleet/fleet.sh" stop "$FLEET"' EXIT INT TERM
+PGTMP=""
+cleanup() {
+    "$ROOT/tests/fixtures/fleet/fleet.sh" stop "$FLEET"
+    [ -z "$PGTMP" ] || { sh "$ROOT/tests/pg.sh" stop "$PGTMP/pg"; rm -rf "$PGTMP"; }
+}
+trap cleanup EXIT INT TERM
 echo "== starting the emulated fleet: 1024 hosts on 127.77.0.0/22:14443 (nginx, TLS)"
 "$ROOT/tests/fixtures/fleet/fleet.sh" start "$FLEET" 127.77.0.0 1024 14443
 rm -f "$OUT/exray.db" "$OUT/exray.db-wal" "$OUT/exray.db-shm"
@@ -54,8 +60,28 @@ echo "== exray report --db $OUT/exray.db --hunt $OUT/findings.jsonl -o $OUT/repo
 "$ROOT/exray" report --db "$OUT/exray.db" --hunt "$OUT/findings.jsonl" -o "$OUT/report.html"
 "$ROOT/exray" report --db "$OUT/exray.db" --format md -o "$OUT/report.md" 2>/dev/null
 echo
+# the password is in the URI: shown masked, as exray itself shows it
+PGPORT=25490
+PGTMP=$(mktemp -d /tmp/exray-demo-pg.XXXXXX)
+chmod 711 "$PGTMP"
+echo "== scanning from several machines: a private PostgreSQL on 127.0.0.1:$PGPORT (initdb + pg_ctl, stopped at the end)"
+URI=$(sh "$ROOT/tests/pg.sh" start "$PGTMP/pg" $PGPORT)
+SHOWN="postgresql://exray:***@127.0.0.1:$PGPORT/exray"
+echo "== exray scan -p 14443 --seed 7 --shard 0/2 --scan-name demo-2021-03 127.77.0.0/22 --db $SHOWN"
+"$ROOT/exray" scan -q -p 14443 --rate 2000 --seed 7 --shard 0/2 --scan-name demo-2021-03 127.77.0.0/22 --db "$URI" -o /dev/null
+echo "== exray stats --db $SHOWN   (one of two shards has run)"
+"$ROOT/exray" stats --db "$URI" | head -3
+echo "== the second machine: the same command with --shard 1/2"
+"$ROOT/exray" scan -q -p 14443 --rate 2000 --seed 7 --shard 1/2 --scan-name demo-2021-03 127.77.0.0/22 --db "$URI" -o /dev/null
+echo "== exray stats --db $SHOWN   (the scan is complete)"
+"$ROOT/exray" stats --db "$URI" | head -3
+echo "== exray db copy --from $SHOWN --to $OUT/shards.db   (the store, back to SQLite)"
+rm -f "$OUT/shards.db" "$OUT/shards.db-wal" "$OUT/shards.db-shm"
+"$ROOT/exray" db copy --from "$URI" --to "$OUT/shards.db"
+echo
 echo "files:"
 echo "  $OUT/exray.db         SQLite store (tables scans, observations)"
+echo "  $OUT/shards.db        the two shards' scan, copied from PostgreSQL"
 echo "  $OUT/scan.jsonl       JSON Lines, one record per host"
 echo "  $OUT/scan.csv         Shadowserver scan_exchange CSV"
 echo "  $OUT/maildir/new/     notifications (one per recipient and state), RFC 5322"
