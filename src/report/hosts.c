@@ -230,17 +230,35 @@ static void count_row(scanrow *s, exr_stmt *st, bool exch, bool comp)
         const char *v = exr_stmt_text(st, 7 + k);
         if (!v)
             continue;
-        s->vuln[k] += strcmp(v, "vulnerable") == 0;
-        s->patched[k] += strcmp(v, "patched") == 0;
-        s->undet[k] += strcmp(v, "undetermined") == 0;
+        /* the three start with different letters: one strcmp at most */
+        s->vuln[k] += v[0] == 'v' && strcmp(v, "vulnerable") == 0;
+        s->patched[k] += v[0] == 'p' && strcmp(v, "patched") == 0;
+        s->undet[k] += v[0] == 'u' && strcmp(v, "undetermined") == 0;
     }
+}
+
+/* parts joined by "\1" into key (n bytes, cut as snprintf cuts): once or twice per row,
+ * where snprintf was a quarter of the pass */
+static void join_key(char *key, size_t n, const char *const *parts, int count)
+{
+    size_t k = 0;
+    for (int i = 0; i < count && k + 1 < n; i++) {
+        if (i)
+            key[k++] = '\1';
+        size_t l = strlen(parts[i]);
+        if (l > n - 1 - k)
+            l = n - 1 - k;
+        memcpy(key + k, parts[i], l);
+        k += l;
+    }
+    key[k < n ? k : n - 1] = 0;
 }
 
 /* one lookup for the three: "\2" stands for NULL, "\1" separates */
 static const version *version_of(pass *p, const char *product, const char *cu, const char *build)
 {
     char key[600];
-    snprintf(key, sizeof key, "%s\1%s\1%s", product ? product : "\2", cu ? cu : "\2", build ? build : "\2");
+    join_key(key, sizeof key, (const char *const[]){product ? product : "\2", cu ? cu : "\2", build ? build : "\2"}, 3);
     bool fresh;
     sentry *s = smap_get(&p->versions, &p->a, key, &fresh);
     if (fresh) {
@@ -266,7 +284,10 @@ static void note_latest(pass *p, host *h, exr_stmt *st, const char *time, long l
     h->ver = version_of(p, exr_stmt_text(st, 4), exr_stmt_text(st, 5), exr_stmt_text(st, 6));
     for (int k = 0; k < EXR_NSETS; k++) {
         const char *v = exr_stmt_text(st, 7 + k);
-        h->v[k] = !v ? V_OTHER : strcmp(v, "vulnerable") == 0 ? V_VULN : strcmp(v, "undetermined") == 0 ? V_UNDET : V_OTHER;
+        h->v[k] = !v                                            ? V_OTHER
+                  : v[0] == 'v' && strcmp(v, "vulnerable") == 0   ? V_VULN
+                  : v[0] == 'u' && strcmp(v, "undetermined") == 0 ? V_UNDET
+                                                                  : V_OTHER;
     }
 }
 
@@ -468,7 +489,7 @@ static void cu_add(cutab *t, exr_arena *a, const host *h)
 {
     const char *product = h->ver->product ? h->ver->product : "?", *cu = h->ver->cu ? h->ver->cu : "?";
     char key[600];
-    snprintf(key, sizeof key, "%s%c%s", product, 1, cu);
+    join_key(key, sizeof key, (const char *const[]){product, cu}, 2);
     bool fresh;
     sentry *s = smap_get(&t->index, a, key, &fresh);
     if (fresh) {

@@ -245,17 +245,19 @@ const char *exr_stmt_text(exr_stmt *st, int col)
 {
     if (st->db->kind == EXR_DB_SQLITE)
         return (const char *)sqlite3_column_text(st->lite, col);
-    if (!st->res || st->row < 0 || st->row >= st->nrows || col >= PQnfields(st->res) || PQgetisnull(st->res, st->row, col))
+    if (!st->res || st->row < 0 || st->row >= st->nrows || col >= PQnfields(st->res))
         return NULL;
-    return PQgetvalue(st->res, st->row, col);
+    /* libpq gives NULL as "": only an empty value needs asking whether it is NULL */
+    const char *v = PQgetvalue(st->res, st->row, col);
+    return v[0] || !PQgetisnull(st->res, st->row, col) ? v : NULL;
 }
 
 const char *exr_stmt_text_ahead(exr_stmt *st, int ahead, int col)
 {
-    if (st->db->kind == EXR_DB_SQLITE || !st->res || st->row < 0 || st->row + ahead >= st->nrows || col >= PQnfields(st->res) ||
-        PQgetisnull(st->res, st->row + ahead, col))
+    if (st->db->kind == EXR_DB_SQLITE || !st->res || st->row < 0 || st->row + ahead >= st->nrows || col >= PQnfields(st->res))
         return NULL;
-    return PQgetvalue(st->res, st->row + ahead, col);
+    const char *v = PQgetvalue(st->res, st->row + ahead, col);
+    return v[0] || !PQgetisnull(st->res, st->row + ahead, col) ? v : NULL;
 }
 
 int64_t exr_stmt_int(exr_stmt *st, int col)
@@ -269,6 +271,15 @@ int64_t exr_stmt_int(exr_stmt *st, int col)
         return 1; /* PostgreSQL booleans */
     if (v[0] == 'f' && !v[1])
         return 0;
+    /* up to 18 digits, optionally negative (ids, ports, counts: most of a report's values),
+     * without strtoll's locale and overflow work; anything else goes to strtoll */
+    const char *d = v + (v[0] == '-');
+    int64_t x = 0;
+    int i = 0;
+    for (; i < 18 && d[i] >= '0' && d[i] <= '9'; i++)
+        x = x * 10 + (d[i] - '0');
+    if (i > 0 && !d[i])
+        return v[0] == '-' ? -x : x;
     return strtoll(v, NULL, 10);
 }
 
