@@ -117,16 +117,9 @@ void exr_fmt_dotted(char *out, size_t n, const unsigned *parts, int count)
     char t[16 * 11];
     size_t k = 0;
     for (int i = 0; i < count && i < 16; i++) {
-        char d[12];
-        int nd = 0;
-        unsigned u = parts[i];
-        do
-            d[nd++] = (char)('0' + u % 10);
-        while (u /= 10);
         if (i)
             t[k++] = '.';
-        while (nd)
-            t[k++] = d[--nd];
+        k += strlen(exr_fmt_int(parts[i], t + k));
     }
     if (!n)
         return;

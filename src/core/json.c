@@ -1,7 +1,7 @@
 /* json.c: see json.h. */
 #include "json.h"
+#include "swar.h"
 #include "utf8.h"
-#include <stdint.h>
 #include <string.h>
 
 static void sep(exr_json *j, const char *key)
@@ -68,15 +68,12 @@ static size_t escape(exr_buf *out, const char *s, size_t n)
 }
 
 /* true when none of the eight bytes at s needs an escape: each is printable ASCII and
- * neither a quote nor a backslash (the "has a byte less than" test of Bit Twiddling Hacks) */
+ * neither a quote nor a backslash */
 static bool plain8(const char *s)
 {
-    const uint64_t L = 0x0101010101010101ULL, H = 0x8080808080808080ULL;
-    uint64_t w;
-    memcpy(&w, s, 8);
-#define HASLESS(x, k) (((x) - L * (k)) & ~(x) & H)
-    return !((w & H) | HASLESS(w, 0x20) | HASLESS(w ^ (L * 0x7f), 1) | HASLESS(w ^ (L * '"'), 1) | HASLESS(w ^ (L * '\\'), 1));
-#undef HASLESS
+    uint64_t w = exr_swar_load(s);
+    return !(exr_swar_has_high(w) || exr_swar_has_less(w, 0x20) || exr_swar_has_byte(w, 0x7f) || exr_swar_has_byte(w, '"') ||
+             exr_swar_has_byte(w, '\\'));
 }
 
 /* Runs of plain bytes (most of a record) are found eight at a time and copied at once,

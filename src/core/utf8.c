@@ -1,5 +1,6 @@
 /* utf8.c: strict UTF-8 (no overlongs, no surrogates, max U+10FFFF). */
 #include "utf8.h"
+#include "swar.h"
 #include <stdint.h>
 #include "buf.h"
 #include <string.h>
@@ -39,11 +40,8 @@ static size_t dirty_at(const char *s, size_t n)
 {
     for (size_t i = 0; i < n;) {
         /* eight bytes at a time while they are all ASCII and none is NUL */
-        for (uint64_t w; i + 8 <= n; i += 8) {
-            memcpy(&w, s + i, 8);
-            if ((w | ((w - 0x0101010101010101ULL) & ~w)) & 0x8080808080808080ULL)
-                break;
-        }
+        while (i + 8 <= n && !exr_swar_has_high(exr_swar_load(s + i)) && !exr_swar_has_byte(exr_swar_load(s + i), 0))
+            i += 8;
         if (i == n)
             break;
         unsigned char c = (unsigned char)s[i];

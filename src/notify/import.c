@@ -5,12 +5,12 @@
 #include "../core/buf.h"
 #include "../core/csv.h"
 #include "../core/textlines.h"
+#include "../core/swar.h"
 #include "../core/timefmt.h"
 #include "../scan/record.h"
 #include <ctype.h>
 #include <errno.h>
 #include "../store/sql.h"
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,25 +46,16 @@ static int jstring(const char **p, const char *end, char *out, size_t n)
     if (s >= end || *s != '"')
         return -1;
     s++;
-    size_t k = 0;
-    /* a run without escapes (nearly every string) is copied at once */
+    /* the run before the first quote or backslash (nearly every string whole) is copied at
+     * once, eight bytes at a time; escapes from there on one by one */
     size_t run = 0;
-    for (uint64_t w; s + run + 8 <= end; run += 8) { /* eight bytes at a time without a quote or backslash */
-        const uint64_t L = 0x0101010101010101ULL, H = 0x8080808080808080ULL;
-        memcpy(&w, s + run, 8);
-        uint64_t q = w ^ (L * '"'), b = w ^ (L * '\\');
-        if (((q - L) & ~q & H) | ((b - L) & ~b & H))
-            break;
-    }
+    while (s + run + 8 <= end && !exr_swar_has_byte(exr_swar_load(s + run), '"') && !exr_swar_has_byte(exr_swar_load(s + run), '\\'))
+        run += 8;
     while (s + run < end && s[run] != '"' && s[run] != '\\')
         run++;
-    if (s + run < end && s[run] == '"') {
-        size_t c = run < n ? run : n - 1;
-        memcpy(out, s, c);
-        out[c] = 0;
-        *p = s + run + 1;
-        return 0;
-    }
+    size_t k = run < n ? run : n - 1;
+    memcpy(out, s, k);
+    s += run;
     while (s < end && *s != '"') {
         unsigned c = (unsigned char)*s++;
         if (c == '\\') {
