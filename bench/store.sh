@@ -6,6 +6,9 @@
 #   (3) exray report on those N observations in PostgreSQL (target < 30 s): the first read after
 #       the import, then a second one.
 # N defaults to 10,000,000 (N=1000000 sh bench/store.sh for a quicker run); FLEET hosts (default 4096).
+# WARM=1 (default) fills the free memory with clean page cache before the import, WARM=0 does not;
+# COLD=1 adds both loads on memory fresh from the host (root: drops the page cache). See below.
+# Needs about 60 GB of disk with WARM=1 (the fill is at most the free memory, and leaves 40 GB).
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 EXRAY=${EXRAY:-$ROOT/exray}
@@ -14,7 +17,7 @@ FLEET=${FLEET:-4096}
 W=$ROOT/build/bench-store
 rm -rf "$W"; mkdir -p "$W"
 PGTMP=$(mktemp -d /tmp/exray-bench-pg.XXXXXX); chmod 711 "$PGTMP"
-trap 'sh "$ROOT/tests/pg.sh" stop "$PGTMP/pg"; sh "$ROOT/tests/fixtures/fleet/fleet.sh" stop "$W/fleet" 2>/dev/null; rm -rf "$PGTMP"' EXIT INT TERM
+trap 'rm -f "$W/fill"; sh "$ROOT/tests/pg.sh" stop "$PGTMP/pg"; sh "$ROOT/tests/fixtures/fleet/fleet.sh" stop "$W/fleet" 2>/dev/null; rm -rf "$PGTMP"' EXIT INT TERM
 URI=$(sh "$ROOT/tests/pg.sh" start "$PGTMP/pg" 25450)
 PW=$(cat "$PGTMP/pg/pwfile")
 psql_q() { PGPASSWORD=$PW /usr/lib/postgresql/15/bin/psql -X -At -h 127.0.0.1 -p 25450 -U exray -d "$1" -c "$2"; }
@@ -58,6 +61,25 @@ PY
 # one report is read whole (at most 1 GiB): 1,000,000 lines a file, all in one import
 (cd "$W" && split -l 1000000 -d -a 3 obs.jsonl part. && rm obs.jsonl)
 sync # the generated files' 3 GB written out first, not during the import
+# Memory. A VM whose host takes back the memory it frees (free page reporting, as this
+# Firecracker VM's kernel does) pays in the kernel for the first write to each page again:
+# here 4 GB written into never-used page cache took 18 s, the same a third time 0.7 s. A
+# 10,000,000-row import puts ~10 GB of new table and index pages in the page cache, so its
+# speed depends on how much such memory the machine has left. A database server that has
+# been running has its memory full of cache; WARM=1 (the default) brings the machine to that
+# state first, by writing a file of clean pages into the free memory (kept until the peer has
+# loaded), and the peer below loads in the same state. WARM=0 measures the machine as found;
+# COLD=1 adds a pair of loads (exray, then the peer, each into a new database) after the page
+# cache is dropped, on memory fresh from the host (root only).
+memfree() { awk '/^MemFree:/ {printf "%.1f", $2 / 1048576}' /proc/meminfo; }
+if [ "${WARM:-1}" = 1 ]; then
+    # all free memory but 2 GiB, leaving 40 GiB of disk for the tables, the WAL and the peer's file
+    fill=$(awk -v disk="$(df -Pk "$W" | awk 'NR == 2 {print $4}')" '/^MemFree:/ {
+        mb = int(($2 - 2097152) / 1024); room = int((disk - 41943040) / 1024); if (room < mb) mb = room; print (mb > 0 ? mb : 0) }' /proc/meminfo)
+    echo "memory: $(memfree) GiB free; filling $fill MiB of it with clean page cache (WARM=1)"
+    dd if=/dev/zero of="$W/fill" bs=1M count="$fill" status=none; sync
+fi
+mem0=$(memfree)
 t0=$(now)
 "$EXRAY" import --db "$URI" "$W"/part.* 2>"$W/import.err"
 t1=$(now)
@@ -76,16 +98,44 @@ COLS="scan_id, ip, port, host_key, hostname, time, status, exchange, build, buil
 psql_q exray "CREATE TABLE peer_obs (LIKE observations INCLUDING ALL)" >/dev/null
 PGPASSWORD=$PW /usr/lib/postgresql/15/bin/psql -X -q -h 127.0.0.1 -p 25450 -U exray -d exray -c "\\copy (SELECT $COLS FROM observations) TO '$W/obs.tsv'"
 sync
+mem3=$(memfree)
 t3=$(now)
 PGPASSWORD=$PW /usr/lib/postgresql/15/bin/psql -X -q -h 127.0.0.1 -p 25450 -U exray -d exray -c "\\copy peer_obs($COLS) FROM '$W/obs.tsv'"
 t4=$(now)
-rm -f "$W/obs.tsv"
-python3 - "$t0" "$t1" "$t2" "$t3" "$t4" "$rows" "$(cat "$W/report.rss")" "$t2b" <<'PY'
+rm -f "$W/fill"
+python3 - "$t0" "$t1" "$t2" "$t3" "$t4" "$rows" "$(cat "$W/report.rss")" "$t2b" "$mem0" "$mem3" "${WARM:-1}" <<'PY'
 import sys
-t0, t1, t2, t3, t4, rows, rss, t2b = map(float, sys.argv[1:])
+t0, t1, t2, t3, t4, rows, rss, t2b, mem0, mem3, warm = map(float, sys.argv[1:])
 imp, peer = t1 - t0, t4 - t3
-print(f"(2) import of {int(rows):,} observations into PostgreSQL: {imp:.1f} s, {rows / imp:,.0f} rows/s (target >= 100,000);"
-      f" psql \\copy of the same rows: {peer:.1f} s, {rows / peer:,.0f} rows/s; exray/psql time {imp / peer:.2f}x")
+state = "memory full of clean page cache (WARM=1)" if warm else "memory as found (WARM=0)"
+print(f"(2) import of {int(rows):,} observations into PostgreSQL, {state}, {mem0:.1f} GiB free: {imp:.1f} s, {rows / imp:,.0f} rows/s (target >= 100,000);"
+      f" psql \\copy of the same rows ({mem3:.1f} GiB free): {peer:.1f} s, {rows / peer:,.0f} rows/s; exray/psql time {imp / peer:.2f}x")
 print(f"(3) exray report on them: {t2 - t1:.1f} s (target < 30 s), peak memory {rss / 1024:,.0f} MiB;"
       f" a second report (hint bits already set): {t2b - t2:.1f} s")
 PY
+if [ "${COLD:-0}" = 1 ]; then
+    # the same two loads on memory fresh from the host: each into a new database, after the
+    # page cache is dropped and the load's input read back in
+    psql_q exray "DROP TABLE peer_obs" >/dev/null
+    cold() { # cold WHO: prints the load's seconds
+        psql_q postgres "DROP DATABASE IF EXISTS cold" >/dev/null 2>&1; psql_q postgres "CREATE DATABASE cold" >/dev/null
+        "$EXRAY" stats --db "${URI%/exray}/cold" >/dev/null 2>&1
+        psql_q postgres "CHECKPOINT" >/dev/null; sync; echo 3 > /proc/sys/vm/drop_caches
+        if [ "$1" = exray ]; then cat "$W"/part.* >/dev/null; else cat "$W/obs.tsv" >/dev/null; fi
+        sleep 10 # the host takes the freed memory back
+        a=$(now)
+        if [ "$1" = exray ]; then "$EXRAY" import --db "${URI%/exray}/cold" "$W"/part.* 2>>"$W/import.err"
+        else PGPASSWORD=$PW /usr/lib/postgresql/15/bin/psql -X -q -h 127.0.0.1 -p 25450 -U exray -d cold -c "\\copy observations($COLS) FROM '$W/obs.tsv'"; fi
+        b=$(now); n=$(psql_q cold "SELECT count(*) FROM observations")
+        [ "$n" = "$rows" ] || { echo "the cold $1 load stored $n rows, not $rows" >&2; exit 1; }
+        python3 -c "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$a" "$b"
+    }
+    ce=$(cold exray); cp=$(cold psql)
+    python3 - "$ce" "$cp" "$rows" <<'PY'
+import sys
+ce, cp, rows = map(float, sys.argv[1:])
+print(f"(2') the same loads on memory fresh from the host (page cache dropped, COLD=1): import {ce:.1f} s, {rows / ce:,.0f} rows/s;"
+      f" psql \\copy {cp:.1f} s, {rows / cp:,.0f} rows/s; exray/psql time {ce / cp:.2f}x")
+PY
+fi
+rm -f "$W/obs.tsv"
