@@ -72,7 +72,8 @@ static const char *intern(smap *m, exr_arena *a, const char *s)
     return smap_get(m, a, s, &fresh)->key;
 }
 
-enum { V_OTHER, V_VULN, V_UNDET };
+/* a verdict word, classified once per row; hosts keep V_OTHER for patched */
+enum { V_OTHER, V_VULN, V_UNDET, V_PATCHED };
 
 /* a build as the store has it, and a host's network: stored once, pointed to by hosts */
 typedef struct version {
@@ -221,20 +222,26 @@ static scanrow *scan_of(pass *p, long long id, scanrow *last)
     return p->nscans ? bsearch(&key, p->scans, p->nscans, sizeof *p->scans, cmp_scan_id) : NULL;
 }
 
-static void count_row(scanrow *s, exr_stmt *st, bool exch, bool comp)
+static void count_row(scanrow *s, const unsigned char *vk, bool exch, bool comp)
 {
     s->n++;
     s->exch += exch;
     s->comp += comp;
     for (int k = 0; k < EXR_NSETS; k++) {
-        const char *v = exr_stmt_text(st, 7 + k);
-        if (!v)
-            continue;
-        /* the three start with different letters: one strcmp at most */
-        s->vuln[k] += v[0] == 'v' && strcmp(v, "vulnerable") == 0;
-        s->patched[k] += v[0] == 'p' && strcmp(v, "patched") == 0;
-        s->undet[k] += v[0] == 'u' && strcmp(v, "undetermined") == 0;
+        s->vuln[k] += vk[k] == V_VULN;
+        s->patched[k] += vk[k] == V_PATCHED;
+        s->undet[k] += vk[k] == V_UNDET;
     }
+}
+
+/* the three words start with different letters: one strcmp at most */
+static unsigned char verdict_kind(const char *v)
+{
+    return !v                                              ? V_OTHER
+           : v[0] == 'v' && strcmp(v, "vulnerable") == 0   ? V_VULN
+           : v[0] == 'p' && strcmp(v, "patched") == 0      ? V_PATCHED
+           : v[0] == 'u' && strcmp(v, "undetermined") == 0 ? V_UNDET
+                                                           : V_OTHER;
 }
 
 /* parts joined by "\1" into key (n bytes, cut as snprintf cuts): once or twice per row,
@@ -271,7 +278,7 @@ static const version *version_of(pass *p, const char *product, const char *cu, c
     return (const version *)(uintptr_t)s->val;
 }
 
-static void note_latest(pass *p, host *h, exr_stmt *st, const char *time, long long id)
+static void note_latest(pass *p, host *h, exr_stmt *st, const unsigned char *vk, const char *time, long long id)
 {
     if (h->time) {
         int c = strcmp(time, h->time);
@@ -282,13 +289,8 @@ static void note_latest(pass *p, host *h, exr_stmt *st, const char *time, long l
         h->time = exr_arena_str(&p->a, time);
     h->id = id;
     h->ver = version_of(p, exr_stmt_text(st, 4), exr_stmt_text(st, 5), exr_stmt_text(st, 6));
-    for (int k = 0; k < EXR_NSETS; k++) {
-        const char *v = exr_stmt_text(st, 7 + k);
-        h->v[k] = !v                                            ? V_OTHER
-                  : v[0] == 'v' && strcmp(v, "vulnerable") == 0   ? V_VULN
-                  : v[0] == 'u' && strcmp(v, "undetermined") == 0 ? V_UNDET
-                                                                  : V_OTHER;
-    }
+    for (int k = 0; k < EXR_NSETS; k++)
+        h->v[k] = vk[k] == V_PATCHED ? V_OTHER : vk[k];
 }
 
 /* The one pass over every observation. */
@@ -304,9 +306,12 @@ static int read_observations(pass *p, exr_err *e)
         host_prefetch(&p->hosts, exr_stmt_text_ahead(st, PREFETCH_SLOT, 1), false);
         host_prefetch(&p->hosts, exr_stmt_text_ahead(st, PREFETCH_HOST, 1), true);
         bool exch = exr_stmt_int(st, 10) == 1, comp = exr_stmt_int(st, 11) > 0;
+        unsigned char vk[EXR_NSETS];
+        for (int k = 0; k < EXR_NSETS; k++)
+            vk[k] = verdict_kind(exr_stmt_text(st, 7 + k));
         scanrow *s = scan_of(p, exr_stmt_int(st, 0), last);
         if (s) {
-            count_row(s, st, exch, comp);
+            count_row(s, vk, exch, comp);
             last = s;
         }
         const char *ip = exr_stmt_text(st, 1), *time = exr_stmt_text(st, 2);
@@ -315,7 +320,7 @@ static int read_observations(pass *p, exr_err *e)
         host *h = host_get(&p->hosts, &p->a, ip);
         h->comp |= comp;
         if (exch)
-            note_latest(p, h, st, time, exr_stmt_int(st, 3));
+            note_latest(p, h, st, vk, time, exr_stmt_int(st, 3));
     }
     exr_stmt_finalize(st);
     return rc == EXR_SQL_DONE ? 0 : exr_db_seterr(p->db, e, "read observations");

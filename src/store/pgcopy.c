@@ -27,6 +27,7 @@ static int column_types(exr_db *db, const char *into)
     if (db->copy_ncols && strcmp(db->copy_into, into) == 0)
         return 0;
     db->copy_ncols = 0;
+    db->copy_binary = false;
     size_t tlen = strcspn(into, "(");
     const char *cols = into + tlen;
     size_t clen = strlen(cols);
@@ -49,14 +50,10 @@ static int column_types(exr_db *db, const char *into)
         db->copy_type[c] = t == OID_INT8 ? COL_INT8 : t == OID_INT4 ? COL_INT4 : t == OID_TEXT || t == OID_VARCHAR ? COL_TEXT : COL_OTHER;
     }
     db->copy_ncols = PQnfields(r);
+    db->copy_binary = db->copy_ncols > 0 && !memchr(db->copy_type, COL_OTHER, (size_t)db->copy_ncols);
     PQclear(r);
     snprintf(db->copy_into, sizeof db->copy_into, "%s", into);
     return 0;
-}
-
-static bool binary(const exr_db *db)
-{
-    return db->copy_ncols > 0 && !memchr(db->copy_type, COL_OTHER, (size_t)db->copy_ncols);
 }
 
 /* A COPY in progress: rows gathered in db->copybuf and sent 64 KiB at a time, so the server
@@ -66,9 +63,9 @@ int exr_pg_copy_begin(exr_db *db, const char *into)
     if (column_types(db, into) != 0)
         return EXR_SQL_ERROR;
     char q[1500];
-    snprintf(q, sizeof q, "COPY %s FROM STDIN%s", into, binary(db) ? " (FORMAT binary)" : "");
+    snprintf(q, sizeof q, "COPY %s FROM STDIN%s", into, db->copy_binary ? " (FORMAT binary)" : "");
     exr_buf_reset(&db->copybuf);
-    if (binary(db))
+    if (db->copy_binary)
         exr_buf_add(&db->copybuf, binary_header, sizeof binary_header);
     db->copy_ok = true;
     return exr_pg_run(db, q, PGRES_COPY_IN) == 0 ? EXR_SQL_OK : EXR_SQL_ERROR;
@@ -143,7 +140,7 @@ static int binary_field(exr_db *db, int c, const char *v, size_t n)
 
 int exr_pg_copy_row(exr_db *db, int ncols, const char *const *vals)
 {
-    bool bin = binary(db);
+    bool bin = db->copy_binary;
     if (bin && ncols != db->copy_ncols) {
         exr_pg_error(db, "COPY: wrong number of columns");
         db->copy_ok = false;
@@ -175,7 +172,7 @@ int exr_pg_copy_row(exr_db *db, int ncols, const char *const *vals)
 int exr_pg_copy_end(exr_db *db, bool *conflict)
 {
     *conflict = false;
-    if (binary(db) && db->copy_ok)
+    if (db->copy_binary && db->copy_ok)
         exr_buf_add(&db->copybuf, "\377\377", 2); /* the trailer: a field count of -1 */
     copy_send(db);
     bool ok = db->copy_ok; /* if not, the server is told to abandon the COPY; the error is set */

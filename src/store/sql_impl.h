@@ -20,6 +20,7 @@ struct exr_db {
     char copy_into[1400];
     unsigned char copy_type[EXR_PG_MAXPARAMS];
     int copy_ncols;
+    bool copy_binary; /* every column of copy_into has a binary writer: COPY in the binary format */
 };
 
 struct exr_stmt {
