@@ -20,7 +20,8 @@ PGTMP=$(mktemp -d /tmp/exray-bench-pg.XXXXXX); chmod 711 "$PGTMP"
 trap 'rm -f "$W/fill"; sh "$ROOT/tests/pg.sh" stop "$PGTMP/pg"; sh "$ROOT/tests/fixtures/fleet/fleet.sh" stop "$W/fleet" 2>/dev/null; rm -rf "$PGTMP"' EXIT INT TERM
 URI=$(sh "$ROOT/tests/pg.sh" start "$PGTMP/pg" 25450)
 PW=$(cat "$PGTMP/pg/pwfile")
-psql_q() { PGPASSWORD=$PW /usr/lib/postgresql/15/bin/psql -X -At -h 127.0.0.1 -p 25450 -U exray -d "$1" -c "$2"; }
+psql_on() { db=$1; shift; PGPASSWORD=$PW /usr/lib/postgresql/15/bin/psql -X -h 127.0.0.1 -p 25450 -U exray -d "$db" "$@"; }
+psql_q() { psql_on "$1" -At -c "$2"; }
 psql_q postgres "CREATE DATABASE shards" >/dev/null
 now() { python3 -c 'import time; print(time.time())'; }
 
@@ -96,11 +97,11 @@ rows=$(psql_q exray "SELECT count(*) FROM observations")
 # table with the same columns, keys and indexes: what the server can take here
 COLS="scan_id, ip, port, host_key, hostname, time, status, exchange, build, build_source, product, cu, su, servername, proxylogon, proxyshell, proxynotshell, webshells, record"
 psql_q exray "CREATE TABLE peer_obs (LIKE observations INCLUDING ALL)" >/dev/null
-PGPASSWORD=$PW /usr/lib/postgresql/15/bin/psql -X -q -h 127.0.0.1 -p 25450 -U exray -d exray -c "\\copy (SELECT $COLS FROM observations) TO '$W/obs.tsv'"
+psql_on exray -q -c "\\copy (SELECT $COLS FROM observations) TO '$W/obs.tsv'"
 sync
 mem3=$(memfree)
 t3=$(now)
-PGPASSWORD=$PW /usr/lib/postgresql/15/bin/psql -X -q -h 127.0.0.1 -p 25450 -U exray -d exray -c "\\copy peer_obs($COLS) FROM '$W/obs.tsv'"
+psql_on exray -q -c "\\copy peer_obs($COLS) FROM '$W/obs.tsv'"
 t4=$(now)
 rm -f "$W/fill"
 python3 - "$t0" "$t1" "$t2" "$t3" "$t4" "$rows" "$(cat "$W/report.rss")" "$t2b" "$mem0" "$mem3" "${WARM:-1}" <<'PY'
@@ -125,7 +126,7 @@ if [ "${COLD:-0}" = 1 ]; then
         sleep 10 # the host takes the freed memory back
         a=$(now)
         if [ "$1" = exray ]; then "$EXRAY" import --db "${URI%/exray}/cold" "$W"/part.* 2>>"$W/import.err"
-        else PGPASSWORD=$PW /usr/lib/postgresql/15/bin/psql -X -q -h 127.0.0.1 -p 25450 -U exray -d cold -c "\\copy observations($COLS) FROM '$W/obs.tsv'"; fi
+        else psql_on cold -q -c "\\copy observations($COLS) FROM '$W/obs.tsv'"; fi
         b=$(now); n=$(psql_q cold "SELECT count(*) FROM observations")
         [ "$n" = "$rows" ] || { echo "the cold $1 load stored $n rows, not $rows" >&2; exit 1; }
         python3 -c "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$a" "$b"

@@ -241,23 +241,26 @@ int exr_stmt_step(exr_stmt *st)
     return st->db->kind == EXR_DB_SQLITE ? exr_lite_step(st) : exr_pg_step(st);
 }
 
+/* row's value in col of a PostgreSQL result, NULL for SQL NULL or out of range. libpq gives
+ * NULL as "": only an empty value needs asking whether it is NULL. */
+static const char *pg_text(exr_stmt *st, int row, int col)
+{
+    if (!st->res || row < 0 || row >= st->nrows || col >= PQnfields(st->res))
+        return NULL;
+    const char *v = PQgetvalue(st->res, row, col);
+    return v[0] || !PQgetisnull(st->res, row, col) ? v : NULL;
+}
+
 const char *exr_stmt_text(exr_stmt *st, int col)
 {
     if (st->db->kind == EXR_DB_SQLITE)
         return (const char *)sqlite3_column_text(st->lite, col);
-    if (!st->res || st->row < 0 || st->row >= st->nrows || col >= PQnfields(st->res))
-        return NULL;
-    /* libpq gives NULL as "": only an empty value needs asking whether it is NULL */
-    const char *v = PQgetvalue(st->res, st->row, col);
-    return v[0] || !PQgetisnull(st->res, st->row, col) ? v : NULL;
+    return pg_text(st, st->row, col);
 }
 
 const char *exr_stmt_text_ahead(exr_stmt *st, int ahead, int col)
 {
-    if (st->db->kind == EXR_DB_SQLITE || !st->res || st->row < 0 || st->row + ahead >= st->nrows || col >= PQnfields(st->res))
-        return NULL;
-    const char *v = PQgetvalue(st->res, st->row + ahead, col);
-    return v[0] || !PQgetisnull(st->res, st->row + ahead, col) ? v : NULL;
+    return st->db->kind == EXR_DB_SQLITE || st->row < 0 ? NULL : pg_text(st, st->row + ahead, col);
 }
 
 int64_t exr_stmt_int(exr_stmt *st, int col)
