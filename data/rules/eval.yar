@@ -77,12 +77,14 @@ rule exray_xslt_script
 {
     meta:
         family = "XSLT script shell"
-        description = "an XSLT with msxsl:script compiled and run with request data (zcgonvh's XslCompiledTransform shell)"
+        description = "an XSLT with msxsl:script compiled and run with request data (zcgonvh's XslCompiledTransform shell), or a stylesheet taken from the request compiled with scripts enabled"
     strings:
         $x1 = "XslCompiledTransform" nocase
         $x2 = "XsltSettings" nocase
         $s = "msxsl:script" nocase
         $r = /Request\s*(\.\s*(Item|Form|QueryString|Params))?\s*[\[\(]/ nocase
+        $en = /(XsltSettings\s*\(\s*(true|false)\s*,\s*true\s*\)|XsltSettings\s*\.\s*TrustedXslt|EnableScript\s*=\s*true)/ nocase
+        $load = /\.\s*Load\s*\([^;]{0,160}Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies|InputStream))?\s*[\[\(.]/ nocase
     condition:
-        any of ($x*) and $s and $r
+        (any of ($x*) and $s and $r) or ($x1 and $en and $load)
 }

@@ -130,7 +130,7 @@ rule exray_exec_reflected_process
         family = "reflection-disguised execution"
         description = "System.Diagnostics.Process reached by reflection from strings, with decoding of the request"
     strings:
-        $a = /"System\.Diagnostics\.Process(StartInfo)?"/ nocase
+        $a = /"System\.Diagnostics\.Process(StartInfo)?(\s*,[^"\r\n]{0,200})?"/ nocase
         $b = /(LoadWithPartialName|Assembly\s*\.\s*Load|GetType)\s*\(/ nocase
         $c = /(GetMethod|GetProperty|InvokeMember)\s*\(/ nocase
         $d = "FromBase64String" nocase
@@ -192,4 +192,18 @@ rule exray_exec_dropped_binary
         $b = /Process\s*\.\s*Start\s*\(\s*Server\s*\.\s*MapPath\s*\(\s*"[^"]{1,60}\.(exe|bat|cmd|com)"/ nocase
     condition:
         any of them
+}
+
+rule exray_exec_com_late_bound
+{
+    meta:
+        family = "command-execution shell (COM by ProgID or CLSID)"
+        description = "WScript.Shell, Shell.Application, ShellWindows, ShellBrowserWindow or MMC20 created through Type.GetTypeFromProgID/GetTypeFromCLSID and told to run something"
+    strings:
+        $t1 = /GetTypeFromProgID\s*\(\s*"(WScript\.Shell|Shell\.Application|MMC20\.Application)(\.\d)?"/ nocase
+        $t2 = /GetTypeFromCLSID\s*\([^;]{0,60}(72C24DD5-D70A-438B-8A42-98424B88AFB8|13709620-C279-11CE-A49E-444553540000|9BA05972-F6A8-11CF-A442-00A0C90A8F39|C08AFD90-F2A1-11D1-8455-00A0C91F3880|49B2791A-B1AE-4C90-9B8E-E860BA07F889)/ nocase
+        $i1 = /InvokeMember\s*\(\s*"(Run|Exec|ShellExecute|ExecuteShellCommand)"/ nocase
+        $i2 = /\.\s*(Run|Exec|ShellExecute|ExecuteShellCommand)\s*\(/ nocase
+    condition:
+        any of ($t*) and any of ($i*)
 }

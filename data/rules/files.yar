@@ -99,3 +99,17 @@ rule exray_aspxspy_markers
     condition:
         2 of them
 }
+
+rule exray_file_manager_request_paths
+{
+    meta:
+        family = "file manager / file reader"
+        description = "deletes files or folders at a path taken directly from the request, or lists, reads back or sends such paths (two of these, or one in a tiny page)"
+    strings:
+        $del = /(File|Directory)\s*\.\s*Delete\s*\(\s*(HttpContext\.Current\.|context\.|this\.)?Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]/ nocase
+        $read = /Response\s*\.\s*(Write|BinaryWrite)\s*\(\s*(System\.IO\.)?File\s*\.\s*(ReadAllText|ReadAllBytes)\s*\(\s*(HttpContext\.Current\.|context\.|this\.)?Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]/ nocase
+        $send = /Response\s*\.\s*(WriteFile|TransmitFile)\s*\(\s*(HttpContext\.Current\.|context\.|this\.)?Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]/ nocase
+        $list = /(Directory\s*\.\s*(GetFiles|GetDirectories|GetFileSystemEntries|EnumerateFiles|EnumerateDirectories)|new\s+(System\.IO\.)?DirectoryInfo)\s*\(\s*(HttpContext\.Current\.|context\.|this\.)?Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]/ nocase
+    condition:
+        $del or 2 of ($read, $send, $list) or (filesize < 2KB and ($read or $send or $list))
+}

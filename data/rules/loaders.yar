@@ -212,3 +212,30 @@ rule exray_antsword_protocol
     condition:
         $a and $b
 }
+
+rule exray_loader_deserialize_request
+{
+    meta:
+        family = "deserialization loader"
+        description = "BinaryFormatter, LosFormatter, ObjectStateFormatter, SoapFormatter or NetDataContractSerializer deserializing request data (a named field, not ASP.NET's own __ fields): runs the gadget chain a client sends"
+    strings:
+        $f = /(BinaryFormatter|LosFormatter|ObjectStateFormatter|SoapFormatter|NetDataContractSerializer)\b/ nocase
+        $d1 = /\.\s*Deserialize\s*\(\s*(HttpContext\.Current\.|context\.|this\.)?Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]\s*"[^_"]/ nocase
+        $d2 = /\.\s*Deserialize\s*\(\s*new\s+(System\.IO\.)?MemoryStream\s*\(\s*(System\.)?Convert\s*\.\s*FromBase64String\s*\(\s*(HttpContext\.Current\.|context\.|this\.)?Request/ nocase
+        $d3 = /\.\s*Deserialize\s*\(\s*(HttpContext\.Current\.|context\.|this\.)?Request\s*\.\s*InputStream/ nocase
+    condition:
+        $f and any of ($d*)
+}
+
+rule exray_loader_instance_handed_context
+{
+    meta:
+        family = "assembly loader (Behinder-style hand-off)"
+        description = "instantiates a class of a loaded assembly and hands it the page through Equals(Context/this): how a shell passes the request to a payload DLL"
+    strings:
+        $l = /Assembly\s*\.\s*(Load|LoadFile|LoadFrom|UnsafeLoadFrom)\s*\(/ nocase
+        $c = /\.\s*CreateInstance\s*\(/ nocase
+        $e = /\.\s*Equals\s*\(\s*(Context|HttpContext\.Current|this|Page)\s*\)/ nocase
+    condition:
+        $l and $c and $e
+}

@@ -94,3 +94,30 @@ rule exray_recon_registry_hives
     condition:
         $page and 3 of ($h*)
 }
+
+rule exray_recon_registry_request
+{
+    meta:
+        family = "registry browser"
+        description = "opens a registry key named by the request"
+    strings:
+        $a = /(Registry\s*\.\s*(LocalMachine|CurrentUser|Users|ClassesRoot|CurrentConfig)|RegistryKey\s*\.\s*OpenBaseKey\s*\([^;]{0,80}\))\s*\.\s*OpenSubKey\s*\(\s*(HttpContext\.Current\.|context\.|this\.)?Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]/ nocase
+    condition:
+        $a
+}
+
+rule exray_credential_dump_lsass
+{
+    meta:
+        family = "credential dumping"
+        description = "dumps LSASS memory (comsvcs.dll MiniDump, procdump -ma lsass, MiniDumpWriteDump of lsass) or carries Mimikatz commands: what the 2021 Exchange intruders ran after their web shells"
+    strings:
+        $c = /comsvcs(\.dll)?["']?\s*,?\s*(MiniDump\b|#\+?0*24\b)/ nocase
+        $p = /procdump(64)?(\.exe)?[^\r\n;]{0,80}lsass/ nocase
+        $m = "MiniDumpWriteDump" nocase
+        $l = "lsass" nocase
+        $k1 = "sekurlsa::" nocase
+        $k2 = "lsadump::" nocase
+    condition:
+        $c or $p or ($m and $l) or any of ($k*)
+}

@@ -152,6 +152,84 @@ FAMILY(test_recon_and_persistence, {"train/webshells/xiao-webshell_readiis.aspx"
 
 FAMILY(test_exchange_2021, {"webshells/zer010bs_inthewild_OAB-shell_HTTP-response_2021-03-22.txt", "exray_oab_vdir_dump_bogus_url"})
 
+/* Variants written here from the families' public descriptions (not corpus files, so they
+ * run without the corpus): each must fire its rule, and a near miss beside it must not. */
+typedef struct written {
+    const char *text, *rule; /* rule NULL: no rule may fire */
+} written;
+
+static void match_text(const char *text, char *out, size_t n)
+{
+    const char *names[16];
+    int k = exr_hunt_rules_match(rules, (const unsigned char *)text, strlen(text), names, 16);
+    assert_true(k >= 0);
+    out[0] = 0;
+    for (int i = 0; i < k && i < 16; i++) {
+        strncat(out, names[i], n - strlen(out) - 1);
+        strncat(out, ",", n - strlen(out) - 1);
+    }
+}
+
+static void test_written_variants(void **st)
+{
+    (void)st;
+    static const written w[] = {
+        /* Process reached by reflection through an assembly-qualified type name */
+        {"<%@ Page Language=\"C#\" %><% var t = Type.GetType(\"Sys\" + \"tem.Diag\" + \"nostics.Pro\" + \"cess, System, Version=4.0.0.0\");"
+         " t.GetMethod(\"Start\", new Type[] { typeof(string), typeof(string) }).Invoke(null, new object[] { \"cmd.exe\", \"/c \" + Request[\"x\"] }); %>",
+         "exray_exec_reflected_process"},
+        /* WScript.Shell by ProgID, driven by InvokeMember */
+        {"<%@ Page Language=\"C#\" %><% object sh = Activator.CreateInstance(Type.GetTypeFromProgID(\"WScript.Shell\"));"
+         " sh.GetType().InvokeMember(\"Run\", System.Reflection.BindingFlags.InvokeMethod, null, sh, new object[] { Request[\"c\"], 0, true }); %>",
+         "exray_exec_com_late_bound"},
+        {"<%@ Page Language=\"C#\" %><% object x = Activator.CreateInstance(Type.GetTypeFromProgID(\"Excel.Application\"));"
+         " x.GetType().InvokeMember(\"Run\", System.Reflection.BindingFlags.InvokeMethod, null, x, null); %>",
+         NULL},
+        /* LSASS dumped through comsvcs.dll, procdump, Mimikatz */
+        {"<%@ Page Language=\"C#\" %><% System.Diagnostics.Process.Start(\"rundll32.exe\", @\"C:\\windows\\system32\\comsvcs.dll, MiniDump \" + pid + @\" C:\\windows\\temp\\l.dmp full\"); %>",
+         "exray_credential_dump_lsass"},
+        {"procdump64.exe -accepteula -ma lsass.exe c:\\root\\l.dmp", "exray_credential_dump_lsass"},
+        {"<% Response.Write(\"sekurlsa::logonpasswords\"); %>", "exray_credential_dump_lsass"},
+        {"<%@ Page Language=\"C#\" %><% /* crash reports */ MiniDumpWriteDump(h, pid, f, 2, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero); %>", NULL},
+        /* file manager: delete, list, send back request paths */
+        {"<%@ Page Language=\"C#\" %><% if (Request[\"del\"] != null) System.IO.File.Delete(Request[\"del\"]); %>", "exray_file_manager_request_paths"},
+        {"<%@ Page Language=\"C#\" %><% Response.Write(System.IO.File.ReadAllText(Request[\"f\"])); %>", "exray_file_manager_request_paths"},
+        {"<%@ Page Language=\"C#\" %><% Response.WriteFile(Server.MapPath(\"~/files/report.pdf\")); %>", NULL},
+        /* registry key named by the request */
+        {"<%@ Page Language=\"C#\" %><% var k = Microsoft.Win32.Registry.LocalMachine.OpenSubKey(Request[\"k\"]); %>", "exray_recon_registry_request"},
+        {"<%@ Page Language=\"C#\" %><% var k = Microsoft.Win32.Registry.LocalMachine.OpenSubKey(\"SOFTWARE\\\\Vendor\\\\App\"); %>", NULL},
+        /* deserialization of request data; ASP.NET's own __ fields are not a shell */
+        {"<%@ Page Language=\"C#\" %><% new System.Runtime.Serialization.Formatters.Binary.BinaryFormatter().Deserialize("
+         "new System.IO.MemoryStream(Convert.FromBase64String(Request.Form[\"d\"]))); %>",
+         "exray_loader_deserialize_request"},
+        {"<%@ Page Language=\"C#\" %><% new System.Web.UI.LosFormatter().Deserialize(Request[\"v\"]); %>", "exray_loader_deserialize_request"},
+        {"<%@ Page Language=\"C#\" %><% object o = new System.Web.UI.LosFormatter().Deserialize(Request.Form[\"__VSTATE\"]); %>", NULL},
+        /* a stylesheet from the request compiled with scripts enabled */
+        {"<%@ Page Language=\"C#\" %><% var x = new System.Xml.Xsl.XslCompiledTransform();"
+         " x.Load(new System.Xml.XmlTextReader(new System.IO.StringReader(Request.Form[\"xsl\"])), new System.Xml.Xsl.XsltSettings(false, true), null); %>",
+         "exray_xslt_script"},
+        {"<%@ Page Language=\"C#\" %><% var x = new System.Xml.Xsl.XslCompiledTransform(); x.Load(Server.MapPath(\"~/t.xslt\"));"
+         " x.Transform(Server.MapPath(\"~/d.xml\"), null, Response.Output); string q = Request[\"q\"]; %>",
+         NULL},
+        /* a class of an installed DLL handed the page through Equals(Context) */
+        {"<%@ Page Language=\"C#\" %><% System.Reflection.Assembly.LoadFile(Server.MapPath(\"~/bin/x.dll\")).CreateInstance(\"X\").Equals(Context); %>",
+         "exray_loader_instance_handed_context"},
+    };
+    for (size_t i = 0; i < sizeof w / sizeof w[0]; i++) {
+        char got[2048];
+        match_text(w[i].text, got, sizeof got);
+        if (!w[i].rule) {
+            if (got[0])
+                fail_msg("variant %zu: expected no rule, matched [%s]", i, got);
+            continue;
+        }
+        char want[128];
+        snprintf(want, sizeof want, "%s,", w[i].rule);
+        if (!strstr(got, want))
+            fail_msg("variant %zu: expected %s, matched [%s]", i, w[i].rule, got);
+    }
+}
+
 /* Every benign file in the corpus: no rule may fire. */
 static void walk_benign(const char *dir, int *files, char *bad, size_t badn)
 {
@@ -259,6 +337,7 @@ int main(void)
         cmocka_unit_test(test_handlers_services_config),
         cmocka_unit_test(test_recon_and_persistence),
         cmocka_unit_test(test_exchange_2021),
+        cmocka_unit_test(test_written_variants),
         cmocka_unit_test(test_benign_quiet),
     };
     return cmocka_run_group_tests(t, setup, teardown);
