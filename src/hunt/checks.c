@@ -63,7 +63,7 @@ const exr_check exr_checks[] = {
      "A file with a published 2021 web-shell name, written during the exploitation period (its content matched no rule); "
      "medium in an Exchange or aspnet_client folder, low under an ordinary site",
      "Open the file and compare it with Exchange's own copy; if it is not Exchange's, treat it as a web shell."},
-    {"file.lsass-dump", NULL, EXR_SEV_HIGH, "An LSASS memory dump (minidump) in C:\\root or Windows\\Temp: credential theft",
+    {"file.lsass-dump", NULL, EXR_SEV_HIGH, "An LSASS memory dump (minidump, found by its name or by the process it holds) in C:\\root or Windows\\Temp: credential theft",
      "Reset every credential that was used on this server, including service and machine accounts."},
     {"file.archive", NULL, EXR_SEV_LOW, "A .zip/.7z/.rar archive in ProgramData (medium when other indicators were found): possible data staging",
      "Open it and check whether it holds exported mailboxes or dumps."},

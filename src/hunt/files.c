@@ -6,6 +6,7 @@
 #include "hunt.h"
 #include "fsro.h"
 #include "lines.h"
+#include "minidump.h"
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -691,19 +692,53 @@ static bool read_magic(const char *full, unsigned char *m, size_t n)
     return r == (ssize_t)n;
 }
 
+static int pread_all(void *ctx, void *buf, size_t n, uint64_t off)
+{
+    int fd = *(int *)ctx;
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = pread(fd, (char *)buf + got, n - got, (off_t)(off + got));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            return 1;
+        got += (size_t)r;
+    }
+    return 0;
+}
+
+/* An LSASS dump under C:\root or Windows\Temp: a minidump named lsass*.dmp (Test-ProxyLogon's
+ * check), or any minidump whose process, its first module, is lsass.exe, whatever its name. */
 void exr_hunt_dump_file(exr_hunt *h, const char *full, const char *name, long long mtime_s)
 {
     size_t nl = strlen(name);
-    if (nl < 9 || strncasecmp(name, "lsass", 5) != 0 || strcasecmp(name + nl - 4, ".dmp") != 0)
-        return;
-    unsigned char m[4];
-    if (!read_magic(full, m, 4)) {
-        exr_hunt_not_examined(&h->out, exr_layout_rel(&h->lay, full), "named like an LSASS dump but unreadable: %s", strerror(errno));
+    bool named = nl >= 9 && strncasecmp(name, "lsass", 5) == 0 && strcasecmp(name + nl - 4, ".dmp") == 0;
+    int fd = exr_open_ro(full);
+    if (fd < 0) {
+        exr_hunt_not_examined(&h->out, exr_layout_rel(&h->lay, full), "could not be read to tell whether it is an LSASS dump: %s",
+                              strerror(errno));
         return;
     }
-    if (memcmp(m, "MDMP", 4) != 0)
+    char proc[512];
+    int r = exr_minidump_process(pread_all, &fd, proc, sizeof proc);
+    unsigned char m[4];
+    bool mdmp = r == 1 || (r == 0 && pread_all(&fd, m, 4, 0) == 0 && memcmp(m, "MDMP", 4) == 0);
+    int err = errno;
+    close(fd);
+    if (r < 0) {
+        exr_hunt_not_examined(&h->out, exr_layout_rel(&h->lay, full), "could not be read to tell whether it is an LSASS dump: %s",
+                              strerror(err));
         return;
-    const char *ev = "minidump (MDMP) named lsass*.dmp";
+    }
+    char ev[700];
+    if (r == 1 && exr_minidump_is_lsass(proc))
+        snprintf(ev, sizeof ev, "minidump (MDMP) of the process %s", proc);
+    else if (named && mdmp)
+        snprintf(ev, sizeof ev, "minidump (MDMP) named lsass*.dmp");
+    else
+        return;
     exr_hunt_add(&h->out, "file.lsass-dump", -1, exr_layout_rel(&h->lay, full), 0, mtime_s * 1000, NULL, 0, ev, strlen(ev));
 }
 
