@@ -493,6 +493,40 @@ static const char *const attacker_ua[] = {"ExchangeServicesClient/0.0.0.0", "pyt
                                           "Mozilla/5.0+(compatible;+Yahoo!+Slurp;+http://help.yahoo.com/help/us/ysearch/slurp)",
                                           "Mozilla/5.0+(compatible;+YandexBot/3.0;++http://yandex.com/bots)"};
 
+static int hexdig(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* The query with %XX escapes undone, twice (a doubly escaped %2550 too), in scratch: the
+ * 2022 attacks wrote "%50owershell" and "autodiscover%2Fautodiscover.json" to slip past
+ * filters that looked for the plain words, and IIS logs the query as sent. */
+static sv pct_decoded(sv q, exr_buf *scratch)
+{
+    exr_buf_reset(scratch);
+    exr_buf_add(scratch, q.p, q.n);
+    char *b = scratch->p;
+    size_t w = q.n;
+    for (int round = 0; round < 2; round++) {
+        size_t r = 0, o = 0;
+        bool changed = false;
+        while (r < w) {
+            int hi, lo;
+            if (b[r] == '%' && r + 2 < w && (hi = hexdig(b[r + 1])) >= 0 && (lo = hexdig(b[r + 2])) >= 0) {
+                b[o++] = (char)(hi << 4 | lo);
+                r += 3;
+                changed = true;
+            } else {
+                b[o++] = b[r++];
+            }
+        }
+        w = o;
+        if (!changed)
+            break;
+    }
+    return (sv){b, w};
+}
+
 static void iis_row(exr_hunt *h, const char *rel, long lineno, const sv *v, int nv, const int *idx, int64_t ms, exr_buf *ev)
 {
     sv method = fld(v, nv, idx[W_METHOD]), stem = fld(v, nv, idx[W_STEM]), query = fld(v, nv, idx[W_QUERY]);
@@ -504,16 +538,19 @@ static void iis_row(exr_hunt *h, const char *rel, long lineno, const sv *v, int 
     else if (ecp_short_js(stem))
         id = "iis.ecp-js";
     else if (stem_prefix(stem, "/autodiscover/autodiscover.json")) {
+        sv raw = query;
+        query = pct_decoded(raw, ev); /* ev is free until the evidence is written below */
         bool ps = exr_memcasestr(query.p, query.n, "/powershell") || exr_memcasestr(query.p, query.n, "X-Rps-CAT=") ||
                   exr_memcasestr(query.p, query.n, "/mapi/nspi") || exr_memcasestr(query.p, query.n, "/EWS/") ||
                   exr_memcasestr(query.p, query.n, "Email=autodiscover/autodiscover.json");
         bool pns = exr_memcasestr(query.p, query.n, "powershell") && memchr(query.p, '@', query.n) &&
-                   (exr_memcasestr(query.p, query.n, "Protocol=") || exr_memcasestr(query.p, query.n, "%40"));
+                   (exr_memcasestr(query.p, query.n, "Protocol=") || exr_memcasestr(raw.p, raw.n, "%40"));
         bool ok = st == 200 || st == 302;
         if (pns && !exr_memcasestr(query.p, query.n, "X-Rps-CAT="))
             id = st == 200 ? "cve-2022-41040.iis" : "cve-2022-41040.iis-failed";
         else if (ps)
             id = ok ? "cve-2021-34473.iis" : "cve-2021-34473.iis-failed";
+        query = raw; /* the evidence shows what was sent */
     } else if (st == 200 && is_webshell_stem(stem)) {
         id = "iis.webshell-access";
     }
