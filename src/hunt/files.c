@@ -715,27 +715,23 @@ void exr_hunt_dump_file(exr_hunt *h, const char *full, const char *name, long lo
 {
     size_t nl = strlen(name);
     bool named = nl >= 9 && strncasecmp(name, "lsass", 5) == 0 && strcasecmp(name + nl - 4, ".dmp") == 0;
-    int fd = exr_open_ro(full);
-    if (fd < 0) {
-        exr_hunt_not_examined(&h->out, exr_layout_rel(&h->lay, full), "could not be read to tell whether it is an LSASS dump: %s",
-                              strerror(errno));
-        return;
+    char proc[512] = "";
+    int fd = exr_open_ro(full), r = -1;
+    if (fd >= 0) {
+        r = exr_minidump_process(pread_all, &fd, proc, sizeof proc);
+        int err = errno;
+        close(fd);
+        errno = err;
     }
-    char proc[512];
-    int r = exr_minidump_process(pread_all, &fd, proc, sizeof proc);
-    unsigned char m[4];
-    bool mdmp = r == 1 || (r == 0 && pread_all(&fd, m, 4, 0) == 0 && memcmp(m, "MDMP", 4) == 0);
-    int err = errno;
-    close(fd);
     if (r < 0) {
         exr_hunt_not_examined(&h->out, exr_layout_rel(&h->lay, full), "could not be read to tell whether it is an LSASS dump: %s",
-                              strerror(err));
+                              strerror(errno));
         return;
     }
     char ev[700];
     if (r == 1 && exr_minidump_is_lsass(proc))
         snprintf(ev, sizeof ev, "minidump (MDMP) of the process %s", proc);
-    else if (named && mdmp)
+    else if (r == 1 && named)
         snprintf(ev, sizeof ev, "minidump (MDMP) named lsass*.dmp");
     else
         return;

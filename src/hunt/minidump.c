@@ -58,14 +58,14 @@ int exr_minidump_process(exr_md_read rd, void *ctx, char *out, size_t n)
         return 0;
     uint32_t nstreams = le32(h + 8), dir = le32(h + 12);
     if (nstreams > MAX_STREAMS)
-        return 0;
+        return 1;
     uint32_t list = 0;
     bool found = false;
     for (uint32_t i = 0; i < nstreams && !found;) {
         uint32_t k = nstreams - i < 64 ? nstreams - i : 64;
         r = rd(ctx, e, 12 * (size_t)k, (uint64_t)dir + 12 * (uint64_t)i);
         if (r != 0)
-            return r < 0 ? -1 : 0;
+            return r < 0 ? -1 : 1;
         for (uint32_t j = 0; j < k; j++)
             if (le32(e + 12 * j) == MODULE_LIST_STREAM && le32(e + 12 * j + 4) >= 4 + 108) {
                 list = le32(e + 12 * j + 8);
@@ -75,25 +75,25 @@ int exr_minidump_process(exr_md_read rd, void *ctx, char *out, size_t n)
         i += k;
     }
     if (!found)
-        return 0;
+        return 1;
     /* the count, then the first module up to and including its name offset */
     r = rd(ctx, m, sizeof m, (uint64_t)list);
     if (r != 0)
-        return r < 0 ? -1 : 0;
+        return r < 0 ? -1 : 1;
     if (le32(m) == 0)
-        return 0;
+        return 1;
     uint32_t name = le32(m + 4 + 20);
     unsigned char len[4];
     r = rd(ctx, len, 4, name);
     if (r != 0)
-        return r < 0 ? -1 : 0;
+        return r < 0 ? -1 : 1;
     uint32_t bytes = le32(len);
     if (bytes == 0 || bytes % 2 || bytes > NAME_MAX_BYTES)
-        return 0;
+        return 1;
     unsigned char s[NAME_MAX_BYTES];
     r = rd(ctx, s, bytes, (uint64_t)name + 4);
     if (r != 0)
-        return r < 0 ? -1 : 0;
+        return r < 0 ? -1 : 1;
     if (n)
         utf16le_to_utf8(s, bytes / 2, out, n);
     return 1;

@@ -11,9 +11,10 @@
  * read error (errno set). */
 typedef int (*exr_md_read)(void *ctx, void *buf, size_t n, uint64_t off);
 
-/* 1 with the first module's path in out (UTF-8, cut to n - 1 bytes) when the data is a
- * minidump with a module list; 0 when it is not a minidump, is truncated or malformed, or
- * lists no module; -1 on a read error. Reads a bounded number of bytes. */
+/* 1 when the data is a minidump (its "MDMP" signature), with the first module's path in out
+ * (UTF-8, cut to n - 1 bytes; empty when the module list is missing, truncated or
+ * malformed); 0 when it is not a minidump or shorter than a header; -1 on a read error.
+ * Reads a bounded number of bytes. */
 int exr_minidump_process(exr_md_read rd, void *ctx, char *out, size_t n);
 
 /* Whether a module path names lsass.exe (any folder, any case). */
