@@ -198,12 +198,16 @@ rule exray_exec_com_late_bound
 {
     meta:
         family = "command-execution shell (COM by ProgID or CLSID)"
-        description = "WScript.Shell, Shell.Application, ShellWindows, ShellBrowserWindow or MMC20 created through Type.GetTypeFromProgID/GetTypeFromCLSID and told to run something"
+        description = "WScript.Shell created through Type.GetTypeFromProgID/GetTypeFromCLSID and told to Run or Exec, or Shell.Application, ShellWindows, ShellBrowserWindow or MMC20 so created and told to ShellExecute or ExecuteShellCommand"
     strings:
-        $t1 = /GetTypeFromProgID\s*\(\s*"(WScript\.Shell|Shell\.Application|MMC20\.Application)(\.\d)?"/ nocase
-        $t2 = /GetTypeFromCLSID\s*\([^;]{0,60}(72C24DD5-D70A-438B-8A42-98424B88AFB8|13709620-C279-11CE-A49E-444553540000|9BA05972-F6A8-11CF-A442-00A0C90A8F39|C08AFD90-F2A1-11D1-8455-00A0C91F3880|49B2791A-B1AE-4C90-9B8E-E860BA07F889)/ nocase
-        $i1 = /InvokeMember\s*\(\s*"(Run|Exec|ShellExecute|ExecuteShellCommand)"/ nocase
-        $i2 = /\.\s*(Run|Exec|ShellExecute|ExecuteShellCommand)\s*\(/ nocase
+        $w1 = /GetTypeFromProgID\s*\(\s*"WScript\.Shell(\.\d)?"/ nocase
+        $w2 = /GetTypeFromCLSID\s*\([^;]{0,60}72C24DD5-D70A-438B-8A42-98424B88AFB8/ nocase
+        $t1 = /GetTypeFromProgID\s*\(\s*"(Shell\.Application|MMC20\.Application)(\.\d)?"/ nocase
+        $t2 = /GetTypeFromCLSID\s*\([^;]{0,60}(13709620-C279-11CE-A49E-444553540000|9BA05972-F6A8-11CF-A442-00A0C90A8F39|C08AFD90-F2A1-11D1-8455-00A0C91F3880|49B2791A-B1AE-4C90-9B8E-E860BA07F889)/ nocase
+        $run1 = /InvokeMember\s*\(\s*"(Run|Exec)"/ nocase
+        $run2 = /\.\s*(Run|Exec)\s*\(/ nocase
+        $x1 = /InvokeMember\s*\(\s*"(ShellExecute|ExecuteShellCommand)"/ nocase
+        $x2 = /\.\s*(ShellExecute|ExecuteShellCommand)\s*\(/ nocase
     condition:
-        any of ($t*) and any of ($i*)
+        (any of ($w*) and any of ($run*, $x*)) or (any of ($t*) and any of ($x*))
 }

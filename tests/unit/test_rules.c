@@ -185,6 +185,9 @@ static void test_written_variants(void **st)
         {"<%@ Page Language=\"C#\" %><% object x = Activator.CreateInstance(Type.GetTypeFromProgID(\"Excel.Application\"));"
          " x.GetType().InvokeMember(\"Run\", System.Reflection.BindingFlags.InvokeMethod, null, x, null); %>",
          NULL},
+        {"<%@ Page Language=\"C#\" %><% dynamic sa = Activator.CreateInstance(Type.GetTypeFromProgID(\"Shell.Application\"));"
+         " sa.Namespace(Server.MapPath(\"~/up\")).CopyHere(sa.Namespace(Server.MapPath(\"~/a.zip\")).Items()); Task.Run(() => Clean()); %>",
+         NULL},
         /* LSASS dumped through comsvcs.dll, procdump, Mimikatz */
         {"<%@ Page Language=\"C#\" %><% System.Diagnostics.Process.Start(\"rundll32.exe\", @\"C:\\windows\\system32\\comsvcs.dll, MiniDump \" + pid + @\" C:\\windows\\temp\\l.dmp full\"); %>",
          "exray_credential_dump_lsass"},
