@@ -78,9 +78,12 @@ rule exray_exec_wscript
         $o3 = /clsid:72C24DD5-D70A-438B-8A42-98424B88AFB8/ nocase
         $o4 = /clsid:13709620-C279-11CE-A49E-444553540000/ nocase
         $x = /\.(exec|run|shellexecute)\b/ nocase
+        $se = /\.shellexecute\b/ nocase
         $create = /CreateObject\s*\(\s*["'](WScript\.Shell|Shell\.Application)["']/ nocase
     condition:
-        (any of ($o*) and $x) or $create
+        /* Shell.Application runs things only through ShellExecute: its name beside a
+         * Task.Run( is a page unzipping files */
+        (($o1 or $o3) and $x) or (($o2 or $o4) and $se) or $create
 }
 
 rule exray_exec_createprocess_pinvoke
