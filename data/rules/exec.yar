@@ -214,3 +214,17 @@ rule exray_exec_com_late_bound
     condition:
         (any of ($w*) and any of ($run*, $x*)) or (any of ($t*) and any of ($x*))
 }
+
+rule exray_exec_page_process_request
+{
+    meta:
+        family = "command-execution shell"
+        description = "a page whose own inline code starts a process and reads request data (however the one reaches the other: a variable, a split header, an object initializer)"
+    strings:
+        $page = /<\s?%\s*@\s*(page|webhandler|webservice)\b/ nocase
+        $start1 = /ProcessStartInfo\s*[\(\{]/ nocase
+        $start2 = /Process\s*\.\s*Start\s*\(/ nocase
+        $r = /([A-Za-z_][A-Za-z0-9_]{0,20}\.)?Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]/ nocase
+    condition:
+        $page and any of ($start*) and $r
+}

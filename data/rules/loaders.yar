@@ -239,3 +239,16 @@ rule exray_loader_instance_handed_context
     condition:
         $l and $c and $e
 }
+
+rule exray_loader_reflection_from_request
+{
+    meta:
+        family = "reflection dispatcher"
+        description = "looks up a type or method whose name the request supplies and invokes it: the client chooses what code runs"
+    strings:
+        $t = /GetType\s*\(\s*([A-Za-z_][A-Za-z0-9_]{0,20}\.)?Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]/ nocase
+        $m = /(GetMethod|InvokeMember)\s*\(\s*([A-Za-z_][A-Za-z0-9_]{0,20}\.)?Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]/ nocase
+        $i = /(\.\s*Invoke\s*\(|CreateInstance\s*\()/ nocase
+    condition:
+        $m or ($t and $i)
+}

@@ -222,6 +222,18 @@ static void test_written_variants(void **st)
         {"<%@ Page Language=\"C#\" %><% if (Membership.ValidateUser(Request.Form[\"username\"], Request.Form[\"password\"]))"
          " FormsAuthentication.RedirectFromLoginPage(Request.Form[\"username\"], false); %>",
          NULL},
+        /* a page starting a process from request data through a variable or an initializer */
+        {"<%@ Page Language=\"C#\" %><% var a = Request.Headers[\"X-A\"]; var psi = new System.Diagnostics.ProcessStartInfo(a.Split('|')[0], a.Split('|')[1]);"
+         " System.Diagnostics.Process.Start(psi); %>",
+         "exray_exec_page_process_request"},
+        /* the same calls in a code-behind file (no page directive) are left to the other rules */
+        {"public partial class NewsView : System.Web.UI.Page { string Get(string key) { return Request[key] != null ? Request[key].ToString() : \"\"; }"
+         " void Open(string fileName) { System.Diagnostics.Process.Start(\"WINWORD.EXE\", fileName); } }",
+         NULL},
+        /* the request names the type and method that run */
+        {"<%@ WebHandler Language=\"C#\" Class=\"H\" %> public class H : System.Web.IHttpHandler { public void ProcessRequest(System.Web.HttpContext c) {"
+         " var t = System.Type.GetType(c.Request.Form[\"t\"]); t.GetMethod(c.Request.Form[\"m\"]).Invoke(System.Activator.CreateInstance(t), null); } }",
+         "exray_loader_reflection_from_request"},
         /* a class of an installed DLL handed the page through Equals(Context) */
         {"<%@ Page Language=\"C#\" %><% System.Reflection.Assembly.LoadFile(Server.MapPath(\"~/bin/x.dll\")).CreateInstance(\"X\").Equals(Context); %>",
          "exray_loader_instance_handed_context"},
