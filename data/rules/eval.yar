@@ -27,7 +27,7 @@ rule exray_eval_request
         family = "China Chopper family (eval of request data)"
         description = "eval/Execute of a request parameter, or eval with the 'unsafe' option, in any server language"
     strings:
-        $e1 = /\b(eval|execute|executeglobal|executestatement)\s*\(?\s*(System\.Text\.Encoding\.[A-Za-z0-9_.]{1,40}\.GetString\s*\(\s*)?(System\.)?(Convert\.FromBase64String\s*\(\s*)?(HttpContext\.Current\.|this\.|context\.)?Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies|ServerVariables)\s*)?[\[\(.]/ nocase
+        $e1 = /\b(eval|execute|executeglobal|executestatement)\s*\(?\s*(System\.Text\.Encoding\.[A-Za-z0-9_.]{1,40}\.GetString\s*\(\s*)?(System\.)?(Convert\.FromBase64String\s*\(\s*)?([A-Za-z_][A-Za-z0-9_]{0,30}\.){0,2}Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies|ServerVariables)\s*)?[\[\(.]/ nocase
         $e2 = /\beval\s*\([^;]{0,300}["']unsafe["']/ nocase
         $e3 = /\b(execute|executeglobal|eval)\s*\(?\s*["']?\s*\(?\s*request\s*(\.\s*(item|form|querystring))?\s*\(/ nocase
         $e4 = /["']ev["']?\s*&?\s*["']?al\s*\(\s*request/ nocase

@@ -28,9 +28,9 @@ rule exray_exec_request_direct
         family = "command-execution shell"
         description = "Process.Start or StartInfo given a request value directly"
     strings:
-        $a = /Process\s*\.\s*Start\s*\(\s*(HttpContext\.Current\.|context\.|this\.)?Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]/ nocase
-        $b = /StartInfo\s*\.\s*(FileName|Arguments)\s*=\s*(HttpContext\.Current\.|context\.|this\.)?Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]/ nocase
-        $c = /new\s+(System\.Diagnostics\.)?ProcessStartInfo\s*\(\s*(HttpContext\.Current\.|context\.|this\.)?Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]/ nocase
+        $a = /Process\s*\.\s*Start\s*\(\s*([A-Za-z_][A-Za-z0-9_]{0,30}\.){0,2}Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]/ nocase
+        $b = /StartInfo\s*\.\s*(FileName|Arguments)\s*=\s*([A-Za-z_][A-Za-z0-9_]{0,30}\.){0,2}Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]/ nocase
+        $c = /new\s+(System\.Diagnostics\.)?ProcessStartInfo\s*\(\s*([A-Za-z_][A-Za-z0-9_]{0,30}\.){0,2}Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]/ nocase
     condition:
         any of them
 }
@@ -43,7 +43,7 @@ rule exray_exec_vb_shell
     strings:
         $a = /\bShell\s*\(\s*["']\s*(cmd|powershell|c:\\windows\\system32\\cmd)/ nocase
         $b = /Interaction\s*\.\s*Shell\s*\(/ nocase
-        $c = /\bShell\s*\(\s*(HttpContext\.Current\.)?Request\s*(\.\s*(Item|Form|QueryString|Params))?\s*[\[\(]/ nocase
+        $c = /\bShell\s*\(\s*([A-Za-z_][A-Za-z0-9_]{0,30}\.){0,2}Request\s*(\.\s*(Item|Form|QueryString|Params))?\s*[\[\(]/ nocase
         $d = /Process\s*\.\s*Start\s*\(\s*[A-Za-z_][A-Za-z0-9_]{0,40}\.Text\b/ nocase
     condition:
         any of them

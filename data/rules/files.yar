@@ -11,10 +11,10 @@ rule exray_writer_request_path
         family = "uploader / file writer"
         description = "saves or writes to a path taken directly from the request"
     strings:
-        $a = /(SaveAs|WriteAllBytes|WriteAllText|AppendAllText|CreateText|StreamWriter|FileStream|File\s*\.\s*Create|File\s*\.\s*Copy|File\s*\.\s*Move)\s*\(\s*((HttpContext\.Current\.|context\.|this\.)?Server\s*\.\s*MapPath\s*\(\s*|Path\s*\.\s*Combine\s*\([^;]{0,80},\s*)?(HttpContext\.Current\.|context\.|this\.)?Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]/ nocase
+        $a = /(SaveAs|WriteAllBytes|WriteAllText|AppendAllText|CreateText|StreamWriter|FileStream|File\s*\.\s*Create|File\s*\.\s*Copy|File\s*\.\s*Move)\s*\(\s*(([A-Za-z_][A-Za-z0-9_]{0,30}\.){0,2}Server\s*\.\s*MapPath\s*\(\s*|Path\s*\.\s*Combine\s*\([^;]{0,80},\s*)?([A-Za-z_][A-Za-z0-9_]{0,30}\.){0,2}Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]/ nocase
         $b = /Request\s*\.\s*Files\s*[\[\(]\s*0\s*[\]\)]\s*\.\s*SaveAs\s*\(\s*Server\s*\.\s*MapPath\s*\(\s*Request/ nocase
-        $c = /(SaveAs|WriteAllBytes|WriteAllText|AppendAllText|CreateText|StreamWriter|FileStream)\s*\([^;)]{0,80}\+\s*(HttpContext\.Current\.|context\.|this\.)?Request\s*(\.\s*(Item|Form|QueryString|Params))?\s*[\[\(]\s*"/ nocase
-        $d = /\.\s*DownloadFile\s*\([^;]{0,120}(HttpContext\.Current\.|context\.|this\.)?Request\s*(\.\s*(Item|Form|QueryString|Params))?\s*[\[\(]/ nocase
+        $c = /(SaveAs|WriteAllBytes|WriteAllText|AppendAllText|CreateText|StreamWriter|FileStream)\s*\([^;)]{0,80}\+\s*([A-Za-z_][A-Za-z0-9_]{0,30}\.){0,2}Request\s*(\.\s*(Item|Form|QueryString|Params))?\s*[\[\(]\s*"/ nocase
+        $d = /\.\s*DownloadFile\s*\([^;]{0,120}([A-Za-z_][A-Za-z0-9_]{0,30}\.){0,2}Request\s*(\.\s*(Item|Form|QueryString|Params))?\s*[\[\(]/ nocase
     condition:
         any of them
 }
@@ -50,8 +50,8 @@ rule exray_sql_client_from_request
         family = "SQL shell"
         description = "opens a database connection whose connection string comes from the request, or runs xp_cmdshell"
     strings:
-        $c = /(SqlConnection|OleDbConnection|OdbcConnection)\s*\(\s*(HttpContext\.Current\.)?Request\s*(\.\s*(Item|Form|QueryString|Params))?\s*[\[\(]/ nocase
-        $v1 = /(conn|connstr|connstring|connectionstring|constr|strconn|dsn)\s*=\s*(HttpContext\.Current\.)?Request\s*(\.\s*(Item|Form|QueryString|Params))?\s*[\[\(]/ nocase
+        $c = /(SqlConnection|OleDbConnection|OdbcConnection)\s*\(\s*([A-Za-z_][A-Za-z0-9_]{0,30}\.){0,2}Request\s*(\.\s*(Item|Form|QueryString|Params))?\s*[\[\(]/ nocase
+        $v1 = /(conn|connstr|connstring|connectionstring|constr|strconn|dsn)\s*=\s*([A-Za-z_][A-Za-z0-9_]{0,30}\.){0,2}Request\s*(\.\s*(Item|Form|QueryString|Params))?\s*[\[\(]/ nocase
         $v2 = /ConnectionString\s*=\s*[A-Za-z_][A-Za-z0-9_]{0,40}\.Text\b/ nocase
         $v3 = /"(server|data source)\s*=\s*"\s*\+\s*[A-Za-z_][A-Za-z0-9_]{0,40}(\.Text)?\s*\+\s*";\s*(database|initial catalog)\s*=\s*"\s*\+/ nocase
         $new = /new\s+(System\.Data\.(SqlClient|OleDb|Odbc)\.)?(SqlConnection|OleDbConnection|OdbcConnection)\s*\(/ nocase
@@ -106,10 +106,10 @@ rule exray_file_manager_request_paths
         family = "file manager / file reader"
         description = "deletes files or folders at a path taken directly from the request, or lists, reads back or sends such paths (two of these, or one in a tiny page)"
     strings:
-        $del = /(File|Directory)\s*\.\s*Delete\s*\(\s*(HttpContext\.Current\.|context\.|this\.)?Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]/ nocase
-        $read = /Response\s*\.\s*(Write|BinaryWrite)\s*\(\s*(System\.IO\.)?File\s*\.\s*(ReadAllText|ReadAllBytes)\s*\(\s*(HttpContext\.Current\.|context\.|this\.)?Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]/ nocase
-        $send = /Response\s*\.\s*(WriteFile|TransmitFile)\s*\(\s*(HttpContext\.Current\.|context\.|this\.)?Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]/ nocase
-        $list = /(Directory\s*\.\s*(GetFiles|GetDirectories|GetFileSystemEntries|EnumerateFiles|EnumerateDirectories)|new\s+(System\.IO\.)?DirectoryInfo)\s*\(\s*(HttpContext\.Current\.|context\.|this\.)?Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]/ nocase
+        $del = /(File|Directory)\s*\.\s*Delete\s*\(\s*([A-Za-z_][A-Za-z0-9_]{0,30}\.){0,2}Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]/ nocase
+        $read = /Response\s*\.\s*(Write|BinaryWrite)\s*\(\s*(System\.IO\.)?File\s*\.\s*(ReadAllText|ReadAllBytes)\s*\(\s*([A-Za-z_][A-Za-z0-9_]{0,30}\.){0,2}Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]/ nocase
+        $send = /Response\s*\.\s*(WriteFile|TransmitFile)\s*\(\s*([A-Za-z_][A-Za-z0-9_]{0,30}\.){0,2}Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]/ nocase
+        $list = /(Directory\s*\.\s*(GetFiles|GetDirectories|GetFileSystemEntries|EnumerateFiles|EnumerateDirectories)|new\s+(System\.IO\.)?DirectoryInfo)\s*\(\s*([A-Za-z_][A-Za-z0-9_]{0,30}\.){0,2}Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]/ nocase
     condition:
         $del or 2 of ($read, $send, $list) or (filesize < 2KB and ($read or $send or $list))
 }

@@ -220,9 +220,9 @@ rule exray_loader_deserialize_request
         description = "BinaryFormatter, LosFormatter, ObjectStateFormatter, SoapFormatter or NetDataContractSerializer deserializing request data (a named field, not ASP.NET's own __ fields): runs the gadget chain a client sends"
     strings:
         $f = /(BinaryFormatter|LosFormatter|ObjectStateFormatter|SoapFormatter|NetDataContractSerializer)\b/ nocase
-        $d1 = /\.\s*Deserialize\s*\(\s*(HttpContext\.Current\.|context\.|this\.)?Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]\s*"[^_"]/ nocase
-        $d2 = /\.\s*Deserialize\s*\(\s*new\s+(System\.IO\.)?MemoryStream\s*\(\s*(System\.)?Convert\s*\.\s*FromBase64String\s*\(\s*(HttpContext\.Current\.|context\.|this\.)?Request/ nocase
-        $d3 = /\.\s*Deserialize\s*\(\s*(HttpContext\.Current\.|context\.|this\.)?Request\s*\.\s*InputStream/ nocase
+        $d1 = /\.\s*Deserialize\s*\(\s*([A-Za-z_][A-Za-z0-9_]{0,30}\.){0,2}Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]\s*"[^_"]/ nocase
+        $d2 = /\.\s*Deserialize\s*\(\s*new\s+(System\.IO\.)?MemoryStream\s*\(\s*(System\.)?Convert\s*\.\s*FromBase64String\s*\(\s*([A-Za-z_][A-Za-z0-9_]{0,30}\.){0,2}Request/ nocase
+        $d3 = /\.\s*Deserialize\s*\(\s*([A-Za-z_][A-Za-z0-9_]{0,30}\.){0,2}Request\s*\.\s*InputStream/ nocase
     condition:
         $f and any of ($d*)
 }

