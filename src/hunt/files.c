@@ -680,18 +680,8 @@ void exr_hunt_web_file(exr_hunt *h, const char *full, const char *name, long lon
     free(s.norm);
 }
 
-static bool read_magic(const char *full, unsigned char *m, size_t n)
-{
-    int fd = exr_open_ro(full);
-    if (fd < 0)
-        return false;
-    ssize_t r = read(fd, m, n);
-    int err = r < 0 ? errno : 0;
-    close(fd);
-    errno = err;
-    return r == (ssize_t)n;
-}
-
+/* Reads n bytes at off of the file *ctx: 0 when all were read, 1 when it ends first, -1 on
+ * an error (errno); the minidump reader's exr_md_read. */
 static int pread_all(void *ctx, void *buf, size_t n, uint64_t off)
 {
     int fd = *(int *)ctx;
@@ -707,6 +697,19 @@ static int pread_all(void *ctx, void *buf, size_t n, uint64_t off)
         got += (size_t)r;
     }
     return 0;
+}
+
+/* The first n bytes of a file; false with errno 0 when it is shorter. */
+static bool read_magic(const char *full, unsigned char *m, size_t n)
+{
+    int fd = exr_open_ro(full);
+    if (fd < 0)
+        return false;
+    int r = pread_all(&fd, m, n, 0);
+    int err = r < 0 ? errno : 0;
+    close(fd);
+    errno = err;
+    return r == 0;
 }
 
 /* An LSASS dump under C:\root or Windows\Temp: a minidump named lsass*.dmp (Test-ProxyLogon's

@@ -2,6 +2,7 @@
 #include "fsro.h"
 #include "vfs.h"
 #include "../core/buf.h"
+#include "../core/hex.h"
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -17,22 +18,14 @@ int exr_open_ro(const char *path)
     return exr_fs_open(path);
 }
 
-static int hexv(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = tolower(c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 bool exr_name_eq(const char *name, const char *want)
 {
     const char *p = name;
     const char *w = want;
     while (*p && *w) {
         int c = (unsigned char)*p;
-        if (c == '%' && hexv(p[1]) >= 0 && hexv(p[2]) >= 0) {
-            c = hexv(p[1]) * 16 + hexv(p[2]);
+        if (c == '%' && exr_hex_digit((unsigned char)p[1]) >= 0 && exr_hex_digit((unsigned char)p[2]) >= 0) {
+            c = exr_hex_digit((unsigned char)p[1]) * 16 + exr_hex_digit((unsigned char)p[2]);
             p += 3;
         } else {
             p++;

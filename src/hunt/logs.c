@@ -4,6 +4,7 @@
  * on "server~"/"serverinfo~" before being split, as CSS-Exchange does with Select-String,
  * except for the few leading columns that give the time and the build of every row. */
 #include "../core/buf.h"
+#include "../core/hex.h"
 #include "hunt.h"
 #include "lines.h"
 #include <ctype.h>
@@ -493,11 +494,6 @@ static const char *const attacker_ua[] = {"ExchangeServicesClient/0.0.0.0", "pyt
                                           "Mozilla/5.0+(compatible;+Yahoo!+Slurp;+http://help.yahoo.com/help/us/ysearch/slurp)",
                                           "Mozilla/5.0+(compatible;+YandexBot/3.0;++http://yandex.com/bots)"};
 
-static int hexdig(char c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 /* The query with %XX escapes undone, twice (a doubly escaped %2550 too), in scratch: the
  * 2022 attacks wrote "%50owershell" and "autodiscover%2Fautodiscover.json" to slip past
  * filters that looked for the plain words, and IIS logs the query as sent. */
@@ -512,7 +508,7 @@ static sv pct_decoded(sv q, exr_buf *scratch)
         bool changed = false;
         while (r < w) {
             int hi, lo;
-            if (b[r] == '%' && r + 2 < w && (hi = hexdig(b[r + 1])) >= 0 && (lo = hexdig(b[r + 2])) >= 0) {
+            if (b[r] == '%' && r + 2 < w && (hi = exr_hex_digit((unsigned char)b[r + 1])) >= 0 && (lo = exr_hex_digit((unsigned char)b[r + 2])) >= 0) {
                 b[o++] = (char)(hi << 4 | lo);
                 r += 3;
                 changed = true;

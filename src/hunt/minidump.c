@@ -3,6 +3,7 @@
  * size, offset), stream type 4 the module list: a count, then 108-byte modules whose
  * name offset is at byte 20, pointing at a length-prefixed UTF-16LE string. */
 #include "minidump.h"
+#include "../core/utf8.h"
 #include <string.h>
 #include <strings.h>
 
@@ -20,23 +21,10 @@ static size_t utf16le_to_utf8(const unsigned char *in, size_t units, char *out, 
     size_t w = 0;
     for (size_t i = 0; i < units; i++) {
         unsigned u = (unsigned)in[2 * i] | (unsigned)in[2 * i + 1] << 8;
-        char tmp[3];
-        size_t k;
+        unsigned char tmp[4];
         if (u == 0)
             break;
-        if (u < 0x80) {
-            tmp[0] = (char)u;
-            k = 1;
-        } else if (u < 0x800) {
-            tmp[0] = (char)(0xC0 | (u >> 6));
-            tmp[1] = (char)(0x80 | (u & 0x3F));
-            k = 2;
-        } else { /* surrogates are kept as they are: a name, not text to render */
-            tmp[0] = (char)(0xE0 | (u >> 12));
-            tmp[1] = (char)(0x80 | ((u >> 6) & 0x3F));
-            tmp[2] = (char)(0x80 | (u & 0x3F));
-            k = 3;
-        }
+        size_t k = exr_utf8_put(tmp, u); /* surrogates kept as they are: a name, not text to render */
         if (w + k >= n)
             break;
         memcpy(out + w, tmp, k);

@@ -1,6 +1,8 @@
 /* normalize.c: see normalize.h. Every step reads at r and writes at w <= r, so steps 2-4
  * run in place over the decoded text; each is one linear pass with bounded look-ahead. */
 #include "normalize.h"
+#include "../core/hex.h"
+#include "../core/utf8.h"
 #include <string.h>
 
 #define COMMENT_MAX 4096
@@ -9,32 +11,6 @@
 size_t exr_norm_cap(size_t n)
 {
     return 3 * n + 64;
-}
-
-static size_t put_utf8(unsigned char *o, unsigned long cp)
-{
-    if (cp < 0x80) {
-        o[0] = (unsigned char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        o[0] = (unsigned char)(0xC0 | (cp >> 6));
-        o[1] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (unsigned char)(0xE0 | (cp >> 12));
-        o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    if (cp > 0x10FFFF)
-        cp = 0xFFFD;
-    o[0] = (unsigned char)(0xF0 | (cp >> 18));
-    o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-    o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-    o[3] = (unsigned char)(0x80 | (cp & 0x3F));
-    return 4;
 }
 
 static size_t utf16_decode(const unsigned char *in, size_t n, int be, unsigned char *out)
@@ -51,7 +27,7 @@ static size_t utf16_decode(const unsigned char *in, size_t n, int be, unsigned c
         }
         if (u == 0)
             u = ' ';
-        w += put_utf8(out + w, u);
+        w += exr_utf8_put(out + w, u);
     }
     return w;
 }
@@ -130,20 +106,12 @@ static size_t strip_comments(unsigned char *b, size_t n)
     return w;
 }
 
-static int hexv(unsigned c)
-{
-    if (c >= '0' && c <= '9')
-        return (int)c - '0';
-    c |= 0x20;
-    return c >= 'a' && c <= 'f' ? (int)c - 'a' + 10 : -1;
-}
-
 /* Parses exactly k hex digits at p (p has at least k bytes); -1 if not. */
 static long hexn(const unsigned char *p, int k)
 {
     long v = 0;
     for (int i = 0; i < k; i++) {
-        int h = hexv(p[i]);
+        int h = exr_hex_digit(p[i]);
         if (h < 0)
             return -1;
         v = v * 16 + h;
@@ -178,7 +146,7 @@ static size_t decode_escapes(unsigned char *b, size_t n)
             long v = 0;
             size_t d = 0;
             while (i < n && d < 8) {
-                int h = hex ? hexv(b[i]) : (b[i] >= '0' && b[i] <= '9' ? b[i] - '0' : -1);
+                int h = hex ? exr_hex_digit(b[i]) : (b[i] >= '0' && b[i] <= '9' ? b[i] - '0' : -1);
                 if (h < 0)
                     break;
                 v = v * (hex ? 16 : 10) + h;
@@ -191,7 +159,7 @@ static size_t decode_escapes(unsigned char *b, size_t n)
             }
         }
         if (cp >= 0 && used) {
-            size_t k = put_utf8(tmp, cp == 0 ? ' ' : (unsigned long)cp);
+            size_t k = exr_utf8_put(tmp, cp == 0 ? ' ' : (unsigned long)cp);
             if (k <= used) {
                 memcpy(b + w, tmp, k);
                 w += k;

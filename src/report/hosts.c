@@ -72,7 +72,7 @@ static const char *intern(smap *m, exr_arena *a, const char *s)
     return smap_get(m, a, s, &fresh)->key;
 }
 
-/* a verdict word, classified once per row; hosts keep V_OTHER for patched */
+/* a verdict word, classified once per row */
 enum { V_OTHER, V_VULN, V_UNDET, V_PATCHED };
 
 /* a build as the store has it, and a host's network: stored once, pointed to by hosts */
@@ -289,8 +289,7 @@ static void note_latest(pass *p, host *h, exr_stmt *st, const unsigned char *vk,
         h->time = exr_arena_str(&p->a, time);
     h->id = id;
     h->ver = version_of(p, exr_stmt_text(st, 4), exr_stmt_text(st, 5), exr_stmt_text(st, 6));
-    for (int k = 0; k < EXR_NSETS; k++)
-        h->v[k] = vk[k] == V_PATCHED ? V_OTHER : vk[k];
+    memcpy(h->v, vk, sizeof h->v);
 }
 
 /* The one pass over every observation. */
@@ -436,9 +435,13 @@ static bool is_vuln(const host *h)
     return h->v[0] == V_VULN || h->v[1] == V_VULN || h->v[2] == V_VULN;
 }
 
+/* neither vulnerable nor undetermined in any set (patched, or not said) */
 static bool is_patched(const host *h)
 {
-    return h->v[0] == V_OTHER && h->v[1] == V_OTHER && h->v[2] == V_OTHER;
+    for (int k = 0; k < EXR_NSETS; k++)
+        if (h->v[k] == V_VULN || h->v[k] == V_UNDET)
+            return false;
+    return true;
 }
 
 static void chart_add(chart *c, exr_arena *a, const char *key, const char *label, const host *h)
