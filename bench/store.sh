@@ -20,7 +20,7 @@ PGTMP=$(mktemp -d /tmp/exray-bench-pg.XXXXXX); chmod 711 "$PGTMP"
 trap 'rm -f "$W/fill"; sh "$ROOT/tests/pg.sh" stop "$PGTMP/pg"; sh "$ROOT/tests/fixtures/fleet/fleet.sh" stop "$W/fleet" 2>/dev/null; rm -rf "$PGTMP"' EXIT INT TERM
 URI=$(sh "$ROOT/tests/pg.sh" start "$PGTMP/pg" 25450)
 PW=$(cat "$PGTMP/pg/pwfile")
-psql_on() { db=$1; shift; PGPASSWORD=$PW /usr/lib/postgresql/15/bin/psql -X -h 127.0.0.1 -p 25450 -U exray -d "$db" "$@"; }
+psql_on() { db=$1; shift; PGPASSWORD=$PW "$(sh "$ROOT/tests/pg.sh" bin)/psql" -X -h 127.0.0.1 -p 25450 -U exray -d "$db" "$@"; }
 psql_q() { psql_on "$1" -At -c "$2"; }
 psql_q postgres "CREATE DATABASE shards" >/dev/null
 now() { python3 -c 'import time; print(time.time())'; }

@@ -6,12 +6,13 @@
 # stats, reports and tickets. Needs EXRAY and BUILD as the integration tests do.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-TESTS="01_fleet 03_resume 07_notify 08_import 09_smtp 10_report 15_exactly_once 16_history 17_rescan"
+TESTS="01_fleet 03_resume 07_notify 08_import 09_smtp 10_report 15_exactly_once 16_history 17_rescan 21_store_time"
 PGTMP=$(mktemp -d /tmp/exray-itest-pg.XXXXXX)
 chmod 711 "$PGTMP"
 trap 'sh "$ROOT/tests/pg.sh" stop "$PGTMP/pg"; rm -rf "$PGTMP"' EXIT INT TERM
 URI=""
-for port in 25480 25481 25482 25483; do
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("0.0.0.0", 0)); print(s.getsockname()[1])'; }
+for port in $(free_port) $(free_port) $(free_port); do
     URI=$(sh "$ROOT/tests/pg.sh" start "$PGTMP/pg" $port 2>"$PGTMP/err") && break
     URI=""
 done

@@ -3,8 +3,10 @@
 # with password (scram-sha-256) authentication, its data in DIR; never a system service.
 # start prints the connection URI (password included) on stdout.
 set -eu
-BIN=/usr/lib/postgresql/15/bin
-cmd=$1 dir=$2
+# the installed server, the highest version when there are several
+BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5,5n | tail -1)
+[ -n "$BIN" ] || BIN=/usr/lib/postgresql/15/bin
+cmd=$1 dir=${2:-}
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 start_server() {
     as_pg "$BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
@@ -12,6 +14,9 @@ start_server() {
         start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
 }
 case $cmd in
+bin) # where the server's programs are, for the tests' psql
+    echo "$BIN"
+    ;;
 again) # start a stopped server again, data kept
     start_server
     ;;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "../core/timefmt.h"
 #include <unistd.h>
 
 static void report(void *ctx, const char *msg)
@@ -107,7 +108,7 @@ static int validate(const exr_parsed *p, notify_args *a)
     o->sender_name = p->val[NOTIFY_SENDER_NAME] ? p->val[NOTIFY_SENDER_NAME] : "exray notification service";
     o->include_patched = p->val[NOTIFY_INCLUDE_PATCHED] != NULL;
     o->maildir = p->val[NOTIFY_MAILDIR];
-    o->now = time(NULL);
+    o->now_us = exr_clock_us();
     o->on_ticket_error = ticket_error;
     if (p->count[NOTIFY_CONTACTS] > 32)
         return exr_opts_fail(spec, "at most 32 --contacts"), -1;

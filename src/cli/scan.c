@@ -401,6 +401,14 @@ static int resume_scan(scan_args *a, scan_ctx *sc, const char *shard)
     }
     if (a->have_shard && strcmp(oldshard, shard) != 0)
         return FAIL("--resume: the unfinished scan was shard %s, not %s", oldshard, shard);
+    /* the same target set, or the scan would be marked finished over hosts it never had */
+    char oldargs[2048], olddigest[80], digest[65];
+    if (exr_store_scan_info(sc->store, sc->scan_id, oldargs, sizeof oldargs, olddigest, sizeof olddigest, &e) != 0)
+        return FAIL("%s", e.msg);
+    exr_targets_digest(&a->t, digest);
+    if (olddigest[0] && strcmp(olddigest, digest) != 0)
+        return FAIL("--resume: the unfinished scan %lld was started with other targets or ports (%s); give the same ones, or start a "
+                    "new scan without --resume", (long long)sc->scan_id, oldargs);
     uint32_t i, n;
     if (exr_shard_parse(oldshard, &i, &n)) {
         a->o.shard = i;
@@ -471,7 +479,9 @@ static int open_store(scan_args *a, scan_ctx *sc, int argc, char **argv)
             exr_buf_adds(&args, "--db=");
         exr_buf_adds(&args, strlen(v) < sizeof shown ? shown : v);
     }
-    int brc = exr_store_scan_begin(sc->store, args.p, a->o.seed, shard, a->scan_name, &sc->scan_id, &e);
+    char digest[65];
+    exr_targets_digest(&a->t, digest);
+    int brc = exr_store_scan_begin(sc->store, args.p, a->o.seed, shard, a->scan_name, digest, &sc->scan_id, &e);
     exr_buf_free(&args);
     return brc != 0 ? FAIL("%s", e.msg) : 0;
 }

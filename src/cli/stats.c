@@ -4,6 +4,7 @@
 #include "opts.h"
 #include "cli.h"
 #include <stdio.h>
+#include <string.h>
 
 static void print_row(void *ctx, const exr_stats_row *r)
 {
@@ -11,9 +12,11 @@ static void print_row(void *ctx, const exr_stats_row *r)
     char cell[3][40];
     for (int k = 0; k < 3; k++)
         snprintf(cell[k], sizeof cell[k], "%lld / %.1f%%", r->vulnerable[k], r->exchange ? 100.0 * (double)r->patched[k] / (double)r->exchange : 0.0);
-    char id[32];
+    char id[32], started[24];
     snprintf(id, sizeof id, "%lld", r->scan);
-    fprintf(out, "%-5s %-20s %8lld %-27s %-27s %-27s %11lld %8lld %10lld\n", r->name ? r->name : id, r->started, r->exchange, cell[0], cell[1], cell[2],
+    /* to the second for reading: the store keeps microseconds, for comparisons */
+    snprintf(started, sizeof started, "%.19s%s", r->started ? r->started : "", r->started && strlen(r->started) > 19 ? "Z" : "");
+    fprintf(out, "%-5s %-20s %8lld %-27s %-27s %-27s %11lld %8lld %10lld\n", r->name ? r->name : id, started, r->exchange, cell[0], cell[1], cell[2],
             r->compromised, r->notified, r->remediated);
 }
 

@@ -276,35 +276,6 @@ static int write_hosts(exr_db *db, const hostlist *h)
     return 0;
 }
 
-static time_t parse_ts(const char *s)
-{
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    if (strlen(s) < 19)
-        return (time_t)-1;
-    /* the usual "YYYY-MM-DD?hh:mm:ss" read directly; anything else as sscanf reads it */
-    static const unsigned char digit_at[19] = {1, 1, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1};
-    bool plain = s[4] == '-' && s[7] == '-' && s[13] == ':' && s[16] == ':';
-    for (int i = 0; i < 19 && plain; i++)
-        plain = !digit_at[i] || (s[i] >= '0' && s[i] <= '9');
-    if (plain) {
-#define D2(i) ((s[i] - '0') * 10 + (s[(i) + 1] - '0'))
-        tm.tm_year = D2(0) * 100 + D2(2) - 1900;
-        tm.tm_mon = D2(5) - 1;
-        tm.tm_mday = D2(8);
-        tm.tm_hour = D2(11);
-        tm.tm_min = D2(14);
-        tm.tm_sec = D2(17);
-#undef D2
-        return timegm(&tm);
-    }
-    if (sscanf(s, "%4d-%2d-%2d%*c%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
-        return (time_t)-1;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    return timegm(&tm);
-}
-
 /* Builds a result from the fields and stores it; NULL error text on success. */
 static const char *store_row(exr_store *s, const exr_buildtab *tab, exr_build_memo *memo, hostlist *hosts, int64_t scan_id, field *f, bool shadow,
                              exr_buf *json, exr_err *e)
@@ -318,10 +289,11 @@ static const char *store_row(exr_store *s, const exr_buildtab *tab, exr_build_me
     long port = strtol(f[F_PORT].val, &end, 10);
     if (f[F_PORT].present && !f[F_PORT].is_null && f[F_PORT].val[0] && (*end || port < 1 || port > 65535))
         return "bad port";
-    r.port = (uint16_t)(f[F_PORT].val[0] ? port : 443);
-    r.time = parse_ts(f[F_TIME].val);
-    if (r.time == (time_t)-1)
-        return "bad timestamp";
+    /* no port, an empty one or JSON null: the HTTPS port the report was about */
+    r.port = (uint16_t)(f[F_PORT].present && !f[F_PORT].is_null && f[F_PORT].val[0] ? port : 443);
+    /* RFC 3339 with its offset, or Shadowserver's zone-less UTC; an impossible date is refused */
+    if (f[F_TIME].is_null || !exr_time_parse(f[F_TIME].val, &r.time_us))
+        return "bad timestamp (want RFC 3339, e.g. 2021-03-11T10:00:00Z or 2021-03-11 10:00:00)";
     if (f[F_HOSTNAME].present && !f[F_HOSTNAME].is_null)
         snprintf(r.hostname, sizeof r.hostname, "%.255s", f[F_HOSTNAME].val);
     r.status = "ok";
@@ -386,7 +358,7 @@ int exr_import_text(exr_store *s, const exr_buildtab *tab, const char *name, con
     int64_t scan_id;
     char args[600];
     snprintf(args, sizeof args, "import %s", name);
-    if (exr_store_scan_begin(s, args, 0, "0/1", NULL, &scan_id, e) != 0)
+    if (exr_store_scan_begin(s, args, 0, "0/1", NULL, NULL, &scan_id, e) != 0)
         return -1;
     exr_csv_row row;
     exr_csv_row_init(&row);
@@ -473,8 +445,16 @@ int exr_import_text(exr_store *s, const exr_buildtab *tab, const char *name, con
     if (rc == 0 && write_hosts(exr_store_db(s), &hosts) != 0)
         rc = exr_seterr(e, EXR_ESTORE, "%s: networks and countries: %s", name, exr_db_errmsg(exr_store_db(s)));
     free(hosts.v);
-    if (rc == 0 && (exr_store_scan_finish(s, scan_id, e) != 0 || exr_store_scan_span(s, scan_id, e) != 0))
+    /* an import is never left unfinished (scan --resume would continue it as a scan), and
+     * one that stored nothing leaves no empty scan behind */
+    exr_err e2 = {0, ""};
+    exr_err *fe = rc == 0 ? e : &e2;
+    if (stt->imported == 0) {
+        if (exr_store_scan_discard(s, scan_id, fe) != 0)
+            rc = -1;
+    } else if (exr_store_scan_finish(s, scan_id, fe) != 0 || exr_store_scan_span(s, scan_id, fe) != 0) {
         rc = -1;
+    }
     return rc;
 }
 

@@ -25,7 +25,7 @@ extern const size_t exr_data_tpl_compromised_len, exr_data_tpl_vulnerable_len, e
 const char *const exr_state_name[EXR_NSTATES] = {"patched", "patched-after-exposure", "undetermined", "vulnerable", "compromised"};
 
 /* Seen vulnerable on or after this day: the exploitation of 2021 had begun. */
-#define EXPOSURE_FROM "2021-01-01"
+#define EXPOSURE_FROM "2021-01-01T00:00:00.000000Z"
 
 void (*exr_notify_hook)(const char *where);
 
@@ -174,9 +174,9 @@ int exr_notify_plan(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st
     size_t nh = 0;
     if (load_hosts(db, &hosts, &nh, e) != 0)
         return -1;
-    char day[16], now[32], since[32];
-    exr_time_rfc3339(o->now, now, sizeof now);
-    exr_time_rfc3339(o->now - o->interval_s, since, sizeof since);
+    char day[16], now[EXR_TSTAMP_LEN], since[EXR_TSTAMP_LEN];
+    exr_time_stamp(o->now_us, now, sizeof now);
+    exr_time_stamp(o->now_us - (int64_t)o->interval_s * 1000000, since, sizeof since);
     snprintf(day, sizeof day, "%.10s", now);
     if (exr_db_begin_exclusive(db) != EXR_SQL_OK) {
         free(hosts);
@@ -454,8 +454,8 @@ static int set_state(exr_db *db, const char *ticket, const char *state, const ch
     if (exr_db_prepare(db, "UPDATE tickets SET state = ?, delivery = ?, sent_at = CASE WHEN ? = 1 THEN ? ELSE sent_at END,"
                            " lease_until = NULL WHERE id = ?", &st) != EXR_SQL_OK)
         return exr_db_seterr(db, e, "ticket state");
-    char now[32];
-    exr_time_rfc3339(time(NULL), now, sizeof now);
+    char now[EXR_TSTAMP_LEN];
+    exr_time_stamp(exr_clock_us(), now, sizeof now);
     exr_stmt_bind_text(st, 1, state);
     exr_stmt_bind_text(st, 2, delivery);
     exr_stmt_bind_int(st, 3, sent);
@@ -486,8 +486,8 @@ static bool claim_abandoned(const char *run_id, const char *lease, const char *n
 
 static int recover_expired(exr_db *db, exr_notify_stats *stt, exr_err *e)
 {
-    char now[32];
-    exr_time_rfc3339(time(NULL), now, sizeof now);
+    char now[EXR_TSTAMP_LEN];
+    exr_time_stamp(exr_clock_us(), now, sizeof now);
     exr_stmt *st;
     if (exr_db_prepare(db, "SELECT id, delivery, run_id, lease_until FROM tickets WHERE state = 'sending'", &st) != EXR_SQL_OK)
         return exr_db_seterr(db, e, "expired leases");
@@ -573,7 +573,7 @@ static int claim_next(exr_db *db, const exr_notify_opts *o, const char *run_id, 
     snprintf(org, 256, "%s", exr_stmt_text(sel, 2) && *exr_stmt_text(sel, 2) ? exr_stmt_text(sel, 2) : "network owner");
     snprintf(tpl, 32, "%s", exr_stmt_text(sel, 3));
     char lease[32], via[1100];
-    exr_time_rfc3339(time(NULL) + o->lease_s, lease, sizeof lease);
+    exr_time_stamp(exr_clock_us() + (int64_t)o->lease_s * 1000000, lease, sizeof lease);
     snprintf(via, sizeof via, "sending: %s%s", o->smtp ? "smtp:" : "maildir:", o->smtp ? o->smtp->url : o->maildir);
     exr_stmt_bind_text(upd, 1, run_id);
     exr_stmt_bind_text(upd, 2, lease);
@@ -643,7 +643,7 @@ static int build_message(exr_stmt *dirs, const exr_notify_opts *o, const char *t
     char count[16], date[32], org[600];
     body_safe(org_raw, org, sizeof org);
     snprintf(count, sizeof count, "%d", nhosts);
-    exr_time_rfc3339(o->now, date, sizeof date);
+    exr_time_rfc3339((time_t)(o->now_us / 1000000), date, sizeof date);
     exr_tvar vars[] = {{"ticket", ticket}, {"org", org}, {"recipient", recipient}, {"host_count", count},
                        {"hosts", hosts.p ? hosts.p : ""}, {"sets", sets[0] ? sets : "see the attached list"},
                        {"state", tpl}, {"date", date}, {"sender_name", o->sender_name}};
@@ -651,7 +651,7 @@ static int build_message(exr_stmt *dirs, const exr_notify_opts *o, const char *t
     exr_template_render(o->templates[state].body, vars, 9, &body);
     char aname[64];
     snprintf(aname, sizeof aname, "exray-%s.csv", ticket);
-    exr_mail m = {o->from, o->sender_name, recipient, subj.p ? subj.p : "", body.p ? body.p : "", ticket, aname, csv.p, csv.len, o->now};
+    exr_mail m = {o->from, o->sender_name, recipient, subj.p ? subj.p : "", body.p ? body.p : "", ticket, aname, csv.p, csv.len, (time_t)(o->now_us / 1000000)};
     exr_buf_reset(msg);
     exr_mime_build(&m, msg);
     exr_buf_free(&hosts);
@@ -824,8 +824,8 @@ int exr_optout_add(exr_store *s, const char *addr, exr_err *e)
     exr_stmt *st;
     if (exr_db_prepare(db, "INSERT INTO optout(address, added) VALUES(lower(?), ?) ON CONFLICT DO NOTHING", &st) != EXR_SQL_OK)
         return exr_db_seterr(db, e, "optout");
-    char now[32];
-    exr_time_rfc3339(time(NULL), now, sizeof now);
+    char now[EXR_TSTAMP_LEN];
+    exr_time_stamp(exr_clock_us(), now, sizeof now);
     exr_stmt_bind_text(st, 1, addr);
     exr_stmt_bind_text(st, 2, now);
     int rc = exr_stmt_step(st);

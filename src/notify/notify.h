@@ -31,7 +31,7 @@ typedef struct exr_notify_opts {
     const exr_smtp *smtp;     /* submit over SMTP */
     double domain_rate;       /* messages per minute per recipient domain (SMTP); 0 = no limit */
     int retries;              /* SMTP attempts after the first for temporary failures */
-    time_t now;
+    int64_t now_us; /* the run's clock, microseconds since 1970 UTC */
     /* a ticket that failed or became uncertain while the run went on */
     void (*on_ticket_error)(void *ctx, const char *ticket, const char *recipient, const char *msg, const char *outcome);
     void *ctx;

@@ -117,7 +117,7 @@ static void emit_dns_failure(source *s, const char *name, uint16_t port)
     r.addr.family = 4;
     r.port = port;
     snprintf(r.hostname, sizeof r.hostname, "%s", name);
-    r.time = time(NULL);
+    r.time_us = exr_clock_us();
     r.status = "dns-error";
     exr_fp_init(&r.fp);
     exr_result_finish(&r, s->o->builds);
@@ -271,7 +271,7 @@ static void finish(worker *w, conn *c, const char *status)
         c->sess = NULL;
     }
     c->res.status = c->got_response ? "ok" : status;
-    c->res.time = time(NULL);
+    c->res.time_us = exr_clock_us();
     exr_result_finish(&c->res, w->src->o->builds);
     w->src->o->on_result(w->src->o->ctx, &c->res);
     atomic_fetch_add(&w->src->pr->done, 1);

@@ -44,7 +44,7 @@ void exr_result_intelmq(const exr_result *r, exr_buf *out)
         return;
     char ip[EXR_ADDRSTRLEN], t[40], bv[40], fq[256];
     exr_addr_format(&r->addr, ip, sizeof ip);
-    exr_intelmq_time(r->time, t, sizeof t);
+    exr_intelmq_time((time_t)(r->time_us / 1000000), t, sizeof t);
     bool shell = r->nwebshells > 0 && !r->webshell_control_hit;
     bool vuln = false;
     for (int s = 0; s < EXR_NSETS; s++)

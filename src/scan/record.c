@@ -43,7 +43,7 @@ void exr_result_json(const exr_result *r, exr_buf *out)
 {
     char ip[EXR_ADDRSTRLEN], t[32], bv[40];
     exr_addr_format(&r->addr, ip, sizeof ip);
-    exr_time_rfc3339(r->time, t, sizeof t);
+    exr_time_stamp(r->time_us, t, sizeof t);
     exr_json j;
     exr_json_begin(&j, out);
     exr_json_str(&j, "ip", ip);
@@ -139,7 +139,7 @@ void exr_result_csv(const exr_result *r, exr_buf *out)
 {
     char ip[EXR_ADDRSTRLEN], t[32], bv[40] = "", port[8], url[400];
     exr_addr_format(&r->addr, ip, sizeof ip);
-    exr_time_shadow(r->time, t, sizeof t);
+    exr_time_shadow((time_t)(r->time_us / 1000000), t, sizeof t);
     snprintf(port, sizeof port, "%u", r->port);
     bool vuln = false;
     for (int s = 0; s < EXR_NSETS; s++)

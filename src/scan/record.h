@@ -25,7 +25,7 @@ typedef struct exr_result {
     exr_addr addr;
     uint16_t port;
     char hostname[256];   /* empty if none */
-    time_t time;
+    int64_t time_us;      /* microseconds since 1970 UTC */
     const char *status;   /* ok, refused, timeout, tls-error, http-error, unreachable, dns-error, error */
     exr_fp fp;
     exr_build_info bi;    /* valid when fp.have_build */

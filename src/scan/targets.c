@@ -2,6 +2,7 @@
 #include "targets.h"
 #include "../core/buf.h"
 #include "../core/textlines.h"
+#include <openssl/evp.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -409,4 +410,39 @@ int exr_targets_finish(exr_targets *t, exr_err *e)
         t->npairs = w;
     }
     return 0;
+}
+
+/* SHA-256 of the finished target set (ranges, ports, addr:port pairs, names, in order):
+ * a resumed scan must be the scan it continues, whatever arguments spelled it. */
+void exr_targets_digest(const exr_targets *t, char out[65])
+{
+    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(c, EVP_sha256(), NULL);
+    EVP_DigestUpdate(c, t->ports, (size_t)t->nports * sizeof t->ports[0]);
+    for (size_t i = 0; i < t->ranges.n; i++) {
+        exr_range r = exr_rangeset_get(&t->ranges, i);
+        unsigned char b[1 + 2 * sizeof r.lo];
+        b[0] = (unsigned char)r.family;
+        memcpy(b + 1, &r.lo, sizeof r.lo);
+        memcpy(b + 1 + sizeof r.lo, &r.hi, sizeof r.hi);
+        EVP_DigestUpdate(c, b, sizeof b);
+    }
+    for (size_t i = 0; i < t->npairs; i++) {
+        char a[EXR_ADDRSTRLEN + 8];
+        exr_addr_format(&t->pairs[i].addr, a, sizeof a);
+        size_t k = strlen(a);
+        snprintf(a + k, sizeof a - k, ":%u;", t->pairs[i].port);
+        EVP_DigestUpdate(c, a, strlen(a));
+    }
+    for (size_t i = 0; i < t->nnames; i++) {
+        char p[8];
+        snprintf(p, sizeof p, ":%u;", t->names[i].port);
+        EVP_DigestUpdate(c, t->names[i].name, strlen(t->names[i].name));
+        EVP_DigestUpdate(c, p, strlen(p));
+    }
+    unsigned char md[32];
+    EVP_DigestFinal_ex(c, md, NULL);
+    EVP_MD_CTX_free(c);
+    for (int i = 0; i < 32; i++)
+        snprintf(out + 2 * i, 3, "%02x", md[i]);
 }

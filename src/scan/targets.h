@@ -57,5 +57,7 @@ int exr_targets_finish(exr_targets *t, exr_err *e);
 bool exr_targets_allowed(const exr_targets *t, const exr_addr *a);
 /* Validates a DNS name (letters, digits, '-', '_', '.'; labels <= 63; total <= 253). */
 bool exr_hostname_valid(const char *s, size_t n);
+/* SHA-256 (hex) of a finished target set: the same set gives the same digest. */
+void exr_targets_digest(const exr_targets *t, char out[65]);
 
 #endif

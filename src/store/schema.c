@@ -13,7 +13,7 @@
  * key that makes a resumed or repeated write harmless, and the index for address lookups. */
 #define TABLES(ID, BIGINT, TXT, OBS_KEYS)                                                                                                 \
     "CREATE TABLE IF NOT EXISTS scans("                                                                                          \
-    " id " ID ", started " TXT " NOT NULL, finished " TXT ", args " TXT ", seed " BIGINT ", shard " TXT ", tool " TXT ", name " TXT ");"                     \
+    " id " ID ", started " TXT " NOT NULL, finished " TXT ", args " TXT ", seed " BIGINT ", shard " TXT ", tool " TXT ", name " TXT ", targets " TXT ");"                     \
     "CREATE TABLE IF NOT EXISTS observations("                                                                                   \
     " id " ID ", scan_id " BIGINT " NOT NULL, ip " TXT " NOT NULL,"                                                                \
     " port INTEGER NOT NULL, host_key " TXT " NOT NULL, hostname " TXT ", time " TXT " NOT NULL, status " TXT " NOT NULL,"                   \
@@ -83,7 +83,7 @@ static const char pg_schema[] =
     "CREATE OR REPLACE VIEW" HOST_HISTORY;
 
 /* Older PostgreSQL stores: version 3 named scans; version 4 has no foreign key from
- * observations to scans (see TABLES); version 5 no BRIN autosummarize. Looked up first:
+ * observations to scans (see TABLES); version 5 no BRIN autosummarize; version 6 the targets digest. Looked up first:
  * ALTER TABLE locks the table out even when it has nothing to do, and would wait behind a
  * report reading it. */
 static const char pg_migrate[] =
@@ -94,10 +94,21 @@ static const char pg_migrate[] =
     " FOR c IN SELECT conname FROM pg_constraint WHERE conrelid = 'observations'::regclass AND contype = 'f' LOOP"
     "  EXECUTE format('ALTER TABLE observations DROP CONSTRAINT %I', c.conname);"
     " END LOOP;"
+    " IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'scans'::regclass AND attname = 'targets' AND NOT attisdropped) THEN"
+    "  ALTER TABLE scans ADD COLUMN targets TEXT;"
+    " END IF;"
     " IF EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('observations_scan') AND reloptions @> ARRAY['autosummarize=on']) THEN"
     "  ALTER INDEX observations_scan RESET (autosummarize);"
     " END IF;"
     " END $$;";
+
+/* Version 6: times keep microseconds (timefmt.h's fixed-width form). An older store's
+ * "...:SSZ" times become "...:SS.000000Z", the same instant, so that text comparison with
+ * new times stays time order: unconverted, 'Z' would sort after every fraction of its second. */
+#define MICROS(t, c) "UPDATE " t " SET " c " = substr(" c ", 1, 19) || '.000000Z' WHERE length(" c ") = 20 AND substr(" c ", 20, 1) = 'Z';"
+static const char micro_times[] = MICROS("scans", "started") MICROS("scans", "finished") MICROS("observations", "time")
+    MICROS("optout", "added") MICROS("directives", "created") MICROS("tickets", "created") MICROS("tickets", "sent_at")
+    MICROS("tickets", "lease_until");
 
 static int fail(exr_db *db, exr_err *e, const char *what)
 {
@@ -137,8 +148,13 @@ int exr_schema_apply(exr_db *db, exr_err *e)
         return fail(db, e, "journal");
     /* a store already at this version needs no DDL: even CREATE INDEX IF NOT EXISTS locks the
      * table, and waits for autovacuum or a writer to let go of it */
-    if (stored_version(db) == EXR_SCHEMA_VERSION)
+    int was = stored_version(db);
+    if (was == EXR_SCHEMA_VERSION)
         return 0;
+    /* never rewrite what a newer exray made: its tables may mean more than this one knows */
+    if (was > EXR_SCHEMA_VERSION)
+        return exr_seterr(e, EXR_ESTORE, "made by a newer exray (schema version %d; this exray knows up to %d): use that exray or a newer one",
+                          was, EXR_SCHEMA_VERSION);
     if ((pg ? exr_db_begin(db) : exr_db_begin_exclusive(db)) != EXR_SQL_OK)
         return fail(db, e, "begin");
     if (exr_db_exec(db, pg ? pg_schema : sqlite_schema) != EXR_SQL_OK)
@@ -151,9 +167,15 @@ int exr_schema_apply(exr_db *db, exr_err *e)
         have = sqlite_has_column(db, "scans", "name");
         if (have < 0 || (!have && exr_db_exec(db, "ALTER TABLE scans ADD COLUMN name TEXT") != EXR_SQL_OK))
             return fail(db, e, "scan names");
+        /* version 6: the digest of a scan's target set, which --resume must match */
+        have = sqlite_has_column(db, "scans", "targets");
+        if (have < 0 || (!have && exr_db_exec(db, "ALTER TABLE scans ADD COLUMN targets TEXT") != EXR_SQL_OK))
+            return fail(db, e, "scan targets");
     }
     if (pg && exr_db_exec(db, pg_migrate) != EXR_SQL_OK)
         return fail(db, e, "migrate");
+    if (exr_db_exec(db, micro_times) != EXR_SQL_OK)
+        return fail(db, e, "microsecond times");
     if (exr_db_exec(db, "CREATE INDEX IF NOT EXISTS tickets_state ON tickets(state);"
                         "DELETE FROM schema_version;"
                         "INSERT INTO schema_version(version) VALUES(" STR(EXR_SCHEMA_VERSION) ");") != EXR_SQL_OK)

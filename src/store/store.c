@@ -152,20 +152,22 @@ void exr_store_close(exr_store *s)
     free(s);
 }
 
-int exr_store_scan_begin(exr_store *s, const char *args, uint64_t seed, const char *shard, const char *name, int64_t *scan_id, exr_err *e)
+int exr_store_scan_begin(exr_store *s, const char *args, uint64_t seed, const char *shard, const char *name, const char *targets,
+                         int64_t *scan_id, exr_err *e)
 {
     settle(s);
     exr_stmt *st;
-    if (exr_db_prepare(s->db, "INSERT INTO scans(started,args,seed,shard,tool,name) VALUES(?,?,?,?,?,?) RETURNING id", &st) != EXR_SQL_OK)
+    if (exr_db_prepare(s->db, "INSERT INTO scans(started,args,seed,shard,tool,name,targets) VALUES(?,?,?,?,?,?,?) RETURNING id", &st) != EXR_SQL_OK)
         return dberr(s, e, "prepare scan");
     char t[32];
-    exr_time_rfc3339(time(NULL), t, sizeof t);
+    exr_time_stamp(exr_clock_us(), t, sizeof t);
     exr_stmt_bind_text(st, 1, t);
     exr_stmt_bind_text(st, 2, args);
     exr_stmt_bind_int(st, 3, (int64_t)seed);
     exr_stmt_bind_text(st, 4, shard);
     exr_stmt_bind_text(st, 5, "exray " EXRAY_VERSION);
     exr_stmt_bind_text(st, 6, name);
+    exr_stmt_bind_text(st, 7, targets);
     int rc = exr_stmt_step(st);
     if (rc == EXR_SQL_ROW)
         *scan_id = exr_stmt_int(st, 0);
@@ -175,13 +177,16 @@ int exr_store_scan_begin(exr_store *s, const char *args, uint64_t seed, const ch
     return 0;
 }
 
+/* an import's scan row is never a scan to continue, finished or not */
+#define NOT_IMPORT "(args IS NULL OR args NOT LIKE 'import %')"
+
 int exr_store_scan_unfinished(exr_store *s, const char *name, const char *want_shard, int64_t *scan_id, uint64_t *seed, char *shard,
                               size_t shardn, exr_err *e)
 {
     settle(s);
     exr_stmt *st;
     /* one store may hold the shards of several machines: resume this one's */
-    if (exr_db_prepare(s->db, "SELECT id, seed, shard FROM scans WHERE finished IS NULL AND (CAST(?1 AS TEXT) IS NULL OR name = ?1)"
+    if (exr_db_prepare(s->db, "SELECT id, seed, shard FROM scans WHERE finished IS NULL AND " NOT_IMPORT " AND (CAST(?1 AS TEXT) IS NULL OR name = ?1)"
                               " AND (CAST(?2 AS TEXT) IS NULL OR shard = ?2) ORDER BY id DESC LIMIT 1", &st) != EXR_SQL_OK)
         return dberr(s, e, "prepare resume");
     exr_stmt_bind_text(st, 1, name);
@@ -200,6 +205,36 @@ int exr_store_scan_unfinished(exr_store *s, const char *name, const char *want_s
     }
     exr_stmt_finalize(st);
     return found;
+}
+
+int exr_store_scan_info(exr_store *s, int64_t scan_id, char *args, size_t argsn, char *targets, size_t targetsn, exr_err *e)
+{
+    settle(s);
+    exr_stmt *st;
+    if (exr_db_prepare(s->db, "SELECT args, targets FROM scans WHERE id = ?", &st) != EXR_SQL_OK)
+        return dberr(s, e, "scan info");
+    exr_stmt_bind_int(st, 1, scan_id);
+    int rc = exr_stmt_step(st);
+    if (rc == EXR_SQL_ROW) {
+        snprintf(args, argsn, "%s", exr_stmt_text(st, 0) ? exr_stmt_text(st, 0) : "");
+        snprintf(targets, targetsn, "%s", exr_stmt_text(st, 1) ? exr_stmt_text(st, 1) : "");
+    }
+    exr_stmt_finalize(st);
+    return rc == EXR_SQL_ROW ? 0 : dberr(s, e, "scan info");
+}
+
+int exr_store_scan_discard(exr_store *s, int64_t scan_id, exr_err *e)
+{
+    if (exr_store_commit(s, e) != 0)
+        return -1;
+    exr_stmt *st;
+    if (exr_db_prepare(s->db, "DELETE FROM scans WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM observations WHERE scan_id = ?1)", &st) !=
+        EXR_SQL_OK)
+        return dberr(s, e, "discard scan");
+    exr_stmt_bind_int(st, 1, scan_id);
+    int rc = exr_stmt_step(st);
+    exr_stmt_finalize(st);
+    return rc == EXR_SQL_DONE ? 0 : dberr(s, e, "discard scan");
 }
 
 int exr_store_scan_shards(exr_store *s, const char *name, const char *shard, int *n, int *nshards, uint64_t *seed, bool *finished,
@@ -465,7 +500,7 @@ int exr_store_add(exr_store *s, int64_t scan_id, const exr_result *r, const char
     exr_addr_format(&r->addr, ip, sizeof ip);
     if (strcmp(r->status, "dns-error") == 0)
         ip[0] = 0;
-    exr_time_rfc3339(r->time, t, sizeof t);
+    exr_time_stamp(r->time_us, t, sizeof t);
     bool hb = r->fp.exchange && r->fp.have_build;
     if (hb)
         exr_version_format(&r->fp.build, bv, sizeof bv);
@@ -534,7 +569,7 @@ int exr_store_rescan_targets(exr_store *s, unsigned states, const char *notified
      * out its own unfinished scan so that it rescans the same population it started with */
     const char *q =
         "WITH seen AS (SELECT * FROM observations WHERE exchange = 1 AND NOT (?1 = 1 AND scan_id ="
-        "   (SELECT id FROM scans WHERE finished IS NULL ORDER BY id DESC LIMIT 1))),"
+        "   (SELECT id FROM scans WHERE finished IS NULL AND " NOT_IMPORT " ORDER BY id DESC LIMIT 1))),"
         " latest AS (SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY ip, port ORDER BY time DESC, id DESC) AS rn,"
         "   MAX(CASE WHEN COALESCE(webshells, 0) > 0 THEN 1 ELSE 0 END) OVER (PARTITION BY ip) AS ever_shell FROM seen) r WHERE rn = 1)"
         " SELECT l.ip, l.port, l.hostname, l.ever_shell,"
@@ -572,7 +607,7 @@ int exr_store_scan_finish(exr_store *s, int64_t scan_id, exr_err *e)
     if (exr_db_prepare(s->db, "UPDATE scans SET finished=? WHERE id=?", &st) != EXR_SQL_OK)
         return dberr(s, e, "prepare finish");
     char t[32];
-    exr_time_rfc3339(time(NULL), t, sizeof t);
+    exr_time_stamp(exr_clock_us(), t, sizeof t);
     exr_stmt_bind_text(st, 1, t);
     exr_stmt_bind_int(st, 2, scan_id);
     int rc = exr_stmt_step(st);

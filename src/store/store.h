@@ -18,8 +18,14 @@ int exr_store_open_existing(exr_store **out, const char *path, exr_err *e);
  * with backoff, for up to timeout_s seconds (--db-timeout) before the open fails. */
 int exr_store_open_waiting(exr_store **out, const char *path, long timeout_s, exr_err *e);
 void exr_store_close(exr_store *s);
-/* name: the logical scan this shard belongs to (exray scan --scan-name), or NULL. */
-int exr_store_scan_begin(exr_store *s, const char *args, uint64_t seed, const char *shard, const char *name, int64_t *scan_id, exr_err *e);
+/* name: the logical scan this shard belongs to (exray scan --scan-name), or NULL;
+ * targets: the digest of its target set (exr_targets_digest), or NULL (an import). */
+int exr_store_scan_begin(exr_store *s, const char *args, uint64_t seed, const char *shard, const char *name, const char *targets,
+                         int64_t *scan_id, exr_err *e);
+/* A scan's stored arguments and target digest ("" when it has none). */
+int exr_store_scan_info(exr_store *s, int64_t scan_id, char *args, size_t argsn, char *targets, size_t targetsn, exr_err *e);
+/* Removes a scan that holds no observation (an import whose every row was bad). */
+int exr_store_scan_discard(exr_store *s, int64_t scan_id, exr_err *e);
 /* Finds the most recent unfinished scan (of that name and shard "I/N" when given); returns 1
  * found, 0 none, -1 error. */
 int exr_store_scan_unfinished(exr_store *s, const char *name, const char *want_shard, int64_t *scan_id, uint64_t *seed, char *shard,

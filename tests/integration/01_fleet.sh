@@ -2,7 +2,7 @@
 # The emulated fleet: every profile gets the right build, source, CU, SU and verdicts;
 # web-shell probe, CSV, SQLite, shards, blocklists, IPv6 and hostnames.
 . "$(dirname "$0")/lib.sh"
-PORT=14443
+PORT=$(free_port)
 start_fleet 127.77.0.0 512 $PORT
 EXP="$FLEET/expected.jsonl"
 

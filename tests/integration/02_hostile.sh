@@ -4,14 +4,15 @@
 # gets a record with a clear status, memory stays bounded, the normal host is right, and
 # the requests exray sent are plain GETs for the documented paths only.
 . "$(dirname "$0")/lib.sh"
-start_fleet 127.77.0.0 8 14443
-HP=14450
+PORT=$(free_port)
+start_fleet 127.77.0.0 8 $PORT
+HP=$(free_port)
 python3 "$ROOT/tests/fixtures/hostile/hostile.py" "$FLEET/cert.pem" "$FLEET/key.pem" $HP "$WORK/ready" "$WORK/requests.log" 2>"$WORK/hostile.err" &
 PIDS="$PIDS $!"
 i=0; while [ ! -f "$WORK/ready" ]; do i=$((i+1)); [ $i -gt 100 ] && fail "hostile server did not start"; sleep 0.1; done
 : > "$WORK/targets.txt"
 for n in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do echo "127.66.0.$n:$HP" >> "$WORK/targets.txt"; done
-echo "127.77.0.2:14443  # the normal host" >> "$WORK/targets.txt"
+echo "127.77.0.2:$PORT  # the normal host" >> "$WORK/targets.txt"
 TIMEOUT=3
 start=$(date +%s%N)
 /usr/bin/time -f "%M" -o "$WORK/rss" "$EXRAY" scan -q -t $TIMEOUT --probe-webshells -T "$WORK/targets.txt" -o "$WORK/out.jsonl" 2>"$WORK/err"

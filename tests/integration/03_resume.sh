@@ -2,7 +2,7 @@
 # Crash and resume: kill -9 a scan writing to the store, then --resume. Every host ends up in
 # the store exactly once, the resumed run skips what was done, and the scan is finished.
 . "$(dirname "$0")/lib.sh"
-PORT=14443
+PORT=$(free_port)
 start_fleet 127.77.0.0 1024 $PORT
 DB=$(store exray)
 "$EXRAY" scan -q -p $PORT --rate 250 --seed 9 127.77.0.0/22 --db "$DB" -o "$WORK/a.jsonl" 2>"$WORK/a.err" &

@@ -4,7 +4,7 @@
 # between delivery and bookkeeping), a worse state notified at once, opt-out, hostile
 # names, templates with unknown variables, exray stats.
 . "$(dirname "$0")/lib.sh"
-PORT=14443
+PORT=$(free_port)
 start_fleet 127.77.0.0 256 $PORT
 DB=$(store exray)
 "$EXRAY" scan -q -p $PORT --rate 0 127.77.0.0/24 --db "$DB" -o /dev/null 2>/dev/null

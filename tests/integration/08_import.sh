@@ -63,8 +63,9 @@ assert len(to) == 3, to                                  # ZZ has no contact
 PY
 grep -q "1 without a contact" "$WORK/n.err" || fail "host without contact not counted: $(cat "$WORK/n.err")"
 ok "ASN contact, then national CERT by country; a host without any contact is counted"
-start_fleet 127.77.0.0 64 14443
-"$EXRAY" scan -q -p 14443 --rate 0 127.77.0.0/26 -o "$WORK/scan.jsonl" 2>/dev/null
+PORT=$(free_port)
+start_fleet 127.77.0.0 64 $PORT
+"$EXRAY" scan -q -p $PORT --rate 0 127.77.0.0/26 -o "$WORK/scan.jsonl" 2>/dev/null
 "$EXRAY" import --db "$J" "$WORK/scan.jsonl" 2>"$WORK/j.err" || fail "jsonl import"
 grep -q "64 rows, 64 imported, 0 skipped" "$WORK/j.err" || fail "jsonl: $(cat "$WORK/j.err")"
 python3 - "$J" "$WORK/scan.jsonl" <<'PY' || fail "jsonl round trip"

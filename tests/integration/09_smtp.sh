@@ -5,15 +5,16 @@
 . "$(dirname "$0")/lib.sh"
 if ! command -v postfix >/dev/null; then fail "postfix missing (scripts/deps.sh installs it)"; fi
 MTA="$WORK/postfix"
-SMTP_PORT=2525
+SMTP_PORT=$(free_port)
 AUTH_MTA="$WORK/postfix-auth"
-AUTH_PORT=2526
+AUTH_PORT=$(free_port)
 cleanup_smtp() { "$ROOT/tests/fixtures/smtp/postfix.sh" stop "$MTA"; "$ROOT/tests/fixtures/smtp/postfix.sh" stop "$AUTH_MTA"; cleanup; }
 trap cleanup_smtp EXIT INT TERM
 "$ROOT/tests/fixtures/smtp/postfix.sh" start "$MTA" $SMTP_PORT
-start_fleet 127.77.0.0 256 14443
+PORT=$(free_port)
+start_fleet 127.77.0.0 256 $PORT
 DB=$(store exray)
-"$EXRAY" scan -q -p 14443 --rate 0 --probe-webshells 127.77.0.0/24 --db "$DB" -o /dev/null 2>/dev/null
+"$EXRAY" scan -q -p $PORT --rate 0 --probe-webshells 127.77.0.0/24 --db "$DB" -o /dev/null 2>/dev/null
 cat > "$WORK/contacts.csv" <<'CSV'
 network,email,org
 127.77.0.0/26,noc@one.example,Org One

@@ -6,9 +6,10 @@
 #  - two notify runs at once against one store: every ticket delivered once;
 #  - (test build) kill -9 at each point of delivery, then a rerun: no ticket twice, none lost.
 . "$(dirname "$0")/lib.sh"
-start_fleet 127.77.0.0 64 14443
+PORT=$(free_port)
+start_fleet 127.77.0.0 64 $PORT
 DB=$(store exray)
-"$EXRAY" scan -q -p 14443 --rate 0 127.77.0.0/26 --db "$DB" -o /dev/null 2>/dev/null
+"$EXRAY" scan -q -p $PORT --rate 0 127.77.0.0/26 --db "$DB" -o /dev/null 2>/dev/null
 cat > "$WORK/contacts.csv" <<'CSV'
 network,email,org
 127.77.0.0/28,a@one.example,One

@@ -4,7 +4,7 @@
 # each request reached, so the test sees exactly which hosts the rescan touched; the
 # expected set comes from the fleet's profiles (Microsoft's build list), not from exray.
 . "$(dirname "$0")/lib.sh"
-PORT=15443
+PORT=$(free_port)
 FLEET_ACCESS_LOG=1
 export FLEET_ACCESS_LOG
 start_fleet 127.79.0.0 64 $PORT

@@ -11,7 +11,18 @@ import subprocess
 import urllib.parse
 import os
 
-PSQL = "/usr/lib/postgresql/15/bin/psql"
+import glob
+import re as _re
+
+
+def _pg_bin():
+    """the installed PostgreSQL's bin folder, the highest version when there are several"""
+    dirs = glob.glob("/usr/lib/postgresql/*/bin")
+    key = lambda d: [int(x) for x in _re.findall(r"\d+", d)]
+    return sorted(dirs, key=key)[-1] if dirs else "/usr/lib/postgresql/15/bin"
+
+
+PSQL = _pg_bin() + "/psql"
 
 
 def is_pg(target):

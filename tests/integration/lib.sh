@@ -24,10 +24,16 @@ start_fleet() { # BASE COUNT PORT
 # and change stores through tests/integration/dbconn.py, which takes either.
 export PYTHONPATH="$ROOT/tests/integration${PYTHONPATH:+:$PYTHONPATH}"
 on_pg() { [ -n "${EXRAY_TEST_PG:-}" ]; }
+PGBIN=$(sh "$ROOT/tests/pg.sh" bin)
+# A TCP port free on every address now, so that two checkouts can test at once (the kernel
+# picks it; a fixed number would collide).
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("0.0.0.0", 0)); print(s.getsockname()[1])'
+}
 store() { # NAME: prints the --db value of a new, empty store
     if on_pg; then
         db="t$(basename "$0" .sh | tr -dc '0-9a-z_')_$1"
-        PGOPTIONS="-c client_min_messages=warning" /usr/lib/postgresql/15/bin/psql -X -q -d "$EXRAY_TEST_PG" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null ||
+        PGOPTIONS="-c client_min_messages=warning" "$PGBIN/psql" -X -q -d "$EXRAY_TEST_PG" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null ||
             fail "cannot create database $db"
         echo "${EXRAY_TEST_PG%/*}/$db"
     else
