@@ -1,5 +1,6 @@
 /* csv.c: see csv.h. */
 #include "csv.h"
+#include <stdbool.h>
 #include <string.h>
 
 void exr_csv_row_init(exr_csv_row *r)
@@ -63,11 +64,16 @@ void exr_csv_put(exr_buf *out, const char *s, int first)
         exr_buf_addc(out, ',');
     if (!s)
         return;
-    if (!strpbrk(s, ",\"\r\n")) {
+    /* a cell a spreadsheet would take as a formula (OWASP's CSV injection list) is quoted
+     * and starts with ': every CSV exray writes may reach a recipient's Excel */
+    bool formula = strchr("=+-@\t\r", s[0]) && s[0];
+    if (!formula && !strpbrk(s, ",\"\r\n")) {
         exr_buf_adds(out, s);
         return;
     }
     exr_buf_addc(out, '"');
+    if (formula)
+        exr_buf_addc(out, '\'');
     for (const char *p = s; *p; p++) {
         if (*p == '"')
             exr_buf_addc(out, '"');

@@ -18,7 +18,9 @@ void exr_csv_row_free(exr_csv_row *r);
 /* Splits one line (without its line break). Returns 0, or -1 on an unterminated quote
  * or more than EXR_CSV_MAXF fields. */
 int exr_csv_split(exr_csv_row *r, const char *line, size_t len);
-/* Appends one field, quoted if needed; sep is written before it unless first. */
+/* Appends one field, quoted if needed; sep is written before it unless first. A field
+ * starting with = + - @ TAB or CR is written quoted with a leading apostrophe (formula
+ * injection), the one place every CSV output goes through. */
 void exr_csv_put(exr_buf *out, const char *s, int first);
 
 #endif

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include "../core/keyset.h"
 #include "../store/sql.h"
+#include "../scan/record.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -409,6 +410,24 @@ static int smtp_deliver(const exr_notify_opts *o, const char *rcpt, const exr_bu
     }
 }
 
+/* The CVE ids of a set's "<set>_open" list in a stored scan record (which exray wrote:
+ * plain ASCII ids without escapes); how many, at most 4. */
+static int record_open(const char *rec, int set, char ids[4][32])
+{
+    char key[48];
+    snprintf(key, sizeof key, "\"%s_open\":[", exr_vset_name[set]);
+    const char *p = rec ? strstr(rec, key) : NULL;
+    int n = 0;
+    for (p = p ? p + strlen(key) : NULL; p && *p == '"' && n < 4;) {
+        const char *q = strchr(p + 1, '"');
+        if (!q || q - p - 1 >= 32)
+            break;
+        snprintf(ids[n++], 32, "%.*s", (int)(q - p - 1), p + 1);
+        p = q[1] == ',' ? q + 2 : NULL;
+    }
+    return n;
+}
+
 static void csv_row(exr_buf *csv, exr_stmt *st)
 {
     /* timestamp,severity,ip,protocol,port,hostname,tag,asn,geo,region,city,naics,hostname_source,sector,version,servername,url */
@@ -417,10 +436,25 @@ static void csv_row(exr_buf *csv, exr_stmt *st)
     const char *tm = exr_stmt_text(st, 4);
     if (tm && strlen(tm) >= 19)
         snprintf(t, sizeof t, "%.10s %.8s", tm, tm + 11);
-    bool shell = state && strcmp(state, "compromised") == 0;
-    bool vuln = exr_stmt_text(st, 7) && strcmp(exr_stmt_text(st, 7), "vulnerable") == 0;
+    bool shell = state && strcmp(state, "compromised") == 0, vuln[EXR_NSETS];
+    /* what scan -F csv writes: the severity and the open CVEs of every set */
+    static const int verdict_col[EXR_NSETS] = {7, 10, 11};
+    char ids[EXR_NSETS][4][32];
+    const char *idp[EXR_NSETS][4];
+    const char *const *open[EXR_NSETS];
+    int nopen[EXR_NSETS];
+    for (int k = 0; k < EXR_NSETS; k++) {
+        const char *v = exr_stmt_text(st, verdict_col[k]);
+        vuln[k] = v && strcmp(v, "vulnerable") == 0;
+        nopen[k] = record_open(exr_stmt_text(st, 12), k, ids[k]);
+        for (int i = 0; i < nopen[k]; i++)
+            idp[k][i] = ids[k][i];
+        open[k] = idp[k];
+    }
+    char tagbuf[256];
+    const char *sev, *tag = exr_shadow_tag(true, shell, vuln, open, nopen, tagbuf, sizeof tagbuf, &sev);
     exr_csv_put(csv, t, 1);
-    exr_csv_put(csv, shell || vuln ? "critical" : "info", 0);
+    exr_csv_put(csv, sev, 0);
     exr_csv_put(csv, exr_stmt_text(st, 1), 0);
     exr_csv_put(csv, "tcp", 0);
     exr_csv_put(csv, exr_stmt_text(st, 2), 0);
@@ -432,17 +466,28 @@ static void csv_row(exr_buf *csv, exr_stmt *st)
         if (clean.p[i] == '\n' || clean.p[i] == '\t')
             clean.p[i] = ' ';
     exr_csv_put(csv, clean.p ? clean.p : "", 0);
-    exr_csv_put(csv, shell ? "exchange;webshell" : vuln ? "exchange;cve-2021-26855" : "exchange", 0);
+    exr_csv_put(csv, tag, 0);
     exr_csv_put(csv, exr_stmt_text(st, 8), 0);
     exr_csv_put(csv, exr_stmt_text(st, 9), 0);
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < 3; i++) /* region, city, naics */
         exr_csv_put(csv, "", 0);
+    exr_csv_put(csv, hn[0] ? "target" : "", 0);
+    exr_csv_put(csv, "", 0); /* sector */
     exr_csv_put(csv, exr_stmt_text(st, 5), 0);
     exr_buf_reset(&clean);
     const char *sn = exr_stmt_text(st, 6) ? exr_stmt_text(st, 6) : "";
     exr_text_clean(sn, strlen(sn), &clean);
     exr_csv_put(csv, clean.p ? clean.p : "", 0);
-    exr_csv_put(csv, "", 0);
+    /* url: the first web shell the probe found, as scan -F csv writes it */
+    char url[256] = "";
+    const char *rec = exr_stmt_text(st, 12), *found = shell && rec ? strstr(rec, "\"found\":[\"") : NULL;
+    if (found) {
+        found += 10;
+        size_t k = strcspn(found, "\"\\");
+        if (found[k] == '"' && k < sizeof url)
+            snprintf(url, sizeof url, "%.*s", (int)k, found);
+    }
+    exr_csv_put(csv, url, 0);
     exr_buf_addc(csv, '\n');
     exr_buf_free(&clean);
 }
@@ -692,7 +737,7 @@ int exr_notify_send(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st
     if (recover_expired(db, stt, e) != 0)
         return -1;
     if (exr_db_prepare(db, "SELECT d.state, d.ip, d.port, o.hostname, o.time, o.build, o.servername, o.proxylogon, h.asn, h.country,"
-                           " o.proxyshell, o.proxynotshell"
+                           " o.proxyshell, o.proxynotshell, o.record"
                            " FROM directives d LEFT JOIN observations o ON o.id = d.observation_id LEFT JOIN host_info h ON h.ip = d.ip"
                            " WHERE d.ticket = ? ORDER BY d.ip", &dirs) != EXR_SQL_OK)
         return exr_db_seterr(db, e, "prepare send");

@@ -135,38 +135,55 @@ static void put_clean(exr_buf *out, const char *s, int first)
     exr_csv_put(out, tmp, first);
 }
 
+const char *exr_shadow_tag(bool exchange, bool shell, const bool vuln[EXR_NSETS], const char *const *open[EXR_NSETS],
+                           const int nopen[EXR_NSETS], char *buf, size_t n, const char **sev)
+{
+    bool any = false;
+    for (int s = 0; s < EXR_NSETS; s++)
+        any |= vuln[s];
+    *sev = exchange && (shell || any) ? "critical" : "info";
+    if (!exchange)
+        return "";
+    if (shell)
+        return "exchange;webshell";
+    if (!any)
+        return "exchange";
+    /* as Shadowserver does, the tag lists the CVE identifiers (lower case) that remain open,
+     * so IntelMQ's Shadowserver parser extracts them */
+    size_t k = (size_t)snprintf(buf, n, "exchange");
+    for (int s = 0; s < EXR_NSETS; s++) {
+        if (!vuln[s])
+            continue;
+        int m = open[s] && nopen[s] > 0 ? nopen[s] : 1;
+        for (int i = 0; i < m && k + 20 < n; i++) {
+            const char *cve = open[s] && nopen[s] > 0 ? open[s][i] : exr_vset_cves[s][0];
+            buf[k++] = ';';
+            for (const char *p = cve; *p && k + 1 < n; p++)
+                buf[k++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+            buf[k] = 0;
+        }
+    }
+    return buf;
+}
+
 void exr_result_csv(const exr_result *r, exr_buf *out)
 {
     char ip[EXR_ADDRSTRLEN], t[32], bv[40] = "", port[8], url[400];
     exr_addr_format(&r->addr, ip, sizeof ip);
     exr_time_shadow((time_t)(r->time_us / 1000000), t, sizeof t);
     snprintf(port, sizeof port, "%u", r->port);
-    bool vuln = false;
-    for (int s = 0; s < EXR_NSETS; s++)
-        vuln |= exr_result_verdict(r, s) == EXR_V_VULNERABLE;
-    bool shell = r->nwebshells > 0 && !r->webshell_control_hit;
-    const char *tag = !r->fp.exchange ? "" : shell ? "exchange;webshell" : vuln ? "exchange;cve-2021-26855" : "exchange";
-    /* as Shadowserver does, the tag lists the CVE identifiers (lower case) that remain open,
-     * so IntelMQ's Shadowserver parser extracts them */
-    char tagbuf[256];
-    if (r->fp.exchange && !shell && vuln) {
-        size_t k = (size_t)snprintf(tagbuf, sizeof tagbuf, "exchange");
-        for (int s = 0; s < EXR_NSETS; s++) {
-            if (exr_result_verdict(r, s) != EXR_V_VULNERABLE)
-                continue;
-            bool listed = r->fp.have_build && !r->forced[s] && r->bi.nopen[s] > 0;
-            int n = listed ? r->bi.nopen[s] : 1;
-            for (int i = 0; i < n && k + 20 < sizeof tagbuf; i++) {
-                const char *cve = listed ? r->bi.open[s][i] : exr_vset_cves[s][0];
-                tagbuf[k++] = ';';
-                for (const char *p = cve; *p; p++)
-                    tagbuf[k++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-                tagbuf[k] = 0;
-            }
-        }
-        tag = tagbuf;
+    bool shell = r->nwebshells > 0 && !r->webshell_control_hit, vuln[EXR_NSETS];
+    const char *const *open[EXR_NSETS];
+    int nopen[EXR_NSETS];
+    for (int s = 0; s < EXR_NSETS; s++) {
+        vuln[s] = exr_result_verdict(r, s) == EXR_V_VULNERABLE;
+        bool listed = r->fp.have_build && !r->forced[s] && r->bi.nopen[s] > 0;
+        open[s] = listed ? (const char *const *)r->bi.open[s] : NULL;
+        nopen[s] = listed ? r->bi.nopen[s] : 0;
     }
-    const char *sev = !r->fp.exchange ? "info" : (shell || vuln) ? "critical" : "info";
+    char tagbuf[256];
+    const char *sev;
+    const char *tag = exr_shadow_tag(r->fp.exchange, shell, vuln, open, nopen, tagbuf, sizeof tagbuf, &sev);
     if (r->fp.exchange && r->fp.have_build)
         exr_version_format(&r->fp.build, bv, sizeof bv);
     url[0] = 0;

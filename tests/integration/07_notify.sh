@@ -32,7 +32,7 @@ PY
 "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --maildir "$WORK/mail" 2>"$WORK/n1.err" || fail "notify: $(cat "$WORK/n1.err")"
 grep -q "contacts.csv:6: network is neither" "$WORK/n1.err" || fail "bad contact line not reported: $(cat "$WORK/n1.err")"
 grep -q "contacts.csv:7: not a valid e-mail" "$WORK/n1.err" || fail "bad address not reported"
-python3 "$ROOT/tests/integration/check_mail.py" "$WORK/mail" "$WORK/contacts.csv" > "$WORK/s1.json" || fail "messages"
+python3 "$ROOT/tests/integration/check_mail.py" "$WORK/mail" "$WORK/contacts.csv" "$FLEET/expected.jsonl" > "$WORK/s1.json" || fail "messages"
 python3 - "$WORK/s1.json" <<'PY' || fail "first run"
 import json, sys
 s = json.load(open(sys.argv[1]))
@@ -51,7 +51,7 @@ ok "rerun within the interval: nothing new"
 "$EXRAY" scan -q -p $PORT --rate 0 --probe-webshells 127.77.0.0/24 --db "$DB" -o /dev/null 2>/dev/null
 "$EXRAY" contacts optout it@two.example --db "$DB" >/dev/null
 "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --maildir "$WORK/mail" 2>"$WORK/n3.err"
-python3 "$ROOT/tests/integration/check_mail.py" "$WORK/mail" "$WORK/contacts.csv" > "$WORK/s3.json" || fail "messages after rescan"
+python3 "$ROOT/tests/integration/check_mail.py" "$WORK/mail" "$WORK/contacts.csv" "$FLEET/expected.jsonl" > "$WORK/s3.json" || fail "messages after rescan"
 python3 - "$WORK/s1.json" "$WORK/s3.json" "$FLEET/expected.jsonl" <<'PY' || fail "worse state"
 import json, sys
 s1, s3 = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))

@@ -3,12 +3,58 @@
 parser: RFC 5322 headers (no injected ones), one recipient, ticket in Subject and
 Message-ID, Auto-Submitted, a text part and a Shadowserver CSV attachment, and isolation:
 every host in a message resolves, by the contacts file's most specific network, to that
-message's recipient. Prints a JSON summary. usage: check_mail.py MAILDIR CONTACTS.csv"""
+message's recipient. With the fleet's EXPECTED.jsonl (written from Microsoft's build list by
+the fleet generator, not by exray), every column of every attachment row is checked
+against the host's facts: severity and tag by every set that is open, version, server
+name, port, the web shell's path. Prints a JSON summary.
+usage: check_mail.py MAILDIR CONTACTS.csv [EXPECTED.jsonl]"""
 import csv, email, glob, ipaddress, json, os, re, sys
 from email import policy
 from email.utils import parsedate_to_datetime
 
 maildir, contacts = sys.argv[1], sys.argv[2]
+expected = {}
+if len(sys.argv) > 3:
+    for l in open(sys.argv[3]):
+        x = json.loads(l)
+        expected[x["ip"]] = x
+COLUMNS = ["timestamp", "severity", "ip", "protocol", "port", "hostname", "tag", "asn", "geo", "region", "city", "naics",
+           "hostname_source", "sector", "version", "servername", "url"]
+# each campaign's CVEs (Microsoft's advisories), for the tag's list
+SET_CVES = {"proxylogon": {"cve-2021-26855", "cve-2021-26857", "cve-2021-26858", "cve-2021-27065"},
+            "proxyshell": {"cve-2021-34473", "cve-2021-34523", "cve-2021-31207"},
+            "proxynotshell": {"cve-2022-41040", "cve-2022-41082"}}
+
+
+def check_row(r, tpl, where):
+    """one attachment row against the host's expected facts"""
+    x = expected.get(r["ip"])
+    assert x is not None, "%s: %s is not a fleet host" % (where, r["ip"])
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", r["timestamp"]), (where, r["timestamp"])
+    assert r["protocol"] == "tcp" and r["port"] == str(x["port"]), (where, r)
+    assert not re.search(r"[\x00-\x1f\x7f]", r["hostname"] + r["servername"]), (where, r)
+    assert r["hostname_source"] == ("target" if r["hostname"] else ""), (where, r)
+    assert r["version"] == x["build"], (where, r["version"], x["build"])
+    if x["servername"] and "\x01" not in x["servername"]:
+        assert r["servername"] == x["servername"] or r["ip"] == "127.77.0.202", (where, r["servername"], x["servername"])
+    open_sets = [k for k in SET_CVES if x[k] == "vulnerable"]
+    if tpl == "compromised":
+        assert r["severity"] == "critical" and r["tag"] == "exchange;webshell", (where, r)
+        assert r["url"] == (x["shells"] or [""])[0], (where, r["url"], x["shells"])
+        return
+    assert r["url"] == "", (where, r)
+    if not open_sets:
+        assert r["severity"] == "info" and r["tag"] == "exchange", (where, r, x)
+        return
+    assert r["severity"] == "critical", (where, r, open_sets)
+    tag = r["tag"].split(";")
+    assert tag[0] == "exchange" and len(tag) > 1, (where, r["tag"])
+    cves = set(tag[1:])
+    allowed_cves = set().union(*(SET_CVES[k] for k in open_sets))
+    assert cves <= allowed_cves, (where, r["tag"], open_sets)
+    for k in open_sets:
+        assert cves & SET_CVES[k], "%s: %s open, its CVEs missing from the tag %s" % (where, k, r["tag"])
+
 nets = []
 for row in csv.reader(open(contacts, encoding="utf-8", errors="replace", newline="")):
     if not row or row[0].startswith("#") or row[0] == "network":
@@ -49,13 +95,15 @@ for f in sorted(glob.glob(os.path.join(maildir, "new", "*")) + glob.glob(os.path
     att = [p for p in parts if p.get_content_disposition() == "attachment"]
     assert len(att) == 1 and att[0].get_filename() == "exray-%s.csv" % ticket
     rows = list(csv.DictReader(att[0].get_content().splitlines()))
-    assert rows and list(rows[0].keys())[:7] == ["timestamp", "severity", "ip", "protocol", "port", "hostname", "tag"], rows[:1]
+    assert rows and list(rows[0].keys()) == COLUMNS, rows[:1]
+    tpl = "compromised" if "compromise" in str(m["Subject"]) else "vulnerable" if "missing" in str(m["Subject"]) else "other"
     for r in rows:
+        if expected:
+            check_row(r, tpl, "%s (ticket %s)" % (r["ip"], ticket))
         o = owner(r["ip"])
         assert o == rcpt, "isolation: %s belongs to %s, sent to %s (ticket %s)" % (r["ip"], o, rcpt, ticket)
         assert r["ip"] in body
         summary["host_tickets"].setdefault(r["ip"], []).append(ticket)
-    tpl = "compromised" if "compromise" in str(m["Subject"]) else "vulnerable" if "missing" in str(m["Subject"]) else "other"
     summary["by_template"][tpl] = summary["by_template"].get(tpl, 0) + 1
     summary["messages"] += 1
     summary["hosts"] += len(rows)

@@ -221,6 +221,16 @@ static void test_csv(void **st)
     exr_csv_put(&b, "has,comma", 0);
     exr_csv_put(&b, "q\"uote\nnl", 0);
     assert_string_equal(b.p, "plain,\"has,comma\",\"q\"\"uote\nnl\"");
+    /* formula injection (OWASP): = + - @ TAB CR at the start are neutralised, elsewhere kept */
+    exr_buf_reset(&b);
+    exr_csv_put(&b, "=HYPERLINK(\"http://x\",\"y\")", 1);
+    exr_csv_put(&b, "+1", 0);
+    exr_csv_put(&b, "-2", 0);
+    exr_csv_put(&b, "@SUM(A1)", 0);
+    exr_csv_put(&b, "\tx", 0);
+    exr_csv_put(&b, "a=b", 0);
+    exr_csv_put(&b, "", 0);
+    assert_string_equal(b.p, "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",\"'+1\",\"'-2\",\"'@SUM(A1)\",\"'\tx\",a=b,");
     exr_buf_free(&b);
 }
 
