@@ -102,7 +102,8 @@ static int severity_of(const char *pl, const char *ps, const char *pns, bool she
     return exposed ? EXR_ST_PAE : EXR_ST_PATCHED;
 }
 
-/* The latest Exchange observation of every host (by observation time), with its state. */
+/* Every host whose latest observation (by observation time) on some port is Exchange, with
+ * the state of the newest such observation. */
 static int load_hosts(exr_db *db, nhost **out, size_t *n, exr_err *e)
 {
     const char *q =
@@ -112,9 +113,12 @@ static int load_hosts(exr_db *db, nhost **out, size_t *n, exr_err *e)
         "   (v.proxylogon = 'vulnerable' OR v.proxyshell = 'vulnerable' OR v.proxynotshell = 'vulnerable')),"
         " h.asn, h.country"
         /* latest = newest observation time, ties by row: an imported 2021 report after a 2024 one
-         * does not make 2021 the present */
-        " FROM observations o JOIN (SELECT ip, id AS mid FROM (SELECT ip, id, ROW_NUMBER() OVER (PARTITION BY ip ORDER BY time DESC, id DESC) AS rn"
-        "   FROM observations WHERE exchange = 1) r WHERE rn = 1) l ON o.id = l.mid"
+         * does not make 2021 the present. The newest of every port, whatever it saw: a port
+         * that stopped answering as Exchange says nothing about a vulnerable server any more;
+         * of the ports still Exchange, the newest speaks for the host */
+        " FROM observations o JOIN (SELECT ip, mid FROM (SELECT ip, id AS mid, ROW_NUMBER() OVER (PARTITION BY ip ORDER BY time DESC, id DESC) AS rn"
+        "   FROM (SELECT ip, id, time, exchange, ROW_NUMBER() OVER (PARTITION BY ip, port ORDER BY time DESC, id DESC) AS pn"
+        "     FROM observations WHERE ip <> '') p WHERE pn = 1 AND exchange = 1) r WHERE rn = 1) l ON o.id = l.mid"
         " LEFT JOIN host_info h ON h.ip = o.ip ORDER BY o.ip";
     exr_stmt *st;
     if (exr_db_prepare(db, q, &st) != EXR_SQL_OK)

@@ -68,6 +68,8 @@ static int funnel(exr_db *db, rdata *d, exr_err *e)
                 days = exr_xrealloc(days, cap * sizeof *days);
             }
             days[nd++] = (double)(tp - tn) / 86400000.0;
+        } else if (tp != EXR_NO_TIME && tn != EXR_NO_TIME) {
+            d->notified_patched++; /* the notice told of an exposure already patched */
         } else {
             d->notified_open++;
         }

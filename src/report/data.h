@@ -42,7 +42,9 @@ typedef struct rdata {
     size_t ncountries, nasns;
     rcu *cus;
     size_t ncus;
-    long notified, remediated, notified_open;
+    /* notified hosts: patched after the notice, patched before it (a patched-after-exposure
+     * notice), and the rest */
+    long notified, remediated, notified_patched, notified_open;
     double median_days; /* -1: none remediated */
     rhunt *hunt;
     size_t nhunt;

@@ -382,7 +382,8 @@ static void group_scans(pass *p, const exr_keyset *incomplete, rdata *d)
         }
         if (!n || exr_keyset_has(incomplete, name ? name : ""))
             continue;
-        snprintf(r.started, sizeof r.started, "%.20s", started ? started : "");
+        /* to the second for reading (the store keeps microseconds) */
+        snprintf(r.started, sizeof r.started, "%.19s%s", started ? started : "", started && strlen(started) >= 19 ? "Z" : "");
         if (d->nscans == cap) {
             cap = cap ? cap * 2 : 16;
             d->scans = exr_xrealloc(d->scans, cap * sizeof *d->scans);

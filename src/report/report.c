@@ -277,8 +277,11 @@ static void funnel_reading(const rdata *d, char *buf, size_t n)
     char med[64] = "none remediated yet";
     if (d->median_days >= 0)
         snprintf(med, sizeof med, "median %.1f days to remediate", d->median_days);
-    snprintf(buf, n, "%ld servers notified; %ld (%.1f%%) were no longer vulnerable in a later scan; %s.", d->notified, d->remediated,
-             pct(d->remediated, d->notified), med);
+    char before[96] = "";
+    if (d->notified_patched)
+        snprintf(before, sizeof before, "; %ld had been patched before their notice", d->notified_patched);
+    snprintf(buf, n, "%ld servers notified; %ld (%.1f%%) were no longer vulnerable in a later scan%s; %s.", d->notified, d->remediated,
+             pct(d->remediated, d->notified), before, med);
 }
 
 static void funnel_html(const rdata *d, exr_buf *out)
@@ -288,12 +291,12 @@ static void funnel_html(const rdata *d, exr_buf *out)
     reading(out, buf);
     static const char *const seg[] = {"servers"};
     static const char *const col[] = {"#2471a3"};
-    const char *labels[] = {"notified", "remediated after notice", "still open"};
-    double v[] = {(double)d->notified, (double)d->remediated, (double)d->notified_open};
-    svg_hbars(out, "Notification funnel", labels, 3, v, 1, seg, col);
-    exr_buf_printf(out, "<table><tr><th>notified</th><th>remediated after notice</th><th>still open</th><th>median days to remediate</th></tr>\n"
-                        "<tr><td>%ld</td><td>%ld</td><td>%ld</td><td>",
-                   d->notified, d->remediated, d->notified_open);
+    const char *labels[] = {"notified", "remediated after notice", "patched before notice", "still open"};
+    double v[] = {(double)d->notified, (double)d->remediated, (double)d->notified_patched, (double)d->notified_open};
+    svg_hbars(out, "Notification funnel", labels, 4, v, 1, seg, col);
+    exr_buf_printf(out, "<table><tr><th>notified</th><th>remediated after notice</th><th>patched before notice</th><th>still open</th>"
+                        "<th>median days to remediate</th></tr>\n<tr><td>%ld</td><td>%ld</td><td>%ld</td><td>%ld</td><td>",
+                   d->notified, d->remediated, d->notified_patched, d->notified_open);
     if (d->median_days >= 0)
         exr_buf_printf(out, "%.1f", d->median_days);
     else
@@ -305,9 +308,9 @@ static void funnel_md(const rdata *d, exr_buf *out)
 {
     char buf[400];
     funnel_reading(d, buf, sizeof buf);
-    exr_buf_printf(out, "%s\n\n| notified | remediated after notice | still open | median days to remediate |\n|---|---|---|---|\n"
-                        "| %ld | %ld | %ld | ",
-                   buf, d->notified, d->remediated, d->notified_open);
+    exr_buf_printf(out, "%s\n\n| notified | remediated after notice | patched before notice | still open | median days to remediate |\n"
+                        "|---|---|---|---|---|\n| %ld | %ld | %ld | %ld | ",
+                   buf, d->notified, d->remediated, d->notified_patched, d->notified_open);
     if (d->median_days >= 0)
         exr_buf_printf(out, "%.1f |\n", d->median_days);
     else

@@ -1,5 +1,7 @@
 #!/bin/sh
-# exray report: golden HTML and Markdown from a small fixed store; hostile names escaped;
+# exray report: every value of the Markdown report checked against the fixture's facts
+# (tests/fixtures/report/facts.py, computed independently by expect.py); the HTML and
+# Markdown layout against golden files; hostile names escaped;
 # an empty store says so; Debian's Chromium renders the page headless with no request
 # leaving it and every chart of non-zero size, and a screenshot is saved.
 . "$(dirname "$0")/lib.sh"
@@ -13,6 +15,8 @@ fi
 HUNT="$ROOT/tests/fixtures/report/hunt.jsonl"
 "$EXRAY" report --db "$DB" --hunt "$HUNT" -o "$WORK/report.html" 2>/dev/null
 "$EXRAY" report --db "$DB" --hunt "$HUNT" --format md > "$WORK/report.md"
+python3 "$ROOT/tests/fixtures/report/expect.py" "$WORK/report.md" > "$WORK/expect.out" || fail "the report against the fixture's facts: $(cat "$WORK/expect.out")"
+ok "$(cat "$WORK/expect.out"): patch rate, countries, networks, CUs, funnel (a patched-after-exposure notice is not 'still open')"
 cmp -s "$WORK/report.html" "$ROOT/tests/golden/report.html" || { diff "$ROOT/tests/golden/report.html" "$WORK/report.html" | head -20; fail "HTML differs from tests/golden/report.html"; }
 cmp -s "$WORK/report.md" "$ROOT/tests/golden/report.md" || { diff "$ROOT/tests/golden/report.md" "$WORK/report.md" | head -20; fail "Markdown differs from tests/golden/report.md"; }
 ok "HTML and Markdown match the golden files"

@@ -100,3 +100,27 @@ PY
     [ "$(sqlite3 "$O" "SELECT version FROM schema_version")" = 99 ] || fail "a newer store was rewritten"
     ok "a version 5 store's second-form times become microsecond times; a version 99 store is refused (exit 2) and left as it was"
 fi
+
+# 7. notify reads each host's newest observation, whatever it saw: a server that stopped
+# answering as Exchange gets no "vulnerable" notice from an older observation
+N=$(store notify)
+cat > "$WORK/n.jsonl" <<'EOF2'
+{"ip":"192.0.2.10","port":443,"time":"2021-03-11T08:00:00Z","status":"ok","exchange":true,"build":"15.1.2176.2"}
+{"ip":"192.0.2.11","port":443,"time":"2021-03-11T08:00:00Z","status":"ok","exchange":true,"build":"15.1.2176.2"}
+EOF2
+printf '%s\n' '{"ip":"192.0.2.10","port":443,"time":"2021-03-18T08:00:00Z","status":"timeout","exchange":false,"build":null}' > "$WORK/n2.jsonl"
+"$EXRAY" import --db "$N" "$WORK/n.jsonl" "$WORK/n2.jsonl" 2>/dev/null || fail "import for notify"
+printf 'network,email,org\n192.0.2.0/24,noc@doc.example,Doc\n' > "$WORK/n.csv"
+"$EXRAY" notify --db "$N" --contacts "$WORK/n.csv" --maildir "$WORK/nmail" 2>"$WORK/n.err" || fail "notify: $(cat "$WORK/n.err")"
+python3 - "$WORK/nmail/new" > "$WORK/nmail.txt" <<'PY'
+import email, glob, os, sys
+from email import policy
+for f in glob.glob(os.path.join(sys.argv[1], "*")):
+    m = email.message_from_bytes(open(f, "rb").read(), policy=policy.default)
+    for p in m.walk():
+        if not p.is_multipart():
+            print(p.get_content())
+PY
+grep -q "192.0.2.11" "$WORK/nmail.txt" || fail "the vulnerable host was not notified"
+! grep -q "192.0.2.10" "$WORK/nmail.txt" || fail "a host whose newest observation is a timeout was notified from an older one"
+ok "notify: a host whose newest observation is no longer Exchange gets no notice; the one still vulnerable does"
