@@ -1,5 +1,6 @@
 /* builds.c: `exray builds VERSION...`, `--list`, `--check` and `--import`. */
 #include "../core/buf.h"
+#include "../core/outfile.h"
 #include "../exchange/builds.h"
 #include "cli.h"
 #include "opts.h"
@@ -85,7 +86,7 @@ static int do_import(const char *in, const char *outpath, const exr_buildtab *ba
         rc = 2;
     } else {
         exr_buildtab_free(&chk);
-        FILE *f = strcmp(outpath, "-") == 0 ? stdout : fopen(outpath, "w");
+        FILE *f = strcmp(outpath, "-") == 0 ? stdout : exr_open_output(outpath, false);
         if (!f || fwrite(w.p, 1, w.len, f) != w.len || (f != stdout && fclose(f) != 0)) {
             fprintf(stderr, "exray builds: %s: %s\n", outpath, strerror(errno));
             rc = 2;

@@ -1,6 +1,8 @@
 /* hunt.c: `exray hunt ROOT...`: options, the per-root summary in the manner of
  * Test-ProxyLogon, and the findings files. The work is in src/hunt/. */
 #include "../core/buf.h"
+#include "../core/outfile.h"
+#include "../core/term.h"
 #include "../exchange/builds.h"
 #include "../hunt/hunt.h"
 #include "opts.h"
@@ -90,10 +92,11 @@ static void print_evidence(FILE *out, const exr_hunt_out *o)
         char t[32] = "(no time)";
         if (f->time_ms != EXR_NO_TIME)
             exr_fmt_ms(f->time_ms, t, sizeof t);
-        fprintf(out, "    %s %-8s %-34s %s", t, exr_sev_name(f->severity), f->check->id, f->path);
+        char path[1024], ev[1024];
+        fprintf(out, "    %s %-8s %-34s %s", t, exr_sev_name(f->severity), f->check->id, exr_term_safe(f->path, path, sizeof path));
         if (f->line > 0)
             fprintf(out, ":%ld", f->line);
-        fprintf(out, "\n        %.200s\n", f->evidence);
+        fprintf(out, "\n        %.200s\n", exr_term_safe(f->evidence, ev, sizeof ev));
         shown++;
     }
 }
@@ -117,6 +120,7 @@ static void print_coverage(FILE *out, const exr_hunt_out *o)
 /* Which build served which hours, from the HttpProxy rows. */
 static void print_builds(FILE *out, const exr_hunt_out *o, const exr_buildtab *tab)
 {
+    char ev[1024];
     if (o->nb) {
         fprintf(out, "\n  Build history (from HttpProxy rows):\n");
         size_t i = 0;
@@ -142,16 +146,18 @@ static void print_builds(FILE *out, const exr_hunt_out *o, const exr_buildtab *t
         }
         for (size_t k = 0; k < o->nf; k++)
             if (strcmp(o->f[k].check->id, "build.patched-after-compromise") == 0)
-                fprintf(out, "    PATCHED AFTER COMPROMISE: %s. The patch did not remove what was planted.\n", o->f[k].evidence);
+                fprintf(out, "    PATCHED AFTER COMPROMISE: %s. The patch did not remove what was planted.\n",
+                        exr_term_safe(o->f[k].evidence, ev, sizeof ev));
     }
 }
 
 static void print_verdict(FILE *out, const exr_hunt_out *o)
 {
+    char line[2048];
     if (o->problems_total) {
         fprintf(out, "\n  Input problems: %ld (the hunt went on)\n", o->problems_total);
         for (size_t i = 0; i < o->nprob && i < 10; i++)
-            fprintf(out, "    %s\n", o->problems[i]);
+            fprintf(out, "    %s\n", exr_term_safe(o->problems[i], line, sizeof line));
         if (o->problems_total > 10)
             fprintf(out, "    ... see the findings file's stderr log or rerun with fewer roots\n");
     }
@@ -187,10 +193,12 @@ static void print_verdict(FILE *out, const exr_hunt_out *o)
 static void print_summary(FILE *out, exr_hunt *h, const exr_buildtab *tab)
 {
     exr_hunt_out *o = &h->out;
-    fprintf(out, "exray hunt: %s\n", o->root_name);
-    fprintf(out, "  system drive: %s\n", strcmp(h->lay.sys, h->lay.root) == 0 ? "." : exr_layout_rel(&h->lay, h->lay.sys));
+    char a[2048], b[2048], c[2048];
+    /* every name here may be the attacker's: a folder of the triage copy, even the root's */
+    fprintf(out, "exray hunt: %s\n", exr_term_safe(o->root_name, a, sizeof a));
+    fprintf(out, "  system drive: %s\n", strcmp(h->lay.sys, h->lay.root) == 0 ? "." : exr_term_safe(exr_layout_rel(&h->lay, h->lay.sys), b, sizeof b));
     fprintf(out, "  Exchange install: %s\n",
-            h->lay.install[0] ? exr_layout_rel(&h->lay, h->lay.install) : "not found (only the locations found are checked)");
+            h->lay.install[0] ? exr_term_safe(exr_layout_rel(&h->lay, h->lay.install), c, sizeof c) : "not found (only the locations found are checked)");
     fprintf(out, "  files read: %ld (%.1f MB)\n\n", h->files_read, (double)h->bytes_read / 1e6);
     print_groups(out, o);
     print_evidence(out, o);
@@ -247,19 +255,58 @@ static int hunt_validate(const exr_parsed *p, hunt_args *a)
     return 0;
 }
 
+/* The timeline's rows from every ROOT, written in time order once all are read. */
+typedef struct tl_row {
+    int64_t t;
+    size_t seq;
+    char *text;
+} tl_row;
+typedef struct timeline {
+    tl_row *r;
+    size_t n, cap;
+} timeline;
+
+static void timeline_add(timeline *tl, int64_t t, const exr_buf *b)
+{
+    if (tl->n == tl->cap)
+        tl->r = exr_xrealloc(tl->r, (tl->cap = tl->cap ? tl->cap * 2 : 256) * sizeof *tl->r);
+    tl->r[tl->n] = (tl_row){t, tl->n, exr_xstrndup(b->p, b->len)};
+    tl->n++;
+}
+
+static int tl_cmp(const void *a, const void *b)
+{
+    const tl_row *x = a, *y = b;
+    return x->t != y->t ? (x->t < y->t ? -1 : 1) : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* Sorts across ROOTs (a stable order for equal times: as found), writes, frees. */
+static void timeline_write(timeline *tl, FILE *f)
+{
+    if (tl->n)
+        qsort(tl->r, tl->n, sizeof *tl->r, tl_cmp);
+    for (size_t i = 0; i < tl->n; i++) {
+        fputs(tl->r[i].text, f);
+        free(tl->r[i].text);
+    }
+    free(tl->r);
+    memset(tl, 0, sizeof *tl);
+}
+
 static FILE *open_out(const char *path)
 {
-    FILE *f = path ? fopen(path, "w") : NULL;
+    FILE *f = !path ? NULL : strcmp(path, "-") == 0 ? stdout : exr_open_output(path, false);
     if (path && !f)
         fprintf(stderr, "exray hunt: %s: %s\n", path, strerror(errno));
     return f;
 }
 
 /* One ROOT: its findings to the files, the summary to stdout. 0, 1 (indicators) or 2. */
-static int hunt_root(const char *root, const hunt_args *a, void *rules, const exr_buildtab *tab, FILE *out, FILE *tl, exr_buf *b)
+static int hunt_root(const char *root, const hunt_args *a, void *rules, const exr_buildtab *tab, FILE *out, timeline *tl, exr_buf *b)
 {
     exr_hunt h;
     exr_err e = {0, ""};
+    char line[2048];
     if (exr_hunt_run(&h, root, &a->o, rules, &e) != 0) {
         fprintf(stderr, "exray hunt: %s\n", e.msg);
         return 2;
@@ -276,13 +323,13 @@ static int hunt_root(const char *root, const hunt_args *a, void *rules, const ex
         if (tl && f->time_ms != EXR_NO_TIME) {
             exr_buf_reset(b);
             exr_finding_timeline(&h.out, f, b);
-            fwrite(b->p, 1, b->len, tl);
+            timeline_add(tl, f->time_ms, b);
         }
         if (f->severity >= EXR_SEV_MEDIUM)
             rc = 1;
     }
     for (size_t k = 0; k < h.out.nprob; k++)
-        fprintf(stderr, "exray hunt: %s\n", h.out.problems[k]);
+        fprintf(stderr, "exray hunt: %s\n", exr_term_safe(h.out.problems[k], line, sizeof line));
     if (!a->quiet)
         print_summary(stdout, &h, tab);
     exr_hunt_free(&h);
@@ -304,11 +351,14 @@ static int hunt_run(const exr_parsed *p, const hunt_args *a, void *rules, const 
         fwrite(b.p, 1, b.len, tl);
     }
     int rc = 0;
+    timeline rows = {NULL, 0, 0};
     for (int i = 0; i < p->npos; i++) {
-        int r = hunt_root(p->pos[i], a, rules, tab, out, tl, &b);
+        int r = hunt_root(p->pos[i], a, rules, tab, out, tl ? &rows : NULL, &b);
         if (r > rc)
             rc = r;
     }
+    if (tl)
+        timeline_write(&rows, tl);
     exr_buf_free(&b);
     if (out && fclose(out) != 0)
         rc = 2;

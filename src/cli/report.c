@@ -1,10 +1,12 @@
 /* report.c: `exray report`, the campaign as HTML or Markdown. */
 #include "../core/buf.h"
+#include "../core/outfile.h"
 #include "../report/report.h"
 #include "opts.h"
 #include "cli.h"
 #include "open.h"
 #include <stdio.h>
+#include <errno.h>
 #include <string.h>
 
 
@@ -37,9 +39,9 @@ int exr_cmd_report(int argc, char **argv)
         exr_buf_free(&b);
         return 2;
     }
-    FILE *f = out ? fopen(out, "w") : stdout;
-    if (!f || fwrite(b.p, 1, b.len, f) != b.len || (out && fclose(f) != 0)) {
-        fprintf(stderr, "exray report: %s: cannot write\n", out ? out : "stdout");
+    FILE *f = out ? exr_open_output(out, false) : stdout;
+    if (!f || fwrite(b.p, 1, b.len, f) != b.len || (f != stdout && fclose(f) != 0)) {
+        fprintf(stderr, "exray report: %s: cannot write: %s\n", out ? out : "stdout", strerror(errno));
         exr_buf_free(&b);
         return 2;
     }

@@ -1,6 +1,7 @@
 /* scan.c: `exray scan`: argument parsing, output (JSON Lines / Shadowserver CSV / SQLite),
  * the progress line and the closing summary. The scanning itself is src/scan/. */
 #include "../core/buf.h"
+#include "../core/outfile.h"
 #include "../core/keyset.h"
 #include "progress.h"
 #include "../core/timefmt.h"
@@ -489,7 +490,7 @@ static int open_store(scan_args *a, scan_ctx *sc, int argc, char **argv)
 static int open_output(const scan_args *a, scan_ctx *sc)
 {
     sc->out = stdout;
-    if (a->outpath && !(sc->out = fopen(a->outpath, sc->resuming ? "a" : "w")))
+    if (a->outpath && strcmp(a->outpath, "-") != 0 && !(sc->out = exr_open_output(a->outpath, sc->resuming)))
         return FAIL("%s: %s", a->outpath, strerror(errno));
     if (a->csv == 1 && !(sc->resuming && a->outpath)) {
         exr_buf h;

@@ -4,6 +4,7 @@
  *   u64 hi_hi, u64 hi_lo, u32 val, u32 pad}; val is an ASN record index (asn tables: into
  *   an array of {u32 asn, u32 name_off, u32 name_len}) or a packed country code. */
 #include "ipdb.h"
+#include "../core/outfile.h"
 #include "../core/buf.h"
 #include "../core/csv.h"
 #include <errno.h>
@@ -247,7 +248,7 @@ int exr_ipdb_compile(const char *asn4, const char *asn6, const char *cc4, const 
         uint32_t *i4a = index4(t4a.p, t4a.n), *i4c = index4(t4c.p, t4c.n), *i6a = index6(t6a.p, t6a.n), *i6c = index6(t6c.p, t6c.n);
         char tmp[4200];
         snprintf(tmp, sizeof tmp, "%s.tmp%d", out, (int)getpid());
-        FILE *f = fopen(tmp, "wb");
+        FILE *f = exr_open_output(tmp, false);
         if (!f) {
             rc = exr_seterr(e, EXR_EIO, "%s: %s", tmp, strerror(errno));
         } else {

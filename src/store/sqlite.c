@@ -1,5 +1,8 @@
 /* sqlite.c: the SQLite back end of sql.h. */
 #include "sql_impl.h"
+#include "../core/outfile.h"
+#include <errno.h>
+#include <string.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
@@ -10,7 +13,14 @@ int exr_lite_open(exr_db *db, const char *path, bool must_exist)
         snprintf(db->err, sizeof db->err, "no such store (exray scan --db or exray import create one)");
         return -1;
     }
-    if (sqlite3_open_v2(path, &db->lite, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
+    /* a new store holds contacts and victims: created 0600 (SQLite's -wal and -shm files take
+     * the database file's mode), and never through a symbolic link */
+    if (!must_exist && exr_create_private(path) != 0 && errno != ELOOP) {
+        snprintf(db->err, sizeof db->err, "cannot create: %s", strerror(errno));
+        return -1;
+    }
+    if (sqlite3_open_v2(path, &db->lite, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_NOFOLLOW, NULL) !=
+        SQLITE_OK) {
         snprintf(db->err, sizeof db->err, "cannot open: %s", db->lite ? sqlite3_errmsg(db->lite) : "out of memory");
         return -1;
     }

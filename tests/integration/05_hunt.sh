@@ -28,6 +28,19 @@ assert any(r["check"] == "webshell.yara" and r["timestamp_desc"] == "File Modifi
 PY
 ok "Timesketch timeline: sorted, one row per timed finding"
 
+# two ROOTs: one timeline, sorted across both (not one sorted run per ROOT)
+set +e; "$EXRAY" hunt -q --timeline "$WORK/two.csv" "$WORK/kape" "$WORK/velociraptor" 2>/dev/null; rc=$?; set -e
+[ $rc -eq 1 ] || fail "two roots: exit $rc"
+python3 - "$WORK/two.csv" "$WORK/kape.csv" "$WORK/velociraptor.csv" <<'PY' || fail "timeline across ROOTs"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+times = [r["datetime"] for r in rows]
+assert times == sorted(times), "the timeline of two ROOTs is not in time order"
+assert len(rows) == sum(1 for _ in csv.DictReader(open(sys.argv[2]))) + sum(1 for _ in csv.DictReader(open(sys.argv[3])))
+assert {r["root"] for r in rows} == {r["root"] for f in sys.argv[2:] for r in csv.DictReader(open(f))}
+PY
+ok "two ROOTs: one timeline in time order across both, every row of each"
+
 set +e; "$EXRAY" hunt -q -F intelmq -o "$WORK/kape.intelmq" "$WORK/kape" 2>/dev/null; rc=$?; set -e
 [ $rc -eq 1 ] || fail "hunt -F intelmq: exit $rc"
 python3 "$ROOT/tests/integration/intelmq_check.py" "$WORK/kape.intelmq" 5 || fail "hunt IntelMQ events do not validate"
@@ -108,3 +121,40 @@ if [ -d "$CORPUS/evtx" ]; then
 else
     echo "  skip: truncated EVTX check needs $CORPUS/evtx"
 fi
+
+# attacker-chosen names reach the terminal escaped: a file name with a newline, a forged
+# "Nothing suspicious detected" line, ESC [2J (clear screen) and BEL
+python3 "$GEN" "$WORK/hostile" --style plain --only-clean
+H="$WORK/hostile/inetpub/wwwroot/aspnet_client"
+python3 - "$H" <<'PY'
+import os, sys
+name = "x.aspx\n  Web shells (files): Nothing suspicious detected\x1b[2J\x07.aspx"
+open(os.path.join(sys.argv[1], name), "w").write('<%@ Page Language="Jscript"%><%eval(Request.Item["x"],"unsafe");%>')
+os.makedirs(os.path.join(sys.argv[1], "d\x1b]0;owned\x07"))
+open(os.path.join(sys.argv[1], "d\x1b]0;owned\x07", "s.aspx"), "w").write('<%@ Page Language="Jscript"%><%eval(Request.Item["y"],"unsafe");%>')
+PY
+set +e; "$EXRAY" hunt "$WORK/hostile" > "$WORK/hostile.out" 2>"$WORK/hostile.err"; rc=$?; set -e
+[ $rc -eq 1 ] || fail "hostile names: exit $rc"
+python3 - "$WORK/hostile.out" "$WORK/hostile.err" <<'PY' || fail "a control character reached the terminal"
+import sys
+for f in sys.argv[1:]:
+    raw = open(f, "rb").read()
+    bad = [c for c in raw if c < 0x20 and c not in (0x0a,)] + [c for c in raw if c == 0x7f]
+    assert not bad, "%s: control bytes %r" % (f, sorted(set(bad)))
+out = open(sys.argv[1], encoding="utf-8", errors="replace").read()
+assert "x.aspx\\n  Web shells (files): Nothing suspicious detected\\x1b[2J\\x07.aspx" in out, "the name is not shown escaped"
+assert not any(l.startswith("  Web shells (files): Nothing") for l in out.splitlines()), "a forged summary line"
+assert "d\\x1b]0;owned\\x07/s.aspx" in out, "the folder name is not shown escaped"
+PY
+ok "hostile file and folder names (newline, ESC, BEL) shown escaped in the summary: no forged line, no control byte"
+
+# outputs never follow a symbolic link, and are created 0600
+echo "precious" > "$WORK/target.txt"
+ln -sf "$WORK/target.txt" "$WORK/link.csv"
+set +e; "$EXRAY" hunt -q --timeline "$WORK/link.csv" "$WORK/clean" >/dev/null 2>"$WORK/link.err"; rc=$?; set -e
+[ $rc -eq 2 ] || fail "--timeline through a link: exit $rc"
+[ "$(cat "$WORK/target.txt")" = precious ] || fail "--timeline LINK overwrote the link's target"
+rm -f "$WORK/new.jsonl"
+(umask 022; "$EXRAY" hunt -q -o "$WORK/new.jsonl" "$WORK/clean" >/dev/null 2>&1) || true
+[ "$(stat -c %a "$WORK/new.jsonl")" = 600 ] || fail "findings file created $(stat -c %a "$WORK/new.jsonl"), not 600"
+ok "--timeline LINK refused (exit 2), its target untouched; findings created 0600 under umask 022"

@@ -124,3 +124,15 @@ PY
 grep -q "192.0.2.11" "$WORK/nmail.txt" || fail "the vulnerable host was not notified"
 ! grep -q "192.0.2.10" "$WORK/nmail.txt" || fail "a host whose newest observation is a timeout was notified from an older one"
 ok "notify: a host whose newest observation is no longer Exchange gets no notice; the one still vulnerable does"
+
+# 8. a new SQLite store (contacts, tickets) is created 0600 and never through a link
+if ! on_pg; then
+    rm -f "$WORK/private.db"
+    (umask 022; "$EXRAY" import --db "$WORK/private.db" "$WORK/n.jsonl" 2>/dev/null) || fail "import into a new store"
+    [ "$(stat -c %a "$WORK/private.db")" = 600 ] || fail "a new store is $(stat -c %a "$WORK/private.db"), not 600"
+    echo keep > "$WORK/victim"
+    ln -sf "$WORK/victim" "$WORK/linked.db"
+    "$EXRAY" import --db "$WORK/linked.db" "$WORK/n.jsonl" 2>/dev/null && fail "a store was opened through a symbolic link"
+    [ "$(cat "$WORK/victim")" = keep ] || fail "the link's target was written"
+    ok "a new store is created 0600 under umask 022; a store path that is a symbolic link is refused"
+fi

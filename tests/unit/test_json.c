@@ -1,5 +1,6 @@
 /* test_json.c: records stay one valid JSON line whatever bytes a server sends. */
 #include "testutil.h"
+#include "core/term.h"
 #include "core/csv.h"
 #include "core/json.h"
 #include "core/utf8.h"
@@ -234,6 +235,18 @@ static void test_csv(void **st)
     exr_buf_free(&b);
 }
 
+/* terminal text: C0, DEL and C1 controls escaped, printable UTF-8 kept, cut with "..." */
+static void test_term_safe(void **st)
+{
+    (void)st;
+    char b[64];
+    assert_string_equal(exr_term_safe("a\nb\x1b[2J\x07\x7f\xc2\x9b\x9b\xc3\xa9", b, sizeof b), "a\\nb\\x1b[2J\\x07\\x7f\\x9b\\x9b\xc3\xa9");
+    char s[8];
+    assert_string_equal(exr_term_safe("abcdefghij", s, sizeof s), "abcd...");
+    assert_string_equal(exr_term_safe("\x1b\x1b\x1b", s, sizeof s), "\\x1b...");
+    assert_string_equal(exr_term_safe(NULL, s, sizeof s), "");
+}
+
 /* blocks are aligned, never overlap, survive later allocations; a reset reuses the chunks
  * (the store's batches: no malloc once the first batch has run), a block larger than a
  * chunk gets its own */
@@ -308,6 +321,6 @@ static void test_read_file(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_escaping), cmocka_unit_test(test_invalid_utf8), cmocka_unit_test(test_utf8_clean), cmocka_unit_test(test_fmt_int), cmocka_unit_test(test_fmt_dotted), cmocka_unit_test(test_quote_model), cmocka_unit_test(test_time_format),
-                                       cmocka_unit_test(test_csv), cmocka_unit_test(test_arena), cmocka_unit_test(test_read_file)};
+                                       cmocka_unit_test(test_csv), cmocka_unit_test(test_term_safe), cmocka_unit_test(test_arena), cmocka_unit_test(test_read_file)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
