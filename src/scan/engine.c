@@ -452,9 +452,14 @@ static const char *ssl_wait(worker *w, conn *c, int ret, const char *fail_status
     return fail_status;
 }
 
+/* Reads per wake-up before other connections get their turn (epoll is level-triggered: a
+ * socket with more data wakes us again). */
+#define READS_PER_STEP 64
+
 static void step(worker *w, conn *c)
 {
     char buf[16384];
+    int reads = 0;
     for (;;) {
         switch (c->state) {
         case ST_CONNECT: {
@@ -533,6 +538,14 @@ static void step(worker *w, conn *c)
                     after_response(w, c);
                     return;
                 }
+                /* a server that streams without end (1xx, trailers, a slow drip that never
+                 * blocks) meets the host's deadline here, not only in the sweep */
+                if (exr_now_ms() >= c->deadline) {
+                    finish(w, c, "timeout");
+                    return;
+                }
+                if (++reads >= READS_PER_STEP && !SSL_pending(c->ssl))
+                    return;
                 break;
             }
             int err = SSL_get_error(c->ssl, rc);
@@ -620,7 +633,10 @@ int exr_scan_run(const exr_targets *t, const exr_scan_opts *o, exr_scan_progress
     SSL_CTX_set_cipher_list(ctx, "ALL:@SECLEVEL=0");
     SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
     SSL_CTX_set_options(ctx, SSL_OP_LEGACY_SERVER_CONNECT | SSL_OP_IGNORE_UNEXPECTED_EOF | SSL_OP_NO_COMPRESSION);
-    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT);
+    /* no internal session store: each connection keeps the one session it resumes with
+     * (SSL_get1_session), and a server sending thousands of TLS 1.3 tickets must not fill
+     * a cache that is never read */
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 
     source s;
     memset(&s, 0, sizeof s);

@@ -99,8 +99,11 @@ static bool body_build(const char *body, size_t n, exr_version *out, bool *genui
         size_t left = n;
         const char *hit;
         while ((hit = memcasemem(p, left, "<form")) != NULL) {
-            const char *end = memchr(hit, '>', n - (size_t)(hit - body));
-            size_t tl = end ? (size_t)(end - hit) : n - (size_t)(hit - body);
+            /* the tag ends at its '>', at the next '<' or after 4 KiB: a body of "<forma"
+             * repeated must cost one pass, not one pass per tag */
+            size_t rest = n - (size_t)(hit - body), tl = 1;
+            while (tl < rest && tl < 4096 && hit[tl] != '>' && hit[tl] != '<')
+                tl++;
             const char *act = memcasemem(hit, tl, "action=");
             if (act) {
                 const char *q = act + 7;

@@ -212,6 +212,8 @@ static int chunk_line_done(exr_http_resp *r)
             r->state = S_DONE;
             return EXR_HTTP_DONE;
         }
+        if (++r->trailers > EXR_HTTP_MAX_TRAILERS)
+            return fail(r, "too many trailer lines");
         exr_buf_reset(&r->line);
         return EXR_HTTP_MORE;
     }
@@ -276,13 +278,20 @@ int exr_http_feed(exr_http_resp *r, const char *data, size_t n, size_t *used)
             r->head.p[endpos] = 0;
             rc = parse_head(r);
             if (rc == EXR_HTTP_DONE && r->status >= 100 && r->status < 200 && r->status != 101) {
-                /* interim response: start over for the final one */
+                /* interim response: start over for the final one; a server may send a few
+                 * (100, 102, 103), not a stream of them */
+                int interim = r->interim + 1;
                 exr_http_reset(r, r->head_request);
-                rc = EXR_HTTP_MORE;
+                r->interim = interim;
+                rc = interim > EXR_HTTP_MAX_INTERIM ? fail(r, "too many interim (1xx) responses") : EXR_HTTP_MORE;
             } else if (r->status == 101) {
                 rc = fail(r, "unexpected protocol switch");
             } else if (rc == EXR_HTTP_MORE && r->status >= 100 && r->status < 200) {
+                int interim = r->interim + 1;
                 exr_http_reset(r, r->head_request);
+                r->interim = interim;
+                if (interim > EXR_HTTP_MAX_INTERIM)
+                    rc = fail(r, "too many interim (1xx) responses");
             }
             break;
         }

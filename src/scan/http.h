@@ -10,6 +10,8 @@
 #define EXR_HTTP_MAX_HEAD (16 * 1024)
 #define EXR_HTTP_MAX_HDRS 100
 #define EXR_HTTP_MAX_BODY (128 * 1024)
+#define EXR_HTTP_MAX_INTERIM 8   /* 1xx responses before the final one */
+#define EXR_HTTP_MAX_TRAILERS 32 /* trailer lines after a chunked body */
 
 enum { EXR_HTTP_MORE = 0, EXR_HTTP_DONE = 1, EXR_HTTP_ERR = -1 };
 
@@ -36,6 +38,7 @@ typedef struct exr_http_resp {
     unsigned long long remaining; /* content-length left, or current chunk left */
     size_t scan_from;             /* where to resume looking for the header end */
     exr_buf line;                 /* partial chunk-size / trailer line */
+    int interim, trailers;        /* 1xx responses and trailer lines seen */
 } exr_http_resp;
 
 void exr_http_init(exr_http_resp *r, bool head_request);
