@@ -472,13 +472,13 @@ static int open_store(scan_args *a, scan_ctx *sc, int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         /* a --db URI's password is never stored */
         const char *v = strncmp(argv[i], "--db=", 5) == 0 ? argv[i] + 5 : argv[i];
-        char shown[512];
+        char shown[4096];
         exr_store_redact(v, shown, sizeof shown);
         if (i > 1)
             exr_buf_addc(&args, ' ');
         if (v != argv[i])
             exr_buf_adds(&args, "--db=");
-        exr_buf_adds(&args, strlen(v) < sizeof shown ? shown : v);
+        exr_buf_adds(&args, shown); /* never the raw text: a long --db is cut, not shown whole */
     }
     char digest[65];
     exr_targets_digest(&a->t, digest);

@@ -2,6 +2,7 @@
 #include "sql_impl.h"
 #include "../core/utf8.h"
 #include "../core/buf.h"
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,49 +22,87 @@ int exr_db_kind_of(const char *t)
     return EXR_DB_SQLITE;
 }
 
-/* password=... as a keyword, or as a URI query parameter, replaced in p */
-static void redact_keywords(exr_buf *b, const char *p)
+/* A value for the keyword form: quoted when it holds a space, a quote or a backslash (or
+ * is empty), as libpq reads it back. */
+static void put_value(exr_buf *b, const char *v)
 {
-    for (const char *q; (q = strstr(p, "password=")) != NULL;) {
-        q += 9;
-        exr_buf_add(b, p, (size_t)(q - p));
-        size_t len = strcspn(q, " &");
-        if (*q == '\'') { /* password='with spaces' */
-            const char *close = strchr(q + 1, '\'');
-            len = close ? (size_t)(close - q) + 1 : strlen(q);
-        }
-        exr_buf_adds(b, "***");
-        p = q + len;
+    if (*v && !strpbrk(v, " \t\n\r'\\")) {
+        exr_buf_adds(b, v);
+        return;
     }
-    exr_buf_adds(b, p);
+    exr_buf_addc(b, '\'');
+    for (; *v; v++) {
+        if (*v == '\'' || *v == '\\')
+            exr_buf_addc(b, '\\');
+        exr_buf_addc(b, *v);
+    }
+    exr_buf_addc(b, '\'');
 }
 
+/* The connection as libpq parsed it, the password (in any spelling: spaces around '=',
+ * %-escapes, a URI's userinfo or query) shown as ***. Built from the parse, never from the
+ * text: what libpq cannot parse is not shown at all. */
 void exr_db_redact(const char *t, char *out, size_t n)
 {
     if (exr_db_kind_of(t) != EXR_DB_PG) {
         snprintf(out, n, "%s", t);
         return;
     }
+    char *err = NULL;
+    PQconninfoOption *opts = PQconninfoParse(t, &err);
+    if (!opts) {
+        PQfreemem(err);
+        snprintf(out, n, "(a PostgreSQL connection string libpq cannot parse)");
+        return;
+    }
     exr_buf b;
     exr_buf_init(&b);
-    const char *p = t, *scheme = !strncmp(t, "postgres", 8) ? strstr(t, "://") : NULL;
-    if (scheme) {
-        /* scheme://user:password@host...: the userinfo ends at the authority's last '@' */
-        const char *auth = scheme + 3, *end = auth + strcspn(auth, "/?#"), *at = NULL, *colon;
-        for (const char *q = auth; q < end; q++)
-            if (*q == '@')
-                at = q;
-        colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
-        if (colon) {
-            /* the part before the password too: a user field may itself hold "password=" */
-            char *user = exr_xstrndup(t, (size_t)(colon - t) + 1);
-            redact_keywords(&b, user);
-            free(user);
-            exr_buf_adds(&b, "***");
-            p = at;
+    bool uri = strncmp(t, "postgres", 8) == 0;
+    const char *user = NULL, *host = NULL, *port = NULL, *dbname = NULL;
+    bool pw = false;
+    for (PQconninfoOption *o = opts; o->keyword; o++) {
+        if (!o->val)
+            continue;
+        if (!strcmp(o->keyword, "password")) {
+            pw = true;
+            if (!uri)
+                exr_buf_printf(&b, "%spassword=***", b.len ? " " : "");
+            continue;
+        }
+        if (uri && !strcmp(o->keyword, "user"))
+            user = o->val;
+        else if (uri && !strcmp(o->keyword, "host"))
+            host = o->val;
+        else if (uri && !strcmp(o->keyword, "port"))
+            port = o->val;
+        else if (uri && !strcmp(o->keyword, "dbname"))
+            dbname = o->val;
+        else if (!uri) {
+            exr_buf_printf(&b, "%s%s=", b.len ? " " : "", o->keyword);
+            put_value(&b, o->val);
         }
     }
-    redact_keywords(&b, p);
+    if (uri) {
+        /* scheme://user:***@host:port/dbname?the rest (values %-escaped as needed) */
+        exr_buf q;
+        exr_buf_init(&q);
+        for (PQconninfoOption *o = opts; o->keyword; o++)
+            if (o->val && strcmp(o->keyword, "password") && strcmp(o->keyword, "user") && strcmp(o->keyword, "host") &&
+                strcmp(o->keyword, "port") && strcmp(o->keyword, "dbname")) {
+                exr_buf_printf(&q, "%s%s=", q.len ? "&" : "?", o->keyword);
+                for (const unsigned char *c = (const unsigned char *)o->val; *c; c++)
+                    exr_buf_printf(&q, isalnum(*c) || strchr("-._~", *c) ? "%c" : "%%%02X", *c);
+            }
+        exr_buf_adds(&b, "postgresql://");
+        if (user || pw)
+            exr_buf_printf(&b, "%s%s@", user ? user : "", pw ? ":***" : "");
+        bool v6 = host && strchr(host, ':') && !strchr(host, ',');
+        exr_buf_printf(&b, "%s%s%s%s%s%s%s", v6 ? "[" : "", host ? host : "", v6 ? "]" : "", port ? ":" : "", port ? port : "",
+                       dbname ? "/" : "", dbname ? dbname : "");
+        exr_buf_adds(&b, q.p ? q.p : "");
+        exr_buf_free(&q);
+    }
+    PQconninfoFree(opts);
     snprintf(out, n, "%.*s", (int)b.len, b.p ? b.p : "");
     exr_buf_free(&b);
 }
