@@ -72,7 +72,9 @@ static int validate_smtp(const exr_parsed *p, notify_args *a)
         return exr_opts_fail(spec, "--smtp: smtp://host:port or smtps://host:port"), -1;
     if (p->val[NOTIFY_SMTP_TIMEOUT] && exr_opt_long(spec, NOTIFY_SMTP_TIMEOUT, p->val[NOTIFY_SMTP_TIMEOUT], 1, 3600, &t) != 0)
         return -1;
-    a->smtp = (exr_smtp){url, p->val[NOTIFY_SMTP_USER], NULL, p->val[NOTIFY_STARTTLS] != NULL, p->val[NOTIFY_SMTP_INSECURE] != NULL, t};
+    /* credentials only over TLS, unless the user says otherwise */
+    bool need_tls = p->val[NOTIFY_STARTTLS] || (p->val[NOTIFY_SMTP_USER] && !p->val[NOTIFY_SMTP_INSECURE_AUTH]);
+    a->smtp = (exr_smtp){url, p->val[NOTIFY_SMTP_USER], NULL, need_tls, p->val[NOTIFY_SMTP_INSECURE] != NULL, t};
     if (p->val[NOTIFY_SMTP_PASS_ENV]) {
         /* the password comes from an environment variable, never the command line */
         a->smtp.pass = getenv(p->val[NOTIFY_SMTP_PASS_ENV]);

@@ -20,6 +20,10 @@ static const exr_opt opts[] = {
                               "The password is never taken from the command line, where other users can read it.", D, NULL, 0},
     [NOTIFY_STARTTLS] = {"starttls", 0, NULL, NULL, "require STARTTLS (without it: used when offered)", NULL, D, NULL, 0},
     [NOTIFY_SMTP_INSECURE] = {"smtp-insecure", 0, NULL, NULL, "do not verify the SMTP server's certificate", NULL, D, NULL, 0},
+    [NOTIFY_SMTP_INSECURE_AUTH] = {"smtp-insecure-auth", 0, NULL, NULL, "allow --smtp-user over a connection without TLS",
+                                   "Without it, credentials go only over smtps:// or after STARTTLS: a server that offers no "
+                                   "STARTTLS stops the run before they are sent.",
+                                   D, NULL, 0},
     [NOTIFY_SMTP_TIMEOUT] = {"smtp-timeout", 0, "S", "60", "the whole SMTP transaction of one message, at most S seconds",
                              "A timeout after the end of the message makes the ticket uncertain.", D, NULL, 0},
     [NOTIFY_DOMAIN_RATE] = {"domain-rate", 0, "N", "60", "at most N messages a minute to one recipient domain", NULL, D, NULL, 0},

@@ -182,3 +182,26 @@ for f in files:
 assert dbconn.connect(sys.argv[3]).execute("select count(*) from tickets where sent_at is null").fetchone()[0] == 0
 PY
 ok "SMTP AUTH after STARTTLS: refused credentials stop the run after one attempt (exit 2); accepted ones deliver"
+
+# a server that offers no STARTTLS: --smtp-user never sends the credentials in clear text
+# (exit 2 before AUTH); --smtp-insecure-auth allows it explicitly
+PLAIN_PORT=$(free_port)
+python3 "$ROOT/tests/fixtures/smtp/plainsmtp.py" $PLAIN_PORT "$WORK/plain.log" "$WORK/plain.ready" &
+PIDS="$PIDS $!"
+i=0; while [ ! -f "$WORK/plain.ready" ]; do i=$((i+1)); [ $i -gt 100 ] && fail "plain SMTP server did not start"; sleep 0.1; done
+"$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --interval 0 --include-patched --plan-only 2>/dev/null
+set +e
+EXR_SMTP_PW='Clear-text-pw' "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --smtp smtp://127.0.0.1:$PLAIN_PORT \
+    --smtp-user cert-team --smtp-pass-env EXR_SMTP_PW --retries 0 --domain-rate 0 --from notify@cert.example 2>"$WORK/p1.err"
+rc=$?
+set -e
+[ $rc -eq 2 ] || fail "--smtp-user without TLS: exit $rc ($(cat "$WORK/p1.err"))"
+grep -qi "AUTH" "$WORK/plain.log" && fail "credentials sent without TLS: $(grep -i AUTH "$WORK/plain.log")"
+grep -q "EHLO" "$WORK/plain.log" || fail "the test server was never reached"
+set +e
+EXR_SMTP_PW='Clear-text-pw' "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --smtp smtp://127.0.0.1:$PLAIN_PORT \
+    --smtp-user cert-team --smtp-pass-env EXR_SMTP_PW --smtp-insecure-auth --retries 0 --domain-rate 0 --from notify@cert.example \
+    2>"$WORK/p2.err"
+set -e
+grep -qi "^AUTH" "$WORK/plain.log" || fail "--smtp-insecure-auth did not authenticate: $(cat "$WORK/p2.err")"
+ok "a server without STARTTLS never sees the credentials (exit 2) unless --smtp-insecure-auth allows it"
