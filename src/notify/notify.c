@@ -518,18 +518,50 @@ static int set_state(exr_db *db, const char *ticket, const char *state, const ch
 /* Tickets left 'sending' by a run that stopped (its lease expired): a Maildir delivery is
  * decided by the file (there: sent; absent: it cannot have happened, pending again); an
  * SMTP delivery cannot be decided here, so it becomes 'uncertain' for an operator. */
-/* The run that claimed a ticket is gone: its lease ran out, or it ran on this host and its
- * process no longer exists (a crash or kill -9 need not wait for the lease). */
+/* This machine and boot: the kernel's random boot id (unique per boot of any machine, unlike
+ * a host name, which two machines may share). "" when unknown. */
+static void boot_id(char *out, size_t n)
+{
+    out[0] = 0;
+    FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
+    if (!f)
+        return;
+    if (fgets(out, (int)n, f))
+        out[strcspn(out, "\r\n")] = 0;
+    fclose(f);
+}
+
+/* A run's identity, recorded with each claim: boot id, pid, and 64 random bits, so that no
+ * other run, here or on another machine, can take it for its own. */
+static void make_run_id(char *out, size_t n)
+{
+    char boot[64];
+    boot_id(boot, sizeof boot);
+    unsigned char r[8] = {0};
+    FILE *f = fopen("/dev/urandom", "rb");
+    if (!f || fread(r, 1, sizeof r, f) != sizeof r) {
+        int64_t t = exr_clock_us() ^ ((int64_t)getpid() << 40);
+        memcpy(r, &t, sizeof r);
+    }
+    if (f)
+        fclose(f);
+    snprintf(out, n, "%s:%d:%02x%02x%02x%02x%02x%02x%02x%02x", boot[0] ? boot : "unknown-boot", (int)getpid(), r[0], r[1], r[2], r[3], r[4],
+             r[5], r[6], r[7]);
+}
+
+/* The run that claimed a ticket is gone: its lease ran out, or it ran on this machine in
+ * this boot (the same boot id) and its process no longer exists (a crash or kill -9 need
+ * not wait for the lease). A claim from another machine waits for its lease. */
 static bool claim_abandoned(const char *run_id, const char *lease, const char *now)
 {
     if (!lease || strcmp(lease, now) < 0)
         return true;
-    char host[64] = "";
-    gethostname(host, sizeof host - 1);
-    size_t hl = strlen(host);
-    if (!run_id || strncmp(run_id, host, hl) != 0 || run_id[hl] != ':')
+    char boot[64];
+    boot_id(boot, sizeof boot);
+    size_t bl = strlen(boot);
+    if (!bl || !run_id || strncmp(run_id, boot, bl) != 0 || run_id[bl] != ':')
         return false;
-    long pid = strtol(run_id + hl + 1, NULL, 10);
+    long pid = strtol(run_id + bl + 1, NULL, 10);
     return pid > 0 && pid != (long)getpid() && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
 }
 
@@ -745,9 +777,8 @@ int exr_notify_send(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st
                            " FROM directives d LEFT JOIN observations o ON o.id = d.observation_id LEFT JOIN host_info h ON h.ip = d.ip"
                            " WHERE d.ticket = ? ORDER BY d.ip", &dirs) != EXR_SQL_OK)
         return exr_db_seterr(db, e, "prepare send");
-    char run_id[96], host[64] = "";
-    gethostname(host, sizeof host - 1);
-    snprintf(run_id, sizeof run_id, "%s:%d:%lld", host, (int)getpid(), (long long)time(NULL));
+    char run_id[128];
+    make_run_id(run_id, sizeof run_id);
     exr_buf msg;
     exr_buf_init(&msg);
     for (;;) {

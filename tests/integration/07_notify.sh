@@ -81,15 +81,16 @@ pending=$(python3 -c "import dbconn,sys; print(dbconn.connect(sys.argv[1]).execu
 "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --maildir "$WORK/mail2" 2>"$WORK/n4.err"
 grep -q "(1 had been delivered by an interrupted run)" "$WORK/n4.err" || fail "recovery: $(cat "$WORK/n4.err")"
 python3 - "$DB" "$WORK/mail2" <<'PY' || fail "exactly once"
-import os, dbconn, sys
+import collections, email, glob, os, dbconn, sys
 db = dbconn.connect(sys.argv[1])
 pending = db.execute("select count(*) from tickets where sent_at is null").fetchone()[0]
 assert pending == 0, pending
-files = os.listdir(os.path.join(sys.argv[2], "new"))
-tickets = [f.split(".")[0] for f in files]
-assert len(tickets) == len(set(tickets)), "a ticket twice"
+# messages per ticket by their X-exray-Ticket header, not by file name (names are unique)
+msgs = collections.Counter(email.message_from_binary_file(open(f, "rb"))["X-exray-Ticket"]
+                           for f in glob.glob(os.path.join(sys.argv[2], "new", "*")) + glob.glob(os.path.join(sys.argv[2], "cur", "*")))
+assert all(v == 1 for v in msgs.values()), {t: v for t, v in msgs.items() if v > 1}
 sent = {r[0] for r in db.execute("select id from tickets where state = 'sent'")}
-assert set(tickets) <= sent
+assert set(msgs) <= sent and sent & set(msgs), (set(msgs), sent)
 PY
 ok "killed between delivery and bookkeeping: every ticket delivered exactly once after the rerun"
 else
