@@ -7,6 +7,8 @@
 #include "../core/textlines.h"
 #include "../core/swar.h"
 #include "../core/timefmt.h"
+#include "../core/hex.h"
+#include "../core/utf8.h"
 #include "../scan/record.h"
 #include <ctype.h>
 #include <errno.h>
@@ -40,6 +42,21 @@ static bool tag_has(const char *tag, const char *cve)
     return false;
 }
 
+/* Four hex digits at s (before end), or -1. */
+static long hex4(const char *s, const char *end)
+{
+    if (end - s < 4)
+        return -1;
+    long v = 0;
+    for (int i = 0; i < 4; i++) {
+        int d = exr_hex_digit((unsigned char)s[i]);
+        if (d < 0)
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
 static int jstring(const char **p, const char *end, char *out, size_t n)
 {
     const char *s = *p;
@@ -70,24 +87,27 @@ static int jstring(const char **p, const char *end, char *out, size_t n)
             case 'f': c = '\f'; break;
             case '/': case '\\': case '"': c = (unsigned char)esc; break;
             case 'u': {
-                if (end - s < 4)
+                long cp = hex4(s, end);
+                if (cp < 0)
                     return -1;
-                c = 0;
-                for (int i = 0; i < 4; i++) {
-                    int h = s[i];
-                    c = c * 16 + (unsigned)(isdigit(h) ? h - '0' : (tolower(h) >= 'a' && tolower(h) <= 'f') ? tolower(h) - 'a' + 10 : 0);
-                }
                 s += 4;
-                char u[4];
-                size_t ul = 0;
-                if (c < 0x80)
-                    u[ul++] = (char)c;
-                else if (c < 0x800)
-                    u[ul++] = (char)(0xc0 | c >> 6), u[ul++] = (char)(0x80 | (c & 63));
-                else
-                    u[ul++] = (char)(0xe0 | c >> 12), u[ul++] = (char)(0x80 | (c >> 6 & 63)), u[ul++] = (char)(0x80 | (c & 63));
-                for (size_t i = 0; i < ul && k + 1 < n; i++)
-                    out[k++] = u[i];
+                /* a surrogate pair (what Python's json writes for U+10000 and above) is one
+                 * character; a lone surrogate and NUL are U+FFFD, as README says */
+                if (cp >= 0xd800 && cp <= 0xdbff && end - s >= 6 && s[0] == '\\' && s[1] == 'u') {
+                    long lo = hex4(s + 2, end);
+                    if (lo >= 0xdc00 && lo <= 0xdfff) {
+                        cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+                        s += 6;
+                    }
+                }
+                if (cp == 0 || (cp >= 0xd800 && cp <= 0xdfff))
+                    cp = 0xfffd;
+                unsigned char u[4];
+                size_t ul = exr_utf8_put(u, (unsigned long)cp);
+                if (k + ul < n) {
+                    memcpy(out + k, u, ul);
+                    k += ul;
+                }
                 continue;
             }
             default: return -1;

@@ -136,3 +136,18 @@ if ! on_pg; then
     [ "$(cat "$WORK/victim")" = keep ] || fail "the link's target was written"
     ok "a new store is created 0600 under umask 022; a store path that is a symbolic link is refused"
 fi
+
+# 9. JSON \u escapes: a surrogate pair is one character (Python's json writes U+1F600 so),
+# \u0000 and a lone surrogate are U+FFFD, bad hex refuses the line
+J=$(store json)
+printf '%s\n' '{"ip":"192.0.2.20","port":443,"hostname":"\ud83d\ude00x\u0000y\udc00z","time":"2021-03-11T08:00:00Z","status":"ok","exchange":true,"build":"15.1.2176.2"}' \
+    '{"ip":"192.0.2.21","port":443,"hostname":"\u12G4","time":"2021-03-11T08:00:00Z","status":"ok","exchange":true,"build":"15.1.2176.2"}' > "$WORK/u.jsonl"
+"$EXRAY" import --db "$J" "$WORK/u.jsonl" 2>"$WORK/u.err" || fail "import: $(cat "$WORK/u.err")"
+grep -q "u.jsonl:2: not a JSON object" "$WORK/u.err" || fail "bad \\u hex not refused: $(cat "$WORK/u.err")"
+python3 - "$J" <<'PY' || fail "\\u escapes"
+import dbconn, sys
+db = dbconn.connect(sys.argv[1])
+h = db.execute("SELECT hostname FROM observations WHERE ip = '192.0.2.20'").fetchone()[0]
+assert h == "\U0001F600x\ufffdy\ufffdz", ascii(h)
+PY
+ok "JSON: a surrogate pair is one character, \\u0000 and a lone surrogate U+FFFD, bad hex refused by line"
