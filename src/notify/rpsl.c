@@ -17,6 +17,8 @@ typedef struct pend {
     exr_addr lo, hi;
     uint32_t asn;
     char *abuse_c, *org, *name, *irt;
+    const char *file; /* where the object starts, for the reason it is skipped */
+    long line;
 } pend;
 
 typedef struct obj {
@@ -72,14 +74,16 @@ static void finish_obj(ctx *c, obj *o, const char *file, long line)
     if (!o->cls[0])
         return;
     c->st->objects++;
+    const char *mb = attr(o, "abuse-mailbox");
+    if (mb && !exr_email_valid(mb))
+        report(c, file, line, "abuse-mailbox is not a valid e-mail address (object skipped as a contact)");
     if (strcasecmp(o->cls, "role") == 0) {
-        const char *nic = attr(o, "nic-hdl"), *mb = attr(o, "abuse-mailbox");
+        const char *nic = attr(o, "nic-hdl");
         if (nic && mb && exr_email_valid(mb))
             exr_strmap_set(&c->roles, nic, mb);
     } else if (strcasecmp(o->cls, "irt") == 0) {
         /* APNIC and AFRINIC: an inetnum's mnt-irt names an irt object with the abuse-mailbox;
          * kept apart from role handles, which live in another namespace */
-        const char *mb = attr(o, "abuse-mailbox");
         char k[140];
         snprintf(k, sizeof k, "irt\t%s", o->key);
         if (mb && exr_email_valid(mb))
@@ -132,6 +136,8 @@ static void finish_obj(ctx *c, obj *o, const char *file, long line)
         p.irt = irt ? exr_xstrdup(irt) : NULL;
         p.org = org ? exr_xstrdup(org) : NULL;
         p.name = exr_xstrdup(nm ? nm : "");
+        p.file = file;
+        p.line = line;
         if (c->n == c->cap) {
             c->cap = c->cap ? c->cap * 2 : 1024;
             c->p = exr_xrealloc(c->p, c->cap * sizeof *c->p);
@@ -178,13 +184,19 @@ static int read_file(ctx *c, const char *path, exr_err *e)
         }
         if (line[0] == '#' || line[0] == '%')
             continue;
+        /* RFC 2622: '#' starts a comment that runs to the end of the line, in values too */
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = 0;
         if (line[0] == ' ' || line[0] == '\t' || line[0] == '+') {
             /* continuation: extend the last value */
             if (o.attrs.len) {
-                o.attrs.len--; /* drop the value's NUL */
-                exr_buf_addc(&o.attrs, ' ');
                 char *v = line + 1;
                 trim(v);
+                o.attrs.len--; /* drop the value's NUL */
+                /* a value empty on its first line is the continuation alone */
+                if (*v && o.attrs.len && o.attrs.p[o.attrs.len - 1] != 0)
+                    exr_buf_addc(&o.attrs, ' ');
                 exr_buf_adds(&o.attrs, v);
                 exr_buf_addc(&o.attrs, 0);
             }
@@ -270,7 +282,24 @@ int exr_rpsl_import(exr_store *s, const char *const *files, int nfiles, const ch
                 mail = exr_strmap_get(&c.roles, k);
             }
             if (!mail) {
-                st->without_contact++;
+                /* say why, for the first networks (a full dump may hold many) */
+                if (st->without_contact++ < 20) {
+                    char why[400];
+                    if (p->abuse_c || (p->org && orgbuf[0]))
+                        snprintf(why, sizeof why, "%s names no role with a valid abuse-mailbox (network skipped)",
+                                 p->abuse_c ? "abuse-c" : "the org's abuse-c");
+                    else if (p->org)
+                        snprintf(why, sizeof why, "org %.100s has no abuse-c in the files given (network skipped)", p->org);
+                    else if (p->irt)
+                        snprintf(why, sizeof why, "mnt-irt %.100s names no irt with a valid abuse-mailbox (network skipped)", p->irt);
+                    else
+                        snprintf(why, sizeof why, "no abuse-c, org or mnt-irt (network skipped)");
+                    report(&c, p->file, p->line, why);
+                    st->bad_lines--; /* a reason, not a bad line */
+                } else if (st->without_contact == 21) {
+                    report(&c, p->file, p->line, "more networks without an abuse contact: counted, not listed");
+                    st->bad_lines--;
+                }
                 continue;
             }
             char lo[EXR_ADDRSTRLEN] = "", hi[EXR_ADDRSTRLEN] = "";

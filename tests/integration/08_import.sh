@@ -136,3 +136,37 @@ assert not any(0 <= x < 24 for x in isp), got
 assert any(24 <= x < 32 for x in isp), got
 PY
 ok "APNIC dumps: mnt-irt's abuse-mailbox when there is no abuse-c; abuse-c first"
+
+# RPSL details: an end-of-line '# comment', a value empty on its first line and continued on
+# a '+' line, and a network skipped with its reason (file and line)
+cat > "$WORK/edge.db" <<'RPSL'
+inetnum:        198.18.0.0 - 198.18.0.255
+netname:        COMMENTED
+abuse-c:        AC1-TEST # the NOC's role
+
+inetnum:        198.18.1.0 - 198.18.1.255
+netname:        CONTINUED
+abuse-c:        AC2-TEST
+
+inetnum:        198.18.2.0 - 198.18.2.255
+netname:        NOBODY
+
+role:           Commented NOC
+nic-hdl:        AC1-TEST
+abuse-mailbox:  noc@commented.example   # reachable 24/7
+
+role:           Continued NOC
+nic-hdl:        AC2-TEST
+abuse-mailbox:
++               abuse@continued.example
+RPSL
+"$EXRAY" contacts import --db "$J" --source edge "$WORK/edge.db" 2>"$WORK/edge.err" || fail "edge RPSL: $(cat "$WORK/edge.err")"
+grep -q "2 with an abuse mailbox, 1 without" "$WORK/edge.err" || fail "edge RPSL counts: $(cat "$WORK/edge.err")"
+grep -q "edge.db:9: no abuse-c, org or mnt-irt (network skipped)" "$WORK/edge.err" || fail "no reason for the skipped network: $(cat "$WORK/edge.err")"
+python3 - "$J" <<'PY' || fail "edge RPSL mailboxes"
+import dbconn, sys
+db = dbconn.connect(sys.argv[1])
+got = {r[0]: r[1] for r in db.execute("SELECT lo, email FROM contacts_db WHERE source = 'edge'")}
+assert got == {"198.18.0.0": "noc@commented.example", "198.18.1.0": "abuse@continued.example"}, got
+PY
+ok "RPSL: end-of-line comments and a value continued on a '+' line keep the abuse mailbox; a skipped network says why"
