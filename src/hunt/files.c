@@ -452,6 +452,11 @@ static void windows_path(const exr_hunt *h, const char *full, char *out, size_t 
     } else {
         rest = exr_layout_rel(&h->lay, full);
     }
+    char dec[4096];
+    if (h->lay.pct) { /* a Velociraptor collection: the name as it was on the server */
+        exr_pct_decode(rest, dec, sizeof dec);
+        rest = dec;
+    }
     for (; *rest && k + 1 < n; rest++)
         out[k++] = *rest == '/' ? '\\' : *rest;
     out[k] = 0;

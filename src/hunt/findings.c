@@ -3,6 +3,8 @@
 #include "findings.h"
 #include "../core/csv.h"
 #include "../core/json.h"
+#include "fsro.h"
+#include "layout.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,7 +71,13 @@ static void add_impl(exr_hunt_out *o, const char *check_id, int sev, const char 
     exr_finding f;
     f.check = c;
     f.severity = sev >= 0 ? sev : c->severity;
-    f.path = exr_xstrdup(path ? path : "");
+    if (o->decode_paths && path) {
+        char dec[EXR_PATHMAX];
+        exr_pct_decode(path, dec, sizeof dec);
+        f.path = exr_xstrdup(dec);
+    } else {
+        f.path = exr_xstrdup(path ? path : "");
+    }
     f.line = line;
     f.time_ms = time_ms;
     f.client_ip = (ip && iplen && !(iplen == 1 && ip[0] == '-')) ? clean(ip, iplen, 64) : NULL;

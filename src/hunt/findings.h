@@ -51,6 +51,7 @@ typedef struct exr_hunt_out {
     int ncov;
     exr_buildobs *b;
     size_t nb, capb;
+    bool decode_paths; /* a Velociraptor collection: finding paths with %XX undone */
 } exr_hunt_out;
 
 void exr_hunt_out_init(exr_hunt_out *o, const char *root_name);

@@ -37,6 +37,22 @@ bool exr_name_eq(const char *name, const char *want)
     return !*p && !*w;
 }
 
+void exr_pct_decode(const char *in, char *out, size_t n)
+{
+    size_t k = 0;
+    for (const char *p = in; *p && k + 1 < n; p++) {
+        int hi = *p == '%' ? exr_hex_digit((unsigned char)p[1]) : -1, lo = hi >= 0 ? exr_hex_digit((unsigned char)p[2]) : -1;
+        int c = lo >= 0 ? hi * 16 + lo : -1;
+        if (c > 0 && c != '/' && c != '\\') {
+            out[k++] = (char)c;
+            p += 2;
+        } else {
+            out[k++] = *p;
+        }
+    }
+    out[k] = 0;
+}
+
 bool exr_resolve_ci(const char *base, const char *rel, char *out, size_t n)
 {
     char cur[4096];

@@ -13,6 +13,9 @@
 int exr_open_ro(const char *path);
 /* True if the decoded name equals want, ignoring case. */
 bool exr_name_eq(const char *name, const char *want);
+/* A Velociraptor path with its %XX escapes undone ("C%3A/Program%20Files" is "C:/Program
+ * Files"), except %2F, %5C and %00, which would change what is a folder or end the text. */
+void exr_pct_decode(const char *in, char *out, size_t n);
 /* Resolves rel ("a/b/c", components matched with exr_name_eq) under base into out;
  * returns false if some component is missing or is not a directory (links are not followed). */
 bool exr_resolve_ci(const char *base, const char *rel, char *out, size_t n);

@@ -308,6 +308,7 @@ int exr_hunt_run(exr_hunt *h, const char *root, const exr_hunt_opts *o, void *ru
         return -1;
     }
     exr_hunt_out_init(&h->out, root);
+    h->out.decode_paths = h->lay.pct;
     for (size_t i = 0; h->arch && i < exr_archive_nrefused(h->arch); i++) {
         const char *p, *why;
         exr_archive_refused(h->arch, i, &p, &why);

@@ -121,6 +121,8 @@ int exr_layout_discover(exr_layout *l, const char *root, const exr_layout_overri
         l->root[--rl] = 0;
     if (!find_sys(l->root, l->sys, sizeof l->sys))
         snprintf(l->sys, sizeof l->sys, "%s", l->root); /* a partial copy: look for logs anyway */
+    const char *drive = strrchr(l->sys, '/');
+    l->pct = drive && strcasestr(drive, "%3A") != NULL;
     if (ov->install)
         snprintf(l->install, sizeof l->install, "%s", ov->install);
     else if (!exr_resolve_ci(l->sys, "Program Files/Microsoft/Exchange Server/V15", l->install, sizeof l->install) &&
@@ -130,7 +132,13 @@ int exr_layout_discover(exr_layout *l, const char *root, const exr_layout_overri
     snprintf(l->install_win, sizeof l->install_win, "\\Program Files\\Microsoft\\Exchange Server\\V15");
     if (l->install[0] && strncmp(l->install, l->sys, strlen(l->sys)) == 0 && l->install[strlen(l->sys)] == '/') {
         size_t k = 0;
-        for (const char *p = l->install + strlen(l->sys); *p && k + 1 < sizeof l->install_win; p++)
+        char dec[EXR_PATHMAX];
+        const char *from = l->install + strlen(l->sys);
+        if (l->pct) { /* "Program%20Files" in the collection is "Program Files" on the server */
+            exr_pct_decode(from, dec, sizeof dec);
+            from = dec;
+        }
+        for (const char *p = from; *p && k + 1 < sizeof l->install_win; p++)
             l->install_win[k++] = *p == '/' ? '\\' : *p;
         l->install_win[k] = 0;
     }

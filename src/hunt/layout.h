@@ -4,6 +4,7 @@
 #ifndef EXR_LAYOUT_H
 #define EXR_LAYOUT_H
 #include "../core/err.h"
+#include <stdbool.h>
 
 #define EXR_LAY_MAXDIRS 32
 #define EXR_PATHMAX 4096
@@ -29,6 +30,7 @@ typedef struct exr_layout {
     int nweb;
     char *webscript[EXR_LAY_MAXDIRS]; /* only script/config extensions are scanned */
     int nwebscript;
+    bool pct; /* a Velociraptor collection: names carry %XX escapes (C%3A, Program%20Files) */
 } exr_layout;
 
 int exr_layout_discover(exr_layout *l, const char *root, const exr_layout_overrides *ov, exr_err *e);

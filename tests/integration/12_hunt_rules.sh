@@ -62,3 +62,21 @@ if [ -n "$SB" ] && [ -d "$SB" ]; then
 else
     echo "  skip: set EXR_SIGBASE to a signature-base yara/ folder to load it as is"
 fi
+
+# a Velociraptor collection: filepath is the server's path (C:\Program Files\...), not the
+# collection's escapes (C%3A/Program%20Files), and finding paths are decoded too
+V="$WORK/velo/uploads/auto/C%3A/Program%20Files/Microsoft/Exchange%20Server/V15/FrontEnd/HttpProxy/owa/auth"
+mkdir -p "$V" "$WORK/velo/uploads/auto/C%3A/Windows"
+printf 'harmless page\n' > "$V/x.aspx"
+cat > "$WORK/rules/velo.yar" <<'YAR'
+rule T_exchange_path { meta: score = 70 condition: filepath contains "\\Exchange Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\x.aspx" }
+YAR
+set +e; "$EXRAY" hunt -q --rules "$WORK/rules/velo.yar" -o "$WORK/v.jsonl" "$WORK/velo" 2>"$WORK/v.err"; rc=$?; set -e
+[ $rc -eq 1 ] || fail "velociraptor filepath rule: exit $rc: $(cat "$WORK/v.err")"
+python3 - "$WORK/v.jsonl" <<'PY' || fail "velociraptor filepath and finding path: $(cat "$WORK/v.jsonl")"
+import json, sys
+f = [x for x in map(json.loads, open(sys.argv[1])) if x["check"] == "webshell.yara-external"]
+assert len(f) == 1 and f[0]["rule"]["name"] == "T_exchange_path", f
+assert f[0]["path"] == "uploads/auto/C:/Program Files/Microsoft/Exchange Server/V15/FrontEnd/HttpProxy/owa/auth/x.aspx", f[0]["path"]
+PY
+ok "Velociraptor collection: --rules' filepath and the finding path are the server's names (%XX undone)"
