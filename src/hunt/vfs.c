@@ -179,6 +179,14 @@ int exr_archive_mount(const char *file, exr_archive **out, exr_err *e)
     long ord = 0;
     int rc;
     while ((rc = archive_read_next_header(r, &en)) == ARCHIVE_OK || rc == ARCHIVE_WARN) {
+        if (ord == EXR_ARCHIVE_MAX_MEMBERS) {
+            char why[200];
+            snprintf(why, sizeof why, "more than %d members: the listing stopped there; what follows was not examined",
+                     EXR_ARCHIVE_MAX_MEMBERS);
+            refuse(a, "", why);
+            rc = ARCHIVE_EOF;
+            break;
+        }
         const char *name = archive_entry_pathname(en);
         if (!name)
             name = archive_entry_pathname_utf8(en);
@@ -309,7 +317,53 @@ void exr_archive_refused(const exr_archive *a, size_t i, const char **path, cons
     *reason = a->ref[i].reason;
 }
 
-/* Reads the current member's data into a new memfd; -1 with why filled on failure. */
+/* An unnamed file on disk (TMPDIR, else /tmp) for a member too large to keep in memory. */
+static int disk_file(void)
+{
+    const char *dir = getenv("TMPDIR");
+    int fd = open(dir && *dir ? dir : "/tmp", O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0 && dir && *dir)
+        fd = open("/tmp", O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);
+    return fd;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+    for (size_t off = 0; off < n;) {
+        ssize_t w = write(fd, p + off, n - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        off += (size_t)w;
+    }
+    return 0;
+}
+
+/* Moves what the memfd holds to a file on disk; the new fd, or -1. */
+static int spill(int memfd, long long len)
+{
+    int fd = disk_file();
+    if (fd < 0)
+        return -1;
+    /* memfd and disk are different file systems: copy_file_range may not cross them */
+    char buf[1 << 16];
+    for (off_t in = 0; in < len;) {
+        ssize_t k = pread(memfd, buf, sizeof buf, in);
+        if (k <= 0 || write_all(fd, buf, (size_t)k) != 0) {
+            close(fd);
+            return -1;
+        }
+        in += k;
+    }
+    close(memfd);
+    return fd;
+}
+
+/* Reads the current member's data into a memfd, moved to an unnamed file on disk past
+ * EXR_ARCHIVE_MEM_MAX; -1 with why filled on failure. A member that expands more than
+ * EXR_ARCHIVE_RATIO_MAX times its compressed size (past the first EXR_ARCHIVE_MEM_MAX) is an
+ * archive bomb and not read on. */
 static int read_member(struct archive *r, char *why, size_t wn)
 {
     int fd = memfd_create("exray-member", MFD_CLOEXEC);
@@ -319,7 +373,8 @@ static int read_member(struct archive *r, char *why, size_t wn)
     }
     static const size_t CH = 1 << 16;
     char *buf = exr_xmalloc(CH);
-    long long total = 0;
+    long long total = 0, raw0 = archive_filter_bytes(r, -1);
+    bool on_disk = false;
     for (;;) {
         la_ssize_t k = archive_read_data(r, buf, CH);
         if (k == 0)
@@ -333,15 +388,24 @@ static int read_member(struct archive *r, char *why, size_t wn)
             snprintf(why, wn, "member larger than the %lld GiB hard limit for one archive member", EXR_ARCHIVE_MEMBER_MAX >> 30);
             goto fail;
         }
-        for (la_ssize_t off = 0; off < k;) {
-            ssize_t w = write(fd, buf + off, (size_t)(k - off));
-            if (w < 0) {
-                if (errno == EINTR)
-                    continue;
-                snprintf(why, wn, "no memory for the member: %s", strerror(errno));
+        long long raw = archive_filter_bytes(r, -1) - raw0;
+        if (total > EXR_ARCHIVE_MEM_MAX && total > EXR_ARCHIVE_RATIO_MAX * (raw > 0 ? raw : 1)) {
+            snprintf(why, wn, "decompresses to over %d times its compressed size (an archive bomb?): not read past %lld MiB",
+                     EXR_ARCHIVE_RATIO_MAX, total >> 20);
+            goto fail;
+        }
+        if (!on_disk && total > EXR_ARCHIVE_MEM_MAX) {
+            int dfd = spill(fd, total - k);
+            if (dfd < 0) {
+                snprintf(why, wn, "no room on disk for a %lld MiB member: %s", total >> 20, strerror(errno));
                 goto fail;
             }
-            off += w;
+            fd = dfd;
+            on_disk = true;
+        }
+        if (write_all(fd, buf, (size_t)k) != 0) {
+            snprintf(why, wn, "no %s for the member: %s", on_disk ? "disk space" : "memory", strerror(errno));
+            goto fail;
         }
     }
     free(buf);

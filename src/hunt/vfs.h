@@ -25,6 +25,13 @@ const char *exr_fs_native(const char *path, char *buf, size_t n);
 typedef struct exr_archive exr_archive;
 /* Hard limit on one member's size; a larger member is reported as not examined. */
 #define EXR_ARCHIVE_MEMBER_MAX (4LL << 30)
+/* A member is kept in memory up to this size, then in an unnamed file on disk (TMPDIR). */
+#define EXR_ARCHIVE_MEM_MAX (16LL << 20)
+/* Past EXR_ARCHIVE_MEM_MAX, a member expanding more than this many times its compressed
+ * size is an archive bomb: not examined. Logs compress 10-50 times; zeros 1000. */
+#define EXR_ARCHIVE_RATIO_MAX 250
+/* Members listed at most (each costs ~0.5 KiB of tree): the rest are not examined. */
+#define EXR_ARCHIVE_MAX_MEMBERS 100000
 /* Lists the archive and mounts it under its own path: afterwards "FILE/uploads/..." names
  * its members for every exr_fs_* call. Members that cannot be listed or whose names are
  * unsafe are kept for exr_archive_refused. */

@@ -85,3 +85,39 @@ grep -q '"check":"webshell.yara".*"path":"C/inetpub/wwwroot/aspnet_client/ok.asp
 grep -q '"check":"hunt.not-examined".*"path":"../../escape.aspx"' "$WORK/evil.jsonl" || fail "hostile ZIP: '..' member not reported"
 [ ! -e "$WORK/../escape.aspx" ] && [ ! -e "$WORK/../../escape.aspx" ] || fail "a '..' member was written"
 ok "a '..' member is reported as not examined and written nowhere; the shell beside it is found"
+
+# archive bombs: a member expanding 1000:1 (300 MiB of zeros in 0.3 MB) is not read past
+# 16 MiB and is not examined, the shell beside it is found; a large but ordinary member (a
+# 50 MiB IIS log) goes to an unnamed file on disk and is examined whole; a listing past
+# 100,000 members stops there and says so
+python3 - "$WORK/bomb.zip" "$WORK/biglog.zip" "$WORK/many.zip" <<'PY'
+import random, sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("C/inetpub/wwwroot/aspnet_client/big.aspx", b"\0" * (300 << 20))
+    z.writestr("C/inetpub/wwwroot/aspnet_client/s.aspx", '<%@ Page Language="Jscript"%><%eval(Request.Item["x"],"unsafe");%>')
+    z.writestr("C/Windows/x.txt", "x")
+r = random.Random(1)
+head = "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) sc-status sc-substatus sc-win32-status time-taken\n"
+rows = "".join("2021-03-03 %02d:%02d:%02d 10.0.0.%d GET /owa/ - 443 - 192.0.2.%d Mozilla/5.0 200 0 0 %d\n" % (
+    r.randrange(24), r.randrange(60), r.randrange(60), r.randrange(255), r.randrange(255), r.randrange(999)) for _ in range(600000))
+last = "2021-03-03 23:59:59 10.0.0.1 POST /ecp/y.js - 443 - 192.0.2.66 ExchangeServicesClient/0.0.0.0 200 0 0 1\n"
+with zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("C/inetpub/logs/LogFiles/W3SVC1/u_ex210303.log", head + rows + last)
+    z.writestr("C/Windows/x.txt", "x")
+with zipfile.ZipFile(sys.argv[3], "w") as z:
+    z.writestr("C/Windows/x.txt", "x")
+    for i in range(100005):
+        z.writestr("C/d/%d" % i, "")
+PY
+set +e; "$EXRAY" hunt -q -o "$WORK/bomb.jsonl" "$WORK/bomb.zip" 2>/dev/null; rc=$?; set -e
+[ $rc -eq 1 ] || fail "archive bomb: exit $rc"
+grep -q '"check":"hunt.not-examined".*"path":"C/inetpub/wwwroot/aspnet_client/big.aspx".*archive bomb' "$WORK/bomb.jsonl" || fail "the bomb member is not reported: $(cat "$WORK/bomb.jsonl")"
+grep -q '"check":"webshell.yara".*"path":"C/inetpub/wwwroot/aspnet_client/s.aspx"' "$WORK/bomb.jsonl" || fail "the shell beside the bomb was missed"
+set +e; TMPDIR="$WORK" "$EXRAY" hunt -q -o "$WORK/biglog.jsonl" "$WORK/biglog.zip" 2>"$WORK/biglog.err"; rc=$?; set -e
+[ $rc -eq 1 ] || fail "a 50 MiB log member: exit $rc: $(cat "$WORK/biglog.err")"
+! grep -q "hunt.not-examined" "$WORK/biglog.jsonl" || fail "a large ordinary member was not examined: $(grep not-examined "$WORK/biglog.jsonl")"
+grep -q '"check":"iis.ecp-js".*"line":600002' "$WORK/biglog.jsonl" || fail "the last line of the 50 MiB member was not read: $(head -c 600 "$WORK/biglog.jsonl")"
+set +e; "$EXRAY" hunt -q -o "$WORK/many.jsonl" "$WORK/many.zip" 2>/dev/null; rc=$?; set -e
+[ $rc -eq 1 ] || fail "100,006 members: exit $rc"
+grep -q '"check":"hunt.not-examined".*more than 100000 members' "$WORK/many.jsonl" || fail "the member limit is not reported"
+ok "archive bomb not read past 16 MiB (not examined, the shell beside it found); a 50 MiB member examined whole from disk; over 100,000 members: said so"
