@@ -121,3 +121,25 @@ set +e; "$EXRAY" hunt -q -o "$WORK/many.jsonl" "$WORK/many.zip" 2>/dev/null; rc=
 [ $rc -eq 1 ] || fail "100,006 members: exit $rc"
 grep -q '"check":"hunt.not-examined".*more than 100000 members' "$WORK/many.jsonl" || fail "the member limit is not reported"
 ok "archive bomb not read past 16 MiB (not examined, the shell beside it found); a 50 MiB member examined whole from disk; over 100,000 members: said so"
+
+# an encrypted member (the ZIP's encryption bit, as zip -e writes it) is never examined
+# blindly nor decrypted: it is reported
+python3 - "$WORK/enc.zip" <<'PY'
+import struct, sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w") as z:
+    z.writestr("C/Windows/x.txt", "x")
+    z.writestr("C/inetpub/wwwroot/aspnet_client/locked.aspx", "secret")
+b = bytearray(open(sys.argv[1], "rb").read())
+name = b"C/inetpub/wwwroot/aspnet_client/locked.aspx"
+for sig, flag_at, name_at in ((b"PK\x03\x04", 6, 30), (b"PK\x01\x02", 8, 46)):
+    i = 0
+    while (i := b.find(sig, i)) >= 0:
+        if b[i + name_at:i + name_at + len(name)] == name:
+            b[i + flag_at] |= 1  # general purpose bit 0: encrypted
+        i += 4
+open(sys.argv[1], "wb").write(bytes(b))
+PY
+set +e; "$EXRAY" hunt -q -o "$WORK/enc.jsonl" "$WORK/enc.zip" 2>/dev/null; rc=$?; set -e
+[ $rc -eq 1 ] || fail "encrypted member: exit $rc"
+grep -q '"check":"hunt.not-examined".*"path":"C/inetpub/wwwroot/aspnet_client/locked.aspx".*encrypted' "$WORK/enc.jsonl" || fail "the encrypted member is not reported: $(cat "$WORK/enc.jsonl")"
+ok "an encrypted member is reported as not examined (exit 1), never 'clean'"
