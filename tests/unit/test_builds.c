@@ -123,18 +123,124 @@ static void test_outside_the_table(void **st)
     assert_true(reason_has("16.0.1.1", EXR_PROXYSHELL, "unknown product line"));
     assert_true(reason_has("15.1.2600.1", EXR_PROXYNOTSHELL, "newer than the build table"));
     assert_true(reason_has("15.1.2100.1", EXR_PROXYLOGON, "not in the build table"));
-    /* property: over many build strings, 'vulnerable' only with a CU row of that build */
-    unsigned seed = 12345;
-    static const unsigned minors[] = {0, 1, 2, 3, 20};
-    for (int i = 0; i < 200000; i++) {
-        seed = seed * 1103515245u + 12345u;
-        exr_version v = {(seed >> 3) & 1 ? 4 : 3, {15, minors[(seed >> 5) % 5], (seed >> 8) % 3000, (seed >> 20) % 60}};
-        exr_build_info bi;
-        exr_build_classify(&tab, &v, &bi);
-        for (int s = 0; s < EXR_NSETS; s++)
-            if (bi.verdict[s] == EXR_V_VULNERABLE && !bi.known_cu)
-                fail_msg("%u.%u.%u.%u: vulnerable without a CU row", v.p[0], v.p[1], v.p[2], v.p[3]);
+}
+
+/* ---- HealthChecker's rule, written again here from data/exchange-builds.csv alone ----
+ * For a set of product P and a 4-part build b of a CU that the table lists: patched when b
+ * is at or above the first CU shipping the fix, or at or above an SU of b's own CU that is
+ * the set's fixing SU; otherwise vulnerable. Read with its own CSV reader, not exray's. */
+typedef struct mrow {
+    char product[8];
+    unsigned v[4];
+    char kind[8];
+    char fixes[64];
+} mrow;
+
+static int load_model(mrow *rows, int max)
+{
+    FILE *f = fopen("data/exchange-builds.csv", "r");
+    assert_non_null(f);
+    char line[512];
+    int n = 0;
+    while (n < max && fgets(line, sizeof line, f)) {
+        if (line[0] == '#' || strncmp(line, "product,", 8) == 0)
+            continue;
+        char *fld[8] = {0};
+        int k = 0;
+        for (char *p = line; k < 8; k++) {
+            fld[k] = p;
+            char *c = strpbrk(p, ",\r\n");
+            if (!c)
+                break;
+            char was = *c;
+            *c = 0;
+            p = c + 1;
+            if (was != ',') {
+                k++;
+                break;
+            }
+        }
+        mrow *r = &rows[n];
+        memset(r, 0, sizeof *r);
+        if (k < 5 || sscanf(fld[2], "%u.%u.%u.%u", &r->v[0], &r->v[1], &r->v[2], &r->v[3]) != 4)
+            continue;
+        snprintf(r->product, sizeof r->product, "%s", fld[0]);
+        snprintf(r->kind, sizeof r->kind, "%s", fld[4]);
+        snprintf(r->fixes, sizeof r->fixes, "%s", k > 7 && fld[7] ? fld[7] : "");
+        n++;
     }
+    fclose(f);
+    return n;
+}
+
+static int cmp4(const unsigned *a, const unsigned *b)
+{
+    for (int i = 0; i < 4; i++)
+        if (a[i] != b[i])
+            return a[i] < b[i] ? -1 : 1;
+    return 0;
+}
+
+static int model_verdict(const mrow *rows, int n, const char *product, const unsigned *b0, const char *set)
+{
+    /* a build OWA reports for a CU release (cu-owa) is that release */
+    unsigned b[4] = {b0[0], b0[1], b0[2], b0[3]};
+    for (int i = 0; i < n; i++)
+        if (!strcmp(rows[i].kind, "cu-owa") && !cmp4(rows[i].v, b0))
+            for (int j = 0; j < n; j++)
+                if (!strcmp(rows[j].kind, "cu") && !memcmp(rows[j].v, b0, 3 * sizeof *b0))
+                    memcpy(b, rows[j].v, sizeof b);
+    bool cu_known = false;
+    for (int i = 0; i < n; i++) {
+        const mrow *r = &rows[i];
+        if (strcmp(r->product, product) != 0)
+            continue;
+        bool same_cu = r->v[0] == b[0] && r->v[1] == b[1] && r->v[2] == b[2];
+        cu_known |= same_cu && (!strcmp(r->kind, "cu") || !strcmp(r->kind, "cu-owa"));
+        if (!strstr(r->fixes, set) || cmp4(r->v, b) > 0)
+            continue;
+        if (!strcmp(r->kind, "cu") || (same_cu && !strcmp(r->kind, "su")))
+            return EXR_V_PATCHED;
+    }
+    return cu_known ? EXR_V_VULNERABLE : -1;
+}
+
+/* Every build of 2013, 2016 and 2019 in the table, one revision above each and below each SU,
+ * classified by exray and by the model above: the same verdict for every set. */
+static void test_against_the_rule(void **st)
+{
+    (void)st;
+    static mrow rows[1024];
+    int n = load_model(rows, 1024), compared = 0;
+    assert_true(n > 300);
+    static const char *const products[] = {"2013", "2016", "2019"}, *const sets[] = {"proxylogon", "proxyshell", "proxynotshell"};
+    for (int i = 0; i < n; i++) {
+        bool ours = false;
+        for (int k = 0; k < 3; k++)
+            ours |= strcmp(rows[i].product, products[k]) == 0;
+        if (!ours || !strcmp(rows[i].kind, "hu"))
+            continue;
+        bool variant = !strcmp(rows[i].kind, "cu-owa");
+        for (int d = -1; d <= 1; d++) {
+            unsigned b[4] = {rows[i].v[0], rows[i].v[1], rows[i].v[2], rows[i].v[3] + (unsigned)d};
+            /* below a CU's release revision is no build Microsoft shipped */
+            if ((d < 0 && (rows[i].v[3] == 0 || strcmp(rows[i].kind, "su") != 0)) || (variant && d != 0))
+                continue;
+            exr_version v = {4, {b[0], b[1], b[2], b[3]}};
+            exr_build_info bi;
+            exr_build_classify(&tab, &v, &bi);
+            for (int s = 0; s < EXR_NSETS; s++) {
+                int want = model_verdict(rows, n, rows[i].product, b, sets[s]);
+                if (want < 0)
+                    continue;
+                compared++;
+                if (bi.verdict[s] != want)
+                    fail_msg("%u.%u.%u.%u %s: exray says %s, HealthChecker's rule %s", b[0], b[1], b[2], b[3], sets[s],
+                             exr_verdict_name(bi.verdict[s]), exr_verdict_name(want));
+            }
+        }
+    }
+    assert_true(compared > 1500);
 }
 
 /* Which CVEs of a set remain, in the verdict's reason and as a list. */
@@ -246,7 +352,7 @@ int main(void)
         cmocka_unit_test(test_exact_builds),    cmocka_unit_test(test_three_part),
         cmocka_unit_test(test_variants_and_unknowns), cmocka_unit_test(test_wants_revision),
         cmocka_unit_test(test_version_parse),   cmocka_unit_test(test_loader_errors),
-        cmocka_unit_test(test_outside_the_table), cmocka_unit_test(test_open_cves), cmocka_unit_test(test_hotfix_updates),
+        cmocka_unit_test(test_outside_the_table), cmocka_unit_test(test_against_the_rule), cmocka_unit_test(test_open_cves), cmocka_unit_test(test_hotfix_updates),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
