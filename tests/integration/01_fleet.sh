@@ -9,7 +9,26 @@ EXP="$FLEET/expected.jsonl"
 "$EXRAY" scan -q -p $PORT --rate 0 -t 10 127.77.0.0/23 -o "$WORK/scan.jsonl" 2>"$WORK/scan.err"
 python3 "$ROOT/tests/integration/compare_fleet.py" "$EXP" "$WORK/scan.jsonl" || fail "fleet scan differs from expected"
 grep -q "512 hosts scanned" "$WORK/scan.err" || fail "summary: $(cat "$WORK/scan.err")"
-grep -q "proxylogon" "$WORK/scan.err" || fail "summary lacks per-set lines"
+# the summary's counts and percentages, by column name, against the fleet's expected facts
+python3 - "$WORK/scan.err" "$EXP" <<'PY' || fail "summary counts: $(cat "$WORK/scan.err")"
+import json, re, sys
+text = open(sys.argv[1]).read()
+exp = [json.loads(l) for l in open(sys.argv[2])]
+ex = [e for e in exp if e["exchange"]]
+m = re.search(r"(\d+) hosts scanned .*; (\d+) Exchange servers found", text)
+assert m and int(m.group(1)) == len(exp) and int(m.group(2)) == len(ex), (m and m.groups(), len(exp), len(ex))
+lines = text.splitlines()
+i = next(k for k, l in enumerate(lines) if l.split()[:1] == ["set"])
+head = lines[i].split()
+for l in lines[i + 1:i + 4]:
+    row = dict(zip(head, l.split()))
+    s = row["set"]
+    n = {v: sum(1 for e in ex if e[s] == v) for v in ("vulnerable", "patched", "undetermined", "not-affected")}
+    for v in n:
+        assert int(row[v]) == n[v], (s, v, row[v], n[v])
+    base = n["vulnerable"] + n["patched"] + n["undetermined"]
+    assert row["patched%"] == "%.1f%%" % (100.0 * n["patched"] / base), (s, row["patched%"], n)
+PY
 ok "512-host fleet classified as expected"
 
 "$EXRAY" scan -q -p $PORT --rate 0 --probe-webshells 127.77.0.0/24 -o "$WORK/probe.jsonl" 2>"$WORK/scan1.err" ||

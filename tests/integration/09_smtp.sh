@@ -123,8 +123,10 @@ set -e
 python3 - "$DB" <<'PY' || fail "failed tickets"
 import dbconn, sys
 db = dbconn.connect(sys.argv[1])
-rows = db.execute("select delivery from tickets where sent_at is null").fetchall()
-assert rows and all(r[0] and r[0].startswith("failed: SMTP") for r in rows), rows[:3]
+rows = db.execute("select state, delivery from tickets where sent_at is null").fetchall()
+assert rows and all(r[1] and r[1].startswith("failed: SMTP") for r in rows), rows[:3]
+# a temporary failure keeps the ticket pending (for the next run), never failed or sent
+assert all(r[0] == "pending" for r in rows), [r[0] for r in rows]
 PY
 before=$(ls "$MTA/mail/inbox/new" | wc -l)
 "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --smtp smtp://127.0.0.1:$SMTP_PORT --starttls --smtp-insecure \

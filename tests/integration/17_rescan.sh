@@ -106,7 +106,14 @@ assert cols[-2:] == ["notified", "remediated"], cols
 assert last[-1] == "2", last
 PY
 "$EXRAY" report --db "$DB" --format md -o "$WORK/r.md" 2>/dev/null || fail "report"
-grep -q "| 22 | 2 | 20 |" "$WORK/r.md" || fail "report funnel: $(grep -A2 'remediated after notice |' "$WORK/r.md")"
+python3 - "$WORK/r.md" <<'PY' || fail "report funnel: $(grep -A2 'remediated after notice |' "$WORK/r.md")"
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+i = next(k for k, l in enumerate(lines) if l.startswith("| notified |"))
+head = [c.strip() for c in lines[i].strip("|").split("|")]
+row = dict(zip(head, [c.strip() for c in lines[i + 2].strip("|").split("|")]))
+assert (row["notified"], row["remediated after notice"], row["still open"]) == ("22", "2", "20"), row
+PY
 ok "two notified servers patched: the rescan records them, host_history has patched_at, stats and the report's funnel count 2 remediated of 22 notified"
 if "$EXRAY" scan --rescan -o /dev/null 2>"$WORK/e.err"; then fail "--rescan without --db succeeded"; fi
 grep -q "needs --db" "$WORK/e.err" || fail "--rescan without --db: $(cat "$WORK/e.err")"
@@ -136,3 +143,25 @@ n, d = db.execute("select count(*), count(distinct ip) from observations where s
 assert n == d == prev - 2, (n, d, prev)
 PY
 ok "kill -9 during a rescan, then --rescan --resume: the same hosts, each once, scan finished"
+
+# never by a stored name: a vulnerable host whose stored name points elsewhere (here
+# "localhost", 127.0.0.1, where nothing of the fleet listens) is rescanned at its address
+python3 - "$DB" > "$WORK/named.txt" <<'PY'
+import dbconn, sys
+db = dbconn.connect(sys.argv[1])
+ip = db.execute("SELECT ip FROM observations WHERE proxylogon = 'vulnerable' AND scan_id = (SELECT max(id) FROM scans) ORDER BY ip LIMIT 1").fetchone()[0]
+db.execute("UPDATE observations SET hostname = 'localhost' WHERE ip = ?", (ip,))
+db.commit()
+print(ip)
+PY
+named=$(cat "$WORK/named.txt")
+[ -n "$named" ] || fail "no vulnerable host to name"
+: > "$FLEET/access.log"
+"$EXRAY" scan -q --rate 0 --db "$DB" --rescan -o "$WORK/named.jsonl" 2>"$WORK/named.err" || fail "rescan with a stored name: $(cat "$WORK/named.err")"
+served | grep -qx "$named" || fail "the host with a stored name was not rescanned at its address $named"
+python3 - "$WORK/named.jsonl" "$named" <<'PY' || fail "the record of the named host"
+import json, sys
+r = [x for x in map(json.loads, open(sys.argv[1])) if x["ip"] == sys.argv[2]]
+assert len(r) == 1 and r[0]["status"] == "ok" and r[0]["exchange"], r
+PY
+ok "--rescan goes to the stored address, never by a stored name (a host named 'localhost' was scanned at $named)"
