@@ -102,25 +102,35 @@ export EXR_CORPUS
 
 # Everything: unit tests, integration (fleet, hostile servers, resume), fuzz smoke runs,
 # then the same unit and integration suites again under ASan+UBSan.
+# Every suite runs even when an earlier one failed, each into its log under build/test-logs;
+# the last line counts them all: "N passed, N failed, N skipped".
+LOGS := build/test-logs
 test: deps
 	@sh tests/bystander.sh start build/bystander
-	@set -e; trap 'sh tests/bystander.sh check build/bystander >/dev/null 2>&1 || true' INT TERM; \
-	  if $(MAKE) exray test-unit test-integration && $(MAKE) test-asan && $(MAKE) fuzz-quick; then ok=1; else ok=0; fi; \
-	  sh tests/bystander.sh check build/bystander; [ $$ok = 1 ]
-	@echo "make test: all suites passed"
+	@rm -rf $(LOGS); mkdir -p $(LOGS); trap 'sh tests/bystander.sh check build/bystander >/dev/null 2>&1 || true' INT TERM; ok=1; \
+	  $(MAKE) exray || ok=0; \
+	  { $(MAKE) test-unit || echo "== PHASE FAILED: unit tests"; } 2>&1 | tee $(LOGS)/unit.log; \
+	  { $(MAKE) test-integration || echo "== PHASE FAILED: integration"; } 2>&1 | tee $(LOGS)/integration.log; \
+	  { $(MAKE) test-asan || echo "== PHASE FAILED: ASan+UBSan"; } 2>&1 | tee $(LOGS)/asan.log; \
+	  { $(MAKE) fuzz-quick || echo "== PHASE FAILED: fuzz"; } 2>&1 | tee $(LOGS)/fuzz.log; \
+	  { sh tests/bystander.sh check build/bystander || echo "== FAILED: a service running before the tests"; } 2>&1 | tee $(LOGS)/bystander.log; \
+	  sh scripts/test-summary.sh $(LOGS)/*.log && [ $$ok = 1 ]
 
 test-unit: $(UNIT_BIN)
-	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+	@rc=0; for t in $(UNIT_BIN); do echo "== $$t"; $$t || { echo "== FAILED: $$t"; rc=1; }; done; exit $$rc
 
 test-integration: exray exray.1 $(B)/tools/gendoc $(B)/exray.bash
-	@set -e; for t in tests/integration/[0-9]*.sh; do echo "== $$t ($(B))"; EXRAY=$(CURDIR)/$(B)/exray BUILD=$(CURDIR)/$(B) sh $$t; done
-	@EXRAY=$(CURDIR)/$(B)/exray BUILD=$(CURDIR)/$(B)/pg sh tests/integration_pg.sh
+	@rc=0; for t in tests/integration/[0-9]*.sh; do echo "== $$t ($(B))"; \
+	  EXRAY=$(CURDIR)/$(B)/exray BUILD=$(CURDIR)/$(B) sh $$t || { echo "== FAILED: $$t"; rc=1; }; done; \
+	  EXRAY=$(CURDIR)/$(B)/exray BUILD=$(CURDIR)/$(B)/pg sh tests/integration_pg.sh || { echo "== FAILED: the PostgreSQL pass"; rc=1; }; \
+	  exit $$rc
 
 test-asan:
-	$(MAKE) B=build/asan CFLAGS="-O1 -g $(SAN) -DEXRAY_TEST_HOOKS" LDFLAGS="$(SAN)" build/asan/exray test-unit test-integration-asan
+	$(MAKE) -k B=build/asan CFLAGS="-O1 -g $(SAN) -DEXRAY_TEST_HOOKS" LDFLAGS="$(SAN)" build/asan/exray test-unit test-integration-asan
 
 test-integration-asan: $(B)/exray exray.1 $(B)/tools/gendoc $(B)/exray.bash
-	@set -e; for t in tests/integration/[0-9]*.sh; do echo "== $$t ($(B))"; ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 EXRAY=$(CURDIR)/$(B)/exray BUILD=$(CURDIR)/$(B) SANITIZED=1 sh $$t; done
+	@rc=0; for t in tests/integration/[0-9]*.sh; do echo "== $$t ($(B))"; ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  EXRAY=$(CURDIR)/$(B)/exray BUILD=$(CURDIR)/$(B) SANITIZED=1 sh $$t || { echo "== FAILED: $$t"; rc=1; }; done; exit $$rc
 
 # libFuzzer targets: a few seconds each in `make test`, longer with `make fuzz FUZZ_SECONDS=600`.
 FUZZ_SECONDS ?= 8
@@ -133,11 +143,12 @@ fuzz-build:
 	  clang -g -O1 -fsanitize=fuzzer,address,undefined $(WARN) $(DEFS) -Isrc -o $(FUZZ_B)/$$f tests/fuzz/$$f.c \
 	    $(FUZZ_B)/lib/libexray.a $(LIBS); done
 fuzz-quick: fuzz-build
-	@set -e; for f in $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC)); do \
+	@rc=0; for f in $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC)); do \
 	  echo "== fuzz $$f ($(FUZZ_SECONDS)s)"; mkdir -p $(FUZZ_B)/corpus/$$f; \
-	  $(FUZZ_B)/$$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -print_final_stats=0 \
-	    $(FUZZ_B)/corpus/$$f tests/fuzz/seeds/$$f 2>$(FUZZ_B)/$$f.log || { tail -40 $(FUZZ_B)/$$f.log; exit 1; }; \
-	  grep -E '^#[0-9]+.*DONE' $(FUZZ_B)/$$f.log | tail -1; done
+	  if $(FUZZ_B)/$$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -print_final_stats=0 \
+	    $(FUZZ_B)/corpus/$$f tests/fuzz/seeds/$$f 2>$(FUZZ_B)/$$f.log; then \
+	    grep -E '^#[0-9]+.*DONE' $(FUZZ_B)/$$f.log | tail -1; \
+	  else tail -40 $(FUZZ_B)/$$f.log; echo "== FAILED: fuzz $$f"; rc=1; fi; done; exit $$rc
 fuzz:
 	$(MAKE) fuzz-quick FUZZ_SECONDS=$${FUZZ_SECONDS:-600}
 
