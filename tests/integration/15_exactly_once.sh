@@ -18,8 +18,9 @@ network,email,org
 127.77.0.48/28,d@four.example,Four
 CSV
 S="$WORK/smtp"
-P_OK=$(free_port); P_DROP=$(free_port); P_SLOW=$(free_port)
-python3 "$ROOT/tests/fixtures/smtp/fakesmtp.py" "$S" "$WORK/smtp.ready" healthy:$P_OK drop:$P_DROP slow:$P_SLOW 2>"$WORK/smtp.err" &
+P_OK=$(free_port); P_DROP=$(free_port); P_SLOW=$(free_port); P_REJ=$(free_port); P_TMP=$(free_port)
+python3 "$ROOT/tests/fixtures/smtp/fakesmtp.py" "$S" "$WORK/smtp.ready" healthy:$P_OK drop:$P_DROP slow:$P_SLOW reject:$P_REJ \
+    tempfail:$P_TMP 2>"$WORK/smtp.err" &
 PIDS="$PIDS $!"
 i=0; while [ ! -f "$WORK/smtp.ready" ]; do i=$((i+1)); [ $i -gt 50 ] && fail "fake SMTP server did not start"; sleep 0.1; done
 q() { python3 -c "import dbconn,sys; print(dbconn.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$DB" "$1"; }
@@ -120,6 +121,43 @@ PY
 else
     echo "  skip: kill -9 at each point of delivery needs the test build (make test-asan builds it with the hooks)"
 fi
+
+# a 5xx refusal makes a ticket failed (not retried, not pending); a 4xx is retried with
+# backoff (1 s, then 2 s) and the ticket stays pending; --domain-rate paces one domain
+"$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --interval 0 --include-patched --plan-only 2>/dev/null
+m=$(q "select count(*) from tickets where state = 'pending'")
+set +e; notify --smtp smtp://127.0.0.1:$P_REJ 2>"$WORK/rej.err"; rc=$?; set -e
+[ $rc -eq 1 ] || fail "5xx: exit $rc: $(cat "$WORK/rej.err")"
+[ "$(q "select count(*) from tickets where state = 'failed'")" -ge "$m" ] || fail "5xx: tickets not failed: $(cat "$WORK/rej.err")"
+[ "$(q "select count(*) from tickets where state = 'pending'")" -eq 0 ] || fail "5xx: a refused ticket left pending"
+[ "$(grep -c mail "$S/reject.times")" -eq "$m" ] || fail "5xx: a refused message was tried again ($(grep -c mail "$S/reject.times") attempts, $m tickets)"
+"$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --interval 0 --include-patched --plan-only 2>/dev/null
+t1=$(q "select id from tickets where state = 'pending' order by id limit 1")
+python3 -c "import dbconn,sys; d = dbconn.connect(sys.argv[1]); d.execute(\"update tickets set state = 'failed' where state = 'pending' and id <> ?\", (sys.argv[2],)); d.commit()" "$DB" "$t1"
+set +e; notify --smtp smtp://127.0.0.1:$P_TMP --retries 2 2>"$WORK/tmp.err"; rc=$?; set -e
+[ $rc -eq 1 ] || fail "4xx: exit $rc: $(cat "$WORK/tmp.err")"
+[ "$(q "select state from tickets where id = '$t1'")" = pending ] || fail "4xx: the ticket is not pending"
+python3 - "$S/tempfail.times" <<'PY' || fail "4xx retries and backoff: $(cat "$S/tempfail.times")"
+import sys
+t = [float(l.split()[1]) for l in open(sys.argv[1]) if l.startswith("mail")]
+assert len(t) == 3, t                      # the first try and --retries 2
+assert t[1] - t[0] >= 0.9 and t[2] - t[1] >= 1.9, [round(b - a, 2) for a, b in zip(t, t[1:])]
+PY
+printf 'network,email,org\n127.77.0.0/27,one@same.example,One\n127.77.0.32/27,two@same.example,Two\n' > "$WORK/same.csv"
+"$EXRAY" notify --db "$DB" --contacts "$WORK/same.csv" --interval 0 --include-patched --plan-only 2>/dev/null
+python3 -c "import dbconn,sys; d = dbconn.connect(sys.argv[1]); d.execute(\"update tickets set state = 'failed' where state = 'pending' and recipient not like '%@same.example'\"); d.commit()" "$DB"
+k=$(q "select count(*) from tickets where state = 'pending'")
+[ "$k" -ge 2 ] || fail "--domain-rate: $k tickets to one domain"
+: > "$S/healthy.times"
+"$EXRAY" notify --db "$DB" --contacts "$WORK/same.csv" --domain-rate 30 --from n@cert.example --smtp smtp://127.0.0.1:$P_OK 2>"$WORK/rate.err" ||
+    fail "--domain-rate: $(cat "$WORK/rate.err")"
+python3 - "$S/healthy.times" "$k" <<'PY' || fail "--domain-rate 30: $(cat "$S/healthy.times")"
+import sys
+t = [float(l.split()[1]) for l in open(sys.argv[1]) if l.startswith("data")]
+assert len(t) == int(sys.argv[2]), t
+assert all(b - a >= 1.9 for a, b in zip(t, t[1:])), [round(b - a, 2) for a, b in zip(t, t[1:])]  # 30 a minute: 2 s apart
+PY
+ok "a 5xx refusal: failed, never retried; a 4xx: retried after 1 s and 2 s, left pending; --domain-rate 30: one domain's messages 2 s apart"
 
 # a claim is the run's own: a live claim by another machine (another boot id) that happens to
 # have this host's name and a pid that does not exist here is left to its lease; a claim by a
