@@ -44,6 +44,16 @@ assert n["build"] == "15.1.2176.9" and n["proxylogon"] == "patched" and n["proxy
 assert got["127.66.0.9"]["exchange"] and got["127.66.0.9"]["servername"] == "EX16-REC"
 assert got["127.66.0.16"]["build"] == "15.1.2507.16" and got["127.66.0.16"]["servername"] == "EX16-TIX", got["127.66.0.16"]
 PY
+# SNI: none when the target is an address; the name when it is a name or a URL
+"$EXRAY" scan -q -t $TIMEOUT 127.0.0.1:$HP localhost:$HP https://localhost:$HP/ -o "$WORK/sni.jsonl" 2>"$WORK/sni.err" || true
+python3 - "$WORK/sni.jsonl" <<'PY' || fail "SNI: $(cat "$WORK/sni.jsonl")"
+import json, sys
+r = [x for x in map(json.loads, open(sys.argv[1])) if x["ip"] == "127.0.0.1"]
+by_name = {x["hostname"]: x["servername"] for x in r}
+assert by_name.get(None) == "NO-SNI", by_name          # the address alone: no server name sent
+assert by_name.get("localhost") == "localhost", by_name  # the name given: sent as SNI
+PY
+ok "SNI: none for an address alone, the known host name when there is one"
 ok "one record per host with the expected status; normal host classified"
 python3 - "$WORK/out.jsonl" <<'PY' || fail "edge servers"
 import json, sys
