@@ -38,3 +38,28 @@ grep -q "interrupted: --resume continues" "$WORK/c.err" || fail "an interrupted 
     fail "resume after SIGINT exited $?"
 [ $(($(wc -l < "$WORK/c.jsonl") + $(wc -l < "$WORK/d.jsonl"))) -eq 1024 ] || fail "SIGINT + resume did not cover the 1024 hosts once"
 ok "SIGINT: the scan says it was interrupted and exits 1; --resume finishes it (exit 0), every host once"
+
+# a second Ctrl-C exits at once (130), without waiting for the hosts in flight: here every
+# host accepts TCP and then says nothing (a listener that never answers), so the first
+# Ctrl-C would wait for their 30 s deadline
+SP=$(free_port)
+python3 -c 'import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("0.0.0.0", int(sys.argv[1]))); s.listen(4096)
+open(sys.argv[2], "w").write("ready")
+time.sleep(120)' $SP "$WORK/silent.ready" &
+PIDS="$PIDS $!"
+i=0; while [ ! -f "$WORK/silent.ready" ]; do i=$((i+1)); [ $i -gt 100 ] && fail "silent listener did not start"; sleep 0.1; done
+TWO=$(store two)
+"$EXRAY" scan -q -p $SP --rate 0 -t 30 127.88.0.0/26 --db "$TWO" -o "$WORK/e.jsonl" 2>"$WORK/e.err" &
+pid=$!
+sleep 1
+kill -INT $pid
+sleep 0.3
+kill -0 $pid 2>/dev/null || fail "the first Ctrl-C did not wait for the hosts in flight"
+t0=$(date +%s%N)
+kill -INT $pid
+set +e; wait $pid; rc=$?; set -e
+waited=$(( ($(date +%s%N) - t0) / 1000000 ))
+[ $rc -eq 130 ] || fail "a second Ctrl-C: exit $rc, not 130: $(cat "$WORK/e.err")"
+[ $waited -lt 5000 ] || fail "a second Ctrl-C took $waited ms to end the scan"
+ok "a second Ctrl-C exits at once (130 after ${waited} ms, 64 hosts still in flight with a 30 s deadline)"

@@ -25,10 +25,20 @@ start_fleet() { # BASE COUNT PORT
 export PYTHONPATH="$ROOT/tests/integration${PYTHONPATH:+:$PYTHONPATH}"
 on_pg() { [ -n "${EXRAY_TEST_PG:-}" ]; }
 PGBIN=$(sh "$ROOT/tests/pg.sh" bin)
-# A TCP port free on every address now, so that two checkouts can test at once (the kernel
-# picks it; a fixed number would collide).
+# A TCP port free on every address now, and the one after it (the fleet listens on both), so
+# that two checkouts can test at once (the kernel picks it; a fixed number would collide).
 free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("0.0.0.0", 0)); print(s.getsockname()[1])'
+    python3 -c '
+import socket
+while True:
+    a = socket.socket(); a.bind(("0.0.0.0", 0)); p = a.getsockname()[1]
+    b = socket.socket()
+    try:
+        b.bind(("0.0.0.0", p + 1))
+    except OSError:
+        continue
+    print(p)
+    break'
 }
 store() { # NAME: prints the --db value of a new, empty store
     if on_pg; then
