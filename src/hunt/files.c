@@ -32,6 +32,17 @@ extern const size_t exr_data_ioc_sha256_len;
 #define WIN (8u << 20)
 #define OVERLAP (256u << 10)
 #define YARA_TIMEOUT_S 20
+
+/* The test build (EXRAY_TEST_HOOKS) lets a test shorten it, to see a timeout reported. */
+static int yara_timeout(void)
+{
+#ifdef EXRAY_TEST_HOOKS
+    const char *t = getenv("EXRAY_TEST_YARA_TIMEOUT");
+    if (t && atoi(t) > 0)
+        return atoi(t);
+#endif
+    return YARA_TIMEOUT_S;
+}
 /* 2020-12-01 .. 2021-12-31: the campaign's web shells were written in this window */
 #define WINDOW_FROM 1606780800LL
 #define WINDOW_TO 1640995199LL
@@ -345,7 +356,7 @@ int exr_hunt_rules_match(const struct exr_hunt_rules *r, const unsigned char *bu
     size_t nl = exr_normalize(buf, n, norm);
     match_ctx m;
     memset(&m, 0, sizeof m);
-    int yr = yr_rules_scan_mem(r->builtin, norm, nl, SCAN_FLAGS_FAST_MODE, yara_cb, &m, YARA_TIMEOUT_S);
+    int yr = yr_rules_scan_mem(r->builtin, norm, nl, SCAN_FLAGS_FAST_MODE, yara_cb, &m, yara_timeout());
     free(norm);
     if (yr != ERROR_SUCCESS)
         return -1;
@@ -556,7 +567,7 @@ static bool open_ext_scanner(scan_file *s, int fd, const struct stat *st, const 
     yr_scanner_define_string_variable(s->ext, "owner", owner);
     yr_scanner_define_string_variable(s->ext, "md5", md5);
     yr_scanner_set_callback(s->ext, yara_cb, &s->me);
-    yr_scanner_set_timeout(s->ext, YARA_TIMEOUT_S);
+    yr_scanner_set_timeout(s->ext, yara_timeout());
     yr_scanner_set_flags(s->ext, SCAN_FLAGS_FAST_MODE);
     return true;
 }
@@ -565,7 +576,7 @@ static void scan_window(scan_file *s, size_t len, long long off)
 {
     struct exr_hunt_rules *r = s->h->rules;
     size_t nl = exr_normalize(s->raw, len, s->norm);
-    int yr = yr_rules_scan_mem(r->builtin, s->norm, nl, SCAN_FLAGS_FAST_MODE, yara_cb, &s->mb, YARA_TIMEOUT_S);
+    int yr = yr_rules_scan_mem(r->builtin, s->norm, nl, SCAN_FLAGS_FAST_MODE, yara_cb, &s->mb, yara_timeout());
     if (yr == ERROR_SUCCESS && s->ext)
         yr = yr_scanner_scan_mem(s->ext, s->raw, len);
     if (yr != ERROR_SUCCESS) {

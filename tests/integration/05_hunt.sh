@@ -158,3 +158,33 @@ rm -f "$WORK/new.jsonl"
 (umask 022; "$EXRAY" hunt -q -o "$WORK/new.jsonl" "$WORK/clean" >/dev/null 2>&1) || true
 [ "$(stat -c %a "$WORK/new.jsonl")" = 600 ] || fail "findings file created $(stat -c %a "$WORK/new.jsonl"), not 600"
 ok "--timeline LINK refused (exit 2), its target untouched; findings created 0600 under umask 022"
+
+# an IIS log that lost its #Fields line is read with IIS's 15 default fields (and that is
+# said); an HttpProxy log exported with PowerShell's Export-Csv (a quoted "DateTime",...
+# header row, no #Fields) is read by that header: the exploitation rows in both are found
+X="$WORK/export"
+python3 "$GEN" "$X" --style plain --only-clean
+W3="$X/inetpub/logs/LogFiles/W3SVC1"
+mkdir -p "$W3"
+printf '%s\n' "2021-03-09 06:49:42 10.0.0.5 POST /ecp/y.js - 443 - 130.255.189.21 ExchangeServicesClient/0.0.0.0 - 200 0 0 31" > "$W3/u_ex210309.log"
+python3 - "$WORK/kape" "$X" <<'PY'
+import csv, glob, io, os, sys
+src = glob.glob(os.path.join(sys.argv[1], "C", "Program Files", "Microsoft", "Exchange Server", "V15", "Logging", "HttpProxy", "Ecp",
+                             "HttpProxy_2021030306-1.LOG"))[0]
+lines = open(src, encoding="utf-8").read().splitlines()
+fields = next(l for l in lines if l.startswith("#Fields: "))[len("#Fields: "):].split(",")
+rows = [r for r in csv.reader(l for l in lines if not l.startswith("#"))]
+out = io.StringIO()
+w = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")  # Export-Csv -NoTypeInformation quotes every cell
+w.writerow(fields)
+w.writerows(rows)
+d = os.path.join(sys.argv[2], "Program Files", "Microsoft", "Exchange Server", "V15", "Logging", "HttpProxy", "Ecp")
+os.makedirs(d, exist_ok=True)
+open(os.path.join(d, "HttpProxy_2021030306-1.LOG"), "w", encoding="utf-8").write(out.getvalue())
+PY
+set +e; "$EXRAY" hunt -q -o "$WORK/export.jsonl" "$X" 2>"$WORK/export.err"; rc=$?; set -e
+[ $rc -eq 1 ] || fail "exported and #Fields-less logs: exit $rc: $(cat "$WORK/export.err")"
+grep -q "u_ex210309.log:1: no #Fields line; IIS's default 15 fields assumed" "$WORK/export.err" || fail "the missing #Fields is not reported: $(cat "$WORK/export.err")"
+grep -q '"check":"iis.ecp-js".*"path":"inetpub/logs/LogFiles/W3SVC1/u_ex210309.log","line":1' "$WORK/export.jsonl" || fail "the IIS row without #Fields was not read: $(cat "$WORK/export.jsonl")"
+grep -q '"check":"cve-2021-26855.httpproxy".*HttpProxy/Ecp/HttpProxy_2021030306-1.LOG' "$WORK/export.jsonl" || fail "the Export-Csv HttpProxy log was not read: $(cat "$WORK/export.err")"
+ok "an IIS log without #Fields read with the 15 default fields (reported); an Export-Csv HttpProxy log read by its \"DateTime\" header"

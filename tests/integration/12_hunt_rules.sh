@@ -80,3 +80,16 @@ assert len(f) == 1 and f[0]["rule"]["name"] == "T_exchange_path", f
 assert f[0]["path"] == "uploads/auto/C:/Program Files/Microsoft/Exchange Server/V15/FrontEnd/HttpProxy/owa/auth/x.aspx", f[0]["path"]
 PY
 ok "Velociraptor collection: --rules' filepath and the finding path are the server's names (%XX undone)"
+
+# (test build) a rule that runs past the YARA timeout: the file is not examined, and says so
+if "$EXRAY" --version 2>/dev/null | grep -q "test hooks"; then
+    mkdir -p "$WORK/slow/C/inetpub/wwwroot" "$WORK/slow/C/Windows"
+    head -c 65536 /dev/zero | tr '\0' 'C' > "$WORK/slow/C/inetpub/wwwroot/big.aspx"
+    printf 'rule T_slow { condition: for any i in (0..filesize) : (for any j in (0..filesize) : (uint8(i) == 0x41 and uint8(j) == 0x42)) }\n' > "$WORK/slow.yar"
+    set +e; EXRAY_TEST_YARA_TIMEOUT=1 "$EXRAY" hunt -q --rules "$WORK/slow.yar" -o "$WORK/slow.jsonl" "$WORK/slow" 2>"$WORK/slow.err"; rc=$?; set -e
+    [ $rc -eq 1 ] || fail "YARA timeout: exit $rc: $(cat "$WORK/slow.err")"
+    grep -q '"check":"hunt.not-examined".*"path":"C/inetpub/wwwroot/big.aspx".*YARA timed out' "$WORK/slow.jsonl" || fail "the YARA timeout is not reported: $(cat "$WORK/slow.jsonl")"
+    ok "a YARA scan past its timeout (1 s here, 20 s by default) leaves the file not examined, exit 1"
+else
+    echo "  skip: the YARA timeout check needs the test build (the ASan pass with test hooks runs it)"
+fi
