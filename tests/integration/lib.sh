@@ -15,8 +15,16 @@ cleanup() {
 trap cleanup EXIT INT TERM
 fail() { echo "FAIL: $*" >&2; exit 1; }
 ok() { echo "  ok: $*"; }
-start_fleet() { # BASE COUNT PORT
-    "$ROOT/tests/fixtures/fleet/fleet.sh" start "$FLEET" "$1" "$2" "$3"
+start_fleet() { # BASE COUNT PORT: another test run may take PORT between free_port and
+    # nginx's bind; then a new free port is taken (PORT is set to it) and the fleet tried again
+    for _try in 1 2 3 4 5; do
+        "$ROOT/tests/fixtures/fleet/fleet.sh" start "$FLEET" "$1" "$2" "$3" 2>"$WORK/fleet-start.err" && return 0
+        grep -q "Address already in use" "$WORK/fleet-start.err" || { cat "$WORK/fleet-start.err" >&2; fail "the fleet did not start"; }
+        "$ROOT/tests/fixtures/fleet/fleet.sh" stop "$FLEET" 2>/dev/null || true
+        PORT=$(free_port)
+        set -- "$1" "$2" "$PORT"
+    done
+    fail "the fleet found no free port in 5 tries"
 }
 # The store back end. By default a store is a SQLite file in $WORK; with EXRAY_TEST_PG set
 # to a PostgreSQL server's URI (make test-integration-pg starts a private one) every store
