@@ -15,8 +15,10 @@ static char *lone_password(const char *t)
     if (!o)
         return NULL;
     const char *pw = NULL;
+    /* the output's own words (the scheme, keyword names, "***") are lower-case letters, '_',
+     * ':', '/', '=' and '*': a password of those alone may be found in them, not leaked */
     for (x = o; x->keyword; x++)
-        if (x->val && !strcmp(x->keyword, "password") && strlen(x->val) >= 6)
+        if (x->val && !strcmp(x->keyword, "password") && strlen(x->val) >= 6 && strspn(x->val, "abcdefghijklmnopqrstuvwxyz_:/=*") < strlen(x->val))
             pw = x->val;
     for (x = o; pw && x->keyword; x++)
         if (x->val && strcmp(x->keyword, "password") && strstr(x->val, pw))
