@@ -136,6 +136,26 @@ static void print_list(const exr_buildtab *tab)
     }
 }
 
+static void print_list_of(const char *title, const char *const *list, int n)
+{
+    printf("  %-14s %d", title, n);
+    for (int i = 0; i < n; i++)
+        printf("%s%s", i ? ", " : ": ", list[i]);
+    printf("\n");
+}
+
+/* Every CVE of the vulnerability table: open, undetermined, the open ones CISA lists as
+ * exploited, and the line's support. */
+static void print_cves(const exr_cve_verdicts *cv)
+{
+    if (!cv->classified)
+        return;
+    printf("  %-14s %s\n", "support", cv->support ? cv->support : "unknown");
+    print_list_of("open CVEs", cv->open, cv->nopen);
+    print_list_of("known exploited", cv->kev_open, cv->nkev);
+    print_list_of("undetermined", cv->undetermined, cv->nundet);
+}
+
 /* One build: what it is and its verdict per set. */
 static int print_build(const exr_buildtab *tab, const char *arg)
 {
@@ -156,6 +176,7 @@ static int print_build(const exr_buildtab *tab, const char *arg)
                     : bi.exact ? "\n" : " (revision not in the table; compared numerically)\n");
     for (int s = 0; s < EXR_NSETS; s++)
         printf("  %-14s %-13s %s\n", exr_vset_name[s], exr_verdict_name(bi.verdict[s]), bi.why[s]);
+    print_cves(&bi.cves);
     return 0;
 }
 
@@ -192,10 +213,12 @@ int exr_cmd_builds(int argc, char **argv)
     if (p.val[BUILDS_MAX_AGE] && exr_opt_long(&exr_spec_builds, BUILDS_MAX_AGE, p.val[BUILDS_MAX_AGE], 0, 100000, &max_age) != 0)
         return 2;
     const char *file = p.val[BUILDS_BUILDS];
-    exr_buildtab tab;
+    exr_buildtab tab = {0};
     exr_err e = {0, ""};
-    if ((file ? exr_buildtab_load_file(&tab, file, &e) : exr_buildtab_load_default(&tab, &e)) != 0) {
+    if ((file ? exr_buildtab_load_file(&tab, file, &e) : exr_buildtab_load_default(&tab, &e)) != 0 ||
+        (p.val[BUILDS_VULNS] && exr_buildtab_load_vulns(&tab, p.val[BUILDS_VULNS], &e) != 0)) {
         fprintf(stderr, "exray builds: %s\n", e.msg);
+        exr_buildtab_free(&tab);
         return 2;
     }
     int rc = run_builds(&p, &tab, max_age);

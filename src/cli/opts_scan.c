@@ -57,6 +57,8 @@ static const exr_opt opts[] = {
                              NULL, O, NULL, 0},
     [SCAN_BUILDS] = {"builds", 0, "FILE", "the built-in table", "Exchange build table to classify builds with",
                      "See exray builds --import for making one from Microsoft's page.", O, NULL, 0},
+    [SCAN_VULNS] = {"vulns", 0, "FILE", "the built-in table", "vulnerability table (update,cve,products,kev_added,campaign,config) for each record's open_cves",
+                    "A new Exchange CVE is a row of this file: no new exray is needed.", O, NULL, 0},
     [SCAN_QUIET] = {"quiet", 'q', NULL, NULL, "no progress line", NULL, O, NULL, 0},
 };
 

@@ -183,6 +183,15 @@ int exr_buildtab_load_text(exr_buildtab *t, const char *text, size_t len, const 
         goto fail;
     }
     exr_csv_row_free(&r);
+    memset(&t->vt, 0, sizeof t->vt);
+    t->vulns = NULL;
+    if (exr_vulntab_load_default(&t->vt, e) != 0) {
+        free(t->rows);
+        t->rows = NULL;
+        t->n = 0;
+        return -1;
+    }
+    t->vulns = &t->vt;
     return 0;
 fail:
     exr_csv_row_free(&r);
@@ -217,6 +226,19 @@ void exr_buildtab_free(exr_buildtab *t)
     free(t->rows);
     t->rows = NULL;
     t->n = 0;
+    exr_vulntab_free(&t->vt);
+    t->vulns = NULL;
+}
+
+int exr_buildtab_load_vulns(exr_buildtab *t, const char *path, exr_err *e)
+{
+    exr_vulntab vt;
+    if (exr_vulntab_load_file(&vt, path, e) != 0)
+        return -1;
+    exr_vulntab_free(&t->vt);
+    t->vt = vt;
+    t->vulns = &t->vt;
+    return 0;
 }
 
 static int same_line(const exr_version *a, const exr_version *b)
@@ -268,7 +290,7 @@ static void why_with_open(exr_build_info *out, int s, const char *base)
     out->why[s] = w;
 }
 
-void exr_build_classify(const exr_buildtab *t, const exr_version *v, exr_build_info *out)
+static void classify_sets(const exr_buildtab *t, const exr_version *v, exr_build_info *out)
 {
     memset(out, 0, sizeof *out);
     out->v = *v;
@@ -417,6 +439,12 @@ void exr_build_classify(const exr_buildtab *t, const exr_version *v, exr_build_i
             out->why[s] = "CU received a fixing SU; the SU level is not visible";
         }
     }
+}
+
+void exr_build_classify(const exr_buildtab *t, const exr_version *v, exr_build_info *out)
+{
+    classify_sets(t, v, out);
+    exr_build_cves(t, out);
 }
 
 bool exr_build_wants_revision(const exr_build_info *bi)

@@ -5,6 +5,7 @@
 #include "../core/buf.h"
 #include "../core/err.h"
 #include "version.h"
+#include "vulns.h"
 #include <stdbool.h>
 
 enum exr_vset { EXR_PROXYLOGON = 0, EXR_PROXYSHELL = 1, EXR_PROXYNOTSHELL = 2, EXR_NSETS = 3 };
@@ -27,6 +28,8 @@ typedef struct exr_buildtab {
     exr_build_row *rows;
     size_t n;
     char table_date[11]; /* "# table-date: YYYY-MM-DD" of the file: when it was last checked; "" if none */
+    exr_vulntab vt;            /* the vulnerability table: the built-in one unless replaced */
+    const exr_vulntab *vulns;  /* &vt once loaded */
 } exr_buildtab;
 
 typedef struct exr_build_info {
@@ -44,6 +47,7 @@ typedef struct exr_build_info {
     const char *open[EXR_NSETS][4];
     int nopen[EXR_NSETS];
     char whybuf[EXR_NSETS][240];
+    exr_cve_verdicts cves; /* every CVE of the vulnerability table */
 } exr_build_info;
 
 #define EXR_MAX_SET_CVES 4
@@ -58,6 +62,10 @@ int exr_buildtab_load_text(exr_buildtab *t, const char *text, size_t len, const 
 int exr_buildtab_load_file(exr_buildtab *t, const char *path, exr_err *e);
 int exr_buildtab_load_default(exr_buildtab *t, exr_err *e);
 void exr_buildtab_free(exr_buildtab *t);
+/* Replaces the vulnerability table (--vulns FILE). */
+int exr_buildtab_load_vulns(exr_buildtab *t, const char *path, exr_err *e);
+/* Fills bi->cves from the vulnerability table (called by exr_build_classify). */
+void exr_build_cves(const exr_buildtab *t, exr_build_info *bi);
 /* Days since the table's table-date (at time now), or -1 when it has none. */
 long exr_buildtab_age_days(const exr_buildtab *t, long long now);
 /* Writes the table in its own CSV format, with a header citing sources and table-date. */

@@ -54,6 +54,14 @@ void exr_version_format(const exr_version *v, char *out, size_t n)
     exr_fmt_dotted(out, n, q, v->n == 4 ? 4 : 3);
 }
 
+int exr_version_cmp(const exr_version *a, const exr_version *b)
+{
+    for (int i = 0; i < 4; i++)
+        if (a->p[i] != b->p[i])
+            return a->p[i] < b->p[i] ? -1 : 1;
+    return 0;
+}
+
 int exr_version_cmp3(const exr_version *a, const exr_version *b)
 {
     for (int i = 0; i < 3; i++)

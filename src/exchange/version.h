@@ -18,5 +18,7 @@ size_t exr_version_scan(const char *s, size_t len, exr_version *v);
 void exr_version_format(const exr_version *v, char *out, size_t n);
 /* Compares the first three parts only. */
 int exr_version_cmp3(const exr_version *a, const exr_version *b);
+/* Compares all four parts (a 3-part build's fourth is 0). */
+int exr_version_cmp(const exr_version *a, const exr_version *b);
 
 #endif

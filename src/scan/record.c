@@ -39,6 +39,19 @@ static void set_key(char *key, size_t n, const char *set, const char *suffix)
     memcpy(key + a, suffix, b + 1);
 }
 
+/* a list of CVE ids, or null when the build says nothing per CVE (list NULL) */
+static void cve_list(exr_json *j, const char *key, const char *const *list, int n)
+{
+    if (!list) {
+        exr_json_null(j, key);
+        return;
+    }
+    exr_json_arr_open(j, key);
+    for (int i = 0; i < n; i++)
+        exr_json_str(j, NULL, list[i]);
+    exr_json_arr_close(j);
+}
+
 void exr_result_json(const exr_result *r, exr_buf *out)
 {
     char ip[EXR_ADDRSTRLEN], t[32], bv[40];
@@ -84,6 +97,12 @@ void exr_result_json(const exr_result *r, exr_buf *out)
         const char *why = !r->fp.exchange ? NULL : r->forced[s] ? "asserted by the imported report" : !r->fp.have_build ? "no build could be read" : r->bi.why[s];
         exr_json_str(&j, key, why);
     }
+    /* every CVE of the vulnerability table, by the build */
+    const exr_cve_verdicts *cv = classified && r->bi.cves.classified ? &r->bi.cves : NULL;
+    cve_list(&j, "open_cves", cv ? cv->open : NULL, cv ? cv->nopen : 0);
+    cve_list(&j, "undetermined_cves", cv ? cv->undetermined : NULL, cv ? cv->nundet : 0);
+    cve_list(&j, "kev_open", cv ? cv->kev_open : NULL, cv ? cv->nkev : 0);
+    exr_json_str(&j, "support", cv ? cv->support : NULL);
     if (r->tls.present) {
         exr_json_obj_open(&j, "tls");
         exr_json_str(&j, "version", r->tls.version);

@@ -30,6 +30,40 @@ for l in lines[i + 1:i + 4]:
     assert row["patched%"] == "%.1f%%" % (100.0 * n["patched"] / base), (s, row["patched%"], n)
 PY
 ok "512-host fleet classified as expected"
+# every CVE per record: open_cves agrees with the campaign verdicts, kev_open is the open
+# ones CISA lists (the campaigns' nine are all in KEV), support follows Microsoft's lifecycle
+python3 - "$WORK/scan.jsonl" "$EXP" <<'PY' || fail "per-CVE fields"
+import json, sys
+SETS = {"proxylogon": {"CVE-2021-26855", "CVE-2021-26857", "CVE-2021-26858", "CVE-2021-27065"},
+        "proxyshell": {"CVE-2021-34473", "CVE-2021-34523", "CVE-2021-31207"},
+        "proxynotshell": {"CVE-2022-41040", "CVE-2022-41082"}}
+exp = {json.loads(l)["ip"]: json.loads(l) for l in open(sys.argv[2])}
+def support(e):
+    if e["product"] == "SE":
+        return "supported"
+    if (e["product"], e["cu"]) in (("2016", "CU23"), ("2019", "CU14"), ("2019", "CU15")):
+        return "extended-security-updates"
+    return "end-of-life" if e["product"] in ("2010", "2013", "2016", "2019") else None
+seen = 0
+for r in map(json.loads, open(sys.argv[1])):
+    for k in ("open_cves", "undetermined_cves", "kev_open", "support"):
+        assert k in r, (k, r["ip"])
+    e = exp[r["ip"]]
+    if not r["exchange"] or not r["build"] or e["product"] in ("Online", None):
+        assert r["open_cves"] is None and r["support"] is None, r
+        continue
+    seen += 1
+    assert r["support"] == support(e), (r["ip"], r["support"], e["product"], e["cu"])
+    opened = set(r["open_cves"])
+    assert set(r["kev_open"]) <= opened and len(opened) == len(r["open_cves"]), r
+    for s, cves in SETS.items():
+        if e[s] == "vulnerable":
+            assert opened & cves and (opened & cves) <= set(r["kev_open"]), (r["ip"], s, sorted(opened & cves))
+        if e[s] in ("patched", "not-affected"):
+            assert not opened & cves and not set(r["undetermined_cves"]) & cves, (r["ip"], s)
+assert seen > 200, seen
+PY
+ok "records carry open_cves, undetermined_cves, kev_open and support, consistent with the campaign verdicts and the lifecycle"
 
 "$EXRAY" scan -q -p $PORT --rate 0 --probe-webshells 127.77.0.0/24 -o "$WORK/probe.jsonl" 2>"$WORK/scan1.err" ||
     fail "exray scan exited $?: $(tail -3 "$WORK/scan1.err")"

@@ -74,3 +74,29 @@ set +e; "$EXRAY" builds --builds "$WORK/old.csv" --check --max-age 100000 >/dev/
 "$EXRAY" scan -q -p 9 --builds "$WORK/fresh.csv" 127.0.0.1 -o /dev/null 2> "$WORK/scan2.err" || true
 ! grep -q "warning: the build table" "$WORK/scan2.err" || fail "scan warns about a current table"
 ok "--check: exit 0 for a table dated today or 89 days ago, 1 with how to refresh for an old one; scan warns once on an old table"
+
+# every CVE as data: a new update's CVE is a row of a copy of the vulnerability table, and
+# --vulns takes it with no new exray (here an invented CVE fixed by Sep26SU on 2016 and 2019)
+{ cat "$ROOT/data/exchange-vulns.csv"; echo "Sep26SU,CVE-2026-99999,2016 2019,2026-09-30,TestChain,"; } > "$WORK/vulns.csv"
+"$EXRAY" builds --vulns "$WORK/vulns.csv" 15.1.2507.72 15.1.2507.73 15.2.1748.53 > "$WORK/v.out" || fail "builds --vulns: $(cat "$WORK/v.out")"
+python3 - "$WORK/v.out" <<'PY' || fail "the new CVE: $(cat "$WORK/v.out")"
+import re, sys
+blocks = {}
+for b in open(sys.argv[1]).read().split("\n15.")[0:]:
+    head = b.split(":", 1)[0]
+    blocks[head if head.startswith("15.") else "15." + head] = b
+def line(build, title):
+    m = re.search(r"^  %s +(\d+)(?:: (.*))?$" % re.escape(title), blocks[build], re.M)
+    return (int(m.group(1)), (m.group(2) or "").split(", ")) if m else (None, [])
+assert "CVE-2026-99999" in line("15.1.2507.72", "open CVEs")[1]          # Aug26SU: below the update
+assert "CVE-2026-99999" in line("15.1.2507.72", "known exploited")[1]    # and in KEV (the row says so)
+assert "CVE-2026-99999" not in line("15.1.2507.73", "open CVEs")[1]      # Sep26SU
+assert "CVE-2026-99999" not in line("15.2.1748.53", "open CVEs")[1]      # Sep26SUv2
+n, l = line("15.1.2507.72", "open CVEs")
+assert n == len(l), (n, l)
+PY
+"$EXRAY" builds 15.1.2507.72 | grep -q "CVE-2026-99999" && fail "the built-in table knows the invented CVE"
+printf 'update,cve,products,kev_added,campaign,config\nSep26SU,CVE-2026-1,2015,,,\n' > "$WORK/badv.csv"
+set +e; "$EXRAY" builds --vulns "$WORK/badv.csv" 15.1.2507.72 >/dev/null 2>"$WORK/badv.err"; rc=$?; set -e
+[ $rc -eq 2 ] && grep -q "badv.csv:2: " "$WORK/badv.err" || fail "a bad vulnerability table (exit $rc): $(cat "$WORK/badv.err")"
+ok "--vulns: a CVE added as a row is open below its update and closed at it (v2 too), in KEV as the row says; a bad row is refused by line"

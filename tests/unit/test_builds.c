@@ -243,6 +243,94 @@ static void test_against_the_rule(void **st)
     assert_true(compared > 1500);
 }
 
+/* ---- per-CVE verdicts (data/exchange-vulns.csv), facts from Microsoft's update history ---- */
+static bool has(const char *const *list, int n, const char *cve)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(list[i], cve) == 0)
+            return true;
+    return false;
+}
+
+static exr_build_info cls(const char *build)
+{
+    exr_version v;
+    assert_true(exr_version_parse(build, strlen(build), &v));
+    exr_build_info bi;
+    exr_build_classify(&tab, &v, &bi);
+    assert_true(bi.cves.classified);
+    return bi;
+}
+
+static void test_cves(void **st)
+{
+    (void)st;
+    exr_build_info b = cls("15.1.2507.16"); /* 2016 CU23 Nov22SU */
+    assert_false(has(b.cves.open, b.cves.nopen, "CVE-2022-41082"));
+    assert_true(has(b.cves.open, b.cves.nopen, "CVE-2023-21762"));           /* Jan23SU */
+    assert_true(has(b.cves.open, b.cves.nopen, "CVE-2023-21529"));           /* Feb23SU */
+    assert_true(has(b.cves.open, b.cves.nopen, "CVE-2025-53786"));           /* below Apr25HU: open */
+    assert_string_equal(b.cves.support, "extended-security-updates");
+    b = cls("15.1.2507.21"); /* Feb23SU: CVE-2023-21707 needs Mar23SU too */
+    assert_false(has(b.cves.open, b.cves.nopen, "CVE-2023-21529"));
+    assert_false(has(b.cves.open, b.cves.nopen, "CVE-2023-21762"));
+    assert_true(has(b.cves.open, b.cves.nopen, "CVE-2023-21707"));
+    b = cls("15.1.2507.23"); /* Mar23SU */
+    assert_false(has(b.cves.open, b.cves.nopen, "CVE-2023-21707"));
+    b = cls("15.0.1497.47"); /* 2013 CU23 Feb23SU: CVE-2023-21710 is 2016/2019 only */
+    assert_false(has(b.cves.open, b.cves.nopen, "CVE-2023-21710"));
+    assert_false(has(b.cves.undetermined, b.cves.nundet, "CVE-2023-21710"));
+    assert_string_equal(b.cves.support, "end-of-life");
+    b = cls("15.1.2176.2"); /* 2016 CU19 before Mar21SU: all three campaigns open, and KEV says exploited */
+    assert_true(has(b.cves.kev_open, b.cves.nkev, "CVE-2021-26855"));
+    assert_true(has(b.cves.kev_open, b.cves.nkev, "CVE-2021-34473"));
+    assert_true(has(b.cves.kev_open, b.cves.nkev, "CVE-2022-41082"));
+    assert_false(has(b.cves.kev_open, b.cves.nkev, "CVE-2021-26412")); /* open, not in KEV */
+    assert_true(has(b.cves.open, b.cves.nopen, "CVE-2021-26412"));
+    b = cls("15.2.1748.39"); /* 2019 CU15 Oct25SU: the hybrid CVE is fixed only with the hybrid app */
+    assert_false(has(b.cves.open, b.cves.nopen, "CVE-2025-53786"));
+    assert_true(has(b.cves.undetermined, b.cves.nundet, "CVE-2025-53786"));
+    assert_false(has(b.cves.open, b.cves.nopen, "CVE-2025-59249"));
+    assert_true(has(b.cves.open, b.cves.nopen, "CVE-2025-64666")); /* Dec25SU */
+    b = cls("15.2.858"); /* 2019 CU9, CU-level: May21SU exists for CU9, Nov22SU does not */
+    assert_true(has(b.cves.undetermined, b.cves.nundet, "CVE-2021-31207"));
+    assert_true(has(b.cves.open, b.cves.nopen, "CVE-2022-41040"));
+    b = cls("15.2.2562.17"); /* SE RTM: only the SE updates apply */
+    assert_string_equal(b.cves.support, "supported");
+    assert_false(has(b.cves.open, b.cves.nopen, "CVE-2023-21529"));
+    assert_true(has(b.cves.open, b.cves.nopen, "CVE-2025-59249"));
+    exr_version v;
+    exr_build_info bi;
+    assert_true(exr_version_parse("15.20.5000.1", 12, &v));
+    exr_build_classify(&tab, &v, &bi);
+    assert_false(bi.cves.classified); /* Exchange Online: nothing per CVE */
+}
+
+/* The campaign verdicts and the per-CVE lists agree on every 4-part 2013/2016/2019 build of
+ * the table: a set is vulnerable exactly when one of its CVEs is open. */
+static void test_sets_agree_with_cves(void **st)
+{
+    (void)st;
+    int compared = 0;
+    for (size_t i = 0; i < tab.n; i++) {
+        const exr_build_row *r = &tab.rows[i];
+        if (strcmp(r->product, "2013") && strcmp(r->product, "2016") && strcmp(r->product, "2019"))
+            continue;
+        exr_build_info bi;
+        exr_build_classify(&tab, &r->build, &bi);
+        for (int s = 0; s < EXR_NSETS; s++) {
+            bool any_open = false;
+            for (int k = 0; exr_vset_cves[s][k]; k++)
+                any_open |= has(bi.cves.open, bi.cves.nopen, exr_vset_cves[s][k]);
+            if ((bi.verdict[s] == EXR_V_VULNERABLE) != any_open)
+                fail_msg("%s %s: %s is %s, its CVEs %s open", r->product, r->cu, exr_vset_name[s], exr_verdict_name(bi.verdict[s]),
+                         any_open ? "are" : "are not");
+            compared++;
+        }
+    }
+    assert_true(compared > 600);
+}
+
 /* Which CVEs of a set remain, in the verdict's reason and as a list. */
 static void test_open_cves(void **st)
 {
@@ -352,7 +440,7 @@ int main(void)
         cmocka_unit_test(test_exact_builds),    cmocka_unit_test(test_three_part),
         cmocka_unit_test(test_variants_and_unknowns), cmocka_unit_test(test_wants_revision),
         cmocka_unit_test(test_version_parse),   cmocka_unit_test(test_loader_errors),
-        cmocka_unit_test(test_outside_the_table), cmocka_unit_test(test_against_the_rule), cmocka_unit_test(test_open_cves), cmocka_unit_test(test_hotfix_updates),
+        cmocka_unit_test(test_outside_the_table), cmocka_unit_test(test_against_the_rule), cmocka_unit_test(test_cves), cmocka_unit_test(test_sets_agree_with_cves), cmocka_unit_test(test_open_cves), cmocka_unit_test(test_hotfix_updates),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,139 @@
+/* cvecheck.c: a build's verdict for every CVE of the vulnerability table, by HealthChecker's
+ * rule over the build table (see vulns.h). Per (CVE, update): the builds of the build's
+ * product line that carry the update decide; a CVE with several updates (fixed again later)
+ * is open when any of them is missing. */
+#include "builds.h"
+#include "vulns.h"
+#include <stdlib.h>
+#include <string.h>
+
+/* Mar23SU, and its re-releases Mar23SUv2, ... */
+static bool is_update(const char *row_update, const char *su)
+{
+    size_t n = strlen(su);
+    if (strncmp(row_update, su, n) != 0)
+        return false;
+    const char *r = row_update + n;
+    return !*r || (r[0] == 'v' && r[1] >= '0' && r[1] <= '9');
+}
+
+enum { C_NA, C_PATCHED, C_UNDET, C_VULN };
+
+/* 2019 for "Feb19SU", 2025 for "Apr25HU" (Microsoft's MmmYY names), else 0 */
+static int update_year(const char *su)
+{
+    if (strlen(su) < 7 || su[3] < '0' || su[3] > '9' || su[4] < '0' || su[4] > '9')
+        return 0;
+    return 2000 + (su[3] - '0') * 10 + (su[4] - '0');
+}
+
+/* The build's state for one update on its product line. */
+static int one_update(const exr_buildtab *t, const exr_build_info *bi, const char *su, bool *listed_anywhere)
+{
+    const exr_build_row *newest = NULL, *own = NULL, *curel = NULL;
+    bool any = false;
+    for (size_t i = 0; i < t->n; i++) {
+        const exr_build_row *r = &t->rows[i];
+        bool mine = strcmp(r->product, bi->product) == 0;
+        if (mine && r->kind == EXR_ROW_CU && bi->cu && strcmp(r->cu, bi->cu) == 0)
+            curel = r;
+        if ((r->kind != EXR_ROW_SU && r->kind != EXR_ROW_HU) || !is_update(r->update, su))
+            continue;
+        any = true;
+        if (!mine)
+            continue;
+        if (!newest || exr_version_cmp(&r->build, &newest->build) > 0)
+            newest = r;
+        if (bi->cu && strcmp(r->cu, bi->cu) == 0 && (!own || exr_version_cmp(&r->build, &own->build) < 0))
+            own = r;
+    }
+    *listed_anywhere |= any;
+    /* HealthChecker skips updates from years before the CU's release: a later CU ships them */
+    int year = update_year(su);
+    if (curel && year > 0 && atoi(curel->released) > year)
+        return C_NA;
+    if (!newest)
+        return any ? C_NA : C_UNDET; /* no build of the line carries it; none at all: the table is old */
+    if (bi->v.n == 3) {
+        /* OWA's page shows the CU only: its release decides when the CU never got the update */
+        if (own)
+            return C_UNDET;
+        if (curel && exr_version_cmp(&curel->build, &newest->build) >= 0)
+            return C_PATCHED;
+        return bi->known_cu ? C_VULN : C_UNDET;
+    }
+    if (exr_version_cmp(&bi->v, &newest->build) >= 0 || (own && exr_version_cmp(&bi->v, &own->build) >= 0))
+        return C_PATCHED;
+    return bi->known_cu ? C_VULN : C_UNDET;
+}
+
+static void add_once(const char **list, int *n, const char *cve)
+{
+    for (int i = 0; i < *n; i++)
+        if (strcmp(list[i], cve) == 0)
+            return;
+    if (*n < EXR_MAX_CVES)
+        list[(*n)++] = cve;
+}
+
+static void remove_cve(const char **list, int *n, const char *cve)
+{
+    for (int i = 0; i < *n; i++)
+        if (strcmp(list[i], cve) == 0) {
+            memmove(&list[i], &list[i + 1], (size_t)(*n - i - 1) * sizeof *list);
+            (*n)--;
+            return;
+        }
+}
+
+/* Microsoft's lifecycle: 2010 and 2013 ended (2020-10-13, 2023-04-11); 2016 and 2019 on
+ * 2025-10-14, with extended security updates for 2016 CU23 and 2019 CU14/CU15 only; SE is
+ * supported. */
+static const char *support_of(const exr_build_info *bi)
+{
+    const char *p = bi->product, *cu = bi->cu ? bi->cu : "";
+    if (!strcmp(p, "SE"))
+        return "supported";
+    if ((!strcmp(p, "2016") && !strcmp(cu, "CU23")) || (!strcmp(p, "2019") && (!strcmp(cu, "CU14") || !strcmp(cu, "CU15"))))
+        return "extended-security-updates";
+    if (!strcmp(p, "2010") || !strcmp(p, "2013") || !strcmp(p, "2016") || !strcmp(p, "2019"))
+        return "end-of-life";
+    return NULL;
+}
+
+void exr_build_cves(const exr_buildtab *t, exr_build_info *bi)
+{
+    exr_cve_verdicts *cv = &bi->cves;
+    memset(cv, 0, sizeof *cv);
+    unsigned bit = bi->product ? exr_product_bit(bi->product) : 0;
+    if (!t->vulns || !bit)
+        return; /* Exchange Online, an unknown line: nothing to say per CVE */
+    cv->classified = true;
+    cv->support = support_of(bi);
+    const exr_vulntab *vt = t->vulns;
+    /* worst state per CVE over its updates: vulnerable > undetermined > patched */
+    for (size_t i = 0; i < vt->n; i++) {
+        const exr_vuln *v = &vt->v[i];
+        if (!(v->products & bit))
+            continue;
+        bool listed = false;
+        int st = one_update(t, bi, v->update, &listed);
+        if (st == C_PATCHED && v->config[0])
+            st = C_UNDET; /* the update alone does not fix it: not visible from outside */
+        if (st == C_VULN) {
+            remove_cve(cv->undetermined, &cv->nundet, v->cve);
+            add_once(cv->open, &cv->nopen, v->cve);
+        } else if (st == C_UNDET) {
+            bool open = false;
+            for (int k = 0; k < cv->nopen; k++)
+                open |= strcmp(cv->open[k], v->cve) == 0;
+            if (!open)
+                add_once(cv->undetermined, &cv->nundet, v->cve);
+        }
+    }
+    for (int i = 0; i < cv->nopen; i++) {
+        const exr_vuln *v = exr_vulntab_find(vt, cv->open[i]);
+        if (v && v->kev[0])
+            cv->kev_open[cv->nkev++] = cv->open[i];
+    }
+}

@@ -1,0 +1,52 @@
+/* vulns.h: the vulnerability table (data/exchange-vulns.csv, compiled in; --vulns FILE
+ * overrides): one row per CVE and the update that fixes it, the products it applies to,
+ * its KEV date, campaign and configuration dependence. A CVE's verdict for a build comes from
+ * the build table by HealthChecker's rule (CSS-Exchange Test-ExchangeBuildGreaterOrEqualThan-
+ * SecurityPatch): no build of the product carries the update -> not affected (undetermined
+ * when the table lists none at all); at or above the newest build carrying it -> patched;
+ * at or above the one on its own CU -> patched; else vulnerable. A new CVE is a new row. */
+#ifndef EXR_VULNS_H
+#define EXR_VULNS_H
+#include "../core/err.h"
+#include <stdbool.h>
+#include <stddef.h>
+
+#define EXR_MAX_CVES 192
+
+typedef struct exr_vuln {
+    char update[16]; /* Mar21SU, Apr25HU */
+    char cve[24];
+    unsigned products; /* bit per product line: exr_product_bit */
+    char kev[11];      /* CISA KEV dateAdded, "" when not listed */
+    char campaign[24]; /* ProxyLogon, ... or "" */
+    char config[120];  /* what else the fix needs, or "" */
+} exr_vuln;
+
+typedef struct exr_vulntab {
+    exr_vuln *v;
+    size_t n;
+} exr_vulntab;
+
+/* The CVE verdicts of one build: lists of CVE ids (pointers into the table), each once. */
+typedef struct exr_cve_verdicts {
+    bool classified; /* an Exchange line the table describes */
+    const char *open[EXR_MAX_CVES];
+    int nopen;
+    const char *undetermined[EXR_MAX_CVES];
+    int nundet;
+    const char *kev_open[EXR_MAX_CVES]; /* the open ones in CISA's KEV catalog */
+    int nkev;
+    const char *support; /* supported, extended-security-updates, end-of-life; NULL unknown */
+} exr_cve_verdicts;
+
+/* 2010 1, 2013 2, 2016 4, 2019 8, SE 16; 0 for anything else. */
+unsigned exr_product_bit(const char *product);
+/* CSV with header update,cve,products,kev_added,campaign,config; errors name the line. */
+int exr_vulntab_load_text(exr_vulntab *t, const char *text, size_t len, const char *name, exr_err *e);
+int exr_vulntab_load_file(exr_vulntab *t, const char *path, exr_err *e);
+int exr_vulntab_load_default(exr_vulntab *t, exr_err *e);
+void exr_vulntab_free(exr_vulntab *t);
+/* The row of a CVE (its first), or NULL. */
+const exr_vuln *exr_vulntab_find(const exr_vulntab *t, const char *cve);
+
+#endif
