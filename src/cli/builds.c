@@ -1,6 +1,7 @@
 /* builds.c: `exray builds VERSION...`, `--list`, `--check` and `--import`. */
 #include "../core/buf.h"
 #include "../core/outfile.h"
+#include "../core/json.h"
 #include "../exchange/builds.h"
 #include "cli.h"
 #include "opts.h"
@@ -156,8 +157,82 @@ static void print_cves(const exr_cve_verdicts *cv)
     print_list_of("undetermined", cv->undetermined, cv->nundet);
 }
 
+static bool listed(const char *const *list, int n, const char *cve)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(list[i], cve) == 0)
+            return true;
+    return false;
+}
+
+/* One CVE of the build's product: its verdict, the updates that fix it, KEV, campaign. */
+static void json_cve(exr_json *j, const exr_vulntab *vt, size_t first, unsigned bit, const exr_cve_verdicts *cv)
+{
+    const exr_vuln *v = &vt->v[first];
+    const char *verdict = listed(cv->open, cv->nopen, v->cve)                 ? "vulnerable"
+                          : listed(cv->undetermined, cv->nundet, v->cve)       ? "undetermined"
+                          : listed(cv->not_affected, cv->nna, v->cve)          ? "not-affected"
+                                                                               : "patched";
+    exr_json_obj_open(j, v->cve);
+    exr_json_str(j, "verdict", verdict);
+    exr_json_arr_open(j, "fixed_by");
+    for (size_t k = first; k < vt->n; k++)
+        if (strcmp(vt->v[k].cve, v->cve) == 0 && (vt->v[k].products & bit))
+            exr_json_str(j, NULL, vt->v[k].update);
+    exr_json_arr_close(j);
+    exr_json_str(j, "kev", v->kev[0] ? v->kev : NULL);
+    exr_json_str(j, "campaign", v->campaign[0] ? v->campaign : NULL);
+    exr_json_str(j, "config", v->config[0] ? v->config : NULL);
+    exr_json_obj_close(j);
+}
+
+/* --format json: one object a line (what scripts and the differential check read). */
+static void print_build_json(const exr_buildtab *tab, const exr_version *v, const exr_build_info *bi)
+{
+    exr_buf out;
+    exr_buf_init(&out);
+    exr_json j;
+    char vs[40];
+    exr_version_format(v, vs, sizeof vs);
+    exr_json_begin(&j, &out);
+    exr_json_str(&j, "build", vs);
+    exr_json_str(&j, "product", bi->product);
+    exr_json_str(&j, "cu", bi->cu);
+    exr_json_str(&j, "su", bi->su);
+    const exr_cve_verdicts *cv = &bi->cves;
+    if (cv->classified && cv->support) {
+        exr_json_obj_open(&j, "support");
+        exr_json_str(&j, "state", cv->support);
+        exr_json_str(&j, "since", cv->support_since);
+        exr_json_obj_close(&j);
+    } else {
+        exr_json_null(&j, "support");
+    }
+    for (int s = 0; s < EXR_NSETS; s++)
+        exr_json_str(&j, exr_vset_name[s], exr_verdict_name(bi->verdict[s]));
+    unsigned bit = bi->product ? exr_product_bit(bi->product) : 0;
+    if (!cv->classified || !tab->vulns) {
+        exr_json_null(&j, "cves");
+    } else {
+        exr_json_obj_open(&j, "cves");
+        const exr_vulntab *vt = tab->vulns;
+        for (size_t i = 0; i < vt->n; i++) {
+            bool seen = false; /* the first row of each CVE for this product */
+            for (size_t k = 0; k < i && !seen; k++)
+                seen = strcmp(vt->v[k].cve, vt->v[i].cve) == 0 && (vt->v[k].products & bit);
+            if ((vt->v[i].products & bit) && !seen)
+                json_cve(&j, vt, i, bit, cv);
+        }
+        exr_json_obj_close(&j);
+    }
+    exr_json_end(&j);
+    exr_buf_addc(&out, '\n');
+    fwrite(out.p, 1, out.len, stdout);
+    exr_buf_free(&out);
+}
+
 /* One build: what it is and its verdict per set. */
-static int print_build(const exr_buildtab *tab, const char *arg)
+static int print_build(const exr_buildtab *tab, const char *arg, bool json)
 {
     exr_version v;
     if (!exr_version_parse(arg, strlen(arg), &v)) {
@@ -166,6 +241,10 @@ static int print_build(const exr_buildtab *tab, const char *arg)
     }
     exr_build_info bi;
     exr_build_classify(tab, &v, &bi);
+    if (json) {
+        print_build_json(tab, &v, &bi);
+        return 0;
+    }
     char vs[40];
     exr_version_format(&v, vs, sizeof vs);
     printf("%s: Exchange %s %s%s%s", vs, bi.product ? bi.product : "(unknown version)", bi.cu ? bi.cu : "(unknown CU)",
@@ -196,9 +275,12 @@ static int run_builds(const exr_parsed *p, const exr_buildtab *tab, long max_age
     }
     if (p->npos == 0)
         return exr_opts_fail(&exr_spec_builds, "give a build number such as 15.2.858.5, or --list");
+    bool json = p->val[BUILDS_FORMAT] && exr_opt_choice(&exr_spec_builds, BUILDS_FORMAT, p->val[BUILDS_FORMAT]) == 1;
+    if (p->val[BUILDS_FORMAT] && exr_opt_choice(&exr_spec_builds, BUILDS_FORMAT, p->val[BUILDS_FORMAT]) < 0)
+        return exr_opts_fail(&exr_spec_builds, "--format: text or json");
     int rc = 0;
     for (int i = 0; i < p->npos; i++)
-        if (print_build(tab, p->pos[i]) != 0)
+        if (print_build(tab, p->pos[i], json) != 0)
             rc = 2;
     return rc;
 }

@@ -6,6 +6,10 @@ static const exr_opt opts[] = {
     [BUILDS_VULNS] = {"vulns", 0, "FILE", "the built-in table", "the vulnerability table to read (update,cve,products,kev_added,campaign,config)",
                       "A new Exchange CVE is a row of this file: a copy of data/exchange-vulns.csv with the row added needs no new exray.",
                       "Options", NULL, 0},
+    [BUILDS_FORMAT] = {"format", 'F', "FMT", "text",
+                       "text, or json: one object a line with build, product, cu, su, support {state, since}, the sets' verdicts "
+                       "and cves {id: {verdict, fixed_by, kev, campaign}} for every CVE of the build's product",
+                       NULL, "Options", "text json", 0},
     [BUILDS_LIST] = {"list", 'l', NULL, NULL, "print the whole table", NULL, "Options", NULL, 0},
     [BUILDS_CHECK] = {"check", 0, NULL, NULL, "exit 1 when the table was last checked more than --max-age days ago, saying how to refresh it",
                       NULL, "Options", NULL, 0},

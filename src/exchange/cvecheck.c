@@ -37,7 +37,10 @@ static int one_update(const exr_buildtab *t, const exr_build_info *bi, const cha
         bool mine = strcmp(r->product, bi->product) == 0;
         if (mine && r->kind == EXR_ROW_CU && bi->cu && strcmp(r->cu, bi->cu) == 0)
             curel = r;
-        if ((r->kind != EXR_ROW_SU && r->kind != EXR_ROW_HU) || !is_update(r->update, su))
+        /* an update row of that name, or the CU itself for a CVE fixed by a CU */
+        bool carrier = ((r->kind == EXR_ROW_SU || r->kind == EXR_ROW_HU) && is_update(r->update, su)) ||
+                       (r->kind == EXR_ROW_CU && strcmp(r->cu, su) == 0);
+        if (!carrier)
             continue;
         any = true;
         if (!mine)
@@ -51,7 +54,7 @@ static int one_update(const exr_buildtab *t, const exr_build_info *bi, const cha
     /* HealthChecker skips updates from years before the CU's release: a later CU ships them */
     int year = update_year(su);
     if (curel && year > 0 && atoi(curel->released) > year)
-        return C_NA;
+        return C_PATCHED;
     if (!newest)
         return any ? C_NA : C_UNDET; /* no build of the line carries it; none at all: the table is old */
     if (bi->v.n == 3) {
@@ -89,15 +92,18 @@ static void remove_cve(const char **list, int *n, const char *cve)
 /* Microsoft's lifecycle: 2010 and 2013 ended (2020-10-13, 2023-04-11); 2016 and 2019 on
  * 2025-10-14, with extended security updates for 2016 CU23 and 2019 CU14/CU15 only; SE is
  * supported. */
-static const char *support_of(const exr_build_info *bi)
+static const char *support_of(const exr_build_info *bi, const char **since)
 {
     const char *p = bi->product, *cu = bi->cu ? bi->cu : "";
+    *since = NULL;
     if (!strcmp(p, "SE"))
         return "supported";
+    *since = !strcmp(p, "2010") ? "2020-10-13" : !strcmp(p, "2013") ? "2023-04-11" : "2025-10-14";
     if ((!strcmp(p, "2016") && !strcmp(cu, "CU23")) || (!strcmp(p, "2019") && (!strcmp(cu, "CU14") || !strcmp(cu, "CU15"))))
         return "extended-security-updates";
     if (!strcmp(p, "2010") || !strcmp(p, "2013") || !strcmp(p, "2016") || !strcmp(p, "2019"))
         return "end-of-life";
+    *since = NULL;
     return NULL;
 }
 
@@ -109,7 +115,7 @@ void exr_build_cves(const exr_buildtab *t, exr_build_info *bi)
     if (!t->vulns || !bit)
         return; /* Exchange Online, an unknown line: nothing to say per CVE */
     cv->classified = true;
-    cv->support = support_of(bi);
+    cv->support = support_of(bi, &cv->support_since);
     const exr_vulntab *vt = t->vulns;
     /* worst state per CVE over its updates: vulnerable > undetermined > patched */
     for (size_t i = 0; i < vt->n; i++) {
@@ -123,6 +129,8 @@ void exr_build_cves(const exr_buildtab *t, exr_build_info *bi)
         if (st == C_VULN) {
             remove_cve(cv->undetermined, &cv->nundet, v->cve);
             add_once(cv->open, &cv->nopen, v->cve);
+        } else if (st == C_NA) {
+            add_once(cv->not_affected, &cv->nna, v->cve);
         } else if (st == C_UNDET) {
             bool open = false;
             for (int k = 0; k < cv->nopen; k++)
@@ -131,9 +139,16 @@ void exr_build_cves(const exr_buildtab *t, exr_build_info *bi)
                 add_once(cv->undetermined, &cv->nundet, v->cve);
         }
     }
+    /* the known exploited first, each group in table order */
+    const char *rest[EXR_MAX_CVES];
+    int nrest = 0;
     for (int i = 0; i < cv->nopen; i++) {
         const exr_vuln *v = exr_vulntab_find(vt, cv->open[i]);
         if (v && v->kev[0])
             cv->kev_open[cv->nkev++] = cv->open[i];
+        else
+            rest[nrest++] = cv->open[i];
     }
+    memcpy(cv->open, cv->kev_open, (size_t)cv->nkev * sizeof *cv->open);
+    memcpy(cv->open + cv->nkev, rest, (size_t)nrest * sizeof *cv->open);
 }

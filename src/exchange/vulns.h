@@ -30,13 +30,16 @@ typedef struct exr_vulntab {
 /* The CVE verdicts of one build: lists of CVE ids (pointers into the table), each once. */
 typedef struct exr_cve_verdicts {
     bool classified; /* an Exchange line the table describes */
-    const char *open[EXR_MAX_CVES];
+    const char *open[EXR_MAX_CVES]; /* the KEV ones first */
     int nopen;
     const char *undetermined[EXR_MAX_CVES];
     int nundet;
     const char *kev_open[EXR_MAX_CVES]; /* the open ones in CISA's KEV catalog */
     int nkev;
+    const char *not_affected[EXR_MAX_CVES]; /* listed for the line, but no build of it has the update */
+    int nna;
     const char *support; /* supported, extended-security-updates, end-of-life; NULL unknown */
+    const char *support_since; /* the end of (mainstream or extended) support it follows, or NULL */
 } exr_cve_verdicts;
 
 /* 2010 1, 2013 2, 2016 4, 2019 8, SE 16; 0 for anything else. */

@@ -101,8 +101,18 @@ void exr_result_json(const exr_result *r, exr_buf *out)
     const exr_cve_verdicts *cv = classified && r->bi.cves.classified ? &r->bi.cves : NULL;
     cve_list(&j, "open_cves", cv ? cv->open : NULL, cv ? cv->nopen : 0);
     cve_list(&j, "undetermined_cves", cv ? cv->undetermined : NULL, cv ? cv->nundet : 0);
-    cve_list(&j, "kev_open", cv ? cv->kev_open : NULL, cv ? cv->nkev : 0);
-    exr_json_str(&j, "support", cv ? cv->support : NULL);
+    if (cv)
+        exr_json_int(&j, "kev_open", cv->nkev);
+    else
+        exr_json_null(&j, "kev_open");
+    if (cv && cv->support) {
+        exr_json_obj_open(&j, "support");
+        exr_json_str(&j, "state", cv->support);
+        exr_json_str(&j, "since", cv->support_since);
+        exr_json_obj_close(&j);
+    } else {
+        exr_json_null(&j, "support");
+    }
     if (r->tls.present) {
         exr_json_obj_open(&j, "tls");
         exr_json_str(&j, "version", r->tls.version);

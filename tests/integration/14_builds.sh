@@ -100,3 +100,33 @@ printf 'update,cve,products,kev_added,campaign,config\nSep26SU,CVE-2026-1,2015,,
 set +e; "$EXRAY" builds --vulns "$WORK/badv.csv" 15.1.2507.72 >/dev/null 2>"$WORK/badv.err"; rc=$?; set -e
 [ $rc -eq 2 ] && grep -q "badv.csv:2: " "$WORK/badv.err" || fail "a bad vulnerability table (exit $rc): $(cat "$WORK/badv.err")"
 ok "--vulns: a CVE added as a row is open below its update and closed at it (v2 too), in KEV as the row says; a bad row is refused by line"
+
+# the differential check: HealthChecker's rule read again in Python from the two tables,
+# against exray builds --format json, for every 2013/2016/2019/SE build and every CVE
+awk -F, '!/^#/ && $3 ~ /^[0-9]+\./ {print $3}' "$ROOT/data/exchange-builds.csv" > "$WORK/all-builds.txt"
+# shellcheck disable=SC2046
+"$EXRAY" builds --format json $(cat "$WORK/all-builds.txt") > "$WORK/all.json" || fail "builds --format json"
+python3 "$ROOT/tests/integration/check_cves.py" "$ROOT/data/exchange-builds.csv" "$ROOT/data/exchange-vulns.csv" "$WORK/all.json" > "$WORK/cves.out" ||
+    fail "per-CVE verdicts differ from HealthChecker's rule: $(cat "$WORK/cves.out")"
+python3 - "$WORK/all.json" <<'PY' || fail "builds --format json fields"
+import json, sys
+for j in map(json.loads, open(sys.argv[1])):
+    assert set(j) >= {"build", "product", "cu", "su", "support", "proxylogon", "proxyshell", "proxynotshell", "cves"}, j.keys()
+    if j["product"] == "2013":
+        assert j["support"] == {"state": "end-of-life", "since": "2023-04-11"}, j["support"]
+    if j["cves"]:
+        for cve, e in j["cves"].items():
+            assert e["verdict"] in ("vulnerable", "patched", "undetermined", "not-affected") and e["fixed_by"], (cve, e)
+# every Exchange CVE in CISA's KEV (kev-data, 2025-08-25) is in the table with its date
+kev = {"CVE-2021-31196", "CVE-2024-21410", "CVE-2022-41080", "CVE-2022-41082", "CVE-2022-41040", "CVE-2018-8581", "CVE-2021-33766",
+       "CVE-2021-42321", "CVE-2020-17144", "CVE-2021-34523", "CVE-2020-0688", "CVE-2021-34473", "CVE-2021-31207", "CVE-2021-26855",
+       "CVE-2021-26858", "CVE-2021-27065", "CVE-2021-26857"}
+flagged = set()
+for j in map(json.loads, open(sys.argv[1])):
+    for cve, e in (j["cves"] or {}).items():
+        if e["kev"]:
+            flagged.add(cve)
+assert kev - {"CVE-2020-17144"} <= flagged, sorted(kev - flagged)   # 17144 is Exchange 2010's alone
+PY
+"$EXRAY" builds --format json 14.3.496.0 | grep -q '"CVE-2020-17144":{"verdict":"vulnerable"' || fail "2010 SP3 RU30: CVE-2020-17144"
+ok "$(cat "$WORK/cves.out"); builds --format json carries support and every CVE; every Exchange CVE in KEV is flagged"
