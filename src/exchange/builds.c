@@ -192,6 +192,7 @@ int exr_buildtab_load_text(exr_buildtab *t, const char *text, size_t len, const 
         return -1;
     }
     t->vulns = &t->vt;
+    exr_buildtab_index_vulns(t);
     return 0;
 fail:
     exr_csv_row_free(&r);
@@ -228,6 +229,9 @@ void exr_buildtab_free(exr_buildtab *t)
     t->n = 0;
     exr_vulntab_free(&t->vt);
     t->vulns = NULL;
+    free(t->carr);
+    free(t->carr_off);
+    t->carr = t->carr_off = NULL;
 }
 
 int exr_buildtab_load_vulns(exr_buildtab *t, const char *path, exr_err *e)
@@ -238,6 +242,7 @@ int exr_buildtab_load_vulns(exr_buildtab *t, const char *path, exr_err *e)
     exr_vulntab_free(&t->vt);
     t->vt = vt;
     t->vulns = &t->vt;
+    exr_buildtab_index_vulns(t);
     return 0;
 }
 

@@ -30,6 +30,8 @@ typedef struct exr_buildtab {
     char table_date[11]; /* "# table-date: YYYY-MM-DD" of the file: when it was last checked; "" if none */
     exr_vulntab vt;            /* the vulnerability table: the built-in one unless replaced */
     const exr_vulntab *vulns;  /* &vt once loaded */
+    /* per vulnerability row i: the build rows carrying its update, carr[carr_off[i]..carr_off[i+1]) */
+    size_t *carr, *carr_off;
 } exr_buildtab;
 
 typedef struct exr_build_info {
@@ -64,6 +66,8 @@ int exr_buildtab_load_default(exr_buildtab *t, exr_err *e);
 void exr_buildtab_free(exr_buildtab *t);
 /* Replaces the vulnerability table (--vulns FILE). */
 int exr_buildtab_load_vulns(exr_buildtab *t, const char *path, exr_err *e);
+/* Indexes which build rows carry each vulnerability row's update (after either table loads). */
+void exr_buildtab_index_vulns(exr_buildtab *t);
 /* Fills bi->cves from the vulnerability table (called by exr_build_classify). */
 void exr_build_cves(const exr_buildtab *t, exr_build_info *bi);
 /* Days since the table's table-date (at time now), or -1 when it has none. */

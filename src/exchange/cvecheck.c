@@ -27,30 +27,50 @@ static int update_year(const char *su)
     return 2000 + (su[3] - '0') * 10 + (su[4] - '0');
 }
 
-/* The build's state for one update on its product line. */
-static int one_update(const exr_buildtab *t, const exr_build_info *bi, const char *su, bool *listed_anywhere)
+/* An update row of that name, or the CU itself for a CVE fixed by a CU. */
+static bool carries(const exr_build_row *r, const char *su)
 {
-    const exr_build_row *newest = NULL, *own = NULL, *curel = NULL;
-    bool any = false;
-    for (size_t i = 0; i < t->n; i++) {
-        const exr_build_row *r = &t->rows[i];
-        bool mine = strcmp(r->product, bi->product) == 0;
-        if (mine && r->kind == EXR_ROW_CU && bi->cu && strcmp(r->cu, bi->cu) == 0)
-            curel = r;
-        /* an update row of that name, or the CU itself for a CVE fixed by a CU */
-        bool carrier = ((r->kind == EXR_ROW_SU || r->kind == EXR_ROW_HU) && is_update(r->update, su)) ||
-                       (r->kind == EXR_ROW_CU && strcmp(r->cu, su) == 0);
-        if (!carrier)
-            continue;
-        any = true;
-        if (!mine)
+    return ((r->kind == EXR_ROW_SU || r->kind == EXR_ROW_HU) && is_update(r->update, su)) || (r->kind == EXR_ROW_CU && strcmp(r->cu, su) == 0);
+}
+
+void exr_buildtab_index_vulns(exr_buildtab *t)
+{
+    free(t->carr);
+    free(t->carr_off);
+    t->carr = t->carr_off = NULL;
+    if (!t->vulns)
+        return;
+    size_t nv = t->vulns->n, n = 0, cap = 64;
+    t->carr_off = exr_xmalloc((nv + 1) * sizeof *t->carr_off);
+    t->carr = exr_xmalloc(cap * sizeof *t->carr);
+    for (size_t i = 0; i < nv; i++) {
+        t->carr_off[i] = n;
+        for (size_t r = 0; r < t->n; r++) {
+            if (!carries(&t->rows[r], t->vulns->v[i].update))
+                continue;
+            if (n == cap)
+                t->carr = exr_xrealloc(t->carr, (cap *= 2) * sizeof *t->carr);
+            t->carr[n++] = r;
+        }
+    }
+    t->carr_off[nv] = n;
+}
+
+/* The build's state for vulnerability row vi on its product line; curel: its CU's release row. */
+static int one_update(const exr_buildtab *t, const exr_build_info *bi, size_t vi, const exr_build_row *curel)
+{
+    const char *su = t->vulns->v[vi].update;
+    const exr_build_row *newest = NULL, *own = NULL;
+    bool any = t->carr_off[vi + 1] > t->carr_off[vi];
+    for (size_t k = t->carr_off[vi]; k < t->carr_off[vi + 1]; k++) {
+        const exr_build_row *r = &t->rows[t->carr[k]];
+        if (strcmp(r->product, bi->product) != 0)
             continue;
         if (!newest || exr_version_cmp(&r->build, &newest->build) > 0)
             newest = r;
         if (bi->cu && strcmp(r->cu, bi->cu) == 0 && (!own || exr_version_cmp(&r->build, &own->build) < 0))
             own = r;
     }
-    *listed_anywhere |= any;
     /* HealthChecker skips updates from years before the CU's release: a later CU ships them */
     int year = update_year(su);
     if (curel && year > 0 && atoi(curel->released) > year)
@@ -112,18 +132,21 @@ void exr_build_cves(const exr_buildtab *t, exr_build_info *bi)
     exr_cve_verdicts *cv = &bi->cves;
     memset(cv, 0, sizeof *cv);
     unsigned bit = bi->product ? exr_product_bit(bi->product) : 0;
-    if (!t->vulns || !bit)
+    if (!t->vulns || !t->carr_off || !bit)
         return; /* Exchange Online, an unknown line: nothing to say per CVE */
     cv->classified = true;
     cv->support = support_of(bi, &cv->support_since);
     const exr_vulntab *vt = t->vulns;
+    const exr_build_row *curel = NULL;
+    for (size_t r = 0; r < t->n && bi->cu; r++)
+        if (t->rows[r].kind == EXR_ROW_CU && !strcmp(t->rows[r].product, bi->product) && !strcmp(t->rows[r].cu, bi->cu))
+            curel = &t->rows[r];
     /* worst state per CVE over its updates: vulnerable > undetermined > patched */
     for (size_t i = 0; i < vt->n; i++) {
         const exr_vuln *v = &vt->v[i];
         if (!(v->products & bit))
             continue;
-        bool listed = false;
-        int st = one_update(t, bi, v->update, &listed);
+        int st = one_update(t, bi, i, curel);
         if (st == C_PATCHED && v->config[0])
             st = C_UNDET; /* the update alone does not fix it: not visible from outside */
         if (st == C_VULN) {
