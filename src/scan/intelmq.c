@@ -38,6 +38,16 @@ bool exr_intelmq_fqdn(const char *in, char *out, size_t n)
     return false;
 }
 
+static void put_lower(exr_json *j, const char *cve)
+{
+    char lc[32];
+    size_t k = 0;
+    for (const char *p = cve; *p && k + 1 < sizeof lc; p++)
+        lc[k++] = (char)tolower((unsigned char)*p);
+    lc[k] = 0;
+    exr_json_str(j, NULL, lc);
+}
+
 void exr_result_intelmq(const exr_result *r, exr_buf *out)
 {
     if (!r->fp.exchange)
@@ -88,19 +98,20 @@ void exr_result_intelmq(const exr_result *r, exr_buf *out)
         snprintf(key, sizeof key, "extra.%s", exr_vset_name[s]);
         exr_json_str(&j, key, exr_verdict_name(exr_result_verdict(r, s)));
     }
-    /* every CVE still open, over all sets, as Shadowserver's tag lists them */
+    /* every CVE still open, the known exploited first, as Shadowserver's tag lists them */
+    const exr_cve_verdicts *cv = hb && r->bi.cves.classified ? &r->bi.cves : NULL;
     exr_json_arr_open(&j, "extra.cves");
-    for (int s = 0; s < EXR_NSETS; s++)
+    for (int i = 0; cv && i < cv->nopen; i++)
+        put_lower(&j, cv->open[i]);
+    for (int s = 0; !cv && s < EXR_NSETS; s++)
         if (hb && !r->forced[s] && exr_result_verdict(r, s) == EXR_V_VULNERABLE)
-            for (int i = 0; i < r->bi.nopen[s]; i++) {
-                char lc[32];
-                size_t k = 0;
-                for (const char *p = r->bi.open[s][i]; *p && k + 1 < sizeof lc; p++)
-                    lc[k++] = (char)tolower((unsigned char)*p);
-                lc[k] = 0;
-                exr_json_str(&j, NULL, lc);
-            }
+            for (int i = 0; i < r->bi.nopen[s]; i++)
+                put_lower(&j, r->bi.open[s][i]);
     exr_json_arr_close(&j);
+    if (cv) {
+        exr_json_int(&j, "extra.kev_open", cv->nkev);
+        exr_json_str(&j, "extra.support", cv->support);
+    }
     if (shell) {
         exr_json_arr_open(&j, "extra.webshells");
         for (int i = 0; i < r->nwebshells; i++)

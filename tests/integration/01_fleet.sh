@@ -122,6 +122,12 @@ for ev in evs:
     assert ev["extra.build"] == e["build"] and ev["extra.proxyshell"] == e["proxyshell"], (ev, e)
     if e["proxylogon"] == "vulnerable":
         assert "cve-2021-26855" in ev["extra.cves"], ev
+    if e["product"] in ("2013", "2016", "2019", "SE"):
+        # every open CVE (not only the campaigns'), the known exploited counted, the support state
+        assert ev["extra.support"] in ("supported", "extended-security-updates", "end-of-life"), ev
+        assert isinstance(ev["extra.kev_open"], int) and len(ev["extra.cves"]) >= ev["extra.kev_open"], ev
+    if e["build"] == "15.1.2507.16":  # 2016 CU23 Nov22SU: Feb23SU's CVE-2023-21529 is open
+        assert "cve-2023-21529" in ev["extra.cves"], ev
 PY
 ok "--format intelmq: one valid IntelMQ event per Exchange server, classified and with the open CVEs"
 
