@@ -83,6 +83,9 @@ int exr_buildtab_load_text(exr_buildtab *t, const char *text, size_t len, const 
     t->rows = NULL;
     t->n = 0;
     t->table_date[0] = 0;
+    memset(&t->vt, 0, sizeof t->vt); /* t may be uninitialised memory: nothing of it is freed */
+    t->vulns = NULL;
+    t->carr = t->carr_off = NULL;
     size_t cap = 0;
     exr_csv_row r;
     exr_csv_row_init(&r);
@@ -183,8 +186,6 @@ int exr_buildtab_load_text(exr_buildtab *t, const char *text, size_t len, const 
         goto fail;
     }
     exr_csv_row_free(&r);
-    memset(&t->vt, 0, sizeof t->vt);
-    t->vulns = NULL;
     if (exr_vulntab_load_default(&t->vt, e) != 0) {
         free(t->rows);
         t->rows = NULL;
@@ -204,6 +205,7 @@ fail:
 
 int exr_buildtab_load_file(exr_buildtab *t, const char *path, exr_err *e)
 {
+    memset(t, 0, sizeof *t); /* freeable whatever happens */
     exr_buf b;
     exr_buf_init(&b);
     if (exr_read_file(path, 16u << 20, &b) != 0) {

@@ -243,6 +243,22 @@ static void test_against_the_rule(void **st)
     assert_true(compared > 1500);
 }
 
+/* A table loads into memory that held anything (a stack variable): nothing of it is freed
+ * (make demo's report crashed freeing such a pointer). */
+static void test_load_into_garbage(void **st)
+{
+    (void)st;
+    exr_buildtab t;
+    exr_err e;
+    memset(&t, 0xab, sizeof t);
+    assert_int_equal(exr_buildtab_load_default(&t, &e), 0);
+    assert_non_null(t.vulns);
+    exr_buildtab_free(&t);
+    memset(&t, 0xab, sizeof t);
+    assert_int_not_equal(exr_buildtab_load_file(&t, "/nonexistent/builds.csv", &e), 0);
+    exr_buildtab_free(&t);
+}
+
 /* ---- per-CVE verdicts (data/exchange-vulns.csv), facts from Microsoft's update history ---- */
 static bool has(const char *const *list, int n, const char *cve)
 {
@@ -440,7 +456,7 @@ int main(void)
         cmocka_unit_test(test_exact_builds),    cmocka_unit_test(test_three_part),
         cmocka_unit_test(test_variants_and_unknowns), cmocka_unit_test(test_wants_revision),
         cmocka_unit_test(test_version_parse),   cmocka_unit_test(test_loader_errors),
-        cmocka_unit_test(test_outside_the_table), cmocka_unit_test(test_against_the_rule), cmocka_unit_test(test_cves), cmocka_unit_test(test_sets_agree_with_cves), cmocka_unit_test(test_open_cves), cmocka_unit_test(test_hotfix_updates),
+        cmocka_unit_test(test_outside_the_table), cmocka_unit_test(test_against_the_rule), cmocka_unit_test(test_cves), cmocka_unit_test(test_load_into_garbage), cmocka_unit_test(test_sets_agree_with_cves), cmocka_unit_test(test_open_cves), cmocka_unit_test(test_hotfix_updates),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
