@@ -4,12 +4,14 @@
 #   bystander.sh start DIR | check DIR
 set -eu
 cmd=$1 dir=$2
-port=18089
 case $cmd in
 start)
     mkdir -p "$dir"
     [ -f "$dir/nginx.pid" ] && kill "$(cat "$dir/nginx.pid")" 2>/dev/null && sleep 0.3
     dir=$(cd "$dir" && pwd)
+    # a port free now (another checkout's tests may run beside these), kept for the check
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    echo "$port" > "$dir/port"
     cat > "$dir/nginx.conf" <<CONF
 worker_processes 1;
 pid $dir/nginx.pid;
@@ -27,6 +29,7 @@ CONF
     ;;
 check)
     pid=$(cat "$dir/nginx.pid" 2>/dev/null || echo 0)
+    port=$(cat "$dir/port" 2>/dev/null || echo 0)
     alive=0
     kill -0 "$pid" 2>/dev/null && python3 -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:$port/', timeout=5).read() != b'bystander\n')" 2>/dev/null && alive=1
     [ "$pid" -gt 0 ] && kill "$pid" 2>/dev/null || true
