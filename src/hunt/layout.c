@@ -109,6 +109,25 @@ static void set_or_find(char *dst, const char *override, const char *base, const
         exr_resolve_ci(base, rel, dst, EXR_PATHMAX);
 }
 
+/* The install path as Windows writes it ("\\Program Files\\..."), for the OAB check; a
+ * Velociraptor collection's escapes undone. */
+static void windows_install_path(exr_layout *l)
+{
+    snprintf(l->install_win, sizeof l->install_win, "\\Program Files\\Microsoft\\Exchange Server\\V15");
+    if (l->install[0] && strncmp(l->install, l->sys, strlen(l->sys)) == 0 && l->install[strlen(l->sys)] == '/') {
+        size_t k = 0;
+        char dec[EXR_PATHMAX];
+        const char *from = l->install + strlen(l->sys);
+        if (l->pct) { /* "Program%20Files" in the collection is "Program Files" on the server */
+            exr_pct_decode(from, dec, sizeof dec);
+            from = dec;
+        }
+        for (const char *p = from; *p && k + 1 < sizeof l->install_win; p++)
+            l->install_win[k++] = *p == '/' ? '\\' : *p;
+        l->install_win[k] = 0;
+    }
+}
+
 int exr_layout_discover(exr_layout *l, const char *root, const exr_layout_overrides *ov, exr_err *e)
 {
     memset(l, 0, sizeof *l);
@@ -128,20 +147,7 @@ int exr_layout_discover(exr_layout *l, const char *root, const exr_layout_overri
     else if (!exr_resolve_ci(l->sys, "Program Files/Microsoft/Exchange Server/V15", l->install, sizeof l->install) &&
              !find_install_by_logs(l->root, 0, l->install, sizeof l->install))
         l->install[0] = 0;
-    /* the install path as Windows writes it, for the OAB check */
-    snprintf(l->install_win, sizeof l->install_win, "\\Program Files\\Microsoft\\Exchange Server\\V15");
-    if (l->install[0] && strncmp(l->install, l->sys, strlen(l->sys)) == 0 && l->install[strlen(l->sys)] == '/') {
-        size_t k = 0;
-        char dec[EXR_PATHMAX];
-        const char *from = l->install + strlen(l->sys);
-        if (l->pct) { /* "Program%20Files" in the collection is "Program Files" on the server */
-            exr_pct_decode(from, dec, sizeof dec);
-            from = dec;
-        }
-        for (const char *p = from; *p && k + 1 < sizeof l->install_win; p++)
-            l->install_win[k++] = *p == '/' ? '\\' : *p;
-        l->install_win[k] = 0;
-    }
+    windows_install_path(l);
     set_or_find(l->httpproxy, ov->httpproxy, l->install, "Logging/HttpProxy");
     set_or_find(l->ecpserver, ov->ecpserver, l->install, "Logging/ECP/Server");
     set_or_find(l->oablog, ov->oablog, l->install, "Logging/OABGeneratorLog");

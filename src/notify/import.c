@@ -368,6 +368,19 @@ static const char *store_row(exr_store *s, const exr_buildtab *tab, exr_build_me
     return NULL;
 }
 
+/* An import is never left unfinished (scan --resume would continue it as a scan), and one
+ * that stored nothing leaves no empty scan behind. rc: the import's result so far. */
+static int close_scan(exr_store *s, int64_t scan_id, long imported, int rc, exr_err *e)
+{
+    exr_err e2 = {0, ""};
+    exr_err *fe = rc == 0 ? e : &e2;
+    if (imported == 0)
+        return exr_store_scan_discard(s, scan_id, fe) != 0 ? -1 : rc;
+    if (exr_store_scan_finish(s, scan_id, fe) != 0 || exr_store_scan_span(s, scan_id, fe) != 0)
+        return -1;
+    return rc;
+}
+
 int exr_import_text(exr_store *s, const exr_buildtab *tab, const char *name, const char *text, size_t len, exr_import_report rep,
                     void *ctx, exr_import_stats *stt, exr_err *e)
 {
@@ -465,17 +478,7 @@ int exr_import_text(exr_store *s, const exr_buildtab *tab, const char *name, con
     if (rc == 0 && write_hosts(exr_store_db(s), &hosts) != 0)
         rc = exr_seterr(e, EXR_ESTORE, "%s: networks and countries: %s", name, exr_db_errmsg(exr_store_db(s)));
     free(hosts.v);
-    /* an import is never left unfinished (scan --resume would continue it as a scan), and
-     * one that stored nothing leaves no empty scan behind */
-    exr_err e2 = {0, ""};
-    exr_err *fe = rc == 0 ? e : &e2;
-    if (stt->imported == 0) {
-        if (exr_store_scan_discard(s, scan_id, fe) != 0)
-            rc = -1;
-    } else if (exr_store_scan_finish(s, scan_id, fe) != 0 || exr_store_scan_span(s, scan_id, fe) != 0) {
-        rc = -1;
-    }
-    return rc;
+    return close_scan(s, scan_id, stt->imported, rc, e);
 }
 
 int exr_import_file(exr_store *s, const exr_buildtab *tab, const char *path, exr_buf *text, exr_import_report rep, void *ctx,

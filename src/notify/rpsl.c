@@ -147,6 +147,20 @@ static void finish_obj(ctx *c, obj *o, const char *file, long line)
     }
 }
 
+/* A continuation line (space, tab or '+') extends the last value; a value empty on its
+ * first line is the continuation alone. */
+static void continue_value(obj *o, char *v)
+{
+    if (!o->attrs.len)
+        return;
+    trim(v);
+    o->attrs.len--; /* drop the value's NUL */
+    if (*v && o->attrs.len && o->attrs.p[o->attrs.len - 1] != 0)
+        exr_buf_addc(&o->attrs, ' ');
+    exr_buf_adds(&o->attrs, v);
+    exr_buf_addc(&o->attrs, 0);
+}
+
 static int read_file(ctx *c, const char *path, exr_err *e)
 {
     gzFile f = gzopen(path, "rb");
@@ -189,17 +203,7 @@ static int read_file(ctx *c, const char *path, exr_err *e)
         if (hash)
             *hash = 0;
         if (line[0] == ' ' || line[0] == '\t' || line[0] == '+') {
-            /* continuation: extend the last value */
-            if (o.attrs.len) {
-                char *v = line + 1;
-                trim(v);
-                o.attrs.len--; /* drop the value's NUL */
-                /* a value empty on its first line is the continuation alone */
-                if (*v && o.attrs.len && o.attrs.p[o.attrs.len - 1] != 0)
-                    exr_buf_addc(&o.attrs, ' ');
-                exr_buf_adds(&o.attrs, v);
-                exr_buf_addc(&o.attrs, 0);
-            }
+            continue_value(&o, line + 1);
             continue;
         }
         if (skip_rest)
@@ -232,6 +236,27 @@ static int read_file(ctx *c, const char *path, exr_err *e)
     if (err != Z_OK && err != Z_STREAM_END)
         return exr_seterr(e, EXR_EIO, "%s: corrupt compressed data after line %ld", path, lineno);
     return 0;
+}
+
+/* A network without a contact: counted, and for the first 20 the reason, by file and line. */
+static void no_contact(ctx *c, exr_rpsl_stats *st, const pend *p, const char *orgbuf)
+{
+    if (st->without_contact++ < 20) {
+        char why[400];
+        if (p->abuse_c || (p->org && orgbuf[0]))
+            snprintf(why, sizeof why, "%s names no role with a valid abuse-mailbox (network skipped)", p->abuse_c ? "abuse-c" : "the org's abuse-c");
+        else if (p->org)
+            snprintf(why, sizeof why, "org %.100s has no abuse-c in the files given (network skipped)", p->org);
+        else if (p->irt)
+            snprintf(why, sizeof why, "mnt-irt %.100s names no irt with a valid abuse-mailbox (network skipped)", p->irt);
+        else
+            snprintf(why, sizeof why, "no abuse-c, org or mnt-irt (network skipped)");
+        report(c, p->file, p->line, why);
+        st->bad_lines--; /* a reason, not a bad line */
+    } else if (st->without_contact == 21) {
+        report(c, p->file, p->line, "more networks without an abuse contact: counted, not listed");
+        st->bad_lines--;
+    }
 }
 
 int exr_rpsl_import(exr_store *s, const char *const *files, int nfiles, const char *source, exr_rpsl_report rep, void *rctx,
@@ -282,24 +307,7 @@ int exr_rpsl_import(exr_store *s, const char *const *files, int nfiles, const ch
                 mail = exr_strmap_get(&c.roles, k);
             }
             if (!mail) {
-                /* say why, for the first networks (a full dump may hold many) */
-                if (st->without_contact++ < 20) {
-                    char why[400];
-                    if (p->abuse_c || (p->org && orgbuf[0]))
-                        snprintf(why, sizeof why, "%s names no role with a valid abuse-mailbox (network skipped)",
-                                 p->abuse_c ? "abuse-c" : "the org's abuse-c");
-                    else if (p->org)
-                        snprintf(why, sizeof why, "org %.100s has no abuse-c in the files given (network skipped)", p->org);
-                    else if (p->irt)
-                        snprintf(why, sizeof why, "mnt-irt %.100s names no irt with a valid abuse-mailbox (network skipped)", p->irt);
-                    else
-                        snprintf(why, sizeof why, "no abuse-c, org or mnt-irt (network skipped)");
-                    report(&c, p->file, p->line, why);
-                    st->bad_lines--; /* a reason, not a bad line */
-                } else if (st->without_contact == 21) {
-                    report(&c, p->file, p->line, "more networks without an abuse contact: counted, not listed");
-                    st->bad_lines--;
-                }
+                no_contact(&c, st, p, orgbuf);
                 continue;
             }
             char lo[EXR_ADDRSTRLEN] = "", hi[EXR_ADDRSTRLEN] = "";

@@ -52,6 +52,25 @@ static void cve_list(exr_json *j, const char *key, const char *const *list, int 
     exr_json_arr_close(j);
 }
 
+/* every CVE of the vulnerability table, by the build (cv NULL: nothing to say per CVE) */
+static void cve_fields(exr_json *j, const exr_cve_verdicts *cv)
+{
+    cve_list(j, "open_cves", cv ? cv->open : NULL, cv ? cv->nopen : 0);
+    cve_list(j, "undetermined_cves", cv ? cv->undetermined : NULL, cv ? cv->nundet : 0);
+    if (cv)
+        exr_json_int(j, "kev_open", cv->nkev);
+    else
+        exr_json_null(j, "kev_open");
+    if (cv && cv->support) {
+        exr_json_obj_open(j, "support");
+        exr_json_str(j, "state", cv->support);
+        exr_json_str(j, "since", cv->support_since);
+        exr_json_obj_close(j);
+    } else {
+        exr_json_null(j, "support");
+    }
+}
+
 void exr_result_json(const exr_result *r, exr_buf *out)
 {
     char ip[EXR_ADDRSTRLEN], t[32], bv[40];
@@ -97,22 +116,7 @@ void exr_result_json(const exr_result *r, exr_buf *out)
         const char *why = !r->fp.exchange ? NULL : r->forced[s] ? "asserted by the imported report" : !r->fp.have_build ? "no build could be read" : r->bi.why[s];
         exr_json_str(&j, key, why);
     }
-    /* every CVE of the vulnerability table, by the build */
-    const exr_cve_verdicts *cv = classified && r->bi.cves.classified ? &r->bi.cves : NULL;
-    cve_list(&j, "open_cves", cv ? cv->open : NULL, cv ? cv->nopen : 0);
-    cve_list(&j, "undetermined_cves", cv ? cv->undetermined : NULL, cv ? cv->nundet : 0);
-    if (cv)
-        exr_json_int(&j, "kev_open", cv->nkev);
-    else
-        exr_json_null(&j, "kev_open");
-    if (cv && cv->support) {
-        exr_json_obj_open(&j, "support");
-        exr_json_str(&j, "state", cv->support);
-        exr_json_str(&j, "since", cv->support_since);
-        exr_json_obj_close(&j);
-    } else {
-        exr_json_null(&j, "support");
-    }
+    cve_fields(&j, classified && r->bi.cves.classified ? &r->bi.cves : NULL);
     if (r->tls.present) {
         exr_json_obj_open(&j, "tls");
         exr_json_str(&j, "version", r->tls.version);
