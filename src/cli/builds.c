@@ -157,21 +157,13 @@ static void print_cves(const exr_cve_verdicts *cv)
     print_list_of("undetermined", cv->undetermined, cv->nundet);
 }
 
-static bool listed(const char *const *list, int n, const char *cve)
-{
-    for (int i = 0; i < n; i++)
-        if (strcmp(list[i], cve) == 0)
-            return true;
-    return false;
-}
-
 /* One CVE of the build's product: its verdict, the updates that fix it, KEV, campaign. */
 static void json_cve(exr_json *j, const exr_vulntab *vt, size_t first, unsigned bit, const exr_cve_verdicts *cv)
 {
     const exr_vuln *v = &vt->v[first];
-    const char *verdict = listed(cv->open, cv->nopen, v->cve)                 ? "vulnerable"
-                          : listed(cv->undetermined, cv->nundet, v->cve)       ? "undetermined"
-                          : listed(cv->not_affected, cv->nna, v->cve)          ? "not-affected"
+    const char *verdict = exr_cve_listed(cv->open, cv->nopen, v->cve)                 ? "vulnerable"
+                          : exr_cve_listed(cv->undetermined, cv->nundet, v->cve)       ? "undetermined"
+                          : exr_cve_listed(cv->not_affected, cv->nna, v->cve)          ? "not-affected"
                                                                                : "patched";
     exr_json_obj_open(j, v->cve);
     exr_json_str(j, "verdict", verdict);

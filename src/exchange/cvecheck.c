@@ -92,10 +92,7 @@ static int one_update(const exr_buildtab *t, const exr_build_info *bi, size_t vi
 
 static void add_once(const char **list, int *n, const char *cve)
 {
-    for (int i = 0; i < *n; i++)
-        if (strcmp(list[i], cve) == 0)
-            return;
-    if (*n < EXR_MAX_CVES)
+    if (!exr_cve_listed(list, *n, cve) && *n < EXR_MAX_CVES)
         list[(*n)++] = cve;
 }
 
@@ -155,10 +152,7 @@ void exr_build_cves(const exr_buildtab *t, exr_build_info *bi)
         } else if (st == C_NA) {
             add_once(cv->not_affected, &cv->nna, v->cve);
         } else if (st == C_UNDET) {
-            bool open = false;
-            for (int k = 0; k < cv->nopen; k++)
-                open |= strcmp(cv->open[k], v->cve) == 0;
-            if (!open)
+            if (!exr_cve_listed(cv->open, cv->nopen, v->cve))
                 add_once(cv->undetermined, &cv->nundet, v->cve);
         }
     }

@@ -147,6 +147,14 @@ void exr_vulntab_free(exr_vulntab *t)
     t->n = 0;
 }
 
+bool exr_cve_listed(const char *const *list, int n, const char *cve)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(list[i], cve) == 0)
+            return true;
+    return false;
+}
+
 const exr_vuln *exr_vulntab_find(const exr_vulntab *t, const char *cve)
 {
     for (size_t i = 0; t && i < t->n; i++)

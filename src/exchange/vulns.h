@@ -49,6 +49,8 @@ int exr_vulntab_load_text(exr_vulntab *t, const char *text, size_t len, const ch
 int exr_vulntab_load_file(exr_vulntab *t, const char *path, exr_err *e);
 int exr_vulntab_load_default(exr_vulntab *t, exr_err *e);
 void exr_vulntab_free(exr_vulntab *t);
+/* Whether cve is one of list[0..n). */
+bool exr_cve_listed(const char *const *list, int n, const char *cve);
 /* The row of a CVE (its first), or NULL. */
 const exr_vuln *exr_vulntab_find(const exr_vulntab *t, const char *cve);
 

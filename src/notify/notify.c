@@ -414,20 +414,20 @@ static int smtp_deliver(const exr_notify_opts *o, const char *rcpt, const exr_bu
     }
 }
 
-/* The CVE ids of a set's "<set>_open" list in a stored scan record (which exray wrote:
- * plain ASCII ids without escapes); how many, at most 4. */
-static int record_open(const char *rec, int set, char ids[4][32])
+/* The first max strings of the array under key in a stored scan record (which exray wrote),
+ * each shorter than len bytes; a string with an escape ends the list. How many. */
+static int record_strings(const char *rec, const char *key, char *out, int max, size_t len)
 {
-    char key[48];
-    snprintf(key, sizeof key, "\"%s_open\":[", exr_vset_name[set]);
-    const char *p = rec ? strstr(rec, key) : NULL;
+    char k[64];
+    snprintf(k, sizeof k, "\"%s\":[", key);
+    const char *p = rec ? strstr(rec, k) : NULL;
     int n = 0;
-    for (p = p ? p + strlen(key) : NULL; p && *p == '"' && n < 4;) {
-        const char *q = strchr(p + 1, '"');
-        if (!q || q - p - 1 >= 32)
+    for (p = p ? p + strlen(k) : NULL; p && *p == '"' && n < max;) {
+        size_t l = strcspn(p + 1, "\"\\");
+        if (p[1 + l] != '"' || l >= len)
             break;
-        snprintf(ids[n++], 32, "%.*s", (int)(q - p - 1), p + 1);
-        p = q[1] == ',' ? q + 2 : NULL;
+        snprintf(out + (size_t)n++ * len, len, "%.*s", (int)l, p + 1);
+        p = p[2 + l] == ',' ? p + 3 + l : NULL;
     }
     return n;
 }
@@ -450,7 +450,9 @@ static void csv_row(exr_buf *csv, exr_stmt *st)
     for (int k = 0; k < EXR_NSETS; k++) {
         const char *v = exr_stmt_text(st, verdict_col[k]);
         vuln[k] = v && strcmp(v, "vulnerable") == 0;
-        nopen[k] = record_open(exr_stmt_text(st, 12), k, ids[k]);
+        char key[40];
+        snprintf(key, sizeof key, "%s_open", exr_vset_name[k]);
+        nopen[k] = record_strings(exr_stmt_text(st, 12), key, ids[k][0], 4, sizeof ids[k][0]);
         for (int i = 0; i < nopen[k]; i++)
             idp[k][i] = ids[k][i];
         open[k] = idp[k];
@@ -484,13 +486,8 @@ static void csv_row(exr_buf *csv, exr_stmt *st)
     exr_csv_put(csv, clean.p ? clean.p : "", 0);
     /* url: the first web shell the probe found, as scan -F csv writes it */
     char url[256] = "";
-    const char *rec = exr_stmt_text(st, 12), *found = shell && rec ? strstr(rec, "\"found\":[\"") : NULL;
-    if (found) {
-        found += 10;
-        size_t k = strcspn(found, "\"\\");
-        if (found[k] == '"' && k < sizeof url)
-            snprintf(url, sizeof url, "%.*s", (int)k, found);
-    }
+    if (shell)
+        record_strings(exr_stmt_text(st, 12), "found", url, 1, sizeof url);
     exr_csv_put(csv, url, 0);
     exr_buf_addc(csv, '\n');
     exr_buf_free(&clean);
