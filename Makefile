@@ -15,7 +15,7 @@ UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 RULES     := $(sort $(wildcard data/rules/*.yar))
-DATA      := data/exchange-builds.csv data/exchange-vulns.csv data/blocklist.conf $(B)/gen/rules.yar data/ioc-sha256.txt \
+DATA      := data/exchange-builds.csv data/exchange-vulns.csv data/exchange-lifecycle.csv data/blocklist.conf $(B)/gen/rules.yar data/ioc-sha256.txt \
              data/national-certs.csv $(wildcard data/templates/*.txt)
 
 .PHONY: lib fuzz-build ipdb all deps deps-demo test test-unit test-integration test-asan fuzz fuzz-quick demo bench clean \
@@ -77,11 +77,12 @@ $(B)/tools/embed: tools/embed.c
 $(B)/gen/embedded.c: $(B)/tools/embed $(DATA)
 	@mkdir -p $(dir $@)
 	$(B)/tools/embed $@ exr_data_exchange_builds_csv data/exchange-builds.csv exr_data_exchange_vulns_csv data/exchange-vulns.csv \
+	  exr_data_exchange_lifecycle_csv data/exchange-lifecycle.csv \
 	  exr_data_blocklist_conf data/blocklist.conf \
 	  exr_data_webshell_rules $(B)/gen/rules.yar exr_data_ioc_sha256 data/ioc-sha256.txt \
 	  exr_data_national_certs data/national-certs.csv exr_data_tpl_compromised data/templates/compromised.txt \
 	  exr_data_tpl_vulnerable data/templates/vulnerable.txt exr_data_tpl_undetermined data/templates/undetermined.txt \
-	  exr_data_tpl_pae data/templates/patched-after-exposure.txt exr_data_tpl_patched data/templates/patched.txt
+	  exr_data_tpl_pae data/templates/patched-after-exposure.txt exr_data_tpl_patched data/templates/patched.txt exr_data_tpl_eol data/templates/end-of-life.txt
 
 # the built-in rules: every data/rules/*.yar, one text
 $(B)/gen/rules.yar: $(RULES)

@@ -4,6 +4,7 @@
 #include "../core/json.h"
 #include "../exchange/builds.h"
 #include "cli.h"
+#include "open.h"
 #include "opts.h"
 #include <errno.h>
 #include <stdio.h>
@@ -145,15 +146,45 @@ static void print_list_of(const char *title, const char *const *list, int n)
     printf("\n");
 }
 
-/* Every CVE of the vulnerability table: open, undetermined, the open ones CISA lists as
- * exploited, and the line's support. */
-static void print_cves(const exr_cve_verdicts *cv)
+/* The open CVEs grouped by the update that fixes them on the build's line (the known
+ * exploited first, as the list is), one line per update. */
+static void print_open_by_update(const exr_buildtab *tab, const char *product, const exr_cve_verdicts *cv)
+{
+    unsigned bit = exr_product_bit(product);
+    bool done[EXR_MAX_CVES] = {false};
+    printf("  %-14s %d\n", "open CVEs", cv->nopen);
+    for (int i = 0; i < cv->nopen; i++) {
+        if (done[i])
+            continue;
+        const char *su = exr_vulntab_fixed_by(tab->vulns, cv->open[i], bit);
+        su = su ? su : "?";
+        printf("    %-12s", su);
+        for (int j = i; j < cv->nopen; j++) {
+            const char *sj = exr_vulntab_fixed_by(tab->vulns, cv->open[j], bit);
+            if (done[j] || strcmp(sj ? sj : "?", su) != 0)
+                continue;
+            const exr_vuln *v = exr_vulntab_find(tab->vulns, cv->open[j]);
+            printf(" %s%s", cv->open[j], v && v->kev[0] ? " (KEV)" : "");
+            done[j] = true;
+        }
+        printf("\n");
+    }
+}
+
+/* Every CVE of the vulnerability table: support, open by update, the open ones CISA lists
+ * as exploited, undetermined. */
+static void print_cves(const exr_buildtab *tab, const char *product, const exr_cve_verdicts *cv)
 {
     if (!cv->classified)
         return;
-    printf("  %-14s %s\n", "support", cv->support ? cv->support : "unknown");
-    print_list_of("open CVEs", cv->open, cv->nopen);
+    printf("  %-14s %s", "support", cv->support ? cv->support : "unknown");
+    if (cv->support_since)
+        printf(" (since %s)", cv->support_since);
+    if (cv->esu_evidence)
+        printf("; carries an update only Extended Security Update customers receive: enrolled");
+    printf(" as of %s\n", tab->asof);
     print_list_of("known exploited", cv->kev_open, cv->nkev);
+    print_open_by_update(tab, product, cv);
     print_list_of("undetermined", cv->undetermined, cv->nundet);
 }
 
@@ -196,6 +227,8 @@ static void print_build_json(const exr_buildtab *tab, const exr_version *v, cons
         exr_json_obj_open(&j, "support");
         exr_json_str(&j, "state", cv->support);
         exr_json_str(&j, "since", cv->support_since);
+        exr_json_bool(&j, "esu_evidence", cv->esu_evidence);
+        exr_json_str(&j, "as_of", tab->asof);
         exr_json_obj_close(&j);
     } else {
         exr_json_null(&j, "support");
@@ -247,7 +280,7 @@ static int print_build(const exr_buildtab *tab, const char *arg, bool json)
                     : bi.exact ? "\n" : " (revision not in the table; compared numerically)\n");
     for (int s = 0; s < EXR_NSETS; s++)
         printf("  %-14s %-13s %s\n", exr_vset_name[s], exr_verdict_name(bi.verdict[s]), bi.why[s]);
-    print_cves(&bi.cves);
+    print_cves(tab, bi.product, &bi.cves);
     return 0;
 }
 
@@ -286,15 +319,10 @@ int exr_cmd_builds(int argc, char **argv)
     long max_age = 90;
     if (p.val[BUILDS_MAX_AGE] && exr_opt_long(&exr_spec_builds, BUILDS_MAX_AGE, p.val[BUILDS_MAX_AGE], 0, 100000, &max_age) != 0)
         return 2;
-    const char *file = p.val[BUILDS_BUILDS];
     exr_buildtab tab = {0};
-    exr_err e = {0, ""};
-    if ((file ? exr_buildtab_load_file(&tab, file, &e) : exr_buildtab_load_default(&tab, &e)) != 0 ||
-        (p.val[BUILDS_VULNS] && exr_buildtab_load_vulns(&tab, p.val[BUILDS_VULNS], &e) != 0)) {
-        fprintf(stderr, "exray builds: %s\n", e.msg);
-        exr_buildtab_free(&tab);
+    if (exr_cli_tables("builds", p.val[BUILDS_BUILDS], p.val[BUILDS_VULNS], p.val[BUILDS_CVES], p.val[BUILDS_KEV_ONLY] != NULL,
+                       p.val[BUILDS_AS_OF], &tab) != 0)
         return 2;
-    }
     int rc = run_builds(&p, &tab, max_age);
     exr_buildtab_free(&tab);
     return rc;

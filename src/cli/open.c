@@ -2,6 +2,30 @@
 #include "open.h"
 #include <stdio.h>
 
+int exr_cli_tables(const char *cmd, const char *builds, const char *vulns, const char *cves, bool kev_only, const char *asof,
+                   exr_buildtab *tab)
+{
+    exr_err e = {0, ""};
+    if ((builds ? exr_buildtab_load_file(tab, builds, &e) : exr_buildtab_load_default(tab, &e)) != 0 ||
+        (vulns && exr_buildtab_load_vulns(tab, vulns, &e) != 0) || (cves && exr_vulntab_select(&tab->vt, cves, &e) != 0) ||
+        (kev_only && !cves && exr_vulntab_select(&tab->vt, "kev", &e) != 0)) {
+        fprintf(stderr, "exray %s: %s\n", cmd, e.msg);
+        exr_buildtab_free(tab);
+        return -1;
+    }
+    if (cves && kev_only) {
+        fprintf(stderr, "exray %s: --kev-only is --cves kev: give one of the two\n", cmd);
+        exr_buildtab_free(tab);
+        return -1;
+    }
+    if (asof && !exr_buildtab_set_asof(tab, asof)) {
+        fprintf(stderr, "exray %s: --as-of '%s': give a day as YYYY-MM-DD\n", cmd, asof);
+        exr_buildtab_free(tab);
+        return -1;
+    }
+    return 0;
+}
+
 int exr_cli_open_with_builds(const char *cmd, const char *db, bool create, exr_buildtab *tab, exr_store **s, exr_err *e)
 {
     if (exr_buildtab_load_default(tab, e) != 0) {

@@ -8,6 +8,11 @@
 
 /* create: the store may be new (import); otherwise it must exist. Errors go to stderr
  * under the command's name. */
+/* The build and vulnerability tables for a command: builds/vulns files (NULL: built in),
+ * cves (--cves LIST, or NULL), kev_only (--kev-only), asof (--as-of DAY for support states,
+ * or NULL: today). Errors go to stderr under the command's name. */
+int exr_cli_tables(const char *cmd, const char *builds, const char *vulns, const char *cves, bool kev_only, const char *asof,
+                   exr_buildtab *tab);
 int exr_cli_open_with_builds(const char *cmd, const char *db, bool create, exr_buildtab *tab, exr_store **s, exr_err *e);
 
 #endif

@@ -3,11 +3,12 @@
 
 static const exr_opt opts[] = {
     [BUILDS_BUILDS] = {"builds", 'b', "FILE", "the built-in table", "the build table to read", NULL, "Options", NULL, 0},
-    [BUILDS_VULNS] = {"vulns", 0, "FILE", "the built-in table", "the vulnerability table to read (update,cve,products,kev_added,campaign,config)",
-                      "A new Exchange CVE is a row of this file: a copy of data/exchange-vulns.csv with the row added needs no new exray.",
-                      "Options", NULL, 0},
+    [BUILDS_VULNS] = EXR_OPT_VULNS_FILE,
+    [BUILDS_CVES] = EXR_OPT_CVES,
+    [BUILDS_KEV_ONLY] = EXR_OPT_KEV_ONLY,
+    [BUILDS_AS_OF] = EXR_OPT_AS_OF,
     [BUILDS_FORMAT] = {"format", 'F', "FMT", "text",
-                       "text, or json: one object a line with build, product, cu, su, support {state, since}, the sets' verdicts "
+                       "text, or json: one object a line with build, product, cu, su, support {state, since, esu_evidence}, the sets' verdicts "
                        "and cves {id: {verdict, fixed_by, kev, campaign}} for every CVE of the build's product",
                        NULL, "Options", "text json", 0},
     [BUILDS_LIST] = {"list", 'l', NULL, NULL, "print the whole table", NULL, "Options", NULL, 0},

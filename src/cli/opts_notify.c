@@ -48,6 +48,9 @@ static const exr_opt opts[] = {
                         "After checking the mail server's log: sent records it delivered, resend puts it back to pending for "
                         "the next run.",
                         U, NULL, 0},
+    [NOTIFY_VULNS] = EXR_OPT_VULNS_FILE,
+    [NOTIFY_CVES] = EXR_OPT_CVES,
+    [NOTIFY_KEV_ONLY] = EXR_OPT_KEV_ONLY,
 };
 
 const exr_cmdspec exr_spec_notify = {

@@ -6,6 +6,10 @@ static const exr_opt opts[] = {
     [REPORT_OUTPUT] = {"output", 'o', "FILE", "standard output", "write the report to FILE", NULL, "Options", NULL, 0},
     [REPORT_FORMAT] = {"format", 'F', "FMT", "html", "html (one self-contained page) or md (Markdown tables)", NULL, "Options", "html md", 0},
     [REPORT_HUNT] = {"hunt", 0, "FILE", NULL, "also draw a hunt's findings (exray hunt -o) on a time axis", NULL, "Options", NULL, 0},
+    [REPORT_VULNS] = EXR_OPT_VULNS_FILE,
+    [REPORT_CVES] = EXR_OPT_CVES,
+    [REPORT_KEV_ONLY] = EXR_OPT_KEV_ONLY,
+    [REPORT_AS_OF] = EXR_OPT_AS_OF,
 };
 
 const exr_cmdspec exr_spec_report = {

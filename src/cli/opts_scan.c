@@ -59,6 +59,9 @@ static const exr_opt opts[] = {
                      "See exray builds --import for making one from Microsoft's page.", O, NULL, 0},
     [SCAN_VULNS] = {"vulns", 0, "FILE", "the built-in table", "vulnerability table (update,cve,products,kev_added,campaign,config) for each record's open_cves",
                     "A new Exchange CVE is a row of this file: no new exray is needed.", O, NULL, 0},
+    [SCAN_CVES] = EXR_OPT_CVES,
+    [SCAN_KEV_ONLY] = EXR_OPT_KEV_ONLY,
+    [SCAN_AS_OF] = EXR_OPT_AS_OF,
     [SCAN_QUIET] = {"quiet", 'q', NULL, NULL, "no progress line", NULL, O, NULL, 0},
 };
 

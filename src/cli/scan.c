@@ -11,6 +11,7 @@
 #include "../scan/permute.h"
 #include "../scan/targets.h"
 #include "../store/store.h"
+#include "open.h"
 #include "opts.h"
 #include "cli.h"
 #include <errno.h>
@@ -370,15 +371,11 @@ static int load_targets(const exr_parsed *p, scan_args *a)
     return 0;
 }
 
-static int load_builds(const char *file, const char *vulns, scan_args *a)
+static int load_builds(const exr_parsed *p, scan_args *a)
 {
-    exr_err e = {0, ""};
-    if ((file ? exr_buildtab_load_file(&a->tab, file, &e) : exr_buildtab_load_default(&a->tab, &e)) != 0)
-        return FAIL("%s", e.msg);
-    if (vulns && exr_buildtab_load_vulns(&a->tab, vulns, &e) != 0) {
-        exr_buildtab_free(&a->tab);
-        return FAIL("%s", e.msg);
-    }
+    const char *file = p->val[SCAN_BUILDS];
+    if (exr_cli_tables("scan", file, p->val[SCAN_VULNS], p->val[SCAN_CVES], p->val[SCAN_KEV_ONLY] != NULL, p->val[SCAN_AS_OF], &a->tab) != 0)
+        return -1;
     a->o.builds = &a->tab;
     /* a stale table turns new builds into "undetermined": say so once */
     long age = exr_buildtab_age_days(&a->tab, (long long)time(NULL));
@@ -638,7 +635,7 @@ int exr_cmd_scan(int argc, char **argv)
         int lt = load_targets(&p, &a);
         if (lt == 1)
             rc = 0;
-        else if (lt == 0 && load_builds(p.val[SCAN_BUILDS], p.val[SCAN_VULNS], &a) == 0) {
+        else if (lt == 0 && load_builds(&p, &a) == 0) {
             rc = scan_run(&a, argc, argv);
             exr_buildtab_free(&a.tab);
         }

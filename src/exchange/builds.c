@@ -7,6 +7,7 @@
  * The lowest fixing revision is used because Microsoft's pages disagree on some
  * revisions (2016 CU8 Mar21SU .8 vs .10); both rows are in the table. */
 #include "builds.h"
+#include "../core/timefmt.h"
 #include "../core/buf.h"
 #include "../core/csv.h"
 #include "../core/textlines.h"
@@ -87,6 +88,7 @@ int exr_buildtab_load_text(exr_buildtab *t, const char *text, size_t len, const 
     t->vulns = NULL;
     t->carr = t->carr_off = NULL;
     size_t cap = 0;
+    char stamp[EXR_TSTAMP_LEN];
     exr_csv_row r;
     exr_csv_row_init(&r);
     size_t pos = 0;
@@ -186,7 +188,7 @@ int exr_buildtab_load_text(exr_buildtab *t, const char *text, size_t len, const 
         goto fail;
     }
     exr_csv_row_free(&r);
-    if (exr_vulntab_load_default(&t->vt, e) != 0) {
+    if (exr_lifecycle_load_default(&t->lc, e) != 0 || exr_vulntab_load_default(&t->vt, e) != 0) {
         free(t->rows);
         t->rows = NULL;
         t->n = 0;
@@ -194,6 +196,8 @@ int exr_buildtab_load_text(exr_buildtab *t, const char *text, size_t len, const 
     }
     t->vulns = &t->vt;
     exr_buildtab_index_vulns(t);
+    exr_time_stamp(exr_clock_us(), stamp, sizeof stamp);
+    snprintf(t->asof, sizeof t->asof, "%.10s", stamp);
     return 0;
 fail:
     exr_csv_row_free(&r);
@@ -234,6 +238,19 @@ void exr_buildtab_free(exr_buildtab *t)
     free(t->carr);
     free(t->carr_off);
     t->carr = t->carr_off = NULL;
+}
+
+bool exr_buildtab_set_asof(exr_buildtab *t, const char *day)
+{
+    char full[32];
+    int64_t us;
+    if (!day || strlen(day) != 10)
+        return false;
+    snprintf(full, sizeof full, "%sT00:00:00Z", day);
+    if (!exr_time_parse(full, &us))
+        return false;
+    snprintf(t->asof, sizeof t->asof, "%s", day);
+    return true;
 }
 
 int exr_buildtab_load_vulns(exr_buildtab *t, const char *path, exr_err *e)

@@ -5,6 +5,7 @@
 #include "../core/buf.h"
 #include "../core/err.h"
 #include "version.h"
+#include "lifecycle.h"
 #include "vulns.h"
 #include <stdbool.h>
 
@@ -32,6 +33,8 @@ typedef struct exr_buildtab {
     const exr_vulntab *vulns;  /* &vt once loaded */
     /* per vulnerability row i: the build rows carrying its update, carr[carr_off[i]..carr_off[i+1]) */
     size_t *carr, *carr_off;
+    exr_lifecycle lc;    /* data/exchange-lifecycle.csv */
+    char asof[11];       /* the day support states are for: today (UTC) unless set */
 } exr_buildtab;
 
 typedef struct exr_build_info {
@@ -64,6 +67,8 @@ int exr_buildtab_load_text(exr_buildtab *t, const char *text, size_t len, const 
 int exr_buildtab_load_file(exr_buildtab *t, const char *path, exr_err *e);
 int exr_buildtab_load_default(exr_buildtab *t, exr_err *e);
 void exr_buildtab_free(exr_buildtab *t);
+/* The day (YYYY-MM-DD) support states are computed for; false when day is no date. */
+bool exr_buildtab_set_asof(exr_buildtab *t, const char *day);
 /* Replaces the vulnerability table (--vulns FILE). */
 int exr_buildtab_load_vulns(exr_buildtab *t, const char *path, exr_err *e);
 /* Indexes which build rows carry each vulnerability row's update (after either table loads). */

@@ -106,24 +106,6 @@ static void remove_cve(const char **list, int *n, const char *cve)
         }
 }
 
-/* Microsoft's lifecycle: 2010 and 2013 ended (2020-10-13, 2023-04-11); 2016 and 2019 on
- * 2025-10-14, with extended security updates for 2016 CU23 and 2019 CU14/CU15 only; SE is
- * supported. */
-static const char *support_of(const exr_build_info *bi, const char **since)
-{
-    const char *p = bi->product, *cu = bi->cu ? bi->cu : "";
-    *since = NULL;
-    if (!strcmp(p, "SE"))
-        return "supported";
-    *since = !strcmp(p, "2010") ? "2020-10-13" : !strcmp(p, "2013") ? "2023-04-11" : "2025-10-14";
-    if ((!strcmp(p, "2016") && !strcmp(cu, "CU23")) || (!strcmp(p, "2019") && (!strcmp(cu, "CU14") || !strcmp(cu, "CU15"))))
-        return "extended-security-updates";
-    if (!strcmp(p, "2010") || !strcmp(p, "2013") || !strcmp(p, "2016") || !strcmp(p, "2019"))
-        return "end-of-life";
-    *since = NULL;
-    return NULL;
-}
-
 void exr_build_cves(const exr_buildtab *t, exr_build_info *bi)
 {
     exr_cve_verdicts *cv = &bi->cves;
@@ -132,7 +114,12 @@ void exr_build_cves(const exr_buildtab *t, exr_build_info *bi)
     if (!t->vulns || !t->carr_off || !bit)
         return; /* Exchange Online, an unknown line: nothing to say per CVE */
     cv->classified = true;
-    cv->support = support_of(bi, &cv->support_since);
+    /* the release of the update the build carries, when it is an update row */
+    exr_support sup = exr_support_on(&t->lc, bi->product, bi->cu, t->asof, bi->su ? bi->released : NULL);
+    cv->support = sup.state;
+    cv->support_since = sup.since;
+    cv->esu_evidence = sup.esu_evidence;
+    cv->support_as_of = t->asof;
     const exr_vulntab *vt = t->vulns;
     const exr_build_row *curel = NULL;
     for (size_t r = 0; r < t->n && bi->cu; r++)
@@ -141,7 +128,7 @@ void exr_build_cves(const exr_buildtab *t, exr_build_info *bi)
     /* worst state per CVE over its updates: vulnerable > undetermined > patched */
     for (size_t i = 0; i < vt->n; i++) {
         const exr_vuln *v = &vt->v[i];
-        if (!(v->products & bit))
+        if (!(v->products & bit) || !v->selected)
             continue;
         int st = one_update(t, bi, i, curel);
         if (st == C_PATCHED && v->config[0])

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 extern const unsigned char exr_data_exchange_vulns_csv[];
 extern const size_t exr_data_exchange_vulns_csv_len;
@@ -69,6 +70,7 @@ static int fill_row(exr_vuln *v, const exr_csv_row *r, const char *name, int lin
     snprintf(v->kev, sizeof v->kev, "%s", k);
     snprintf(v->campaign, sizeof v->campaign, "%s", r->f[4]);
     snprintf(v->config, sizeof v->config, "%s", r->f[5]);
+    v->selected = true;
     return 0;
 }
 
@@ -161,4 +163,44 @@ const exr_vuln *exr_vulntab_find(const exr_vulntab *t, const char *cve)
         if (strcmp(t->v[i].cve, cve) == 0)
             return &t->v[i];
     return NULL;
+}
+
+const char *exr_vulntab_fixed_by(const exr_vulntab *t, const char *cve, unsigned product_bit)
+{
+    for (size_t i = 0; t && i < t->n; i++)
+        if (strcmp(t->v[i].cve, cve) == 0 && (t->v[i].products & product_bit))
+            return t->v[i].update;
+    return NULL;
+}
+
+/* whether row v is what one --cves item names */
+static bool item_names(const exr_vuln *v, const char *item)
+{
+    if (!strcasecmp(item, "all"))
+        return true;
+    if (!strcasecmp(item, "kev"))
+        return v->kev[0] != 0;
+    return !strcasecmp(item, v->cve) || (v->campaign[0] && !strcasecmp(item, v->campaign));
+}
+
+int exr_vulntab_select(exr_vulntab *t, const char *list, exr_err *e)
+{
+    for (size_t i = 0; i < t->n; i++)
+        t->v[i].selected = false;
+    for (const char *p = list; *p;) {
+        size_t l = strcspn(p, ",");
+        char item[40];
+        if (l == 0 || l >= sizeof item)
+            return exr_seterr(e, EXR_EINVAL, "--cves: '%.40s' is not a CVE id, campaign, 'kev' or 'all'", p);
+        memcpy(item, p, l);
+        item[l] = 0;
+        bool any = false;
+        for (size_t i = 0; i < t->n; i++)
+            if (item_names(&t->v[i], item))
+                any = t->v[i].selected = true;
+        if (!any)
+            return exr_seterr(e, EXR_EINVAL, "--cves: '%s' names no row of the vulnerability table", item);
+        p += l + (p[l] == ',');
+    }
+    return 0;
 }

@@ -20,6 +20,7 @@ typedef struct exr_vuln {
     char kev[11];      /* CISA KEV dateAdded, "" when not listed */
     char campaign[24]; /* ProxyLogon, ... or "" */
     char config[120];  /* what else the fix needs, or "" */
+    bool selected;     /* counted in a build's verdicts (--cves, --kev-only); true by default */
 } exr_vuln;
 
 typedef struct exr_vulntab {
@@ -39,7 +40,9 @@ typedef struct exr_cve_verdicts {
     const char *not_affected[EXR_MAX_CVES]; /* listed for the line, but no build of it has the update */
     int nna;
     const char *support; /* supported, extended-security-updates, end-of-life; NULL unknown */
-    const char *support_since; /* the end of (mainstream or extended) support it follows, or NULL */
+    const char *support_since; /* the end of support (or of the ESU window) it follows, or NULL */
+    bool esu_evidence;         /* carries an update only ESU customers receive */
+    const char *support_as_of; /* the day (YYYY-MM-DD) the support state is for */
 } exr_cve_verdicts;
 
 /* 2010 1, 2013 2, 2016 4, 2019 8, SE 16; 0 for anything else. */
@@ -49,9 +52,15 @@ int exr_vulntab_load_text(exr_vulntab *t, const char *text, size_t len, const ch
 int exr_vulntab_load_file(exr_vulntab *t, const char *path, exr_err *e);
 int exr_vulntab_load_default(exr_vulntab *t, exr_err *e);
 void exr_vulntab_free(exr_vulntab *t);
+/* --cves LIST: keeps in every verdict only the CVEs LIST names, comma-separated: a CVE id,
+ * a campaign (ProxyLogon, any case), "kev" (in CISA's catalog) or "all". An item that
+ * matches no row is an error naming it (a typo must not silently select nothing). */
+int exr_vulntab_select(exr_vulntab *t, const char *list, exr_err *e);
 /* Whether cve is one of list[0..n). */
 bool exr_cve_listed(const char *const *list, int n, const char *cve);
 /* The row of a CVE (its first), or NULL. */
 const exr_vuln *exr_vulntab_find(const exr_vulntab *t, const char *cve);
+/* The first update that fixes cve on a product line (exr_product_bit), or NULL. */
+const char *exr_vulntab_fixed_by(const exr_vulntab *t, const char *cve, unsigned product_bit);
 
 #endif

@@ -65,6 +65,8 @@ static void cve_fields(exr_json *j, const exr_cve_verdicts *cv)
         exr_json_obj_open(j, "support");
         exr_json_str(j, "state", cv->support);
         exr_json_str(j, "since", cv->support_since);
+        exr_json_bool(j, "esu_evidence", cv->esu_evidence);
+        exr_json_str(j, "as_of", cv->support_as_of);
         exr_json_obj_close(j);
     } else {
         exr_json_null(j, "support");
@@ -168,33 +170,48 @@ static void put_clean(exr_buf *out, const char *s, int first)
     exr_csv_put(out, tmp, first);
 }
 
-const char *exr_shadow_tag(bool exchange, bool shell, const bool vuln[EXR_NSETS], const char *const *open[EXR_NSETS],
-                           const int nopen[EXR_NSETS], char *buf, size_t n, const char **sev)
+/* appends ";cve-..." (lower case) unless the tag has it already */
+static size_t tag_add(char *buf, size_t k, size_t n, const char *cve)
+{
+    char low[32];
+    size_t l = 0;
+    for (const char *p = cve; *p && l + 1 < sizeof low; p++)
+        low[l++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+    low[l] = 0;
+    for (const char *f = strstr(buf, low); f; f = strstr(f + 1, low))
+        if (f[-1] == ';' && (f[l] == ';' || !f[l]))
+            return k;
+    if (k + l + 2 >= n)
+        return k;
+    buf[k++] = ';';
+    memcpy(buf + k, low, l + 1);
+    return k + l;
+}
+
+const char *exr_shadow_tag(bool exchange, bool shell, const char *const *cves, int ncves, int nkev, const bool vuln[EXR_NSETS],
+                           const char *const *open[EXR_NSETS], const int nopen[EXR_NSETS], char *buf, size_t n, const char **sev)
 {
     bool any = false;
     for (int s = 0; s < EXR_NSETS; s++)
         any |= vuln[s];
-    *sev = exchange && (shell || any) ? "critical" : "info";
+    *sev = !exchange ? "info" : shell || any || nkev > 0 ? "critical" : ncves > 0 ? "high" : "info";
     if (!exchange)
         return "";
     if (shell)
         return "exchange;webshell";
-    if (!any)
+    if (!any && ncves == 0)
         return "exchange";
     /* as Shadowserver does, the tag lists the CVE identifiers (lower case) that remain open,
      * so IntelMQ's Shadowserver parser extracts them */
     size_t k = (size_t)snprintf(buf, n, "exchange");
+    for (int i = 0; i < ncves; i++)
+        k = tag_add(buf, k, n, cves[i]);
     for (int s = 0; s < EXR_NSETS; s++) {
         if (!vuln[s])
             continue;
         int m = open[s] && nopen[s] > 0 ? nopen[s] : 1;
-        for (int i = 0; i < m && k + 20 < n; i++) {
-            const char *cve = open[s] && nopen[s] > 0 ? open[s][i] : exr_vset_cves[s][0];
-            buf[k++] = ';';
-            for (const char *p = cve; *p && k + 1 < n; p++)
-                buf[k++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-            buf[k] = 0;
-        }
+        for (int i = 0; i < m; i++)
+            k = tag_add(buf, k, n, open[s] && nopen[s] > 0 ? open[s][i] : exr_vset_cves[s][0]);
     }
     return buf;
 }
@@ -214,9 +231,11 @@ void exr_result_csv(const exr_result *r, exr_buf *out)
         open[s] = listed ? (const char *const *)r->bi.open[s] : NULL;
         nopen[s] = listed ? r->bi.nopen[s] : 0;
     }
-    char tagbuf[256];
+    char tagbuf[EXR_MAX_CVES * 18];
     const char *sev;
-    const char *tag = exr_shadow_tag(r->fp.exchange, shell, vuln, open, nopen, tagbuf, sizeof tagbuf, &sev);
+    const exr_cve_verdicts *cv = r->fp.exchange && r->fp.have_build && r->bi.cves.classified ? &r->bi.cves : NULL;
+    const char *tag = exr_shadow_tag(r->fp.exchange, shell, cv ? cv->open : NULL, cv ? cv->nopen : 0, cv ? cv->nkev : 0, vuln, open, nopen,
+                                     tagbuf, sizeof tagbuf, &sev);
     if (r->fp.exchange && r->fp.have_build)
         exr_version_format(&r->fp.build, bv, sizeof bv);
     url[0] = 0;

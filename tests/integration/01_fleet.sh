@@ -6,7 +6,8 @@ PORT=$(free_port)
 start_fleet 127.77.0.0 512 $PORT
 EXP="$FLEET/expected.jsonl"
 
-"$EXRAY" scan -q -p $PORT --rate 0 -t 10 127.77.0.0/23 -o "$WORK/scan.jsonl" 2>"$WORK/scan.err"
+# support states for a fixed day inside the 2016/2019 ESU window (not the wall clock's)
+"$EXRAY" scan -q -p $PORT --rate 0 -t 10 --as-of 2026-01-15 127.77.0.0/23 -o "$WORK/scan.jsonl" 2>"$WORK/scan.err"
 python3 "$ROOT/tests/integration/compare_fleet.py" "$EXP" "$WORK/scan.jsonl" || fail "fleet scan differs from expected"
 grep -q "512 hosts scanned" "$WORK/scan.err" || fail "summary: $(cat "$WORK/scan.err")"
 # the summary's counts and percentages, by column name, against the fleet's expected facts
@@ -38,12 +39,13 @@ SETS = {"proxylogon": {"CVE-2021-26855", "CVE-2021-26857", "CVE-2021-26858", "CV
         "proxyshell": {"CVE-2021-34473", "CVE-2021-34523", "CVE-2021-31207"},
         "proxynotshell": {"CVE-2022-41040", "CVE-2022-41082"}}
 exp = {json.loads(l)["ip"]: json.loads(l) for l in open(sys.argv[2])}
-def support(e):
+def support(e):  # on 2026-01-15, by Microsoft's lifecycle pages
     if e["product"] == "SE":
         return "supported"
     if (e["product"], e["cu"]) in (("2016", "CU23"), ("2019", "CU14"), ("2019", "CU15")):
         return "extended-security-updates"
     return "end-of-life" if e["product"] in ("2010", "2013", "2016", "2019") else None
+SINCE = {"2010": "2020-10-13", "2013": "2023-04-11", "2016": "2025-10-14", "2019": "2025-10-14", "SE": None}
 seen = 0
 for r in map(json.loads, open(sys.argv[1])):
     for k in ("open_cves", "undetermined_cves", "kev_open", "support"):
@@ -54,6 +56,7 @@ for r in map(json.loads, open(sys.argv[1])):
         continue
     seen += 1
     assert r["support"]["state"] == support(e), (r["ip"], r["support"], e["product"], e["cu"])
+    assert r["support"]["since"] == SINCE[e["product"]] and r["support"]["as_of"] == "2026-01-15", (r["ip"], r["support"])
     opened = set(r["open_cves"])
     assert len(opened) == len(r["open_cves"]), r
     kev = r["open_cves"][:r["kev_open"]]          # the known exploited come first
@@ -91,20 +94,31 @@ for r in rows:
         assert r["tag"].startswith("exchange"), r
         assert r["version"] == e["build"], (r, e)
 PY
-python3 - "$WORK/scan.csv" "$EXP" <<'PY' || fail "CSV tag CVEs"
+python3 - "$WORK/scan.csv" "$EXP" "$ROOT" <<'PY' || fail "CSV tag CVEs"
 import csv, json, sys
+sys.path.insert(0, sys.argv[3] + "/tests/integration")
+from hc_rule import Rule
+rule = Rule(sys.argv[3] + "/data/exchange-builds.csv", sys.argv[3] + "/data/exchange-vulns.csv")
 exp = {json.loads(l)["ip"]: json.loads(l) for l in open(sys.argv[2])}
+exact = 0
 for r in csv.DictReader(open(sys.argv[1])):
     e = exp[r["ip"]]
     tags = r["tag"].split(";")
+    want = rule.open_cves(e["build"]) if e["exchange"] and not e.get("shells") else None
+    if want is not None:  # every CVE open by HealthChecker's rule, once, nothing else
+        exact += 1
+        assert len(tags) == len(set(tags)) and set(tags[1:]) == {c.lower() for c in want}, (r["ip"], sorted(set(tags[1:]) ^ {c.lower() for c in want}))
+        sev = "critical" if any(rule.kev(c) or rule.campaign(c) for c in want) else "high" if want else "info"
+        assert r["severity"] == sev, (r["ip"], r["severity"], sev)
     if e.get("proxyshell") == "vulnerable":
         assert "cve-2021-31207" in tags, r
     if e.get("proxynotshell") == "vulnerable":
         assert "cve-2022-41040" in tags and "cve-2022-41082" in tags, r
     if e.get("proxylogon") == "patched":
         assert "cve-2021-26855" not in tags, r
+assert exact > 80, exact
 PY
-ok "Shadowserver scan_exchange CSV; the tag lists the open CVEs"
+ok "Shadowserver scan_exchange CSV; the tag lists exactly the CVEs open by HealthChecker's rule"
 
 "$EXRAY" scan -q -p $PORT --rate 0 -F intelmq 127.77.0.0/25 -o "$WORK/scan.intelmq" 2>"$WORK/scan3.err" ||
     fail "exray scan exited $?: $(tail -3 "$WORK/scan3.err")"

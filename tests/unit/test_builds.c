@@ -286,7 +286,6 @@ static void test_cves(void **st)
     assert_true(has(b.cves.open, b.cves.nopen, "CVE-2023-21762"));           /* Jan23SU */
     assert_true(has(b.cves.open, b.cves.nopen, "CVE-2023-21529"));           /* Feb23SU */
     assert_true(has(b.cves.open, b.cves.nopen, "CVE-2025-53786"));           /* below Apr25HU: open */
-    assert_string_equal(b.cves.support, "extended-security-updates");
     b = cls("15.1.2507.21"); /* Feb23SU: CVE-2023-21707 needs Mar23SU too */
     assert_false(has(b.cves.open, b.cves.nopen, "CVE-2023-21529"));
     assert_false(has(b.cves.open, b.cves.nopen, "CVE-2023-21762"));
@@ -320,6 +319,62 @@ static void test_cves(void **st)
     assert_true(exr_version_parse("15.20.5000.1", 12, &v));
     exr_build_classify(&tab, &v, &bi);
     assert_false(bi.cves.classified); /* Exchange Online: nothing per CVE */
+}
+
+/* Support states by the lifecycle table on a given day: inside extended support, the ESU
+ * window for its eligible CUs only, end of life after; SE has no end. */
+static void test_support_states(void **st)
+{
+    (void)st;
+    struct {
+        const char *day, *build, *state, *since;
+        bool esu;
+    } c[] = {
+        {"2025-06-01", "15.1.2507.16", "supported", NULL, false},                       /* 2016 CU23 before 2025-10-14 */
+        {"2026-01-15", "15.1.2507.16", "extended-security-updates", "2025-10-14", false}, /* ESU window, CU23 */
+        {"2026-01-15", "15.1.2375.37", "end-of-life", "2025-10-14", false},             /* CU22: no ESU */
+        {"2026-01-15", "15.2.1748.43", "extended-security-updates", "2025-10-14", true}, /* 2019 CU15 Feb26SU: ESU-only update */
+        {"2026-12-01", "15.2.1748.53", "end-of-life", "2026-10-13", true},              /* after the ESU window */
+        {"2026-12-01", "15.0.1497.47", "end-of-life", "2023-04-11", false},             /* 2013 */
+        {"2026-12-01", "15.2.2562.17", "supported", NULL, false},                       /* SE */
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        assert_true(exr_buildtab_set_asof(&tab, c[i].day));
+        exr_build_info b = cls(c[i].build);
+        assert_string_equal(b.cves.support, c[i].state);
+        if (c[i].since)
+            assert_string_equal(b.cves.support_since, c[i].since);
+        else
+            assert_null(b.cves.support_since);
+        assert_int_equal(b.cves.esu_evidence, c[i].esu);
+    }
+    assert_false(exr_buildtab_set_asof(&tab, "2026-13-01"));
+    assert_false(exr_buildtab_set_asof(&tab, "yesterday"));
+    assert_true(exr_buildtab_set_asof(&tab, "2026-12-01"));
+}
+
+/* --cves: CVE ids, campaigns, kev; an unknown item is an error; unselected CVEs leave the
+ * verdicts. */
+static void test_select(void **st)
+{
+    (void)st;
+    exr_err e = {0, ""};
+    assert_int_equal(exr_vulntab_select(&tab.vt, "CVE-2023-21529,proxylogon", &e), 0);
+    exr_build_info b = cls("15.1.2176.2");
+    assert_true(has(b.cves.open, b.cves.nopen, "CVE-2021-26855"));
+    assert_true(has(b.cves.open, b.cves.nopen, "CVE-2023-21529"));
+    assert_false(has(b.cves.open, b.cves.nopen, "CVE-2021-34473"));
+    assert_int_equal(b.cves.nopen, 5);
+    assert_int_equal(exr_vulntab_select(&tab.vt, "kev", &e), 0);
+    b = cls("15.1.2176.2");
+    for (int i = 0; i < b.cves.nopen; i++)
+        assert_non_null(exr_vulntab_find(&tab.vt, b.cves.open[i])->kev[0] ? b.cves.open[i] : NULL);
+    assert_int_equal(b.cves.nopen, b.cves.nkev);
+    assert_int_equal(exr_vulntab_select(&tab.vt, "CVE-2099-0001", &e), -1);
+    assert_non_null(strstr(e.msg, "CVE-2099-0001"));
+    assert_int_equal(exr_vulntab_select(&tab.vt, "all", &e), 0);
+    b = cls("15.1.2176.2");
+    assert_true(has(b.cves.open, b.cves.nopen, "CVE-2021-34473"));
 }
 
 /* The campaign verdicts and the per-CVE lists agree on every 4-part 2013/2016/2019 build of
@@ -456,7 +511,7 @@ int main(void)
         cmocka_unit_test(test_exact_builds),    cmocka_unit_test(test_three_part),
         cmocka_unit_test(test_variants_and_unknowns), cmocka_unit_test(test_wants_revision),
         cmocka_unit_test(test_version_parse),   cmocka_unit_test(test_loader_errors),
-        cmocka_unit_test(test_outside_the_table), cmocka_unit_test(test_against_the_rule), cmocka_unit_test(test_cves), cmocka_unit_test(test_load_into_garbage), cmocka_unit_test(test_sets_agree_with_cves), cmocka_unit_test(test_open_cves), cmocka_unit_test(test_hotfix_updates),
+        cmocka_unit_test(test_outside_the_table), cmocka_unit_test(test_against_the_rule), cmocka_unit_test(test_cves), cmocka_unit_test(test_support_states), cmocka_unit_test(test_select), cmocka_unit_test(test_load_into_garbage), cmocka_unit_test(test_sets_agree_with_cves), cmocka_unit_test(test_open_cves), cmocka_unit_test(test_hotfix_updates),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
