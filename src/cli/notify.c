@@ -4,6 +4,7 @@
 #include "../notify/notify.h"
 #include "../notify/rpsl.h"
 #include "../store/store.h"
+#include "open.h"
 #include "opts.h"
 #include "cli.h"
 #include <errno.h>
@@ -217,6 +218,12 @@ static int notify_run(const exr_parsed *p, notify_args *a)
     int rc = 2;
     a->o.contacts = &cs;
     exr_store *s = NULL;
+    exr_buildtab tab = {0};
+    if (exr_cli_tables("notify", NULL, p->val[NOTIFY_VULNS], p->val[NOTIFY_CVES], p->val[NOTIFY_KEV_ONLY] != NULL, NULL, &tab) != 0) {
+        exr_contacts_free(&cs);
+        return 2;
+    }
+    a->o.tab = &tab;
     if (load_contacts(p, a, &cs, &e) == 0 && exr_notify_load_templates(&a->o, p->val[NOTIFY_TEMPLATES], &e) == 0 &&
         exr_store_open_existing(&s, p->val[NOTIFY_DB], &e) == 0) {
         rc = plan_and_send(s, p, a, &cs, &st, &e) == 0 ? 0 : 2;
@@ -230,6 +237,7 @@ static int notify_run(const exr_parsed *p, notify_args *a)
     for (int i = 0; i < EXR_NSTATES; i++)
         exr_template_free(&a->o.templates[i]);
     exr_contacts_free(&cs);
+    exr_buildtab_free(&tab);
     return rc;
 }
 

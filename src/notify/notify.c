@@ -6,6 +6,7 @@
 #include "../core/csv.h"
 #include "../core/timefmt.h"
 #include "mime.h"
+#include "state.h"
 #include <errno.h>
 #include <signal.h>
 #include <fcntl.h>
@@ -19,11 +20,11 @@
 #include <unistd.h>
 
 extern const unsigned char exr_data_tpl_compromised[], exr_data_tpl_vulnerable[], exr_data_tpl_undetermined[],
-    exr_data_tpl_pae[], exr_data_tpl_patched[];
+    exr_data_tpl_pae[], exr_data_tpl_eol[], exr_data_tpl_patched[];
 extern const size_t exr_data_tpl_compromised_len, exr_data_tpl_vulnerable_len, exr_data_tpl_undetermined_len, exr_data_tpl_pae_len,
-    exr_data_tpl_patched_len;
+    exr_data_tpl_eol_len, exr_data_tpl_patched_len;
 
-const char *const exr_state_name[EXR_NSTATES] = {"patched", "patched-after-exposure", "undetermined", "vulnerable", "compromised"};
+const char *const exr_state_name[EXR_NSTATES] = {"patched", "end-of-life", "patched-after-exposure", "undetermined", "vulnerable", "compromised"};
 
 /* Seen vulnerable on or after this day: the exploitation of 2021 had begun. */
 #define EXPOSURE_FROM "2021-01-01T00:00:00.000000Z"
@@ -40,9 +41,9 @@ void exr_notify_test_point(const char *where)
 
 int exr_notify_load_templates(exr_notify_opts *o, const char *dir, exr_err *e)
 {
-    const unsigned char *builtin[EXR_NSTATES] = {exr_data_tpl_patched, exr_data_tpl_pae, exr_data_tpl_undetermined,
+    const unsigned char *builtin[EXR_NSTATES] = {exr_data_tpl_patched, exr_data_tpl_eol, exr_data_tpl_pae, exr_data_tpl_undetermined,
                                                  exr_data_tpl_vulnerable, exr_data_tpl_compromised};
-    const size_t builtin_len[EXR_NSTATES] = {exr_data_tpl_patched_len, exr_data_tpl_pae_len, exr_data_tpl_undetermined_len,
+    const size_t builtin_len[EXR_NSTATES] = {exr_data_tpl_patched_len, exr_data_tpl_eol_len, exr_data_tpl_pae_len, exr_data_tpl_undetermined_len,
                                              exr_data_tpl_vulnerable_len, exr_data_tpl_compromised_len};
     for (int i = 0; i < EXR_NSTATES; i++) {
         char name[600];
@@ -72,46 +73,107 @@ typedef struct nhost {
     int port;
     long long obs_id;
     int state;
-    char sets[64];
+    bool exposed;
     uint32_t asn;
     char cc[3];
 } nhost;
 
-static int severity_of(const char *pl, const char *ps, const char *pns, bool shell, bool exposed, char *sets, size_t setsn)
+/* The stored set verdicts of an observation the tables cannot classify (an imported report
+ * without a build): a set vulnerable -> vulnerable, undetermined -> undetermined. */
+static int state_of_sets(const char *const v[EXR_NSETS])
 {
-    sets[0] = 0;
-    const char *v[3] = {pl, ps, pns};
-    const char *names[3] = {"ProxyLogon", "ProxyShell", "ProxyNotShell"};
-    bool vuln = false, und = false;
-    for (int i = 0; i < 3; i++) {
-        if (v[i] && strcmp(v[i], "vulnerable") == 0) {
-            if (sets[0])
-                strncat(sets, ", ", setsn - strlen(sets) - 1);
-            strncat(sets, names[i], setsn - strlen(sets) - 1);
-            vuln = true;
-        }
-        if (v[i] && strcmp(v[i], "undetermined") == 0)
-            und = true;
+    bool und = false;
+    for (int i = 0; i < EXR_NSETS; i++) {
+        if (v[i] && strcmp(v[i], "vulnerable") == 0)
+            return EXR_ST_VULN;
+        und |= v[i] && strcmp(v[i], "undetermined") == 0;
     }
+    return und ? EXR_ST_UNDET : -1;
+}
+
+/* See notify.h: the state of a host from its newest observation. */
+static int host_state(const exr_notify_opts *o, exr_build_memo *memo, const char *build, const char *const sets[EXR_NSETS], bool shell,
+                      bool exposed, exr_build_info *bi)
+{
     if (shell)
         return EXR_ST_COMP;
-    if (vuln)
+    const exr_build_info *c = exr_state_classify(o->tab, memo, build, bi);
+    if (!c) {
+        int s = state_of_sets(sets);
+        return s >= 0 ? s : exposed ? EXR_ST_PAE : EXR_ST_PATCHED;
+    }
+    if (c->cves.nopen > 0)
         return EXR_ST_VULN;
-    if (und)
+    if (exr_state_undetermined(o->tab, c) > 0)
         return EXR_ST_UNDET;
-    return exposed ? EXR_ST_PAE : EXR_ST_PATCHED;
+    if (exposed)
+        return EXR_ST_PAE;
+    return c->cves.support && strcmp(c->cves.support, "end-of-life") == 0 ? EXR_ST_EOL : EXR_ST_PATCHED;
+}
+
+static int cmp_host_ip(const void *k, const void *h)
+{
+    return strcmp(k, ((const nhost *)h)->ip);
+}
+
+/* Marks the hosts once seen (since 2021) on a build open to a known exploited or campaign CVE,
+ * by the tables: the stored set columns cannot say it for CVEs published after the scan. */
+static int mark_exposed(exr_db *db, const exr_notify_opts *o, exr_build_memo *memo, nhost *hosts, size_t n, exr_err *e)
+{
+    if (!o->tab || !n)
+        return 0;
+    exr_stmt *st;
+    if (exr_db_prepare(db, "SELECT DISTINCT ip, build FROM observations WHERE exchange = 1 AND time >= '" EXPOSURE_FROM "'"
+                           " AND build IS NOT NULL AND build <> ''", &st) != EXR_SQL_OK)
+        return exr_db_seterr(db, e, "exposure");
+    exr_build_info *bi = exr_xcalloc(1, sizeof *bi);
+    int rc;
+    while ((rc = exr_stmt_step(st)) == EXR_SQL_ROW) {
+        const char *ip = exr_stmt_text(st, 0);
+        nhost *h = ip ? bsearch(ip, hosts, n, sizeof *hosts, cmp_host_ip) : NULL;
+        if (!h || h->exposed)
+            continue;
+        const exr_build_info *c = exr_state_classify(o->tab, memo, exr_stmt_text(st, 1), bi);
+        h->exposed = c && exr_state_exposing(o->tab, c);
+    }
+    free(bi);
+    exr_stmt_finalize(st);
+    return rc == EXR_SQL_DONE ? 0 : exr_db_seterr(db, e, "exposure");
+}
+
+/* what a host's state is decided from, once every host is read */
+typedef struct pending {
+    char build[40];
+    char set[EXR_NSETS][16];
+    bool shell;
+} pending;
+
+static void read_host_row(exr_stmt *st, nhost *h, pending *p)
+{
+    memset(h, 0, sizeof *h);
+    memset(p, 0, sizeof *p);
+    h->obs_id = exr_stmt_int(st, 0);
+    snprintf(h->ip, sizeof h->ip, "%s", exr_stmt_text(st, 1) ? exr_stmt_text(st, 1) : "");
+    h->port = exr_stmt_int(st, 2);
+    for (int k = 0; k < EXR_NSETS; k++)
+        snprintf(p->set[k], sizeof p->set[k], "%s", exr_stmt_text(st, 3 + k) ? exr_stmt_text(st, 3 + k) : "");
+    p->shell = exr_stmt_int(st, 6);
+    h->exposed = exr_stmt_int(st, 7);
+    h->asn = (uint32_t)exr_stmt_int(st, 8);
+    snprintf(h->cc, sizeof h->cc, "%s", exr_stmt_text(st, 9) ? exr_stmt_text(st, 9) : "");
+    snprintf(p->build, sizeof p->build, "%s", exr_stmt_text(st, 10) ? exr_stmt_text(st, 10) : "");
 }
 
 /* Every host whose latest observation (by observation time) on some port is Exchange, with
  * the state of the newest such observation. */
-static int load_hosts(exr_db *db, nhost **out, size_t *n, exr_err *e)
+static int load_hosts(exr_db *db, const exr_notify_opts *o, nhost **out, size_t *n, exr_err *e)
 {
     const char *q =
         "SELECT o.id, o.ip, o.port, o.proxylogon, o.proxyshell, o.proxynotshell,"
         " EXISTS(SELECT 1 FROM observations w WHERE w.ip = o.ip AND w.webshells > 0),"
         " EXISTS(SELECT 1 FROM observations v WHERE v.ip = o.ip AND v.time >= '" EXPOSURE_FROM "' AND"
         "   (v.proxylogon = 'vulnerable' OR v.proxyshell = 'vulnerable' OR v.proxynotshell = 'vulnerable')),"
-        " h.asn, h.country"
+        " h.asn, h.country, o.build"
         /* latest = newest observation time, ties by row: an imported 2021 report after a 2024 one
          * does not make 2021 the present. The newest of every port, whatever it saw: a port
          * that stopped answering as Exchange says nothing about a vulnerable server any more;
@@ -127,25 +189,32 @@ static int load_hosts(exr_db *db, nhost **out, size_t *n, exr_err *e)
     *n = 0;
     *out = NULL;
     int rc;
+    pending *pd = NULL;
     while ((rc = exr_stmt_step(st)) == EXR_SQL_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 256;
             *out = exr_xrealloc(*out, cap * sizeof **out);
+            pd = exr_xrealloc(pd, cap * sizeof *pd);
         }
-        nhost *h = &(*out)[(*n)++];
-        memset(h, 0, sizeof *h);
-        h->obs_id = exr_stmt_int(st, 0);
-        snprintf(h->ip, sizeof h->ip, "%s", exr_stmt_text(st, 1) ? exr_stmt_text(st, 1) : "");
-        h->port = exr_stmt_int(st, 2);
-        h->state = severity_of(exr_stmt_text(st, 3), exr_stmt_text(st, 4), exr_stmt_text(st, 5), exr_stmt_int(st, 6), exr_stmt_int(st, 7), h->sets,
-                               sizeof h->sets);
-        h->asn = (uint32_t)exr_stmt_int(st, 8);
-        snprintf(h->cc, sizeof h->cc, "%s", exr_stmt_text(st, 9) ? exr_stmt_text(st, 9) : "");
+        read_host_row(st, &(*out)[*n], &pd[*n]);
+        ++*n;
     }
     exr_stmt_finalize(st);
-    if (rc != EXR_SQL_DONE)
+    if (rc != EXR_SQL_DONE) {
+        free(pd);
         return exr_db_seterr(db, e, "hosts");
-    return 0;
+    }
+    exr_build_memo *memo = exr_xcalloc(1, sizeof *memo);
+    exr_build_info *bi = exr_xcalloc(1, sizeof *bi);
+    rc = mark_exposed(db, o, memo, *out, *n, e);
+    for (size_t i = 0; rc == 0 && i < *n; i++) {
+        const char *v[EXR_NSETS] = {pd[i].set[0], pd[i].set[1], pd[i].set[2]};
+        (*out)[i].state = host_state(o, memo, pd[i].build, v, pd[i].shell, (*out)[i].exposed, bi);
+    }
+    free(bi);
+    free(memo);
+    free(pd);
+    return rc;
 }
 
 static int next_ticket(exr_db *db, const char *day, char *out, size_t n, exr_err *e)
@@ -177,7 +246,7 @@ int exr_notify_plan(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st
     exr_db *db = exr_store_db(s);
     nhost *hosts = NULL;
     size_t nh = 0;
-    if (load_hosts(db, &hosts, &nh, e) != 0)
+    if (load_hosts(db, o, &hosts, &nh, e) != 0)
         return -1;
     char day[16], now[EXR_TSTAMP_LEN], since[EXR_TSTAMP_LEN];
     exr_time_stamp(o->now_us, now, sizeof now);
@@ -432,7 +501,7 @@ static int record_strings(const char *rec, const char *key, char *out, int max, 
     return n;
 }
 
-static void csv_row(exr_buf *csv, exr_stmt *st)
+static void csv_row(exr_buf *csv, exr_stmt *st, const exr_build_info *c)
 {
     /* timestamp,severity,ip,protocol,port,hostname,tag,asn,geo,region,city,naics,hostname_source,sector,version,servername,url */
     const char *state = exr_stmt_text(st, 0);
@@ -457,8 +526,12 @@ static void csv_row(exr_buf *csv, exr_stmt *st)
             idp[k][i] = ids[k][i];
         open[k] = idp[k];
     }
-    char tagbuf[256];
-    const char *sev, *tag = exr_shadow_tag(true, shell, vuln, open, nopen, tagbuf, sizeof tagbuf, &sev);
+    char tagbuf[EXR_MAX_CVES * 18];
+    const exr_cve_verdicts *cv = c ? &c->cves : NULL;
+    if (cv) /* the tables speak for a build they classify, not the verdicts stored at scan time */
+        memset(vuln, 0, sizeof vuln);
+    const char *sev, *tag = exr_shadow_tag(true, shell, cv ? cv->open : NULL, cv ? cv->nopen : 0, cv ? cv->nkev : 0, vuln, open, nopen, tagbuf,
+                                           sizeof tagbuf, &sev);
     exr_csv_put(csv, t, 1);
     exr_csv_put(csv, sev, 0);
     exr_csv_put(csv, exr_stmt_text(st, 1), 0);
@@ -689,8 +762,35 @@ static void body_safe(const char *in, char *out, size_t n)
 }
 
 /* Builds one ticket's message (body, hosts list, CSV attachment). */
-static int build_message(exr_stmt *dirs, const exr_notify_opts *o, const char *ticket, const char *recipient, const char *org_raw,
-                         int state, const char *tpl, exr_buf *msg)
+/* The campaign sets a directive's stored verdicts name (a build the tables do not know). */
+static void note_stored_sets(exr_stmt *dirs, char *sets, size_t n)
+{
+    const char *vs[3] = {exr_stmt_text(dirs, 7), exr_stmt_text(dirs, 10), exr_stmt_text(dirs, 11)};
+    const char *vn[3] = {"ProxyLogon", "ProxyShell", "ProxyNotShell"};
+    for (int k = 0; k < 3; k++)
+        if (vs[k] && strcmp(vs[k], "vulnerable") == 0 && !strstr(sets, vn[k])) {
+            size_t l = strlen(sets);
+            snprintf(sets + l, n - l, "%s%s", l ? ", " : "", vn[k]);
+        }
+}
+
+/* What one host of a ticket adds to ${cves} and ${support}. */
+static void note_host(const exr_buildtab *tab, const exr_build_info *c, int state, exr_cve_notes *notes, char *support, size_t n)
+{
+    if (state == EXR_ST_VULN || state == EXR_ST_UNDET)
+        exr_cve_notes_add(notes, tab, c, state == EXR_ST_UNDET);
+    if (!c->cves.support || !c->product)
+        return;
+    char line[128];
+    snprintf(line, sizeof line, "Exchange %s %s: %s%s%s", c->product, c->cu ? c->cu : "", c->cves.support, c->cves.support_since ? " since " : "",
+             c->cves.support_since ? c->cves.support_since : "");
+    size_t l = strlen(support);
+    if (!strstr(support, line) && l + strlen(line) + 3 < n)
+        snprintf(support + l, n - l, "%s%s", l ? "; " : "", line);
+}
+
+static int build_message(exr_stmt *dirs, const exr_notify_opts *o, exr_build_memo *memo, const char *ticket, const char *recipient,
+                         const char *org_raw, int state, const char *tpl, exr_buf *msg)
 {
     exr_buf hosts, csv, subj, body;
     exr_buf_init(&hosts);
@@ -701,38 +801,52 @@ static int build_message(exr_stmt *dirs, const exr_notify_opts *o, const char *t
     exr_stmt_reset(dirs);
     exr_stmt_bind_text(dirs, 1, ticket);
     int nhosts = 0;
-    char sets[128] = "";
+    char sets[512] = "", support[512] = "";
+    exr_cve_notes *notes = exr_xcalloc(1, sizeof *notes);
+    exr_build_info *bi = exr_xcalloc(1, sizeof *bi);
     while (exr_stmt_step(dirs) == EXR_SQL_ROW) {
         nhosts++;
         char hn[600] = "", build[64] = "";
         body_safe(exr_stmt_text(dirs, 3), hn, sizeof hn);
         body_safe(exr_stmt_text(dirs, 5) ? exr_stmt_text(dirs, 5) : "unknown", build, sizeof build);
         exr_buf_printf(&hosts, "  %s port %d%s%s  build %s\n", exr_stmt_text(dirs, 1), (int)exr_stmt_int(dirs, 2), hn[0] ? "  " : "", hn, build);
-        const char *vs[3] = {exr_stmt_text(dirs, 7), exr_stmt_text(dirs, 10), exr_stmt_text(dirs, 11)};
-        const char *vn[3] = {"ProxyLogon", "ProxyShell", "ProxyNotShell"};
-        for (int k = 0; k < 3; k++)
-            if (vs[k] && strcmp(vs[k], "vulnerable") == 0 && !strstr(sets, vn[k])) {
-                if (sets[0])
-                    strcat(sets, ", ");
-                strcat(sets, vn[k]);
-            }
-        csv_row(&csv, dirs);
+        const exr_build_info *c = exr_state_classify(o->tab, memo, exr_stmt_text(dirs, 5), bi);
+        if (c)
+            note_host(o->tab, c, state, notes, support, sizeof support);
+        else
+            note_stored_sets(dirs, sets, sizeof sets);
+        csv_row(&csv, dirs, c);
     }
+    if (notes->n) {
+        char sum[200];
+        exr_cve_notes_summary(notes, o->tab, sum, sizeof sum);
+        size_t k = strlen(sets);
+        snprintf(sets + k, sizeof sets - k, "%s%s", k ? "; " : "", sum);
+    }
+    exr_buf cves;
+    exr_buf_init(&cves);
+    if (o->tab)
+        exr_cve_notes_render(notes, o->tab, 40, &cves);
+    free(notes);
+    free(bi);
     char count[16], date[32], org[600];
     body_safe(org_raw, org, sizeof org);
     snprintf(count, sizeof count, "%d", nhosts);
     exr_time_rfc3339((time_t)(o->now_us / 1000000), date, sizeof date);
     exr_tvar vars[] = {{"ticket", ticket}, {"org", org}, {"recipient", recipient}, {"host_count", count},
                        {"hosts", hosts.p ? hosts.p : ""}, {"sets", sets[0] ? sets : "see the attached list"},
-                       {"state", tpl}, {"date", date}, {"sender_name", o->sender_name}};
-    exr_template_render(o->templates[state].subject, vars, 9, &subj);
-    exr_template_render(o->templates[state].body, vars, 9, &body);
+                       {"state", tpl}, {"date", date}, {"sender_name", o->sender_name},
+                       {"cves", cves.p ? cves.p : "  (see the attached list)\n"}, {"support", support[0] ? support : "see the attached list"}};
+    int nv = (int)(sizeof vars / sizeof vars[0]);
+    exr_template_render(o->templates[state].subject, vars, nv, &subj);
+    exr_template_render(o->templates[state].body, vars, nv, &body);
     char aname[64];
     snprintf(aname, sizeof aname, "exray-%s.csv", ticket);
     exr_mail m = {o->from, o->sender_name, recipient, subj.p ? subj.p : "", body.p ? body.p : "", ticket, aname, csv.p, csv.len, (time_t)(o->now_us / 1000000)};
     exr_buf_reset(msg);
     exr_mime_build(&m, msg);
     exr_buf_free(&hosts);
+    exr_buf_free(&cves);
     exr_buf_free(&csv);
     exr_buf_free(&subj);
     exr_buf_free(&body);
@@ -776,6 +890,7 @@ int exr_notify_send(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st
         return exr_db_seterr(db, e, "prepare send");
     char run_id[128];
     make_run_id(run_id, sizeof run_id);
+    exr_build_memo *memo = exr_xcalloc(1, sizeof *memo);
     exr_buf msg;
     exr_buf_init(&msg);
     for (;;) {
@@ -794,7 +909,7 @@ int exr_notify_send(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st
             stt->failed++;
             continue;
         }
-        build_message(dirs, o, ticket, recipient, org, state, tpl, &msg);
+        build_message(dirs, o, memo, ticket, recipient, org, state, tpl, &msg);
         int d;
         if (o->smtp) {
             submitting sub = {db, ticket, false};
@@ -847,6 +962,7 @@ int exr_notify_send(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st
     }
     rc = 0;
 done:
+    free(memo);
     exr_buf_free(&msg);
     exr_stmt_finalize(dirs);
     return rc;

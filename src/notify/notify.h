@@ -1,5 +1,11 @@
 /* notify.h: from stored observations to one notification per recipient, sent once.
- *   states:  compromised > vulnerable > undetermined > patched-after-exposure > patched
+ *   states:  compromised > vulnerable > undetermined > patched-after-exposure > end-of-life
+ *            > patched, from the newest observation's build by the build and vulnerability
+ *            tables (opts.tab): open to any selected CVE by version -> vulnerable; a CVE
+ *            undetermined by version (not one whose fix needs configuration) -> undetermined;
+ *            once open to a known exploited (KEV) or campaign CVE since 2021 -> patched-
+ *            after-exposure; a line without security updates any more -> end-of-life. An
+ *            observation without a build the tables know keeps its stored set verdicts.
  *   plan:    one directive per (host, state, recipient); directives with the same
  *            recipient, template and day form one ticket YYYYMMDD-NNNNNNNN; a host is not
  *            notified again for the same state within the interval; a new state at once.
@@ -8,6 +14,7 @@
 #ifndef EXR_NOTIFY_H
 #define EXR_NOTIFY_H
 #include "../core/err.h"
+#include "../exchange/builds.h"
 #include "../store/store.h"
 #include "contacts.h"
 #include "ipdb.h"
@@ -17,11 +24,12 @@
 #include <stdbool.h>
 #include <time.h>
 
-enum { EXR_ST_PATCHED = 0, EXR_ST_PAE, EXR_ST_UNDET, EXR_ST_VULN, EXR_ST_COMP, EXR_NSTATES };
+enum { EXR_ST_PATCHED = 0, EXR_ST_EOL, EXR_ST_PAE, EXR_ST_UNDET, EXR_ST_VULN, EXR_ST_COMP, EXR_NSTATES };
 extern const char *const exr_state_name[EXR_NSTATES];
 
 typedef struct exr_notify_opts {
     const exr_contacts *contacts;
+    const exr_buildtab *tab;  /* the build and vulnerability tables states derive from */
     exr_template templates[EXR_NSTATES];
     long interval_s;
     bool include_patched;

@@ -5,7 +5,7 @@
 #include <string.h>
 
 const char *const exr_template_vars[] = {"ticket", "org", "recipient", "host_count", "hosts", "sets", "state", "date",
-                                         "sender_name", NULL};
+                                         "sender_name", "cves", "support", NULL};
 
 static int known(const char *n, size_t l)
 {

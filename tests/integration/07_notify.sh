@@ -33,18 +33,34 @@ PY
 grep -q "contacts.csv:6: network is neither" "$WORK/n1.err" || fail "bad contact line not reported: $(cat "$WORK/n1.err")"
 grep -q "contacts.csv:7: not a valid e-mail" "$WORK/n1.err" || fail "bad address not reported"
 python3 "$ROOT/tests/integration/check_mail.py" "$WORK/mail" "$WORK/contacts.csv" "$FLEET/expected.jsonl" > "$WORK/s1.json" || fail "messages"
-python3 - "$WORK/s1.json" <<'PY' || fail "first run"
-import json, sys
+python3 - "$WORK/s1.json" "$FLEET/expected.jsonl" "$ROOT" <<'PY' || fail "first run"
+import ipaddress, json, sys
+sys.path.insert(0, sys.argv[3] + "/tests/integration")
+from hc_rule import Rule
 s = json.load(open(sys.argv[1]))
-assert s["messages"] == 5, s["messages"]          # five recipients, one state each
+rule = Rule(sys.argv[3] + "/data/exchange-builds.csv", sys.argv[3] + "/data/exchange-vulns.csv")
+nets = [(ipaddress.ip_network(n), r) for n, r in (("127.77.0.0/25", 1), ("127.77.0.64/26", 2), ("127.77.0.96/27", 3),
+                                                   ("127.77.0.128/25", 4), ("127.77.0.200/29", 5))]
+def owner(ip):
+    return max((n for n in nets if ipaddress.ip_address(ip) in n[0]), key=lambda n: n[0].prefixlen)[1]
+def state(x):  # from the fleet's facts and HealthChecker's rule, not from exray
+    if x["proxylogon"] == "vulnerable" or x["proxyshell"] == "vulnerable" or x["proxynotshell"] == "vulnerable" or rule.open_cves(x["build"]):
+        return "vulnerable"
+    return "end-of-life" if x["product"] in ("2010", "2013", "2016", "2019") else "other"
+want = {(owner(x["ip"]), state(x)) for x in map(json.loads, open(sys.argv[2])) if x["exchange"]}
+assert {st for _, st in want} == {"vulnerable", "end-of-life"}, want
+assert s["messages"] == len(want), (s["messages"], sorted(want))  # one per recipient and state
+for ip, t in s["host_templates"].items():
+    assert t == [state(next(x for x in map(json.loads, open(sys.argv[2])) if x["ip"] == ip))], (ip, t)
 assert all(len(t) == 1 for t in s["host_tickets"].values()), "a host in two tickets"
 assert "127.77.0.202" in s["host_tickets"], "hostile-name host missing"
 PY
-ok "5 messages, one per recipient; RFC 5322/MIME parsed by Python; every host only in its owner's message"
+ok "one message per recipient and state (vulnerable by HealthChecker's rule, end-of-life); RFC 5322/MIME parsed by Python; every host only in its owner's message"
 
 "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --maildir "$WORK/mail" 2>"$WORK/n2.err"
 grep -q "0 new directives in 0 new tickets" "$WORK/n2.err" || fail "rerun notified again: $(cat "$WORK/n2.err")"
-[ "$(ls "$WORK/mail/new" | wc -l)" -eq 5 ] || fail "rerun delivered more messages"
+[ "$(ls "$WORK/mail/new" | wc -l)" -eq "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["messages"])' "$WORK/s1.json")" ] ||
+    fail "rerun delivered more messages"
 ok "rerun within the interval: nothing new"
 
 # a worse state at once: the probe finds planted web shells -> compromised

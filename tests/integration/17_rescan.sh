@@ -106,15 +106,16 @@ assert cols[-2:] == ["notified", "remediated"], cols
 assert last[-1] == "2", last
 PY
 "$EXRAY" report --db "$DB" --format md -o "$WORK/r.md" 2>/dev/null || fail "report"
-python3 - "$WORK/r.md" <<'PY' || fail "report funnel: $(grep -A2 'remediated after notice |' "$WORK/r.md")"
+python3 - "$WORK/r.md" "$WORK/notified" <<'PY' || fail "report funnel: $(grep -A2 'remediated after notice |' "$WORK/r.md")"
 import sys
+n = len(open(sys.argv[2]).read().split())  # the hosts with a sent notice, by the test's own query
 lines = open(sys.argv[1]).read().splitlines()
 i = next(k for k, l in enumerate(lines) if l.startswith("| notified |"))
 head = [c.strip() for c in lines[i].strip("|").split("|")]
 row = dict(zip(head, [c.strip() for c in lines[i + 2].strip("|").split("|")]))
-assert (row["notified"], row["remediated after notice"], row["still open"]) == ("22", "2", "20"), row
+assert n > 20 and (row["notified"], row["remediated after notice"], row["still open"]) == (str(n), "2", str(n - 2)), (row, n)
 PY
-ok "two notified servers patched: the rescan records them, host_history has patched_at, stats and the report's funnel count 2 remediated of 22 notified"
+ok "two notified servers patched: the rescan records them, host_history has patched_at, stats and the report's funnel count 2 remediated of the notified"
 if "$EXRAY" scan --rescan -o /dev/null 2>"$WORK/e.err"; then fail "--rescan without --db succeeded"; fi
 grep -q "needs --db" "$WORK/e.err" || fail "--rescan without --db: $(cat "$WORK/e.err")"
 if on_pg; then NONE="${EXRAY_TEST_PG%/*}/t17_none"; else NONE="$WORK/none.db"; fi

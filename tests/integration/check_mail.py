@@ -5,14 +5,20 @@ Message-ID, Auto-Submitted, a text part and a Shadowserver CSV attachment, and i
 every host in a message resolves, by the contacts file's most specific network, to that
 message's recipient. With the fleet's EXPECTED.jsonl (written from Microsoft's build list by
 the fleet generator, not by exray), every column of every attachment row is checked
-against the host's facts: severity and tag by every set that is open, version, server
+against the host's facts: the tag lists exactly the CVEs open by version by HealthChecker's
+rule (hc_rule.py, from the data tables), severity by KEV and campaign, version, server
 name, port, the web shell's path. Prints a JSON summary.
 usage: check_mail.py MAILDIR CONTACTS.csv [EXPECTED.jsonl]"""
 import csv, email, glob, ipaddress, json, os, re, sys
 from email import policy
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hc_rule import Rule
 from email.utils import parsedate_to_datetime
 
 maildir, contacts = sys.argv[1], sys.argv[2]
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data")
+# the open CVEs of a build by HealthChecker's rule, read here from the tables (not from exray)
+rule = Rule(os.path.join(DATA, "exchange-builds.csv"), os.path.join(DATA, "exchange-vulns.csv"))
 expected = {}
 if len(sys.argv) > 3:
     for l in open(sys.argv[3]):
@@ -43,17 +49,25 @@ def check_row(r, tpl, where):
         assert r["url"] == (x["shells"] or [""])[0], (where, r["url"], x["shells"])
         return
     assert r["url"] == "", (where, r)
-    if not open_sets:
-        assert r["severity"] == "info" and r["tag"] == "exchange", (where, r, x)
-        return
-    assert r["severity"] == "critical", (where, r, open_sets)
     tag = r["tag"].split(";")
-    assert tag[0] == "exchange" and len(tag) > 1, (where, r["tag"])
+    assert tag[0] == "exchange", (where, r["tag"])
     cves = set(tag[1:])
-    allowed_cves = set().union(*(SET_CVES[k] for k in open_sets))
-    assert cves <= allowed_cves, (where, r["tag"], open_sets)
     for k in open_sets:
         assert cves & SET_CVES[k], "%s: %s open, its CVEs missing from the tag %s" % (where, k, r["tag"])
+    want = rule.open_cves(x["build"])
+    if tpl == "end-of-life":  # nothing open, on a line past its end of support
+        assert not open_sets and not want and x["product"] in ("2010", "2013", "2016", "2019"), (where, x, want)
+    if tpl == "vulnerable":
+        assert open_sets or want, (where, x)
+    if want is None:  # a build the table does not list: the campaign sets alone
+        allowed_cves = set().union(*(SET_CVES[k] for k in open_sets)) if open_sets else set()
+        assert cves <= allowed_cves, (where, r["tag"], open_sets)
+        assert r["severity"] == ("critical" if open_sets else "info"), (where, r, open_sets)
+        return
+    # every CVE open by version, each once, and nothing else
+    assert len(tag[1:]) == len(cves) and cves == {c.lower() for c in want}, (where, sorted(cves ^ {c.lower() for c in want}))
+    sev = "critical" if any(rule.kev(c) or rule.campaign(c) for c in want) else "high" if want else "info"
+    assert r["severity"] == sev, (where, r["severity"], sev)
 
 nets = []
 for row in csv.reader(open(contacts, encoding="utf-8", errors="replace", newline="")):
@@ -96,7 +110,9 @@ for f in sorted(glob.glob(os.path.join(maildir, "new", "*")) + glob.glob(os.path
     assert len(att) == 1 and att[0].get_filename() == "exray-%s.csv" % ticket
     rows = list(csv.DictReader(att[0].get_content().splitlines()))
     assert rows and list(rows[0].keys()) == COLUMNS, rows[:1]
-    tpl = "compromised" if "compromise" in str(m["Subject"]) else "vulnerable" if "missing" in str(m["Subject"]) else "other"
+    subj = str(m["Subject"])
+    tpl = ("compromised" if "compromise" in subj else "vulnerable" if "missing" in subj else
+           "end-of-life" if "no longer receives" in subj else "other")
     for r in rows:
         if expected:
             check_row(r, tpl, "%s (ticket %s)" % (r["ip"], ticket))
@@ -104,6 +120,7 @@ for f in sorted(glob.glob(os.path.join(maildir, "new", "*")) + glob.glob(os.path
         assert o == rcpt, "isolation: %s belongs to %s, sent to %s (ticket %s)" % (r["ip"], o, rcpt, ticket)
         assert r["ip"] in body
         summary["host_tickets"].setdefault(r["ip"], []).append(ticket)
+        summary.setdefault("host_templates", {}).setdefault(r["ip"], []).append(tpl)
     summary["by_template"][tpl] = summary["by_template"].get(tpl, 0) + 1
     summary["messages"] += 1
     summary["hosts"] += len(rows)
