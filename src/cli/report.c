@@ -24,10 +24,15 @@ int exr_cmd_report(int argc, char **argv)
     if (!db)
         return exr_opts_fail(spec, "--db FILE is required");
     exr_err e = {0, ""};
-    exr_buildtab tab;
+    exr_buildtab tab = {0};
     exr_store *s;
-    if (exr_cli_open_with_builds("report", db, false, &tab, &s, &e) != 0)
+    if (exr_cli_tables("report", NULL, p.val[REPORT_VULNS], p.val[REPORT_CVES], p.val[REPORT_KEV_ONLY] != NULL, p.val[REPORT_AS_OF], &tab) != 0)
         return 2;
+    if (exr_store_open_existing(&s, db, &e) != 0) {
+        fprintf(stderr, "exray report: %s\n", e.msg);
+        exr_buildtab_free(&tab);
+        return 2;
+    }
     exr_report_opts o = {hunt, md == 1, &tab};
     exr_buf b;
     exr_buf_init(&b);

@@ -159,6 +159,7 @@ void exr_report_data_free(rdata *d)
     free(d->countries);
     free(d->asns);
     free(d->cus);
+    free(d->cves);
     free(d->hunt);
     memset(d, 0, sizeof *d);
 }

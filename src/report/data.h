@@ -5,6 +5,7 @@
 #include "../core/err.h"
 #include "../exchange/builds.h"
 #include "../store/store.h"
+#include "vulnstat.h"
 #include <stdint.h>
 
 typedef struct rscan {
@@ -12,6 +13,8 @@ typedef struct rscan {
     char started[32];
     long exch, comp;
     long vuln[EXR_NSETS], patched[EXR_NSETS], undet[EXR_NSETS];
+    long classified;        /* Exchange observations on a build the tables classify */
+    long kev[RV_MAX_KEV];   /* of those, open to each known exploited CVE (rdata.vulns numbering) */
 } rscan;
 
 typedef struct rgroup {
@@ -19,7 +22,14 @@ typedef struct rgroup {
     char label[200];
     long total, vuln, patched, comp;
     long vuln_x, patched_x; /* not compromised: the chart's segments do not overlap */
+    long support[RS_N];     /* the hosts' support states (RS_*) */
 } rgroup;
+/* one CVE of the table and the hosts (latest observation) open to it by version */
+typedef struct rcve {
+    const char *cve;
+    const exr_vuln *row;
+    long open;
+} rcve;
 
 typedef struct rcu {
     char product[8], cu[16], build[24];
@@ -42,6 +52,13 @@ typedef struct rdata {
     size_t ncountries, nasns;
     rcu *cus;
     size_t ncus;
+    rvulns vulns;        /* the table's CVEs (the selected ones: --cves, --kev-only) */
+    rcve *cves;          /* the CVEs open on some host, KEV first, then by hosts */
+    size_t ncves;
+    long classified;     /* hosts whose latest build the tables classify */
+    long support[RS_N];  /* of all hosts */
+    int kev_lines[5];    /* the known exploited CVEs (kev bit) drawn over time: most exposed */
+    int nkev_lines;
     /* notified hosts: patched after the notice, patched before it (a patched-after-exposure
      * notice), and the rest */
     long notified, remediated, notified_patched, notified_open;

@@ -78,6 +78,7 @@ enum { V_OTHER, V_VULN, V_UNDET, V_PATCHED };
 /* a build as the store has it, and a host's network: stored once, pointed to by hosts */
 typedef struct version {
     const char *product, *cu, *build;
+    rverdict rv; /* by the vulnerability table, once per distinct build */
 } version;
 
 typedef struct netinfo {
@@ -168,6 +169,7 @@ typedef struct scanrow {
     const char *name, *started, *key;
     long n, exch, comp;
     long vuln[EXR_NSETS], patched[EXR_NSETS], undet[EXR_NSETS];
+    long classified, kev[RV_MAX_KEV];
 } scanrow;
 
 typedef struct pass {
@@ -177,6 +179,8 @@ typedef struct pass {
     hostmap hosts;
     scanrow *scans;
     size_t nscans;
+    rvulns *vulns;
+    const version *lastv; /* the previous row's: consecutive rows often share a build */
 } pass;
 
 static int cmp_scan_id(const void *x, const void *y)
@@ -273,12 +277,35 @@ static const version *version_of(pass *p, const char *product, const char *cu, c
         v->product = intern(&p->words, &p->a, product);
         v->cu = intern(&p->words, &p->a, cu);
         v->build = intern(&p->words, &p->a, build);
+        exr_rverdict_of(p->vulns, &p->a, build, &v->rv);
         s->val = (size_t)(uintptr_t)v;
     }
     return (const version *)(uintptr_t)s->val;
 }
 
-static void note_latest(pass *p, host *h, exr_stmt *st, const unsigned char *vk, const char *time, long long id)
+static bool same(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* the row's build, without a hash lookup when it is the previous row's */
+static const version *row_version(pass *p, exr_stmt *st)
+{
+    const char *product = exr_stmt_text(st, 4), *cu = exr_stmt_text(st, 5), *build = exr_stmt_text(st, 6);
+    const version *l = p->lastv;
+    if (l && same(l->build, build) && same(l->cu, cu) && same(l->product, product))
+        return l;
+    return p->lastv = version_of(p, product, cu, build);
+}
+
+static void count_cves(scanrow *s, const version *v)
+{
+    s->classified += v->rv.classified;
+    for (uint32_t m = v->rv.kevmask; m; m &= m - 1)
+        s->kev[__builtin_ctz(m)]++;
+}
+
+static void note_latest(pass *p, host *h, const version *ver, const unsigned char *vk, const char *time, long long id)
 {
     if (h->time) {
         int c = strcmp(time, h->time);
@@ -288,7 +315,7 @@ static void note_latest(pass *p, host *h, exr_stmt *st, const unsigned char *vk,
     if (!h->time || strcmp(time, h->time) != 0)
         h->time = exr_arena_str(&p->a, time);
     h->id = id;
-    h->ver = version_of(p, exr_stmt_text(st, 4), exr_stmt_text(st, 5), exr_stmt_text(st, 6));
+    h->ver = ver;
     memcpy(h->v, vk, sizeof h->v);
 }
 
@@ -309,8 +336,11 @@ static int read_observations(pass *p, exr_err *e)
         for (int k = 0; k < EXR_NSETS; k++)
             vk[k] = verdict_kind(exr_stmt_text(st, 7 + k));
         scanrow *s = scan_of(p, exr_stmt_int(st, 0), last);
+        const version *ver = exch ? row_version(p, st) : NULL;
         if (s) {
             count_row(s, vk, exch, comp);
+            if (ver)
+                count_cves(s, ver);
             last = s;
         }
         const char *ip = exr_stmt_text(st, 1), *time = exr_stmt_text(st, 2);
@@ -319,7 +349,7 @@ static int read_observations(pass *p, exr_err *e)
         host *h = host_get(&p->hosts, &p->a, ip);
         h->comp |= comp;
         if (exch)
-            note_latest(p, h, st, vk, time, exr_stmt_int(st, 3));
+            note_latest(p, h, ver, vk, time, exr_stmt_int(st, 3));
     }
     exr_stmt_finalize(st);
     return rc == EXR_SQL_DONE ? 0 : exr_db_seterr(p->db, e, "read observations");
@@ -379,6 +409,9 @@ static void group_scans(pass *p, const exr_keyset *incomplete, rdata *d)
                 r.patched[k] += s->patched[k];
                 r.undet[k] += s->undet[k];
             }
+            r.classified += s->classified;
+            for (int k = 0; k < RV_MAX_KEV; k++)
+                r.kev[k] += s->kev[k];
         }
         if (!n || exr_keyset_has(incomplete, name ? name : ""))
             continue;
@@ -469,6 +502,7 @@ static void chart_add(chart *c, exr_arena *a, const char *key, const char *label
     g->g.comp += h->comp;
     g->g.vuln_x += v && !h->comp;
     g->g.patched_x += pt && !h->comp;
+    g->g.support[h->ver->rv.support]++;
 }
 
 static int cmp_group(const void *x, const void *y)
@@ -560,11 +594,52 @@ static void cu_finish(cutab *t, const exr_buildtab *tab, rdata *d)
     free(t->index.e);
 }
 
+/* one host's latest build in the CVE table and the support counts */
+static void cves_add(rdata *d, long *open, const version *v)
+{
+    d->classified += v->rv.classified;
+    d->support[v->rv.support]++;
+    for (int i = 0; i < v->rv.nopen; i++)
+        open[v->rv.open[i]]++;
+}
+
+
+
+static int cmp_rcve(const void *x, const void *y)
+{
+    const rcve *a = x, *b = y;
+    bool ka = a->row->kev[0], kb = b->row->kev[0];
+    if (ka != kb)
+        return ka ? -1 : 1;
+    if (a->open != b->open)
+        return a->open > b->open ? -1 : 1;
+    return strcmp(a->cve, b->cve);
+}
+
+/* the CVEs open somewhere, KEV first; the most exposed known exploited ones get a line */
+static void cves_finish(rdata *d, const long *open)
+{
+    d->cves = exr_xcalloc((size_t)(d->vulns.n ? d->vulns.n : 1), sizeof *d->cves);
+    for (int i = 0; i < d->vulns.n; i++)
+        if (open[i] > 0)
+            d->cves[d->ncves++] = (rcve){d->vulns.cve[i], d->vulns.row[i], open[i]};
+    if (d->ncves)
+        qsort(d->cves, d->ncves, sizeof *d->cves, cmp_rcve);
+    for (size_t i = 0; i < d->ncves && d->nkev_lines < 5; i++) {
+        if (!d->cves[i].row->kev[0])
+            break;
+        for (int k = 0; k < d->vulns.nkev; k++)
+            if (d->vulns.cve[d->vulns.cve_of_kev[k]] == d->cves[i].cve)
+                d->kev_lines[d->nkev_lines++] = k;
+    }
+}
+
 /* Countries, networks and CUs of every host with an Exchange observation, in one walk. */
 static void charts(pass *p, const exr_buildtab *tab, rdata *d)
 {
     chart byc = {0}, bya = {0};
     cutab cus = {0};
+    long open[EXR_MAX_CVES] = {0};
     for (size_t i = 0; i < p->hosts.cap; i++) {
         const host *h = p->hosts.slot[i].p;
         if (!h || !h->time)
@@ -577,7 +652,9 @@ static void charts(pass *p, const exr_buildtab *tab, rdata *d)
             snprintf(asn, sizeof asn, "AS%lld", h->net->asn);
         chart_add(&bya, &p->a, has_asn ? asn : "unknown", as_name ? as_name : "", h);
         cu_add(&cus, &p->a, h);
+        cves_add(d, open, h->ver);
     }
+    cves_finish(d, open);
     chart_finish(&byc, &d->countries, &d->ncountries);
     chart_finish(&bya, &d->asns, &d->nasns);
     cu_finish(&cus, tab, d);
@@ -589,6 +666,8 @@ int exr_report_hosts(exr_db *db, const exr_buildtab *tab, const exr_keyset *inco
     memset(&p, 0, sizeof p);
     p.db = db;
     p.a.chunk = (size_t)16 << 20;
+    exr_rvulns_init(&d->vulns, tab);
+    p.vulns = &d->vulns;
     int rc = read_scans(&p, e) || read_observations(&p, e) || read_host_info(&p, e) ? -1 : 0;
     if (rc == 0) {
         group_scans(&p, incomplete, d);

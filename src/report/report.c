@@ -5,6 +5,7 @@
 #include "report.h"
 #include "data.h"
 #include "svg.h"
+#include "render.h"
 #include "../hunt/findings.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,7 @@ typedef struct chart {
     void (*md)(const rdata *d, exr_buf *out);
 } chart;
 
-static void md_cell(exr_buf *out, const char *s)
+void exr_rep_md_cell(exr_buf *out, const char *s)
 {
     exr_buf_adds(out, " ");
     for (; s && *s; s++) {
@@ -32,12 +33,12 @@ static void md_cell(exr_buf *out, const char *s)
     exr_buf_adds(out, " |");
 }
 
-static double pct(long a, long b)
+double exr_rep_pct(long a, long b)
 {
     return b ? 100.0 * (double)a / (double)b : 0.0;
 }
 
-static void reading(exr_buf *out, const char *text)
+void exr_rep_reading(exr_buf *out, const char *text)
 {
     exr_buf_adds(out, "<p class=\"reading\">");
     exr_html_esc(out, text);
@@ -55,7 +56,7 @@ static void patch_reading(const rdata *d, char *buf, size_t n)
 {
     const rscan *f = &d->scans[0], *l = &d->scans[d->nscans - 1];
     snprintf(buf, n, "In the last scan %.1f%% of %ld Exchange servers were patched for ProxyLogon (first scan: %.1f%%), %.1f%% for ProxyShell, %.1f%% for ProxyNotShell; %ld showed a web shell.",
-             pct(l->patched[0], l->exch), l->exch, pct(f->patched[0], f->exch), pct(l->patched[1], l->exch), pct(l->patched[2], l->exch),
+             exr_rep_pct(l->patched[0], l->exch), l->exch, exr_rep_pct(f->patched[0], f->exch), exr_rep_pct(l->patched[1], l->exch), exr_rep_pct(l->patched[2], l->exch),
              l->comp);
     if (d->missing[0]) {
         size_t len = strlen(buf);
@@ -67,7 +68,7 @@ static void patch_html(const rdata *d, exr_buf *out)
 {
     char buf[600];
     patch_reading(d, buf, sizeof buf);
-    reading(out, buf);
+    exr_rep_reading(out, buf);
     int n = (int)d->nscans;
     const char **xl = exr_xcalloc((size_t)n, sizeof *xl);
     char(*labels)[16] = exr_xcalloc((size_t)n, sizeof *labels);
@@ -76,7 +77,7 @@ static void patch_html(const rdata *d, exr_buf *out)
         snprintf(labels[i], sizeof labels[i], "%.10s", d->scans[i].started);
         xl[i] = labels[i];
         for (int k = 0; k < EXR_NSETS; k++)
-            y[k * n + i] = pct(d->scans[i].patched[k], d->scans[i].exch);
+            y[k * n + i] = exr_rep_pct(d->scans[i].patched[k], d->scans[i].exch);
     }
     svg_series s[EXR_NSETS];
     for (int k = 0; k < EXR_NSETS; k++)
@@ -90,7 +91,7 @@ static void patch_html(const rdata *d, exr_buf *out)
         exr_html_esc(out, r->started);
         exr_buf_printf(out, "</td><td>%ld</td>", r->exch);
         for (int k = 0; k < EXR_NSETS; k++)
-            exr_buf_printf(out, "<td>%ld</td><td>%.1f%%</td>", r->vuln[k], pct(r->patched[k], r->exch));
+            exr_buf_printf(out, "<td>%ld</td><td>%.1f%%</td>", r->vuln[k], exr_rep_pct(r->patched[k], r->exch));
         exr_buf_printf(out, "<td>%ld</td></tr>\n", r->comp);
     }
     exr_buf_adds(out, "</table>\n");
@@ -109,10 +110,10 @@ static void patch_md(const rdata *d, exr_buf *out)
     for (size_t i = 0; i < d->nscans; i++) {
         const rscan *r = &d->scans[i];
         exr_buf_printf(out, "| %lld |", r->id);
-        md_cell(out, r->started);
+        exr_rep_md_cell(out, r->started);
         exr_buf_printf(out, " %ld |", r->exch);
         for (int k = 0; k < EXR_NSETS; k++)
-            exr_buf_printf(out, " %ld | %.1f%% |", r->vuln[k], pct(r->patched[k], r->exch));
+            exr_buf_printf(out, " %ld | %.1f%% |", r->vuln[k], exr_rep_pct(r->patched[k], r->exch));
         exr_buf_printf(out, " %ld |\n", r->comp);
     }
 }
@@ -161,7 +162,7 @@ static void groups_html(const rdata *d, exr_buf *out)
     const rgroup *g = &d->countries[0];
     snprintf(buf, sizeof buf, "Most Exchange servers are in %s (%ld, %ld of them vulnerable); the latest observation of each server counts.",
              g->label, g->total, g->vuln);
-    reading(out, buf);
+    exr_rep_reading(out, buf);
     groups_html_one(out, "By country", d->countries, d->ncountries, 0);
     groups_html_one(out, "By network (top 20 ASNs)", d->asns, d->nasns, 1);
 }
@@ -174,7 +175,7 @@ static void groups_md_one(exr_buf *out, const char *title, const rgroup *g, size
         char lb[300];
         snprintf(lb, sizeof lb, "%s%s%s", g[i].key, with_label && g[i].label[0] ? " " : "", with_label ? g[i].label : "");
         exr_buf_adds(out, "|");
-        md_cell(out, lb);
+        exr_rep_md_cell(out, lb);
         exr_buf_printf(out, " %ld | %ld | %ld | %ld |\n", g[i].total, g[i].vuln, g[i].patched, g[i].comp);
     }
 }
@@ -206,14 +207,14 @@ static void cus_reading(const rdata *d, char *buf, size_t n)
     snprintf(buf, n,
              "%ld of %ld Exchange servers (%.1f%%) run a cumulative update that never received the fix for at least one "
              "vulnerability set (%s %ld, %s %ld, %s %ld): only a CU upgrade can patch them.",
-             uns, all, pct(uns, all), set_title[0], per[0], set_title[1], per[1], set_title[2], per[2]);
+             uns, all, exr_rep_pct(uns, all), set_title[0], per[0], set_title[1], per[1], set_title[2], per[2]);
 }
 
 static void cus_html(const rdata *d, exr_buf *out)
 {
     char buf[400];
     cus_reading(d, buf, sizeof buf);
-    reading(out, buf);
+    exr_rep_reading(out, buf);
     size_t n = d->ncus > 25 ? 25 : d->ncus;
     static const char *const seg[] = {"CU can be patched", "CU cannot be patched (upgrade needed)"};
     static const char *const col[] = {"#2471a3", "#e67e22"};
@@ -252,8 +253,8 @@ static void cus_md(const rdata *d, exr_buf *out)
                         " ProxyNotShell fix for this CU |\n|---|---|---|---|---|---|---|\n", buf);
     for (size_t i = 0; i < d->ncus; i++) {
         exr_buf_adds(out, "|");
-        md_cell(out, d->cus[i].product);
-        md_cell(out, d->cus[i].cu);
+        exr_rep_md_cell(out, d->cus[i].product);
+        exr_rep_md_cell(out, d->cus[i].cu);
         exr_buf_printf(out, " %ld | %ld |", d->cus[i].hosts, d->cus[i].vuln);
         for (int k = 0; k < EXR_NSETS; k++)
             exr_buf_printf(out, " %s |", d->cus[i].nofix[k] ? "no" : "yes");
@@ -281,14 +282,14 @@ static void funnel_reading(const rdata *d, char *buf, size_t n)
     if (d->notified_patched)
         snprintf(before, sizeof before, "; %ld had been patched before their notice", d->notified_patched);
     snprintf(buf, n, "%ld servers notified; %ld (%.1f%%) were no longer vulnerable in a later scan%s; %s.", d->notified, d->remediated,
-             pct(d->remediated, d->notified), before, med);
+             exr_rep_pct(d->remediated, d->notified), before, med);
 }
 
 static void funnel_html(const rdata *d, exr_buf *out)
 {
     char buf[400];
     funnel_reading(d, buf, sizeof buf);
-    reading(out, buf);
+    exr_rep_reading(out, buf);
     static const char *const seg[] = {"servers"};
     static const char *const col[] = {"#2471a3"};
     const char *labels[] = {"notified", "remediated after notice", "patched before notice", "still open"};
@@ -335,7 +336,7 @@ static void hunt_html(const rdata *d, exr_buf *out)
     exr_fmt_ms(d->hunt[0].t, a, sizeof a);
     exr_fmt_ms(d->hunt[d->nhunt - 1].t, b, sizeof b);
     snprintf(buf, sizeof buf, "%zu timed findings on %.200s from %s to %s.", d->nhunt, d->hunt_root, a, b);
-    reading(out, buf);
+    exr_rep_reading(out, buf);
     const char *rows[32];
     int nrows = 0;
     int *row = exr_xcalloc(d->nhunt, sizeof *row);
@@ -378,9 +379,9 @@ static void hunt_md(const rdata *d, exr_buf *out)
         char tm[32];
         exr_fmt_ms(d->hunt[i].t, tm, sizeof tm);
         exr_buf_printf(out, "| %s |", tm);
-        md_cell(out, d->hunt[i].sev);
-        md_cell(out, d->hunt[i].check);
-        md_cell(out, d->hunt[i].path);
+        exr_rep_md_cell(out, d->hunt[i].sev);
+        exr_rep_md_cell(out, d->hunt[i].check);
+        exr_rep_md_cell(out, d->hunt[i].path);
         exr_buf_addc(out, '\n');
     }
 }
@@ -388,6 +389,9 @@ static void hunt_md(const rdata *d, exr_buf *out)
 static const chart charts[] = {
     {"patch-rate", "Patch rate over time", has_scans, patch_html, patch_md},
     {"where", "By country and by network", has_groups, groups_html, groups_md},
+    {"known-exploited", "Known exploited CVEs over time", exr_rep_has_kev, exr_rep_kev_html, exr_rep_kev_md},
+    {"cves", "Open CVEs by exposed servers", exr_rep_has_cves, exr_rep_cves_html, exr_rep_cves_md},
+    {"support", "End of support by country and network", exr_rep_has_support, exr_rep_support_html, exr_rep_support_md},
     {"versions", "By Exchange version and cumulative update", has_cus, cus_html, cus_md},
     {"notification", "Notification funnel", has_funnel, funnel_html, funnel_md},
     {"hunt", "Hunt timeline", has_hunt, hunt_html, hunt_md},
