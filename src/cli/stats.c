@@ -1,14 +1,24 @@
 /* stats.c: `exray stats`, one row per scan from the store. */
 #include "../notify/notify.h"
+#include "../notify/stats_cves.h"
+#include "open.h"
 #include "../store/store.h"
 #include "opts.h"
 #include "cli.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-static void print_row(void *ctx, const exr_stats_row *r)
+typedef struct stats_ctx {
+    FILE *out;
+    const exr_scan_cves *cves;
+    size_t ncves;
+} stats_ctx;
+
+static void print_row(void *vctx, const exr_stats_row *r)
 {
-    FILE *out = ctx;
+    stats_ctx *cx = vctx;
+    FILE *out = cx->out;
     char cell[3][40];
     for (int k = 0; k < 3; k++)
         snprintf(cell[k], sizeof cell[k], "%lld / %.1f%%", r->vulnerable[k], r->exchange ? 100.0 * (double)r->patched[k] / (double)r->exchange : 0.0);
@@ -16,8 +26,15 @@ static void print_row(void *ctx, const exr_stats_row *r)
     snprintf(id, sizeof id, "%lld", r->scan);
     /* to the second for reading: the store keeps microseconds, for comparisons */
     snprintf(started, sizeof started, "%.19s%s", r->started ? r->started : "", r->started && strlen(r->started) > 19 ? "Z" : "");
-    fprintf(out, "%-5s %-20s %8lld %-27s %-27s %-27s %11lld %8lld %10lld\n", r->name ? r->name : id, started, r->exchange, cell[0], cell[1], cell[2],
-            r->compromised, r->notified, r->remediated);
+    long long open = 0, kev = 0;
+    const char *key = r->name ? r->name : id;
+    for (size_t i = 0; i < cx->ncves; i++)
+        if (strcmp(cx->cves[i].key, key) == 0) {
+            open = cx->cves[i].open;
+            kev = cx->cves[i].kev;
+        }
+    fprintf(out, "%-5s %-20s %8lld %-27s %-27s %-27s %8lld %8lld %11lld %8lld %10lld\n", key, started, r->exchange, cell[0], cell[1], cell[2],
+            open, kev, r->compromised, r->notified, r->remediated);
 }
 
 static void print_missing(void *ctx, const char *name, int nshards, const char *missing)
@@ -35,17 +52,27 @@ int exr_cmd_stats(int argc, char **argv)
         return exr_opts_fail(&exr_spec_stats, "--db FILE is required");
     exr_err e = {0, ""};
     exr_store *s = NULL;
+    exr_buildtab tab = {0};
+    if (exr_cli_tables("stats", NULL, p.val[STATS_VULNS], p.val[STATS_CVES], p.val[STATS_KEV_ONLY] != NULL, NULL, &tab) != 0)
+        return 2;
     if (exr_store_open_existing(&s, p.val[STATS_DB], &e) != 0) {
         fprintf(stderr, "exray stats: %s\n", e.msg);
+        exr_buildtab_free(&tab);
         return 2;
     }
-    printf("%-5s %-20s %8s %-27s %-27s %-27s %11s %8s %10s\n", "scan", "started", "exchange", "proxylogon vuln/patched%",
-           "proxyshell vuln/patched%", "proxynotshell vuln/patched%", "compromised", "notified", "remediated");
-    if (exr_stats_rows(s, print_row, stdout, &e) != 0 || exr_store_incomplete_scans(s, print_missing, stdout, &e) < 0) {
+    stats_ctx cx = {stdout, NULL, 0};
+    exr_scan_cves *cves = NULL;
+    int rc = exr_stats_cves(s, &tab, &cves, &cx.ncves, &e);
+    cx.cves = cves;
+    if (rc == 0) {
+        printf("%-5s %-20s %8s %-27s %-27s %-27s %8s %8s %11s %8s %10s\n", "scan", "started", "exchange", "proxylogon vuln/patched%",
+               "proxyshell vuln/patched%", "proxynotshell vuln/patched%", "open", "kev_open", "compromised", "notified", "remediated");
+        rc = exr_stats_rows(s, print_row, &cx, &e) != 0 || exr_store_incomplete_scans(s, print_missing, stdout, &e) < 0 ? -1 : 0;
+    }
+    if (rc != 0)
         fprintf(stderr, "exray stats: %s\n", e.msg);
-        exr_store_close(s);
-        return 2;
-    }
+    free(cves);
     exr_store_close(s);
-    return 0;
+    exr_buildtab_free(&tab);
+    return rc == 0 ? 0 : 2;
 }

@@ -129,20 +129,29 @@ ok "unknown template variable: error with file and line, nothing sent"
 
 "$EXRAY" stats --db "$DB" > "$WORK/stats.txt"
 [ "$(grep -c '^[0-9]' "$WORK/stats.txt")" -eq 2 ] || fail "stats rows: $(cat "$WORK/stats.txt")"
-python3 - "$WORK/stats.txt" <<'PY' || fail "stats: no compromised hosts in scan 2: $(cat "$WORK/stats.txt")"
-import re, sys
+python3 - "$WORK/stats.txt" "$FLEET/expected.jsonl" "$ROOT" <<'PY' || fail "stats: $(cat "$WORK/stats.txt")"
+import json, re, sys
+sys.path.insert(0, sys.argv[3] + "/tests/integration")
+from hc_rule import Rule
+rule = Rule(sys.argv[3] + "/data/exchange-builds.csv", sys.argv[3] + "/data/exchange-vulns.csv")
 lines = open(sys.argv[1]).read().splitlines()
-names = ["scan", "started", "exchange", "proxylogon", "proxyshell", "proxynotshell", "compromised", "notified", "remediated"]
+names = ["scan", "started", "exchange", "proxylogon", "proxyshell", "proxynotshell", "open", "kev_open", "compromised", "notified", "remediated"]
 head = lines[0].split()
 assert [h for h in head if h in names] == names, head  # the columns, by name
 rows = {}
 for l in lines[1:]:
-    m = re.match(r"(\d+)\s+(\S+)\s+(\d+)\s+(\d+ / \S+)\s+(\d+ / \S+)\s+(\d+ / \S+)\s+(\d+)\s+(\d+)\s+(\d+)$", l)
+    m = re.match(r"(\d+)\s+(\S+)\s+(\d+)\s+(\d+ / \S+)\s+(\d+ / \S+)\s+(\d+ / \S+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)$", l)
     assert m, l
     rows[m.group(1)] = dict(zip(names, m.groups()))
 assert int(rows["2"]["compromised"]) > 0 and int(rows["1"]["compromised"]) == 0, rows
+# open / kev_open: the fleet's hosts with a CVE (a known exploited one) open by HealthChecker's rule
+ex = [x for x in map(json.loads, open(sys.argv[2])) if x["exchange"]]
+opn = [rule.open_cves(x["build"]) or set() for x in ex]
+want = (sum(1 for o in opn if o), sum(1 for o in opn if any(rule.kev(c) for c in o)))
+assert (int(rows["1"]["open"]), int(rows["1"]["kev_open"])) == want, (rows["1"], want)
+assert 0 < want[1] < want[0], want
 PY
-ok "exray stats: one row per scan"
+ok "exray stats: one row per scan; open and kev_open as HealthChecker's rule says"
 
 python3 - "$DB" "$FLEET/expected.jsonl" <<'PY' || fail "host_history"
 import json, dbconn, sys
