@@ -2,7 +2,7 @@
 #include "opts.h"
 
 static const exr_opt opts[] = {
-    [BUILDS_BUILDS] = {"builds", 'b', "FILE", "the built-in table", "the build table to read", NULL, "Options", NULL, 0},
+    [BUILDS_BUILDS] = {"builds", 'b', "FILE", "the built-in table", "the build table to read", NULL, "Vulnerabilities", NULL, 0},
     [BUILDS_VULNS] = EXR_OPT_VULNS_FILE,
     [BUILDS_CVES] = EXR_OPT_CVES,
     [BUILDS_KEV_ONLY] = EXR_OPT_KEV_ONLY,

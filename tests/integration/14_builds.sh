@@ -87,13 +87,29 @@ for b in open(sys.argv[1]).read().split("\n15.")[0:]:
     blocks[head if head.startswith("15.") else "15." + head] = b
 def line(build, title):
     m = re.search(r"^  %s +(\d+)(?:: (.*))?$" % re.escape(title), blocks[build], re.M)
-    return (int(m.group(1)), (m.group(2) or "").split(", ")) if m else (None, [])
+    if not m:
+        return (None, [])
+    if title != "open CVEs":
+        return (int(m.group(1)), (m.group(2) or "").split(", "))
+    # open CVEs: one line per fixing update below the count, "    Sep26SU  CVE-... (KEV) CVE-..."
+    ids, by = [], {}
+    for l in blocks[build][m.end():].splitlines()[1:]:
+        if not l.startswith("    "):
+            break
+        su, *rest = l.split()
+        for c in rest:
+            if c.startswith("CVE-"):
+                ids.append(c)
+                by[c] = (su, "(KEV)" in l.split(c, 1)[1].split("CVE-")[0])
+    line.by = by
+    return (int(m.group(1)), ids)
 assert "CVE-2026-99999" in line("15.1.2507.72", "open CVEs")[1]          # Aug26SU: below the update
 assert "CVE-2026-99999" in line("15.1.2507.72", "known exploited")[1]    # and in KEV (the row says so)
 assert "CVE-2026-99999" not in line("15.1.2507.73", "open CVEs")[1]      # Sep26SU
 assert "CVE-2026-99999" not in line("15.2.1748.53", "open CVEs")[1]      # Sep26SUv2
 n, l = line("15.1.2507.72", "open CVEs")
 assert n == len(l), (n, l)
+assert line.by["CVE-2026-99999"] == ("Sep26SU", True), line.by  # grouped under its update, marked KEV
 PY
 "$EXRAY" builds 15.1.2507.72 | grep -q "CVE-2026-99999" && fail "the built-in table knows the invented CVE"
 printf 'update,cve,products,kev_added,campaign,config\nSep26SU,CVE-2026-1,2015,,,\n' > "$WORK/badv.csv"
@@ -105,15 +121,22 @@ ok "--vulns: a CVE added as a row is open below its update and closed at it (v2 
 # against exray builds --format json, for every 2013/2016/2019/SE build and every CVE
 awk -F, '!/^#/ && $3 ~ /^[0-9]+\./ {print $3}' "$ROOT/data/exchange-builds.csv" > "$WORK/all-builds.txt"
 # shellcheck disable=SC2046
-"$EXRAY" builds --format json $(cat "$WORK/all-builds.txt") > "$WORK/all.json" || fail "builds --format json"
+"$EXRAY" builds --format json --as-of 2026-01-15 $(cat "$WORK/all-builds.txt") > "$WORK/all.json" || fail "builds --format json"
 python3 "$ROOT/tests/integration/check_cves.py" "$ROOT/data/exchange-builds.csv" "$ROOT/data/exchange-vulns.csv" "$WORK/all.json" > "$WORK/cves.out" ||
     fail "per-CVE verdicts differ from HealthChecker's rule: $(cat "$WORK/cves.out")"
 python3 - "$WORK/all.json" <<'PY' || fail "builds --format json fields"
 import json, sys
 for j in map(json.loads, open(sys.argv[1])):
     assert set(j) >= {"build", "product", "cu", "su", "support", "proxylogon", "proxyshell", "proxynotshell", "cves"}, j.keys()
+    sup = j["support"]  # on 2026-01-15, by Microsoft's lifecycle pages
     if j["product"] == "2013":
-        assert j["support"] == {"state": "end-of-life", "since": "2023-04-11"}, j["support"]
+        assert (sup["state"], sup["since"], sup["as_of"]) == ("end-of-life", "2023-04-11", "2026-01-15"), sup
+    if (j["product"], j["cu"]) == ("2016", "CU23"):
+        assert (sup["state"], sup["since"]) == ("extended-security-updates", "2025-10-14"), (j["build"], sup)
+    if (j["product"], j["cu"]) == ("2016", "CU22"):
+        assert (sup["state"], sup["since"]) == ("end-of-life", "2025-10-14"), (j["build"], sup)
+    if j["product"] == "SE":
+        assert (sup["state"], sup["since"]) == ("supported", None), (j["build"], sup)
     if j["cves"]:
         for cve, e in j["cves"].items():
             assert e["verdict"] in ("vulnerable", "patched", "undetermined", "not-affected") and e["fixed_by"], (cve, e)
