@@ -507,3 +507,12 @@ void exr_build_classify_memo(const exr_buildtab *t, exr_build_memo *m, const exr
     m->slot[i].used = true;
     copy_info(out, &m->slot[i].bi);
 }
+
+bool exr_build_classify_text(const exr_buildtab *t, exr_build_memo *m, const char *text, exr_build_info *out)
+{
+    exr_version v;
+    if (!text || !exr_version_parse(text, strlen(text), &v))
+        return false;
+    exr_build_classify_memo(t, m, &v, out);
+    return true;
+}

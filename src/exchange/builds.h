@@ -99,6 +99,9 @@ typedef struct exr_build_memo {
     } slot[64];
 } exr_build_memo;
 void exr_build_classify_memo(const exr_buildtab *t, exr_build_memo *m, const exr_version *v, exr_build_info *out);
+/* The same for a build as text (a stored or reported one): false, out untouched, when
+ * text is NULL or no build number. */
+bool exr_build_classify_text(const exr_buildtab *t, exr_build_memo *m, const char *text, exr_build_info *out);
 const char *exr_rowkind_name(int kind);
 /* "proxylogon;proxyshell" for a fixes mask ("" for none), as the table writes it. */
 void exr_fixes_format(unsigned fixes, char *out, size_t n);

@@ -5,10 +5,8 @@
 
 const exr_build_info *exr_state_classify(const exr_buildtab *tab, exr_build_memo *memo, const char *build, exr_build_info *bi)
 {
-    exr_version v;
-    if (!tab || !tab->vulns || !build || !exr_version_parse(build, strlen(build), &v))
+    if (!tab || !tab->vulns || !exr_build_classify_text(tab, memo, build, bi))
         return NULL;
-    exr_build_classify_memo(tab, memo, &v, bi);
     return bi->cves.classified ? bi : NULL;
 }
 

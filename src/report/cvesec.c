@@ -108,7 +108,7 @@ static void cves_reading(const rdata *d, char *buf, size_t n)
              d->ncves, d->classified, kev);
 }
 
-static void cve_cells(const rcve *c, const char *fmt_cell_open, const char *fmt_cell_close, exr_buf *out, bool md)
+static void cve_cells(const rcve *c, exr_buf *out, bool md)
 {
     const char *cells[4] = {c->cve, c->row->update, c->row->kev[0] ? c->row->kev : "", c->row->campaign};
     for (int i = 0; i < 4; i++) {
@@ -116,9 +116,9 @@ static void cve_cells(const rcve *c, const char *fmt_cell_open, const char *fmt_
             exr_rep_md_cell(out, cells[i]);
             continue;
         }
-        exr_buf_adds(out, fmt_cell_open);
+        exr_buf_adds(out, "<td>");
         exr_html_esc(out, cells[i]);
-        exr_buf_adds(out, fmt_cell_close);
+        exr_buf_adds(out, "</td>");
     }
 }
 
@@ -131,7 +131,7 @@ void exr_rep_cves_html(const rdata *d, exr_buf *out)
                       "<th>share</th></tr>\n");
     for (size_t i = 0; i < d->ncves && i < CVE_ROWS; i++) {
         exr_buf_adds(out, "<tr>");
-        cve_cells(&d->cves[i], "<td>", "</td>", out, false);
+        cve_cells(&d->cves[i], out, false);
         exr_buf_printf(out, "<td>%ld</td><td>%.1f%%</td></tr>\n", d->cves[i].open, exr_rep_pct(d->cves[i].open, d->classified));
     }
     exr_buf_adds(out, "</table>\n");
@@ -147,7 +147,7 @@ void exr_rep_cves_md(const rdata *d, exr_buf *out)
     exr_buf_printf(out, "%s\n\n| CVE | fixed by | KEV since | campaign | servers open | share |\n|---|---|---|---|---|---|\n", buf);
     for (size_t i = 0; i < d->ncves && i < CVE_ROWS; i++) {
         exr_buf_adds(out, "|");
-        cve_cells(&d->cves[i], NULL, NULL, out, true);
+        cve_cells(&d->cves[i], out, true);
         exr_buf_printf(out, " %ld | %.1f%% |\n", d->cves[i].open, exr_rep_pct(d->cves[i].open, d->classified));
     }
     if (d->ncves > CVE_ROWS)

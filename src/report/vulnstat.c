@@ -49,12 +49,10 @@ void exr_rverdict_of(const rvulns *v, exr_arena *a, const char *build, rverdict 
 {
     memset(out, 0, sizeof *out);
     out->support = RS_UNKNOWN;
-    exr_version ver;
-    if (!v->tab || !build || !exr_version_parse(build, strlen(build), &ver))
+    if (!v->tab)
         return;
     exr_build_info *bi = exr_arena_alloc(a, sizeof *bi); /* large: not on the stack */
-    exr_build_classify(v->tab, &ver, bi);
-    if (!bi->cves.classified)
+    if (!exr_build_classify_text(v->tab, NULL, build, bi) || !bi->cves.classified)
         return;
     out->classified = true;
     out->support = support_kind(bi->cves.support);
