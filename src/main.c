@@ -14,6 +14,7 @@ static const exr_command commands[] = {
     {"stats", exr_cmd_stats, "patch rate, compromise and remediation per scan"},
     {"report", exr_cmd_report, "the campaign as one self-contained HTML page (or Markdown)"},
     {"builds", exr_cmd_builds, "look up an Exchange build number, or list the build table"},
+    {"vulns", exr_cmd_vulns, "list the vulnerability table, check its age, refresh its KEV dates"},
     {"db", exr_cmd_db, "'db copy': move a store between SQLite and PostgreSQL"},
 };
 

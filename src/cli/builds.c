@@ -31,7 +31,7 @@ static void row_text(const exr_build_row *r, char *out, size_t n)
 }
 
 /* Prints what the imported table adds, drops and changes against the built-in one. */
-static void print_changes(const exr_buildtab *old, const exr_buildtab *nw)
+static void print_changes(const exr_buildtab *old, const exr_buildtab *nw, size_t kept)
 {
     int added = 0, removed = 0, changed = 0;
     char a[200], b[200];
@@ -53,10 +53,14 @@ static void print_changes(const exr_buildtab *old, const exr_buildtab *nw)
             printf("  - %s\n", a);
             removed++;
         }
-    printf("%d added, %d changed, %d missing from the import (kept out of the new table)\n", added, changed, removed);
+    if (kept)
+        printf("%d added, %d changed, %zu missing from the import and kept (--merge)\n", added, changed, kept);
+    else
+        printf("%d added, %d changed, %d missing from the import (kept out of the new table; --merge keeps them)\n", added, changed,
+               removed);
 }
 
-static int do_import(const char *in, const char *outpath, const exr_buildtab *base)
+static int do_import(const char *in, const char *outpath, const exr_buildtab *base, bool merge)
 {
     exr_buf b, w;
     exr_buf_init(&b);
@@ -73,6 +77,7 @@ static int do_import(const char *in, const char *outpath, const exr_buildtab *ba
         exr_buf_free(&b);
         return 2;
     }
+    size_t kept = merge ? exr_buildtab_merge_missing(&t, base) : 0;
     char today[16];
     time_t now = time(NULL);
     struct tm tm;
@@ -94,7 +99,7 @@ static int do_import(const char *in, const char *outpath, const exr_buildtab *ba
             rc = 2;
         } else {
             printf("%zu builds from %s written to %s; changes against the built-in table:\n", t.n, in, outpath);
-            print_changes(base, &t);
+            print_changes(base, &t, kept);
             printf("use it with --builds %s\n", outpath);
         }
     }
@@ -290,7 +295,7 @@ static int run_builds(const exr_parsed *p, const exr_buildtab *tab, long max_age
     if (p->val[BUILDS_IMPORT]) {
         if (!p->val[BUILDS_OUTPUT])
             return exr_opts_fail(&exr_spec_builds, "--import needs -o FILE (or -o - for standard output)");
-        return do_import(p->val[BUILDS_IMPORT], p->val[BUILDS_OUTPUT], tab);
+        return do_import(p->val[BUILDS_IMPORT], p->val[BUILDS_OUTPUT], tab, p->val[BUILDS_MERGE] != NULL);
     }
     if (p->val[BUILDS_CHECK])
         return do_check(tab, max_age, file ? file : "the built-in build table");

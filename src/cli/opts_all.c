@@ -1,7 +1,7 @@
 /* opts_all.c: every command's table, in the order of the man page. */
 #include "opts.h"
 
-const exr_cmdspec *const exr_specs[] = {&exr_spec_scan,          &exr_spec_hunt,           &exr_spec_builds,
+const exr_cmdspec *const exr_specs[] = {&exr_spec_scan,          &exr_spec_hunt,           &exr_spec_builds,          &exr_spec_vulns,
                                         &exr_spec_import,        &exr_spec_notify,         &exr_spec_contacts_import,
                                         &exr_spec_contacts_optout, &exr_spec_enrich_compile, &exr_spec_enrich_lookup,
                                         &exr_spec_stats,         &exr_spec_report,         &exr_spec_db_copy};

@@ -16,17 +16,22 @@ static const exr_opt opts[] = {
                       NULL, "Options", NULL, 0},
     [BUILDS_MAX_AGE] = {"max-age", 0, "DAYS", "90", "with --check: the age a table may reach", NULL, "Options", NULL, 0},
     [BUILDS_IMPORT] = {"import", 0, "FILE", NULL,
-                       "convert Microsoft's build-number page (saved HTML or its Markdown source) or a CSV with build and name "
-                       "columns into the table format",
-                       "The fixing updates are set by rule (Mar21SU, May21SU and Nov22SU on each CU, and the first CU released "
-                       "after them); what the import adds, changes and drops against the built-in table is printed.",
+                       "convert Microsoft's build-number page (saved HTML or its Markdown source), Get-ExchangeBuildNumber's "
+                       "ExchangeBuildNumbers.csv or another CSV with build and name columns into the table format",
+                       "The campaign sets' fixing updates are set by rule (Mar21SU, May21SU and Nov22SU on each CU, and the first "
+                       "CU released after them); every other CVE's verdict follows from the update names (Feb23SU, Apr25HU...) "
+                       "the import carries. What the import adds, changes and drops against the current table is printed.",
                        "Options", NULL, 0},
+    [BUILDS_MERGE] = {"merge", 0, NULL, NULL,
+                      "with --import: keep the rows of the current table the import lacks (ExchangeBuildNumbers.csv has no "
+                      "2018-2020 updates)",
+                      NULL, "Options", NULL, 0},
     [BUILDS_OUTPUT] = {"output", 'o', "FILE", NULL, "with --import: where the table goes ('-' = standard output)", NULL, "Options", NULL, 0},
 };
 
 const exr_cmdspec exr_spec_builds = {
     "builds",
-    "[--builds FILE] VERSION...\n[--builds FILE] --list\n[--builds FILE] --check [--max-age DAYS]\n--import PAGE.html|PAGE.md|builds.csv -o FILE",
+    "[--builds FILE] VERSION...\n[--builds FILE] --list\n[--builds FILE] --check [--max-age DAYS]\n--import PAGE.html|PAGE.md|builds.csv [--merge] -o FILE",
     "look up an Exchange build number, list the build table, check its age or import a new one",
     "Prints what an Exchange build is (product, CU, security update) and its verdict for ProxyLogon, ProxyShell and "
     "ProxyNotShell. A 3-part build (what OWA's page path shows) is undetermined when its CU received a fixing "

@@ -85,6 +85,10 @@ void exr_buildtab_write(const exr_buildtab *t, const char *source, const char *t
  * ProxyLogon, May21SU ProxyShell, Nov22SU ProxyNotShell; the first CU of a line released
  * after that update ships the fix. cu-owa rows are carried over from base. */
 int exr_buildtab_import(const char *text, size_t len, const char *name, const exr_buildtab *base, exr_buildtab *out, exr_err *e);
+/* Adds the rows of base the imported table t lacks (a source that lists fewer builds, as
+ * ExchangeBuildNumbers.csv lacks the 2018-2020 updates), then sets the fixing bits again.
+ * Returns how many were added. */
+size_t exr_buildtab_merge_missing(exr_buildtab *t, const exr_buildtab *base);
 
 /* A verdict is only ever 'vulnerable' when a table row justifies it: a build on a line or
  * CU the table does not know is 'undetermined' (or 'not-affected' for Exchange Online's
@@ -103,6 +107,10 @@ void exr_build_classify_memo(const exr_buildtab *t, exr_build_memo *m, const exr
  * text is NULL or no build number. */
 bool exr_build_classify_text(const exr_buildtab *t, exr_build_memo *m, const char *text, exr_build_info *out);
 const char *exr_rowkind_name(int kind);
+/* The security updates of the build table, released after the newest update the
+ * vulnerability table names, that it does not name (their CVEs are missing): at most max,
+ * one row per update, in table order. */
+size_t exr_buildtab_uncovered(const exr_buildtab *t, const exr_build_row **out, size_t max);
 /* "proxylogon;proxyshell" for a fixes mask ("" for none), as the table writes it. */
 void exr_fixes_format(unsigned fixes, char *out, size_t n);
 /* True when the build is 3-part and some verdict is undetermined: one more request

@@ -4,6 +4,7 @@
  * is open when any of them is missing. */
 #include "builds.h"
 #include "vulns.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -155,4 +156,30 @@ void exr_build_cves(const exr_buildtab *t, exr_build_info *bi)
     }
     memcpy(cv->open, cv->kev_open, (size_t)cv->nkev * sizeof *cv->open);
     memcpy(cv->open + cv->nkev, rest, (size_t)nrest * sizeof *cv->open);
+}
+
+/* The security updates of the build table released after the newest update the vulnerability
+ * table names, that it does not name: the CVEs they fix are missing (one row each, its first). */
+size_t exr_buildtab_uncovered(const exr_buildtab *t, const exr_build_row **out, size_t max)
+{
+    char newest[11] = "";
+    for (size_t i = 0; t->vulns && i < t->vulns->n; i++)
+        for (size_t k = t->carr_off[i]; k < t->carr_off[i + 1]; k++)
+            if (strcmp(t->rows[t->carr[k]].released, newest) > 0)
+                snprintf(newest, sizeof newest, "%s", t->rows[t->carr[k]].released);
+    size_t n = 0;
+    for (size_t r = 0; r < t->n && n < max; r++) {
+        const exr_build_row *b = &t->rows[r];
+        if (b->kind != EXR_ROW_SU || update_year(b->update) == 0 || strncmp(b->released, newest, strlen(b->released)) <= 0)
+            continue;
+        bool named = false, seen = false;
+        for (size_t i = 0; t->vulns && i < t->vulns->n && !named; i++)
+            named = is_update(b->update, t->vulns->v[i].update);
+        /* Sep26SUv2 is Sep26SU again: one line per update */
+        for (size_t j = 0; j < n && !seen; j++)
+            seen = strncmp(out[j]->update, b->update, 7) == 0;
+        if (!named && !seen)
+            out[n++] = b;
+    }
+    return n;
 }

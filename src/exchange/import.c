@@ -144,6 +144,21 @@ static void cell_text(const char *s, size_t n, char *out, size_t on, char *url, 
     out[k - st] = 0;
 }
 
+/* Exchange 2010's "SP3 RU32" and "SP3 RU8v2" (a re-release: an update of RU8). */
+static bool parse_rollup(char **tok, int nt, int i, exr_build_row *r)
+{
+    if (i >= nt || strncmp(tok[i], "RU", 2) != 0 || !isdigit((unsigned char)tok[i][2]))
+        return true;
+    char *end;
+    long n = strtol(tok[i] + 2, &end, 10);
+    char sp[8];
+    snprintf(sp, sizeof sp, "%.7s", r->cu);
+    snprintf(r->cu, sizeof r->cu, "%s RU%ld", sp, n % 1000);
+    if (*end == 'v' && isdigit((unsigned char)end[1]))
+        snprintf(r->update, sizeof r->update, "RU%ldv%d", n % 1000, end[1] - '0');
+    return true;
+}
+
 /* Product, CU and update from "Exchange Server 2019 CU14 Jun26SU", "Exchange Server SE RTM",
  * "Exchange Server 2016 Preview", "Update Rollup 32 for Exchange Server 2010 SP3". */
 static bool parse_name(const char *name, exr_build_row *r)
@@ -163,10 +178,15 @@ static bool parse_name(const char *name, exr_build_row *r)
             snprintf(r->update, sizeof r->update, "RU%ldv%d", n % 1000, end[1] - '0');
         return n > 0;
     }
+    /* "Exchange Server 2019 CU14" on Microsoft's page, "Exchange 2019 CU14" in
+     * Get-ExchangeBuildNumber's ExchangeBuildNumbers.csv */
     char *p = strcasestr(buf, "Exchange Server ");
-    if (!p)
+    if (p)
+        p += 16;
+    else if ((p = strcasestr(buf, "Exchange ")) != NULL)
+        p += 9;
+    else
         return false;
-    p += 16;
     char *tok[8];
     int nt = 0;
     for (char *t = strtok(p, " "); t && nt < 8; t = strtok(NULL, " "))
@@ -182,6 +202,7 @@ static bool parse_name(const char *name, exr_build_row *r)
             snprintf(r->cu, sizeof r->cu, "%s", tok[i++]);
         else
             snprintf(r->cu, sizeof r->cu, "RTM");
+        return parse_rollup(tok, nt, i, r);
     } else if (i < nt && (!strncmp(tok[i], "CU", 2) || !strcmp(tok[i], "RTM") || !strcmp(tok[i], "Preview") || !strncmp(tok[i], "SP", 2))) {
         snprintf(r->cu, sizeof r->cu, "%s", tok[i++]);
     } else {
@@ -343,7 +364,7 @@ static int import_csv(const char *text, size_t len, const char *name, exr_buildt
     size_t pos = 0;
     const char *line;
     size_t ll;
-    int ib = -1, in = -1, id = -1, lineno = 0;
+    int ib = -1, in = -1, id = -1, ik = -1, lineno = 0;
     int rc = 0;
     while (exr_text_line(text, len, &pos, &line, &ll)) {
         lineno++;
@@ -360,6 +381,8 @@ static int import_csv(const char *text, size_t len, const char *name, exr_buildt
                     in = i;
                 else if (strcasestr(r.f[i], "date") || strcasestr(r.f[i], "released"))
                     id = i;
+                else if (strcasecmp(r.f[i], "KB") == 0)
+                    ik = i;
             }
             if (ib < 0 || in < 0) {
                 rc = exr_seterr(e, EXR_EINVAL, "%s:%d: no build and name columns in the header", name, lineno);
@@ -370,8 +393,13 @@ static int import_csv(const char *text, size_t len, const char *name, exr_buildt
         if (ib >= r.n || in >= r.n)
             continue;
         exr_build_row row;
-        if (make_row(r.f[in], NULL, id >= 0 && id < r.n ? r.f[id] : "", r.f[ib], &row))
-            add_row(t, cap, &row);
+        if (!make_row(r.f[in], NULL, id >= 0 && id < r.n ? r.f[id] : "", r.f[ib], &row))
+            continue;
+        /* KB5000871: Get-ExchangeBuildNumber's KB column */
+        const char *kb = ik >= 0 && ik < r.n ? r.f[ik] : "";
+        if (strlen(kb) > 2 && strlen(kb) < sizeof row.kb && strncmp(kb, "KB", 2) == 0 && strspn(kb + 2, "0123456789") == strlen(kb) - 2)
+            snprintf(row.kb, sizeof row.kb, "%s", kb);
+        add_row(t, cap, &row);
     }
     exr_csv_row_free(&r);
     return rc;
@@ -451,6 +479,19 @@ int exr_buildtab_import(const char *text, size_t len, const char *name, const ex
         if (out->rows[i].kind == EXR_ROW_CU_OWA)
             out->rows[i].fixes = 0;
     return 0;
+}
+
+size_t exr_buildtab_merge_missing(exr_buildtab *t, const exr_buildtab *base)
+{
+    size_t cap = t->n, before = t->n;
+    for (size_t i = 0; i < base->n; i++)
+        add_row(t, &cap, &base->rows[i]); /* a build the import already has is skipped */
+    qsort(t->rows, t->n, sizeof *t->rows, cmp_row);
+    set_fixes(t);
+    for (size_t i = 0; i < t->n; i++)
+        if (t->rows[i].kind == EXR_ROW_CU_OWA)
+            t->rows[i].fixes = 0;
+    return t->n - before;
 }
 
 void exr_buildtab_write(const exr_buildtab *t, const char *source, const char *table_date, exr_buf *out)

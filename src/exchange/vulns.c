@@ -3,6 +3,7 @@
 #include "../core/buf.h"
 #include "../core/csv.h"
 #include "../core/textlines.h"
+#include "../core/timefmt.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,33 @@ static bool cve_id(const char *s)
            strspn(s + 9, "0123456789") == n - 9;
 }
 
+/* "# table-date: 2026-12-01" or "# kev-date: ..." into dst (11 bytes) when the day is valid */
+static bool dated_comment(const char *line, size_t ll, const char *key, char *dst)
+{
+    size_t kl = strlen(key);
+    if (ll < kl + 10 || strncmp(line, key, kl) != 0)
+        return false;
+    char d[32];
+    int64_t us;
+    snprintf(d, sizeof d, "%.10sT00:00:00Z", line + kl);
+    if (exr_time_parse(d, &us))
+        snprintf(dst, 11, "%.10s", line + kl);
+    return true;
+}
+
+long exr_day_age(const char *day, long long now)
+{
+    char d[32];
+    int64_t us;
+    if (!day || strlen(day) != 10)
+        return -1;
+    snprintf(d, sizeof d, "%sT00:00:00Z", day);
+    if (!exr_time_parse(d, &us))
+        return -1;
+    long long s = us / 1000000;
+    return now <= s ? 0 : (long)((now - s) / 86400);
+}
+
 static int fill_row(exr_vuln *v, const exr_csv_row *r, const char *name, int lineno, exr_err *e)
 {
     memset(v, 0, sizeof *v);
@@ -86,6 +114,8 @@ int exr_vulntab_load_text(exr_vulntab *t, const char *text, size_t len, const ch
     bool header = false;
     while (rc == 0 && exr_text_line(text, len, &pos, &line, &ll)) {
         lineno++;
+        if (dated_comment(line, ll, "# table-date: ", t->table_date) || dated_comment(line, ll, "# kev-date: ", t->kev_date))
+            continue;
         if (ll == 0 || line[0] == '#')
             continue;
         if (memchr(line, 0, ll) || exr_csv_split(&r, line, ll) != 0) {

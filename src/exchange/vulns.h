@@ -7,6 +7,7 @@
  * at or above the one on its own CU -> patched; else vulnerable. A new CVE is a new row. */
 #ifndef EXR_VULNS_H
 #define EXR_VULNS_H
+#include "../core/buf.h"
 #include "../core/err.h"
 #include <stdbool.h>
 #include <stddef.h>
@@ -26,6 +27,8 @@ typedef struct exr_vuln {
 typedef struct exr_vulntab {
     exr_vuln *v;
     size_t n;
+    char table_date[11]; /* "# table-date: YYYY-MM-DD": rows last checked against the sources; "" if none */
+    char kev_date[11];   /* "# kev-date: YYYY-MM-DD": the KEV catalog snapshot kev_added reflects; "" if none */
 } exr_vulntab;
 
 /* The CVE verdicts of one build: lists of CVE ids (pointers into the table), each once. */
@@ -52,6 +55,8 @@ int exr_vulntab_load_text(exr_vulntab *t, const char *text, size_t len, const ch
 int exr_vulntab_load_file(exr_vulntab *t, const char *path, exr_err *e);
 int exr_vulntab_load_default(exr_vulntab *t, exr_err *e);
 void exr_vulntab_free(exr_vulntab *t);
+/* Days from day (YYYY-MM-DD) to now (Unix seconds), or -1 when day is empty or no date. */
+long exr_day_age(const char *day, long long now);
 /* --cves LIST: keeps in every verdict only the CVEs LIST names, comma-separated: a CVE id,
  * a campaign (ProxyLogon, any case), "kev" (in CISA's catalog) or "all". An item that
  * matches no row is an error naming it (a typo must not silently select nothing). */
@@ -62,5 +67,13 @@ bool exr_cve_listed(const char *const *list, int n, const char *cve);
 const exr_vuln *exr_vulntab_find(const exr_vulntab *t, const char *cve);
 /* The first update that fixes cve on a product line (exr_product_bit), or NULL. */
 const char *exr_vulntab_fixed_by(const exr_vulntab *t, const char *cve, unsigned product_bit);
+
+/* What `exray vulns --import` does with CISA's catalog (known_exploited_vulnerabilities.csv):
+ * table is the text of a vulnerability table; out receives it with kev_added set from the
+ * catalog's dateAdded for every Exchange CVE and cleared for a CVE the catalog no longer lists,
+ * comments kept, "# kev-date:" set to the newest dateAdded in the catalog. report receives one
+ * line per change and per Exchange CVE of the catalog the table has no row for (*nmissing). */
+int exr_vulns_import_kev(const char *table, size_t tlen, const char *kev, size_t klen, const char *kev_name, exr_buf *out,
+                         exr_buf *report, int *nmissing, exr_err *e);
 
 #endif

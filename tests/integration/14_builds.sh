@@ -30,6 +30,46 @@ ok "Microsoft's page as Markdown and as saved HTML: the same table; fixing updat
 "$EXRAY" builds --builds "$WORK/csv.csv" 15.1.2176.14 | grep -q "proxyshell .*patched" || fail "CSV import verdict"
 ok "a build CSV (name, build, date columns) imports too"
 
+# Get-ExchangeBuildNumber's ExchangeBuildNumbers.csv ("Exchange 2019 CU14 Jun26SU", M/D/YYYY,
+# KB column, zero-padded builds, 2010 rollups); the fixture's rows are the file's own
+EBN="$F/ExchangeBuildNumbers.csv"
+"$EXRAY" builds --import "$EBN" -o "$WORK/ebn.csv" > "$WORK/ebn.out" || fail "--import ExchangeBuildNumbers.csv: $(cat "$WORK/ebn.out")"
+for row in "2010,SP3 RU32,14.3.513.0,2021-03-02,cu,,KB5000978," "2010,SP2 RU5,14.2.328.10,2012-12-10,su,RU5v2,KB2785908," \
+    "2013,SP1,15.0.847.64,2021-03-02,su,Mar21SU,KB5000871,proxylogon" "2013,CU23,15.0.1497.2,2019-06-18,cu,,KB4489622," \
+    "2019,CU13,15.2.1258.12,2023-05-03,cu,,KB5020999," "2019,CU14,15.2.1544.25,2025-04-18,hu,Apr25HU,KB5050673," \
+    "2019,CU14,15.2.1544.41,2026-06-09,su,Jun26SU,KB5094142," "SE,RTM,15.2.2562.20,2025-08-12,su,Aug25SU,KB5063224,"; do
+    grep -q "^$row" "$WORK/ebn.csv" || fail "ExchangeBuildNumbers.csv: no row $row"
+done
+! grep -q "^2007\|,8\.3\." "$WORK/ebn.csv" || fail "Exchange 2007 imported"
+grep -q "missing from the import (kept out of the new table; --merge keeps them)" "$WORK/ebn.out" || fail "no --merge hint"
+# every CVE by its update's name: Feb23SU fixes CVE-2023-21529; CVE-2023-21707 needs Mar23SU too
+"$EXRAY" builds --builds "$WORK/ebn.csv" --format json 15.1.2507.21 15.1.2507.23 > "$WORK/ebn.json"
+python3 - "$WORK/ebn.json" <<'PY' || fail "verdicts from an imported ExchangeBuildNumbers.csv"
+import json, sys
+a, b = [json.loads(l)["cves"] for l in open(sys.argv[1])]
+assert a["CVE-2023-21529"]["verdict"] == "patched" and a["CVE-2023-21707"]["verdict"] == "vulnerable", (a["CVE-2023-21529"], a["CVE-2023-21707"])
+assert b["CVE-2023-21707"]["verdict"] == "patched", b["CVE-2023-21707"]
+PY
+# --merge: the current table's rows the file lacks are kept; every (build, CVE) verdict of the
+# built-in table's builds is then the built-in one
+"$EXRAY" builds --import "$EBN" --merge -o "$WORK/ebn-merged.csv" > "$WORK/ebn-merged.out" || fail "--import --merge"
+grep -q "missing from the import and kept (--merge)" "$WORK/ebn-merged.out" || fail "--merge: $(tail -2 "$WORK/ebn-merged.out")"
+awk -F, '!/^#/ && $3 ~ /^15\./ {print $3}' "$ROOT/data/exchange-builds.csv" > "$WORK/b15.txt"
+# shellcheck disable=SC2046
+"$EXRAY" builds --format json --as-of 2026-01-15 $(cat "$WORK/b15.txt") > "$WORK/m1.json"
+# shellcheck disable=SC2046
+"$EXRAY" builds --builds "$WORK/ebn-merged.csv" --format json --as-of 2026-01-15 $(cat "$WORK/b15.txt") > "$WORK/m2.json"
+python3 - "$WORK/m1.json" "$WORK/m2.json" <<'PY' || fail "--merge changes verdicts"
+import json, sys
+a = [json.loads(l) for l in open(sys.argv[1])]
+b = [json.loads(l) for l in open(sys.argv[2])]
+assert len(a) == len(b) > 300, (len(a), len(b))
+pairs = [(x["build"], c, v["verdict"], y["cves"][c]["verdict"]) for x, y in zip(a, b) for c, v in x["cves"].items()]
+bad = [p for p in pairs if p[2] != p[3]]
+assert len(pairs) > 25000 and not bad, (len(pairs), bad[:5])
+PY
+ok "ExchangeBuildNumbers.csv imports (KB, zero-padded builds, 2010 rollups, HU); per-CVE verdicts follow update names; --merge keeps every verdict"
+
 # round trip: the built-in table written as Microsoft's page and imported again is unchanged
 python3 - "$ROOT/data/exchange-builds.csv" > "$WORK/builtin.md" <<'PY'
 import csv, sys
