@@ -478,7 +478,8 @@ bool exr_build_wants_revision(const exr_build_info *bi)
     for (int s = 0; s < EXR_NSETS; s++)
         if (bi->verdict[s] == EXR_V_UNDETERMINED)
             return bi->v.p[0] >= 15;
-    return false;
+    /* every CVE, not only the campaigns': SE RTM's page path says nothing of its updates */
+    return bi->cves.revision_helps && bi->v.p[0] >= 15;
 }
 
 /* why[] may point into the info's own whybuf: a copy points into its own */

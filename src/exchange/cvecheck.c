@@ -132,6 +132,8 @@ void exr_build_cves(const exr_buildtab *t, exr_build_info *bi)
         if (!(v->products & bit) || !v->selected)
             continue;
         int st = one_update(t, bi, i, curel);
+        if (st == C_UNDET && bi->v.n == 3 && bi->known_cu)
+            cv->revision_helps = true;
         if (st == C_PATCHED && v->config[0])
             st = C_UNDET; /* the update alone does not fix it: not visible from outside */
         if (st == C_VULN) {

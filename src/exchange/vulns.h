@@ -42,6 +42,7 @@ typedef struct exr_cve_verdicts {
     int nkev;
     const char *not_affected[EXR_MAX_CVES]; /* listed for the line, but no build of it has the update */
     int nna;
+    bool revision_helps; /* a 3-part build some CVE is undetermined for only by the missing revision */
     const char *support; /* supported, extended-security-updates, end-of-life; NULL unknown */
     const char *support_since; /* the end of support (or of the ESU window) it follows, or NULL */
     bool esu_evidence;         /* carries an update only ESU customers receive */

@@ -66,6 +66,19 @@ for r in map(json.loads, open(sys.argv[1])):
         if e[s] in ("patched", "not-affected"):
             assert not opened & cves and not set(r["undetermined_cves"]) & cves, (r["ip"], s)
 assert seen > 200, seen
+# the 2023-2026 profiles: open, closed and configuration-dependent CVEs written from Microsoft's lists
+checked = 0
+for r in map(json.loads, open(sys.argv[1])):
+    c = exp[r["ip"]].get("cves_exp")
+    if not c:
+        continue
+    checked += 1
+    opened, und = set(r["open_cves"]), set(r["undetermined_cves"])
+    assert set(c["open"]) == opened if c["exact"] else set(c["open"]) <= opened, (r["ip"], r["build"], sorted(opened ^ set(c["open"])))
+    assert not set(c["closed"]) & (opened | und), (r["ip"], r["build"], set(c["closed"]) & (opened | und))
+    assert set(c["undet"]) == und, (r["ip"], r["build"], sorted(und))
+    assert r["kev_open"] == 0, (r["ip"], r["kev_open"])  # none of the 17 KEV CVEs is open on them
+assert checked >= 16, checked
 PY
 ok "records carry open_cves, undetermined_cves, kev_open and support, consistent with the campaign verdicts and the lifecycle"
 

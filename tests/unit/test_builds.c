@@ -451,7 +451,16 @@ static void test_wants_revision(void **st)
     exr_version_parse("15.1.2176", 9, &v);
     exr_build_classify(&tab, &v, &bi);
     assert_true(exr_build_wants_revision(&bi));
+    /* every set vulnerable, but CU7 got Mar18SU: its CVEs need the revision */
     exr_version_parse("15.1.1261", 9, &v);
+    exr_build_classify(&tab, &v, &bi);
+    assert_true(exr_build_wants_revision(&bi));
+    /* SE RTM: every set patched, its own updates undetermined from the path */
+    exr_version_parse("15.2.2562", 9, &v);
+    exr_build_classify(&tab, &v, &bi);
+    assert_true(exr_build_wants_revision(&bi));
+    /* 2016 CU1: no update of any CVE on the CU, the CU alone says everything */
+    exr_version_parse("15.1.396", 8, &v);
     exr_build_classify(&tab, &v, &bi);
     assert_false(exr_build_wants_revision(&bi));
     exr_version_parse("15.1.2176.9", 11, &v);
