@@ -95,13 +95,17 @@ static int validate(const exr_parsed *p, notify_args *a)
     exr_notify_opts *o = &a->o;
     memset(a, 0, sizeof *a);
     double interval = 7, rate = 60;
-    long retries = 3, lease = 900;
-    if ((p->val[NOTIFY_INTERVAL] && exr_opt_double(spec, NOTIFY_INTERVAL, p->val[NOTIFY_INTERVAL], 0, 3650, &interval) != 0) ||
+    long retries = 3, lease = 900, reminders = 2;
+    int ri = p->val[NOTIFY_REMIND_AFTER] ? NOTIFY_REMIND_AFTER : NOTIFY_INTERVAL;
+    if ((p->val[ri] && exr_opt_double(spec, ri, p->val[ri], 0, 3650, &interval) != 0) ||
+        (p->val[NOTIFY_REMINDERS] && exr_opt_long(spec, NOTIFY_REMINDERS, p->val[NOTIFY_REMINDERS], 0, 1000000, &reminders) != 0) ||
         (p->val[NOTIFY_DOMAIN_RATE] && exr_opt_double(spec, NOTIFY_DOMAIN_RATE, p->val[NOTIFY_DOMAIN_RATE], 0, 1e6, &rate) != 0) ||
         (p->val[NOTIFY_RETRIES] && exr_opt_long(spec, NOTIFY_RETRIES, p->val[NOTIFY_RETRIES], 0, 20, &retries) != 0) ||
         (p->val[NOTIFY_LEASE] && exr_opt_long(spec, NOTIFY_LEASE, p->val[NOTIFY_LEASE], 0, 7 * 86400, &lease) != 0))
         return -1;
-    o->interval_s = (long)(interval * 86400);
+    o->remind_after_s = (long)(interval * 86400);
+    o->max_reminders = (int)reminders;
+    o->resolved_notices = p->val[NOTIFY_RESOLVED_NOTICES] != NULL;
     o->domain_rate = rate;
     o->retries = (int)retries;
     o->lease_s = lease;
@@ -112,6 +116,8 @@ static int validate(const exr_parsed *p, notify_args *a)
     o->include_patched = p->val[NOTIFY_INCLUDE_PATCHED] != NULL;
     o->maildir = p->val[NOTIFY_MAILDIR];
     o->now_us = exr_clock_us();
+    if (p->val[NOTIFY_NOW] && !exr_time_parse(p->val[NOTIFY_NOW], &o->now_us))
+        return exr_opts_fail(spec, "--now '%s': give a time as RFC 3339, such as 2021-03-09T08:00:00Z", p->val[NOTIFY_NOW]), -1;
     o->on_ticket_error = ticket_error;
     if (p->count[NOTIFY_CONTACTS] > 32)
         return exr_opts_fail(spec, "at most 32 --contacts"), -1;
@@ -186,9 +192,10 @@ static void print_stats(const exr_notify_stats *st, const notify_args *a, long b
     fprintf(stderr, "exray notify: %ld Exchange hosts (", st->hosts);
     for (int i = EXR_NSTATES - 1; i >= 0; i--)
         fprintf(stderr, "%s %ld%s", exr_state_name[i], st->by_state[i], i ? ", " : ")\n");
-    fprintf(stderr, "  %ld new directives in %ld new tickets; %ld already notified within the interval; %ld without a contact;"
-                    " %ld opted out; %ld contact lines skipped\n",
-            st->planned_directives, st->tickets_new, st->suppressed, st->no_contact, st->opted_out, bad_lines);
+    fprintf(stderr, "  %ld new directives in %ld new tickets (%ld reminders, %ld hosts resolved); %ld not notified again (%ld without"
+                    " newer evidence, %ld past --reminders); %ld without a contact; %ld opted out; %ld contact lines skipped\n",
+            st->planned_directives, st->tickets_new, st->reminders, st->resolved, st->suppressed, st->no_new_evidence,
+            st->reminders_exhausted, st->no_contact, st->opted_out, bad_lines);
     if (!plan_only)
         fprintf(stderr, "  %ld tickets delivered to %s (%ld had been delivered by an interrupted run); %ld failed; %ld uncertain"
                         " (see --uncertain)\n",
@@ -234,7 +241,7 @@ static int notify_run(const exr_parsed *p, notify_args *a)
         rc = 1;
     if (rc == 2 && e.msg[0])
         fprintf(stderr, "exray notify: %s\n", e.msg);
-    for (int i = 0; i < EXR_NSTATES; i++)
+    for (int i = 0; i < EXR_NTEMPLATES; i++)
         exr_template_free(&a->o.templates[i]);
     exr_contacts_free(&cs);
     exr_buildtab_free(&tab);

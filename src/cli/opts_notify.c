@@ -32,10 +32,23 @@ static const exr_opt opts[] = {
     [NOTIFY_SENDER_NAME] = {"sender-name", 0, "NAME", "exray notification service", "sender name in From: and the signature", NULL, M,
                             NULL, 0},
     [NOTIFY_TEMPLATES] = {"templates", 0, "DIR", "the built-in ones", "templates STATE.txt (first line Subject: ..., then the body)",
-                          "Variables: ${ticket} ${org} ${recipient} ${host_count} ${hosts} ${sets} ${state} ${date} "
-                          "${sender_name}; an unknown one stops the run before anything is sent.",
+                          "Also reminder.txt and resolved.txt. Variables: ${ticket} ${org} ${recipient} ${host_count} ${hosts} "
+                          "${sets} ${state} ${date} ${sender_name} ${cves} ${support} ${first_ticket} ${first_sent} "
+                          "${last_seen} ${changes}; an unknown one stops the run before anything is sent.",
                           M, NULL, 0},
-    [NOTIFY_INTERVAL] = {"interval", 0, "DAYS", "7", "do not notify a host again for the same state within DAYS", NULL, M, NULL, 0},
+    [NOTIFY_INTERVAL] = {"interval", 0, "DAYS", "7", "the older name of --remind-after", NULL, M, NULL, 0},
+    [NOTIFY_REMIND_AFTER] = {"remind-after", 0, "DAYS", "7", "a reminder at the earliest DAYS after the last notice to that recipient",
+                             "And only when an observation newer than that notice still shows the host in the same state: "
+                             "no new evidence, no message. A new or worse state gets its own first notice at once.",
+                             M, NULL, 0},
+    [NOTIFY_REMINDERS] = {"reminders", 0, "N", "2", "at most N reminders per host and state", NULL, M, NULL, 0},
+    [NOTIFY_RESOLVED_NOTICES] = {"resolved-notices", 0, NULL, NULL,
+                                 "thank a recipient once every host of its case is seen no longer affected (one resolved notice)",
+                                 "Without it a resolved host is recorded silently; either way a host affected again later opens "
+                                 "a new case with a first notice.",
+                                 M, NULL, 0},
+    [NOTIFY_NOW] = {"now", 0, "TIME", "the clock", "plan and record as if the clock showed TIME (RFC 3339)",
+                    "For replaying a campaign from imported reports and for tests; observation times never change.", M, NULL, 0},
     [NOTIFY_INCLUDE_PATCHED] = {"include-patched", 0, NULL, NULL, "also notify hosts in state patched", NULL, M, NULL, 0},
     [NOTIFY_PLAN_ONLY] = {"plan-only", 0, NULL, NULL, "plan the tickets, deliver nothing", NULL, M, NULL, 0},
     [NOTIFY_LEASE] = {"lease", 0, "SECONDS", "900", "how long a ticket claimed by this run stays its own",

@@ -79,6 +79,26 @@ static void encoded_words(const char *s, exr_buf *out)
     exr_buf_free(&clean);
 }
 
+/* In-Reply-To (the first notice) and References (every first notice followed up), from
+ * ticket ids; anything that is no ticket id (a tampered store) is left out. */
+static void thread_headers(const char *refs, const char *dom, exr_buf *out)
+{
+    char ids[8][24];
+    int n = 0;
+    for (const char *p = refs ? refs : ""; *p && n < 8;) {
+        size_t l = strcspn(p, " ");
+        if (l == 17 && strspn(p, "0123456789") == 8 && p[8] == '-' && strspn(p + 9, "0123456789") == 8)
+            snprintf(ids[n++], sizeof ids[0], "%.17s", p);
+        p += l + (p[l] == ' ');
+    }
+    if (!n)
+        return;
+    exr_buf_printf(out, "In-Reply-To: <%s.exray@%s>\r\nReferences:", ids[0], dom);
+    for (int i = 0; i < n; i++)
+        exr_buf_printf(out, " <%s.exray@%s>", ids[i], dom);
+    exr_buf_adds(out, "\r\n");
+}
+
 void exr_mime_build(const exr_mail *m, exr_buf *out)
 {
     char date[64];
@@ -99,8 +119,10 @@ void exr_mime_build(const exr_mail *m, exr_buf *out)
     exr_buf_adds(out, "\r\n");
     exr_buf_printf(out, "Date: %s\r\n", date);
     exr_buf_printf(out, "Message-ID: <%s.exray@%s>\r\n", m->ticket, dom);
+    thread_headers(m->refs, dom, out);
     exr_buf_adds(out, "Auto-Submitted: auto-generated\r\n");
     exr_buf_printf(out, "X-exray-Ticket: %s\r\n", m->ticket);
+    exr_buf_printf(out, "X-exray-Notice: %s\r\n", m->kind && strspn(m->kind, "abcdefghijklmnopqrstuvwxyz") == strlen(m->kind) ? m->kind : "first");
     exr_buf_adds(out, "MIME-Version: 1.0\r\n");
     exr_buf_printf(out, "Content-Type: multipart/mixed; boundary=\"=_exray_%s\"\r\n\r\n", m->ticket);
     exr_buf_adds(out, "This is a MIME message.\r\n");

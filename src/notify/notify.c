@@ -20,11 +20,13 @@
 #include <unistd.h>
 
 extern const unsigned char exr_data_tpl_compromised[], exr_data_tpl_vulnerable[], exr_data_tpl_undetermined[],
-    exr_data_tpl_pae[], exr_data_tpl_eol[], exr_data_tpl_patched[];
+    exr_data_tpl_pae[], exr_data_tpl_eol[], exr_data_tpl_patched[], exr_data_tpl_reminder[], exr_data_tpl_resolved[];
 extern const size_t exr_data_tpl_compromised_len, exr_data_tpl_vulnerable_len, exr_data_tpl_undetermined_len, exr_data_tpl_pae_len,
-    exr_data_tpl_eol_len, exr_data_tpl_patched_len;
+    exr_data_tpl_eol_len, exr_data_tpl_patched_len, exr_data_tpl_reminder_len, exr_data_tpl_resolved_len;
 
 const char *const exr_state_name[EXR_NSTATES] = {"patched", "end-of-life", "patched-after-exposure", "undetermined", "vulnerable", "compromised"};
+const char *const exr_template_name[EXR_NTEMPLATES] = {"patched",    "end-of-life", "patched-after-exposure", "undetermined",
+                                                       "vulnerable", "compromised", "reminder",               "resolved"};
 
 /* Seen vulnerable on or after this day: the exploitation of 2021 had begun. */
 #define EXPOSURE_FROM "2021-01-01T00:00:00.000000Z"
@@ -41,15 +43,17 @@ void exr_notify_test_point(const char *where)
 
 int exr_notify_load_templates(exr_notify_opts *o, const char *dir, exr_err *e)
 {
-    const unsigned char *builtin[EXR_NSTATES] = {exr_data_tpl_patched, exr_data_tpl_eol, exr_data_tpl_pae, exr_data_tpl_undetermined,
-                                                 exr_data_tpl_vulnerable, exr_data_tpl_compromised};
-    const size_t builtin_len[EXR_NSTATES] = {exr_data_tpl_patched_len, exr_data_tpl_eol_len, exr_data_tpl_pae_len, exr_data_tpl_undetermined_len,
-                                             exr_data_tpl_vulnerable_len, exr_data_tpl_compromised_len};
-    for (int i = 0; i < EXR_NSTATES; i++) {
+    const unsigned char *builtin[EXR_NTEMPLATES] = {exr_data_tpl_patched,    exr_data_tpl_eol,         exr_data_tpl_pae,
+                                                    exr_data_tpl_undetermined, exr_data_tpl_vulnerable, exr_data_tpl_compromised,
+                                                    exr_data_tpl_reminder,   exr_data_tpl_resolved};
+    const size_t builtin_len[EXR_NTEMPLATES] = {exr_data_tpl_patched_len,    exr_data_tpl_eol_len,         exr_data_tpl_pae_len,
+                                                exr_data_tpl_undetermined_len, exr_data_tpl_vulnerable_len, exr_data_tpl_compromised_len,
+                                                exr_data_tpl_reminder_len,   exr_data_tpl_resolved_len};
+    for (int i = 0; i < EXR_NTEMPLATES; i++) {
         char name[600];
-        snprintf(name, sizeof name, "%s/%s.txt", dir ? dir : "data/templates (built in)", exr_state_name[i]);
+        snprintf(name, sizeof name, "%s/%s.txt", dir ? dir : "data/templates (built in)", exr_template_name[i]);
         if (!dir) {
-            if (exr_template_parse(&o->templates[i], exr_state_name[i], (const char *)builtin[i], builtin_len[i], e) != 0)
+            if (exr_template_parse(&o->templates[i], exr_template_name[i], (const char *)builtin[i], builtin_len[i], e) != 0)
                 return -1;
             continue;
         }
@@ -72,6 +76,7 @@ typedef struct nhost {
     char ip[EXR_ADDRSTRLEN];
     int port;
     long long obs_id;
+    char obs_time[EXR_TSTAMP_LEN];
     int state;
     bool exposed;
     uint32_t asn;
@@ -109,6 +114,15 @@ static int host_state(const exr_notify_opts *o, exr_build_memo *memo, const char
     if (exposed)
         return EXR_ST_PAE;
     return c->cves.support && strcmp(c->cves.support, "end-of-life") == 0 ? EXR_ST_EOL : EXR_ST_PATCHED;
+}
+
+/* EXR_ST_* of a state's name, EXR_ST_VULN when none (a follow-up lists open CVEs). */
+static int exr_state_index(const char *name)
+{
+    for (int i = 0; i < EXR_NSTATES; i++)
+        if (strcmp(name, exr_state_name[i]) == 0)
+            return i;
+    return EXR_ST_VULN;
 }
 
 static int cmp_host_ip(const void *k, const void *h)
@@ -162,6 +176,7 @@ static void read_host_row(exr_stmt *st, nhost *h, pending *p)
     h->asn = (uint32_t)exr_stmt_int(st, 8);
     snprintf(h->cc, sizeof h->cc, "%s", exr_stmt_text(st, 9) ? exr_stmt_text(st, 9) : "");
     snprintf(p->build, sizeof p->build, "%s", exr_stmt_text(st, 10) ? exr_stmt_text(st, 10) : "");
+    snprintf(h->obs_time, sizeof h->obs_time, "%s", exr_stmt_text(st, 11) ? exr_stmt_text(st, 11) : "");
 }
 
 /* Every host whose latest observation (by observation time) on some port is Exchange, with
@@ -173,7 +188,7 @@ static int load_hosts(exr_db *db, const exr_notify_opts *o, nhost **out, size_t 
         " EXISTS(SELECT 1 FROM observations w WHERE w.ip = o.ip AND w.webshells > 0),"
         " EXISTS(SELECT 1 FROM observations v WHERE v.ip = o.ip AND v.time >= '" EXPOSURE_FROM "' AND"
         "   (v.proxylogon = 'vulnerable' OR v.proxyshell = 'vulnerable' OR v.proxynotshell = 'vulnerable')),"
-        " h.asn, h.country, o.build"
+        " h.asn, h.country, o.build, o.time"
         /* latest = newest observation time, ties by row: an imported 2021 report after a 2024 one
          * does not make 2021 the present. The newest of every port, whatever it saw: a port
          * that stopped answering as Exchange says nothing about a vulnerable server any more;
@@ -234,124 +249,268 @@ static int next_ticket(exr_db *db, const char *day, char *out, size_t n, exr_err
     return 0;
 }
 
+enum { K_FIRST, K_REMINDER, K_RESOLVED };
+static const char *const kind_name[] = {"first", "reminder", "resolved"};
+
 typedef struct group {
     char recipient[256];
     char org[256];
-    int state;
+    int kind, state;
     char ticket[32];
+    char refs[200]; /* the first notices this follow-up names, space-separated */
 } group;
 
-int exr_notify_plan(exr_store *s, const exr_notify_opts *o, exr_notify_stats *stt, exr_err *e)
-{
-    exr_db *db = exr_store_db(s);
-    nhost *hosts = NULL;
-    size_t nh = 0;
-    if (load_hosts(db, o, &hosts, &nh, e) != 0)
-        return -1;
+typedef struct planner {
+    exr_db *db;
+    const exr_notify_opts *o;
+    exr_notify_stats *stt;
+    exr_stmt *last, *first, *nrem, *opt, *ins_d, *ins_t;
+    group *groups;
+    size_t ng, capg;
     char day[16], now[EXR_TSTAMP_LEN], since[EXR_TSTAMP_LEN];
-    exr_time_stamp(o->now_us, now, sizeof now);
-    exr_time_stamp(o->now_us - (int64_t)o->interval_s * 1000000, since, sizeof since);
-    snprintf(day, sizeof day, "%.10s", now);
-    if (exr_db_begin_exclusive(db) != EXR_SQL_OK) {
-        free(hosts);
-        return exr_db_seterr(db, e, "begin");
+} planner;
+
+/* What the host's case with this recipient calls for now. */
+typedef struct decision {
+    int kind; /* K_*, or -1: nothing */
+    char first_ticket[32];
+} decision;
+
+static void decide(planner *p, const nhost *h, const char *rcpt, bool affected, decision *d)
+{
+    d->kind = -1;
+    d->first_ticket[0] = 0;
+    exr_stmt_reset(p->last);
+    exr_stmt_bind_text(p->last, 1, h->ip);
+    exr_stmt_bind_text(p->last, 2, rcpt);
+    bool open = exr_stmt_step(p->last) == EXR_SQL_ROW && strcmp(exr_stmt_text(p->last, 0), "resolved") != 0;
+    if (!open) {
+        d->kind = affected ? K_FIRST : -1; /* a new case, or nothing to say */
+        return;
     }
-    exr_stmt *last = NULL, *opt = NULL, *ins_d = NULL, *ins_t = NULL;
+    const char *lstate = exr_stmt_text(p->last, 1), *lcreated = exr_stmt_text(p->last, 2);
+    exr_stmt_reset(p->first);
+    exr_stmt_bind_text(p->first, 1, h->ip);
+    exr_stmt_bind_text(p->first, 2, rcpt);
+    long long first_id = 0;
+    if (exr_stmt_step(p->first) == EXR_SQL_ROW) {
+        first_id = exr_stmt_int(p->first, 0);
+        snprintf(d->first_ticket, sizeof d->first_ticket, "%s", exr_stmt_text(p->first, 1) ? exr_stmt_text(p->first, 1) : "");
+    }
+    if (!affected) {
+        d->kind = K_RESOLVED;
+        return;
+    }
+    if (!lstate || strcmp(lstate, exr_state_name[h->state]) != 0) {
+        d->kind = K_FIRST; /* another state: its own notice at once */
+        return;
+    }
+    /* no new evidence, no message: an observation after the last notice, and time to act */
+    if (!lcreated || strcmp(h->obs_time, lcreated) <= 0 || strcmp(lcreated, p->since) > 0) {
+        p->stt->no_new_evidence += strcmp(h->obs_time, lcreated ? lcreated : "") <= 0;
+        p->stt->suppressed++;
+        return;
+    }
+    exr_stmt_reset(p->nrem);
+    exr_stmt_bind_text(p->nrem, 1, h->ip);
+    exr_stmt_bind_text(p->nrem, 2, rcpt);
+    exr_stmt_bind_int(p->nrem, 3, first_id);
+    long long n = exr_stmt_step(p->nrem) == EXR_SQL_ROW ? exr_stmt_int(p->nrem, 0) : 0;
+    if (n >= p->o->max_reminders) {
+        p->stt->reminders_exhausted++;
+        p->stt->suppressed++;
+        return;
+    }
+    d->kind = K_REMINDER;
+}
+
+static int new_ticket(planner *p, group *g, exr_err *e)
+{
+    if (next_ticket(p->db, p->day, g->ticket, sizeof g->ticket, e) != 0)
+        return -1;
+    exr_stmt *t = p->ins_t;
+    exr_stmt_reset(t);
+    exr_stmt_bind_text(t, 1, g->ticket);
+    exr_stmt_bind_text(t, 2, g->recipient);
+    exr_stmt_bind_text(t, 3, g->org);
+    exr_stmt_bind_text(t, 4, g->kind == K_FIRST ? exr_state_name[g->state] : exr_template_name[g->kind == K_REMINDER ? EXR_TPL_REMINDER : EXR_TPL_RESOLVED]);
+    exr_stmt_bind_text(t, 5, p->day);
+    exr_stmt_bind_text(t, 6, p->now);
+    exr_stmt_bind_text(t, 7, kind_name[g->kind]);
+    exr_stmt_bind_text(t, 8, g->refs[0] ? g->refs : NULL);
+    if (exr_stmt_step(t) != EXR_SQL_DONE)
+        return exr_db_seterr(p->db, e, "insert ticket");
+    p->stt->tickets_new++;
+    return 0;
+}
+
+/* The group (ticket) of a directive: one per recipient, kind and state, made on first use. */
+static group *group_for(planner *p, const exr_contact *c, int kind, int state, const char *first_ticket, exr_err *e)
+{
+    size_t g;
+    for (g = 0; g < p->ng; g++)
+        if (p->groups[g].kind == kind && p->groups[g].state == state && strcmp(p->groups[g].recipient, c->email) == 0)
+            break;
+    if (g == p->ng) {
+        if (p->ng == p->capg)
+            p->groups = exr_xrealloc(p->groups, (p->capg = p->capg ? p->capg * 2 : 64) * sizeof *p->groups);
+        group *n = &p->groups[p->ng];
+        memset(n, 0, sizeof *n);
+        snprintf(n->recipient, sizeof n->recipient, "%s", c->email);
+        snprintf(n->org, sizeof n->org, "%s", c->org);
+        n->kind = kind;
+        n->state = state;
+        if (kind != K_RESOLVED) { /* a resolved directive waits for its case to close */
+            snprintf(n->refs, sizeof n->refs, "%s", kind == K_REMINDER ? first_ticket : "");
+            if (new_ticket(p, n, e) != 0)
+                return NULL;
+        }
+        p->ng++;
+    }
+    group *gr = &p->groups[g];
+    size_t l = strlen(gr->refs);
+    if (kind != K_FIRST && first_ticket[0] && !strstr(gr->refs, first_ticket) && l + strlen(first_ticket) + 2 < sizeof gr->refs)
+        snprintf(gr->refs + l, sizeof gr->refs - l, "%s%s", l ? " " : "", first_ticket);
+    return gr;
+}
+
+static int insert_directive(planner *p, const nhost *h, const group *g, exr_err *e)
+{
+    exr_stmt *d = p->ins_d;
+    exr_stmt_reset(d);
+    exr_stmt_bind_text(d, 1, h->ip);
+    exr_stmt_bind_int(d, 2, h->port);
+    exr_stmt_bind_text(d, 3, exr_state_name[h->state]);
+    exr_stmt_bind_text(d, 4, g->recipient);
+    exr_stmt_bind_text(d, 5, g->kind == K_FIRST ? exr_state_name[h->state] : exr_template_name[g->kind == K_REMINDER ? EXR_TPL_REMINDER : EXR_TPL_RESOLVED]);
+    exr_stmt_bind_text(d, 6, g->kind == K_RESOLVED ? "" : g->ticket);
+    exr_stmt_bind_text(d, 7, p->now);
+    exr_stmt_bind_int(d, 8, h->obs_id);
+    exr_stmt_bind_text(d, 9, kind_name[g->kind]);
+    if (exr_stmt_step(d) != EXR_SQL_DONE)
+        return exr_db_seterr(p->db, e, "insert directive");
+    p->stt->planned_directives++;
+    p->stt->reminders += g->kind == K_REMINDER;
+    p->stt->resolved += g->kind == K_RESOLVED;
+    return 0;
+}
+
+/* One host: its contact, opt-out, and what its case calls for. */
+static int plan_host(planner *p, const nhost *h, exr_err *e)
+{
+    const exr_notify_opts *o = p->o;
+    p->stt->hosts++;
+    p->stt->by_state[h->state]++;
+    bool affected = h->state != EXR_ST_PATCHED || o->include_patched;
+    exr_addr a;
+    if (!exr_addr_parse(h->ip, &a))
+        return 0;
+    const char *why;
+    const exr_contact *c = exr_contacts_resolve(o->contacts, &a, h->asn, h->cc, &why);
+    if (!c) {
+        p->stt->no_contact += affected;
+        return 0;
+    }
+    exr_stmt_reset(p->opt);
+    exr_stmt_bind_text(p->opt, 1, c->email);
+    if (exr_stmt_step(p->opt) == EXR_SQL_ROW) {
+        p->stt->opted_out += affected;
+        return 0;
+    }
+    decision d;
+    decide(p, h, c->email, affected, &d);
+    if (d.kind < 0)
+        return 0;
+    group *g = group_for(p, c, d.kind, d.kind == K_RESOLVED ? 0 : h->state, d.first_ticket, e);
+    return g ? insert_directive(p, h, g, e) : -1;
+}
+
+/* A recipient whose every host is resolved gets one resolved notice naming them all. */
+static int close_cases(planner *p, exr_err *e)
+{
+    exr_stmt *open = NULL, *attach = NULL;
     int rc = -1;
-    group *groups = NULL;
-    size_t ng = 0, capg = 0;
-    if (exr_db_prepare(db, "SELECT state, created FROM directives WHERE ip = ? AND recipient = ? ORDER BY id DESC LIMIT 1", &last) != EXR_SQL_OK ||
-        exr_db_prepare(db, "SELECT 1 FROM optout WHERE address = ?", &opt) != EXR_SQL_OK ||
-        exr_db_prepare(db, "INSERT INTO directives(ip, port, state, recipient, template, ticket, created, observation_id) VALUES(?,?,?,?,?,?,?,?)", &ins_d) != EXR_SQL_OK ||
-        exr_db_prepare(db, "INSERT INTO tickets(id, recipient, org, template, day, created) VALUES(?,?,?,?,?,?)", &ins_t) !=
-            EXR_SQL_OK) {
-        exr_db_seterr(db, e, "prepare plan");
+    if (exr_db_prepare(p->db, "SELECT COUNT(*) FROM directives d WHERE COALESCE(d.origin, d.recipient) = ? AND d.kind <> 'resolved'"
+                              " AND d.id = (SELECT MAX(x.id) FROM directives x WHERE x.ip = d.ip AND COALESCE(x.origin, x.recipient) = ?)",
+                       &open) != EXR_SQL_OK ||
+        exr_db_prepare(p->db, "UPDATE directives SET ticket = ? WHERE COALESCE(origin, recipient) = ? AND kind = 'resolved' AND ticket = ''",
+                       &attach) != EXR_SQL_OK) {
+        exr_db_seterr(p->db, e, "prepare cases");
         goto out;
     }
-    for (size_t i = 0; i < nh; i++) {
-        nhost *h = &hosts[i];
-        stt->hosts++;
-        stt->by_state[h->state]++;
-        if (h->state == EXR_ST_PATCHED && !o->include_patched)
+    for (size_t i = 0; i < p->ng; i++) {
+        group *g = &p->groups[i];
+        if (g->kind != K_RESOLVED || !p->o->resolved_notices)
             continue;
-        exr_addr a;
-        if (!exr_addr_parse(h->ip, &a))
-            continue;
-        const char *why;
-        const exr_contact *c = exr_contacts_resolve(o->contacts, &a, h->asn, h->cc, &why);
-        if (!c) {
-            stt->no_contact++;
-            continue;
-        }
-        exr_stmt_reset(opt);
-        exr_stmt_bind_text(opt, 1, c->email);
-        if (exr_stmt_step(opt) == EXR_SQL_ROW) {
-            stt->opted_out++;
-            continue;
-        }
-        exr_stmt_reset(last);
-        exr_stmt_bind_text(last, 1, h->ip);
-        exr_stmt_bind_text(last, 2, c->email);
-        if (exr_stmt_step(last) == EXR_SQL_ROW) {
-            const char *pst = exr_stmt_text(last, 0), *pcr = exr_stmt_text(last, 1);
-            if (pst && strcmp(pst, exr_state_name[h->state]) == 0 && pcr && strcmp(pcr, since) > 0) {
-                stt->suppressed++;
-                continue; /* same state, inside the interval */
-            }
-        }
-        size_t g;
-        for (g = 0; g < ng; g++)
-            if (groups[g].state == h->state && strcmp(groups[g].recipient, c->email) == 0)
-                break;
-        if (g == ng) {
-            if (ng == capg) {
-                capg = capg ? capg * 2 : 64;
-                groups = exr_xrealloc(groups, capg * sizeof *groups);
-            }
-            memset(&groups[ng], 0, sizeof groups[ng]);
-            snprintf(groups[ng].recipient, sizeof groups[ng].recipient, "%s", c->email);
-            snprintf(groups[ng].org, sizeof groups[ng].org, "%s", c->org);
-            groups[ng].state = h->state;
-            if (next_ticket(db, day, groups[ng].ticket, sizeof groups[ng].ticket, e) != 0)
-                goto out;
-            exr_stmt_reset(ins_t);
-            exr_stmt_bind_text(ins_t, 1, groups[ng].ticket);
-            exr_stmt_bind_text(ins_t, 2, c->email);
-            exr_stmt_bind_text(ins_t, 3, c->org);
-            exr_stmt_bind_text(ins_t, 4, exr_state_name[h->state]);
-            exr_stmt_bind_text(ins_t, 5, day);
-            exr_stmt_bind_text(ins_t, 6, now);
-            if (exr_stmt_step(ins_t) != EXR_SQL_DONE) {
-                exr_db_seterr(db, e, "insert ticket");
-                goto out;
-            }
-            stt->tickets_new++;
-            ng++;
-        }
-        exr_stmt_reset(ins_d);
-        exr_stmt_bind_text(ins_d, 1, h->ip);
-        exr_stmt_bind_int(ins_d, 2, h->port);
-        exr_stmt_bind_text(ins_d, 3, exr_state_name[h->state]);
-        exr_stmt_bind_text(ins_d, 4, c->email);
-        exr_stmt_bind_text(ins_d, 5, exr_state_name[h->state]);
-        exr_stmt_bind_text(ins_d, 6, groups[g].ticket);
-        exr_stmt_bind_text(ins_d, 7, now);
-        exr_stmt_bind_int(ins_d, 8, h->obs_id);
-        if (exr_stmt_step(ins_d) != EXR_SQL_DONE) {
-            exr_db_seterr(db, e, "insert directive");
+        exr_stmt_reset(open);
+        exr_stmt_bind_text(open, 1, g->recipient);
+        exr_stmt_bind_text(open, 2, g->recipient);
+        if (exr_stmt_step(open) != EXR_SQL_ROW || exr_stmt_int(open, 0) > 0)
+            continue; /* a host of the case is still affected */
+        if (new_ticket(p, g, e) != 0)
+            goto out;
+        exr_stmt_reset(attach);
+        exr_stmt_bind_text(attach, 1, g->ticket);
+        exr_stmt_bind_text(attach, 2, g->recipient);
+        if (exr_stmt_step(attach) != EXR_SQL_DONE) {
+            exr_db_seterr(p->db, e, "resolved notice");
             goto out;
         }
-        stt->planned_directives++;
     }
     rc = 0;
 out:
-    exr_stmt_finalize(last);
-    exr_stmt_finalize(opt);
-    exr_stmt_finalize(ins_d);
-    exr_stmt_finalize(ins_t);
-    if (exr_db_exec(db, rc == 0 ? "COMMIT" : "ROLLBACK") != EXR_SQL_OK && rc == 0)
-        rc = exr_db_seterr(db, e, "commit plan");
-    free(groups);
+    exr_stmt_finalize(open);
+    exr_stmt_finalize(attach);
+    return rc;
+}
+
+static int prepare_plan(planner *p, exr_err *e)
+{
+    exr_db *db = p->db;
+    const char *who = " WHERE ip = ? AND COALESCE(origin, recipient) = ?";
+    char q1[256], q2[256], q3[256];
+    snprintf(q1, sizeof q1, "SELECT kind, state, created FROM directives%s ORDER BY id DESC LIMIT 1", who);
+    snprintf(q2, sizeof q2, "SELECT id, ticket FROM directives%s AND kind = 'first' ORDER BY id DESC LIMIT 1", who);
+    snprintf(q3, sizeof q3, "SELECT COUNT(*) FROM directives%s AND kind = 'reminder' AND id > ?", who);
+    if (exr_db_prepare(db, q1, &p->last) != EXR_SQL_OK || exr_db_prepare(db, q2, &p->first) != EXR_SQL_OK ||
+        exr_db_prepare(db, q3, &p->nrem) != EXR_SQL_OK || exr_db_prepare(db, "SELECT 1 FROM optout WHERE address = ?", &p->opt) != EXR_SQL_OK ||
+        exr_db_prepare(db, "INSERT INTO directives(ip, port, state, recipient, template, ticket, created, observation_id, kind)"
+                           " VALUES(?,?,?,?,?,?,?,?,?)", &p->ins_d) != EXR_SQL_OK ||
+        exr_db_prepare(db, "INSERT INTO tickets(id, recipient, org, template, day, created, kind, refs) VALUES(?,?,?,?,?,?,?,?)", &p->ins_t) !=
+            EXR_SQL_OK)
+        return exr_db_seterr(db, e, "prepare plan");
+    return 0;
+}
+
+int exr_notify_plan(exr_store *s, const exr_notify_opts *o, exr_notify_stats *stt, exr_err *e)
+{
+    planner p;
+    memset(&p, 0, sizeof p);
+    p.db = exr_store_db(s);
+    p.o = o;
+    p.stt = stt;
+    nhost *hosts = NULL;
+    size_t nh = 0;
+    if (load_hosts(p.db, o, &hosts, &nh, e) != 0)
+        return -1;
+    exr_time_stamp(o->now_us, p.now, sizeof p.now);
+    exr_time_stamp(o->now_us - (int64_t)o->remind_after_s * 1000000, p.since, sizeof p.since);
+    snprintf(p.day, sizeof p.day, "%.10s", p.now);
+    if (exr_db_begin_exclusive(p.db) != EXR_SQL_OK) {
+        free(hosts);
+        return exr_db_seterr(p.db, e, "begin");
+    }
+    int rc = prepare_plan(&p, e);
+    for (size_t i = 0; rc == 0 && i < nh; i++)
+        rc = plan_host(&p, &hosts[i], e);
+    if (rc == 0)
+        rc = close_cases(&p, e);
+    exr_stmt *sts[] = {p.last, p.first, p.nrem, p.opt, p.ins_d, p.ins_t};
+    for (size_t i = 0; i < sizeof sts / sizeof sts[0]; i++)
+        exr_stmt_finalize(sts[i]);
+    if (exr_db_exec(p.db, rc == 0 ? "COMMIT" : "ROLLBACK") != EXR_SQL_OK && rc == 0)
+        rc = exr_db_seterr(p.db, e, "commit plan");
+    free(p.groups);
     free(hosts);
     return rc;
 }
@@ -690,7 +849,7 @@ static int recover_expired(exr_db *db, exr_notify_stats *stt, exr_err *e)
 /* Claims the next pending ticket for this run, in one transaction: a concurrent run never
  * claims the same one. 1 claimed, 0 none left, -1 error. */
 static int claim_next(exr_db *db, const exr_notify_opts *o, const char *run_id, char *ticket, char *recipient, char *org, char *tpl,
-                      exr_err *e)
+                      char *refs, exr_err *e)
 {
     /* SQLite: one writer at a time; PostgreSQL: the row is locked and a concurrent run skips
      * it, so several workers claim different tickets at once */
@@ -700,9 +859,9 @@ static int claim_next(exr_db *db, const exr_notify_opts *o, const char *run_id, 
     exr_stmt *sel = NULL, *upd = NULL;
     int rc = -1;
     /* a ticket this run already tried (a temporary failure put it back) waits for the next run */
-    if (exr_db_prepare(db, pg ? "SELECT id, recipient, org, template FROM tickets WHERE state = 'pending' AND (run_id IS NULL OR run_id <> ?)"
+    if (exr_db_prepare(db, pg ? "SELECT id, recipient, org, template, refs FROM tickets WHERE state = 'pending' AND (run_id IS NULL OR run_id <> ?)"
                                 " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED"
-                              : "SELECT id, recipient, org, template FROM tickets WHERE state = 'pending' AND (run_id IS NULL OR run_id <> ?)"
+                              : "SELECT id, recipient, org, template, refs FROM tickets WHERE state = 'pending' AND (run_id IS NULL OR run_id <> ?)"
                                 " ORDER BY id LIMIT 1",
                        &sel) != EXR_SQL_OK ||
         exr_db_prepare(db, "UPDATE tickets SET state = 'sending', run_id = ?, lease_until = ?, delivery = ? WHERE id = ? AND state = 'pending'", &upd) != EXR_SQL_OK) {
@@ -723,6 +882,7 @@ static int claim_next(exr_db *db, const exr_notify_opts *o, const char *run_id, 
     snprintf(recipient, 256, "%s", exr_stmt_text(sel, 1));
     snprintf(org, 256, "%s", exr_stmt_text(sel, 2) && *exr_stmt_text(sel, 2) ? exr_stmt_text(sel, 2) : "network owner");
     snprintf(tpl, 32, "%s", exr_stmt_text(sel, 3));
+    snprintf(refs, 200, "%s", exr_stmt_text(sel, 4) ? exr_stmt_text(sel, 4) : "");
     char lease[32], via[1100];
     exr_time_stamp(exr_clock_us() + (int64_t)o->lease_s * 1000000, lease, sizeof lease);
     snprintf(via, sizeof via, "sending: %s%s", o->smtp ? "smtp:" : "maildir:", o->smtp ? o->smtp->url : o->maildir);
@@ -789,9 +949,43 @@ static void note_host(const exr_buildtab *tab, const exr_build_info *c, int stat
         snprintf(support + l, n - l, "%s%s", l ? "; " : "", line);
 }
 
-static int build_message(exr_stmt *dirs, const exr_notify_opts *o, exr_build_memo *memo, const char *ticket, const char *recipient,
-                         const char *org_raw, int state, const char *tpl, exr_buf *msg)
+typedef struct notice {
+    const char *ticket, *recipient, *org;
+    int tpl_index; /* a state (first notice), EXR_TPL_REMINDER or EXR_TPL_RESOLVED */
+    const char *tpl, *refs;
+} notice;
+
+/* ${first_ticket}, ${first_sent} and ${changes} of a follow-up: its first notice, and how
+ * many of the recipient's hosts have been resolved since. */
+static void followup_vars(exr_db *db, const notice *n, char *first, char *sent, char *changes, size_t len)
 {
+    snprintf(first, 32, "%.17s", n->refs);
+    snprintf(sent, 32, "%s", "an earlier day");
+    changes[0] = 0;
+    exr_stmt *st;
+    if (first[0] && exr_db_prepare(db, "SELECT COALESCE(sent_at, created) FROM tickets WHERE id = ?", &st) == EXR_SQL_OK) {
+        exr_stmt_bind_text(st, 1, first);
+        if (exr_stmt_step(st) == EXR_SQL_ROW && exr_stmt_text(st, 0))
+            snprintf(sent, 32, "%.10s", exr_stmt_text(st, 0));
+        exr_stmt_finalize(st);
+    }
+    if (exr_db_prepare(db, "SELECT COUNT(*), SUM(CASE WHEN d.kind = 'resolved' THEN 1 ELSE 0 END) FROM directives d"
+                           " WHERE COALESCE(d.origin, d.recipient) = ? AND d.id = (SELECT MAX(x.id) FROM directives x"
+                           " WHERE x.ip = d.ip AND COALESCE(x.origin, x.recipient) = ?)", &st) == EXR_SQL_OK) {
+        exr_stmt_bind_text(st, 1, n->recipient);
+        exr_stmt_bind_text(st, 2, n->recipient);
+        if (exr_stmt_step(st) == EXR_SQL_ROW && exr_stmt_int(st, 1) > 0)
+            snprintf(changes, len, "Since our first notice, %lld of your %lld servers %s no longer affected.", (long long)exr_stmt_int(st, 1),
+                     (long long)exr_stmt_int(st, 0), exr_stmt_int(st, 1) == 1 ? "is" : "are");
+        exr_stmt_finalize(st);
+    }
+}
+
+static int build_message(exr_stmt *dirs, exr_db *db, const exr_notify_opts *o, exr_build_memo *memo, const notice *n, exr_buf *msg)
+{
+    const char *ticket = n->ticket, *recipient = n->recipient, *org_raw = n->org, *tpl = n->tpl;
+    int state = n->tpl_index;
+    char last_seen[EXR_TSTAMP_LEN] = "", host_state[32] = "";
     exr_buf hosts, csv, subj, body;
     exr_buf_init(&hosts);
     exr_buf_init(&csv);
@@ -806,13 +1000,17 @@ static int build_message(exr_stmt *dirs, const exr_notify_opts *o, exr_build_mem
     exr_build_info *bi = exr_xcalloc(1, sizeof *bi);
     while (exr_stmt_step(dirs) == EXR_SQL_ROW) {
         nhosts++;
+        if (exr_stmt_text(dirs, 4) && strcmp(exr_stmt_text(dirs, 4), last_seen) > 0)
+            snprintf(last_seen, sizeof last_seen, "%s", exr_stmt_text(dirs, 4));
+        if (!host_state[0] && exr_stmt_text(dirs, 0))
+            snprintf(host_state, sizeof host_state, "%s", exr_stmt_text(dirs, 0));
         char hn[600] = "", build[64] = "";
         body_safe(exr_stmt_text(dirs, 3), hn, sizeof hn);
         body_safe(exr_stmt_text(dirs, 5) ? exr_stmt_text(dirs, 5) : "unknown", build, sizeof build);
         exr_buf_printf(&hosts, "  %s port %d%s%s  build %s\n", exr_stmt_text(dirs, 1), (int)exr_stmt_int(dirs, 2), hn[0] ? "  " : "", hn, build);
         const exr_build_info *c = exr_state_classify(o->tab, memo, exr_stmt_text(dirs, 5), bi);
         if (c)
-            note_host(o->tab, c, state, notes, support, sizeof support);
+            note_host(o->tab, c, state < EXR_NSTATES ? state : exr_state_index(host_state), notes, support, sizeof support);
         else
             note_stored_sets(dirs, sets, sizeof sets);
         csv_row(&csv, dirs, c);
@@ -833,16 +1031,23 @@ static int build_message(exr_stmt *dirs, const exr_notify_opts *o, exr_build_mem
     body_safe(org_raw, org, sizeof org);
     snprintf(count, sizeof count, "%d", nhosts);
     exr_time_rfc3339((time_t)(o->now_us / 1000000), date, sizeof date);
+    char first[32] = "", sent[32] = "", changes[200] = "", seen[16];
+    if (state >= EXR_NSTATES)
+        followup_vars(db, n, first, sent, changes, sizeof changes);
+    snprintf(seen, sizeof seen, "%.10s", last_seen);
     exr_tvar vars[] = {{"ticket", ticket}, {"org", org}, {"recipient", recipient}, {"host_count", count},
                        {"hosts", hosts.p ? hosts.p : ""}, {"sets", sets[0] ? sets : "see the attached list"},
-                       {"state", tpl}, {"date", date}, {"sender_name", o->sender_name},
-                       {"cves", cves.p ? cves.p : "  (see the attached list)\n"}, {"support", support[0] ? support : "see the attached list"}};
+                       {"state", state < EXR_NSTATES ? tpl : host_state}, {"date", date}, {"sender_name", o->sender_name},
+                       {"cves", cves.p ? cves.p : "  (see the attached list)\n"}, {"support", support[0] ? support : "see the attached list"},
+                       {"first_ticket", first}, {"first_sent", sent}, {"last_seen", seen}, {"changes", changes}};
     int nv = (int)(sizeof vars / sizeof vars[0]);
     exr_template_render(o->templates[state].subject, vars, nv, &subj);
     exr_template_render(o->templates[state].body, vars, nv, &body);
     char aname[64];
     snprintf(aname, sizeof aname, "exray-%s.csv", ticket);
-    exr_mail m = {o->from, o->sender_name, recipient, subj.p ? subj.p : "", body.p ? body.p : "", ticket, aname, csv.p, csv.len, (time_t)(o->now_us / 1000000)};
+    exr_mail m = {o->from, o->sender_name, recipient, subj.p ? subj.p : "", body.p ? body.p : "", ticket, aname, csv.p, csv.len,
+                  (time_t)(o->now_us / 1000000), state == EXR_TPL_REMINDER ? "reminder" : state == EXR_TPL_RESOLVED ? "resolved" : "first",
+                  n->refs};
     exr_buf_reset(msg);
     exr_mime_build(&m, msg);
     exr_buf_free(&hosts);
@@ -894,22 +1099,23 @@ int exr_notify_send(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st
     exr_buf msg;
     exr_buf_init(&msg);
     for (;;) {
-        char ticket[32], recipient[256], org[256], tpl[32];
-        int c = claim_next(db, o, run_id, ticket, recipient, org, tpl, e);
+        char ticket[32], recipient[256], org[256], tpl[32], refs[200];
+        int c = claim_next(db, o, run_id, ticket, recipient, org, tpl, refs, e);
         if (c < 0)
             goto done;
         if (c == 0)
             break;
         int state = -1;
-        for (int i = 0; i < EXR_NSTATES; i++)
-            if (strcmp(tpl, exr_state_name[i]) == 0)
+        for (int i = 0; i < EXR_NTEMPLATES; i++)
+            if (strcmp(tpl, exr_template_name[i]) == 0)
                 state = i;
         if (state < 0 || !exr_email_valid(recipient)) {
             set_state(db, ticket, "failed", "failed: bad template or recipient in the store", false, e);
             stt->failed++;
             continue;
         }
-        build_message(dirs, o, memo, ticket, recipient, org, state, tpl, &msg);
+        notice nt = {ticket, recipient, org, state, tpl, refs};
+        build_message(dirs, db, o, memo, &nt, &msg);
         int d;
         if (o->smtp) {
             submitting sub = {db, ticket, false};

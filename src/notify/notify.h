@@ -6,9 +6,13 @@
  *            once open to a known exploited (KEV) or campaign CVE since 2021 -> patched-
  *            after-exposure; a line without security updates any more -> end-of-life. An
  *            observation without a build the tables know keeps its stored set verdicts.
- *   plan:    one directive per (host, state, recipient); directives with the same
- *            recipient, template and day form one ticket YYYYMMDD-NNNNNNNN; a host is not
- *            notified again for the same state within the interval; a new state at once.
+ *   plan:    per (host, recipient) a case: a first notice for its state (a new or worse
+ *            state: a first notice at once); a reminder only when an observation newer
+ *            than the last notice still shows the same state and remind_after has passed,
+ *            at most max_reminders; resolved when a later observation shows it no longer
+ *            affected (a resolved notice when the recipient's every host is, if asked).
+ *            Directives with the same recipient, kind, state and day form one ticket
+ *            YYYYMMDD-NNNNNNNN; a follow-up ticket names the first notices it follows (refs).
  *   send:    each pending ticket is rendered, delivered, and marked sent.
  * Planning is one transaction; marking a ticket sent is one statement after delivery. */
 #ifndef EXR_NOTIFY_H
@@ -26,12 +30,17 @@
 
 enum { EXR_ST_PATCHED = 0, EXR_ST_EOL, EXR_ST_PAE, EXR_ST_UNDET, EXR_ST_VULN, EXR_ST_COMP, EXR_NSTATES };
 extern const char *const exr_state_name[EXR_NSTATES];
+/* A first notice uses its state's template; a reminder and a resolved notice their own. */
+enum { EXR_TPL_REMINDER = EXR_NSTATES, EXR_TPL_RESOLVED, EXR_NTEMPLATES };
+extern const char *const exr_template_name[EXR_NTEMPLATES];
 
 typedef struct exr_notify_opts {
     const exr_contacts *contacts;
     const exr_buildtab *tab;  /* the build and vulnerability tables states derive from */
-    exr_template templates[EXR_NSTATES];
-    long interval_s;
+    exr_template templates[EXR_NTEMPLATES];
+    long remind_after_s;      /* a reminder at the earliest this long after the last notice */
+    int max_reminders;        /* per host and state */
+    bool resolved_notices;    /* thank a recipient whose every host is no longer affected */
     bool include_patched;
     const char *from;
     const char *sender_name;
@@ -48,6 +57,7 @@ typedef struct exr_notify_opts {
 
 typedef struct exr_notify_stats {
     long hosts, planned_directives, tickets_new, no_contact, opted_out, suppressed, sent, already_delivered, failed, uncertain;
+    long reminders, resolved, no_new_evidence, reminders_exhausted;
     long by_state[EXR_NSTATES];
 } exr_notify_stats;
 

@@ -5,7 +5,8 @@
 #include <string.h>
 
 const char *const exr_template_vars[] = {"ticket", "org", "recipient", "host_count", "hosts", "sets", "state", "date",
-                                         "sender_name", "cves", "support", NULL};
+                                         "sender_name", "cves", "support", "first_ticket", "first_sent", "last_seen",
+                                         "changes", NULL};
 
 static int known(const char *n, size_t l)
 {

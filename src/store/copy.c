@@ -21,8 +21,8 @@ static const table tables[] = {
      "id", 20},
     {"host_info", "ip,asn,as_name,country", "ip", 4},
     {"optout", "address,added", "address", 2},
-    {"tickets", "id,recipient,org,template,day,created,sent_at,delivery,state,run_id,lease_until", "id", 11},
-    {"directives", "id,ip,port,state,recipient,template,ticket,created,observation_id", "id", 9},
+    {"tickets", "id,recipient,org,template,day,created,sent_at,delivery,state,run_id,lease_until,kind,refs", "id", 13},
+    {"directives", "id,ip,port,state,recipient,template,ticket,created,observation_id,kind,origin", "id", 11},
     {"ticket_day", "day,last", "day", 2},
     {"contacts_db", "kind,lo,hi,asn,email,org,source", "source,kind,lo,asn,email", 7},
 };

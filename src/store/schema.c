@@ -110,6 +110,19 @@ static const char micro_times[] = MICROS("scans", "started") MICROS("scans", "fi
     MICROS("optout", "added") MICROS("directives", "created") MICROS("tickets", "created") MICROS("tickets", "sent_at")
     MICROS("tickets", "lease_until");
 
+/* Version 7: the notification loop. A directive's kind (first, reminder, escalation,
+ * resolved) and origin (the recipient whose case it belongs to, when it went to the next
+ * contact up the chain); a ticket's kind and refs (the first notices it follows up, which
+ * its In-Reply-To and References name). */
+static const struct {
+    const char *table, *column, *type;
+} loop_columns[] = {
+    {"directives", "kind", "TEXT NOT NULL DEFAULT 'first'"},
+    {"directives", "origin", "TEXT"},
+    {"tickets", "kind", "TEXT NOT NULL DEFAULT 'first'"},
+    {"tickets", "refs", "TEXT"},
+};
+
 static int fail(exr_db *db, exr_err *e, const char *what)
 {
     exr_seterr(e, EXR_ESTORE, "schema: %s: %s", what, exr_db_errmsg(db));
@@ -174,6 +187,16 @@ int exr_schema_apply(exr_db *db, exr_err *e)
     }
     if (pg && exr_db_exec(db, pg_migrate) != EXR_SQL_OK)
         return fail(db, e, "migrate");
+    for (size_t i = 0; i < sizeof loop_columns / sizeof loop_columns[0]; i++) {
+        char sql[256];
+        int have = pg ? 0 : sqlite_has_column(db, loop_columns[i].table, loop_columns[i].column);
+        snprintf(sql, sizeof sql, "ALTER TABLE %s ADD COLUMN %s%s %s", loop_columns[i].table, pg ? "IF NOT EXISTS " : "",
+                 loop_columns[i].column, loop_columns[i].type);
+        if (have < 0 || (!have && exr_db_exec(db, sql) != EXR_SQL_OK))
+            return fail(db, e, "notice kinds");
+    }
+    if (exr_db_exec(db, "CREATE INDEX IF NOT EXISTS directives_origin ON directives(ip, origin)") != EXR_SQL_OK)
+        return fail(db, e, "notice kinds");
     if (exr_db_exec(db, micro_times) != EXR_SQL_OK)
         return fail(db, e, "microsecond times");
     if (exr_db_exec(db, "CREATE INDEX IF NOT EXISTS tickets_state ON tickets(state);"

@@ -8,6 +8,8 @@ PORT=$(free_port)
 start_fleet 127.77.0.0 256 $PORT
 DB=$(store exray)
 "$EXRAY" scan -q -p $PORT --rate 0 127.77.0.0/24 --db "$DB" -o /dev/null 2>/dev/null
+# a new observation of every host: a reminder needs evidence newer than the last notice
+fresh() { "$EXRAY" scan -q -p $PORT --rate 0 --probe-webshells 127.77.0.0/24 --db "$DB" -o /dev/null 2>/dev/null; }
 cat > "$WORK/contacts.csv" <<'CSV'
 network,email,org
 127.77.0.0/25,noc@one.example,"Credit Union One"
@@ -89,7 +91,7 @@ ok "vulnerable -> compromised notified at once with the compromise template; opt
 # crash between delivery and bookkeeping, then rerun: each ticket delivered exactly once
 # (the fault injection is compiled only into the test build, which make test runs as the ASan pass)
 if "$EXRAY" --version | grep -q "test hooks"; then
-"$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --maildir "$WORK/mail2" --interval 0 --include-patched --plan-only 2>/dev/null
+fresh; "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --maildir "$WORK/mail2" --interval 0 --reminders 99 --include-patched --plan-only 2>/dev/null
 set +e
 EXRAY_TEST_CRASH_AFTER_DELIVERIES=2 "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --maildir "$WORK/mail2" 2>/dev/null
 rc=$?
@@ -114,7 +116,7 @@ PY
 ok "killed between delivery and bookkeeping: every ticket delivered exactly once after the rerun"
 else
     echo "  skip: crash injection needs the test build (the ASan pass with test hooks runs it)"
-    "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --maildir "$WORK/mail2" --interval 0 --include-patched --plan-only 2>/dev/null
+    fresh; "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --maildir "$WORK/mail2" --interval 0 --reminders 99 --include-patched --plan-only 2>/dev/null
     set +e; EXRAY_TEST_CRASH_AFTER_DELIVERIES=2 "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --maildir "$WORK/mail2" 2>/dev/null; rc=$?; set -e
     [ $rc -eq 0 ] || fail "the normal build obeyed a test fault-injection variable (exit $rc)"
 fi

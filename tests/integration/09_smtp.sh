@@ -15,6 +15,8 @@ PORT=$(free_port)
 start_fleet 127.77.0.0 256 $PORT
 DB=$(store exray)
 "$EXRAY" scan -q -p $PORT --rate 0 --probe-webshells 127.77.0.0/24 --db "$DB" -o /dev/null 2>/dev/null
+# a new observation of every host: a reminder needs evidence newer than the last notice
+fresh() { "$EXRAY" scan -q -p $PORT --rate 0 --probe-webshells 127.77.0.0/24 --db "$DB" -o /dev/null 2>/dev/null; }
 cat > "$WORK/contacts.csv" <<'CSV'
 network,email,org
 127.77.0.0/26,noc@one.example,Org One
@@ -60,7 +62,7 @@ PY
 ok "Postfix received one message per ticket, addressed to its recipient, with the CSV attachment"
 
 # crash test: three tickets to same.example, paced at 60 a minute; kill -9 in the middle
-"$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --interval 0 --include-patched --plan-only 2>/dev/null
+fresh; "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --interval 0 --reminders 99 --include-patched --plan-only 2>/dev/null
 pending=$(tickets_where "sent_at is null")
 [ "$pending" -ge 5 ] || fail "only $pending pending tickets for the crash test"
 "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --smtp smtp://127.0.0.1:$SMTP_PORT --smtp-insecure --domain-rate 60 \
@@ -113,7 +115,7 @@ done < "$WORK/settle"
 
 # STARTTLS required; a temporary failure (nothing listening) keeps the ticket pending with
 # its reason, exit status 1; the next run delivers it
-"$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --interval 0 --include-patched --plan-only 2>/dev/null
+fresh; "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --interval 0 --reminders 99 --include-patched --plan-only 2>/dev/null
 set +e
 "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --smtp smtp://127.0.0.1:1 --retries 1 --domain-rate 0 \
     --from notify@cert.example 2>"$WORK/n5.err"
@@ -149,7 +151,7 @@ ok "temporary failure: ticket pending with its reason, exit 1; then delivered ov
 # password stops the run after one attempt (exit 2, every ticket still pending, the reason
 # on the first); the right one (read from the environment) delivers every ticket
 "$ROOT/tests/fixtures/smtp/postfix.sh" start "$AUTH_MTA" $AUTH_PORT 'cert-team:Corr3ct horse'
-"$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --interval 0 --include-patched --plan-only 2>/dev/null
+fresh; "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --interval 0 --reminders 99 --include-patched --plan-only 2>/dev/null
 pending=$(tickets_where "sent_at is null")
 [ "$pending" -ge 2 ] || fail "expected pending tickets, have $pending"
 set +e
@@ -191,7 +193,7 @@ PLAIN_PORT=$(free_port)
 python3 "$ROOT/tests/fixtures/smtp/plainsmtp.py" $PLAIN_PORT "$WORK/plain.log" "$WORK/plain.ready" &
 PIDS="$PIDS $!"
 i=0; while [ ! -f "$WORK/plain.ready" ]; do i=$((i+1)); [ $i -gt 100 ] && fail "plain SMTP server did not start"; sleep 0.1; done
-"$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --interval 0 --include-patched --plan-only 2>/dev/null
+fresh; "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --interval 0 --reminders 99 --include-patched --plan-only 2>/dev/null
 set +e
 EXR_SMTP_PW='Clear-text-pw' "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --smtp smtp://127.0.0.1:$PLAIN_PORT \
     --smtp-user cert-team --smtp-pass-env EXR_SMTP_PW --retries 0 --domain-rate 0 --from notify@cert.example 2>"$WORK/p1.err"

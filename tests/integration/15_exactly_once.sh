@@ -10,6 +10,8 @@ PORT=$(free_port)
 start_fleet 127.77.0.0 64 $PORT
 DB=$(store exray)
 "$EXRAY" scan -q -p $PORT --rate 0 127.77.0.0/26 --db "$DB" -o /dev/null 2>/dev/null
+# a new observation of every host: a reminder needs evidence newer than the last notice
+fresh() { "$EXRAY" scan -q -p $PORT --rate 0 127.77.0.0/26 --db "$DB" -o /dev/null 2>/dev/null; }
 cat > "$WORK/contacts.csv" <<'CSV'
 network,email,org
 127.77.0.0/28,a@one.example,One
@@ -55,7 +57,7 @@ notify --smtp smtp://127.0.0.1:$P_OK 2>"$WORK/res.err" || true
 ok "the next run resends nothing; --uncertain lists them; --resolve sent|resend settles each (resend: delivered once)"
 
 # (b) the reply comes after the timeout: uncertain as well
-"$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --interval 0 --include-patched --plan-only 2>/dev/null
+fresh; "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --interval 0 --reminders 99 --include-patched --plan-only 2>/dev/null
 m=$(q "select count(*) from tickets where state = 'pending'")
 set +e; notify --smtp smtp://127.0.0.1:$P_SLOW --smtp-timeout 2 2>"$WORK/slow.err"; rc=$?; set -e
 [ "$(q "select count(*) from tickets where state = 'uncertain' and delivery like '%after the end of the message%'")" -ge "$m" ] || fail "slow: $(cat "$WORK/slow.err")"
@@ -63,7 +65,7 @@ set +e; notify --smtp smtp://127.0.0.1:$P_SLOW --smtp-timeout 2 2>"$WORK/slow.er
 ok "no reply within the timeout after the final dot: uncertain, one copy at the server"
 
 # two runs at once against one store and one healthy server: every ticket exactly once
-"$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --interval 0 --include-patched --plan-only 2>/dev/null
+fresh; "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --interval 0 --reminders 99 --include-patched --plan-only 2>/dev/null
 k=$(q "select count(*) from tickets where state = 'pending'")
 before=$(count_at healthy)
 notify --smtp smtp://127.0.0.1:$P_OK 2>"$WORK/c1.err" & p1=$!
@@ -82,7 +84,7 @@ ok "two notify runs at once: $k tickets, each delivered exactly once"
 # (test build) kill -9 at each point of delivery, then rerun
 if "$EXRAY" --version 2>/dev/null | grep -q "test hooks"; then
     for point in claim write rename commit; do
-        "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --interval 0 --include-patched --plan-only 2>/dev/null
+        fresh; "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --interval 0 --reminders 99 --include-patched --plan-only 2>/dev/null
         set +e; EXRAY_TEST_CRASH_AT=$point notify --maildir "$WORK/md" 2>/dev/null; rc=$?; set -e
         [ $rc -eq 137 ] || fail "$point: the hook did not fire (exit $rc)"
         notify --maildir "$WORK/md" 2>"$WORK/md.err" || fail "$point: rerun: $(cat "$WORK/md.err")"
@@ -102,7 +104,7 @@ assert db.execute("select count(*) from tickets where state in ('pending','sendi
 PY
     done
     for point in before-data after-250; do
-        "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --interval 0 --include-patched --plan-only 2>/dev/null
+        fresh; "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --interval 0 --reminders 99 --include-patched --plan-only 2>/dev/null
         b=$(count_at healthy)
         set +e; EXRAY_TEST_CRASH_AT=$point notify --smtp smtp://127.0.0.1:$P_OK 2>/dev/null; rc=$?; set -e
         [ $rc -eq 137 ] || fail "$point: the hook did not fire (exit $rc)"
@@ -124,14 +126,14 @@ fi
 
 # a 5xx refusal makes a ticket failed (not retried, not pending); a 4xx is retried with
 # backoff (1 s, then 2 s) and the ticket stays pending; --domain-rate paces one domain
-"$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --interval 0 --include-patched --plan-only 2>/dev/null
+fresh; "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --interval 0 --reminders 99 --include-patched --plan-only 2>/dev/null
 m=$(q "select count(*) from tickets where state = 'pending'")
 set +e; notify --smtp smtp://127.0.0.1:$P_REJ 2>"$WORK/rej.err"; rc=$?; set -e
 [ $rc -eq 1 ] || fail "5xx: exit $rc: $(cat "$WORK/rej.err")"
 [ "$(q "select count(*) from tickets where state = 'failed'")" -ge "$m" ] || fail "5xx: tickets not failed: $(cat "$WORK/rej.err")"
 [ "$(q "select count(*) from tickets where state = 'pending'")" -eq 0 ] || fail "5xx: a refused ticket left pending"
 [ "$(grep -c mail "$S/reject.times")" -eq "$m" ] || fail "5xx: a refused message was tried again ($(grep -c mail "$S/reject.times") attempts, $m tickets)"
-"$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --interval 0 --include-patched --plan-only 2>/dev/null
+fresh; "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --interval 0 --reminders 99 --include-patched --plan-only 2>/dev/null
 t1=$(q "select id from tickets where state = 'pending' order by id limit 1")
 python3 -c "import dbconn,sys; d = dbconn.connect(sys.argv[1]); d.execute(\"update tickets set state = 'failed' where state = 'pending' and id <> ?\", (sys.argv[2],)); d.commit()" "$DB" "$t1"
 set +e; notify --smtp smtp://127.0.0.1:$P_TMP --retries 2 2>"$WORK/tmp.err"; rc=$?; set -e
@@ -144,7 +146,7 @@ assert len(t) == 3, t                      # the first try and --retries 2
 assert t[1] - t[0] >= 0.9 and t[2] - t[1] >= 1.9, [round(b - a, 2) for a, b in zip(t, t[1:])]
 PY
 printf 'network,email,org\n127.77.0.0/27,one@same.example,One\n127.77.0.32/27,two@same.example,Two\n' > "$WORK/same.csv"
-"$EXRAY" notify --db "$DB" --contacts "$WORK/same.csv" --interval 0 --include-patched --plan-only 2>/dev/null
+fresh; "$EXRAY" notify --db "$DB" --contacts "$WORK/same.csv" --interval 0 --reminders 99 --include-patched --plan-only 2>/dev/null
 python3 -c "import dbconn,sys; d = dbconn.connect(sys.argv[1]); d.execute(\"update tickets set state = 'failed' where state = 'pending' and recipient not like '%@same.example'\"); d.commit()" "$DB"
 k=$(q "select count(*) from tickets where state = 'pending'")
 [ "$k" -ge 2 ] || fail "--domain-rate: $k tickets to one domain"
@@ -162,7 +164,7 @@ ok "a 5xx refusal: failed, never retried; a 4xx: retried after 1 s and 2 s, left
 # a claim is the run's own: a live claim by another machine (another boot id) that happens to
 # have this host's name and a pid that does not exist here is left to its lease; a claim by a
 # process of this boot that is gone is recovered at once
-"$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --interval 0 --include-patched --plan-only 2>/dev/null
+fresh; "$EXRAY" notify --db "$DB" --contacts "$WORK/contacts.csv" --interval 0 --reminders 99 --include-patched --plan-only 2>/dev/null
 python3 - "$DB" "$(hostname)" "$WORK/claim.ids" <<'PY'
 import dbconn, sys
 db = dbconn.connect(sys.argv[1])

@@ -85,7 +85,8 @@ def owner(ip):
             best = (n, e)
     return best[1] if best else None
 
-allowed = {"from", "to", "subject", "date", "message-id", "auto-submitted", "x-exray-ticket", "mime-version", "content-type"}
+allowed = {"from", "to", "subject", "date", "message-id", "auto-submitted", "x-exray-ticket", "x-exray-notice",
+           "in-reply-to", "references", "mime-version", "content-type"}
 summary = {"messages": 0, "hosts": 0, "by_template": {}, "tickets": [], "host_tickets": {}}
 for f in sorted(glob.glob(os.path.join(maildir, "new", "*")) + glob.glob(os.path.join(maildir, "cur", "*"))):
     raw = open(f, "rb").read()
@@ -99,6 +100,13 @@ for f in sorted(glob.glob(os.path.join(maildir, "new", "*")) + glob.glob(os.path
     assert ticket in str(m["Subject"]), m["Subject"]
     assert m["Message-ID"].startswith("<%s." % ticket), m["Message-ID"]
     assert m["Auto-Submitted"] == "auto-generated"
+    kind = m["X-exray-Notice"]
+    assert kind in ("first", "reminder", "escalation", "resolved"), kind
+    # a follow-up threads to the first notice; a first notice threads to nothing
+    refs = re.findall(r"<(\d{8}-\d{8})\.[^>]+>", str(m["References"] or ""))
+    assert (kind == "first") == (m["In-Reply-To"] is None), (f, kind, m["In-Reply-To"])
+    assert kind == "first" or (refs and m["In-Reply-To"].strip() == "<%s.%s" % (refs[0], m["Message-ID"].split(".", 1)[1])), (f, refs)
+    summary.setdefault("by_kind", {})[kind] = summary.get("by_kind", {}).get(kind, 0) + 1
     parsedate_to_datetime(m["Date"])
     to = m["To"].addresses
     assert len(to) == 1, m["To"]
