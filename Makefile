@@ -83,7 +83,8 @@ $(B)/gen/embedded.c: $(B)/tools/embed $(DATA)
 	  exr_data_national_certs data/national-certs.csv exr_data_tpl_compromised data/templates/compromised.txt \
 	  exr_data_tpl_vulnerable data/templates/vulnerable.txt exr_data_tpl_undetermined data/templates/undetermined.txt \
 	  exr_data_tpl_pae data/templates/patched-after-exposure.txt exr_data_tpl_patched data/templates/patched.txt exr_data_tpl_eol data/templates/end-of-life.txt \
-	  exr_data_tpl_reminder data/templates/reminder.txt exr_data_tpl_resolved data/templates/resolved.txt
+	  exr_data_tpl_reminder data/templates/reminder.txt \
+	  exr_data_tpl_escalation data/templates/escalation.txt exr_data_tpl_resolved data/templates/resolved.txt
 
 # the built-in rules: every data/rules/*.yar, one text
 $(B)/gen/rules.yar: $(RULES)

@@ -46,6 +46,16 @@ echo
 echo "== exray stats (the last row counts the servers remediated after notice)"
 "$ROOT/exray" stats --db "$OUT/exray.db"
 echo
+LATER=$(date -u -d '+8 days' +%Y-%m-%dT%H:%M:%SZ)
+echo "== exray notify --now $LATER --resolved-notices (the rescan is new evidence: reminders to the"
+echo "== still-affected, threaded to the first notice; a server patched after exposure stays a case: back doors may remain)"
+rm -rf "$OUT/maildir2"
+"$ROOT/exray" notify --db "$OUT/exray.db" --contacts "$ROOT/data/contacts-sample.csv" --maildir "$OUT/maildir2" \
+    --from notify@cert.example --sender-name "Example CERT" --now "$LATER" --resolved-notices
+echo "follow-ups by kind: $(cat "$OUT"/maildir2/new/* 2>/dev/null | grep -a '^X-exray-Notice:' | sort | uniq -c | tr -s ' \n' ' ')"
+echo "== exray cases --db $OUT/exray.db (the first lines)"
+"$ROOT/exray" cases --db "$OUT/exray.db" | head -6
+echo
 echo "== a compromised server's triage copy (KAPE layout), generated: $OUT/triage"
 rm -rf "$OUT/triage"
 python3 "$ROOT/tests/fixtures/triage/gen.py" "$OUT/triage" --style kape
@@ -85,6 +95,7 @@ echo "  $OUT/shards.db        the two shards' scan, copied from PostgreSQL"
 echo "  $OUT/scan.jsonl       JSON Lines, one record per host"
 echo "  $OUT/scan.csv         Shadowserver scan_exchange CSV"
 echo "  $OUT/maildir/new/     notifications (one per recipient and state), RFC 5322"
+echo "  $OUT/maildir2/new/    a week later: reminders and resolved notices, threaded to the first"
 echo "  $OUT/findings.jsonl   hunt findings, JSON Lines"
 echo "  $OUT/timeline.csv     hunt timeline for Timesketch"
 echo "  $OUT/report.html      the campaign at a glance (open it in a browser; it loads nothing)"

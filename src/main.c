@@ -10,6 +10,7 @@ static const exr_command commands[] = {
     {"import", exr_cmd_import, "load Shadowserver scan_exchange CSV reports or exray JSON Lines into the store"},
     {"enrich", exr_cmd_enrich, "compile ip-location-db data for offline ASN/country lookups, or look addresses up"},
     {"notify", exr_cmd_notify, "send one notification per affected organisation, exactly once"},
+    {"cases", exr_cmd_cases, "the notification cases: who was told, reminded, escalated to, and what is resolved"},
     {"contacts", exr_cmd_contacts, "abuse contacts: 'contacts import' RIR databases (RPSL), 'contacts optout ADDRESS'"},
     {"stats", exr_cmd_stats, "patch rate, compromise and remediation per scan"},
     {"report", exr_cmd_report, "the campaign as one self-contained HTML page (or Markdown)"},

@@ -6,7 +6,7 @@
 # stats, reports and tickets. Needs EXRAY and BUILD as the integration tests do.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-TESTS="01_fleet 03_resume 07_notify 08_import 09_smtp 10_report 15_exactly_once 16_history 17_rescan 21_store_time"
+TESTS="01_fleet 03_resume 07_notify 08_import 09_smtp 10_report 15_exactly_once 16_history 17_rescan 21_store_time 23_loop"
 PGTMP=$(mktemp -d /tmp/exray-itest-pg.XXXXXX)
 chmod 711 "$PGTMP"
 trap 'sh "$ROOT/tests/pg.sh" stop "$PGTMP/pg"; rm -rf "$PGTMP"' EXIT INT TERM

@@ -11,6 +11,7 @@ typedef struct exr_command {
 int exr_cmd_scan(int argc, char **argv);
 int exr_cmd_builds(int argc, char **argv);
 int exr_cmd_vulns(int argc, char **argv);
+int exr_cmd_cases(int argc, char **argv);
 int exr_cmd_hunt(int argc, char **argv);
 int exr_cmd_notify(int argc, char **argv);
 int exr_cmd_contacts(int argc, char **argv);

@@ -118,6 +118,7 @@ static int validate(const exr_parsed *p, notify_args *a)
     o->now_us = exr_clock_us();
     if (p->val[NOTIFY_NOW] && !exr_time_parse(p->val[NOTIFY_NOW], &o->now_us))
         return exr_opts_fail(spec, "--now '%s': give a time as RFC 3339, such as 2021-03-09T08:00:00Z", p->val[NOTIFY_NOW]), -1;
+    o->clock_offset_us = p->val[NOTIFY_NOW] ? o->now_us - exr_clock_us() : 0;
     o->on_ticket_error = ticket_error;
     if (p->count[NOTIFY_CONTACTS] > 32)
         return exr_opts_fail(spec, "at most 32 --contacts"), -1;
@@ -192,9 +193,9 @@ static void print_stats(const exr_notify_stats *st, const notify_args *a, long b
     fprintf(stderr, "exray notify: %ld Exchange hosts (", st->hosts);
     for (int i = EXR_NSTATES - 1; i >= 0; i--)
         fprintf(stderr, "%s %ld%s", exr_state_name[i], st->by_state[i], i ? ", " : ")\n");
-    fprintf(stderr, "  %ld new directives in %ld new tickets (%ld reminders, %ld hosts resolved); %ld not notified again (%ld without"
-                    " newer evidence, %ld past --reminders); %ld without a contact; %ld opted out; %ld contact lines skipped\n",
-            st->planned_directives, st->tickets_new, st->reminders, st->resolved, st->suppressed, st->no_new_evidence,
+    fprintf(stderr, "  %ld new directives in %ld new tickets (%ld reminders, %ld escalations, %ld hosts resolved); %ld not notified"
+                    " again (%ld without newer evidence, %ld past --reminders); %ld without a contact; %ld opted out; %ld contact lines skipped\n",
+            st->planned_directives, st->tickets_new, st->reminders, st->escalations, st->resolved, st->suppressed, st->no_new_evidence,
             st->reminders_exhausted, st->no_contact, st->opted_out, bad_lines);
     if (!plan_only)
         fprintf(stderr, "  %ld tickets delivered to %s (%ld had been delivered by an interrupted run); %ld failed; %ld uncertain"

@@ -41,7 +41,12 @@ static const exr_opt opts[] = {
                              "And only when an observation newer than that notice still shows the host in the same state: "
                              "no new evidence, no message. A new or worse state gets its own first notice at once.",
                              M, NULL, 0},
-    [NOTIFY_REMINDERS] = {"reminders", 0, "N", "2", "at most N reminders per host and state", NULL, M, NULL, 0},
+    [NOTIFY_REMINDERS] = {"reminders", 0, "N", "2", "at most N reminders per host and state, then one escalation",
+                          "The escalation follows the same evidence rule and goes once per host and state to the next contact "
+                          "up the chain that chose the recipient: the network's AS contact (an AS<n> row of --contacts), "
+                          "else the national CERT of the host's country; never to the same address, never to one that "
+                          "opted out. It lists that contact's hosts and names the organisation each belongs to.",
+                          M, NULL, 0},
     [NOTIFY_RESOLVED_NOTICES] = {"resolved-notices", 0, NULL, NULL,
                                  "thank a recipient once every host of its case is seen no longer affected (one resolved notice)",
                                  "Without it a resolved host is recorded silently; either way a host affected again later opens "

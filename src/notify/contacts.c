@@ -258,10 +258,8 @@ void exr_contacts_finish(exr_contacts *cs)
     cs->finished = 1;
 }
 
-const exr_contact *exr_contacts_resolve(const exr_contacts *cs, const exr_addr *a, uint32_t asn, const char *cc, const char **why)
+static const exr_contact *by_network(const exr_contacts *cs, const exr_addr *a)
 {
-    if (!cs->finished)
-        exr_contacts_finish((exr_contacts *)cs);
     int slot = a->family == 4 ? 0 : 1;
     const exr_cseg *sg = cs->seg[slot];
     size_t lo = 0, hi = cs->nseg[slot];
@@ -272,30 +270,55 @@ const exr_contact *exr_contacts_resolve(const exr_contacts *cs, const exr_addr *
         else
             hi = mid;
     }
-    if (lo < cs->nseg[slot] && sg[lo].lo <= a->v && a->v <= sg[lo].hi) {
-        *why = "network";
-        return &cs->c[sg[lo].idx];
+    return lo < cs->nseg[slot] && sg[lo].lo <= a->v && a->v <= sg[lo].hi ? &cs->c[sg[lo].idx] : NULL;
+}
+
+static const exr_contact *by_asn(const exr_contacts *cs, uint32_t asn)
+{
+    size_t l = 0, h = cs->nasn;
+    while (asn && l < h) {
+        size_t mid = (l + h) / 2;
+        if (cs->c[cs->by_asn[mid]].asn < asn)
+            l = mid + 1;
+        else
+            h = mid;
     }
-    if (asn) {
-        size_t l = 0, h = cs->nasn;
-        while (l < h) {
-            size_t mid = (l + h) / 2;
-            if (cs->c[cs->by_asn[mid]].asn < asn)
-                l = mid + 1;
-            else
-                h = mid;
-        }
-        if (l < cs->nasn && cs->c[cs->by_asn[l]].asn == asn) {
-            *why = "asn";
-            return &cs->c[cs->by_asn[l]];
-        }
-    }
+    return asn && l < cs->nasn && cs->c[cs->by_asn[l]].asn == asn ? &cs->c[cs->by_asn[l]] : NULL;
+}
+
+static const exr_contact *by_country(const exr_contacts *cs, const char *cc)
+{
     if (cc && cc[0])
         for (size_t i = 0; i < cs->n; i++)
-            if (cs->c[i].kind == 2 && strcasecmp(cs->c[i].cc, cc) == 0) {
-                *why = "country";
+            if (cs->c[i].kind == 2 && strcasecmp(cs->c[i].cc, cc) == 0)
                 return &cs->c[i];
-            }
-    *why = "none";
+    return NULL;
+}
+
+const exr_contact *exr_contacts_resolve(const exr_contacts *cs, const exr_addr *a, uint32_t asn, const char *cc, const char **why)
+{
+    if (!cs->finished)
+        exr_contacts_finish((exr_contacts *)cs);
+    const exr_contact *c;
+    if ((c = by_network(cs, a))) {
+        *why = "network";
+    } else if ((c = by_asn(cs, asn))) {
+        *why = "asn";
+    } else if ((c = by_country(cs, cc))) {
+        *why = "country";
+    } else {
+        *why = "none";
+    }
+    return c;
+}
+
+const exr_contact *exr_contacts_escalate(const exr_contacts *cs, const exr_contact *from, uint32_t asn, const char *cc)
+{
+    if (!cs->finished)
+        exr_contacts_finish((exr_contacts *)cs);
+    const exr_contact *up[2] = {from->kind == 0 ? by_asn(cs, asn) : NULL, from->kind <= 1 ? by_country(cs, cc) : NULL};
+    for (int i = 0; i < 2; i++)
+        if (up[i] && strcasecmp(up[i]->email, from->email) != 0)
+            return up[i];
     return NULL;
 }

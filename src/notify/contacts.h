@@ -56,6 +56,9 @@ void exr_contacts_finish(exr_contacts *cs);
 /* Resolves a host (most specific network, then ASN, then country); NULL when nobody is
  * responsible. *why names the rule that matched. */
 const exr_contact *exr_contacts_resolve(const exr_contacts *cs, const exr_addr *a, uint32_t asn, const char *cc, const char **why);
+/* The next contact up the chain that chose `from` (a network's AS contact, then the
+ * host's national CERT) with another address; NULL at the top. */
+const exr_contact *exr_contacts_escalate(const exr_contacts *cs, const exr_contact *from, uint32_t asn, const char *cc);
 /* A conservative addr-spec check: local@domain, printable ASCII, no spaces or quotes. */
 bool exr_email_valid(const char *s);
 

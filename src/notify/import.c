@@ -386,7 +386,7 @@ int exr_import_text(exr_store *s, const exr_buildtab *tab, const char *name, con
 {
     static const char *const shadow_names[F_N] = {"ip", "port", "hostname", "timestamp", "version", "servername", "tag", "asn", "geo",
                                                   "url", "", ""};
-    static const char *const json_names[F_N] = {"ip", "port", "hostname", "time", "build", "servername", "", "", "", "", "status",
+    static const char *const json_names[F_N] = {"ip", "port", "hostname", "time", "build", "servername", "", "asn", "country", "", "status",
                                                 "exchange"};
     int64_t scan_id;
     char args[600];

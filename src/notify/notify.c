@@ -20,13 +20,14 @@
 #include <unistd.h>
 
 extern const unsigned char exr_data_tpl_compromised[], exr_data_tpl_vulnerable[], exr_data_tpl_undetermined[],
-    exr_data_tpl_pae[], exr_data_tpl_eol[], exr_data_tpl_patched[], exr_data_tpl_reminder[], exr_data_tpl_resolved[];
+    exr_data_tpl_pae[], exr_data_tpl_eol[], exr_data_tpl_patched[], exr_data_tpl_reminder[], exr_data_tpl_escalation[], exr_data_tpl_resolved[];
 extern const size_t exr_data_tpl_compromised_len, exr_data_tpl_vulnerable_len, exr_data_tpl_undetermined_len, exr_data_tpl_pae_len,
-    exr_data_tpl_eol_len, exr_data_tpl_patched_len, exr_data_tpl_reminder_len, exr_data_tpl_resolved_len;
+    exr_data_tpl_eol_len, exr_data_tpl_patched_len, exr_data_tpl_reminder_len, exr_data_tpl_escalation_len, exr_data_tpl_resolved_len;
 
 const char *const exr_state_name[EXR_NSTATES] = {"patched", "end-of-life", "patched-after-exposure", "undetermined", "vulnerable", "compromised"};
 const char *const exr_template_name[EXR_NTEMPLATES] = {"patched",    "end-of-life", "patched-after-exposure", "undetermined",
-                                                       "vulnerable", "compromised", "reminder",               "resolved"};
+                                                       "vulnerable", "compromised", "reminder",               "escalation",
+                                                       "resolved"};
 
 /* Seen vulnerable on or after this day: the exploitation of 2021 had begun. */
 #define EXPOSURE_FROM "2021-01-01T00:00:00.000000Z"
@@ -45,14 +46,15 @@ int exr_notify_load_templates(exr_notify_opts *o, const char *dir, exr_err *e)
 {
     const unsigned char *builtin[EXR_NTEMPLATES] = {exr_data_tpl_patched,    exr_data_tpl_eol,         exr_data_tpl_pae,
                                                     exr_data_tpl_undetermined, exr_data_tpl_vulnerable, exr_data_tpl_compromised,
-                                                    exr_data_tpl_reminder,   exr_data_tpl_resolved};
+                                                    exr_data_tpl_reminder,   exr_data_tpl_escalation,  exr_data_tpl_resolved};
     const size_t builtin_len[EXR_NTEMPLATES] = {exr_data_tpl_patched_len,    exr_data_tpl_eol_len,         exr_data_tpl_pae_len,
                                                 exr_data_tpl_undetermined_len, exr_data_tpl_vulnerable_len, exr_data_tpl_compromised_len,
-                                                exr_data_tpl_reminder_len,   exr_data_tpl_resolved_len};
+                                                exr_data_tpl_reminder_len,   exr_data_tpl_escalation_len,  exr_data_tpl_resolved_len};
     for (int i = 0; i < EXR_NTEMPLATES; i++) {
         char name[600];
         snprintf(name, sizeof name, "%s/%s.txt", dir ? dir : "data/templates (built in)", exr_template_name[i]);
-        if (!dir) {
+        /* a folder written before the follow-up kinds existed keeps working */
+        if (!dir || (i >= EXR_NSTATES && access(name, F_OK) != 0 && errno == ENOENT)) {
             if (exr_template_parse(&o->templates[i], exr_template_name[i], (const char *)builtin[i], builtin_len[i], e) != 0)
                 return -1;
             continue;
@@ -249,8 +251,15 @@ static int next_ticket(exr_db *db, const char *day, char *out, size_t n, exr_err
     return 0;
 }
 
-enum { K_FIRST, K_REMINDER, K_RESOLVED };
-static const char *const kind_name[] = {"first", "reminder", "resolved"};
+enum { K_FIRST, K_REMINDER, K_ESCALATION, K_RESOLVED };
+static const char *const kind_name[] = {"first", "reminder", "escalation", "resolved"};
+
+/* A first notice uses its state's template, a follow-up its kind's. */
+static const char *kind_template(int kind, int state)
+{
+    static const int tpl[] = {0, EXR_TPL_REMINDER, EXR_TPL_ESCALATION, EXR_TPL_RESOLVED};
+    return exr_template_name[kind == K_FIRST ? state : tpl[kind]];
+}
 
 typedef struct group {
     char recipient[256];
@@ -264,7 +273,7 @@ typedef struct planner {
     exr_db *db;
     const exr_notify_opts *o;
     exr_notify_stats *stt;
-    exr_stmt *last, *first, *nrem, *opt, *ins_d, *ins_t;
+    exr_stmt *last, *first, *nrem, *nesc, *opt, *ins_d, *ins_t;
     group *groups;
     size_t ng, capg;
     char day[16], now[EXR_TSTAMP_LEN], since[EXR_TSTAMP_LEN];
@@ -316,12 +325,20 @@ static void decide(planner *p, const nhost *h, const char *rcpt, bool affected, 
     exr_stmt_bind_text(p->nrem, 2, rcpt);
     exr_stmt_bind_int(p->nrem, 3, first_id);
     long long n = exr_stmt_step(p->nrem) == EXR_SQL_ROW ? exr_stmt_int(p->nrem, 0) : 0;
-    if (n >= p->o->max_reminders) {
-        p->stt->reminders_exhausted++;
-        p->stt->suppressed++;
+    if (n < p->o->max_reminders) {
+        d->kind = K_REMINDER;
         return;
     }
-    d->kind = K_REMINDER;
+    exr_stmt_reset(p->nesc);
+    exr_stmt_bind_text(p->nesc, 1, h->ip);
+    exr_stmt_bind_text(p->nesc, 2, rcpt);
+    exr_stmt_bind_int(p->nesc, 3, first_id);
+    if (exr_stmt_step(p->nesc) == EXR_SQL_ROW && exr_stmt_int(p->nesc, 0) == 0) {
+        d->kind = K_ESCALATION; /* once per host and state */
+        return;
+    }
+    p->stt->reminders_exhausted++;
+    p->stt->suppressed++;
 }
 
 static int new_ticket(planner *p, group *g, exr_err *e)
@@ -333,7 +350,7 @@ static int new_ticket(planner *p, group *g, exr_err *e)
     exr_stmt_bind_text(t, 1, g->ticket);
     exr_stmt_bind_text(t, 2, g->recipient);
     exr_stmt_bind_text(t, 3, g->org);
-    exr_stmt_bind_text(t, 4, g->kind == K_FIRST ? exr_state_name[g->state] : exr_template_name[g->kind == K_REMINDER ? EXR_TPL_REMINDER : EXR_TPL_RESOLVED]);
+    exr_stmt_bind_text(t, 4, kind_template(g->kind, g->state));
     exr_stmt_bind_text(t, 5, p->day);
     exr_stmt_bind_text(t, 6, p->now);
     exr_stmt_bind_text(t, 7, kind_name[g->kind]);
@@ -361,7 +378,7 @@ static group *group_for(planner *p, const exr_contact *c, int kind, int state, c
         n->kind = kind;
         n->state = state;
         if (kind != K_RESOLVED) { /* a resolved directive waits for its case to close */
-            snprintf(n->refs, sizeof n->refs, "%s", kind == K_REMINDER ? first_ticket : "");
+            snprintf(n->refs, sizeof n->refs, "%s", kind != K_FIRST ? first_ticket : "");
             if (new_ticket(p, n, e) != 0)
                 return NULL;
         }
@@ -374,7 +391,8 @@ static group *group_for(planner *p, const exr_contact *c, int kind, int state, c
     return gr;
 }
 
-static int insert_directive(planner *p, const nhost *h, const group *g, exr_err *e)
+/* origin: the contact whose case an escalation belongs to (NULL otherwise). */
+static int insert_directive(planner *p, const nhost *h, const group *g, const exr_contact *origin, exr_err *e)
 {
     exr_stmt *d = p->ins_d;
     exr_stmt_reset(d);
@@ -382,17 +400,27 @@ static int insert_directive(planner *p, const nhost *h, const group *g, exr_err 
     exr_stmt_bind_int(d, 2, h->port);
     exr_stmt_bind_text(d, 3, exr_state_name[h->state]);
     exr_stmt_bind_text(d, 4, g->recipient);
-    exr_stmt_bind_text(d, 5, g->kind == K_FIRST ? exr_state_name[h->state] : exr_template_name[g->kind == K_REMINDER ? EXR_TPL_REMINDER : EXR_TPL_RESOLVED]);
+    exr_stmt_bind_text(d, 5, kind_template(g->kind, h->state));
     exr_stmt_bind_text(d, 6, g->kind == K_RESOLVED ? "" : g->ticket);
     exr_stmt_bind_text(d, 7, p->now);
     exr_stmt_bind_int(d, 8, h->obs_id);
     exr_stmt_bind_text(d, 9, kind_name[g->kind]);
+    exr_stmt_bind_text(d, 10, origin ? origin->email : NULL);
+    exr_stmt_bind_text(d, 11, origin ? origin->org : NULL);
     if (exr_stmt_step(d) != EXR_SQL_DONE)
         return exr_db_seterr(p->db, e, "insert directive");
     p->stt->planned_directives++;
     p->stt->reminders += g->kind == K_REMINDER;
     p->stt->resolved += g->kind == K_RESOLVED;
+    p->stt->escalations += g->kind == K_ESCALATION;
     return 0;
+}
+
+static bool opted_out(planner *p, const char *email)
+{
+    exr_stmt_reset(p->opt);
+    exr_stmt_bind_text(p->opt, 1, email);
+    return exr_stmt_step(p->opt) == EXR_SQL_ROW;
 }
 
 /* One host: its contact, opt-out, and what its case calls for. */
@@ -411,9 +439,7 @@ static int plan_host(planner *p, const nhost *h, exr_err *e)
         p->stt->no_contact += affected;
         return 0;
     }
-    exr_stmt_reset(p->opt);
-    exr_stmt_bind_text(p->opt, 1, c->email);
-    if (exr_stmt_step(p->opt) == EXR_SQL_ROW) {
+    if (opted_out(p, c->email)) {
         p->stt->opted_out += affected;
         return 0;
     }
@@ -421,8 +447,18 @@ static int plan_host(planner *p, const nhost *h, exr_err *e)
     decide(p, h, c->email, affected, &d);
     if (d.kind < 0)
         return 0;
-    group *g = group_for(p, c, d.kind, d.kind == K_RESOLVED ? 0 : h->state, d.first_ticket, e);
-    return g ? insert_directive(p, h, g, e) : -1;
+    const exr_contact *to = c;
+    if (d.kind == K_ESCALATION) {
+        /* the next contact up the chain, never the same address, never one that opted out */
+        to = exr_contacts_escalate(o->contacts, c, h->asn, h->cc);
+        if (!to || opted_out(p, to->email)) {
+            p->stt->reminders_exhausted++;
+            p->stt->suppressed++;
+            return 0;
+        }
+    }
+    group *g = group_for(p, to, d.kind, d.kind == K_RESOLVED ? 0 : h->state, d.first_ticket, e);
+    return g ? insert_directive(p, h, g, d.kind == K_ESCALATION ? c : NULL, e) : -1;
 }
 
 /* A recipient whose every host is resolved gets one resolved notice naming them all. */
@@ -464,18 +500,41 @@ out:
     return rc;
 }
 
+/* A follow-up ticket names every first notice it follows up, known only once every host
+ * is planned. */
+static int save_refs(planner *p, exr_err *e)
+{
+    exr_stmt *st;
+    if (exr_db_prepare(p->db, "UPDATE tickets SET refs = ? WHERE id = ?", &st) != EXR_SQL_OK)
+        return exr_db_seterr(p->db, e, "ticket refs");
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < p->ng; i++) {
+        const group *g = &p->groups[i];
+        if (g->kind == K_FIRST || !g->ticket[0] || !g->refs[0])
+            continue;
+        exr_stmt_reset(st);
+        exr_stmt_bind_text(st, 1, g->refs);
+        exr_stmt_bind_text(st, 2, g->ticket);
+        if (exr_stmt_step(st) != EXR_SQL_DONE)
+            rc = exr_db_seterr(p->db, e, "ticket refs");
+    }
+    exr_stmt_finalize(st);
+    return rc;
+}
+
 static int prepare_plan(planner *p, exr_err *e)
 {
     exr_db *db = p->db;
     const char *who = " WHERE ip = ? AND COALESCE(origin, recipient) = ?";
-    char q1[256], q2[256], q3[256];
+    char q1[256], q2[256], q3[256], q4[256];
     snprintf(q1, sizeof q1, "SELECT kind, state, created FROM directives%s ORDER BY id DESC LIMIT 1", who);
     snprintf(q2, sizeof q2, "SELECT id, ticket FROM directives%s AND kind = 'first' ORDER BY id DESC LIMIT 1", who);
     snprintf(q3, sizeof q3, "SELECT COUNT(*) FROM directives%s AND kind = 'reminder' AND id > ?", who);
+    snprintf(q4, sizeof q4, "SELECT COUNT(*) FROM directives%s AND kind = 'escalation' AND id > ?", who);
     if (exr_db_prepare(db, q1, &p->last) != EXR_SQL_OK || exr_db_prepare(db, q2, &p->first) != EXR_SQL_OK ||
-        exr_db_prepare(db, q3, &p->nrem) != EXR_SQL_OK || exr_db_prepare(db, "SELECT 1 FROM optout WHERE address = ?", &p->opt) != EXR_SQL_OK ||
-        exr_db_prepare(db, "INSERT INTO directives(ip, port, state, recipient, template, ticket, created, observation_id, kind)"
-                           " VALUES(?,?,?,?,?,?,?,?,?)", &p->ins_d) != EXR_SQL_OK ||
+        exr_db_prepare(db, q3, &p->nrem) != EXR_SQL_OK || exr_db_prepare(db, q4, &p->nesc) != EXR_SQL_OK || exr_db_prepare(db, "SELECT 1 FROM optout WHERE address = ?", &p->opt) != EXR_SQL_OK ||
+        exr_db_prepare(db, "INSERT INTO directives(ip, port, state, recipient, template, ticket, created, observation_id, kind,"
+                           " origin, origin_org) VALUES(?,?,?,?,?,?,?,?,?,?,?)", &p->ins_d) != EXR_SQL_OK ||
         exr_db_prepare(db, "INSERT INTO tickets(id, recipient, org, template, day, created, kind, refs) VALUES(?,?,?,?,?,?,?,?)", &p->ins_t) !=
             EXR_SQL_OK)
         return exr_db_seterr(db, e, "prepare plan");
@@ -505,7 +564,9 @@ int exr_notify_plan(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st
         rc = plan_host(&p, &hosts[i], e);
     if (rc == 0)
         rc = close_cases(&p, e);
-    exr_stmt *sts[] = {p.last, p.first, p.nrem, p.opt, p.ins_d, p.ins_t};
+    if (rc == 0)
+        rc = save_refs(&p, e);
+    exr_stmt *sts[] = {p.last, p.first, p.nrem, p.nesc, p.opt, p.ins_d, p.ins_t};
     for (size_t i = 0; i < sizeof sts / sizeof sts[0]; i++)
         exr_stmt_finalize(sts[i]);
     if (exr_db_exec(p.db, rc == 0 ? "COMMIT" : "ROLLBACK") != EXR_SQL_OK && rc == 0)
@@ -726,14 +787,15 @@ static void csv_row(exr_buf *csv, exr_stmt *st, const exr_build_info *c)
 }
 
 /* Sets a ticket's state (and its send time when sent) in its own statement. */
-static int set_state(exr_db *db, const char *ticket, const char *state, const char *delivery, bool sent, exr_err *e)
+/* sent_at: when it went out, on the run's clock (--now shifts it as it shifts planning). */
+static int set_state(exr_db *db, const char *ticket, const char *state, const char *delivery, bool sent, int64_t offset_us, exr_err *e)
 {
     exr_stmt *st;
     if (exr_db_prepare(db, "UPDATE tickets SET state = ?, delivery = ?, sent_at = CASE WHEN ? = 1 THEN ? ELSE sent_at END,"
                            " lease_until = NULL WHERE id = ?", &st) != EXR_SQL_OK)
         return exr_db_seterr(db, e, "ticket state");
     char now[EXR_TSTAMP_LEN];
-    exr_time_stamp(exr_clock_us(), now, sizeof now);
+    exr_time_stamp(exr_clock_us() + offset_us, now, sizeof now);
     exr_stmt_bind_text(st, 1, state);
     exr_stmt_bind_text(st, 2, delivery);
     exr_stmt_bind_int(st, 3, sent);
@@ -794,7 +856,7 @@ static bool claim_abandoned(const char *run_id, const char *lease, const char *n
     return pid > 0 && pid != (long)getpid() && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
 }
 
-static int recover_expired(exr_db *db, exr_notify_stats *stt, exr_err *e)
+static int recover_expired(exr_db *db, exr_notify_stats *stt, int64_t off, exr_err *e)
 {
     char now[EXR_TSTAMP_LEN];
     exr_time_stamp(exr_clock_us(), now, sizeof now);
@@ -825,20 +887,20 @@ static int recover_expired(exr_db *db, exr_notify_stats *stt, exr_err *e)
     for (size_t i = 0; i < n && rc == 0; i++) {
         if (strncmp(x[i].via, "sending: maildir:", 17) == 0) {
             if (maildir_has(x[i].via + 17, x[i].id)) {
-                rc = set_state(db, x[i].id, "sent", "maildir (found delivered after an interrupted run)", true, e);
+                rc = set_state(db, x[i].id, "sent", "maildir (found delivered after an interrupted run)", true,off, e);
                 stt->already_delivered++;
             } else {
-                rc = set_state(db, x[i].id, "pending", "pending again: the interrupted run had not delivered it", false, e);
+                rc = set_state(db, x[i].id, "pending", "pending again: the interrupted run had not delivered it", false,off, e);
             }
         } else if (!strstr(x[i].via, "(submitting)")) {
             /* stopped while waiting its turn (pacing), before any SMTP transaction */
-            rc = set_state(db, x[i].id, "pending", "pending again: the interrupted run had not started submitting it", false, e);
+            rc = set_state(db, x[i].id, "pending", "pending again: the interrupted run had not started submitting it", false,off, e);
         } else {
             char why[700];
             snprintf(why, sizeof why, "uncertain: the run submitting it over SMTP stopped (%.500s); check the mail server's log, "
                                       "then exray notify --resolve %s sent|resend",
                      x[i].via, x[i].id);
-            rc = set_state(db, x[i].id, "uncertain", why, false, e);
+            rc = set_state(db, x[i].id, "uncertain", why, false,off, e);
             stt->uncertain++;
         }
     }
@@ -951,7 +1013,7 @@ static void note_host(const exr_buildtab *tab, const exr_build_info *c, int stat
 
 typedef struct notice {
     const char *ticket, *recipient, *org;
-    int tpl_index; /* a state (first notice), EXR_TPL_REMINDER or EXR_TPL_RESOLVED */
+    int tpl_index; /* a state (first notice) or a follow-up's EXR_TPL_* */
     const char *tpl, *refs;
 } notice;
 
@@ -981,78 +1043,102 @@ static void followup_vars(exr_db *db, const notice *n, char *first, char *sent, 
     }
 }
 
-static int build_message(exr_stmt *dirs, exr_db *db, const exr_notify_opts *o, exr_build_memo *memo, const notice *n, exr_buf *msg)
+/* What the directives of a ticket say: the host lines, the CSV, and the notes on them. */
+typedef struct msgparts {
+    exr_buf hosts, csv, cves;
+    int nhosts;
+    char last_seen[EXR_TSTAMP_LEN], host_state[32], sets[512], support[512];
+} msgparts;
+
+static void host_line(exr_stmt *dirs, int tpl_index, exr_buf *hosts)
 {
-    const char *ticket = n->ticket, *recipient = n->recipient, *org_raw = n->org, *tpl = n->tpl;
-    int state = n->tpl_index;
-    char last_seen[EXR_TSTAMP_LEN] = "", host_state[32] = "";
-    exr_buf hosts, csv, subj, body;
-    exr_buf_init(&hosts);
-    exr_buf_init(&csv);
-    exr_buf_init(&subj);
-    exr_buf_init(&body);
-    exr_buf_adds(&csv, "timestamp,severity,ip,protocol,port,hostname,tag,asn,geo,region,city,naics,hostname_source,sector,version,servername,url\n");
+    char hn[600] = "", build[64] = "", org[300] = "";
+    body_safe(exr_stmt_text(dirs, 3), hn, sizeof hn);
+    body_safe(exr_stmt_text(dirs, 5) ? exr_stmt_text(dirs, 5) : "unknown", build, sizeof build);
+    if (tpl_index == EXR_TPL_ESCALATION && exr_stmt_text(dirs, 13))
+        body_safe(exr_stmt_text(dirs, 13), org, sizeof org); /* whom the host's notices went to */
+    exr_buf_printf(hosts, "  %s port %d%s%s  build %s%s%s%s\n", exr_stmt_text(dirs, 1), (int)exr_stmt_int(dirs, 2), hn[0] ? "  " : "", hn,
+                   build, org[0] ? "  (" : "", org, org[0] ? ")" : "");
+}
+
+static void collect_parts(exr_stmt *dirs, const exr_notify_opts *o, exr_build_memo *memo, const notice *n, msgparts *mp)
+{
+    memset(mp, 0, sizeof *mp);
+    exr_buf_init(&mp->hosts);
+    exr_buf_init(&mp->csv);
+    exr_buf_init(&mp->cves);
+    exr_buf_adds(&mp->csv, "timestamp,severity,ip,protocol,port,hostname,tag,asn,geo,region,city,naics,hostname_source,sector,version,servername,url\n");
     exr_stmt_reset(dirs);
-    exr_stmt_bind_text(dirs, 1, ticket);
-    int nhosts = 0;
-    char sets[512] = "", support[512] = "";
+    exr_stmt_bind_text(dirs, 1, n->ticket);
     exr_cve_notes *notes = exr_xcalloc(1, sizeof *notes);
     exr_build_info *bi = exr_xcalloc(1, sizeof *bi);
     while (exr_stmt_step(dirs) == EXR_SQL_ROW) {
-        nhosts++;
-        if (exr_stmt_text(dirs, 4) && strcmp(exr_stmt_text(dirs, 4), last_seen) > 0)
-            snprintf(last_seen, sizeof last_seen, "%s", exr_stmt_text(dirs, 4));
-        if (!host_state[0] && exr_stmt_text(dirs, 0))
-            snprintf(host_state, sizeof host_state, "%s", exr_stmt_text(dirs, 0));
-        char hn[600] = "", build[64] = "";
-        body_safe(exr_stmt_text(dirs, 3), hn, sizeof hn);
-        body_safe(exr_stmt_text(dirs, 5) ? exr_stmt_text(dirs, 5) : "unknown", build, sizeof build);
-        exr_buf_printf(&hosts, "  %s port %d%s%s  build %s\n", exr_stmt_text(dirs, 1), (int)exr_stmt_int(dirs, 2), hn[0] ? "  " : "", hn, build);
+        mp->nhosts++;
+        if (exr_stmt_text(dirs, 4) && strcmp(exr_stmt_text(dirs, 4), mp->last_seen) > 0)
+            snprintf(mp->last_seen, sizeof mp->last_seen, "%s", exr_stmt_text(dirs, 4));
+        if (!mp->host_state[0] && exr_stmt_text(dirs, 0))
+            snprintf(mp->host_state, sizeof mp->host_state, "%s", exr_stmt_text(dirs, 0));
+        host_line(dirs, n->tpl_index, &mp->hosts);
         const exr_build_info *c = exr_state_classify(o->tab, memo, exr_stmt_text(dirs, 5), bi);
         if (c)
-            note_host(o->tab, c, state < EXR_NSTATES ? state : exr_state_index(host_state), notes, support, sizeof support);
+            note_host(o->tab, c, n->tpl_index < EXR_NSTATES ? n->tpl_index : exr_state_index(mp->host_state), notes, mp->support,
+                      sizeof mp->support);
         else
-            note_stored_sets(dirs, sets, sizeof sets);
-        csv_row(&csv, dirs, c);
+            note_stored_sets(dirs, mp->sets, sizeof mp->sets);
+        csv_row(&mp->csv, dirs, c);
     }
     if (notes->n) {
         char sum[200];
         exr_cve_notes_summary(notes, o->tab, sum, sizeof sum);
-        size_t k = strlen(sets);
-        snprintf(sets + k, sizeof sets - k, "%s%s", k ? "; " : "", sum);
+        size_t k = strlen(mp->sets);
+        snprintf(mp->sets + k, sizeof mp->sets - k, "%s%s", k ? "; " : "", sum);
     }
-    exr_buf cves;
-    exr_buf_init(&cves);
     if (o->tab)
-        exr_cve_notes_render(notes, o->tab, 40, &cves);
+        exr_cve_notes_render(notes, o->tab, 40, &mp->cves);
     free(notes);
     free(bi);
+}
+
+static const char *notice_kind(int tpl_index)
+{
+    return tpl_index == EXR_TPL_REMINDER ? "reminder" : tpl_index == EXR_TPL_ESCALATION ? "escalation"
+                                                    : tpl_index == EXR_TPL_RESOLVED ? "resolved" : "first";
+}
+
+static int build_message(exr_stmt *dirs, exr_db *db, const exr_notify_opts *o, exr_build_memo *memo, const notice *n, exr_buf *msg)
+{
+    int state = n->tpl_index;
+    msgparts mp;
+    collect_parts(dirs, o, memo, n, &mp);
     char count[16], date[32], org[600];
-    body_safe(org_raw, org, sizeof org);
-    snprintf(count, sizeof count, "%d", nhosts);
+    body_safe(n->org, org, sizeof org);
+    snprintf(count, sizeof count, "%d", mp.nhosts);
     exr_time_rfc3339((time_t)(o->now_us / 1000000), date, sizeof date);
     char first[32] = "", sent[32] = "", changes[200] = "", seen[16];
     if (state >= EXR_NSTATES)
         followup_vars(db, n, first, sent, changes, sizeof changes);
-    snprintf(seen, sizeof seen, "%.10s", last_seen);
-    exr_tvar vars[] = {{"ticket", ticket}, {"org", org}, {"recipient", recipient}, {"host_count", count},
-                       {"hosts", hosts.p ? hosts.p : ""}, {"sets", sets[0] ? sets : "see the attached list"},
-                       {"state", state < EXR_NSTATES ? tpl : host_state}, {"date", date}, {"sender_name", o->sender_name},
-                       {"cves", cves.p ? cves.p : "  (see the attached list)\n"}, {"support", support[0] ? support : "see the attached list"},
-                       {"first_ticket", first}, {"first_sent", sent}, {"last_seen", seen}, {"changes", changes}};
+    snprintf(seen, sizeof seen, "%.10s", mp.last_seen);
+    exr_tvar vars[] = {{"ticket", n->ticket}, {"org", org}, {"recipient", n->recipient}, {"host_count", count},
+                       {"hosts", mp.hosts.p ? mp.hosts.p : ""}, {"sets", mp.sets[0] ? mp.sets : "see the attached list"},
+                       {"state", state < EXR_NSTATES ? n->tpl : mp.host_state}, {"date", date}, {"sender_name", o->sender_name},
+                       {"cves", mp.cves.p ? mp.cves.p : "  (see the attached list)\n"},
+                       {"support", mp.support[0] ? mp.support : "see the attached list"}, {"first_ticket", first}, {"first_sent", sent},
+                       {"last_seen", seen}, {"changes", changes}};
     int nv = (int)(sizeof vars / sizeof vars[0]);
+    exr_buf subj, body;
+    exr_buf_init(&subj);
+    exr_buf_init(&body);
     exr_template_render(o->templates[state].subject, vars, nv, &subj);
     exr_template_render(o->templates[state].body, vars, nv, &body);
     char aname[64];
-    snprintf(aname, sizeof aname, "exray-%s.csv", ticket);
-    exr_mail m = {o->from, o->sender_name, recipient, subj.p ? subj.p : "", body.p ? body.p : "", ticket, aname, csv.p, csv.len,
-                  (time_t)(o->now_us / 1000000), state == EXR_TPL_REMINDER ? "reminder" : state == EXR_TPL_RESOLVED ? "resolved" : "first",
-                  n->refs};
+    snprintf(aname, sizeof aname, "exray-%s.csv", n->ticket);
+    exr_mail m = {o->from, o->sender_name, n->recipient, subj.p ? subj.p : "", body.p ? body.p : "", n->ticket, aname, mp.csv.p, mp.csv.len,
+                  (time_t)(o->now_us / 1000000), notice_kind(state), n->refs};
     exr_buf_reset(msg);
     exr_mime_build(&m, msg);
-    exr_buf_free(&hosts);
-    exr_buf_free(&cves);
-    exr_buf_free(&csv);
+    exr_buf_free(&mp.hosts);
+    exr_buf_free(&mp.cves);
+    exr_buf_free(&mp.csv);
     exr_buf_free(&subj);
     exr_buf_free(&body);
     return 0;
@@ -1081,15 +1167,48 @@ static void mark_submitting(void *ctx)
     exr_notify_test_point("before-data");
 }
 
+/* An SMTP delivery that did not succeed (d: smtp_deliver's result): the ticket's new state
+ * and why. Returns -1 when the run must stop (every message would fail alike). */
+static int smtp_failed(exr_db *db, const exr_notify_opts *o, exr_notify_stats *stt, const char *ticket, const char *recipient, int d,
+                       exr_err *e)
+{
+    char why[700];
+    const char *st = d == -4 ? "uncertain" : d == -3 ? "failed" : "pending";
+    snprintf(why, sizeof why, "%s: %.600s", d == -4 ? "uncertain" : "failed", e->msg);
+    if (d == -4)
+        snprintf(why, sizeof why, "uncertain: %.400s; check the mail server's log, then exray notify --resolve %s sent|resend", e->msg,
+                 ticket);
+    exr_err e2 = {0, ""};
+    if (set_state(db, ticket, st, why, false, o->clock_offset_us, &e2) != 0) {
+        *e = e2;
+        return -1;
+    }
+    if (d == -4)
+        stt->uncertain++;
+    else
+        stt->failed++;
+    if (d == -2) {
+        char first[sizeof e->msg];
+        snprintf(first, sizeof first, "%s", e->msg);
+        exr_seterr(e, EXR_EIO, "%.400s; stopping: every message would fail the same way (tickets stay pending)", first);
+        return -1;
+    }
+    if (o->on_ticket_error)
+        o->on_ticket_error(o->ctx, ticket, recipient, e->msg,
+                           d == -4 ? "marked uncertain, not retried" : d == -3 ? "refused: failed" : "stays pending");
+    exr_clearerr(e);
+    return 0;
+}
+
 int exr_notify_send(exr_store *s, const exr_notify_opts *o, exr_notify_stats *stt, exr_err *e)
 {
     exr_db *db = exr_store_db(s);
     exr_stmt *dirs = NULL;
     int rc = -1;
-    if (recover_expired(db, stt, e) != 0)
+    if (recover_expired(db, stt, o->clock_offset_us, e) != 0)
         return -1;
     if (exr_db_prepare(db, "SELECT d.state, d.ip, d.port, o.hostname, o.time, o.build, o.servername, o.proxylogon, h.asn, h.country,"
-                           " o.proxyshell, o.proxynotshell, o.record"
+                           " o.proxyshell, o.proxynotshell, o.record, d.origin_org"
                            " FROM directives d LEFT JOIN observations o ON o.id = d.observation_id LEFT JOIN host_info h ON h.ip = d.ip"
                            " WHERE d.ticket = ? ORDER BY d.ip", &dirs) != EXR_SQL_OK)
         return exr_db_seterr(db, e, "prepare send");
@@ -1110,7 +1229,7 @@ int exr_notify_send(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st
             if (strcmp(tpl, exr_template_name[i]) == 0)
                 state = i;
         if (state < 0 || !exr_email_valid(recipient)) {
-            set_state(db, ticket, "failed", "failed: bad template or recipient in the store", false, e);
+            set_state(db, ticket, "failed", "failed: bad template or recipient in the store", false, o->clock_offset_us, e);
             stt->failed++;
             continue;
         }
@@ -1123,38 +1242,15 @@ int exr_notify_send(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st
             if (d == 1)
                 exr_notify_test_point("after-250");
             if (d < 0) {
-                char why[700];
-                const char *st = d == -4 ? "uncertain" : d == -3 ? "failed" : "pending";
-                snprintf(why, sizeof why, "%s: %.600s", d == -4 ? "uncertain" : "failed", e->msg);
-                if (d == -4)
-                    snprintf(why, sizeof why, "uncertain: %.400s; check the mail server's log, then exray notify --resolve %s sent|resend",
-                             e->msg, ticket);
-                exr_err e2 = {0, ""};
-                if (set_state(db, ticket, st, why, false, &e2) != 0) {
-                    *e = e2;
+                if (smtp_failed(db, o, stt, ticket, recipient, d, e) != 0)
                     goto done;
-                }
-                if (d == -4)
-                    stt->uncertain++;
-                else
-                    stt->failed++;
-                if (d == -2) {
-                    char first[sizeof e->msg];
-                    snprintf(first, sizeof first, "%s", e->msg);
-                    exr_seterr(e, EXR_EIO, "%.400s; stopping: every message would fail the same way (tickets stay pending)", first);
-                    goto done;
-                }
-                if (o->on_ticket_error)
-                    o->on_ticket_error(o->ctx, ticket, recipient, e->msg,
-                                       d == -4 ? "marked uncertain, not retried" : d == -3 ? "refused: failed" : "stays pending");
-                exr_clearerr(e);
                 continue;
             }
         } else {
             d = maildir_deliver(o->maildir, ticket, &msg, e);
             if (d < 0) {
                 exr_err e2 = {0, ""};
-                set_state(db, ticket, "pending", "pending: Maildir write failed", false, &e2);
+                set_state(db, ticket, "pending", "pending: Maildir write failed", false, o->clock_offset_us, &e2);
                 goto done;
             }
         }
@@ -1162,7 +1258,7 @@ int exr_notify_send(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st
         exr_notify_test_point("commit");
         if (d == 0)
             stt->already_delivered++;
-        if (set_state(db, ticket, "sent", o->smtp ? "smtp" : "maildir", true, e) != 0)
+        if (set_state(db, ticket, "sent", o->smtp ? "smtp" : "maildir", true, o->clock_offset_us, e) != 0)
             goto done;
         stt->sent++;
     }
@@ -1212,7 +1308,7 @@ int exr_notify_resolve(exr_store *s, const char *ticket, const char *how, exr_er
     if (strcmp(cur, "uncertain") != 0 && strcmp(cur, "failed") != 0)
         return exr_seterr(e, EXR_EINVAL, "ticket %s is %s; only uncertain or failed tickets are resolved", ticket, cur);
     return set_state(db, ticket, sent ? "sent" : "pending", sent ? "resolved: the operator found it delivered" : "resolved: to be sent again",
-                     sent, e);
+                     sent, 0, e);
 }
 
 int exr_optout_add(exr_store *s, const char *addr, exr_err *e)

@@ -9,7 +9,8 @@
  *   plan:    per (host, recipient) a case: a first notice for its state (a new or worse
  *            state: a first notice at once); a reminder only when an observation newer
  *            than the last notice still shows the same state and remind_after has passed,
- *            at most max_reminders; resolved when a later observation shows it no longer
+ *            at most max_reminders; then, on the same evidence rule, one escalation to
+ *            the next contact up the chain (AS contact, national CERT); resolved when a later observation shows it no longer
  *            affected (a resolved notice when the recipient's every host is, if asked).
  *            Directives with the same recipient, kind, state and day form one ticket
  *            YYYYMMDD-NNNNNNNN; a follow-up ticket names the first notices it follows (refs).
@@ -30,8 +31,9 @@
 
 enum { EXR_ST_PATCHED = 0, EXR_ST_EOL, EXR_ST_PAE, EXR_ST_UNDET, EXR_ST_VULN, EXR_ST_COMP, EXR_NSTATES };
 extern const char *const exr_state_name[EXR_NSTATES];
-/* A first notice uses its state's template; a reminder and a resolved notice their own. */
-enum { EXR_TPL_REMINDER = EXR_NSTATES, EXR_TPL_RESOLVED, EXR_NTEMPLATES };
+/* A first notice uses its state's template; a reminder, an escalation and a resolved notice
+ * their own. */
+enum { EXR_TPL_REMINDER = EXR_NSTATES, EXR_TPL_ESCALATION, EXR_TPL_RESOLVED, EXR_NTEMPLATES };
 extern const char *const exr_template_name[EXR_NTEMPLATES];
 
 typedef struct exr_notify_opts {
@@ -48,7 +50,8 @@ typedef struct exr_notify_opts {
     const exr_smtp *smtp;     /* submit over SMTP */
     double domain_rate;       /* messages per minute per recipient domain (SMTP); 0 = no limit */
     int retries;              /* SMTP attempts after the first for temporary failures */
-    int64_t now_us; /* the run's clock, microseconds since 1970 UTC */
+    int64_t now_us;          /* the run's clock, microseconds since 1970 UTC */
+    int64_t clock_offset_us; /* --now minus the real clock at the start: added to send times */
     /* a ticket that failed or became uncertain while the run went on */
     void (*on_ticket_error)(void *ctx, const char *ticket, const char *recipient, const char *msg, const char *outcome);
     void *ctx;
@@ -57,7 +60,7 @@ typedef struct exr_notify_opts {
 
 typedef struct exr_notify_stats {
     long hosts, planned_directives, tickets_new, no_contact, opted_out, suppressed, sent, already_delivered, failed, uncertain;
-    long reminders, resolved, no_new_evidence, reminders_exhausted;
+    long reminders, escalations, resolved, no_new_evidence, reminders_exhausted;
     long by_state[EXR_NSTATES];
 } exr_notify_stats;
 

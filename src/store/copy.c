@@ -22,7 +22,7 @@ static const table tables[] = {
     {"host_info", "ip,asn,as_name,country", "ip", 4},
     {"optout", "address,added", "address", 2},
     {"tickets", "id,recipient,org,template,day,created,sent_at,delivery,state,run_id,lease_until,kind,refs", "id", 13},
-    {"directives", "id,ip,port,state,recipient,template,ticket,created,observation_id,kind,origin", "id", 11},
+    {"directives", "id,ip,port,state,recipient,template,ticket,created,observation_id,kind,origin,origin_org", "id", 12},
     {"ticket_day", "day,last", "day", 2},
     {"contacts_db", "kind,lo,hi,asn,email,org,source", "source,kind,lo,asn,email", 7},
 };

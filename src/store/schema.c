@@ -112,13 +112,14 @@ static const char micro_times[] = MICROS("scans", "started") MICROS("scans", "fi
 
 /* Version 7: the notification loop. A directive's kind (first, reminder, escalation,
  * resolved) and origin (the recipient whose case it belongs to, when it went to the next
- * contact up the chain); a ticket's kind and refs (the first notices it follows up, which
+ * contact up the chain) and origin_org (its organisation); a ticket's kind and refs (the first notices it follows up, which
  * its In-Reply-To and References name). */
 static const struct {
     const char *table, *column, *type;
 } loop_columns[] = {
     {"directives", "kind", "TEXT NOT NULL DEFAULT 'first'"},
     {"directives", "origin", "TEXT"},
+    {"directives", "origin_org", "TEXT"},
     {"tickets", "kind", "TEXT NOT NULL DEFAULT 'first'"},
     {"tickets", "refs", "TEXT"},
 };

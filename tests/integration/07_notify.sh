@@ -133,7 +133,8 @@ grep -q "vulnerable.txt:2: unknown variable \${orgname}" "$WORK/n5.err" || fail 
 ok "unknown template variable: error with file and line, nothing sent"
 
 "$EXRAY" stats --db "$DB" > "$WORK/stats.txt"
-[ "$(grep -c '^[0-9]' "$WORK/stats.txt")" -eq 2 ] || fail "stats rows: $(cat "$WORK/stats.txt")"
+nscans=$(python3 -c "import dbconn,sys; print(dbconn.connect(sys.argv[1]).execute('select count(*) from scans').fetchone()[0])" "$DB")
+[ "$nscans" -ge 2 ] && [ "$(grep -c '^[0-9]' "$WORK/stats.txt")" -eq "$nscans" ] || fail "stats rows (of $nscans scans): $(cat "$WORK/stats.txt")"
 python3 - "$WORK/stats.txt" "$FLEET/expected.jsonl" "$ROOT" <<'PY' || fail "stats: $(cat "$WORK/stats.txt")"
 import json, re, sys
 sys.path.insert(0, sys.argv[3] + "/tests/integration")
