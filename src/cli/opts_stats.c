@@ -13,7 +13,8 @@ const exr_cmdspec exr_spec_stats = {
     "--db STORE",
     "patch rate, compromise and remediation per scan",
     "One row per scan, ordered by observation time: Exchange hosts, vulnerable and patched per set, compromised, "
-    "hosts notified by then, and hosts notified before the scan that are no longer vulnerable.",
+    "hosts notified by then, hosts notified before the scan that are no longer vulnerable (remediated), and the loop by "
+    "the scan's end: hosts reminded and escalated (notices sent), and resolved (a notify run saw them fixed by then).",
     opts,
     STATS_NOPTS,
     0,

@@ -1365,7 +1365,14 @@ int exr_stats_rows(exr_store *s, exr_stats_cb cb, void *ctx, exr_err *e)
         "   AND d.ip IN (SELECT ip FROM observations x JOIN scans xs ON xs.id = x.scan_id WHERE COALESCE(xs.name, CAST(xs.id AS TEXT)) = g.k"
         "   AND x.exchange = 1 AND COALESCE(x.webshells, 0) = 0 AND COALESCE(x.proxylogon, '') <> 'vulnerable'"
         "   AND COALESCE(x.proxyshell, '') <> 'vulnerable' AND COALESCE(x.proxynotshell, '') <> 'vulnerable')),"
-        " g.name"
+        " g.name,"
+        /* the loop by then: reminded and escalated (sent), resolved (observed fixed) */
+        " (SELECT COUNT(DISTINCT d.ip) FROM directives d JOIN tickets t ON t.id = d.ticket WHERE d.kind = 'reminder'"
+        "   AND t.sent_at IS NOT NULL AND t.sent_at <= g.ended),"
+        " (SELECT COUNT(DISTINCT d.ip) FROM directives d JOIN tickets t ON t.id = d.ticket WHERE d.kind = 'escalation'"
+        "   AND t.sent_at IS NOT NULL AND t.sent_at <= g.ended),"
+        " (SELECT COUNT(DISTINCT d.ip) FROM directives d LEFT JOIN observations ro ON ro.id = d.observation_id"
+        "   WHERE d.kind = 'resolved' AND COALESCE(ro.time, d.created) <= g.ended)"
         " FROM g JOIN c ON c.k = g.k ORDER BY g.started, g.id";
     exr_stmt *st;
     if (exr_db_prepare(db, q, &st) != EXR_SQL_OK) {
@@ -1389,6 +1396,9 @@ int exr_stats_rows(exr_store *s, exr_stats_cb cb, void *ctx, exr_err *e)
         r.compromised = exr_stmt_int(st, 9);
         r.notified = exr_stmt_int(st, 10);
         r.remediated = exr_stmt_int(st, 11);
+        r.reminded = exr_stmt_int(st, 13);
+        r.escalated = exr_stmt_int(st, 14);
+        r.resolved = exr_stmt_int(st, 15);
         cb(ctx, &r);
     }
     exr_stmt_finalize(st);

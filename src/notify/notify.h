@@ -87,6 +87,7 @@ typedef struct exr_stats_row {
     const char *started;
     const char *name; /* the --scan-name of a sharded scan, or NULL */
     long long exchange, vulnerable[3], patched[3], compromised, notified, remediated;
+    long long reminded, escalated, resolved; /* hosts by the scan's end: reminded, escalated, seen fixed by notify */
 } exr_stats_row;
 typedef void (*exr_stats_cb)(void *ctx, const exr_stats_row *r);
 int exr_stats_rows(exr_store *s, exr_stats_cb cb, void *ctx, exr_err *e);

@@ -45,13 +45,14 @@ static int funnel(exr_db *db, rdata *d, exr_err *e)
     exr_stmt *st;
     /* host_history's definition, restricted to the notified hosts first (fast on big stores) */
     const char *q =
-        "WITH n AS (SELECT d.ip, MIN(t.sent_at) AS notified_at FROM directives d JOIN tickets t ON t.id = d.ticket"
+        "WITH n AS (SELECT d.ip, MIN(t.sent_at) AS notified_at, MIN(CASE WHEN d.kind = 'reminder' THEN t.sent_at END) AS reminded_at,"
+        "  MIN(CASE WHEN d.kind = 'escalation' THEN t.sent_at END) AS escalated_at FROM directives d JOIN tickets t ON t.id = d.ticket"
         "  WHERE t.sent_at IS NOT NULL GROUP BY d.ip),"
         " fv AS (SELECT o.ip, MIN(o.time) AS first_vulnerable FROM observations o JOIN n ON n.ip = o.ip WHERE o.exchange = 1 AND"
         "  (o.proxylogon = 'vulnerable' OR o.proxyshell = 'vulnerable' OR o.proxynotshell = 'vulnerable') GROUP BY o.ip)"
         " SELECT n.notified_at, (SELECT MIN(x.time) FROM observations x WHERE x.ip = n.ip AND x.exchange = 1 AND x.time > fv.first_vulnerable"
         "  AND COALESCE(x.proxylogon, '') <> 'vulnerable' AND COALESCE(x.proxyshell, '') <> 'vulnerable'"
-        "  AND COALESCE(x.proxynotshell, '') <> 'vulnerable') FROM n LEFT JOIN fv ON fv.ip = n.ip";
+        "  AND COALESCE(x.proxynotshell, '') <> 'vulnerable'), n.reminded_at, n.escalated_at FROM n LEFT JOIN fv ON fv.ip = n.ip";
     if (exr_db_prepare(db, q, &st) != EXR_SQL_OK)
         return exr_db_seterr(db, e, "funnel");
     double *days = NULL;
@@ -61,8 +62,13 @@ static int funnel(exr_db *db, rdata *d, exr_err *e)
         d->notified++;
         const char *n = col(st, 0), *p = col(st, 1);
         int64_t tn = exr_parse_time(n, strlen(n)), tp = exr_parse_time(p, strlen(p));
+        int64_t tr = exr_parse_time(col(st, 2), strlen(col(st, 2))), te = exr_parse_time(col(st, 3), strlen(col(st, 3)));
+        d->reminded += tr != EXR_NO_TIME;
+        d->escalated += te != EXR_NO_TIME;
         if (tp != EXR_NO_TIME && tn != EXR_NO_TIME && tp >= tn) {
             d->remediated++;
+            /* the last kind of notice before the fix */
+            d->resolved_after[te != EXR_NO_TIME && te <= tp ? 2 : tr != EXR_NO_TIME && tr <= tp ? 1 : 0]++;
             if (nd == cap) {
                 cap = cap ? cap * 2 : 64;
                 days = exr_xrealloc(days, cap * sizeof *days);

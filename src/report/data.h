@@ -62,6 +62,9 @@ typedef struct rdata {
     /* notified hosts: patched after the notice, patched before it (a patched-after-exposure
      * notice), and the rest */
     long notified, remediated, notified_patched, notified_open;
+    /* of the notified: reminded, escalated; the remediated by the last notice before the fix
+     * (0 the first notice, 1 a reminder, 2 an escalation) */
+    long reminded, escalated, resolved_after[3];
     double median_days; /* -1: none remediated */
     rhunt *hunt;
     size_t nhunt;

@@ -277,45 +277,64 @@ static void funnel_reading(const rdata *d, char *buf, size_t n)
     }
     char med[64] = "none remediated yet";
     if (d->median_days >= 0)
-        snprintf(med, sizeof med, "median %.1f days to remediate", d->median_days);
+        snprintf(med, sizeof med, "median %.1f days from the first notice", d->median_days);
     char before[96] = "";
     if (d->notified_patched)
         snprintf(before, sizeof before, "; %ld had been patched before their notice", d->notified_patched);
-    snprintf(buf, n, "%ld servers notified; %ld (%.1f%%) were no longer vulnerable in a later scan%s; %s.", d->notified, d->remediated,
-             exr_rep_pct(d->remediated, d->notified), before, med);
+    snprintf(buf, n,
+             "%ld servers notified, %ld reminded, %ld escalated; %ld (%.1f%%) resolved (no longer vulnerable in a later scan), %s: "
+             "%ld after the first notice alone, %ld after a reminder, %ld after an escalation%s.",
+             d->notified, d->reminded, d->escalated, d->remediated, exr_rep_pct(d->remediated, d->notified), med, d->resolved_after[0],
+             d->resolved_after[1], d->resolved_after[2], before);
 }
 
-static void funnel_html(const rdata *d, exr_buf *out)
+static void funnel_cells(const rdata *d, const char *open, const char *sep, const char *close, exr_buf *out)
 {
-    char buf[400];
-    funnel_reading(d, buf, sizeof buf);
-    exr_rep_reading(out, buf);
-    static const char *const seg[] = {"servers"};
-    static const char *const col[] = {"#2471a3"};
-    const char *labels[] = {"notified", "remediated after notice", "patched before notice", "still open"};
-    double v[] = {(double)d->notified, (double)d->remediated, (double)d->notified_patched, (double)d->notified_open};
-    svg_hbars(out, "Notification funnel", labels, 4, v, 1, seg, col);
-    exr_buf_printf(out, "<table><tr><th>notified</th><th>remediated after notice</th><th>patched before notice</th><th>still open</th>"
-                        "<th>median days to remediate</th></tr>\n<tr><td>%ld</td><td>%ld</td><td>%ld</td><td>%ld</td><td>",
-                   d->notified, d->remediated, d->notified_patched, d->notified_open);
+    long v[] = {d->notified, d->reminded, d->escalated, d->remediated, d->resolved_after[0], d->resolved_after[1], d->resolved_after[2],
+                d->notified_patched, d->notified_open};
+    exr_buf_adds(out, open);
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        exr_buf_printf(out, "%ld%s", v[i], sep);
     if (d->median_days >= 0)
         exr_buf_printf(out, "%.1f", d->median_days);
     else
         exr_buf_adds(out, "-");
-    exr_buf_adds(out, "</td></tr></table>\n");
+    exr_buf_adds(out, close);
+}
+
+static const char *const funnel_cols[] = {"notified", "reminded", "escalated", "resolved", "resolved after the first notice",
+                                          "resolved after a reminder", "resolved after an escalation", "patched before notice",
+                                          "still open", "median days to resolution"};
+
+static void funnel_html(const rdata *d, exr_buf *out)
+{
+    char buf[600];
+    funnel_reading(d, buf, sizeof buf);
+    exr_rep_reading(out, buf);
+    static const char *const seg[] = {"servers"};
+    static const char *const col[] = {"#2471a3"};
+    const char *labels[] = {"notified", "reminded", "escalated", "resolved", "patched before notice", "still open"};
+    double v[] = {(double)d->notified, (double)d->reminded, (double)d->escalated, (double)d->remediated, (double)d->notified_patched,
+                  (double)d->notified_open};
+    svg_hbars(out, "Notification funnel", labels, 6, v, 1, seg, col);
+    exr_buf_adds(out, "<table><tr>");
+    for (size_t i = 0; i < sizeof funnel_cols / sizeof funnel_cols[0]; i++)
+        exr_buf_printf(out, "<th>%s</th>", funnel_cols[i]);
+    exr_buf_adds(out, "</tr>\n");
+    funnel_cells(d, "<tr><td>", "</td><td>", "</td></tr></table>\n", out);
 }
 
 static void funnel_md(const rdata *d, exr_buf *out)
 {
-    char buf[400];
+    char buf[600];
     funnel_reading(d, buf, sizeof buf);
-    exr_buf_printf(out, "%s\n\n| notified | remediated after notice | patched before notice | still open | median days to remediate |\n"
-                        "|---|---|---|---|---|\n| %ld | %ld | %ld | %ld | ",
-                   buf, d->notified, d->remediated, d->notified_patched, d->notified_open);
-    if (d->median_days >= 0)
-        exr_buf_printf(out, "%.1f |\n", d->median_days);
-    else
-        exr_buf_adds(out, "- |\n");
+    exr_buf_printf(out, "%s\n\n|", buf);
+    for (size_t i = 0; i < sizeof funnel_cols / sizeof funnel_cols[0]; i++)
+        exr_buf_printf(out, " %s |", funnel_cols[i]);
+    exr_buf_adds(out, "\n|");
+    for (size_t i = 0; i < sizeof funnel_cols / sizeof funnel_cols[0]; i++)
+        exr_buf_adds(out, "---|");
+    funnel_cells(d, "\n| ", " | ", " |\n", out);
 }
 
 /* ---- 5. hunt timeline ---- */

@@ -141,12 +141,13 @@ sys.path.insert(0, sys.argv[3] + "/tests/integration")
 from hc_rule import Rule
 rule = Rule(sys.argv[3] + "/data/exchange-builds.csv", sys.argv[3] + "/data/exchange-vulns.csv")
 lines = open(sys.argv[1]).read().splitlines()
-names = ["scan", "started", "exchange", "proxylogon", "proxyshell", "proxynotshell", "open", "kev_open", "compromised", "notified", "remediated"]
+names = ["scan", "started", "exchange", "proxylogon", "proxyshell", "proxynotshell", "open", "kev_open", "compromised", "notified", "remediated",
+         "reminded", "escalated", "resolved"]
 head = lines[0].split()
 assert [h for h in head if h in names] == names, head  # the columns, by name
 rows = {}
 for l in lines[1:]:
-    m = re.match(r"(\d+)\s+(\S+)\s+(\d+)\s+(\d+ / \S+)\s+(\d+ / \S+)\s+(\d+ / \S+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)$", l)
+    m = re.match(r"(\d+)\s+(\S+)\s+(\d+)\s+(\d+ / \S+)\s+(\d+ / \S+)\s+(\d+ / \S+)" + r"\s+(\d+)" * 8 + "$", l)
     assert m, l
     rows[m.group(1)] = dict(zip(names, m.groups()))
 assert int(rows["2"]["compromised"]) > 0 and int(rows["1"]["compromised"]) == 0, rows

@@ -205,3 +205,17 @@ assert (a["hosts"], a["open_hosts"], a["reminders"], a["escalated"]) == ("2", "1
 PY
 [ "$("$EXRAY" cases --db "$DB" --resolved | tail -n +2 | wc -l)" -eq 1 ] || fail "cases --resolved"
 ok "exray cases: open and resolved cases with their hosts, reminder and escalation counts (json, csv, --open, --resolved)"
+
+# stats by column name: the loop as it stood at the end of each weekly report
+"$EXRAY" stats --db "$DB" > "$WORK/stats.txt" || fail "stats"
+python3 - "$WORK/stats.txt" <<'PY' || fail "stats reminded/escalated/resolved: $(cat "$WORK/stats.txt")"
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+cols = lines[0].split()
+tail = cols[cols.index("open"):]
+rows = {l.split()[1][:10]: dict(zip(tail, l.split()[-len(tail):])) for l in lines[1:] if l[:1].isdigit()}
+want = {"2026-11-02": (0, 0, 0), "2026-11-09": (0, 0, 2), "2026-11-16": (3, 0, 2), "2026-11-23": (3, 0, 2), "2026-11-30": (3, 3, 2)}
+got = {d: (int(r["reminded"]), int(r["escalated"]), int(r["resolved"])) for d, r in rows.items()}
+assert got == want, got
+PY
+ok "stats: reminded, escalated and resolved hosts by the end of each report"
