@@ -41,6 +41,41 @@ static void test_resolve(void **st)
     exr_contacts_free(&cs);
 }
 
+/* The chain up from the contact that chose a recipient: network -> AS contact -> national
+ * CERT; never the same address; nothing above the national CERT. */
+static void test_escalate(void **st)
+{
+    (void)st;
+    exr_contacts cs;
+    exr_contacts_init(&cs);
+    exr_err e;
+    const char *csv = "network,email,org\n10.1.0.0/16,org@org.example,Org\nAS64496,noc@isp.example,ISP\n"
+                      "10.2.0.0/16,noc@isp.example,ISP itself\n";
+    assert_int_equal(exr_contacts_load_csv(&cs, csv, strlen(csv), "c.csv", NULL, NULL, &e), 0);
+    const char *nat = "country,email,org\nNL,cert@ncsc.nl,NCSC-NL\n";
+    exr_contacts_load_national(&cs, nat, strlen(nat), "n.csv", NULL, NULL, &e);
+    exr_addr a;
+    const char *why;
+    exr_addr_parse("10.1.2.3", &a);
+    const exr_contact *c = exr_contacts_resolve(&cs, &a, 64496, "NL", &why);
+    assert_string_equal(exr_contacts_escalate(&cs, c, 64496, "NL")->email, "noc@isp.example");
+    assert_string_equal(exr_contacts_escalate(&cs, c, 64999, "NL")->email, "cert@ncsc.nl"); /* no AS contact */
+    assert_null(exr_contacts_escalate(&cs, c, 64999, "ZZ"));
+    /* the AS contact is the network's own address: skip it, go to the CERT */
+    exr_addr_parse("10.2.0.1", &a);
+    c = exr_contacts_resolve(&cs, &a, 64496, "NL", &why);
+    assert_string_equal(exr_contacts_escalate(&cs, c, 64496, "NL")->email, "cert@ncsc.nl");
+    /* chosen by ASN: the CERT; chosen by country: nobody above */
+    exr_addr_parse("192.0.2.1", &a);
+    c = exr_contacts_resolve(&cs, &a, 64496, "NL", &why);
+    assert_string_equal(why, "asn");
+    assert_string_equal(exr_contacts_escalate(&cs, c, 64496, "NL")->email, "cert@ncsc.nl");
+    c = exr_contacts_resolve(&cs, &a, 1, "NL", &why);
+    assert_string_equal(why, "country");
+    assert_null(exr_contacts_escalate(&cs, c, 1, "NL"));
+    exr_contacts_free(&cs);
+}
+
 /* Property: for random nested networks and random hosts, the indexed resolution equals the
  * brute-force "smallest network containing the host" (the isolation property). */
 static void test_resolve_random(void **st)
@@ -207,7 +242,7 @@ static void test_ipdb(void **st)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_resolve), cmocka_unit_test(test_resolve_random), cmocka_unit_test(test_email), cmocka_unit_test(test_template),
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_resolve), cmocka_unit_test(test_escalate), cmocka_unit_test(test_resolve_random), cmocka_unit_test(test_email), cmocka_unit_test(test_template),
                                        cmocka_unit_test(test_mime), cmocka_unit_test(test_ipdb)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
