@@ -71,3 +71,7 @@ if exr > 0:
     print("%-28s %8.2f %10.0f" % ("exray hunt --rules", exr, size / exr))
     print("ratio yara/exray: %.2f (goal >= 2.0)" % (yar / exr))
 PY
+
+# the web-content case: real documentation, fonts and images as a web root (bench/hunt-web.sh)
+echo
+EXRAY="$EXRAY" sh "$ROOT/bench/hunt-web.sh"

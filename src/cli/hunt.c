@@ -6,6 +6,7 @@
 #include "../exchange/builds.h"
 #include "../hunt/hunt.h"
 #include "opts.h"
+#include "../hunt/rulecache.h"
 #include "cli.h"
 #include <errno.h>
 #include <stdio.h>
@@ -217,6 +218,7 @@ static void rule_warn(void *ctx, const char *file, const char *error)
 typedef struct hunt_args {
     exr_hunt_opts o;
     const char *rulep[32];
+    char cache[4096];
     bool quiet, intelmq;
 } hunt_args;
 
@@ -241,6 +243,11 @@ static int hunt_validate(const exr_parsed *p, hunt_args *a)
     }
     o->rule_paths = a->rulep;
     o->rules_strict = p->val[HUNT_RULES_STRICT] != NULL;
+    if (p->val[HUNT_RULES_CACHE] && strcmp(p->val[HUNT_RULES_CACHE], "off") != 0)
+        snprintf(a->cache, sizeof a->cache, "%s", p->val[HUNT_RULES_CACHE]);
+    else if (!p->val[HUNT_RULES_CACHE])
+        exr_rulecache_default_dir(a->cache, sizeof a->cache);
+    o->rules_cache = a->cache[0] ? a->cache : NULL;
     o->ov.install = p->val[HUNT_INSTALL];
     o->ov.httpproxy = p->val[HUNT_HTTPPROXY];
     o->ov.ecpserver = p->val[HUNT_ECP_SERVER];

@@ -18,6 +18,12 @@ static const exr_opt opts[] = {
                     "left out.",
                     R, NULL, EXR_OPT_REPEAT},
     [HUNT_RULES_STRICT] = {"rules-strict", 0, NULL, NULL, "a rule file that does not compile is an error (exit 2)", NULL, R, NULL, 0},
+    [HUNT_RULES_CACHE] = {"rules-cache", 0, "DIR", "$XDG_CACHE_HOME/exray, else ~/.cache/exray",
+                          "where the compiled --rules are kept between hunts ('off': compile every time)",
+                          "The key is the SHA-256 of exray's and libyara's versions and every rule file's path and content: an "
+                          "edited file compiles afresh. Only a folder of the user's own with mode 0700 is used, and only files "
+                          "0600 in it; a set with files left out is not kept, so its warnings show each time.",
+                          R, NULL, 0},
     [HUNT_BUILDS] = {"builds", 0, "FILE", "the built-in table", "Exchange build table for the build history", NULL, R, NULL, 0},
     [HUNT_INSTALL] = {"install", 0, "DIR", NULL, "the Exchange install folder", NULL, L, NULL, 0},
     [HUNT_HTTPPROXY] = {"httpproxy", 0, "DIR", NULL, "the Logging/HttpProxy folder", NULL, L, NULL, 0},

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include "normalize.h"
+#include "rulecache.h"
 #include <openssl/evp.h>
 #include <pwd.h>
 #include <sys/stat.h>
@@ -50,7 +51,55 @@ static int yara_timeout(void)
 struct exr_hunt_rules {
     YR_RULES *builtin;  /* data/rules, run on the normalised view */
     YR_RULES *ext;      /* --rules, run on the bytes as they are, with Loki's external variables */
+    bool ext_md5;       /* some --rules file names the md5 variable: worth a second read of big files */
 };
+
+/* Each worker thread keeps one scanner for the --rules: libyara's scanner allocates and
+ * clears per-rule state on creation, which cost more than the scan itself on small files. */
+static __thread YR_SCANNER *tls_scanner;
+static __thread const YR_RULES *tls_scanner_rules;
+/* and the owner name of the last uid it looked up (files of a tree share a few owners) */
+static __thread long tls_uid = -1;
+static __thread char tls_owner[64];
+
+void exr_hunt_thread_end(void)
+{
+    if (tls_scanner)
+        yr_scanner_destroy(tls_scanner);
+    tls_scanner = NULL;
+    tls_scanner_rules = NULL;
+    tls_uid = -1;
+}
+
+static YR_SCANNER *thread_scanner(YR_RULES *rules)
+{
+    if (tls_scanner && tls_scanner_rules == rules)
+        return tls_scanner;
+    exr_hunt_thread_end();
+    if (yr_scanner_create(rules, &tls_scanner) != ERROR_SUCCESS) {
+        tls_scanner = NULL;
+        return NULL;
+    }
+    tls_scanner_rules = rules;
+    yr_scanner_set_timeout(tls_scanner, yara_timeout());
+    yr_scanner_set_flags(tls_scanner, SCAN_FLAGS_FAST_MODE);
+    return tls_scanner;
+}
+
+static const char *owner_of(uid_t uid)
+{
+    if (tls_uid == (long)uid)
+        return tls_owner;
+    struct passwd pw, *pp = NULL;
+    char pwbuf[1024];
+    if (getpwuid_r(uid, &pw, pwbuf, sizeof pwbuf, &pp) == 0 && pp)
+        snprintf(tls_owner, sizeof tls_owner, "%s", pp->pw_name);
+    else
+        snprintf(tls_owner, sizeof tls_owner, "%u", (unsigned)uid);
+    tls_uid = (long)uid;
+    return tls_owner;
+}
+
 
 typedef struct compile_ctx {
     char first[600];    /* first error of the current attempt */
@@ -152,8 +201,9 @@ static void collect_rule_files(const char *p, char ***files, int *n, int *cap)
 }
 
 /* Compiles the given files together. A file that does not compile is found by compiling
- * each alone, reported with its file:line, and left out; the rest compile together. */
-static YR_RULES *compile_external(char **files, int n, const exr_hunt_opts *o, exr_err *e)
+ * each alone, reported with its file:line, and left out; the rest compile together.
+ * *clean: every file went in. */
+static YR_RULES *compile_external(char **files, int n, const exr_hunt_opts *o, bool *clean, exr_err *e)
 {
     bool *skip = exr_xmalloc((size_t)n + 1);
     memset(skip, 0, (size_t)n + 1);
@@ -169,6 +219,7 @@ static YR_RULES *compile_external(char **files, int n, const exr_hunt_opts *o, e
                 continue;
             if (add_file(comp, files[i]) != 0) {
                 skip[i] = true;
+                *clean = false;
                 if (o->rule_warn)
                     o->rule_warn(o->rule_warn_ctx, files[i], strerror(errno));
                 if (o->rules_strict) {
@@ -198,6 +249,7 @@ static YR_RULES *compile_external(char **files, int n, const exr_hunt_opts *o, e
         for (int i = 0; i < n && culprit < 0; i++)
             if (!skip[i] && strcmp(files[i], cc.file) == 0)
                 culprit = i;
+        *clean = false;
         if (culprit >= 0 && round < 14) {
             skip[culprit] = true;
             if (o->rule_warn)
@@ -222,6 +274,26 @@ static YR_RULES *compile_external(char **files, int n, const exr_hunt_opts *o, e
     }
     free(skip);
     return rules;
+}
+
+/* The compiled --rules from the cache when their files are unchanged, else compiled (and
+ * cached when every file compiled: a set with files left out is compiled again each time,
+ * so its warnings are printed each time). */
+static YR_RULES *load_external(char **files, int n, const exr_hunt_opts *o, bool *uses_md5, exr_err *e)
+{
+    char key[65];
+    bool read = exr_rulecache_key(files, n, key, uses_md5) == 0;
+    if (!read)
+        *uses_md5 = true; /* not known: define it */
+    bool keyed = read && o->rules_cache && o->rules_cache[0];
+    YR_RULES *r = keyed ? exr_rulecache_load(o->rules_cache, key) : NULL;
+    if (r)
+        return r;
+    bool clean = true;
+    r = compile_external(files, n, o, &clean, e);
+    if (r && clean && keyed)
+        exr_rulecache_save(o->rules_cache, key, r);
+    return r;
 }
 
 int exr_hunt_rules_load(const exr_hunt_opts *o, void **out, exr_err *e)
@@ -262,7 +334,7 @@ int exr_hunt_rules_load(const exr_hunt_opts *o, void **out, exr_err *e)
         rc = exr_seterr(e, EXR_EINVAL, "--rules: no .yar or .yara file found");
     else {
         e->code = 0;
-        r->ext = compile_external(files, n, o, e);
+        r->ext = load_external(files, n, o, &r->ext_md5, e);
         if (e->code)
             rc = -1;
     }
@@ -274,6 +346,7 @@ int exr_hunt_rules_load(const exr_hunt_opts *o, void **out, exr_err *e)
 
 void exr_hunt_rules_free(void *rules)
 {
+    exr_hunt_thread_end();
     struct exr_hunt_rules *r = rules;
     if (r) {
         if (r->builtin)
@@ -497,14 +570,14 @@ static ssize_t read_full(int fd, unsigned char *p, size_t want)
     return (ssize_t)got;
 }
 
-static bool md5_file(int fd, unsigned char *buf, char *hex)
+static bool md5_file(int fd, unsigned char *buf, size_t cap, char *hex)
 {
     if (lseek(fd, 0, SEEK_SET) != 0)
         return false;
     EVP_MD_CTX *c = EVP_MD_CTX_new();
     EVP_DigestInit_ex(c, EVP_md5(), NULL);
     ssize_t k;
-    while ((k = read_full(fd, buf, WIN)) > 0)
+    while ((k = read_full(fd, buf, cap)) > 0)
         EVP_DigestUpdate(c, buf, (size_t)k);
     unsigned char md[16];
     unsigned int l = 0;
@@ -528,33 +601,30 @@ typedef struct scan_file {
     match_ctx mb, me;
     EVP_MD_CTX *sha;
     unsigned char *raw, *norm;
+    size_t cap; /* of raw: the file's size when it fits in one window, else WIN */
     long long total;
     bool incomplete;
 } scan_file;
 
+/* The thread's --rules scanner, its variables set for this file. md5 is defined only when a
+ * rule tests it (whole: the file is in first[]; else md5_file reads it once more). */
 static bool open_ext_scanner(scan_file *s, int fd, const struct stat *st, const unsigned char *first, size_t firstlen, bool whole)
 {
     struct exr_hunt_rules *r = s->h->rules;
-    if (yr_scanner_create(r->ext, &s->ext) != ERROR_SUCCESS) {
-        s->ext = NULL;
+    s->ext = thread_scanner(r->ext);
+    if (!s->ext)
         return false;
-    }
-    char md5[33] = "", wpath[4096], owner[64];
-    if (whole) {
+    char md5[33] = "", wpath[4096];
+    if (r->ext_md5 && whole) {
         unsigned char md[16];
         unsigned int l = 0;
         EVP_Digest(first, firstlen, md, &l, EVP_md5(), NULL);
         hex_of(md, 16, md5);
-    } else if (!md5_file(fd, s->raw, md5)) {
+    } else if (r->ext_md5 && !md5_file(fd, s->raw, s->cap, md5)) {
         return false;
     }
     windows_path(s->h, s->full, wpath, sizeof wpath);
-    struct passwd pw, *pp = NULL;
-    char pwbuf[1024];
-    if (getpwuid_r(st->st_uid, &pw, pwbuf, sizeof pwbuf, &pp) == 0 && pp)
-        snprintf(owner, sizeof owner, "%s", pp->pw_name);
-    else
-        snprintf(owner, sizeof owner, "%u", (unsigned)st->st_uid);
+    const char *owner = owner_of(st->st_uid);
     const char *dot = strrchr(s->name, '.');
     char ext[32] = "";
     if (dot && strlen(dot) < sizeof ext)
@@ -567,8 +637,6 @@ static bool open_ext_scanner(scan_file *s, int fd, const struct stat *st, const 
     yr_scanner_define_string_variable(s->ext, "owner", owner);
     yr_scanner_define_string_variable(s->ext, "md5", md5);
     yr_scanner_set_callback(s->ext, yara_cb, &s->me);
-    yr_scanner_set_timeout(s->ext, yara_timeout());
-    yr_scanner_set_flags(s->ext, SCAN_FLAGS_FAST_MODE);
     return true;
 }
 
@@ -615,6 +683,50 @@ static void report_file(scan_file *s, long long mtime_s, const char *shahex, boo
     }
 }
 
+/* Reads the next window after the keep bytes carried over: *len bytes in all, *eof when the
+ * file ended. A buffer sized to a small file grows to a full window if the file grew. */
+static int read_window(scan_file *s, int fd, size_t keep, size_t *len, bool *eof)
+{
+    ssize_t got = read_full(fd, s->raw + keep, s->cap - keep);
+    if (got >= 0 && (size_t)got == s->cap - keep && s->cap < WIN) {
+        size_t had = keep + (size_t)got;
+        s->raw = exr_xrealloc(s->raw, WIN);
+        free(s->norm);
+        s->norm = exr_xmalloc(exr_norm_cap(WIN));
+        s->cap = WIN;
+        ssize_t more = read_full(fd, s->raw + had, WIN - had);
+        got = more < 0 ? more : got + more;
+    }
+    if (got < 0)
+        return -1;
+    *len = keep + (size_t)got;
+    *eof = (size_t)got < s->cap - keep;
+    return 0;
+}
+
+static void finish_file(scan_file *s, const struct stat *st, long long mtime_s)
+{
+    exr_hunt *h = s->h;
+    __atomic_add_fetch(&h->bytes_read, (long)s->total, __ATOMIC_RELAXED);
+    if (!s->incomplete && s->total < (long long)st->st_size)
+        exr_hunt_not_examined(&h->out, s->rel, "the file shrank while it was read (%lld of %lld bytes)", s->total, (long long)st->st_size);
+    unsigned char md[32];
+    unsigned int mdl = 0;
+    EVP_DigestFinal_ex(s->sha, md, &mdl);
+    EVP_MD_CTX_free(s->sha);
+    char hex[65];
+    hex_of(md, 32, hex);
+    bool hashed = sha_known(hex);
+    if (hashed) {
+        char ev[128];
+        snprintf(ev, sizeof ev, "sha256=%s", hex);
+        exr_hunt_add(&h->out, "webshell.hash", -1, s->rel, 0, mtime_s * 1000, NULL, 0, ev, strlen(ev));
+    }
+    report_file(s, mtime_s, hex, hashed);
+    free(s->raw);
+    free(s->norm);
+}
+
 void exr_hunt_web_file(exr_hunt *h, const char *full, const char *name, long long mtime_s)
 {
     scan_file s;
@@ -632,31 +744,30 @@ void exr_hunt_web_file(exr_hunt *h, const char *full, const char *name, long lon
             close(fd);
         return;
     }
-    s.raw = exr_xmalloc(WIN);
-    s.norm = exr_xmalloc(exr_norm_cap(WIN));
+    /* a small file gets buffers of its own size: most of a web root is small files */
+    s.cap = st.st_size >= 0 && (unsigned long long)st.st_size < WIN ? (size_t)st.st_size + 1 : WIN;
+    s.raw = exr_xmalloc(s.cap);
+    s.norm = exr_xmalloc(exr_norm_cap(s.cap));
     s.sha = EVP_MD_CTX_new();
     EVP_DigestInit_ex(s.sha, EVP_sha256(), NULL);
     struct exr_hunt_rules *r = h->rules;
-    size_t keep = 0;
+    size_t keep = 0, len = 0;
     long long off = 0;
-    bool first = true;
+    bool first = true, eof = false;
     for (;;) {
-        ssize_t got = read_full(fd, s.raw + keep, WIN - keep);
-        if (got < 0) {
+        if (read_window(&s, fd, keep, &len, &eof) != 0) {
             exr_hunt_not_examined(&h->out, s.rel, "read error after %lld bytes: %s", s.total, strerror(errno));
             s.incomplete = true;
             break;
         }
-        size_t len = keep + (size_t)got;
-        EVP_DigestUpdate(s.sha, s.raw + keep, (size_t)got);
-        s.total += got;
-        bool eof = (size_t)got < WIN - keep;
+        EVP_DigestUpdate(s.sha, s.raw + keep, len - keep);
+        s.total += (long long)(len - keep);
         if (first && r->ext && !open_ext_scanner(&s, fd, &st, s.raw, len, eof)) {
             exr_hunt_not_examined(&h->out, s.rel, "cannot prepare the --rules scan (%s)", strerror(errno));
             s.incomplete = true;
             break;
         }
-        if (first && !eof && r->ext) {
+        if (first && !eof && r->ext && r->ext_md5) {
             /* md5_file re-read the file: start the window loop again from its beginning */
             first = false;
             s.total = 0;
@@ -674,26 +785,7 @@ void exr_hunt_web_file(exr_hunt *h, const char *full, const char *name, long lon
         off += (long long)(len - OVERLAP);
     }
     close(fd);
-    __atomic_add_fetch(&h->bytes_read, (long)s.total, __ATOMIC_RELAXED);
-    if (!s.incomplete && s.total < (long long)st.st_size)
-        exr_hunt_not_examined(&h->out, s.rel, "the file shrank while it was read (%lld of %lld bytes)", s.total, (long long)st.st_size);
-    unsigned char md[32];
-    unsigned int mdl = 0;
-    EVP_DigestFinal_ex(s.sha, md, &mdl);
-    EVP_MD_CTX_free(s.sha);
-    char hex[65];
-    hex_of(md, 32, hex);
-    bool hashed = sha_known(hex);
-    if (hashed) {
-        char ev[128];
-        snprintf(ev, sizeof ev, "sha256=%s", hex);
-        exr_hunt_add(&h->out, "webshell.hash", -1, s.rel, 0, mtime_s * 1000, NULL, 0, ev, strlen(ev));
-    }
-    report_file(&s, mtime_s, hex, hashed);
-    if (s.ext)
-        yr_scanner_destroy(s.ext);
-    free(s.raw);
-    free(s.norm);
+    finish_file(&s, &st, mtime_s);
 }
 
 /* Reads n bytes at off of the file *ctx: 0 when all were read, 1 when it ends first, -1 on

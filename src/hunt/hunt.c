@@ -162,6 +162,7 @@ static void *worker(void *arg)
         if (!p->js->j[i].skip)
             run_job(p->h, &p->js->j[i]);
     }
+    exr_hunt_thread_end();
     return NULL;
 }
 
@@ -169,9 +170,13 @@ static void run_pool(exr_hunt *h, jobs *js, size_t from, size_t to, int nt)
 {
     pool p = {h, js, from, to, PTHREAD_MUTEX_INITIALIZER};
     pthread_t th[64];
-    for (int i = 0; i < nt; i++)
-        pthread_create(&th[i], NULL, worker, &p);
-    for (int i = 0; i < nt; i++)
+    int started = 0;
+    for (int i = 0; i < nt && i < 64; i++)
+        if (pthread_create(&th[started], NULL, worker, &p) == 0)
+            started++;
+    if (!started) /* no thread to be had: the work is done all the same, here */
+        worker(&p);
+    for (int i = 0; i < started; i++)
         pthread_join(th[i], NULL);
 }
 

@@ -15,6 +15,7 @@ typedef struct exr_hunt_opts {
     const char *const *rule_paths; /* extra YARA rule files or folders */
     int nrule_paths;
     bool rules_strict;     /* a rule file that does not compile stops the hunt */
+    const char *rules_cache; /* folder of compiled --rules kept between runs; NULL: none */
     /* told of each rule file left out (file, "file:line: error"); may be NULL */
     void (*rule_warn)(void *ctx, const char *file, const char *error);
     void *rule_warn_ctx;
@@ -50,6 +51,8 @@ void exr_hunt_iis_file(exr_hunt *h, const char *full, const char *folder);
 void exr_hunt_evtx_file(exr_hunt *h, const char *full);
 /* Scans one file for web shells: every byte, in overlapping windows, whatever its size. */
 void exr_hunt_web_file(exr_hunt *h, const char *full, const char *name, long long mtime_s);
+/* Frees what a worker thread kept between files (its --rules scanner); call as it ends. */
+void exr_hunt_thread_end(void);
 /* True for the extensions IIS hands to ASP.NET or classic ASP (and code-behind sources). */
 bool exr_hunt_aspnet_name(const char *name);
 void exr_hunt_dump_file(exr_hunt *h, const char *full, const char *name, long long mtime_s);

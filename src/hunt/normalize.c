@@ -80,10 +80,64 @@ static size_t binary_view(const unsigned char *in, size_t n, unsigned char *out)
     return w;
 }
 
+/* The next byte at or after i that is one of a step's few trigger characters, by memchr per
+ * character, each remembered until passed: most of a text is copied in runs, not byte by
+ * byte. Steps write only behind the read position, so what lies ahead stays as found. */
+typedef struct finder {
+    const unsigned char *b;
+    size_t n;
+    int k;
+    unsigned char c[4];
+    size_t pos[4];
+} finder;
+
+static size_t find_one(const unsigned char *b, size_t n, size_t i, unsigned char c)
+{
+    const unsigned char *p = i < n ? memchr(b + i, c, n - i) : NULL;
+    return p ? (size_t)(p - b) : n;
+}
+
+static void finder_init(finder *f, const unsigned char *b, size_t n, const char *chars)
+{
+    f->b = b;
+    f->n = n;
+    f->k = 0;
+    for (const char *c = chars; *c && f->k < 4; c++, f->k++) {
+        f->c[f->k] = (unsigned char)*c;
+        f->pos[f->k] = find_one(b, n, 0, (unsigned char)*c);
+    }
+}
+
+static size_t finder_next(finder *f, size_t i)
+{
+    size_t best = f->n;
+    for (int j = 0; j < f->k; j++) {
+        if (f->pos[j] < i)
+            f->pos[j] = find_one(f->b, f->n, i, f->c[j]);
+        if (f->pos[j] < best)
+            best = f->pos[j];
+    }
+    return best;
+}
+
+/* Copies b[r..t) to w (a no-op while nothing before has changed). */
+static void copy_run(unsigned char *b, size_t *w, size_t *r, size_t t)
+{
+    if (*w != *r)
+        memmove(b + *w, b + *r, t - *r);
+    *w += t - *r;
+    *r = t;
+}
+
 static size_t strip_comments(unsigned char *b, size_t n)
 {
     size_t w = 0, r = 0;
+    finder f;
+    finder_init(&f, b, n, "/<");
     while (r < n) {
+        copy_run(b, &w, &r, finder_next(&f, r));
+        if (r >= n)
+            break;
         if (b[r] == '/' && r + 1 < n && b[r + 1] == '*') {
             size_t lim = n - r < COMMENT_MAX ? n - r : COMMENT_MAX;
             unsigned char *end = memmem(b + r + 2, lim > 2 ? lim - 2 : 0, "*/", 2);
@@ -123,7 +177,12 @@ static size_t decode_escapes(unsigned char *b, size_t n)
 {
     size_t w = 0, r = 0;
     unsigned char tmp[4];
+    finder f;
+    finder_init(&f, b, n, "\\&");
     while (r < n) {
+        copy_run(b, &w, &r, finder_next(&f, r));
+        if (r >= n)
+            break;
         long cp = -1;
         size_t used = 0;
         if (b[r] == '\\' && r + 1 < n) {
@@ -224,7 +283,12 @@ static size_t skip_space(const unsigned char *b, size_t i, size_t n);
 static size_t join_literals(unsigned char *b, size_t n)
 {
     size_t w = 0, r = 0;
+    finder f;
+    finder_init(&f, b, n, "\"'\xA1\xE2"); /* every quote_len and join_chars start */
     while (r < n) {
+        copy_run(b, &w, &r, finder_next(&f, r));
+        if (r >= n)
+            break;
         size_t used = join_chars(b, r, n, &w);
         if (used) {
             r += used;

@@ -44,6 +44,40 @@ assert got["T_filename"]["path"] == "C/inetpub/wwwroot/site/probe.aspx"
 PY
 ok "each external variable works; the broken file is named with file:line and left out; rule metadata and score-based severity"
 
+# the compiled rules cache: kept 0600 in a 0700 folder, used when the files are unchanged,
+# never when a file changed, never from a folder or file others could have written
+C="$WORK/rc"
+mkdir -p "$WORK/good"
+printf 'rule C_one { strings: $a = "probe page" condition: $a }\n' > "$WORK/good/c.yar"
+cached() { # the rule names found with --rules-cache $C
+    set +e; "$EXRAY" hunt -q --rules "$WORK/good" --rules-cache "$C" -o "$WORK/c.jsonl" "$WORK/t" 2>"$WORK/c.err"; set -e
+    python3 -c "import json,sys; print(' '.join(sorted(json.loads(l)['rule']['name'] for l in open(sys.argv[1]) if json.loads(l)['check'] == 'webshell.yara-external')))" "$WORK/c.jsonl"
+}
+[ "$(cached)" = C_one ] || fail "cache, first run: $(cat "$WORK/c.err")"
+[ "$(stat -c %a "$C")" = 700 ] || fail "cache folder mode $(stat -c %a "$C")"
+[ "$(ls "$C" | wc -l)" -eq 1 ] && [ "$(stat -c %a "$C"/rules-*.yarc)" = 600 ] || fail "cache file: $(ls -l "$C")"
+KEY1=$(ls "$C")
+[ "$(cached)" = C_one ] || fail "cache, second run"
+printf 'rule C_two { strings: $a = "probe page" condition: $a }\n' > "$WORK/good/c.yar"
+[ "$(cached)" = C_two ] || fail "an edited rule file was served from the cache: $(cached)"
+[ "$(ls "$C" | wc -l)" -eq 2 ] || fail "the edited set was not cached under a key of its own: $(ls "$C")"
+# a cache file others could have written is not loaded: C_two's compiled rules, planted
+# under C_one's key with mode 0644, must not answer for C_one
+KEY2=$(ls "$C" | grep -v "$KEY1")
+cp "$C/$KEY2" "$C/$KEY1"; chmod 644 "$C/$KEY1"
+printf 'rule C_one { strings: $a = "probe page" condition: $a }\n' > "$WORK/good/c.yar"
+[ "$(cached)" = C_one ] || fail "a 0644 cache file was loaded: $(cached)"
+[ "$(stat -c %a "$C/$KEY1")" = 600 ] || fail "the rejected cache file was not replaced"
+cp "$C/$KEY2" "$C/$KEY1"; chmod 600 "$C/$KEY1"; chmod 755 "$C"
+[ "$(cached)" = C_one ] || fail "a cache folder mode 0755 was used: $(cached)"
+chmod 700 "$C"
+rm -rf "$C"; ln -s "$WORK/good" "$C"
+[ "$(cached)" = C_one ] && [ -z "$(ls "$WORK/good" | grep yarc)" ] || fail "the cache followed a symbolic link"
+rm "$C"
+set +e; "$EXRAY" hunt -q --rules "$WORK/good" --rules-cache off -o "$WORK/c.jsonl" "$WORK/t" 2>/dev/null; set -e
+[ ! -e "$C" ] && [ -z "$(ls "$XDG_CACHE_HOME" 2>/dev/null)" ] || fail "--rules-cache off wrote a cache"
+ok "compiled rules cache: 0600 in a 0700 folder; an edited file compiles afresh; a 0644 file, a 0755 folder or a link is never used"
+
 set +e; "$EXRAY" hunt -q --rules "$WORK/rules" --rules-strict -o "$WORK/s.jsonl" "$WORK/t" 2>"$WORK/s.err"; rc=$?; set -e
 [ $rc -eq 2 ] || fail "--rules-strict: exit $rc"
 grep -q "broken.yar:[0-9]*:" "$WORK/s.err" || fail "--rules-strict: error does not name file:line: $(cat "$WORK/s.err")"

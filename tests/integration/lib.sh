@@ -6,6 +6,9 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK="$BUILD/itest/$(basename "$0" .sh)"
 rm -rf "$WORK"
 mkdir -p "$WORK"
+# caches (exray hunt's compiled --rules) stay in the test's folder, never in the user's
+XDG_CACHE_HOME="$WORK/.cache"
+export XDG_CACHE_HOME
 FLEET="$WORK/fleet"
 PIDS=""
 cleanup() {

@@ -7,6 +7,7 @@
 #include "core/buf.h"
 #include "hunt/hunt.h"
 #include "hunt/normalize.h"
+#include "normalize_ref.h"
 #include <dirent.h>
 #include <sys/stat.h>
 
@@ -352,10 +353,81 @@ static void test_normalize(void **st)
     assert_non_null(memmem(out, n, "cmd.exe\n", 8));
 }
 
+/* The fast normaliser equals the reference byte for byte: on generated texts dense in every
+ * step's triggers, and on every file of the shared corpus (skipped without it). */
+static void same_as_ref(const unsigned char *in, size_t n, const char *what)
+{
+    unsigned char *a = malloc(exr_norm_cap(n)), *b = malloc(exr_norm_cap(n));
+    size_t na = exr_normalize(in, n, a), nb = ref_normalize(in, n, b);
+    if (na != nb || memcmp(a, b, na) != 0)
+        fail_msg("%s: the normalised views differ (%zu and %zu bytes)", what, na, nb);
+    free(a);
+    free(b);
+}
+
+static int walk_same(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        char p[2048];
+        struct stat st;
+        snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
+        if (de->d_name[0] == '.' || stat(p, &st) != 0)
+            continue;
+        if (S_ISDIR(st.st_mode)) {
+            n += walk_same(p);
+            continue;
+        }
+        exr_buf b;
+        exr_buf_init(&b);
+        if (exr_read_file(p, 16u << 20, &b) == 0) {
+            same_as_ref((const unsigned char *)(b.p ? b.p : ""), b.len, p);
+            n++;
+        }
+        exr_buf_free(&b);
+    }
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static void test_normalize_same_as_reference(void **st)
+{
+    (void)st;
+    static const char *const bits[] = {"/*", "*/", "<%--", "--%>", "\\u0065", "\\x41", "\\U0001F600", "&#82;", "&#x2e;", "&#;",
+                                       "\"", "'", "+", "&", " _\r\n ", "'a'", ", ", "\xA1\xB0", "\xE2\x80\x9C", "eval", "x", "\n"};
+    uint64_t x = 88172645463325252ull;
+    unsigned char buf[600];
+    for (int round = 0; round < 20000; round++) {
+        size_t n = 0;
+        while (n < sizeof buf - 16) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            const char *b = bits[x % (sizeof bits / sizeof bits[0])];
+            size_t l = strlen(b);
+            memcpy(buf + n, b, l);
+            n += l;
+            if ((x >> 40) % 23 == 0)
+                break;
+        }
+        same_as_ref(buf, n, "generated text");
+    }
+    int files = 0;
+    static const char *const dirs[] = {"webshells", "benign", "owa", "train", "logs"};
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+        char p[1024];
+        snprintf(p, sizeof p, "%s/%s", corpus_dir(), dirs[i]);
+        files += walk_same(p);
+    }
+    fprintf(stderr, "  20000 generated texts and %d corpus files: the same view as the reference\n", files);
+}
+
 int main(void)
 {
     const struct CMUnitTest t[] = {
         cmocka_unit_test(test_normalize),
+        cmocka_unit_test(test_normalize_same_as_reference),
         cmocka_unit_test(test_chopper_eval),
         cmocka_unit_test(test_command_execution),
         cmocka_unit_test(test_loaders),
