@@ -3,7 +3,9 @@
 VERSION   := 0.1.0
 CC        ?= cc
 CFLAGS    ?= -O2 -g
-WARN      := -std=c11 -D_GNU_SOURCE -I/usr/include/postgresql -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
+# libpq's headers where pkg-config says (Debian: /usr/include/postgresql)
+PQ_CFLAGS := $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
+WARN      := -std=c11 -D_GNU_SOURCE $(PQ_CFLAGS) -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
 DEFS      := -DEXRAY_VERSION='"$(VERSION)"'
 LIBS      := -lpq -larchive -lz -lmaxminddb -lcurl -lyara -levtx -lssl -lcrypto -lsqlite3 -lpthread
 B         ?= build
@@ -39,9 +41,12 @@ $(B)/libexray.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(B)/obj/%.o: src/%.c $(wildcard src/*/*.h)
+# each object depends on the headers it includes, as the compiler found them (-MMD -MP)
+$(B)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(WARN) $(DEFS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(WARN) $(DEFS) -MMD -MP -c -o $@ $<
+
+-include $(wildcard $(B)/obj/*/*.d $(B)/obj/*.d $(B)/tests/*.d)
 
 # The man page, bash completion and README's option tables are written from the option
 # tables in src/cli/opts_*.c by gendoc.
@@ -95,9 +100,9 @@ $(B)/obj/gen/embedded.o: $(B)/gen/embedded.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(B)/tests/%: tests/unit/%.c $(B)/libexray.a tests/unit/testutil.h
+$(B)/tests/%: tests/unit/%.c $(B)/libexray.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(WARN) $(DEFS) -Isrc -o $@ $< $(B)/libexray.a -lcmocka $(LIBS)
+	$(CC) $(CFLAGS) $(WARN) $(DEFS) -MMD -MP -Isrc -o $@ $< $(B)/libexray.a -lcmocka $(LIBS)
 
 # The shared test corpus (real samples) is referenced where it is, never copied; tests that
 # need it say so and skip when it is absent.

@@ -32,6 +32,7 @@ const char *const exr_template_name[EXR_NTEMPLATES] = {"patched",    "end-of-lif
 /* Seen vulnerable on or after this day: the exploitation of 2021 had begun. */
 #define EXPOSURE_FROM "2021-01-01T00:00:00.000000Z"
 
+#ifdef EXRAY_TEST_HOOKS
 void (*exr_notify_hook)(const char *where);
 
 /* The points of delivery (claim, write, rename, delivered, commit, before-data, after-250)
@@ -41,6 +42,7 @@ void exr_notify_test_point(const char *where)
     if (exr_notify_hook)
         exr_notify_hook(where);
 }
+#endif
 
 int exr_notify_load_templates(exr_notify_opts *o, const char *dir, exr_err *e)
 {

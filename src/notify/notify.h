@@ -74,10 +74,14 @@ int exr_notify_uncertain(exr_store *s, exr_uncertain_cb cb, void *ctx, exr_err *
 /* Settles an uncertain (or failed) ticket: "sent" (the operator found it delivered) or
  * "resend" (pending again). */
 int exr_notify_resolve(exr_store *s, const char *ticket, const char *how, exr_err *e);
-/* Called at each point of delivery; NULL except in the test build, whose hook stops the
- * process there (fault injection). */
+/* Called at each point of delivery in the test build (EXRAY_TEST_HOOKS), whose hook stops
+ * the process there (fault injection); the release build has neither. */
+#ifdef EXRAY_TEST_HOOKS
 extern void (*exr_notify_hook)(const char *where);
 void exr_notify_test_point(const char *where);
+#else
+#define exr_notify_test_point(where) ((void)(where))
+#endif
 /* Fills ASN, AS name and country of stored hosts that lack them; returns hosts enriched or -1. */
 long exr_notify_enrich(exr_store *s, const exr_ipdb *db, exr_err *e);
 /* The per-scan series (exray stats), one call per scan in time order; the shards of one

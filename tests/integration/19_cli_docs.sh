@@ -89,3 +89,12 @@ grep -n 'printf\|fputs\|puts(\|putchar\|fwrite(.*std\(out\|err\)\|[^_]exit(\|std
     grep -v '^[^:]*/src/cli/' | grep -v 'snprintf\|exr_buf_printf' > "$WORK/prints" || true
 [ ! -s "$WORK/prints" ] || fail "library code prints or exits: $(head -5 "$WORK/prints")"
 ok "no function in src/cli is over 80 lines; no code outside src/cli prints or exits"
+
+# test hooks (fault injection, crash points, shortened timeouts) are in the test build only
+if "$EXRAY" --version | grep -q "test hooks"; then
+    echo "  skip: the release-binary check needs the release build (this is the test build)"
+else
+    nm "$EXRAY" 2>/dev/null | grep -q 'exr_notify_hook\|exr_notify_test_point\|test_hook' && fail "the release binary has test hook symbols"
+    strings "$EXRAY" | grep -q 'EXRAY_TEST_' && fail "the release binary reads EXRAY_TEST_ variables: $(strings "$EXRAY" | grep EXRAY_TEST_ | head -3)"
+    ok "the release binary has no test hook (no hook symbol, no EXRAY_TEST_ variable)"
+fi
