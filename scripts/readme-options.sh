@@ -1,5 +1,5 @@
 #!/bin/sh
-# readme-options.sh README GENERATED: replaces README's option tables (from the
+# readme-options.sh FILE GENERATED: replaces FILE's option tables (docs/options.md; from the
 # "<!-- options: generated" line to "<!-- options: end -->") with GENERATED.
 set -e
 readme=$1 gen=$2

@@ -1,6 +1,7 @@
 #!/bin/sh
-# One source for every option: README's option tables, `--help`, the man page and the bash
-# completion all say what src/cli/opts_*.c says, README names no option that does not exist,
+# One source for every option: the option tables of docs/options.md, `--help`, the man page
+# and the bash completion all say what src/cli/opts_*.c says, README and docs/ name no option
+# that does not exist,
 # and `make install PREFIX=...` / `make uninstall` put and take away the binary, the man page
 # and the completion.
 . "$(dirname "$0")/lib.sh"
@@ -8,26 +9,26 @@ GENDOC="$BUILD/tools/gendoc"
 [ -x "$GENDOC" ] || fail "$GENDOC missing (make builds it)"
 
 "$GENDOC" readme > "$WORK/gen.md"
-sed -n '/^<!-- options: generated/,/^<!-- options: end -->/p' "$ROOT/README.md" > "$WORK/readme.md"
+sed -n '/^<!-- options: generated/,/^<!-- options: end -->/p' "$ROOT/docs/options.md" > "$WORK/readme.md"
 diff -u "$WORK/gen.md" "$WORK/readme.md" > "$WORK/readme.diff" ||
-    fail "README's option tables differ from src/cli/opts_*.c (run make readme-options): $(head -20 "$WORK/readme.diff")"
-ok "README's option tables are the tables in src/cli/opts_*.c"
+    fail "docs/options.md's tables differ from src/cli/opts_*.c (run make readme-options): $(head -20 "$WORK/readme.diff")"
+ok "docs/options.md's option tables are the tables in src/cli/opts_*.c"
 
 # every --option README mentions is an option of some command (or --help, --version), but
 # for the other tools' options it names: nmap's --script/--script-args, zmap's --shards
 grep '^| `-' "$WORK/gen.md" | sed 's/^| `\(-[a-zA-Z], \)\?\(--[a-z0-9-]*\).*/\2/' | sort -u > "$WORK/known"
 printf '%s\n' --help --version >> "$WORK/known"
-grep -o -- '[^a-zA-Z0-9_/-]--[a-z][a-z0-9-]*' "$ROOT/README.md" | sed 's/^.//' | sort -u > "$WORK/mentioned"
+cat "$ROOT/README.md" "$ROOT"/docs/*.md "$ROOT/tests/README.md" | grep -o -- '[^a-zA-Z0-9_/-]--[a-z][a-z0-9-]*' | sed 's/^.//' | sort -u > "$WORK/mentioned"
 unknown=$(sort -u "$WORK/known" | comm -13 - "$WORK/mentioned" | grep -vx -- '--\(script\|script-args\|shards\)' || true)
-[ -z "$unknown" ] || fail "README mentions options no command has: $unknown"
-ok "README mentions no option that no command has ($(wc -l < "$WORK/mentioned") distinct)"
+[ -z "$unknown" ] || fail "README or docs/ mention options no command has: $unknown"
+ok "README and docs/ mention no option that no command has ($(wc -l < "$WORK/mentioned") distinct)"
 
 # --help, the man page and README list the same options per command
 man_section() { # command name -> the options of its COMMANDS section
     awk -v c="exray $1" '$0 == ".SS \"" c "\"" {on = 1; next} /^\.S[SH]/ {on = 0} on && /^\\fB/ {print}' "$ROOT/exray.1" |
         sed 's/\\-/-/g' | grep -o '\\fB--[a-z0-9-]*' | sed 's/\\fB//' | sort
 }
-for c in scan hunt builds import notify "contacts import" "contacts optout" "enrich compile" "enrich lookup" stats report "db copy"; do
+for c in scan hunt builds vulns import notify cases "contacts import" "contacts optout" "enrich compile" "enrich lookup" stats report "db copy"; do
     # shellcheck disable=SC2086
     "$EXRAY" $c --help | grep -E -o -- '^(  -[a-zA-Z], |      )--[a-z0-9-]+' | grep -o -- '--[a-z0-9-]*' | grep -v '^--help$' | sort > "$WORK/help"
     man_section "$c" > "$WORK/man"
@@ -38,7 +39,7 @@ for c in scan hunt builds import notify "contacts import" "contacts optout" "enr
         sed 's/^| `\(-[a-zA-Z], \)\?\(--[a-z0-9-]*\).*/\2/' | sort > "$WORK/readme"
     cmp -s "$WORK/help" "$WORK/readme" || fail "$c: --help and README differ: $(diff "$WORK/help" "$WORK/readme" | head -5)"
 done
-ok "--help, the man page and README list the same options for each of the 12 commands"
+ok "--help, the man page and docs/options.md list the same options for each of the 14 commands"
 
 if command -v groff >/dev/null 2>&1; then
     groff -man -Tutf8 -ww -z "$ROOT/exray.1" 2> "$WORK/groff.err" || fail "groff: $(cat "$WORK/groff.err")"
@@ -98,3 +99,19 @@ else
     strings "$EXRAY" | grep -q 'EXRAY_TEST_' && fail "the release binary reads EXRAY_TEST_ variables: $(strings "$EXRAY" | grep EXRAY_TEST_ | head -3)"
     ok "the release binary has no test hook (no hook symbol, no EXRAY_TEST_ variable)"
 fi
+
+# the house a newcomer enters: a short README linking docs/, a licence, a test guide
+n=$(wc -l < "$ROOT/README.md")
+[ "$n" -le 200 ] || fail "README.md is $n lines (at most 200: the depth belongs in docs/)"
+for f in scan vulnerabilities hunt notify report store formats options benchmarks architecture; do
+    [ -s "$ROOT/docs/$f.md" ] || fail "docs/$f.md missing"
+    grep -q "](docs/$f.md)" "$ROOT/README.md" || fail "README does not link docs/$f.md"
+done
+grep -o '](\([^)#]*\))' "$ROOT/README.md" "$ROOT"/docs/*.md | sed 's/^\([^:]*\):](\(.*\))$/\1 \2/' | while read -r from to; do
+    case $to in http*) continue ;; esac
+    [ -e "$(dirname "$from")/$to" ] || echo "$from links $to"
+done > "$WORK/badlinks"
+[ ! -s "$WORK/badlinks" ] || fail "links to nothing: $(cat "$WORK/badlinks")"
+grep -q "Apache License" "$ROOT/LICENSE" && grep -q "Version 2.0" "$ROOT/LICENSE" || fail "LICENSE is not the Apache License 2.0"
+[ -s "$ROOT/NOTICE" ] && [ -s "$ROOT/tests/README.md" ] && [ -s "$ROOT/CONTRIBUTING.md" ] || fail "NOTICE, tests/README.md or CONTRIBUTING.md missing"
+ok "README is $n lines and links every docs/ file; every relative link resolves; LICENSE (Apache-2.0), NOTICE, tests/README.md, CONTRIBUTING.md"
