@@ -79,6 +79,59 @@ static int valid_date(const char *s)
     return 1;
 }
 
+static int check_header(const exr_csv_row *r, const char *name, int lineno, exr_err *e)
+{
+    static const char *want[] = {"product", "cu", "build", "released", "kind", "update", "kb", "fixes"};
+    if (r->n != 8)
+        return exr_seterr(e, EXR_EINVAL, "%s:%d: header must be product,cu,build,released,kind,update,kb,fixes", name, lineno);
+    for (int i = 0; i < 8; i++)
+        if (strcmp(r->f[i], want[i]) != 0)
+            return exr_seterr(e, EXR_EINVAL, "%s:%d: header column %d is '%s', expected '%s'", name, lineno, i + 1, r->f[i], want[i]);
+    return 0;
+}
+
+static int parse_kind(const char *s, int *kind)
+{
+    static const struct {
+        const char *name;
+        int kind;
+    } k[] = {{"cu", EXR_ROW_CU}, {"cu-owa", EXR_ROW_CU_OWA}, {"su", EXR_ROW_SU}, {"hu", EXR_ROW_HU}};
+    for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
+        if (strcmp(s, k[i].name) == 0) {
+            *kind = k[i].kind;
+            return 0;
+        }
+    return -1;
+}
+
+/* One data row of the build table, every field checked. */
+static int parse_row(const exr_csv_row *r, exr_build_row *row, const char *name, int lineno, exr_err *e)
+{
+    memset(row, 0, sizeof *row);
+    if (r->n != 8)
+        return exr_seterr(e, EXR_EINVAL, "%s:%d: expected 8 fields, got %d", name, lineno, r->n);
+    if (copyfield(row->product, sizeof row->product, r->f[0]) || !row->product[0])
+        return exr_seterr(e, EXR_EINVAL, "%s:%d: bad product '%.20s'", name, lineno, r->f[0]);
+    if (copyfield(row->cu, sizeof row->cu, r->f[1]) || !row->cu[0])
+        return exr_seterr(e, EXR_EINVAL, "%s:%d: bad cu '%.20s'", name, lineno, r->f[1]);
+    if (!exr_version_parse(r->f[2], strlen(r->f[2]), &row->build) || row->build.n != 4)
+        return exr_seterr(e, EXR_EINVAL, "%s:%d: build '%.40s' is not a 4-part build number", name, lineno, r->f[2]);
+    if (!valid_date(r->f[3]) || copyfield(row->released, sizeof row->released, r->f[3]))
+        return exr_seterr(e, EXR_EINVAL, "%s:%d: released '%.20s' is not YYYY-MM-DD or YYYY-MM", name, lineno, r->f[3]);
+    int kind = 0;
+    if (parse_kind(r->f[4], &kind) != 0)
+        return exr_seterr(e, EXR_EINVAL, "%s:%d: kind '%.20s' is not cu, cu-owa, su or hu", name, lineno, r->f[4]);
+    row->kind = kind;
+    if (copyfield(row->update, sizeof row->update, r->f[5]) || copyfield(row->kb, sizeof row->kb, r->f[6]))
+        return exr_seterr(e, EXR_EINVAL, "%s:%d: update or kb too long", name, lineno);
+    if ((row->kind == EXR_ROW_SU || row->kind == EXR_ROW_HU) && !row->update[0])
+        return exr_seterr(e, EXR_EINVAL, "%s:%d: su row without an update name", name, lineno);
+    if (parse_fixes(r->f[7], &row->fixes) != 0)
+        return exr_seterr(e, EXR_EINVAL, "%s:%d: fixes '%.40s' must be ;-separated proxylogon, proxyshell, proxynotshell", name, lineno,
+                          r->f[7]);
+    return 0;
+}
+
 int exr_buildtab_load_text(exr_buildtab *t, const char *text, size_t len, const char *name, exr_err *e)
 {
     t->rows = NULL;
@@ -117,66 +170,14 @@ int exr_buildtab_load_text(exr_buildtab *t, const char *text, size_t len, const 
             goto fail;
         }
         if (!header_seen) {
-            static const char *want[] = {"product", "cu", "build", "released", "kind", "update", "kb", "fixes"};
-            if (r.n != 8) {
-                exr_seterr(e, EXR_EINVAL, "%s:%d: header must be product,cu,build,released,kind,update,kb,fixes", name, lineno);
+            if (check_header(&r, name, lineno, e) != 0)
                 goto fail;
-            }
-            for (int i = 0; i < 8; i++) {
-                if (strcmp(r.f[i], want[i]) != 0) {
-                    exr_seterr(e, EXR_EINVAL, "%s:%d: header column %d is '%s', expected '%s'", name, lineno, i + 1, r.f[i], want[i]);
-                    goto fail;
-                }
-            }
             header_seen = 1;
             continue;
         }
-        if (r.n != 8) {
-            exr_seterr(e, EXR_EINVAL, "%s:%d: expected 8 fields, got %d", name, lineno, r.n);
-            goto fail;
-        }
         exr_build_row row;
-        memset(&row, 0, sizeof row);
-        if (copyfield(row.product, sizeof row.product, r.f[0]) || !row.product[0]) {
-            exr_seterr(e, EXR_EINVAL, "%s:%d: bad product '%.20s'", name, lineno, r.f[0]);
+        if (parse_row(&r, &row, name, lineno, e) != 0)
             goto fail;
-        }
-        if (copyfield(row.cu, sizeof row.cu, r.f[1]) || !row.cu[0]) {
-            exr_seterr(e, EXR_EINVAL, "%s:%d: bad cu '%.20s'", name, lineno, r.f[1]);
-            goto fail;
-        }
-        if (!exr_version_parse(r.f[2], strlen(r.f[2]), &row.build) || row.build.n != 4) {
-            exr_seterr(e, EXR_EINVAL, "%s:%d: build '%.40s' is not a 4-part build number", name, lineno, r.f[2]);
-            goto fail;
-        }
-        if (!valid_date(r.f[3]) || copyfield(row.released, sizeof row.released, r.f[3])) {
-            exr_seterr(e, EXR_EINVAL, "%s:%d: released '%.20s' is not YYYY-MM-DD or YYYY-MM", name, lineno, r.f[3]);
-            goto fail;
-        }
-        if (strcmp(r.f[4], "cu") == 0)
-            row.kind = EXR_ROW_CU;
-        else if (strcmp(r.f[4], "cu-owa") == 0)
-            row.kind = EXR_ROW_CU_OWA;
-        else if (strcmp(r.f[4], "su") == 0)
-            row.kind = EXR_ROW_SU;
-        else if (strcmp(r.f[4], "hu") == 0)
-            row.kind = EXR_ROW_HU;
-        else {
-            exr_seterr(e, EXR_EINVAL, "%s:%d: kind '%.20s' is not cu, cu-owa, su or hu", name, lineno, r.f[4]);
-            goto fail;
-        }
-        if (copyfield(row.update, sizeof row.update, r.f[5]) || copyfield(row.kb, sizeof row.kb, r.f[6])) {
-            exr_seterr(e, EXR_EINVAL, "%s:%d: update or kb too long", name, lineno);
-            goto fail;
-        }
-        if ((row.kind == EXR_ROW_SU || row.kind == EXR_ROW_HU) && !row.update[0]) {
-            exr_seterr(e, EXR_EINVAL, "%s:%d: su row without an update name", name, lineno);
-            goto fail;
-        }
-        if (parse_fixes(r.f[7], &row.fixes) != 0) {
-            exr_seterr(e, EXR_EINVAL, "%s:%d: fixes '%.40s' must be ;-separated proxylogon, proxyshell, proxynotshell", name, lineno, r.f[7]);
-            goto fail;
-        }
         if (t->n == cap) {
             cap = cap ? cap * 2 : 256;
             t->rows = exr_xrealloc(t->rows, cap * sizeof *t->rows);
@@ -314,155 +315,173 @@ static void why_with_open(exr_build_info *out, int s, const char *base)
     out->why[s] = w;
 }
 
-static void classify_sets(const exr_buildtab *t, const exr_version *v, exr_build_info *out)
+/* The rows of the build's product line that decide: the CU row naming it, the exact row,
+ * the nearest row below, the line's latest CU. */
+typedef struct line_rows {
+    const exr_build_row *curow, *exact, *below, *maxcu;
+    bool known, online;
+} line_rows;
+
+static void find_line_rows(const exr_buildtab *t, const exr_version *v, line_rows *L)
 {
-    memset(out, 0, sizeof *out);
-    out->v = *v;
-    for (int s = 0; s < EXR_NSETS; s++)
-        out->nopen[s] = -1;
-    const exr_build_row *curow = NULL, *exact = NULL, *below = NULL, *maxcu = NULL;
-    bool line_known = false;
+    memset(L, 0, sizeof *L);
     for (size_t i = 0; i < t->n; i++) {
         const exr_build_row *r = &t->rows[i];
         if (!same_line(&r->build, v))
             continue;
-        line_known = true;
-        if ((r->kind == EXR_ROW_CU || r->kind == EXR_ROW_CU_OWA) && (!maxcu || exr_version_cmp3(&r->build, &maxcu->build) > 0))
-            maxcu = r;
+        L->known = true;
+        if ((r->kind == EXR_ROW_CU || r->kind == EXR_ROW_CU_OWA) && (!L->maxcu || exr_version_cmp3(&r->build, &L->maxcu->build) > 0))
+            L->maxcu = r;
         int c = exr_version_cmp3(&r->build, v);
         if (c == 0) {
             /* the CU row names the build; a preview sharing RTM's x.y.z yields to RTM */
-            if (!curow || (curow->kind != EXR_ROW_CU && r->kind == EXR_ROW_CU) ||
-                (r->kind == EXR_ROW_CU && strcmp(curow->cu, "Preview") == 0 && strcmp(r->cu, "Preview") != 0))
-                curow = r;
+            if (!L->curow || (L->curow->kind != EXR_ROW_CU && r->kind == EXR_ROW_CU) ||
+                (r->kind == EXR_ROW_CU && strcmp(L->curow->cu, "Preview") == 0 && strcmp(r->cu, "Preview") != 0))
+                L->curow = r;
             if (v->n == 4 && r->build.p[3] == v->p[3])
-                exact = r;
-        } else if (c < 0 && (!below || exr_version_cmp3(&r->build, &below->build) > 0)) {
-            below = r;
+                L->exact = r;
+        } else if (c < 0 && (!L->below || exr_version_cmp3(&r->build, &L->below->build) > 0)) {
+            L->below = r;
         }
     }
-    if (exact && exact->kind == EXR_ROW_CU)
-        curow = exact; /* 15.1.225.16 is the 2016 Preview itself */
-    const exr_build_row *ref = curow ? curow : below;
-    bool online = v->p[0] == 15 && v->p[1] >= 20;
+    if (L->exact && L->exact->kind == EXR_ROW_CU)
+        L->curow = L->exact; /* 15.1.225.16 is the 2016 Preview itself */
+    L->online = v->p[0] == 15 && v->p[1] >= 20;
+}
+
+static void set_product(const exr_version *v, const line_rows *L, exr_build_info *out)
+{
+    const exr_build_row *ref = L->curow ? L->curow : L->below;
     if (ref)
         out->product = ref->product;
     else if (v->p[0] == 14)
         out->product = "2010";
     else if (v->p[0] == 15 && v->p[1] <= 2)
         out->product = v->p[1] == 0 ? "2013" : v->p[1] == 1 ? "2016" : "2019";
-    else if (online)
+    else if (L->online)
         out->product = "Online";
-    if (curow) {
+    if (L->curow) {
         out->known_cu = true;
-        out->cu = curow->cu;
-        out->released = curow->released;
+        out->cu = L->curow->cu;
+        out->released = L->curow->released;
     }
-    if (exact) {
+    if (L->exact) {
         out->exact = true;
-        out->released = exact->released;
-        if (is_update(exact))
-            out->su = exact->update;
+        out->released = L->exact->released;
+        if (is_update(L->exact))
+            out->su = L->exact->update;
     }
-    for (int s = 0; s < EXR_NSETS; s++) {
-        unsigned bit = 1u << s;
-        if (v->p[0] < 15) {
-            if (v->p[0] == 14) {
-                out->verdict[s] = EXR_V_NOT_AFFECTED;
-                out->why[s] = "Exchange 2010 is not among the versions Microsoft lists as affected";
-            } else {
-                out->verdict[s] = EXR_V_UNDETERMINED;
-                out->why[s] = "build older than Exchange 2010; not assessed";
-            }
-            continue;
+}
+
+/* A verdict decided before the fixing CU and SU rows are looked at; false if none applies. */
+static bool verdict_outside_table(const exr_version *v, const line_rows *L, int s, exr_build_info *out)
+{
+    if (v->p[0] < 15) {
+        out->verdict[s] = v->p[0] == 14 ? EXR_V_NOT_AFFECTED : EXR_V_UNDETERMINED;
+        out->why[s] = v->p[0] == 14 ? "Exchange 2010 is not among the versions Microsoft lists as affected"
+                                    : "build older than Exchange 2010; not assessed";
+        return true;
+    }
+    if (!L->known) {
+        out->verdict[s] = L->online ? EXR_V_NOT_AFFECTED : EXR_V_UNDETERMINED;
+        out->why[s] = L->online ? "Exchange Online front end (the 15.20 and later lines are Microsoft's cloud service, not an "
+                                  "on-premises server)"
+                                : "unknown product line: no build of this major.minor version is in the build table";
+        return true;
+    }
+    /* a build past the line's last known CU is not one the table describes: a newer
+     * release (refresh the table) or not a real build at all */
+    if (!L->curow && L->maxcu && exr_version_cmp3(v, &L->maxcu->build) > 0) {
+        out->verdict[s] = EXR_V_UNDETERMINED;
+        snprintf(out->whybuf[s], sizeof out->whybuf[s],
+                 "newer than the build table (its latest CU of this line is %s %s, %u.%u.%u); refresh the table (exray builds --check)",
+                 L->maxcu->product, L->maxcu->cu, L->maxcu->build.p[0], L->maxcu->build.p[1], L->maxcu->build.p[2]);
+        out->why[s] = out->whybuf[s];
+        return true;
+    }
+    return false;
+}
+
+/* ProxyShell came in two steps: Apr21SU fixed CVE-2021-34473/34523, May21SU CVE-2021-31207. */
+static bool proxyshell_half_fixed(const exr_buildtab *t, const exr_version *v, int s, exr_build_info *out)
+{
+    if (s != EXR_PROXYSHELL)
+        return false;
+    for (size_t i = 0; i < t->n; i++) {
+        const exr_build_row *r = &t->rows[i];
+        if (is_update(r) && strncmp(r->update, "Apr21SU", 7) == 0 && exr_version_cmp3(&r->build, v) == 0 && same_line(&r->build, v) &&
+            v->p[3] >= r->build.p[3]) {
+            out->open[s][0] = "CVE-2021-31207";
+            out->nopen[s] = 1;
+            why_with_open(out, s, "build at or above Apr21SU (CVE-2021-34473 and CVE-2021-34523 fixed) but below the fixing May21SU");
+            return true;
         }
-        if (!line_known) {
-            if (online) {
-                out->verdict[s] = EXR_V_NOT_AFFECTED;
-                out->why[s] = "Exchange Online front end (the 15.20 and later lines are Microsoft's cloud service, not an "
-                              "on-premises server)";
-            } else {
-                out->verdict[s] = EXR_V_UNDETERMINED;
-                out->why[s] = "unknown product line: no build of this major.minor version is in the build table";
-            }
-            continue;
-        }
-        /* a build past the line's last known CU is not one the table describes: a newer
-         * release (refresh the table) or not a real build at all */
-        if (!curow && maxcu && exr_version_cmp3(v, &maxcu->build) > 0) {
-            out->verdict[s] = EXR_V_UNDETERMINED;
-            snprintf(out->whybuf[s], sizeof out->whybuf[s],
-                     "newer than the build table (its latest CU of this line is %s %s, %u.%u.%u); refresh the table (exray builds --check)",
-                     maxcu->product, maxcu->cu, maxcu->build.p[0], maxcu->build.p[1], maxcu->build.p[2]);
-            out->why[s] = out->whybuf[s];
-            continue;
-        }
-        /* first CU of this line that ships the fix */
-        const exr_build_row *first = NULL;
-        for (size_t i = 0; i < t->n; i++) {
-            const exr_build_row *r = &t->rows[i];
-            if (r->kind == EXR_ROW_CU && (r->fixes & bit) && same_line(&r->build, v) &&
-                (!first || exr_version_cmp3(&r->build, &first->build) < 0))
-                first = r;
-        }
-        if (first && exr_version_cmp3(v, &first->build) >= 0) {
-            out->verdict[s] = EXR_V_PATCHED;
-            out->why[s] = curow ? "CU ships the fix" : "build above the first CU that ships the fix (CUs are cumulative)";
-            out->nopen[s] = 0;
-            continue;
-        }
-        if (!curow) {
-            out->verdict[s] = EXR_V_UNDETERMINED;
-            if (below)
-                snprintf(out->whybuf[s], sizeof out->whybuf[s], "CU not in the build table (a build after %s %s that the table does not list)",
-                         below->product, below->cu);
-            else
-                snprintf(out->whybuf[s], sizeof out->whybuf[s], "CU not in the build table (older than any CU of this line it lists)");
-            out->why[s] = out->whybuf[s];
-            continue;
-        }
-        uint32_t minrev = UINT32_MAX;
-        for (size_t i = 0; i < t->n; i++) {
-            const exr_build_row *r = &t->rows[i];
-            if (is_update(r) && (r->fixes & bit) && exr_version_cmp3(&r->build, v) == 0 && same_line(&r->build, v) && r->build.p[3] < minrev)
-                minrev = r->build.p[3];
-        }
-        if (minrev == UINT32_MAX) {
-            out->verdict[s] = EXR_V_VULNERABLE;
-            set_open_all(out, s);
-            why_with_open(out, s, "CU predates the fix and received no fixing SU");
-            continue;
-        }
-        if (v->n == 4) {
-            if (v->p[3] >= minrev) {
-                out->verdict[s] = EXR_V_PATCHED;
-                out->why[s] = "build at or above the fixing SU";
-                out->nopen[s] = 0;
-                continue;
-            }
-            out->verdict[s] = EXR_V_VULNERABLE;
-            set_open_all(out, s);
-            /* ProxyShell came in two steps: Apr21SU fixed CVE-2021-34473/34523, May21SU CVE-2021-31207 */
-            if (s == EXR_PROXYSHELL) {
-                for (size_t i = 0; i < t->n; i++) {
-                    const exr_build_row *r = &t->rows[i];
-                    if (is_update(r) && strncmp(r->update, "Apr21SU", 7) == 0 && exr_version_cmp3(&r->build, v) == 0 &&
-                        same_line(&r->build, v) && v->p[3] >= r->build.p[3]) {
-                        out->open[s][0] = "CVE-2021-31207";
-                        out->nopen[s] = 1;
-                        why_with_open(out, s, "build at or above Apr21SU (CVE-2021-34473 and CVE-2021-34523 fixed) but below the fixing May21SU");
-                        break;
-                    }
-                }
-                if (out->nopen[s] == 1)
-                    continue;
-            }
+    }
+    return false;
+}
+
+static void set_verdict_by_rows(const exr_buildtab *t, const exr_version *v, const line_rows *L, int s, exr_build_info *out)
+{
+    unsigned bit = 1u << s;
+    const exr_build_row *first = NULL; /* first CU of this line that ships the fix */
+    for (size_t i = 0; i < t->n; i++) {
+        const exr_build_row *r = &t->rows[i];
+        if (r->kind == EXR_ROW_CU && (r->fixes & bit) && same_line(&r->build, v) && (!first || exr_version_cmp3(&r->build, &first->build) < 0))
+            first = r;
+    }
+    if (first && exr_version_cmp3(v, &first->build) >= 0) {
+        out->verdict[s] = EXR_V_PATCHED;
+        out->why[s] = L->curow ? "CU ships the fix" : "build above the first CU that ships the fix (CUs are cumulative)";
+        out->nopen[s] = 0;
+        return;
+    }
+    if (!L->curow) {
+        out->verdict[s] = EXR_V_UNDETERMINED;
+        if (L->below)
+            snprintf(out->whybuf[s], sizeof out->whybuf[s], "CU not in the build table (a build after %s %s that the table does not list)",
+                     L->below->product, L->below->cu);
+        else
+            snprintf(out->whybuf[s], sizeof out->whybuf[s], "CU not in the build table (older than any CU of this line it lists)");
+        out->why[s] = out->whybuf[s];
+        return;
+    }
+    uint32_t minrev = UINT32_MAX;
+    for (size_t i = 0; i < t->n; i++) {
+        const exr_build_row *r = &t->rows[i];
+        if (is_update(r) && (r->fixes & bit) && exr_version_cmp3(&r->build, v) == 0 && same_line(&r->build, v) && r->build.p[3] < minrev)
+            minrev = r->build.p[3];
+    }
+    if (minrev == UINT32_MAX) {
+        out->verdict[s] = EXR_V_VULNERABLE;
+        set_open_all(out, s);
+        why_with_open(out, s, "CU predates the fix and received no fixing SU");
+    } else if (v->n != 4) {
+        out->verdict[s] = EXR_V_UNDETERMINED;
+        out->why[s] = "CU received a fixing SU; the SU level is not visible";
+    } else if (v->p[3] >= minrev) {
+        out->verdict[s] = EXR_V_PATCHED;
+        out->why[s] = "build at or above the fixing SU";
+        out->nopen[s] = 0;
+    } else {
+        out->verdict[s] = EXR_V_VULNERABLE;
+        set_open_all(out, s);
+        if (!proxyshell_half_fixed(t, v, s, out))
             why_with_open(out, s, "build below the fixing SU");
-        } else {
-            out->verdict[s] = EXR_V_UNDETERMINED;
-            out->why[s] = "CU received a fixing SU; the SU level is not visible";
-        }
     }
+}
+
+static void classify_sets(const exr_buildtab *t, const exr_version *v, exr_build_info *out)
+{
+    memset(out, 0, sizeof *out);
+    out->v = *v;
+    for (int s = 0; s < EXR_NSETS; s++)
+        out->nopen[s] = -1;
+    line_rows L;
+    find_line_rows(t, v, &L);
+    set_product(v, &L, out);
+    for (int s = 0; s < EXR_NSETS; s++)
+        if (!verdict_outside_table(v, &L, s, out))
+            set_verdict_by_rows(t, v, &L, s, out);
 }
 
 void exr_build_classify(const exr_buildtab *t, const exr_version *v, exr_build_info *out)

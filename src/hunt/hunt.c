@@ -299,6 +299,53 @@ static void conclude(exr_hunt *h)
     exr_hunt_sort(o);
 }
 
+/* Every job of the layout: the logs, the two event logs the checks read, every file of the
+ * web roots (each once), Temp and ProgramData. */
+static void list_jobs(exr_hunt *h, jobs *js)
+{
+    exr_layout *l = &h->lay;
+    js->h = h;
+    if (l->httpproxy[0]) {
+        char **d;
+        int n = exr_list_dirs(l->httpproxy, "", &d);
+        for (int i = 0; i < n; i++) {
+            const char *b = strrchr(d[i], '/');
+            add_dir_jobs(js, d[i], J_HTTPPROXY, b ? b + 1 : d[i], ".log");
+            free(d[i]);
+        }
+        free(d);
+    }
+    add_dir_jobs(js, l->ecpserver, J_ECP, NULL, ".log");
+    add_dir_jobs(js, l->oablog, J_OAB, NULL, ".log");
+    for (int i = 0; i < l->niis; i++) {
+        const char *b = strrchr(l->iis[i], '/');
+        add_dir_jobs(js, l->iis[i], J_IIS, b ? b + 1 : l->iis[i], ".log");
+    }
+    add_dir_jobs(js, l->evtx, J_EVTX, NULL, ".evtx");
+    size_t w = 0;
+    for (size_t i = 0; i < js->n; i++) {
+        if (js->j[i].kind == J_EVTX && !exr_name_eq(js->j[i].name, "Application.evtx") &&
+            !exr_name_eq(js->j[i].name, "MSExchange Management.evtx")) {
+            free(js->j[i].path);
+            free(js->j[i].folder);
+            free(js->j[i].name);
+            continue;
+        }
+        js->j[w++] = js->j[i];
+    }
+    js->n = w;
+    for (int i = 0; i < l->nweb; i++)
+        add_dir_jobs(js, l->web[i], J_WEB, NULL, NULL);
+    for (int i = 0; i < l->nwebscript; i++)
+        add_dir_jobs(js, l->webscript[i], J_WEBSCRIPT, NULL, NULL);
+    add_dir_jobs(js, l->rootdir, J_DUMP, NULL, NULL);
+    add_dir_jobs(js, l->wintemp, J_DUMP, NULL, NULL);
+    add_dir_jobs(js, l->programdata, J_ARCHIVE, NULL, NULL);
+    /* web roots may overlap (--webroot twice, ProgramData given as a web root): each file
+     * is scanned for web shells once */
+    dedupe_web(js);
+}
+
 int exr_hunt_run(exr_hunt *h, const char *root, const exr_hunt_opts *o, void *rules, exr_err *e)
 {
     memset(h, 0, sizeof *h);
@@ -319,48 +366,8 @@ int exr_hunt_run(exr_hunt *h, const char *root, const exr_hunt_opts *o, void *ru
         exr_archive_refused(h->arch, i, &p, &why);
         exr_hunt_not_examined(&h->out, p, "%s", why);
     }
-    exr_layout *l = &h->lay;
     jobs js = {0};
-    js.h = h;
-    if (l->httpproxy[0]) {
-        char **d;
-        int n = exr_list_dirs(l->httpproxy, "", &d);
-        for (int i = 0; i < n; i++) {
-            const char *b = strrchr(d[i], '/');
-            add_dir_jobs(&js, d[i], J_HTTPPROXY, b ? b + 1 : d[i], ".log");
-            free(d[i]);
-        }
-        free(d);
-    }
-    add_dir_jobs(&js, l->ecpserver, J_ECP, NULL, ".log");
-    add_dir_jobs(&js, l->oablog, J_OAB, NULL, ".log");
-    for (int i = 0; i < l->niis; i++) {
-        const char *b = strrchr(l->iis[i], '/');
-        add_dir_jobs(&js, l->iis[i], J_IIS, b ? b + 1 : l->iis[i], ".log");
-    }
-    add_dir_jobs(&js, l->evtx, J_EVTX, NULL, ".evtx");
-    /* only the two event logs the checks read */
-    size_t w = 0;
-    for (size_t i = 0; i < js.n; i++) {
-        if (js.j[i].kind == J_EVTX && !exr_name_eq(js.j[i].name, "Application.evtx") && !exr_name_eq(js.j[i].name, "MSExchange Management.evtx")) {
-            free(js.j[i].path);
-            free(js.j[i].folder);
-            free(js.j[i].name);
-            continue;
-        }
-        js.j[w++] = js.j[i];
-    }
-    js.n = w;
-    for (int i = 0; i < l->nweb; i++)
-        add_dir_jobs(&js, l->web[i], J_WEB, NULL, NULL);
-    for (int i = 0; i < l->nwebscript; i++)
-        add_dir_jobs(&js, l->webscript[i], J_WEBSCRIPT, NULL, NULL);
-    add_dir_jobs(&js, l->rootdir, J_DUMP, NULL, NULL);
-    add_dir_jobs(&js, l->wintemp, J_DUMP, NULL, NULL);
-    add_dir_jobs(&js, l->programdata, J_ARCHIVE, NULL, NULL);
-    /* web roots may overlap (--webroot twice, ProgramData given as a web root): each file
-     * is scanned for web shells once */
-    dedupe_web(&js);
+    list_jobs(h, &js);
     if (js.n > 1)
         qsort(js.j, js.n, sizeof *js.j, cmp_job);
     int nt = o->threads > 0 ? o->threads : 1;

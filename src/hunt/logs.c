@@ -210,110 +210,136 @@ static void log_close(logrd *lr, const char *cov)
     exr_lines_close(&lr->r);
 }
 
+/* What an HttpProxy log's reader knows between lines. */
+typedef struct hp_state {
+    int idx[HP_N];
+    int need_fast, need_all; /* fields to split: for every row, for a candidate row */
+    bool have_header, reported_noheader;
+    exr_buildobs *obs;
+    size_t nobs, capobs;
+} hp_state;
+
+/* A #Fields line, or a first row naming the columns (an exported CSV): true when the line
+ * was a header (or comment) and is done with. */
+static bool hp_header(exr_hunt *h, logrd *lr, hp_state *hs, sv *v, const char *line, size_t len)
+{
+    if (line[0] == '#') {
+        if (len > 8 && strncasecmp(line, "#Fields:", 8) == 0) {
+            const char *p = line + 8;
+            size_t pl = len - 8;
+            while (pl && *p == ' ')
+                p++, pl--;
+            int nn = split_csv(p, pl, v, MAXF);
+            hs->need_all = map_header(v, nn, hp_names, HP_N, hs->idx);
+            hs->need_fast = 0;
+            for (int k = HP_TIME; k <= HP_REV; k++)
+                if (hs->idx[k] + 1 > hs->need_fast)
+                    hs->need_fast = hs->idx[k] + 1;
+            hs->have_header = hs->idx[HP_AM] >= 0;
+            if (!hs->have_header)
+                exr_hunt_problem(&h->out, "%s:%ld: #Fields line without AnchorMailbox", lr->rel, lr->r.lineno);
+        }
+        return true;
+    }
+    if (hs->have_header)
+        return false;
+    /* an exported CSV (Import-Csv style) carries its header as the first row */
+    int nn = split_csv(line, len, v, MAXF);
+    if (nn > 1 && sv_eq(v[0], "DateTime")) {
+        hs->need_all = map_header(v, nn, hp_names, HP_N, hs->idx);
+        hs->need_fast = hs->need_all;
+        hs->have_header = hs->idx[HP_AM] >= 0;
+        return true;
+    }
+    if (!hs->reported_noheader)
+        exr_hunt_problem(&h->out, "%s:%ld: data before any #Fields line; rows skipped until one appears", lr->rel, lr->r.lineno);
+    hs->reported_noheader = true;
+    return true;
+}
+
+/* The build the row was served by, once per hour and build. */
+static void hp_note_build(hp_state *hs, const sv *v, int nv, int64_t ms)
+{
+    long maj = sv_long(fld(v, nv, hs->idx[HP_MAJ])), min = sv_long(fld(v, nv, hs->idx[HP_MIN]));
+    long bld = sv_long(fld(v, nv, hs->idx[HP_BLD])), rev = sv_long(fld(v, nv, hs->idx[HP_REV]));
+    if (maj < 0 || min < 0 || bld <= 0 || rev < 0)
+        return;
+    int64_t hour = ms / 3600000;
+    exr_buildobs *last = hs->nobs ? &hs->obs[hs->nobs - 1] : NULL;
+    if (last && last->hour == hour && last->v[2] == (uint32_t)bld && last->v[3] == (uint32_t)rev && last->v[1] == (uint32_t)min)
+        return;
+    if (hs->nobs == hs->capobs) {
+        hs->capobs = hs->capobs ? hs->capobs * 2 : 64;
+        hs->obs = exr_xrealloc(hs->obs, hs->capobs * sizeof *hs->obs);
+    }
+    hs->obs[hs->nobs++] = (exr_buildobs){hour, {(uint32_t)maj, (uint32_t)min, (uint32_t)bld, (uint32_t)rev}};
+}
+
+static void hp_findings(exr_hunt *h, logrd *lr, const hp_state *hs, const sv *v, int nv, int64_t ms, bool is_ecp, exr_buf *ev)
+{
+    const int *idx = hs->idx;
+    sv am = fld(v, nv, idx[HP_AM]), bec = fld(v, nv, idx[HP_BEC]), ip = fld(v, nv, idx[HP_IP]);
+    sv st = fld(v, nv, idx[HP_STATUS]);
+    bool hit_am = exr_like(am.p, am.n, "ServerInfo~*/*");
+    bool hit_bec = exr_like(bec.p, bec.n, "Server~*/*~*");
+    if (!hit_am && !hit_bec)
+        return;
+    exr_buf_reset(ev);
+    if (hit_am)
+        evidence_add(ev, "AnchorMailbox", am);
+    if (hit_bec)
+        evidence_add(ev, "BackEndCookie", bec);
+    evidence_add(ev, "UrlStem", fld(v, nv, idx[HP_STEM]));
+    evidence_add(ev, "HttpStatus", st);
+    evidence_add(ev, "AuthenticatedUser", fld(v, nv, idx[HP_USER]));
+    evidence_add(ev, "UserAgent", fld(v, nv, idx[HP_UA]));
+    const char *rel = lr->rel;
+    long ln = lr->r.lineno;
+    if (hit_am) {
+        bool excluded = exr_like(am.p, am.n, "ServerInfo~*/autodiscover*") || exr_like(am.p, am.n, "ServerInfo~localhost*/*");
+        exr_hunt_add(&h->out, excluded ? "cve-2021-26855.httpproxy-excluded" : "cve-2021-26855.httpproxy", -1, rel, ln, ms, ip.p, ip.n,
+                     ev->p, ev->len);
+        if (is_ecp && exr_like(am.p, am.n, "ServerInfo~*/*Reset*VirtualDirectory#") && sv_eq(st, "200"))
+            exr_hunt_add(&h->out, "cve-2021-27065.httpproxy-resetvdir", -1, rel, ln, ms, ip.p, ip.n, ev->p, ev->len);
+    }
+    if (hit_bec)
+        exr_hunt_add(&h->out, "cve-2021-26855.backendcookie", -1, rel, ln, ms, ip.p, ip.n, ev->p, ev->len);
+}
+
 void exr_hunt_httpproxy_file(exr_hunt *h, const char *full, const char *folder)
 {
     logrd lr;
     if (!log_open(&lr, h, full))
         return;
-    const char *rel = lr.rel;
     sv *v = exr_xmalloc(MAXF * sizeof *v);
-    int idx[HP_N];
-    int need_fast = 0, need_all = 0;
-    bool have_header = false, reported_noheader = false;
+    hp_state hs;
+    memset(&hs, 0, sizeof hs);
     bool is_ecp = strcasecmp(folder + (strlen(folder) > 3 ? strlen(folder) - 3 : 0), "ecp") == 0;
-    exr_buildobs *obs = NULL;
-    size_t nobs = 0, capobs = 0;
     exr_buf ev;
     exr_buf_init(&ev);
     const char *line;
     size_t len;
     while (log_next(&lr, &line, &len)) {
-        if (line[0] == '#') {
-            if (len > 8 && strncasecmp(line, "#Fields:", 8) == 0) {
-                const char *p = line + 8;
-                size_t pl = len - 8;
-                while (pl && *p == ' ')
-                    p++, pl--;
-                int nn = split_csv(p, pl, v, MAXF);
-                need_all = map_header(v, nn, hp_names, HP_N, idx);
-                need_fast = 0;
-                for (int k = HP_TIME; k <= HP_REV; k++)
-                    if (idx[k] + 1 > need_fast)
-                        need_fast = idx[k] + 1;
-                have_header = idx[HP_AM] >= 0;
-                if (!have_header)
-                    exr_hunt_problem(&h->out, "%s:%ld: #Fields line without AnchorMailbox", rel, lr.r.lineno);
-            }
+        if (hp_header(h, &lr, &hs, v, line, len))
             continue;
-        }
-        if (!have_header) {
-            /* an exported CSV (Import-Csv style) carries its header as the first row */
-            int nn = split_csv(line, len, v, MAXF);
-            if (nn > 1 && sv_eq(v[0], "DateTime")) {
-                need_all = map_header(v, nn, hp_names, HP_N, idx);
-                need_fast = need_all;
-                have_header = idx[HP_AM] >= 0;
-                continue;
-            }
-            if (!reported_noheader)
-                exr_hunt_problem(&h->out, "%s:%ld: data before any #Fields line; rows skipped until one appears", rel, lr.r.lineno);
-            reported_noheader = true;
-            continue;
-        }
         bool cand = candidate(line, len);
-        int nv = split_csv(line, len, v, cand ? need_all : need_fast);
-        sv t = fld(v, nv, idx[HP_TIME]);
+        int nv = split_csv(line, len, v, cand ? hs.need_all : hs.need_fast);
+        sv t = fld(v, nv, hs.idx[HP_TIME]);
         int64_t ms = exr_parse_time(t.p, t.n);
         if (ms == EXR_NO_TIME) {
-            exr_hunt_problem(&h->out, "%s:%ld: row without a valid DateTime", rel, lr.r.lineno);
+            exr_hunt_problem(&h->out, "%s:%ld: row without a valid DateTime", lr.rel, lr.r.lineno);
             continue;
         }
         log_time(&lr, ms);
-        long maj = sv_long(fld(v, nv, idx[HP_MAJ])), min = sv_long(fld(v, nv, idx[HP_MIN]));
-        long bld = sv_long(fld(v, nv, idx[HP_BLD])), rev = sv_long(fld(v, nv, idx[HP_REV]));
-        if (maj >= 0 && min >= 0 && bld > 0 && rev >= 0) {
-            int64_t hour = ms / 3600000;
-            if (!nobs || obs[nobs - 1].hour != hour || obs[nobs - 1].v[2] != (uint32_t)bld || obs[nobs - 1].v[3] != (uint32_t)rev ||
-                obs[nobs - 1].v[1] != (uint32_t)min) {
-                if (nobs == capobs) {
-                    capobs = capobs ? capobs * 2 : 64;
-                    obs = exr_xrealloc(obs, capobs * sizeof *obs);
-                }
-                obs[nobs++] = (exr_buildobs){hour, {(uint32_t)maj, (uint32_t)min, (uint32_t)bld, (uint32_t)rev}};
-            }
-        }
-        if (!cand)
-            continue;
-        sv am = fld(v, nv, idx[HP_AM]), bec = fld(v, nv, idx[HP_BEC]), ip = fld(v, nv, idx[HP_IP]);
-        sv st = fld(v, nv, idx[HP_STATUS]);
-        bool hit_am = exr_like(am.p, am.n, "ServerInfo~*/*");
-        bool hit_bec = exr_like(bec.p, bec.n, "Server~*/*~*");
-        if (!hit_am && !hit_bec)
-            continue;
-        exr_buf_reset(&ev);
-        if (hit_am)
-            evidence_add(&ev, "AnchorMailbox", am);
-        if (hit_bec)
-            evidence_add(&ev, "BackEndCookie", bec);
-        evidence_add(&ev, "UrlStem", fld(v, nv, idx[HP_STEM]));
-        evidence_add(&ev, "HttpStatus", st);
-        evidence_add(&ev, "AuthenticatedUser", fld(v, nv, idx[HP_USER]));
-        evidence_add(&ev, "UserAgent", fld(v, nv, idx[HP_UA]));
-        if (hit_am) {
-            bool excluded = exr_like(am.p, am.n, "ServerInfo~*/autodiscover*") || exr_like(am.p, am.n, "ServerInfo~localhost*/*");
-            exr_hunt_add(&h->out, excluded ? "cve-2021-26855.httpproxy-excluded" : "cve-2021-26855.httpproxy", -1, rel, lr.r.lineno, ms,
-                         ip.p, ip.n, ev.p, ev.len);
-            if (is_ecp && exr_like(am.p, am.n, "ServerInfo~*/*Reset*VirtualDirectory#") && sv_eq(st, "200"))
-                exr_hunt_add(&h->out, "cve-2021-27065.httpproxy-resetvdir", -1, rel, lr.r.lineno, ms, ip.p, ip.n, ev.p, ev.len);
-        }
-        if (hit_bec)
-            exr_hunt_add(&h->out, "cve-2021-26855.backendcookie", -1, rel, lr.r.lineno, ms, ip.p, ip.n, ev.p, ev.len);
+        hp_note_build(&hs, v, nv, ms);
+        if (cand)
+            hp_findings(h, &lr, &hs, v, nv, ms, is_ecp, &ev);
     }
     char cov[80];
     snprintf(cov, sizeof cov, "HttpProxy/%s", folder);
     log_close(&lr, cov);
-    exr_hunt_builds(&h->out, obs, nobs);
-    free(obs);
+    exr_hunt_builds(&h->out, hs.obs, hs.nobs);
+    free(hs.obs);
     free(v);
     exr_buf_free(&ev);
 }
