@@ -381,11 +381,48 @@ static int close_scan(exr_store *s, int64_t scan_id, long imported, int rc, exr_
     return rc;
 }
 
+static const char *const shadow_names[F_N] = {"ip", "port", "hostname", "timestamp", "version", "servername", "tag", "asn", "geo",
+                                              "url", "", ""};
+
+/* A Shadowserver report's header: which column holds each field. */
+static int csv_header(exr_csv_row *row, const char *line, size_t ll, int colidx[F_N], const char *name, long lineno, exr_err *e)
+{
+    if (exr_csv_split(row, line, ll) != 0)
+        return exr_seterr(e, EXR_EINVAL, "%s:%ld: not a Shadowserver CSV header nor JSON", name, lineno);
+    for (int k = 0; k < F_N; k++) {
+        colidx[k] = -1;
+        for (int i = 0; i < row->n; i++)
+            if (shadow_names[k][0] && strcasecmp(row->f[i], shadow_names[k]) == 0)
+                colidx[k] = i;
+    }
+    if (colidx[F_IP] < 0 || colidx[F_TIME] < 0 || colidx[F_TAG] < 0)
+        return exr_seterr(e, EXR_EINVAL, "%s:%ld: header lacks timestamp, ip or tag: not a scan_exchange report", name, lineno);
+    return 0;
+}
+
+/* One data line into f[]; NULL, or why the line is bad. */
+static const char *read_fields(bool json, const char *line, size_t ll, exr_csv_row *row, const int colidx[F_N], field *f)
+{
+    if (ll > 65536 || memchr(line, 0, ll))
+        return json ? "not a JSON object" : "malformed CSV";
+    if (json) {
+        if (parse_json_line(line, ll, f) != 0)
+            return "not a JSON object";
+        return !f[F_IP].present || !f[F_TIME].present ? "record without ip or time" : NULL;
+    }
+    if (exr_csv_split(row, line, ll) != 0)
+        return "malformed CSV";
+    for (int k = 0; k < F_N; k++)
+        if (colidx[k] >= 0 && colidx[k] < row->n) {
+            snprintf(f[k].val, sizeof f[k].val, "%s", row->f[colidx[k]]);
+            f[k].present = 1;
+        }
+    return NULL;
+}
+
 int exr_import_text(exr_store *s, const exr_buildtab *tab, const char *name, const char *text, size_t len, exr_import_report rep,
                     void *ctx, exr_import_stats *stt, exr_err *e)
 {
-    static const char *const shadow_names[F_N] = {"ip", "port", "hostname", "timestamp", "version", "servername", "tag", "asn", "geo",
-                                                  "url", "", ""};
     static const char *const json_names[F_N] = {"ip", "port", "hostname", "time", "build", "servername", "", "asn", "country", "", "status",
                                                 "exchange"};
     int64_t scan_id;
@@ -424,40 +461,14 @@ int exr_import_text(exr_store *s, const exr_buildtab *tab, const char *name, con
             if (line[0] == '{') {
                 mode = 2;
             } else {
-                if (exr_csv_split(&row, line, ll) != 0) {
-                    rc = exr_seterr(e, EXR_EINVAL, "%s:%ld: not a Shadowserver CSV header nor JSON", name, lineno);
+                if ((rc = csv_header(&row, line, ll, colidx, name, lineno, e)) != 0)
                     break;
-                }
-                for (int k = 0; k < F_N; k++) {
-                    colidx[k] = -1;
-                    for (int i = 0; i < row.n; i++)
-                        if (shadow_names[k][0] && strcasecmp(row.f[i], shadow_names[k]) == 0)
-                            colidx[k] = i;
-                }
-                if (colidx[F_IP] < 0 || colidx[F_TIME] < 0 || colidx[F_TAG] < 0) {
-                    rc = exr_seterr(e, EXR_EINVAL, "%s:%ld: header lacks timestamp, ip or tag: not a scan_exchange report", name, lineno);
-                    break;
-                }
                 mode = 1;
                 continue;
             }
         }
         stt->rows++;
-        if (mode == 2) {
-            if (ll > 65536 || memchr(line, 0, ll) || parse_json_line(line, ll, f) != 0)
-                why = "not a JSON object";
-            else if (!f[F_IP].present || !f[F_TIME].present)
-                why = "record without ip or time";
-        } else {
-            if (ll > 65536 || memchr(line, 0, ll) || exr_csv_split(&row, line, ll) != 0)
-                why = "malformed CSV";
-            else
-                for (int k = 0; k < F_N; k++)
-                    if (colidx[k] >= 0 && colidx[k] < row.n) {
-                        snprintf(f[k].val, sizeof f[k].val, "%s", row.f[colidx[k]]);
-                        f[k].present = 1;
-                    }
-        }
+        why = read_fields(mode == 2, line, ll, &row, colidx, f);
         if (!why)
             why = store_row(s, tab, memo, &hosts, scan_id, f, mode == 1, &json, e);
         if (why) {

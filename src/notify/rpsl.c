@@ -259,6 +259,32 @@ static void no_contact(ctx *c, exr_rpsl_stats *st, const pend *p, const char *or
     }
 }
 
+/* The abuse mailbox of a network or AS: its abuse-c's, else its organisation's abuse-c's,
+ * else its mnt-irt's; orgbuf gets the organisation's entry, *orgname its name. */
+static const char *abuse_mail(ctx *c, const pend *p, char *orgbuf, size_t n, const char **orgname)
+{
+    const char *mail = p->abuse_c ? exr_strmap_get(&c->roles, p->abuse_c) : NULL;
+    if (p->org) {
+        const char *ov = exr_strmap_get(&c->orgs, p->org);
+        if (ov) {
+            snprintf(orgbuf, n, "%s", ov);
+            char *tab = strchr(orgbuf, '\t');
+            if (tab) {
+                *tab = 0;
+                *orgname = tab + 1;
+                if (!mail && orgbuf[0])
+                    mail = exr_strmap_get(&c->roles, orgbuf);
+            }
+        }
+    }
+    if (!mail && p->irt) {
+        char k[140];
+        snprintf(k, sizeof k, "irt\t%s", p->irt);
+        mail = exr_strmap_get(&c->roles, k);
+    }
+    return mail;
+}
+
 int exr_rpsl_import(exr_store *s, const char *const *files, int nfiles, const char *source, exr_rpsl_report rep, void *rctx,
                     exr_rpsl_stats *st, exr_err *e)
 {
@@ -285,27 +311,9 @@ int exr_rpsl_import(exr_store *s, const char *const *files, int nfiles, const ch
         exr_stmt_step(del);
         for (size_t i = 0; i < c.n; i++) {
             pend *p = &c.p[i];
-            const char *mail = p->abuse_c ? exr_strmap_get(&c.roles, p->abuse_c) : NULL;
             const char *orgname = NULL;
             char orgbuf[600] = "";
-            if (p->org) {
-                const char *ov = exr_strmap_get(&c.orgs, p->org);
-                if (ov) {
-                    snprintf(orgbuf, sizeof orgbuf, "%s", ov);
-                    char *tab = strchr(orgbuf, '\t');
-                    if (tab) {
-                        *tab = 0;
-                        orgname = tab + 1;
-                        if (!mail && orgbuf[0])
-                            mail = exr_strmap_get(&c.roles, orgbuf);
-                    }
-                }
-            }
-            if (!mail && p->irt) {
-                char k[140];
-                snprintf(k, sizeof k, "irt\t%s", p->irt);
-                mail = exr_strmap_get(&c.roles, k);
-            }
+            const char *mail = abuse_mail(&c, p, orgbuf, sizeof orgbuf, &orgname);
             if (!mail) {
                 no_contact(&c, st, p, orgbuf);
                 continue;
