@@ -519,8 +519,8 @@ static int execute(scan_args *a, scan_ctx *sc, exr_scan_progress *pr, int64_t *e
     prog_args pa = {sc, pr, exr_now_ms(), 0};
     pthread_t pth;
     bool show = !a->quiet && isatty(2);
-    if (show)
-        pthread_create(&pth, NULL, progress_main, &pa);
+    if (show && pthread_create(&pth, NULL, progress_main, &pa) != 0)
+        show = false; /* no progress line, the scan all the same */
     exr_err e = {0, ""};
     int64_t t0 = exr_now_ms();
     int srun = exr_scan_run(&a->t, &a->o, pr, &e);

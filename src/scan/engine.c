@@ -232,6 +232,7 @@ typedef struct worker {
     int nconns;
     int active;
     uint64_t rng;
+    bool started;
 } worker;
 
 static void want(worker *w, conn *c, uint32_t ev)
@@ -239,7 +240,8 @@ static void want(worker *w, conn *c, uint32_t ev)
     if (c->events == ev)
         return;
     struct epoll_event e = {.events = ev, .data.ptr = c};
-    epoll_ctl(w->ep, EPOLL_CTL_MOD, c->fd, &e);
+    if (epoll_ctl(w->ep, EPOLL_CTL_MOD, c->fd, &e) != 0)
+        c->deadline = 0; /* it would wait on the wrong event: the next sweep ends it now */
     c->events = ev;
 }
 
@@ -405,7 +407,12 @@ static void start_connect(worker *w, conn *c)
     c->state = ST_CONNECT;
     c->events = EPOLLOUT;
     struct epoll_event e = {.events = EPOLLOUT, .data.ptr = c};
-    epoll_ctl(w->ep, EPOLL_CTL_ADD, c->fd, &e);
+    if (epoll_ctl(w->ep, EPOLL_CTL_ADD, c->fd, &e) != 0) {
+        close(c->fd);
+        c->fd = -1;
+        finish(w, c, "error");
+        return;
+    }
     c->reuse_ok = true;
 }
 
@@ -456,116 +463,131 @@ static const char *ssl_wait(worker *w, conn *c, int ret, const char *fail_status
  * socket with more data wakes us again). */
 #define READS_PER_STEP 64
 
+/* One state of a connection; true: go on to the next state now, false: wait for epoll. */
+static bool step_connect(worker *w, conn *c)
+{
+    int err = 0;
+    socklen_t el = sizeof err;
+    getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &el);
+    if (err) {
+        finish(w, c, errno_status(err));
+        return false;
+    }
+    c->ssl = SSL_new(w->ctx);
+    if (!c->ssl) {
+        finish(w, c, "error");
+        return false;
+    }
+    SSL_set_fd(c->ssl, c->fd);
+    if (c->it.hostname)
+        SSL_set_tlsext_host_name(c->ssl, c->it.hostname);
+    if (c->sess)
+        SSL_set_session(c->ssl, c->sess);
+    c->state = ST_HANDSHAKE;
+    return true;
+}
+
+static bool step_handshake(worker *w, conn *c)
+{
+    ERR_clear_error();
+    int rc = SSL_connect(c->ssl);
+    if (rc != 1) {
+        const char *st = ssl_wait(w, c, rc, "tls-error");
+        if (st)
+            finish(w, c, st);
+        return false;
+    }
+    if (!c->res.tls.present)
+        exr_tlsinfo_fill(c->ssl, &c->res.tls);
+    c->state = ST_WRITE;
+    return true;
+}
+
+static bool step_write(worker *w, conn *c)
+{
+    ERR_clear_error();
+    int rc = SSL_write(c->ssl, c->out + c->outoff, (int)(c->outlen - c->outoff));
+    if (rc <= 0) {
+        const char *st = ssl_wait(w, c, rc, "error");
+        if (st) {
+            /* the server closed an idle keep-alive connection: reconnect once */
+            if (c->got_response && c->reconnects < 8) {
+                close_transport(w, c);
+                c->reconnects++;
+                c->outoff = 0;
+                start_connect(w, c);
+            } else {
+                finish(w, c, st);
+            }
+        }
+        return false;
+    }
+    c->outoff += (size_t)rc;
+    if (c->outoff == c->outlen) {
+        c->state = ST_READ;
+        want(w, c, EPOLLIN);
+    }
+    return true;
+}
+
+static bool step_read(worker *w, conn *c, char *buf, size_t bufsz, int *reads)
+{
+    ERR_clear_error();
+    int rc = SSL_read(c->ssl, buf, (int)bufsz);
+    if (rc > 0) {
+        size_t used = 0;
+        int pr = exr_http_feed(&c->resp, buf, (size_t)rc, &used);
+        if (pr == EXR_HTTP_ERR) {
+            finish(w, c, "http-error");
+            return false;
+        }
+        if (pr == EXR_HTTP_DONE) {
+            if (used < (size_t)rc || SSL_pending(c->ssl))
+                c->reuse_ok = false; /* unsolicited bytes: don't trust this stream */
+            after_response(w, c);
+            return false;
+        }
+        /* a server that streams without end (1xx, trailers, a slow drip that never
+         * blocks) meets the host's deadline here, not only in the sweep */
+        if (exr_now_ms() >= c->deadline) {
+            finish(w, c, "timeout");
+            return false;
+        }
+        if (++*reads >= READS_PER_STEP && !SSL_pending(c->ssl))
+            return false;
+        return true;
+    }
+    int err = SSL_get_error(c->ssl, rc);
+    if (err == SSL_ERROR_ZERO_RETURN || (err == SSL_ERROR_SYSCALL && ERR_peek_error() == 0 && rc == 0)) {
+        if (exr_http_eof(&c->resp) == EXR_HTTP_DONE) {
+            c->reuse_ok = false;
+            after_response(w, c);
+        } else {
+            finish(w, c, "http-error");
+        }
+        return false;
+    }
+    const char *st = ssl_wait(w, c, rc, "http-error");
+    if (st)
+        finish(w, c, st);
+    return false;
+}
+
 static void step(worker *w, conn *c)
 {
     char buf[16384];
     int reads = 0;
     for (;;) {
+        bool more;
         switch (c->state) {
-        case ST_CONNECT: {
-            int err = 0;
-            socklen_t el = sizeof err;
-            getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &el);
-            if (err) {
-                finish(w, c, errno_status(err));
-                return;
-            }
-            c->ssl = SSL_new(w->ctx);
-            if (!c->ssl) {
-                finish(w, c, "error");
-                return;
-            }
-            SSL_set_fd(c->ssl, c->fd);
-            if (c->it.hostname)
-                SSL_set_tlsext_host_name(c->ssl, c->it.hostname);
-            if (c->sess)
-                SSL_set_session(c->ssl, c->sess);
-            c->state = ST_HANDSHAKE;
-            break;
+        case ST_CONNECT: more = step_connect(w, c); break;
+        case ST_HANDSHAKE: more = step_handshake(w, c); break;
+        case ST_WRITE: more = step_write(w, c); break;
+        case ST_READ: more = step_read(w, c, buf, sizeof buf, &reads); break;
+        default: more = false; break;
         }
-        case ST_HANDSHAKE: {
-            ERR_clear_error();
-            int rc = SSL_connect(c->ssl);
-            if (rc != 1) {
-                const char *st = ssl_wait(w, c, rc, "tls-error");
-                if (st)
-                    finish(w, c, st);
-                return;
-            }
-            if (!c->res.tls.present)
-                exr_tlsinfo_fill(c->ssl, &c->res.tls);
-            c->state = ST_WRITE;
-            break;
-        }
-        case ST_WRITE: {
-            ERR_clear_error();
-            int rc = SSL_write(c->ssl, c->out + c->outoff, (int)(c->outlen - c->outoff));
-            if (rc <= 0) {
-                const char *st = ssl_wait(w, c, rc, "error");
-                if (st) {
-                    /* the server closed an idle keep-alive connection: reconnect once */
-                    if (c->got_response && c->reconnects < 8) {
-                        close_transport(w, c);
-                        c->reconnects++;
-                        c->outoff = 0;
-                        start_connect(w, c);
-                    } else {
-                        finish(w, c, st);
-                    }
-                }
-                return;
-            }
-            c->outoff += (size_t)rc;
-            if (c->outoff == c->outlen) {
-                c->state = ST_READ;
-                want(w, c, EPOLLIN);
-            }
-            break;
-        }
-        case ST_READ: {
-            ERR_clear_error();
-            int rc = SSL_read(c->ssl, buf, sizeof buf);
-            if (rc > 0) {
-                size_t used = 0;
-                int pr = exr_http_feed(&c->resp, buf, (size_t)rc, &used);
-                if (pr == EXR_HTTP_ERR) {
-                    finish(w, c, "http-error");
-                    return;
-                }
-                if (pr == EXR_HTTP_DONE) {
-                    if (used < (size_t)rc || SSL_pending(c->ssl))
-                        c->reuse_ok = false; /* unsolicited bytes: don't trust this stream */
-                    after_response(w, c);
-                    return;
-                }
-                /* a server that streams without end (1xx, trailers, a slow drip that never
-                 * blocks) meets the host's deadline here, not only in the sweep */
-                if (exr_now_ms() >= c->deadline) {
-                    finish(w, c, "timeout");
-                    return;
-                }
-                if (++reads >= READS_PER_STEP && !SSL_pending(c->ssl))
-                    return;
-                break;
-            }
-            int err = SSL_get_error(c->ssl, rc);
-            if (err == SSL_ERROR_ZERO_RETURN || (err == SSL_ERROR_SYSCALL && ERR_peek_error() == 0 && rc == 0)) {
-                if (exr_http_eof(&c->resp) == EXR_HTTP_DONE) {
-                    c->reuse_ok = false;
-                    after_response(w, c);
-                } else {
-                    finish(w, c, "http-error");
-                }
-                return;
-            }
-            const char *st = ssl_wait(w, c, rc, "http-error");
-            if (st)
-                finish(w, c, st);
+        if (!more)
             return;
-        }
-        default:
-            return;
-        }
     }
 }
 
@@ -622,6 +644,54 @@ uint64_t exr_scan_planned(const exr_targets *t, const exr_scan_opts *o)
     return per;
 }
 
+/* Starts the scanning threads, each with its epoll instance and connections, and waits for
+ * them. A thread or epoll instance refused after the first leaves the others to scan every
+ * target all the same (the source is shared), with fewer threads. Returns how many ran;
+ * why says what was refused. */
+static int run_workers(source *s, SSL_CTX *ctx, const exr_scan_opts *o, char *why, size_t whylen)
+{
+    int nthreads = o->threads > 0 ? o->threads : 1;
+    worker *ws = exr_xcalloc((size_t)nthreads, sizeof *ws);
+    int per = o->concurrency / nthreads;
+    if (per < 1)
+        per = 1;
+    for (int i = 0; i < nthreads; i++) {
+        worker *w = &ws[i];
+        w->src = s;
+        w->ctx = ctx;
+        w->ep = epoll_create1(EPOLL_CLOEXEC);
+        if (w->ep < 0) {
+            snprintf(why, whylen, "epoll_create1: %s", strerror(errno));
+            break;
+        }
+        w->nconns = per;
+        w->conns = exr_xcalloc((size_t)per, sizeof *w->conns);
+        w->rng = o->seed * 2654435761u + (uint64_t)i * 0x9e3779b97f4a7c15ull + (uint64_t)time(NULL) + 1;
+        for (int k = 0; k < per; k++) {
+            w->conns[k].fd = -1;
+            exr_http_init(&w->conns[k].resp, false);
+        }
+        if (pthread_create(&w->th, NULL, worker_main, w) != 0) {
+            snprintf(why, whylen, "pthread_create: %s", strerror(errno));
+            break;
+        }
+        w->started = true;
+    }
+    int running = 0;
+    for (int i = 0; i < nthreads; i++) {
+        running += ws[i].started;
+        if (ws[i].started)
+            pthread_join(ws[i].th, NULL);
+        if (ws[i].conns)
+            close(ws[i].ep);
+        for (int k = 0; k < ws[i].nconns; k++)
+            exr_http_free(&ws[i].conns[k].resp);
+        free(ws[i].conns);
+    }
+    free(ws);
+    return running;
+}
+
 int exr_scan_run(const exr_targets *t, const exr_scan_opts *o, exr_scan_progress *pr, exr_err *e)
 {
     SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
@@ -653,41 +723,25 @@ int exr_scan_run(const exr_targets *t, const exr_scan_opts *o, exr_scan_progress
     int nres = t->nnames ? (t->nnames < 8 ? (int)t->nnames : 8) : 0;
     s.resolvers_left = nres;
     pthread_t *res = exr_xcalloc((size_t)(nres ? nres : 1), sizeof *res);
+    int started_res = 0;
     for (int i = 0; i < nres; i++)
-        pthread_create(&res[i], NULL, resolver_main, &s);
+        if (pthread_create(&res[started_res], NULL, resolver_main, &s) == 0)
+            started_res++;
+    pthread_mutex_lock(&s.mu);
+    s.resolvers_left -= nres - started_res; /* those never started never finish */
+    pthread_mutex_unlock(&s.mu);
+    if (nres && !started_res)
+        resolver_main(&s); /* no thread to be had: resolve here, then scan */
 
-    int nthreads = o->threads > 0 ? o->threads : 1;
-    worker *ws = exr_xcalloc((size_t)nthreads, sizeof *ws);
-    int per = o->concurrency / nthreads;
-    if (per < 1)
-        per = 1;
-    for (int i = 0; i < nthreads; i++) {
-        worker *w = &ws[i];
-        w->src = &s;
-        w->ctx = ctx;
-        w->ep = epoll_create1(EPOLL_CLOEXEC);
-        w->nconns = per;
-        w->conns = exr_xcalloc((size_t)per, sizeof *w->conns);
-        w->rng = o->seed * 2654435761u + (uint64_t)i * 0x9e3779b97f4a7c15ull + (uint64_t)time(NULL) + 1;
-        for (int k = 0; k < per; k++) {
-            w->conns[k].fd = -1;
-            exr_http_init(&w->conns[k].resp, false);
-        }
-        pthread_create(&w->th, NULL, worker_main, w);
-    }
-    for (int i = 0; i < nthreads; i++) {
-        pthread_join(ws[i].th, NULL);
-        for (int k = 0; k < ws[i].nconns; k++)
-            exr_http_free(&ws[i].conns[k].resp);
-        free(ws[i].conns);
-        close(ws[i].ep);
-    }
-    for (int i = 0; i < nres; i++)
+    char why[200] = "";
+    int running = run_workers(&s, ctx, o, why, sizeof why);
+    for (int i = 0; i < started_res; i++)
         pthread_join(res[i], NULL);
     free(res);
-    free(ws);
     free(s.q);
     pthread_mutex_destroy(&s.mu);
     SSL_CTX_free(ctx);
+    if (!running)
+        return exr_seterr(e, EXR_EIO, "no scanning thread could start (%s)", why[0] ? why : "unknown");
     return 0;
 }

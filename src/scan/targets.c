@@ -173,6 +173,31 @@ static int add_hostport(exr_targets *t, const char *host, size_t hl, uint16_t po
     return 0;
 }
 
+/* "[v6]" or "[v6]:port": the address inside the brackets, which must be IPv6. */
+static int bracketed(const char *s, const char **host, size_t *hl, uint16_t *port, const char *where, const char *line, exr_err *e)
+{
+    const char *rb = strchr(s, ']');
+    if (!rb)
+        return exr_seterr(e, EXR_EINVAL, "%s: unbalanced '[' in '%.80s'", where, line);
+    *host = s + 1;
+    *hl = (size_t)(rb - *host);
+    if (rb[1] == ':') {
+        if (parse_port(rb + 2, strlen(rb + 2), port))
+            return exr_seterr(e, EXR_EINVAL, "%s: bad port in '%.80s'", where, line);
+    } else if (rb[1]) {
+        return exr_seterr(e, EXR_EINVAL, "%s: cannot parse target '%.80s'", where, line);
+    }
+    exr_addr a;
+    char tmp[64];
+    if (*hl == 0 || *hl >= sizeof tmp)
+        return exr_seterr(e, EXR_EINVAL, "%s: bad IPv6 address in '%.80s'", where, line);
+    memcpy(tmp, *host, *hl);
+    tmp[*hl] = 0;
+    if (!exr_addr_parse(tmp, &a) || a.family != 6)
+        return exr_seterr(e, EXR_EINVAL, "%s: bad IPv6 address in '%.80s'", where, line);
+    return 0;
+}
+
 int exr_targets_add_line(exr_targets *t, const char *line, const char *where, exr_err *e)
 {
     char buf[1024];
@@ -231,25 +256,8 @@ int exr_targets_add_line(exr_targets *t, const char *line, const char *where, ex
     const char *host = s;
     size_t hl = sl;
     if (s[0] == '[') {
-        char *rb = strchr(s, ']');
-        if (!rb)
-            return exr_seterr(e, EXR_EINVAL, "%s: unbalanced '[' in '%.80s'", where, line);
-        host = s + 1;
-        hl = (size_t)(rb - host);
-        if (rb[1] == ':') {
-            if (parse_port(rb + 2, strlen(rb + 2), &port))
-                return exr_seterr(e, EXR_EINVAL, "%s: bad port in '%.80s'", where, line);
-        } else if (rb[1]) {
-            return exr_seterr(e, EXR_EINVAL, "%s: cannot parse target '%.80s'", where, line);
-        }
-        exr_addr a;
-        char tmp[64];
-        if (hl == 0 || hl >= sizeof tmp)
-            return exr_seterr(e, EXR_EINVAL, "%s: bad IPv6 address in '%.80s'", where, line);
-        memcpy(tmp, host, hl);
-        tmp[hl] = 0;
-        if (!exr_addr_parse(tmp, &a) || a.family != 6)
-            return exr_seterr(e, EXR_EINVAL, "%s: bad IPv6 address in '%.80s'", where, line);
+        if (bracketed(s, &host, &hl, &port, where, line, e) != 0)
+            return -1;
     } else {
         char *colon = strchr(s, ':');
         if (colon && strchr(colon + 1, ':') == NULL) {
