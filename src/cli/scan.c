@@ -38,12 +38,11 @@ typedef struct scan_ctx {
     bool store_failed;
     exr_err store_err;
     /* counters */
-    uint64_t n, exchange, by_status[10];
+    uint64_t n, exchange, by_status[EXR_NSTATUS];
     uint64_t verdicts[EXR_NSETS][5];
     uint64_t webshell_hosts;
 } scan_ctx;
 
-static const char *const status_names[] = {"ok", "refused", "timeout", "tls-error", "http-error", "reset", "unreachable", "dns-error", "error"};
 static volatile sig_atomic_t stop_flag;
 static volatile sig_atomic_t signals_seen;
 
@@ -104,9 +103,8 @@ static void on_result(void *vctx, exr_result *r)
             c->store_failed = true, stop_flag = 1;
     }
     c->n++;
-    for (size_t i = 0; i < sizeof status_names / sizeof status_names[0]; i++)
-        if (strcmp(r->status, status_names[i]) == 0)
-            c->by_status[i]++;
+    if ((unsigned)r->status < EXR_NSTATUS)
+        c->by_status[r->status]++;
     if (r->fp.exchange) {
         c->exchange++;
         for (int s = 0; s < EXR_NSETS; s++)
@@ -576,9 +574,9 @@ static void print_summary(const scan_args *a, const scan_ctx *sc, exr_scan_progr
     if (a->t.blocked)
         fprintf(stderr, "  %llu addresses excluded by blocklists\n", (unsigned long long)a->t.blocked);
     fprintf(stderr, "  status:");
-    for (size_t i = 0; i < sizeof status_names / sizeof status_names[0]; i++)
+    for (int i = 0; i < EXR_NSTATUS; i++)
         if (sc->by_status[i])
-            fprintf(stderr, " %s %llu", status_names[i], (unsigned long long)sc->by_status[i]);
+            fprintf(stderr, " %s %llu", exr_status_name[i], (unsigned long long)sc->by_status[i]);
     print_verdicts(sc);
     if (a->o.probe_webshells)
         fprintf(stderr, "  hosts answering a published web-shell path: %llu\n", (unsigned long long)sc->webshell_hosts);

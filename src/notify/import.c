@@ -316,15 +316,12 @@ static const char *store_row(exr_store *s, const exr_buildtab *tab, exr_build_me
         return "bad timestamp (want RFC 3339, e.g. 2021-03-11T10:00:00Z or 2021-03-11 10:00:00)";
     if (f[F_HOSTNAME].present && !f[F_HOSTNAME].is_null)
         snprintf(r.hostname, sizeof r.hostname, "%.255s", f[F_HOSTNAME].val);
-    r.status = "ok";
+    r.status = EXR_STATUS_OK;
     if (!shadow && f[F_STATUS].present) {
-        static const char *const st[] = {"ok", "refused", "timeout", "tls-error", "http-error", "reset", "unreachable", "dns-error", "error"};
-        r.status = NULL;
-        for (size_t i = 0; i < sizeof st / sizeof st[0]; i++)
-            if (strcmp(f[F_STATUS].val, st[i]) == 0)
-                r.status = st[i];
-        if (!r.status)
+        int st = exr_status_parse(f[F_STATUS].val);
+        if (st < 0)
             return "unknown status";
+        r.status = (exr_status)st;
     }
     r.fp.exchange = shadow ? (strncasecmp(f[F_TAG].val, "exchange", 8) == 0) : strcmp(f[F_EXCHANGE].val, "true") == 0;
     if (shadow && !r.fp.exchange)

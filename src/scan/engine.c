@@ -118,7 +118,7 @@ static void emit_dns_failure(source *s, const char *name, uint16_t port)
     r.port = port;
     snprintf(r.hostname, sizeof r.hostname, "%s", name);
     r.time_us = exr_clock_us();
-    r.status = "dns-error";
+    r.status = EXR_STATUS_DNS_ERROR;
     exr_fp_init(&r.fp);
     exr_result_finish(&r, s->o->builds);
     s->o->on_result(s->o->ctx, &r);
@@ -265,14 +265,14 @@ static void close_transport(worker *w, conn *c)
     c->events = 0;
 }
 
-static void finish(worker *w, conn *c, const char *status)
+static void finish(worker *w, conn *c, exr_status status)
 {
     close_transport(w, c);
     if (c->sess) {
         SSL_SESSION_free(c->sess);
         c->sess = NULL;
     }
-    c->res.status = c->got_response ? "ok" : status;
+    c->res.status = c->got_response ? EXR_STATUS_OK : status;
     c->res.time_us = exr_clock_us();
     exr_result_finish(&c->res, w->src->o->builds);
     w->src->o->on_result(w->src->o->ctx, &c->res);
@@ -351,7 +351,7 @@ static void after_response(worker *w, conn *c)
     }
     bool reuse = c->resp.keep_alive && !c->resp.truncated && c->reuse_ok;
     if (!plan_next(w, c)) {
-        finish(w, c, "ok");
+        finish(w, c, EXR_STATUS_OK);
         return;
     }
     if (reuse) {
@@ -361,22 +361,22 @@ static void after_response(worker *w, conn *c)
     }
     close_transport(w, c);
     if (++c->reconnects > 8) {
-        finish(w, c, "ok");
+        finish(w, c, EXR_STATUS_OK);
         return;
     }
     start_connect(w, c);
 }
 
-static const char *errno_status(int err)
+static exr_status errno_status(int err)
 {
     switch (err) {
-    case ECONNREFUSED: return "refused";
-    case ETIMEDOUT: return "timeout";
+    case ECONNREFUSED: return EXR_STATUS_REFUSED;
+    case ETIMEDOUT: return EXR_STATUS_TIMEOUT;
     case ENETUNREACH:
-    case EHOSTUNREACH: return "unreachable";
+    case EHOSTUNREACH: return EXR_STATUS_UNREACHABLE;
     case ECONNRESET:
-    case EPIPE: return "reset";
-    default: return "error";
+    case EPIPE: return EXR_STATUS_RESET;
+    default: return EXR_STATUS_ERROR;
     }
 }
 
@@ -388,7 +388,7 @@ static void start_connect(worker *w, conn *c)
     socklen_t sl = exr_addr_sockaddr(&c->it.a, c->it.port, &ss);
     c->fd = socket(c->it.a.family == 4 ? AF_INET : AF_INET6, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (c->fd < 0) {
-        finish(w, c, "error");
+        finish(w, c, EXR_STATUS_ERROR);
         return;
     }
     int one = 1;
@@ -410,7 +410,7 @@ static void start_connect(worker *w, conn *c)
     if (epoll_ctl(w->ep, EPOLL_CTL_ADD, c->fd, &e) != 0) {
         close(c->fd);
         c->fd = -1;
-        finish(w, c, "error");
+        finish(w, c, EXR_STATUS_ERROR);
         return;
     }
     c->reuse_ok = true;
@@ -436,27 +436,27 @@ static void begin(worker *w, conn *c, const item *it, int64_t now)
     w->active++;
     atomic_fetch_add(&w->src->pr->started, 1);
     if (!plan_next(w, c)) {
-        finish(w, c, "error");
+        finish(w, c, EXR_STATUS_ERROR);
         return;
     }
     start_connect(w, c);
 }
 
-/* SSL error -> status; returns NULL when the call merely has to wait. */
-static const char *ssl_wait(worker *w, conn *c, int ret, const char *fail_status)
+/* SSL error -> status; -1 when the call merely has to wait. */
+static int ssl_wait(worker *w, conn *c, int ret, exr_status fail_status)
 {
     int err = SSL_get_error(c->ssl, ret);
     if (err == SSL_ERROR_WANT_READ) {
         want(w, c, EPOLLIN);
-        return NULL;
+        return -1;
     }
     if (err == SSL_ERROR_WANT_WRITE) {
         want(w, c, EPOLLOUT);
-        return NULL;
+        return -1;
     }
     if (err == SSL_ERROR_SYSCALL && (errno == ECONNRESET || errno == EPIPE))
-        return c->state == ST_HANDSHAKE ? "tls-error" : "reset";
-    return fail_status;
+        return c->state == ST_HANDSHAKE ? EXR_STATUS_TLS_ERROR : EXR_STATUS_RESET;
+    return (int)fail_status;
 }
 
 /* Reads per wake-up before other connections get their turn (epoll is level-triggered: a
@@ -475,7 +475,7 @@ static bool step_connect(worker *w, conn *c)
     }
     c->ssl = SSL_new(w->ctx);
     if (!c->ssl) {
-        finish(w, c, "error");
+        finish(w, c, EXR_STATUS_ERROR);
         return false;
     }
     SSL_set_fd(c->ssl, c->fd);
@@ -492,9 +492,9 @@ static bool step_handshake(worker *w, conn *c)
     ERR_clear_error();
     int rc = SSL_connect(c->ssl);
     if (rc != 1) {
-        const char *st = ssl_wait(w, c, rc, "tls-error");
-        if (st)
-            finish(w, c, st);
+        int st = ssl_wait(w, c, rc, EXR_STATUS_TLS_ERROR);
+        if (st >= 0)
+            finish(w, c, (exr_status)st);
         return false;
     }
     if (!c->res.tls.present)
@@ -508,8 +508,8 @@ static bool step_write(worker *w, conn *c)
     ERR_clear_error();
     int rc = SSL_write(c->ssl, c->out + c->outoff, (int)(c->outlen - c->outoff));
     if (rc <= 0) {
-        const char *st = ssl_wait(w, c, rc, "error");
-        if (st) {
+        int st = ssl_wait(w, c, rc, EXR_STATUS_ERROR);
+        if (st >= 0) {
             /* the server closed an idle keep-alive connection: reconnect once */
             if (c->got_response && c->reconnects < 8) {
                 close_transport(w, c);
@@ -517,7 +517,7 @@ static bool step_write(worker *w, conn *c)
                 c->outoff = 0;
                 start_connect(w, c);
             } else {
-                finish(w, c, st);
+                finish(w, c, (exr_status)st);
             }
         }
         return false;
@@ -538,7 +538,7 @@ static bool step_read(worker *w, conn *c, char *buf, size_t bufsz, int *reads)
         size_t used = 0;
         int pr = exr_http_feed(&c->resp, buf, (size_t)rc, &used);
         if (pr == EXR_HTTP_ERR) {
-            finish(w, c, "http-error");
+            finish(w, c, EXR_STATUS_HTTP_ERROR);
             return false;
         }
         if (pr == EXR_HTTP_DONE) {
@@ -550,7 +550,7 @@ static bool step_read(worker *w, conn *c, char *buf, size_t bufsz, int *reads)
         /* a server that streams without end (1xx, trailers, a slow drip that never
          * blocks) meets the host's deadline here, not only in the sweep */
         if (exr_now_ms() >= c->deadline) {
-            finish(w, c, "timeout");
+            finish(w, c, EXR_STATUS_TIMEOUT);
             return false;
         }
         if (++*reads >= READS_PER_STEP && !SSL_pending(c->ssl))
@@ -563,13 +563,13 @@ static bool step_read(worker *w, conn *c, char *buf, size_t bufsz, int *reads)
             c->reuse_ok = false;
             after_response(w, c);
         } else {
-            finish(w, c, "http-error");
+            finish(w, c, EXR_STATUS_HTTP_ERROR);
         }
         return false;
     }
-    const char *st = ssl_wait(w, c, rc, "http-error");
-    if (st)
-        finish(w, c, st);
+    int st = ssl_wait(w, c, rc, EXR_STATUS_HTTP_ERROR);
+    if (st >= 0)
+        finish(w, c, (exr_status)st);
     return false;
 }
 
@@ -626,7 +626,7 @@ static void *worker_main(void *arg)
             for (int i = 0; i < w->nconns; i++) {
                 conn *c = &w->conns[i];
                 if (c->state != ST_FREE && now >= c->deadline)
-                    finish(w, c, "timeout");
+                    finish(w, c, EXR_STATUS_TIMEOUT);
             }
         }
     }

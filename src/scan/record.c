@@ -84,7 +84,7 @@ void exr_result_json(const exr_result *r, exr_buf *out)
     exr_json_int(&j, "port", r->port);
     exr_json_str(&j, "hostname", r->hostname[0] ? r->hostname : NULL);
     exr_json_str(&j, "time", t);
-    exr_json_str(&j, "status", r->status);
+    exr_json_str(&j, "status", exr_status_name[r->status]);
     exr_json_bool(&j, "exchange", r->fp.exchange);
     bool hb = r->fp.exchange && r->fp.have_build;
     if (hb)

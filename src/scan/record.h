@@ -2,6 +2,7 @@
  * record of DESIGN.md and Shadowserver's scan_exchange CSV row. */
 #ifndef EXR_RECORD_H
 #define EXR_RECORD_H
+#include "status.h"
 #include "../core/buf.h"
 #include "../core/ipaddr.h"
 #include "../exchange/builds.h"
@@ -26,7 +27,7 @@ typedef struct exr_result {
     uint16_t port;
     char hostname[256];   /* empty if none */
     int64_t time_us;      /* microseconds since 1970 UTC */
-    const char *status;   /* ok, refused, timeout, tls-error, http-error, unreachable, dns-error, error */
+    exr_status status;    /* how it ended (status.h) */
     exr_fp fp;
     exr_build_info bi;    /* valid when fp.have_build */
     exr_tlsinfo tls;

@@ -498,7 +498,7 @@ int exr_store_add(exr_store *s, int64_t scan_id, const exr_result *r, const char
 {
     char ip[EXR_ADDRSTRLEN], t[32], bv[40], sid[24], port[24], exch[24], shells[24];
     exr_addr_format(&r->addr, ip, sizeof ip);
-    if (strcmp(r->status, "dns-error") == 0)
+    if (r->status == EXR_STATUS_DNS_ERROR)
         ip[0] = 0;
     exr_time_stamp(r->time_us, t, sizeof t);
     bool hb = r->fp.exchange && r->fp.have_build;
@@ -511,7 +511,7 @@ int exr_store_add(exr_store *s, int64_t scan_id, const exr_result *r, const char
     if (!s->nrows)
         s->batch_started_ms = exr_now_ms();
     const char *src[OBS_COLS] = {
-        exr_fmt_int(scan_id, sid), ip, exr_fmt_int(r->port, port), r->hostname, r->hostname, t, r->status, exr_fmt_int(r->fp.exchange, exch),
+        exr_fmt_int(scan_id, sid), ip, exr_fmt_int(r->port, port), r->hostname, r->hostname, t, exr_status_name[r->status], exr_fmt_int(r->fp.exchange, exch),
         hb ? bv : NULL, hb ? exr_bsrc_name(r->fp.build_source) : NULL, hb ? r->bi.product : NULL, hb ? r->bi.cu : NULL,
         hb ? r->bi.su : NULL, r->fp.servername, NULL, NULL, NULL,
         r->webshell_probe ? exr_fmt_int(r->webshell_control_hit ? 0 : r->nwebshells, shells) : NULL, json};

@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     exr_result res;
     memset(&res, 0, sizeof res);
     res.fp = fp;
-    res.status = "ok";
+    res.status = EXR_STATUS_OK;
     exr_result_finish(&res, &tab);
     exr_buf out;
     exr_buf_init(&out);

@@ -225,7 +225,7 @@ static void run_case(const char *file, const exr_buildtab *tab, int *ran, int *s
         exr_fp_observe(&res.fp, req, &hr);
         exr_http_free(&hr);
     }
-    res.status = "ok";
+    res.status = EXR_STATUS_OK;
     exr_result_finish(&res, tab);
     exr_buf json;
     exr_buf_init(&json);
