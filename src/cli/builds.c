@@ -321,8 +321,8 @@ int exr_cmd_builds(int argc, char **argv)
     int a = exr_opts_parse(&exr_spec_builds, argc, argv, &p);
     if (a != EXR_PARSE_OK)
         return a == EXR_PARSE_HELP ? 0 : 2;
-    long max_age = 90;
-    if (p.val[BUILDS_MAX_AGE] && exr_opt_long(&exr_spec_builds, BUILDS_MAX_AGE, p.val[BUILDS_MAX_AGE], 0, 100000, &max_age) != 0)
+    long max_age = 0;
+    if (exr_opt_long_or_default(&exr_spec_builds, &p, BUILDS_MAX_AGE, 0, 100000, &max_age) != 0)
         return 2;
     exr_buildtab tab = {0};
     if (exr_cli_tables("builds", p.val[BUILDS_BUILDS], p.val[BUILDS_VULNS], p.val[BUILDS_CVES], p.val[BUILDS_KEV_ONLY] != NULL,

@@ -68,10 +68,10 @@ static int validate_smtp(const exr_parsed *p, notify_args *a)
 {
     const exr_cmdspec *spec = &exr_spec_notify;
     const char *url = p->val[NOTIFY_SMTP];
-    long t = 60;
+    long t = 0;
     if (url && strncmp(url, "smtp://", 7) != 0 && strncmp(url, "smtps://", 8) != 0)
         return exr_opts_fail(spec, "--smtp: smtp://host:port or smtps://host:port"), -1;
-    if (p->val[NOTIFY_SMTP_TIMEOUT] && exr_opt_long(spec, NOTIFY_SMTP_TIMEOUT, p->val[NOTIFY_SMTP_TIMEOUT], 1, 3600, &t) != 0)
+    if (exr_opt_long_or_default(spec, p, NOTIFY_SMTP_TIMEOUT, 1, 3600, &t) != 0)
         return -1;
     /* credentials only over TLS, unless the user says otherwise */
     bool need_tls = p->val[NOTIFY_STARTTLS] || (p->val[NOTIFY_SMTP_USER] && !p->val[NOTIFY_SMTP_INSECURE_AUTH]);
@@ -94,14 +94,15 @@ static int validate(const exr_parsed *p, notify_args *a)
     const exr_cmdspec *spec = &exr_spec_notify;
     exr_notify_opts *o = &a->o;
     memset(a, 0, sizeof *a);
-    double interval = 7, rate = 60;
-    long retries = 3, lease = 900, reminders = 2;
-    int ri = p->val[NOTIFY_REMIND_AFTER] ? NOTIFY_REMIND_AFTER : NOTIFY_INTERVAL;
-    if ((p->val[ri] && exr_opt_double(spec, ri, p->val[ri], 0, 3650, &interval) != 0) ||
-        (p->val[NOTIFY_REMINDERS] && exr_opt_long(spec, NOTIFY_REMINDERS, p->val[NOTIFY_REMINDERS], 0, 1000000, &reminders) != 0) ||
-        (p->val[NOTIFY_DOMAIN_RATE] && exr_opt_double(spec, NOTIFY_DOMAIN_RATE, p->val[NOTIFY_DOMAIN_RATE], 0, 1e6, &rate) != 0) ||
-        (p->val[NOTIFY_RETRIES] && exr_opt_long(spec, NOTIFY_RETRIES, p->val[NOTIFY_RETRIES], 0, 20, &retries) != 0) ||
-        (p->val[NOTIFY_LEASE] && exr_opt_long(spec, NOTIFY_LEASE, p->val[NOTIFY_LEASE], 0, 7 * 86400, &lease) != 0))
+    double interval = 0, rate = 0;
+    long retries = 0, lease = 0, reminders = 0;
+    /* --interval is the older name of --remind-after (whose default counts when neither is given) */
+    int ri = p->val[NOTIFY_INTERVAL] && !p->val[NOTIFY_REMIND_AFTER] ? NOTIFY_INTERVAL : NOTIFY_REMIND_AFTER;
+    if (exr_opt_double_or_default(spec, p, ri, 0, 3650, &interval) != 0 ||
+        exr_opt_long_or_default(spec, p, NOTIFY_REMINDERS, 0, 1000000, &reminders) != 0 ||
+        exr_opt_double_or_default(spec, p, NOTIFY_DOMAIN_RATE, 0, 1e6, &rate) != 0 ||
+        exr_opt_long_or_default(spec, p, NOTIFY_RETRIES, 0, 20, &retries) != 0 ||
+        exr_opt_long_or_default(spec, p, NOTIFY_LEASE, 0, 7 * 86400, &lease) != 0)
         return -1;
     o->remind_after_s = (long)(interval * 86400);
     o->max_reminders = (int)reminders;

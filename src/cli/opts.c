@@ -191,6 +191,19 @@ int exr_opt_double(const exr_cmdspec *s, int id, const char *v, double lo, doubl
     return 0;
 }
 
+/* The value given, else the table's default: the one place each default is written. */
+int exr_opt_long_or_default(const exr_cmdspec *s, const exr_parsed *p, int id, long lo, long hi, long *out)
+{
+    const char *v = p->val[id] ? p->val[id] : s->opts[id].def;
+    return v ? exr_opt_long(s, id, v, lo, hi, out) : 0;
+}
+
+int exr_opt_double_or_default(const exr_cmdspec *s, const exr_parsed *p, int id, double lo, double hi, double *out)
+{
+    const char *v = p->val[id] ? p->val[id] : s->opts[id].def;
+    return v ? exr_opt_double(s, id, v, lo, hi, out) : 0;
+}
+
 int exr_opt_choice(const exr_cmdspec *s, int id, const char *v)
 {
     const char *c = s->opts[id].choices;

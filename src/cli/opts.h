@@ -63,6 +63,10 @@ bool exr_opts_has(const exr_parsed *p, int id);
 int exr_opt_long(const exr_cmdspec *s, int id, const char *v, long lo, long hi, long *out);
 int exr_opt_double(const exr_cmdspec *s, int id, const char *v, double lo, double hi, double *out);
 int exr_opt_choice(const exr_cmdspec *s, int id, const char *v); /* index in choices, or -1 */
+/* The value given on the command line, else the option's default in its table (which must
+ * then be a number: test_opts checks every table); 0, or -1 after the error is printed. */
+int exr_opt_long_or_default(const exr_cmdspec *s, const exr_parsed *p, int id, long lo, long hi, long *out);
+int exr_opt_double_or_default(const exr_cmdspec *s, const exr_parsed *p, int id, double lo, double hi, double *out);
 /* "exray CMD: MSG" on stderr; returns 2 (the exit status of a usage error). */
 int exr_opts_fail(const exr_cmdspec *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -25,10 +25,13 @@
 
 #define DEFAULT_UA "exray/" EXRAY_VERSION " (non-intrusive Exchange patch-level survey)"
 
+/* --format: the records as JSON Lines, Shadowserver's scan_exchange CSV, or IntelMQ events */
+typedef enum out_format { FMT_JSON, FMT_CSV, FMT_INTELMQ } out_format;
+
 typedef struct scan_ctx {
     pthread_mutex_t mu;
     FILE *out;
-    int csv; /* 0 JSON Lines, 1 Shadowserver CSV, 2 IntelMQ events */
+    out_format fmt;
     exr_store *store;
     int64_t scan_id;
     exr_keyset done;
@@ -85,9 +88,9 @@ static void on_result(void *vctx, exr_result *r)
     exr_buf_reset(&c->json);
     exr_result_json(r, &c->json);
     if (c->out) {
-        if (c->csv) {
+        if (c->fmt != FMT_JSON) {
             exr_buf_reset(&c->line);
-            if (c->csv == 2)
+            if (c->fmt == FMT_INTELMQ)
                 exr_result_intelmq(r, &c->line);
             else
                 exr_result_csv(r, &c->line);
@@ -200,7 +203,7 @@ typedef struct scan_args {
     unsigned rescan_states;
     bool rescan, resume, quiet, have_seed, have_shard;
     long db_timeout;
-    int csv;
+    out_format fmt;
 } scan_args;
 
 #define SPEC (&exr_spec_scan)
@@ -220,12 +223,12 @@ static int validate_agent(const char *ua)
 static int validate_pace(const exr_parsed *p, scan_args *a)
 {
     exr_scan_opts *o = &a->o;
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN), conc = 1000, threads = ncpu > 0 ? ncpu : 1;
-    double rate = 1000, timeout = 10;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN), conc = 0, threads = ncpu > 0 ? ncpu : 1;
+    double rate = 0, timeout = 0;
     const char *const *v = p->val;
-    if ((v[SCAN_RATE] && exr_opt_double(SPEC, SCAN_RATE, v[SCAN_RATE], 0, 1e9, &rate) != 0) ||
-        (v[SCAN_CONCURRENCY] && exr_opt_long(SPEC, SCAN_CONCURRENCY, v[SCAN_CONCURRENCY], 1, 100000, &conc) != 0) ||
-        (v[SCAN_TIMEOUT] && exr_opt_double(SPEC, SCAN_TIMEOUT, v[SCAN_TIMEOUT], 0.001, 3600, &timeout) != 0) ||
+    if (exr_opt_double_or_default(SPEC, p, SCAN_RATE, 0, 1e9, &rate) != 0 ||
+        exr_opt_long_or_default(SPEC, p, SCAN_CONCURRENCY, 1, 100000, &conc) != 0 ||
+        exr_opt_double_or_default(SPEC, p, SCAN_TIMEOUT, 0.001, 3600, &timeout) != 0 ||
         (v[SCAN_THREADS] && exr_opt_long(SPEC, SCAN_THREADS, v[SCAN_THREADS], 1, 256, &threads) != 0) ||
         (v[SCAN_USER_AGENT] && validate_agent(v[SCAN_USER_AGENT]) != 0))
         return -1;
@@ -278,7 +281,7 @@ static int validate_output(const exr_parsed *p, scan_args *a)
     int fmt = v[SCAN_FORMAT] ? exr_opt_choice(SPEC, SCAN_FORMAT, v[SCAN_FORMAT]) : 0;
     if (fmt < 0)
         return -1;
-    a->csv = fmt; /* 0 json, 1 csv, 2 intelmq: the order of the table's choices */
+    a->fmt = (out_format)fmt; /* the order of the table's choices: json csv intelmq */
     a->outpath = v[SCAN_OUTPUT];
     a->dbpath = v[SCAN_DB];
     a->scan_name = v[SCAN_SCAN_NAME];
@@ -286,8 +289,7 @@ static int validate_output(const exr_parsed *p, scan_args *a)
         return FAIL("--scan-name: 1..120 characters");
     if (a->scan_name && !a->dbpath)
         return FAIL("--scan-name needs --db");
-    a->db_timeout = 60;
-    if (v[SCAN_DB_TIMEOUT] && exr_opt_long(SPEC, SCAN_DB_TIMEOUT, v[SCAN_DB_TIMEOUT], 1, 86400, &a->db_timeout) != 0)
+    if (exr_opt_long_or_default(SPEC, p, SCAN_DB_TIMEOUT, 1, 86400, &a->db_timeout) != 0)
         return -1;
     exr_store_redact(a->dbpath ? a->dbpath : "", a->dbshown, sizeof a->dbshown);
     a->resume = v[SCAN_RESUME] != NULL;
@@ -491,7 +493,7 @@ static int open_output(const scan_args *a, scan_ctx *sc)
     sc->out = stdout;
     if (a->outpath && strcmp(a->outpath, "-") != 0 && !(sc->out = exr_open_output(a->outpath, sc->resuming)))
         return FAIL("%s: %s", a->outpath, strerror(errno));
-    if (a->csv == 1 && !(sc->resuming && a->outpath)) {
+    if (a->fmt == FMT_CSV && !(sc->resuming && a->outpath)) {
         exr_buf h;
         exr_buf_init(&h);
         exr_result_csv_header(&h);
@@ -593,7 +595,7 @@ static int scan_run(scan_args *a, int argc, char **argv)
     exr_keyset_init(&sc.done);
     exr_buf_init(&sc.line);
     exr_buf_init(&sc.json);
-    sc.csv = a->csv;
+    sc.fmt = a->fmt;
     int rc = 2;
     if ((!a->dbpath || open_store(a, &sc, argc, argv) == 0) && open_output(a, &sc) == 0) {
         if (!a->have_seed)

@@ -173,8 +173,8 @@ int exr_cmd_vulns(int argc, char **argv)
     int a = exr_opts_parse(&exr_spec_vulns, argc, argv, &p);
     if (a != EXR_PARSE_OK)
         return a == EXR_PARSE_HELP ? 0 : 2;
-    long max_age = 90;
-    if (p.val[VULNS_MAX_AGE] && exr_opt_long(&exr_spec_vulns, VULNS_MAX_AGE, p.val[VULNS_MAX_AGE], 0, 100000, &max_age) != 0)
+    long max_age = 0;
+    if (exr_opt_long_or_default(&exr_spec_vulns, &p, VULNS_MAX_AGE, 0, 100000, &max_age) != 0)
         return 2;
     int fmt = p.val[VULNS_FORMAT] ? exr_opt_choice(&exr_spec_vulns, VULNS_FORMAT, p.val[VULNS_FORMAT]) : FMT_TEXT;
     if (fmt < 0)

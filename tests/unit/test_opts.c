@@ -32,6 +32,15 @@ static void tables_are_well_formed(void **state)
             for (int j = 0; j + 1 < k; j++)
                 if (!strcmp(s->opts[j].group, o->group))
                     assert_string_equal(s->opts[k - 1].group, o->group);
+            /* a numeric option's default is a number the parser can apply itself (it is the
+             * one place the default is written), or words such as "the number of cores" */
+            bool numeric = o->arg && (!strcmp(o->arg, "N") || !strcmp(o->arg, "S") || !strcmp(o->arg, "SECONDS") ||
+                                      !strcmp(o->arg, "DAYS"));
+            if (numeric && o->def && isdigit((unsigned char)o->def[0])) {
+                char *end;
+                strtod(o->def, &end);
+                assert_true(*end == 0);
+            }
             if (o->choices && o->def) {
                 size_t n = strlen(o->def);
                 const char *c = strstr(o->choices, o->def);
