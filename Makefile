@@ -20,7 +20,7 @@ RULES     := $(sort $(wildcard data/rules/*.yar))
 DATA      := data/exchange-builds.csv data/exchange-vulns.csv data/exchange-lifecycle.csv data/blocklist.conf $(B)/gen/rules.yar data/ioc-sha256.txt \
              data/national-certs.csv $(wildcard data/templates/*.txt)
 
-.PHONY: lib fuzz-build ipdb all deps deps-demo test check test-unit test-integration test-asan fuzz fuzz-quick demo bench clean \
+.PHONY: lib fuzz-build ipdb all deps deps-demo test check format format-check test-unit test-integration test-asan fuzz fuzz-quick demo bench clean \
         install uninstall readme-options
 PREFIX    ?= /usr/local
 all: exray exray.1 $(B)/exray.bash
@@ -129,6 +129,13 @@ check:
 	  { $(MAKE) fuzz-quick || echo "== PHASE FAILED: fuzz"; } 2>&1 | tee $(LOGS)/fuzz.log; \
 	  { sh tests/bystander.sh check build/bystander || echo "== FAILED: a service running before the tests"; } 2>&1 | tee $(LOGS)/bystander.log; \
 	  sh scripts/test-summary.sh $(LOGS)/*.log && [ $$ok = 1 ]
+
+# the style of .clang-format, held for every C file of the project
+FORMAT_FILES = $(wildcard src/*/*.c src/*/*.h src/main.c tests/unit/*.c tests/unit/*.h tests/fuzz/*.c tests/fuzz/*.h tools/*.c)
+format:
+	clang-format -i $(FORMAT_FILES)
+format-check:
+	@clang-format --dry-run -Werror $(FORMAT_FILES) && echo "format-check: $(words $(FORMAT_FILES)) files as .clang-format says"
 
 test-unit: $(UNIT_BIN)
 	@rc=0; for t in $(UNIT_BIN); do echo "== $$t"; $$t || { echo "== FAILED: $$t"; rc=1; }; done; exit $$rc

@@ -2,7 +2,8 @@
 # Installs the Debian packages exray needs.
 #   deps.sh demo   building and `make demo` (nginx is the demo's emulated fleet, PostgreSQL its
 #                  several-machines part)
-#   deps.sh [test] also what the tests and benchmarks need (Postfix, Chromium, nmap, yara, clang)
+#   deps.sh [test] also what the tests and benchmarks need (Postfix, Chromium, nmap, yara, clang,
+#   clang-format)
 # Idempotent: checks with dpkg first and prints nothing when all is present. It never stops,
 # disables or kills a service: packages are installed with services kept from starting.
 set -eu
@@ -11,7 +12,7 @@ PKGS="build-essential pkg-config libssl-dev openssl libsqlite3-dev sqlite3
 libyara-dev libarchive-dev libevtx-dev libbfio-dev libcurl4-openssl-dev libmaxminddb-dev libpq-dev
 nginx-light python3 procps postgresql"
 if [ "$what" != demo ]; then
-    PKGS="$PKGS libcmocka-dev nmap clang libclang-rt-14-dev psmisc yara libevtx-utils
+    PKGS="$PKGS libcmocka-dev nmap clang clang-format libclang-rt-14-dev psmisc yara libevtx-utils
 postfix sasl2-bin libsasl2-modules libsasl2-modules-db chromium groff-base man-db time"
 fi
 missing=""

@@ -21,8 +21,10 @@ static const exr_command commands[] = {
 
 static void usage(FILE *f)
 {
-    fprintf(f, "exray %s: find, triage and notify vulnerable and compromised Exchange servers\n\n"
-               "usage: exray COMMAND [options]\n\ncommands:\n", EXRAY_VERSION);
+    fprintf(f,
+            "exray %s: find, triage and notify vulnerable and compromised Exchange servers\n\n"
+            "usage: exray COMMAND [options]\n\ncommands:\n",
+            EXRAY_VERSION);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\n'exray COMMAND --help' or 'exray help COMMAND' shows a command's options;\n"

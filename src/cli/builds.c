@@ -15,8 +15,8 @@
 static const exr_build_row *find_row(const exr_buildtab *t, const exr_build_row *r)
 {
     for (size_t i = 0; i < t->n; i++)
-        if (exr_version_cmp3(&t->rows[i].build, &r->build) == 0 && t->rows[i].build.p[3] == r->build.p[3] &&
-            t->rows[i].kind == r->kind && strcmp(t->rows[i].cu, r->cu) == 0)
+        if (exr_version_cmp3(&t->rows[i].build, &r->build) == 0 && t->rows[i].build.p[3] == r->build.p[3] && t->rows[i].kind == r->kind &&
+            strcmp(t->rows[i].cu, r->cu) == 0)
             return &t->rows[i];
     return NULL;
 }
@@ -27,7 +27,10 @@ static void row_text(const exr_build_row *r, char *out, size_t n)
     exr_version_format(&r->build, v, sizeof v);
     snprintf(out, n, "%s %s %s%s%s (%s, %s%s%s)", r->product, r->cu, r->update, r->update[0] ? " " : "", v, exr_rowkind_name(r->kind),
              r->released, r->fixes ? ", fixes " : "",
-             r->fixes & 1 ? "proxylogon" : r->fixes & 2 ? "proxyshell" : r->fixes & 4 ? "proxynotshell" : "");
+             r->fixes & 1   ? "proxylogon"
+             : r->fixes & 2 ? "proxyshell"
+             : r->fixes & 4 ? "proxynotshell"
+                            : "");
 }
 
 /* Prints what the imported table adds, drops and changes against the built-in one. */
@@ -197,10 +200,10 @@ static void print_cves(const exr_buildtab *tab, const char *product, const exr_c
 static void json_cve(exr_json *j, const exr_vulntab *vt, size_t first, unsigned bit, const exr_cve_verdicts *cv)
 {
     const exr_vuln *v = &vt->v[first];
-    const char *verdict = exr_cve_listed(cv->open, cv->nopen, v->cve)                 ? "vulnerable"
-                          : exr_cve_listed(cv->undetermined, cv->nundet, v->cve)       ? "undetermined"
-                          : exr_cve_listed(cv->not_affected, cv->nna, v->cve)          ? "not-affected"
-                                                                               : "patched";
+    const char *verdict = exr_cve_listed(cv->open, cv->nopen, v->cve)            ? "vulnerable"
+                          : exr_cve_listed(cv->undetermined, cv->nundet, v->cve) ? "undetermined"
+                          : exr_cve_listed(cv->not_affected, cv->nna, v->cve)    ? "not-affected"
+                                                                                 : "patched";
     exr_json_obj_open(j, v->cve);
     exr_json_str(j, "verdict", verdict);
     exr_json_arr_open(j, "fixed_by");
@@ -277,12 +280,13 @@ static int print_build(const exr_buildtab *tab, const char *arg, bool json)
     }
     char vs[40];
     exr_version_format(&v, vs, sizeof vs);
-    printf("%s: Exchange %s %s%s%s", vs, bi.product ? bi.product : "(unknown version)", bi.cu ? bi.cu : "(unknown CU)",
-           bi.su ? " " : "", bi.su ? bi.su : "");
+    printf("%s: Exchange %s %s%s%s", vs, bi.product ? bi.product : "(unknown version)", bi.cu ? bi.cu : "(unknown CU)", bi.su ? " " : "",
+           bi.su ? bi.su : "");
     if (bi.released)
         printf(", released %s", bi.released);
-    printf(v.n == 3 ? " (CU-level build: the SU level is not visible)\n"
-                    : bi.exact ? "\n" : " (revision not in the table; compared numerically)\n");
+    printf(v.n == 3   ? " (CU-level build: the SU level is not visible)\n"
+           : bi.exact ? "\n"
+                      : " (revision not in the table; compared numerically)\n");
     for (int s = 0; s < EXR_NSETS; s++)
         printf("  %-14s %-13s %s\n", exr_vset_name[s], exr_verdict_name(bi.verdict[s]), bi.why[s]);
     print_cves(tab, bi.product, &bi.cves);

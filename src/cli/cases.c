@@ -63,8 +63,8 @@ static void case_csv(const exr_case *c, exr_buf *b)
     snprintf(hosts, sizeof hosts, "%zu", c->nhosts);
     snprintf(open, sizeof open, "%zu", open_hosts(c));
     snprintf(rem, sizeof rem, "%d", c->reminders);
-    const char *f[] = {c->recipient, c->org,   c->resolved ? "resolved" : "open", c->first_ticket, hosts, open, c->first_notice,
-                       c->last_notice, rem, c->escalated ? "true" : "false", c->resolved_at};
+    const char *f[] = {c->recipient,   c->org, c->resolved ? "resolved" : "open", c->first_ticket, hosts, open, c->first_notice,
+                       c->last_notice, rem,    c->escalated ? "true" : "false",   c->resolved_at};
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
         exr_csv_put(b, f[i], i == 0);
     exr_buf_addc(b, '\n');

@@ -60,8 +60,9 @@ static int import(int argc, char **argv)
         fprintf(stderr, "exray contacts: %s\n", e.msg);
         rc = 2;
     } else {
-        fprintf(stderr, "exray contacts: %ld objects; %ld networks and AS numbers, %ld with an abuse mailbox, %ld without;"
-                        " %ld bad lines\n",
+        fprintf(stderr,
+                "exray contacts: %ld objects; %ld networks and AS numbers, %ld with an abuse mailbox, %ld without;"
+                " %ld bad lines\n",
                 st.objects, st.networks, st.with_contact, st.without_contact, st.bad_lines);
     }
     exr_store_close(s);

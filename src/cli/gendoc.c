@@ -138,9 +138,10 @@ static void man_exit(FILE *f, const exr_cmdspec *s)
 
 void exr_gendoc_man(FILE *f, const char *version)
 {
-    fprintf(f, ".\\\" exray.1: generated from src/cli/opts_*.c by build/tools/gendoc; edit those.\n"
-               ".TH EXRAY 1 \"%s\" \"exray %s\" \"User Commands\"\n.SH NAME\n"
-               "exray \\- find, triage and notify vulnerable and compromised Exchange servers\n.SH SYNOPSIS\n",
+    fprintf(f,
+            ".\\\" exray.1: generated from src/cli/opts_*.c by build/tools/gendoc; edit those.\n"
+            ".TH EXRAY 1 \"%s\" \"exray %s\" \"User Commands\"\n.SH NAME\n"
+            "exray \\- find, triage and notify vulnerable and compromised Exchange servers\n.SH SYNOPSIS\n",
             MAN_DATE, version);
     for (int i = 0; i < exr_nspecs; i++)
         man_synopsis(f, exr_specs[i]);
@@ -251,9 +252,11 @@ void exr_gendoc_bash(FILE *f)
           "_exray()\n{\n    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n"
           "    local cmd=${COMP_WORDS[1]} key opts\n"
           "    if [ \"$COMP_CWORD\" -eq 1 ]; then\n"
-          "        COMPREPLY=($(compgen -W \"scan hunt builds import notify contacts enrich stats report db help --help --version\" -- \"$cur\"))\n"
+          "        COMPREPLY=($(compgen -W \"scan hunt builds import notify contacts enrich stats report db help --help --version\" -- "
+          "\"$cur\"))\n"
           "        return\n    fi\n    key=$cmd\n    case \"$cmd\" in\n"
-          "    help) [ \"$COMP_CWORD\" -eq 2 ] && COMPREPLY=($(compgen -W \"scan hunt builds import notify contacts enrich stats report db\" -- \"$cur\"))\n"
+          "    help) [ \"$COMP_CWORD\" -eq 2 ] && COMPREPLY=($(compgen -W \"scan hunt builds import notify contacts enrich stats report "
+          "db\" -- \"$cur\"))\n"
           "        return ;;\n"
           "    contacts|enrich|db)\n        if [ \"$COMP_CWORD\" -eq 2 ]; then\n"
           "            [ \"$cmd\" = contacts ] && COMPREPLY=($(compgen -W \"import optout\" -- \"$cur\"))\n"

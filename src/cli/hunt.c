@@ -171,8 +171,9 @@ static void print_verdict(FILE *out, const exr_hunt_out *o)
         if (strcmp(o->f[i].check->id, "hunt.not-examined") == 0)
             notexam++;
     if (notexam)
-        fprintf(out, "\n  VERDICT INCOMPLETE: %ld file%s or folder%s in scope could not be examined (see hunt.not-examined);\n"
-                     "  nothing can be said about %s.\n",
+        fprintf(out,
+                "\n  VERDICT INCOMPLETE: %ld file%s or folder%s in scope could not be examined (see hunt.not-examined);\n"
+                "  nothing can be said about %s.\n",
                 notexam, notexam == 1 ? "" : "s", notexam == 1 ? "" : "s", notexam == 1 ? "it" : "them");
     fprintf(out, "\n  What to do next:\n");
     if (maxsev >= EXR_SEV_MEDIUM) {
@@ -197,9 +198,11 @@ static void print_summary(FILE *out, exr_hunt *h, const exr_buildtab *tab)
     char a[2048], b[2048], c[2048];
     /* every name here may be the attacker's: a folder of the triage copy, even the root's */
     fprintf(out, "exray hunt: %s\n", exr_term_safe(o->root_name, a, sizeof a));
-    fprintf(out, "  system drive: %s\n", strcmp(h->lay.sys, h->lay.root) == 0 ? "." : exr_term_safe(exr_layout_rel(&h->lay, h->lay.sys), b, sizeof b));
+    fprintf(out, "  system drive: %s\n",
+            strcmp(h->lay.sys, h->lay.root) == 0 ? "." : exr_term_safe(exr_layout_rel(&h->lay, h->lay.sys), b, sizeof b));
     fprintf(out, "  Exchange install: %s\n",
-            h->lay.install[0] ? exr_term_safe(exr_layout_rel(&h->lay, h->lay.install), c, sizeof c) : "not found (only the locations found are checked)");
+            h->lay.install[0] ? exr_term_safe(exr_layout_rel(&h->lay, h->lay.install), c, sizeof c)
+                              : "not found (only the locations found are checked)");
     fprintf(out, "  files read: %ld (%.1f MB)\n\n", h->files_read, (double)h->bytes_read / 1e6);
     print_groups(out, o);
     print_evidence(out, o);
@@ -346,7 +349,8 @@ static int hunt_root(const char *root, const hunt_args *a, void *rules, const ex
 static int hunt_run(const exr_parsed *p, const hunt_args *a, void *rules, const exr_buildtab *tab)
 {
     FILE *out = NULL, *tl = NULL;
-    if ((p->val[HUNT_OUTPUT] && !(out = open_out(p->val[HUNT_OUTPUT]))) || (p->val[HUNT_TIMELINE] && !(tl = open_out(p->val[HUNT_TIMELINE])))) {
+    if ((p->val[HUNT_OUTPUT] && !(out = open_out(p->val[HUNT_OUTPUT]))) ||
+        (p->val[HUNT_TIMELINE] && !(tl = open_out(p->val[HUNT_TIMELINE])))) {
         if (out)
             fclose(out);
         return 2;

@@ -194,13 +194,15 @@ static void print_stats(const exr_notify_stats *st, const notify_args *a, long b
     fprintf(stderr, "exray notify: %ld Exchange hosts (", st->hosts);
     for (int i = EXR_NSTATES - 1; i >= 0; i--)
         fprintf(stderr, "%s %ld%s", exr_state_name[i], st->by_state[i], i ? ", " : ")\n");
-    fprintf(stderr, "  %ld new directives in %ld new tickets (%ld reminders, %ld escalations, %ld hosts resolved); %ld not notified"
-                    " again (%ld without newer evidence, %ld past --reminders); %ld without a contact; %ld opted out; %ld contact lines skipped\n",
+    fprintf(stderr,
+            "  %ld new directives in %ld new tickets (%ld reminders, %ld escalations, %ld hosts resolved); %ld not notified"
+            " again (%ld without newer evidence, %ld past --reminders); %ld without a contact; %ld opted out; %ld contact lines skipped\n",
             st->planned_directives, st->tickets_new, st->reminders, st->escalations, st->resolved, st->suppressed, st->no_new_evidence,
             st->reminders_exhausted, st->no_contact, st->opted_out, bad_lines);
     if (!plan_only)
-        fprintf(stderr, "  %ld tickets delivered to %s (%ld had been delivered by an interrupted run); %ld failed; %ld uncertain"
-                        " (see --uncertain)\n",
+        fprintf(stderr,
+                "  %ld tickets delivered to %s (%ld had been delivered by an interrupted run); %ld failed; %ld uncertain"
+                " (see --uncertain)\n",
                 st->sent, a->o.smtp ? a->smtp.url : a->o.maildir, st->already_delivered, st->failed, st->uncertain);
 }
 

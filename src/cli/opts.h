@@ -85,40 +85,148 @@ int exr_opts_dispatch(const char *cmd, const exr_subcmd *subs, int n, int argc, 
 const char *exr_opts_closest(const char *s, const char *const *names, int n);
 
 /* The tables, in the order of the man page. */
-extern const exr_cmdspec exr_spec_scan, exr_spec_hunt, exr_spec_builds, exr_spec_import, exr_spec_notify,
-    exr_spec_contacts_import, exr_spec_contacts_optout, exr_spec_enrich_compile, exr_spec_enrich_lookup, exr_spec_stats,
-    exr_spec_report, exr_spec_db_copy, exr_spec_vulns, exr_spec_cases;
+extern const exr_cmdspec exr_spec_scan, exr_spec_hunt, exr_spec_builds, exr_spec_import, exr_spec_notify, exr_spec_contacts_import,
+    exr_spec_contacts_optout, exr_spec_enrich_compile, exr_spec_enrich_lookup, exr_spec_stats, exr_spec_report, exr_spec_db_copy,
+    exr_spec_vulns, exr_spec_cases;
 extern const exr_cmdspec *const exr_specs[];
 extern const int exr_nspecs;
 
 /* The options every command that says which CVEs are open shares: one text each. */
-#define EXR_OPT_VULNS_FILE                                                                                                         \
-    {"vulns", 0, "FILE", "the built-in table", "the vulnerability table to read (update,cve,products,kev_added,campaign,config)",      \
-     "A new Exchange CVE is a row of this file: a copy of data/exchange-vulns.csv with the row added needs no new exray.",           \
-     "Vulnerabilities", NULL, 0}
-#define EXR_OPT_CVES                                                                                                               \
-    {"cves", 0, "LIST", "every CVE", "count only these CVEs as open: CVE ids, campaigns (ProxyLogon...), 'kev' or 'all', comma-separated", \
-     "A host is vulnerable only when one of them is open by its build; the known exploited stay first in every list.",          \
-     "Vulnerabilities", NULL, 0}
-#define EXR_OPT_KEV_ONLY                                                                                                           \
-    {"kev-only", 0, NULL, NULL, "count only the CVEs in CISA's Known Exploited Vulnerabilities catalog (--cves kev)", NULL,        \
-     "Vulnerabilities", NULL, 0}
-#define EXR_OPT_AS_OF                                                                                                              \
-    {"as-of", 0, "DAY", "today", "the day (YYYY-MM-DD) support states are for", NULL, "Vulnerabilities", NULL, 0}
+#define EXR_OPT_VULNS_FILE                                                                                                                 \
+    {                                                                                                                                      \
+        "vulns", 0, "FILE", "the built-in table", "the vulnerability table to read (update,cve,products,kev_added,campaign,config)",       \
+            "A new Exchange CVE is a row of this file: a copy of data/exchange-vulns.csv with the row added needs no new exray.",          \
+            "Vulnerabilities", NULL, 0                                                                                                     \
+    }
+#define EXR_OPT_CVES                                                                                                                       \
+    {                                                                                                                                      \
+        "cves", 0, "LIST", "every CVE",                                                                                                    \
+            "count only these CVEs as open: CVE ids, campaigns (ProxyLogon...), 'kev' or 'all', comma-separated",                          \
+            "A host is vulnerable only when one of them is open by its build; the known exploited stay first in every list.",              \
+            "Vulnerabilities", NULL, 0                                                                                                     \
+    }
+#define EXR_OPT_KEV_ONLY                                                                                                                   \
+    {                                                                                                                                      \
+        "kev-only", 0, NULL, NULL, "count only the CVEs in CISA's Known Exploited Vulnerabilities catalog (--cves kev)", NULL,             \
+            "Vulnerabilities", NULL, 0                                                                                                     \
+    }
+#define EXR_OPT_AS_OF                                                                                                                      \
+    {                                                                                                                                      \
+        "as-of", 0, "DAY", "today", "the day (YYYY-MM-DD) support states are for", NULL, "Vulnerabilities", NULL, 0                        \
+    }
 
 /* Option ids: the index of each option in its command's table. */
-enum { SCAN_TARGETS, SCAN_PORTS, SCAN_BLOCKLIST, SCAN_RATE, SCAN_CONCURRENCY, SCAN_TIMEOUT, SCAN_THREADS, SCAN_USER_AGENT,
-       SCAN_SEED, SCAN_SHARD, SCAN_SCAN_NAME, SCAN_PROBE_WEBSHELLS, SCAN_OUTPUT, SCAN_FORMAT, SCAN_DB, SCAN_DB_TIMEOUT, SCAN_RESUME, SCAN_RESCAN, SCAN_STATE,
-       SCAN_NOTIFIED_SINCE, SCAN_QUIET, SCAN_BUILDS, SCAN_VULNS, SCAN_CVES, SCAN_KEV_ONLY, SCAN_AS_OF, SCAN_NOPTS };
-enum { HUNT_OUTPUT, HUNT_FORMAT, HUNT_TIMELINE, HUNT_THREADS, HUNT_QUIET, HUNT_RULES, HUNT_RULES_STRICT, HUNT_RULES_CACHE, HUNT_BUILDS, HUNT_INSTALL,
-       HUNT_HTTPPROXY, HUNT_ECP_SERVER, HUNT_OAB_LOG, HUNT_IIS, HUNT_WEBROOT, HUNT_EVTX, HUNT_PROGRAMDATA, HUNT_TEMP, HUNT_NOPTS };
-enum { BUILDS_BUILDS, BUILDS_VULNS, BUILDS_CVES, BUILDS_KEV_ONLY, BUILDS_AS_OF, BUILDS_FORMAT, BUILDS_LIST, BUILDS_CHECK, BUILDS_MAX_AGE, BUILDS_IMPORT, BUILDS_MERGE, BUILDS_OUTPUT, BUILDS_NOPTS };
-enum { VULNS_VULNS, VULNS_BUILDS, VULNS_CVES, VULNS_KEV_ONLY, VULNS_FORMAT, VULNS_CHECK, VULNS_MAX_AGE, VULNS_IMPORT, VULNS_OUTPUT, VULNS_NOPTS };
+enum {
+    SCAN_TARGETS,
+    SCAN_PORTS,
+    SCAN_BLOCKLIST,
+    SCAN_RATE,
+    SCAN_CONCURRENCY,
+    SCAN_TIMEOUT,
+    SCAN_THREADS,
+    SCAN_USER_AGENT,
+    SCAN_SEED,
+    SCAN_SHARD,
+    SCAN_SCAN_NAME,
+    SCAN_PROBE_WEBSHELLS,
+    SCAN_OUTPUT,
+    SCAN_FORMAT,
+    SCAN_DB,
+    SCAN_DB_TIMEOUT,
+    SCAN_RESUME,
+    SCAN_RESCAN,
+    SCAN_STATE,
+    SCAN_NOTIFIED_SINCE,
+    SCAN_QUIET,
+    SCAN_BUILDS,
+    SCAN_VULNS,
+    SCAN_CVES,
+    SCAN_KEV_ONLY,
+    SCAN_AS_OF,
+    SCAN_NOPTS
+};
+enum {
+    HUNT_OUTPUT,
+    HUNT_FORMAT,
+    HUNT_TIMELINE,
+    HUNT_THREADS,
+    HUNT_QUIET,
+    HUNT_RULES,
+    HUNT_RULES_STRICT,
+    HUNT_RULES_CACHE,
+    HUNT_BUILDS,
+    HUNT_INSTALL,
+    HUNT_HTTPPROXY,
+    HUNT_ECP_SERVER,
+    HUNT_OAB_LOG,
+    HUNT_IIS,
+    HUNT_WEBROOT,
+    HUNT_EVTX,
+    HUNT_PROGRAMDATA,
+    HUNT_TEMP,
+    HUNT_NOPTS
+};
+enum {
+    BUILDS_BUILDS,
+    BUILDS_VULNS,
+    BUILDS_CVES,
+    BUILDS_KEV_ONLY,
+    BUILDS_AS_OF,
+    BUILDS_FORMAT,
+    BUILDS_LIST,
+    BUILDS_CHECK,
+    BUILDS_MAX_AGE,
+    BUILDS_IMPORT,
+    BUILDS_MERGE,
+    BUILDS_OUTPUT,
+    BUILDS_NOPTS
+};
+enum {
+    VULNS_VULNS,
+    VULNS_BUILDS,
+    VULNS_CVES,
+    VULNS_KEV_ONLY,
+    VULNS_FORMAT,
+    VULNS_CHECK,
+    VULNS_MAX_AGE,
+    VULNS_IMPORT,
+    VULNS_OUTPUT,
+    VULNS_NOPTS
+};
 enum { IMPORT_DB, IMPORT_NOPTS };
-enum { NOTIFY_DB, NOTIFY_CONTACTS, NOTIFY_NATIONAL, NOTIFY_IPDB, NOTIFY_MAILDIR, NOTIFY_SMTP, NOTIFY_SMTP_USER, NOTIFY_SMTP_PASS_ENV,
-       NOTIFY_STARTTLS, NOTIFY_SMTP_INSECURE, NOTIFY_SMTP_INSECURE_AUTH, NOTIFY_SMTP_TIMEOUT, NOTIFY_DOMAIN_RATE, NOTIFY_RETRIES, NOTIFY_LEASE, NOTIFY_FROM,
-       NOTIFY_SENDER_NAME, NOTIFY_TEMPLATES, NOTIFY_INTERVAL, NOTIFY_REMIND_AFTER, NOTIFY_REMINDERS, NOTIFY_RESOLVED_NOTICES, NOTIFY_NOW, NOTIFY_INCLUDE_PATCHED, NOTIFY_PLAN_ONLY,
-       NOTIFY_UNCERTAIN, NOTIFY_RESOLVE, NOTIFY_VULNS, NOTIFY_CVES, NOTIFY_KEV_ONLY, NOTIFY_NOPTS };
+enum {
+    NOTIFY_DB,
+    NOTIFY_CONTACTS,
+    NOTIFY_NATIONAL,
+    NOTIFY_IPDB,
+    NOTIFY_MAILDIR,
+    NOTIFY_SMTP,
+    NOTIFY_SMTP_USER,
+    NOTIFY_SMTP_PASS_ENV,
+    NOTIFY_STARTTLS,
+    NOTIFY_SMTP_INSECURE,
+    NOTIFY_SMTP_INSECURE_AUTH,
+    NOTIFY_SMTP_TIMEOUT,
+    NOTIFY_DOMAIN_RATE,
+    NOTIFY_RETRIES,
+    NOTIFY_LEASE,
+    NOTIFY_FROM,
+    NOTIFY_SENDER_NAME,
+    NOTIFY_TEMPLATES,
+    NOTIFY_INTERVAL,
+    NOTIFY_REMIND_AFTER,
+    NOTIFY_REMINDERS,
+    NOTIFY_RESOLVED_NOTICES,
+    NOTIFY_NOW,
+    NOTIFY_INCLUDE_PATCHED,
+    NOTIFY_PLAN_ONLY,
+    NOTIFY_UNCERTAIN,
+    NOTIFY_RESOLVE,
+    NOTIFY_VULNS,
+    NOTIFY_CVES,
+    NOTIFY_KEV_ONLY,
+    NOTIFY_NOPTS
+};
 enum { CIMPORT_DB, CIMPORT_SOURCE, CIMPORT_NOPTS };
 enum { OPTOUT_DB, OPTOUT_NOPTS };
 enum { ECOMPILE_ASN4, ECOMPILE_ASN6, ECOMPILE_COUNTRY4, ECOMPILE_COUNTRY6, ECOMPILE_OUTPUT, ECOMPILE_NOPTS };

@@ -7,13 +7,15 @@ static const exr_opt opts[] = {
     [BUILDS_CVES] = EXR_OPT_CVES,
     [BUILDS_KEV_ONLY] = EXR_OPT_KEV_ONLY,
     [BUILDS_AS_OF] = EXR_OPT_AS_OF,
-    [BUILDS_FORMAT] = {"format", 'F', "FMT", "text",
-                       "text, or json: one object a line with build, product, cu, su, support {state, since, esu_evidence}, the sets' verdicts "
-                       "and cves {id: {verdict, fixed_by, kev, campaign}} for every CVE of the build's product",
-                       NULL, "Options", "text json", 0},
+    [BUILDS_FORMAT] =
+        {"format", 'F', "FMT", "text",
+         "text, or json: one object a line with build, product, cu, su, support {state, since, esu_evidence}, the sets' verdicts "
+         "and cves {id: {verdict, fixed_by, kev, campaign}} for every CVE of the build's product",
+         NULL, "Options", "text json", 0},
     [BUILDS_LIST] = {"list", 'l', NULL, NULL, "print the whole table", NULL, "Options", NULL, 0},
-    [BUILDS_CHECK] = {"check", 0, NULL, NULL, "exit 1 when the table was last checked more than --max-age days ago, saying how to refresh it",
-                      NULL, "Options", NULL, 0},
+    [BUILDS_CHECK] = {"check", 0, NULL, NULL,
+                      "exit 1 when the table was last checked more than --max-age days ago, saying how to refresh it", NULL, "Options",
+                      NULL, 0},
     [BUILDS_MAX_AGE] = {"max-age", 0, "DAYS", "90", "with --check: the age a table may reach", NULL, "Options", NULL, 0},
     [BUILDS_IMPORT] = {"import", 0, "FILE", NULL,
                        "convert Microsoft's build-number page (saved HTML or its Markdown source), Get-ExchangeBuildNumber's "
@@ -26,12 +28,14 @@ static const exr_opt opts[] = {
                       "with --import: keep the rows of the current table the import lacks (ExchangeBuildNumbers.csv has no "
                       "2018-2020 updates)",
                       NULL, "Options", NULL, 0},
-    [BUILDS_OUTPUT] = {"output", 'o', "FILE", NULL, "with --import: where the table goes ('-' = standard output)", NULL, "Options", NULL, 0},
+    [BUILDS_OUTPUT] = {"output", 'o', "FILE", NULL, "with --import: where the table goes ('-' = standard output)", NULL, "Options", NULL,
+                       0},
 };
 
 const exr_cmdspec exr_spec_builds = {
     "builds",
-    "[--builds FILE] VERSION...\n[--builds FILE] --list\n[--builds FILE] --check [--max-age DAYS]\n--import PAGE.html|PAGE.md|builds.csv [--merge] -o FILE",
+    "[--builds FILE] VERSION...\n[--builds FILE] --list\n[--builds FILE] --check [--max-age DAYS]\n--import PAGE.html|PAGE.md|builds.csv "
+    "[--merge] -o FILE",
     "look up an Exchange build number, list the build table, check its age or import a new one",
     "Prints what an Exchange build is (product, CU, security update) and its verdict for ProxyLogon, ProxyShell and "
     "ProxyNotShell. A 3-part build (what OWA's page path shows) is undetermined when its CU received a fixing "

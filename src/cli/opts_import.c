@@ -2,7 +2,8 @@
 #include "opts.h"
 
 static const exr_opt opts[] = {
-    [IMPORT_DB] = {"db", 0, "STORE", NULL, "the store to load the reports into: a SQLite file (created when absent) or a PostgreSQL URI", NULL, "Options", NULL, 0},
+    [IMPORT_DB] = {"db", 0, "STORE", NULL, "the store to load the reports into: a SQLite file (created when absent) or a PostgreSQL URI",
+                   NULL, "Options", NULL, 0},
 };
 
 const exr_cmdspec exr_spec_import = {

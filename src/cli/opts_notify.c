@@ -7,10 +7,10 @@
 #define U "Uncertain tickets"
 
 static const exr_opt opts[] = {
-    [NOTIFY_DB] = {"db", 0, "STORE", NULL, "the store written by scan and import: an existing SQLite file or a PostgreSQL URI", NULL, R, NULL, 0},
+    [NOTIFY_DB] = {"db", 0, "STORE", NULL, "the store written by scan and import: an existing SQLite file or a PostgreSQL URI", NULL, R,
+                   NULL, 0},
     [NOTIFY_CONTACTS] = {"contacts", 0, "FILE", NULL, "CSV network,email,org; network a CIDR or AS<number>",
-                         "The most specific network wins, then the host's ASN, then its country's national CERT.", R, NULL,
-                         EXR_OPT_REPEAT},
+                         "The most specific network wins, then the host's ASN, then its country's national CERT.", R, NULL, EXR_OPT_REPEAT},
     [NOTIFY_NATIONAL] = {"national", 0, "FILE", "the built-in table", "CSV country,email,org of national CERTs", NULL, R, NULL, 0},
     [NOTIFY_IPDB] = {"ipdb", 0, "FILE", NULL, "fill ASN, AS name and country from a file of enrich compile or a .mmdb", NULL, R, NULL, 0},
     [NOTIFY_MAILDIR] = {"maildir", 0, "DIR", NULL, "deliver into this Maildir (new/TICKET.eml): a dry run", NULL, D, NULL, 0},
@@ -29,8 +29,8 @@ static const exr_opt opts[] = {
     [NOTIFY_DOMAIN_RATE] = {"domain-rate", 0, "N", "60", "at most N messages a minute to one recipient domain", NULL, D, NULL, 0},
     [NOTIFY_RETRIES] = {"retries", 0, "N", "3", "retries with backoff (1, 2, 4 s...) for temporary failures", NULL, D, NULL, 0},
     [NOTIFY_FROM] = {"from", 0, "ADDR", "exray@localhost.localdomain", "sender address", NULL, M, NULL, 0},
-    [NOTIFY_SENDER_NAME] = {"sender-name", 0, "NAME", "exray notification service", "sender name in From: and the signature", NULL, M,
-                            NULL, 0},
+    [NOTIFY_SENDER_NAME] = {"sender-name", 0, "NAME", "exray notification service", "sender name in From: and the signature", NULL, M, NULL,
+                            0},
     [NOTIFY_TEMPLATES] = {"templates", 0, "DIR", "the built-in ones", "templates STATE.txt (first line Subject: ..., then the body)",
                           "Also reminder.txt and resolved.txt. Variables: ${ticket} ${org} ${recipient} ${host_count} ${hosts} "
                           "${sets} ${state} ${date} ${sender_name} ${cves} ${support} ${first_ticket} ${first_sent} "

@@ -4,7 +4,8 @@
 static const exr_opt opts[] = {
     [REPORT_DB] = {"db", 0, "STORE", NULL, "the store: an existing SQLite file or a PostgreSQL URI", NULL, "Options", NULL, 0},
     [REPORT_OUTPUT] = {"output", 'o', "FILE", "standard output", "write the report to FILE", NULL, "Options", NULL, 0},
-    [REPORT_FORMAT] = {"format", 'F', "FMT", "html", "html (one self-contained page) or md (Markdown tables)", NULL, "Options", "html md", 0},
+    [REPORT_FORMAT] = {"format", 'F', "FMT", "html", "html (one self-contained page) or md (Markdown tables)", NULL, "Options", "html md",
+                       0},
     [REPORT_HUNT] = {"hunt", 0, "FILE", NULL, "also draw a hunt's findings (exray hunt -o) on a time axis", NULL, "Options", NULL, 0},
     [REPORT_VULNS] = EXR_OPT_VULNS_FILE,
     [REPORT_CVES] = EXR_OPT_CVES,

@@ -3,8 +3,8 @@
 
 static const exr_opt opts[] = {
     [VULNS_VULNS] = EXR_OPT_VULNS_FILE,
-    [VULNS_BUILDS] = {"builds", 'b', "FILE", "the built-in table", "with --check: the build table whose updates the vulnerability table must name",
-                      NULL, "Vulnerabilities", NULL, 0},
+    [VULNS_BUILDS] = {"builds", 'b', "FILE", "the built-in table",
+                      "with --check: the build table whose updates the vulnerability table must name", NULL, "Vulnerabilities", NULL, 0},
     [VULNS_CVES] = EXR_OPT_CVES,
     [VULNS_KEV_ONLY] = EXR_OPT_KEV_ONLY,
     [VULNS_FORMAT] = {"format", 'F', "FMT", "text", "text, csv (the table's own columns) or json (one object a row)", NULL, "Options",
@@ -13,7 +13,8 @@ static const exr_opt opts[] = {
                      "exit 1 when the table or its KEV dates are older than --max-age days, or when the build table has security "
                      "updates the vulnerability table does not name, saying how to refresh it",
                      NULL, "Options", NULL, 0},
-    [VULNS_MAX_AGE] = {"max-age", 0, "DAYS", "90", "with --check: the age the table and its KEV snapshot may reach", NULL, "Options", NULL, 0},
+    [VULNS_MAX_AGE] = {"max-age", 0, "DAYS", "90", "with --check: the age the table and its KEV snapshot may reach", NULL, "Options", NULL,
+                       0},
     [VULNS_IMPORT] = {"import", 0, "FILE", NULL,
                       "set kev_added from CISA's catalog (known_exploited_vulnerabilities.csv from cisagov/kev-data or cisa.gov) and "
                       "write the table to -o",

@@ -23,8 +23,8 @@ void exr_progress_line(uint64_t done, uint64_t total, int64_t elapsed_ms, const 
         exr_fmt_duration((int64_t)((double)(total - done) / rate), eta, sizeof eta);
     char el[32];
     exr_fmt_duration(elapsed_ms / 1000, el, sizeof el);
-    fprintf(stderr, "\r\033[K%s %5.1f%% (%s left); %llu/%llu hosts; %.0f hosts/s; %s", el, pct, eta,
-            (unsigned long long)done, (unsigned long long)total, rate, extra ? extra : "");
+    fprintf(stderr, "\r\033[K%s %5.1f%% (%s left); %llu/%llu hosts; %.0f hosts/s; %s", el, pct, eta, (unsigned long long)done,
+            (unsigned long long)total, rate, extra ? extra : "");
     fflush(stderr);
 }
 

@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <string.h>
 
-
 int exr_cmd_report(int argc, char **argv)
 {
     const exr_cmdspec *spec = &exr_spec_report;
@@ -26,7 +25,8 @@ int exr_cmd_report(int argc, char **argv)
     exr_err e = {0, ""};
     exr_buildtab tab = {0};
     exr_store *s;
-    if (exr_cli_tables("report", NULL, p.val[REPORT_VULNS], p.val[REPORT_CVES], p.val[REPORT_KEV_ONLY] != NULL, p.val[REPORT_AS_OF], &tab) != 0)
+    if (exr_cli_tables("report", NULL, p.val[REPORT_VULNS], p.val[REPORT_CVES], p.val[REPORT_KEV_ONLY] != NULL, p.val[REPORT_AS_OF],
+                       &tab) != 0)
         return 2;
     if (exr_store_open_existing(&s, db, &e) != 0) {
         fprintf(stderr, "exray report: %s\n", e.msg);

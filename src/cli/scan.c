@@ -265,8 +265,11 @@ static int validate_states(const char *list, unsigned *states)
     snprintf(buf, sizeof buf, "%s", list);
     *states = 0;
     for (char *sv = NULL, *tok = strtok_r(buf, ",", &sv); tok; tok = strtok_r(NULL, ",", &sv)) {
-        unsigned bit = !strcmp(tok, "vulnerable") ? EXR_RESCAN_VULNERABLE : !strcmp(tok, "compromised") ? EXR_RESCAN_COMPROMISED
-                       : !strcmp(tok, "undetermined") ? EXR_RESCAN_UNDETERMINED : !strcmp(tok, "patched") ? EXR_RESCAN_PATCHED : 0;
+        unsigned bit = !strcmp(tok, "vulnerable")     ? EXR_RESCAN_VULNERABLE
+                       : !strcmp(tok, "compromised")  ? EXR_RESCAN_COMPROMISED
+                       : !strcmp(tok, "undetermined") ? EXR_RESCAN_UNDETERMINED
+                       : !strcmp(tok, "patched")      ? EXR_RESCAN_PATCHED
+                                                      : 0;
         if (!bit)
             return FAIL("--state: vulnerable, compromised, undetermined, patched (comma-separated)");
         *states |= bit;
@@ -374,7 +377,8 @@ static int load_targets(const exr_parsed *p, scan_args *a)
 static int load_builds(const exr_parsed *p, scan_args *a)
 {
     const char *file = p->val[SCAN_BUILDS];
-    if (exr_cli_tables("scan", file, p->val[SCAN_VULNS], p->val[SCAN_CVES], p->val[SCAN_KEV_ONLY] != NULL, p->val[SCAN_AS_OF], &a->tab) != 0)
+    if (exr_cli_tables("scan", file, p->val[SCAN_VULNS], p->val[SCAN_CVES], p->val[SCAN_KEV_ONLY] != NULL, p->val[SCAN_AS_OF], &a->tab) !=
+        0)
         return -1;
     a->o.builds = &a->tab;
     /* a stale table turns new builds into "undetermined": say so once */
@@ -410,7 +414,8 @@ static int resume_scan(scan_args *a, scan_ctx *sc, const char *shard)
     exr_targets_digest(&a->t, digest);
     if (olddigest[0] && strcmp(olddigest, digest) != 0)
         return FAIL("--resume: the unfinished scan %lld was started with other targets or ports (%s); give the same ones, or start a "
-                    "new scan without --resume", (long long)sc->scan_id, oldargs);
+                    "new scan without --resume",
+                    (long long)sc->scan_id, oldargs);
     uint32_t i, n;
     if (exr_shard_parse(oldshard, &i, &n)) {
         a->o.shard = i;
@@ -439,8 +444,8 @@ static int check_shard(scan_args *a, scan_ctx *sc, const char *shard)
     if (!n)
         return 0;
     if ((unsigned)nshards != a->o.shards || (a->have_seed && seed != a->o.seed))
-        return FAIL("--scan-name %s was started as %d shards with seed %llu: give the same --shard I/%d and --seed", a->scan_name,
-                    nshards, (unsigned long long)seed, nshards);
+        return FAIL("--scan-name %s was started as %d shards with seed %llu: give the same --shard I/%d and --seed", a->scan_name, nshards,
+                    (unsigned long long)seed, nshards);
     a->o.seed = seed;
     a->have_seed = true;
     if (finished)
@@ -568,9 +573,9 @@ static void print_verdicts(const scan_ctx *sc)
 static void print_summary(const scan_args *a, const scan_ctx *sc, exr_scan_progress *pr, int64_t elapsed)
 {
     double secs = (double)elapsed / 1000.0;
-    fprintf(stderr, "exray scan: %llu hosts scanned in %.1fs (%.0f hosts/s)%s; %llu Exchange servers found\n",
-            (unsigned long long)sc->n, secs, secs > 0 ? (double)sc->n / secs : 0.0,
-            stop_flag ? " [interrupted: --resume continues]" : "", (unsigned long long)sc->exchange);
+    fprintf(stderr, "exray scan: %llu hosts scanned in %.1fs (%.0f hosts/s)%s; %llu Exchange servers found\n", (unsigned long long)sc->n,
+            secs, secs > 0 ? (double)sc->n / secs : 0.0, stop_flag ? " [interrupted: --resume continues]" : "",
+            (unsigned long long)sc->exchange);
     if (atomic_load(&pr->skipped))
         fprintf(stderr, "  %llu hosts skipped: already in the store (resume)\n", (unsigned long long)atomic_load(&pr->skipped));
     if (a->t.blocked)

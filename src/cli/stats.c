@@ -21,7 +21,8 @@ static void print_row(void *vctx, const exr_stats_row *r)
     FILE *out = cx->out;
     char cell[3][40];
     for (int k = 0; k < 3; k++)
-        snprintf(cell[k], sizeof cell[k], "%lld / %.1f%%", r->vulnerable[k], r->exchange ? 100.0 * (double)r->patched[k] / (double)r->exchange : 0.0);
+        snprintf(cell[k], sizeof cell[k], "%lld / %.1f%%", r->vulnerable[k],
+                 r->exchange ? 100.0 * (double)r->patched[k] / (double)r->exchange : 0.0);
     char id[32], started[24];
     snprintf(id, sizeof id, "%lld", r->scan);
     /* to the second for reading: the store keeps microseconds, for comparisons */
@@ -33,8 +34,8 @@ static void print_row(void *vctx, const exr_stats_row *r)
             open = cx->cves[i].open;
             kev = cx->cves[i].kev;
         }
-    fprintf(out, "%-5s %-20s %8lld %-27s %-27s %-27s %8lld %8lld %11lld %8lld %10lld %8lld %9lld %8lld\n", key, started, r->exchange, cell[0],
-            cell[1], cell[2], open, kev, r->compromised, r->notified, r->remediated, r->reminded, r->escalated, r->resolved);
+    fprintf(out, "%-5s %-20s %8lld %-27s %-27s %-27s %8lld %8lld %11lld %8lld %10lld %8lld %9lld %8lld\n", key, started, r->exchange,
+            cell[0], cell[1], cell[2], open, kev, r->compromised, r->notified, r->remediated, r->reminded, r->escalated, r->resolved);
 }
 
 static void print_missing(void *ctx, const char *name, int nshards, const char *missing)
@@ -65,9 +66,9 @@ int exr_cmd_stats(int argc, char **argv)
     int rc = exr_stats_cves(s, &tab, &cves, &cx.ncves, &e);
     cx.cves = cves;
     if (rc == 0) {
-        printf("%-5s %-20s %8s %-27s %-27s %-27s %8s %8s %11s %8s %10s %8s %9s %8s\n", "scan", "started", "exchange", "proxylogon vuln/patched%",
-               "proxyshell vuln/patched%", "proxynotshell vuln/patched%", "open", "kev_open", "compromised", "notified", "remediated",
-               "reminded", "escalated", "resolved");
+        printf("%-5s %-20s %8s %-27s %-27s %-27s %8s %8s %11s %8s %10s %8s %9s %8s\n", "scan", "started", "exchange",
+               "proxylogon vuln/patched%", "proxyshell vuln/patched%", "proxynotshell vuln/patched%", "open", "kev_open", "compromised",
+               "notified", "remediated", "reminded", "escalated", "resolved");
         rc = exr_stats_rows(s, print_row, &cx, &e) != 0 || exr_store_incomplete_scans(s, print_missing, stdout, &e) < 0 ? -1 : 0;
     }
     if (rc != 0)

@@ -109,7 +109,8 @@ static int do_check(const exr_buildtab *tab, const char *which, long max_age)
     size_t n = exr_buildtab_uncovered(tab, miss, 64);
     if (n) {
         printf("the build table has %zu security update%s newer than every update the vulnerability table names: their CVEs "
-               "are missing (a build carrying one is judged without them). Add their rows:\n", n, n == 1 ? "" : "s");
+               "are missing (a build carrying one is judged without them). Add their rows:\n",
+               n, n == 1 ? "" : "s");
         for (size_t i = 0; i < n; i++)
             printf("  %.7s released %s\n", miss[i]->update, miss[i]->released);
         rc = 1;

@@ -90,7 +90,6 @@ void exr_buf_grow(exr_buf *b, size_t extra)
     b->cap = cap;
 }
 
-
 void exr_buf_adds(exr_buf *b, const char *s)
 {
     exr_buf_add(b, s, strlen(s));

@@ -8,8 +8,8 @@
 #define EXR_CSV_MAXF 64
 
 typedef struct exr_csv_row {
-    int n;                   /* number of fields */
-    char *f[EXR_CSV_MAXF];   /* NUL-terminated fields, pointing into storage */
+    int n;                 /* number of fields */
+    char *f[EXR_CSV_MAXF]; /* NUL-terminated fields, pointing into storage */
     exr_buf storage;
 } exr_csv_row;
 

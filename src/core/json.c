@@ -155,7 +155,19 @@ static void close_(exr_json *j, char c)
         j->depth--;
 }
 
-void exr_json_obj_open(exr_json *j, const char *key) { open_(j, key, '{'); }
-void exr_json_obj_close(exr_json *j) { close_(j, '}'); }
-void exr_json_arr_open(exr_json *j, const char *key) { open_(j, key, '['); }
-void exr_json_arr_close(exr_json *j) { close_(j, ']'); }
+void exr_json_obj_open(exr_json *j, const char *key)
+{
+    open_(j, key, '{');
+}
+void exr_json_obj_close(exr_json *j)
+{
+    close_(j, '}');
+}
+void exr_json_arr_open(exr_json *j, const char *key)
+{
+    open_(j, key, '[');
+}
+void exr_json_arr_close(exr_json *j)
+{
+    close_(j, ']');
+}

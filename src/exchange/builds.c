@@ -426,7 +426,8 @@ static void set_verdict_by_rows(const exr_buildtab *t, const exr_version *v, con
     const exr_build_row *first = NULL; /* first CU of this line that ships the fix */
     for (size_t i = 0; i < t->n; i++) {
         const exr_build_row *r = &t->rows[i];
-        if (r->kind == EXR_ROW_CU && (r->fixes & bit) && same_line(&r->build, v) && (!first || exr_version_cmp3(&r->build, &first->build) < 0))
+        if (r->kind == EXR_ROW_CU && (r->fixes & bit) && same_line(&r->build, v) &&
+            (!first || exr_version_cmp3(&r->build, &first->build) < 0))
             first = r;
     }
     if (first && exr_version_cmp3(v, &first->build) >= 0) {

@@ -20,31 +20,31 @@ typedef struct exr_build_row {
     exr_version build; /* always 4 parts */
     char released[11]; /* YYYY-MM-DD or YYYY-MM */
     int kind;
-    char update[16];   /* Mar21SU, KB4471389, ... (empty on CU rows) */
+    char update[16]; /* Mar21SU, KB4471389, ... (empty on CU rows) */
     char kb[12];
-    unsigned fixes;    /* bit per exr_vset */
+    unsigned fixes; /* bit per exr_vset */
 } exr_build_row;
 
 typedef struct exr_buildtab {
     exr_build_row *rows;
     size_t n;
-    char table_date[11]; /* "# table-date: YYYY-MM-DD" of the file: when it was last checked; "" if none */
-    exr_vulntab vt;            /* the vulnerability table: the built-in one unless replaced */
-    const exr_vulntab *vulns;  /* &vt once loaded */
+    char table_date[11];      /* "# table-date: YYYY-MM-DD" of the file: when it was last checked; "" if none */
+    exr_vulntab vt;           /* the vulnerability table: the built-in one unless replaced */
+    const exr_vulntab *vulns; /* &vt once loaded */
     /* per vulnerability row i: the build rows carrying its update, carr[carr_off[i]..carr_off[i+1]) */
     size_t *carr, *carr_off;
-    exr_lifecycle lc;    /* data/exchange-lifecycle.csv */
-    char asof[11];       /* the day support states are for: today (UTC) unless set */
+    exr_lifecycle lc; /* data/exchange-lifecycle.csv */
+    char asof[11];    /* the day support states are for: today (UTC) unless set */
 } exr_buildtab;
 
 typedef struct exr_build_info {
     exr_version v;
-    bool known_cu;          /* the 3-part build is a CU in the table */
-    bool exact;             /* the 4-part build is a row in the table */
-    const char *product;    /* NULL when not even the major version is known */
-    const char *cu;         /* NULL when the CU is unknown */
-    const char *su;         /* update name when exact and an update row, else NULL */
-    const char *released;   /* of the exact row, else of the CU */
+    bool known_cu;        /* the 3-part build is a CU in the table */
+    bool exact;           /* the 4-part build is a row in the table */
+    const char *product;  /* NULL when not even the major version is known */
+    const char *cu;       /* NULL when the CU is unknown */
+    const char *su;       /* update name when exact and an update row, else NULL */
+    const char *released; /* of the exact row, else of the CU */
     int verdict[EXR_NSETS];
     const char *why[EXR_NSETS];
     /* the set's CVEs still open: a list when vulnerable (nopen > 0), empty when patched

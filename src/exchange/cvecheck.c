@@ -31,7 +31,8 @@ static int update_year(const char *su)
 /* An update row of that name, or the CU itself for a CVE fixed by a CU. */
 static bool carries(const exr_build_row *r, const char *su)
 {
-    return ((r->kind == EXR_ROW_SU || r->kind == EXR_ROW_HU) && is_update(r->update, su)) || (r->kind == EXR_ROW_CU && strcmp(r->cu, su) == 0);
+    return ((r->kind == EXR_ROW_SU || r->kind == EXR_ROW_HU) && is_update(r->update, su)) ||
+           (r->kind == EXR_ROW_CU && strcmp(r->cu, su) == 0);
 }
 
 void exr_buildtab_index_vulns(exr_buildtab *t)

@@ -15,8 +15,8 @@
 #include <strings.h>
 #include <time.h>
 
-static const char *const months[] = {"january", "february", "march", "april", "may", "june",
-                                     "july", "august", "september", "october", "november", "december"};
+static const char *const months[] = {"january", "february", "march",     "april",   "may",      "june",
+                                     "july",    "august",   "september", "october", "november", "december"};
 
 /* "June 9, 2026" -> 2026-06-09; "June 2026" -> 2026-06 (month only). out: 11 bytes. */
 static bool parse_date(const char *s, char out[11])
@@ -466,8 +466,10 @@ int exr_buildtab_import(const char *text, size_t len, const char *name, const ex
     if (out->n == 0) {
         free(out->rows);
         memset(out, 0, sizeof *out);
-        return exr_seterr(e, EXR_EINVAL, "%s: no Exchange build rows found (expected Microsoft's build-number page as HTML or "
-                                         "Markdown, or a CSV with build and name columns)", name);
+        return exr_seterr(e, EXR_EINVAL,
+                          "%s: no Exchange build rows found (expected Microsoft's build-number page as HTML or "
+                          "Markdown, or a CSV with build and name columns)",
+                          name);
     }
     /* OWA's CU-release variants are not on the page: keep the known ones */
     for (size_t i = 0; base && i < base->n; i++)
@@ -511,8 +513,8 @@ void exr_buildtab_write(const exr_buildtab *t, const char *source, const char *t
         char v[48], fx[64];
         exr_version_format(&r->build, v, sizeof v);
         exr_fixes_format(r->fixes, fx, sizeof fx);
-        exr_buf_printf(out, "%s,%s,%s,%s,%s,%s,%s,%s\n", r->product, r->cu, v, r->released, exr_rowkind_name(r->kind), r->update,
-                       r->kb, fx);
+        exr_buf_printf(out, "%s,%s,%s,%s,%s,%s,%s,%s\n", r->product, r->cu, v, r->released, exr_rowkind_name(r->kind), r->update, r->kb,
+                       fx);
     }
 }
 

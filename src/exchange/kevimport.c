@@ -97,8 +97,8 @@ static int read_catalog(const char *kev, size_t klen, const char *name, kev_list
             for (int i = 0; i < 4; i++)
                 col[i] = column(&r, want[i]);
             if (col[0] < 0 || col[1] < 0 || col[2] < 0 || col[3] < 0)
-                rc = exr_seterr(e, EXR_EINVAL, "%s:%d: not CISA's KEV CSV (no cveID, vendorProject, product and dateAdded columns)",
-                                name, lineno);
+                rc = exr_seterr(e, EXR_EINVAL, "%s:%d: not CISA's KEV CSV (no cveID, vendorProject, product and dateAdded columns)", name,
+                                lineno);
             continue;
         }
         take_record(k, &r, col);
@@ -177,8 +177,8 @@ static int rewrite_table(const char *table, size_t tlen, kev_list *k, exr_buf *o
     return rc;
 }
 
-int exr_vulns_import_kev(const char *table, size_t tlen, const char *kev, size_t klen, const char *kev_name, exr_buf *out,
-                         exr_buf *report, int *nmissing, exr_err *e)
+int exr_vulns_import_kev(const char *table, size_t tlen, const char *kev, size_t klen, const char *kev_name, exr_buf *out, exr_buf *report,
+                         int *nmissing, exr_err *e)
 {
     kev_list k = {0};
     *nmissing = 0;
@@ -187,8 +187,10 @@ int exr_vulns_import_kev(const char *table, size_t tlen, const char *kev, size_t
         rc = rewrite_table(table, tlen, &k, out, report, e);
     for (size_t i = 0; rc == 0 && i < k.n; i++)
         if (!k.e[i].in_table) {
-            exr_buf_printf(report, "  ! %s is an Exchange CVE in the catalog (added %s) with no row: add the update that fixes it "
-                                   "(MSRC's update guide) as a row\n", k.e[i].cve, k.e[i].added);
+            exr_buf_printf(report,
+                           "  ! %s is an Exchange CVE in the catalog (added %s) with no row: add the update that fixes it "
+                           "(MSRC's update guide) as a row\n",
+                           k.e[i].cve, k.e[i].added);
             (*nmissing)++;
         }
     if (rc == 0)

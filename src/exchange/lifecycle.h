@@ -11,7 +11,7 @@
 typedef struct exr_lifecycle_row {
     char product[8];
     char mainstream_end[11], extended_end[11], esu_end[11]; /* YYYY-MM-DD or "" */
-    char esu_cus[48];                                      /* "CU14 CU15", or "" */
+    char esu_cus[48];                                       /* "CU14 CU15", or "" */
 } exr_lifecycle_row;
 
 typedef struct exr_lifecycle {

@@ -7,8 +7,8 @@
 #include <stdint.h>
 
 typedef struct exr_version {
-    int n;          /* 3 or 4 parts */
-    uint32_t p[4];  /* p[3] is 0 when n == 3 */
+    int n;         /* 3 or 4 parts */
+    uint32_t p[4]; /* p[3] is 0 when n == 3 */
 } exr_version;
 
 /* Parses exactly "a.b.c" or "a.b.c.d" (each part 1-6 digits, leading zeros allowed). */

@@ -33,7 +33,7 @@ typedef struct exr_vulntab {
 
 /* The CVE verdicts of one build: lists of CVE ids (pointers into the table), each once. */
 typedef struct exr_cve_verdicts {
-    bool classified; /* an Exchange line the table describes */
+    bool classified;                /* an Exchange line the table describes */
     const char *open[EXR_MAX_CVES]; /* the KEV ones first */
     int nopen;
     const char *undetermined[EXR_MAX_CVES];
@@ -42,8 +42,8 @@ typedef struct exr_cve_verdicts {
     int nkev;
     const char *not_affected[EXR_MAX_CVES]; /* listed for the line, but no build of it has the update */
     int nna;
-    bool revision_helps; /* a 3-part build some CVE is undetermined for only by the missing revision */
-    const char *support; /* supported, extended-security-updates, end-of-life; NULL unknown */
+    bool revision_helps;       /* a 3-part build some CVE is undetermined for only by the missing revision */
+    const char *support;       /* supported, extended-security-updates, end-of-life; NULL unknown */
     const char *support_since; /* the end of support (or of the ESU window) it follows, or NULL */
     bool esu_evidence;         /* carries an update only ESU customers receive */
     const char *support_as_of; /* the day (YYYY-MM-DD) the support state is for */
@@ -74,7 +74,7 @@ const char *exr_vulntab_fixed_by(const exr_vulntab *t, const char *cve, unsigned
  * catalog's dateAdded for every Exchange CVE and cleared for a CVE the catalog no longer lists,
  * comments kept, "# kev-date:" set to the newest dateAdded in the catalog. report receives one
  * line per change and per Exchange CVE of the catalog the table has no row for (*nmissing). */
-int exr_vulns_import_kev(const char *table, size_t tlen, const char *kev, size_t klen, const char *kev_name, exr_buf *out,
-                         exr_buf *report, int *nmissing, exr_err *e);
+int exr_vulns_import_kev(const char *table, size_t tlen, const char *kev, size_t klen, const char *kev_name, exr_buf *out, exr_buf *report,
+                         int *nmissing, exr_err *e);
 
 #endif

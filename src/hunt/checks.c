@@ -2,32 +2,37 @@
 #include "checks.h"
 #include <string.h>
 
-#define NEXT_COMPROMISE "Assume compromise: isolate the server, preserve the logs and disk, reset credentials used on it, look for web shells and persistence, then rebuild or clean and patch."
+#define NEXT_COMPROMISE                                                                                                                    \
+    "Assume compromise: isolate the server, preserve the logs and disk, reset credentials used on it, look for web shells and "            \
+    "persistence, then rebuild or clean and patch."
 #define NEXT_PROBE "No action needed for this row alone; it shows the server was probed."
 
 const exr_check exr_checks[] = {
     {"cve-2021-26855.httpproxy", "CVE-2021-26855", EXR_SEV_HIGH,
-     "HttpProxy row with AnchorMailbox ServerInfo~*/* (Test-ProxyLogon's condition): the server-side request forgery of ProxyLogon was sent",
+     "HttpProxy row with AnchorMailbox ServerInfo~*/* (Test-ProxyLogon's condition): the server-side request forgery of ProxyLogon was "
+     "sent",
      NEXT_COMPROMISE},
     {"cve-2021-26855.httpproxy-excluded", "CVE-2021-26855", EXR_SEV_INFO,
      "ServerInfo~ row that Test-ProxyLogon drops (autodiscover-only target or ServerInfo~localhost): a failed attempt or a scanner probe",
      NEXT_PROBE},
     {"cve-2021-26855.backendcookie", "CVE-2021-26855", EXR_SEV_HIGH,
-     "HttpProxy row with BackEndCookie Server~*/*~*: the cookie variant of the ProxyLogon request forgery, which Test-ProxyLogon does not check",
+     "HttpProxy row with BackEndCookie Server~*/*~*: the cookie variant of the ProxyLogon request forgery, which Test-ProxyLogon does not "
+     "check",
      NEXT_COMPROMISE},
     {"cve-2021-27065.httpproxy-resetvdir", "CVE-2021-27065", EXR_SEV_HIGH,
      "ECP request ServerInfo~*/*Reset*VirtualDirectory# answered 200: a virtual directory was reset to write a file (arbitrary file write)",
      NEXT_COMPROMISE},
     {"cve-2021-27065.ecp-server", "CVE-2021-27065", EXR_SEV_HIGH,
-     "ECP Server log: Set-*VirtualDirectory with script markup in a URL value, the first step of the OAB web-shell write",
-     NEXT_COMPROMISE},
+     "ECP Server log: Set-*VirtualDirectory with script markup in a URL value, the first step of the OAB web-shell write", NEXT_COMPROMISE},
     {"cve-2021-27065.cmdlet", "CVE-2021-27065", EXR_SEV_HIGH,
      "MSExchange Management event: Set-*VirtualDirectory with script in its parameters", NEXT_COMPROMISE},
     {"cve-2021-31207.mailbox-export", "CVE-2021-31207", EXR_SEV_HIGH,
-     "MSExchange Management event: New-MailboxExportRequest or New-ExchangeCertificate writing to an .aspx path or an admin share (ProxyShell web-shell drop)",
+     "MSExchange Management event: New-MailboxExportRequest or New-ExchangeCertificate writing to an .aspx path or an admin share "
+     "(ProxyShell web-shell drop)",
      NEXT_COMPROMISE},
     {"cve-2021-31207.role-assignment", "CVE-2021-31207", EXR_SEV_MEDIUM,
-     "MSExchange Management event: New-ManagementRoleAssignment of 'Mailbox Import Export', which ProxyShell grants itself before exporting a shell",
+     "MSExchange Management event: New-ManagementRoleAssignment of 'Mailbox Import Export', which ProxyShell grants itself before "
+     "exporting a shell",
      "Check who ran it and whether it was planned; if not, treat as compromise."},
     {"cve-2021-26858.oab", "CVE-2021-26858", EXR_SEV_HIGH,
      "OABGeneratorLog: a download was written outside <install>\\ClientAccess\\OAB (arbitrary file write)", NEXT_COMPROMISE},
@@ -36,8 +41,8 @@ const exr_check exr_checks[] = {
      NEXT_COMPROMISE},
     {"iis.proxylogon-post", "CVE-2021-26855", EXR_SEV_HIGH,
      "IIS: POST to /owa/auth/Current/themes/resources/*, the ProxyLogon exploitation request", NEXT_COMPROMISE},
-    {"iis.ecp-js", "CVE-2021-26855", EXR_SEV_HIGH,
-     "IIS: request to /ecp/<1-3 characters>.js, the ProxyLogon entry point (y.js, x.js, ...)", NEXT_COMPROMISE},
+    {"iis.ecp-js", "CVE-2021-26855", EXR_SEV_HIGH, "IIS: request to /ecp/<1-3 characters>.js, the ProxyLogon entry point (y.js, x.js, ...)",
+     NEXT_COMPROMISE},
     {"iis.attacker-ua", NULL, EXR_SEV_MEDIUM,
      "IIS: a user agent seen in the 2021 Exchange attacks (ExchangeServicesClient/0.0.0.0, python-requests, antSword, ...)",
      "Look at everything this client address did."},
@@ -48,12 +53,13 @@ const exr_check exr_checks[] = {
      "IIS: ProxyShell autodiscover.json request reaching /powershell, /mapi/nspi or /EWS with success", NEXT_COMPROMISE},
     {"cve-2021-34473.iis-failed", "CVE-2021-34473", EXR_SEV_LOW,
      "IIS: ProxyShell autodiscover.json request that failed (401/403/404): an attempt", NEXT_PROBE},
-    {"cve-2022-41040.iis", "CVE-2022-41040", EXR_SEV_HIGH,
-     "IIS: ProxyNotShell autodiscover.json ... powershell request answered 200", NEXT_COMPROMISE},
+    {"cve-2022-41040.iis", "CVE-2022-41040", EXR_SEV_HIGH, "IIS: ProxyNotShell autodiscover.json ... powershell request answered 200",
+     NEXT_COMPROMISE},
     {"cve-2022-41040.iis-failed", "CVE-2022-41040", EXR_SEV_LOW,
      "IIS: ProxyNotShell autodiscover.json ... powershell request that failed: an attempt", NEXT_PROBE},
     {"webshell.yara", NULL, EXR_SEV_CRITICAL, "A file in a web-reachable or staging folder matches a web-shell rule",
-     "Preserve the file (hash it), find when it was written and how (logs around its time), remove it, and treat the server as compromised."},
+     "Preserve the file (hash it), find when it was written and how (logs around its time), remove it, and treat the server as "
+     "compromised."},
     {"webshell.hash", NULL, EXR_SEV_CRITICAL, "A file's SHA-256 is one of the published 2021 campaign samples",
      "Preserve the file, remove it, and treat the server as compromised."},
     {"webshell.yara-external", NULL, EXR_SEV_HIGH,
@@ -63,9 +69,11 @@ const exr_check exr_checks[] = {
      "A file with a published 2021 web-shell name, written during the exploitation period (its content matched no rule); "
      "medium in an Exchange or aspnet_client folder, low under an ordinary site",
      "Open the file and compare it with Exchange's own copy; if it is not Exchange's, treat it as a web shell."},
-    {"file.lsass-dump", NULL, EXR_SEV_HIGH, "An LSASS memory dump (minidump, found by its name or by the process it holds) in C:\\root or Windows\\Temp: credential theft",
+    {"file.lsass-dump", NULL, EXR_SEV_HIGH,
+     "An LSASS memory dump (minidump, found by its name or by the process it holds) in C:\\root or Windows\\Temp: credential theft",
      "Reset every credential that was used on this server, including service and machine accounts."},
-    {"file.archive", NULL, EXR_SEV_LOW, "A .zip/.7z/.rar archive in ProgramData (medium when other indicators were found): possible data staging",
+    {"file.archive", NULL, EXR_SEV_LOW,
+     "A .zip/.7z/.rar archive in ProgramData (medium when other indicators were found): possible data staging",
      "Open it and check whether it holds exported mailboxes or dumps."},
     {"build.patched-after-compromise", NULL, EXR_SEV_INFO,
      "A build fixing ProxyLogon first served requests after the first exploitation trace: patching did not remove what was planted",

@@ -49,9 +49,9 @@ static int yara_timeout(void)
 #define WINDOW_TO 1640995199LL
 
 struct exr_hunt_rules {
-    YR_RULES *builtin;  /* data/rules, run on the normalised view */
-    YR_RULES *ext;      /* --rules, run on the bytes as they are, with Loki's external variables */
-    bool ext_md5;       /* some --rules file names the md5 variable: worth a second read of big files */
+    YR_RULES *builtin; /* data/rules, run on the normalised view */
+    YR_RULES *ext;     /* --rules, run on the bytes as they are, with Loki's external variables */
+    bool ext_md5;      /* some --rules file names the md5 variable: worth a second read of big files */
 };
 
 /* Each worker thread keeps one scanner for the --rules: libyara's scanner allocates and
@@ -100,12 +100,11 @@ static const char *owner_of(uid_t uid)
     return tls_owner;
 }
 
-
 typedef struct compile_ctx {
-    char first[600];    /* first error of the current attempt */
-    char file[4096];    /* the file it is in */
+    char first[600]; /* first error of the current attempt */
+    char file[4096]; /* the file it is in */
     int errors;
-    char **bad;         /* files that failed (their own error), as given to the compiler */
+    char **bad; /* files that failed (their own error), as given to the compiler */
     int nbad;
 } compile_ctx;
 
@@ -451,13 +450,43 @@ static bool sha_known(const char *hex)
     return false;
 }
 
-static const char *const published_names[] = {
-    "8Lw7tAhF9i1pJnRo.aspx", "OutlookZH.aspx", "authhead.aspx", "bob.aspx", "one1.aspx", "errorPage.aspx", "errorPages.aspx",
-    "fatal-erro.aspx", "log.aspx", "logg.aspx", "logout.aspx", "one.aspx", "shel.aspx", "shel2.aspx", "shel90.aspx", "a.aspx",
-    "default.aspx", "google.log", "shell.aspx", "Server.aspx", "aspnet_client.aspx", "aspnet_iisstart.aspx", "aspnet_pages.aspx",
-    "aspnet_www.aspx", "default1.aspx", "errorcheck.aspx", "iispage.aspx", "s.aspx", "session.aspx",
-    "xclkmcfldfi948398430fdjkfdkj.aspx", "xx.aspx", "discover.aspx", "HttpProxy.aspx", "OutlookEN.aspx", "supp0rt.aspx",
-    "services.aspx", "RedirSuiteServerProxy.aspx"};
+static const char *const published_names[] = {"8Lw7tAhF9i1pJnRo.aspx",
+                                              "OutlookZH.aspx",
+                                              "authhead.aspx",
+                                              "bob.aspx",
+                                              "one1.aspx",
+                                              "errorPage.aspx",
+                                              "errorPages.aspx",
+                                              "fatal-erro.aspx",
+                                              "log.aspx",
+                                              "logg.aspx",
+                                              "logout.aspx",
+                                              "one.aspx",
+                                              "shel.aspx",
+                                              "shel2.aspx",
+                                              "shel90.aspx",
+                                              "a.aspx",
+                                              "default.aspx",
+                                              "google.log",
+                                              "shell.aspx",
+                                              "Server.aspx",
+                                              "aspnet_client.aspx",
+                                              "aspnet_iisstart.aspx",
+                                              "aspnet_pages.aspx",
+                                              "aspnet_www.aspx",
+                                              "default1.aspx",
+                                              "errorcheck.aspx",
+                                              "iispage.aspx",
+                                              "s.aspx",
+                                              "session.aspx",
+                                              "xclkmcfldfi948398430fdjkfdkj.aspx",
+                                              "xx.aspx",
+                                              "discover.aspx",
+                                              "HttpProxy.aspx",
+                                              "OutlookEN.aspx",
+                                              "supp0rt.aspx",
+                                              "services.aspx",
+                                              "RedirSuiteServerProxy.aspx"};
 
 /* Published names, and the signature-base path patterns: any .aspx in aspnet_client
  * (Exchange puts none there), and .aspx files in owa/auth/Current or owa/auth/VERSION. */
@@ -482,8 +511,8 @@ static bool published_path(const char *rel, const char *name)
     return false;
 }
 
-static const char *const aspnet_ext[] = {".aspx", ".ashx", ".asmx", ".asax", ".ascx", ".soap", ".svc", ".master", ".cshtml",
-                                         ".vbhtml", ".rem", ".config", ".asp", ".asa", ".cer", ".cdx", ".cs", ".vb"};
+static const char *const aspnet_ext[] = {".aspx",   ".ashx", ".asmx",   ".asax", ".ascx", ".soap", ".svc", ".master", ".cshtml",
+                                         ".vbhtml", ".rem",  ".config", ".asp",  ".asa",  ".cer",  ".cdx", ".cs",     ".vb"};
 
 bool exr_hunt_aspnet_name(const char *name)
 {
@@ -503,9 +532,20 @@ static const char *file_type(const unsigned char *p, size_t n)
         const char *magic;
         size_t len;
         const char *name;
-    } t[] = {{"MZ", 2, "EXE"},          {"PK\x03\x04", 4, "ZIP"}, {"GIF8", 4, "GIF"},   {"\xFF\xD8\xFF", 3, "JPEG"},
-             {"\x89PNG", 4, "PNG"},     {"%PDF", 4, "PDF"},       {"MDMP", 4, "MDMP"},  {"Rar!", 4, "RAR"},
-             {"7z\xBC\xAF", 4, "7ZIP"}, {"!BDN", 4, "PST"},       {"\x7F" "ELF", 4, "ELF"}, {"\xD0\xCF\x11\xE0", 4, "OLE"}};
+    } t[] = {{"MZ", 2, "EXE"},
+             {"PK\x03\x04", 4, "ZIP"},
+             {"GIF8", 4, "GIF"},
+             {"\xFF\xD8\xFF", 3, "JPEG"},
+             {"\x89PNG", 4, "PNG"},
+             {"%PDF", 4, "PDF"},
+             {"MDMP", 4, "MDMP"},
+             {"Rar!", 4, "RAR"},
+             {"7z\xBC\xAF", 4, "7ZIP"},
+             {"!BDN", 4, "PST"},
+             {"\x7F"
+              "ELF",
+              4, "ELF"},
+             {"\xD0\xCF\x11\xE0", 4, "OLE"}};
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
         if (n >= t[i].len && memcmp(p, t[i].magic, t[i].len) == 0)
             return t[i].name;
@@ -591,7 +631,11 @@ static int sev_of_score(long score)
 {
     if (score < 0)
         score = 70; /* Loki's default for a rule without a score */
-    return score >= 100 ? EXR_SEV_CRITICAL : score >= 75 ? EXR_SEV_HIGH : score >= 60 ? EXR_SEV_MEDIUM : score >= 40 ? EXR_SEV_LOW : EXR_SEV_INFO;
+    return score >= 100  ? EXR_SEV_CRITICAL
+           : score >= 75 ? EXR_SEV_HIGH
+           : score >= 60 ? EXR_SEV_MEDIUM
+           : score >= 40 ? EXR_SEV_LOW
+                         : EXR_SEV_INFO;
 }
 
 typedef struct scan_file {

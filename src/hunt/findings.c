@@ -83,7 +83,9 @@ static void add_impl(exr_hunt_out *o, const char *check_id, int sev, const char 
     f.client_ip = (ip && iplen && !(iplen == 1 && ip[0] == '-')) ? clean(ip, iplen, 64) : NULL;
     f.evidence = clean(ev ? ev : "", ev ? evlen : 0, EVIDENCE_MAX);
     f.rule = rule;
-    f.time_desc = (strncmp(check_id, "webshell.", 9) == 0 || strncmp(check_id, "hunt.", 5) == 0 || strncmp(check_id, "file.", 5) == 0) ? "File Modified" : "Event Time";
+    f.time_desc = (strncmp(check_id, "webshell.", 9) == 0 || strncmp(check_id, "hunt.", 5) == 0 || strncmp(check_id, "file.", 5) == 0)
+                      ? "File Modified"
+                      : "Event Time";
     pthread_mutex_lock(&o->mu);
     if (o->nf == o->capf) {
         o->capf = o->capf ? o->capf * 2 : 64;
@@ -247,8 +249,7 @@ int64_t exr_parse_time(const char *s, size_t n)
     int y, mo, d, h, mi, se;
     if (n < 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') || s[13] != ':' || s[16] != ':')
         return EXR_NO_TIME;
-    if (dig(s, 4, &y) || dig(s + 5, 2, &mo) || dig(s + 8, 2, &d) || dig(s + 11, 2, &h) || dig(s + 14, 2, &mi) ||
-        dig(s + 17, 2, &se))
+    if (dig(s, 4, &y) || dig(s + 5, 2, &mo) || dig(s + 8, 2, &d) || dig(s + 11, 2, &h) || dig(s + 14, 2, &mi) || dig(s + 17, 2, &se))
         return EXR_NO_TIME;
     if (y < 1990 || y > 2100 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
         return EXR_NO_TIME;

@@ -35,7 +35,7 @@ typedef struct exr_coverage {
 } exr_coverage;
 
 typedef struct exr_buildobs {
-    int64_t hour;      /* epoch hours */
+    int64_t hour; /* epoch hours */
     uint32_t v[4];
 } exr_buildobs;
 
@@ -44,7 +44,7 @@ typedef struct exr_hunt_out {
     char *root_name;
     exr_finding *f;
     size_t nf, capf;
-    char **problems;   /* "file:line: what" */
+    char **problems; /* "file:line: what" */
     size_t nprob, capprob;
     long problems_total;
     exr_coverage cov[48];

@@ -99,7 +99,11 @@ bool exr_resolve_ci(const char *base, const char *rel, char *out, size_t n)
 /* Directories already walked, by (device, inode): a bind mount or a junction copied as a
  * directory cannot make the walk loop, and no depth limit is needed. */
 typedef struct seen {
-    struct { dev_t dev; ino_t ino; bool used; } *slot;
+    struct {
+        dev_t dev;
+        ino_t ino;
+        bool used;
+    } * slot;
     size_t n, cap; /* open addressing, cap a power of two */
 } seen;
 

@@ -23,8 +23,8 @@ typedef struct job {
     char *folder;
     char *name;
     long long size, mtime;
-    bool noweb; /* the same file is also a web job: scan it there only */
-    bool skip;  /* an archive member that could not be loaded (already reported) */
+    bool noweb;  /* the same file is also a web job: scan it there only */
+    bool skip;   /* an archive member that could not be loaded (already reported) */
     long member; /* position in an archive ROOT */
 } job;
 
@@ -50,8 +50,15 @@ static int add_cb(void *ctx, const char *full, const char *name, const struct st
         js->j = exr_xrealloc(js->j, js->cap * sizeof *js->j);
     }
     const char *base = strrchr(full, '/');
-    js->j[js->n++] = (job){js->kind, exr_xstrdup(full), exr_xstrdup(js->folder ? js->folder : ""), exr_xstrdup(base ? base + 1 : name),
-                           (long long)st->st_size, (long long)st->st_mtime, false, false, -1};
+    js->j[js->n++] = (job){js->kind,
+                           exr_xstrdup(full),
+                           exr_xstrdup(js->folder ? js->folder : ""),
+                           exr_xstrdup(base ? base + 1 : name),
+                           (long long)st->st_size,
+                           (long long)st->st_mtime,
+                           false,
+                           false,
+                           -1};
     return 0;
 }
 
@@ -288,9 +295,9 @@ static void conclude(exr_hunt *h)
                 char ev[300], t1[32], t2[32];
                 exr_fmt_ms(first, t1, sizeof t1);
                 exr_fmt_ms(o->b[i].hour * 3600000, t2, sizeof t2);
-                snprintf(ev, sizeof ev, "first exploitation trace %s; fixing build %u.%u.%u.%u (%s %s%s%s) first served at %s", t1,
-                         v.p[0], v.p[1], v.p[2], v.p[3], bi.product ? bi.product : "?", bi.cu ? bi.cu : "?", bi.su ? " " : "",
-                         bi.su ? bi.su : "", t2);
+                snprintf(ev, sizeof ev, "first exploitation trace %s; fixing build %u.%u.%u.%u (%s %s%s%s) first served at %s", t1, v.p[0],
+                         v.p[1], v.p[2], v.p[3], bi.product ? bi.product : "?", bi.cu ? bi.cu : "?", bi.su ? " " : "", bi.su ? bi.su : "",
+                         t2);
                 exr_hunt_add(o, "build.patched-after-compromise", -1, "", 0, o->b[i].hour * 3600000, NULL, 0, ev, strlen(ev));
                 break;
             }

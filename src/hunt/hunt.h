@@ -14,7 +14,7 @@ typedef struct exr_hunt_opts {
     int threads;
     const char *const *rule_paths; /* extra YARA rule files or folders */
     int nrule_paths;
-    bool rules_strict;     /* a rule file that does not compile stops the hunt */
+    bool rules_strict;       /* a rule file that does not compile stops the hunt */
     const char *rules_cache; /* folder of compiled --rules kept between runs; NULL: none */
     /* told of each rule file left out (file, "file:line: error"); may be NULL */
     void (*rule_warn)(void *ctx, const char *file, const char *error);

@@ -26,7 +26,7 @@ typedef struct exr_layout {
     char evtx[EXR_PATHMAX], programdata[EXR_PATHMAX], wintemp[EXR_PATHMAX], rootdir[EXR_PATHMAX];
     char *iis[EXR_LAY_MAXDIRS];
     int niis;
-    char *web[EXR_LAY_MAXDIRS];      /* every file is scanned */
+    char *web[EXR_LAY_MAXDIRS]; /* every file is scanned */
     int nweb;
     char *webscript[EXR_LAY_MAXDIRS]; /* only script/config extensions are scanned */
     int nwebscript;

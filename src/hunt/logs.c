@@ -120,9 +120,9 @@ static long sv_long(sv a)
 /* ---- HttpProxy ---- */
 
 enum { HP_TIME, HP_MAJ, HP_MIN, HP_BLD, HP_REV, HP_AM, HP_BEC, HP_USER, HP_STEM, HP_STATUS, HP_IP, HP_UA, HP_HOST, HP_N };
-static const char *const hp_names[HP_N] = {"DateTime", "MajorVersion", "MinorVersion", "BuildVersion", "RevisionVersion",
-                                           "AnchorMailbox", "BackEndCookie", "AuthenticatedUser", "UrlStem", "HttpStatus",
-                                           "ClientIpAddress", "UserAgent", "UrlHost"};
+static const char *const hp_names[HP_N] = {
+    "DateTime",          "MajorVersion", "MinorVersion", "BuildVersion",    "RevisionVersion", "AnchorMailbox", "BackEndCookie",
+    "AuthenticatedUser", "UrlStem",      "HttpStatus",   "ClientIpAddress", "UserAgent",       "UrlHost"};
 
 static bool candidate(const char *s, size_t n)
 {
@@ -182,8 +182,8 @@ static int log_next(logrd *lr, const char **line, size_t *len)
         if (toolong) {
             /* the line limit is a hard one: the first skipped line makes the file "not fully examined" */
             if (!lr->toolong++)
-                exr_hunt_not_examined(&lr->h->out, lr->rel, "line %ld longer than %u bytes skipped (the reader's hard limit)",
-                                      lr->r.lineno, EXR_LINE_MAX);
+                exr_hunt_not_examined(&lr->h->out, lr->rel, "line %ld longer than %u bytes skipped (the reader's hard limit)", lr->r.lineno,
+                                      EXR_LINE_MAX);
             exr_hunt_problem(&lr->h->out, "%s:%ld: line longer than %u bytes skipped", lr->rel, lr->r.lineno, EXR_LINE_MAX);
         } else if (*len)
             return 1;
@@ -465,13 +465,14 @@ void exr_hunt_oab_file(exr_hunt *h, const char *full)
 enum { W_DATE, W_TIME, W_METHOD, W_STEM, W_QUERY, W_STATUS, W_UA, W_CIP, W_N };
 static const char *const w_names[W_N] = {"date", "time", "cs-method", "cs-uri-stem", "cs-uri-query", "sc-status", "cs(User-Agent)", "c-ip"};
 /* IIS's default field list, assumed for a file that lost its #Fields line */
-static const char *const w_default[] = {"date", "time", "s-ip", "cs-method", "cs-uri-stem", "cs-uri-query", "s-port", "cs-username",
-                                        "c-ip", "cs(User-Agent)", "cs(Referer)", "sc-status", "sc-substatus", "sc-win32-status",
-                                        "time-taken"};
+static const char *const w_default[] = {
+    "date", "time",           "s-ip",        "cs-method", "cs-uri-stem",  "cs-uri-query",    "s-port",    "cs-username",
+    "c-ip", "cs(User-Agent)", "cs(Referer)", "sc-status", "sc-substatus", "sc-win32-status", "time-taken"};
 
-static const char *const exchange_auth_pages[] = {"logon.aspx", "logoff.aspx", "errorfe.aspx", "expiredpassword.aspx",
-                                                  "redirsuiteserviceproxy.aspx", "outlookcn.aspx", "signout.aspx", "frowny.aspx",
-                                                  "timeoutlogout.aspx", "owaauth.aspx", "getidtoken.aspx", "languageselection.aspx"};
+static const char *const exchange_auth_pages[] = {
+    "logon.aspx",      "logoff.aspx",           "errorfe.aspx", "expiredpassword.aspx", "redirsuiteserviceproxy.aspx",
+    "outlookcn.aspx",  "signout.aspx",          "frowny.aspx",  "timeoutlogout.aspx",   "owaauth.aspx",
+    "getidtoken.aspx", "languageselection.aspx"};
 
 static bool stem_prefix(sv s, const char *pre)
 {
@@ -510,8 +511,11 @@ static bool ecp_short_js(sv s)
     return true;
 }
 
-static const char *const attacker_ua[] = {"ExchangeServicesClient/0.0.0.0", "python-requests/2.19.1", "python-requests/2.25.1",
-                                          "antSword/v2.1", "DuckDuckBot/1.0;+(+http://duckduckgo.com/duckduckbot.html)",
+static const char *const attacker_ua[] = {"ExchangeServicesClient/0.0.0.0",
+                                          "python-requests/2.19.1",
+                                          "python-requests/2.25.1",
+                                          "antSword/v2.1",
+                                          "DuckDuckBot/1.0;+(+http://duckduckgo.com/duckduckbot.html)",
                                           "facebookexternalhit/1.1+(+http://www.facebook.com/externalhit_uatext.php)",
                                           "Mozilla/5.0+(compatible;+Baiduspider/2.0;++http://www.baidu.com/search/spider.html)",
                                           "Mozilla/5.0+(compatible;+Bingbot/2.0;++http://www.bing.com/bingbot.htm)",
@@ -534,7 +538,8 @@ static sv pct_decoded(sv q, exr_buf *scratch)
         bool changed = false;
         while (r < w) {
             int hi, lo;
-            if (b[r] == '%' && r + 2 < w && (hi = exr_hex_digit((unsigned char)b[r + 1])) >= 0 && (lo = exr_hex_digit((unsigned char)b[r + 2])) >= 0) {
+            if (b[r] == '%' && r + 2 < w && (hi = exr_hex_digit((unsigned char)b[r + 1])) >= 0 &&
+                (lo = exr_hex_digit((unsigned char)b[r + 2])) >= 0) {
                 b[o++] = (char)(hi << 4 | lo);
                 r += 3;
                 changed = true;

@@ -25,11 +25,11 @@ typedef struct node {
     int type;
     long long size;
     time_t mtime;
-    long member;  /* ordinal in the archive, -1 for a folder only implied by its members */
+    long member; /* ordinal in the archive, -1 for a folder only implied by its members */
     bool encrypted;
     int *kids;
     int nkids, capk;
-    int fd;       /* memfd while loaded, else -1 */
+    int fd; /* memfd while loaded, else -1 */
 } node;
 
 typedef struct refusal {
@@ -195,8 +195,8 @@ int exr_archive_mount(const char *file, exr_archive **out, exr_err *e)
         if (archive_entry_hardlink(en))
             type = N_LINK;
         if (name)
-            add_member(a, name, type, archive_entry_size_is_set(en) ? (long long)archive_entry_size(en) : -1,
-                       archive_entry_mtime(en), ord, archive_entry_is_encrypted(en) != 0);
+            add_member(a, name, type, archive_entry_size_is_set(en) ? (long long)archive_entry_size(en) : -1, archive_entry_mtime(en), ord,
+                       archive_entry_is_encrypted(en) != 0);
         else {
             char why[64];
             snprintf(why, sizeof why, "member %ld has no readable name", ord);
@@ -449,7 +449,8 @@ void exr_archive_load(exr_archive *a, const char *const *paths, size_t n, exr_ar
         }
         if (a->rd_next - 1 != x->member || (rc != ARCHIVE_OK && rc != ARCHIVE_WARN)) {
             char why[600];
-            snprintf(why, sizeof why, "member not reached: %.400s", archive_error_string(a->rd) ? archive_error_string(a->rd) : "read error");
+            snprintf(why, sizeof why, "member not reached: %.400s",
+                     archive_error_string(a->rd) ? archive_error_string(a->rd) : "read error");
             fail(ctx, paths[i], why);
             archive_read_free(a->rd);
             a->rd = NULL;
@@ -541,7 +542,10 @@ int exr_fs_lstat(const char *path, struct stat *st)
     st->st_dev = (dev_t)0xE4A7;
     st->st_ino = (ino_t)nd + 1;
     st->st_nlink = 1;
-    st->st_mode = x->type == N_DIR ? S_IFDIR | 0555 : x->type == N_FILE ? S_IFREG | 0444 : x->type == N_LINK ? S_IFLNK | 0777 : S_IFIFO | 0444;
+    st->st_mode = x->type == N_DIR    ? S_IFDIR | 0555
+                  : x->type == N_FILE ? S_IFREG | 0444
+                  : x->type == N_LINK ? S_IFLNK | 0777
+                                      : S_IFIFO | 0444;
     st->st_size = x->size > 0 ? x->size : 0;
     st->st_mtime = x->mtime;
     return 0;

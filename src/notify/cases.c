@@ -121,8 +121,7 @@ static void group_cases(hlist *l, exr_cases *out)
     exr_case *cur = NULL;
     for (size_t i = 0; i < l->n; i++) {
         const hcase *hc = &l->v[i];
-        bool next = !cur || strcmp(cur->recipient, hc->who) != 0 ||
-                    (cur->resolved && strcmp(hc->h.first_notice, cur->resolved_at) > 0);
+        bool next = !cur || strcmp(cur->recipient, hc->who) != 0 || (cur->resolved && strcmp(hc->h.first_notice, cur->resolved_at) > 0);
         if (next)
             cur = new_case(out, hc);
         add_host(cur, &hc->h);
@@ -135,11 +134,13 @@ int exr_cases_load(exr_store *s, exr_cases *out, exr_err *e)
     memset(out, 0, sizeof *out);
     exr_db *db = exr_store_db(s);
     exr_stmt *st;
-    if (exr_db_prepare(db, "SELECT COALESCE(d.origin, d.recipient), d.ip, d.port, d.kind, d.state, d.recipient,"
-                           " COALESCE(t.sent_at, d.created), o.time, COALESCE(d.origin_org, t.org), d.ticket"
-                           " FROM directives d LEFT JOIN tickets t ON t.id = d.ticket AND d.ticket <> ''"
-                           " LEFT JOIN observations o ON o.id = d.observation_id"
-                           " ORDER BY COALESCE(d.origin, d.recipient), d.ip, d.id", &st) != EXR_SQL_OK)
+    if (exr_db_prepare(db,
+                       "SELECT COALESCE(d.origin, d.recipient), d.ip, d.port, d.kind, d.state, d.recipient,"
+                       " COALESCE(t.sent_at, d.created), o.time, COALESCE(d.origin_org, t.org), d.ticket"
+                       " FROM directives d LEFT JOIN tickets t ON t.id = d.ticket AND d.ticket <> ''"
+                       " LEFT JOIN observations o ON o.id = d.observation_id"
+                       " ORDER BY COALESCE(d.origin, d.recipient), d.ip, d.id",
+                       &st) != EXR_SQL_OK)
         return exr_db_seterr(db, e, "cases");
     hlist l = {NULL, 0, 0};
     int rc;

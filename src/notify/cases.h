@@ -13,7 +13,7 @@
 typedef struct exr_case_host {
     char ip[64];
     int port;
-    char state[32];           /* the newest directive's state */
+    char state[32];                                          /* the newest directive's state */
     char first_notice[40], last_notice[40], resolved_at[40]; /* "" when none */
     int reminders;
     char escalated_to[256];

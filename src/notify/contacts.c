@@ -144,8 +144,7 @@ static int load(exr_contacts *cs, const char *text, size_t len, const char *name
     return 0;
 }
 
-int exr_contacts_load_csv(exr_contacts *cs, const char *text, size_t len, const char *name, exr_contacts_report rep, void *ctx,
-                          exr_err *e)
+int exr_contacts_load_csv(exr_contacts *cs, const char *text, size_t len, const char *name, exr_contacts_report rep, void *ctx, exr_err *e)
 {
     return load(cs, text, len, name, 0, rep, ctx, e);
 }

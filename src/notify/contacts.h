@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 typedef struct exr_contact {
-    int kind;          /* 0 network, 1 asn, 2 country */
+    int kind; /* 0 network, 1 asn, 2 country */
     int family;
     exr_u128 lo, hi;
     int prefix;
@@ -43,8 +43,7 @@ void exr_contacts_free(exr_contacts *cs);
 /* network,email,org CSV. Malformed lines are counted, reported through report(), and
  * skipped; only an unreadable file is an error. */
 typedef void (*exr_contacts_report)(void *ctx, const char *msg);
-int exr_contacts_load_csv(exr_contacts *cs, const char *text, size_t len, const char *name, exr_contacts_report rep, void *ctx,
-                          exr_err *e);
+int exr_contacts_load_csv(exr_contacts *cs, const char *text, size_t len, const char *name, exr_contacts_report rep, void *ctx, exr_err *e);
 /* country,email,org CSV (the national CERT fallback). */
 int exr_contacts_load_national(exr_contacts *cs, const char *text, size_t len, const char *name, exr_contacts_report rep, void *ctx,
                                exr_err *e);

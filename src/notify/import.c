@@ -85,7 +85,9 @@ static int jstring(const char **p, const char *end, char *out, size_t n)
             case 'r': c = '\r'; break;
             case 'b': c = '\b'; break;
             case 'f': c = '\f'; break;
-            case '/': case '\\': case '"': c = (unsigned char)esc; break;
+            case '/':
+            case '\\':
+            case '"': c = (unsigned char)esc; break;
             case 'u': {
                 long cp = hex4(s, end);
                 if (cp < 0)
@@ -269,8 +271,10 @@ static int write_hosts(exr_db *db, const hostlist *h)
     exr_stmt *st;
     if (exr_db_begin(db) != EXR_SQL_OK)
         return -1;
-    if (exr_db_prepare(db, "INSERT INTO host_info(ip, asn, country) VALUES(?,?,?) ON CONFLICT(ip) DO UPDATE SET"
-                           " asn = COALESCE(excluded.asn, host_info.asn), country = COALESCE(excluded.country, host_info.country)", &st) != EXR_SQL_OK) {
+    if (exr_db_prepare(db,
+                       "INSERT INTO host_info(ip, asn, country) VALUES(?,?,?) ON CONFLICT(ip) DO UPDATE SET"
+                       " asn = COALESCE(excluded.asn, host_info.asn), country = COALESCE(excluded.country, host_info.country)",
+                       &st) != EXR_SQL_OK) {
         exr_db_rollback(db);
         return -1;
     }
@@ -297,8 +301,8 @@ static int write_hosts(exr_db *db, const hostlist *h)
 }
 
 /* Builds a result from the fields and stores it; NULL error text on success. */
-static const char *store_row(exr_store *s, const exr_buildtab *tab, exr_build_memo *memo, hostlist *hosts, int64_t scan_id, field *f, bool shadow,
-                             exr_buf *json, exr_err *e)
+static const char *store_row(exr_store *s, const exr_buildtab *tab, exr_build_memo *memo, hostlist *hosts, int64_t scan_id, field *f,
+                             bool shadow, exr_buf *json, exr_err *e)
 {
     exr_result r;
     memset(&r, 0, sizeof r);
@@ -378,8 +382,8 @@ static int close_scan(exr_store *s, int64_t scan_id, long imported, int rc, exr_
     return rc;
 }
 
-static const char *const shadow_names[F_N] = {"ip", "port", "hostname", "timestamp", "version", "servername", "tag", "asn", "geo",
-                                              "url", "", ""};
+static const char *const shadow_names[F_N] = {"ip",  "port", "hostname", "timestamp", "version", "servername",
+                                              "tag", "asn",  "geo",      "url",       "",        ""};
 
 /* A Shadowserver report's header: which column holds each field. */
 static int csv_header(exr_csv_row *row, const char *line, size_t ll, int colidx[F_N], const char *name, long lineno, exr_err *e)
@@ -417,11 +421,11 @@ static const char *read_fields(bool json, const char *line, size_t ll, exr_csv_r
     return NULL;
 }
 
-int exr_import_text(exr_store *s, const exr_buildtab *tab, const char *name, const char *text, size_t len, exr_import_report rep,
-                    void *ctx, exr_import_stats *stt, exr_err *e)
+int exr_import_text(exr_store *s, const exr_buildtab *tab, const char *name, const char *text, size_t len, exr_import_report rep, void *ctx,
+                    exr_import_stats *stt, exr_err *e)
 {
-    static const char *const json_names[F_N] = {"ip", "port", "hostname", "time", "build", "servername", "", "asn", "country", "", "status",
-                                                "exchange"};
+    static const char *const json_names[F_N] = {"ip", "port", "hostname", "time", "build",  "servername",
+                                                "",   "asn",  "country",  "",     "status", "exchange"};
     int64_t scan_id;
     char args[600];
     snprintf(args, sizeof args, "import %s", name);
@@ -496,8 +500,10 @@ int exr_import_file(exr_store *s, const exr_buildtab *tab, const char *path, exr
     if (exr_read_file(path, 1u << 30, text) != 0) {
         int err = errno;
         if (err == EFBIG)
-            return exr_seterr(e, EXR_ELIMIT, "%s: over 1 GiB, the most one report is read at once: split it (split -l) and import "
-                                             "the parts", path);
+            return exr_seterr(e, EXR_ELIMIT,
+                              "%s: over 1 GiB, the most one report is read at once: split it (split -l) and import "
+                              "the parts",
+                              path);
         return exr_seterr(e, EXR_EIO, "%s: %s", path, strerror(err));
     }
     return exr_import_text(s, tab, path, text->p, text->len, rep, ctx, st, e);

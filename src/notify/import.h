@@ -19,7 +19,7 @@ typedef struct exr_import_stats {
 int exr_import_file(exr_store *s, const exr_buildtab *tab, const char *path, exr_buf *text, exr_import_report rep, void *ctx,
                     exr_import_stats *st, exr_err *e);
 /* The same on a buffer (fuzzing, tests); name is used in messages. */
-int exr_import_text(exr_store *s, const exr_buildtab *tab, const char *name, const char *text, size_t len, exr_import_report rep,
-                    void *ctx, exr_import_stats *st, exr_err *e);
+int exr_import_text(exr_store *s, const exr_buildtab *tab, const char *name, const char *text, size_t len, exr_import_report rep, void *ctx,
+                    exr_import_stats *st, exr_err *e);
 
 #endif

@@ -82,7 +82,7 @@ static int cmp6(const void *a, const void *b)
 }
 
 typedef struct names {
-    vec recs;  /* asrec */
+    vec recs; /* asrec */
     exr_buf pool;
     /* open addressing on (asn, name) */
     uint32_t *slots;
@@ -320,11 +320,11 @@ int exr_ipdb_open(exr_ipdb **out, const char *path, exr_err *e)
     const hdr *h = db->h = db->map;
     size_t i4n = ((size_t)1 << IDX4_BITS) + 1, i6n = ((size_t)1 << IDX6_BITS) + 1;
 #define FITS(off, n, sz) ((off) <= db->len && (n) <= (db->len - (off)) / (sz))
-    if (memcmp(h->magic, "EXRIPDB1", 8) != 0 || (h->off4a | h->off4c | h->off6a | h->off6c | h->offas | h->offidx4a | h->offidx4c |
-                                                  h->offidx6a | h->offidx6c) % 8 || !FITS(h->off4a, h->n4a, sizeof(e4)) || !FITS(h->off4c, h->n4c, sizeof(e4)) ||
-        !FITS(h->off6a, h->n6a, sizeof(e6)) || !FITS(h->off6c, h->n6c, sizeof(e6)) || !FITS(h->offas, h->nas, sizeof(asrec)) ||
-        !FITS(h->offpool, h->pool_len, 1) || !FITS(h->offidx4a, i4n, 4) || !FITS(h->offidx4c, i4n, 4) || !FITS(h->offidx6a, i6n, 4) ||
-        !FITS(h->offidx6c, i6n, 4)) {
+    if (memcmp(h->magic, "EXRIPDB1", 8) != 0 ||
+        (h->off4a | h->off4c | h->off6a | h->off6c | h->offas | h->offidx4a | h->offidx4c | h->offidx6a | h->offidx6c) % 8 ||
+        !FITS(h->off4a, h->n4a, sizeof(e4)) || !FITS(h->off4c, h->n4c, sizeof(e4)) || !FITS(h->off6a, h->n6a, sizeof(e6)) ||
+        !FITS(h->off6c, h->n6c, sizeof(e6)) || !FITS(h->offas, h->nas, sizeof(asrec)) || !FITS(h->offpool, h->pool_len, 1) ||
+        !FITS(h->offidx4a, i4n, 4) || !FITS(h->offidx4c, i4n, 4) || !FITS(h->offidx6a, i6n, 4) || !FITS(h->offidx6c, i6n, 4)) {
         munmap(db->map, db->len);
         free(db);
         return exr_seterr(e, EXR_EINVAL, "%s: not an exray IP database, or truncated", path);

@@ -13,10 +13,10 @@
 typedef struct exr_ipdb exr_ipdb;
 
 typedef struct exr_geo {
-    uint32_t asn;          /* 0 unknown */
-    const char *as_name;   /* NULL unknown; points into the mapped file (not NUL-terminated) */
+    uint32_t asn;        /* 0 unknown */
+    const char *as_name; /* NULL unknown; points into the mapped file (not NUL-terminated) */
     size_t as_name_len;
-    char cc[3];            /* "" unknown */
+    char cc[3]; /* "" unknown */
 } exr_geo;
 
 /* Compiles CSVs "start,end,asn,name" (asn files) and "start,end,cc" (country files). Any

@@ -57,7 +57,8 @@ static void encoded_words(const char *s, exr_buf *out)
     size_t n = clean.len, i = 0;
     int first = 1;
     if (n == 0)
-        exr_buf_adds(out, "=?UTF-8?B?" "?=");
+        exr_buf_adds(out, "=?UTF-8?B?"
+                          "?=");
     while (i < n) {
         size_t take = 0;
         while (i + take < n) {
@@ -122,7 +123,8 @@ void exr_mime_build(const exr_mail *m, exr_buf *out)
     thread_headers(m->refs, dom, out);
     exr_buf_adds(out, "Auto-Submitted: auto-generated\r\n");
     exr_buf_printf(out, "X-exray-Ticket: %s\r\n", m->ticket);
-    exr_buf_printf(out, "X-exray-Notice: %s\r\n", m->kind && strspn(m->kind, "abcdefghijklmnopqrstuvwxyz") == strlen(m->kind) ? m->kind : "first");
+    exr_buf_printf(out, "X-exray-Notice: %s\r\n",
+                   m->kind && strspn(m->kind, "abcdefghijklmnopqrstuvwxyz") == strlen(m->kind) ? m->kind : "first");
     exr_buf_adds(out, "MIME-Version: 1.0\r\n");
     exr_buf_printf(out, "Content-Type: multipart/mixed; boundary=\"=_exray_%s\"\r\n\r\n", m->ticket);
     exr_buf_adds(out, "This is a MIME message.\r\n");

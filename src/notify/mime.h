@@ -18,8 +18,8 @@ typedef struct exr_mail {
     const char *attach;
     size_t attach_len;
     time_t date;
-    const char *kind;      /* X-exray-Notice: first, reminder, resolved */
-    const char *refs;      /* the tickets of the first notices it follows up, space-separated, or NULL */
+    const char *kind; /* X-exray-Notice: first, reminder, resolved */
+    const char *refs; /* the tickets of the first notices it follows up, space-separated, or NULL */
 } exr_mail;
 
 void exr_mime_build(const exr_mail *m, exr_buf *out);

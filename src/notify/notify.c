@@ -19,15 +19,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-extern const unsigned char exr_data_tpl_compromised[], exr_data_tpl_vulnerable[], exr_data_tpl_undetermined[],
-    exr_data_tpl_pae[], exr_data_tpl_eol[], exr_data_tpl_patched[], exr_data_tpl_reminder[], exr_data_tpl_escalation[], exr_data_tpl_resolved[];
+extern const unsigned char exr_data_tpl_compromised[], exr_data_tpl_vulnerable[], exr_data_tpl_undetermined[], exr_data_tpl_pae[],
+    exr_data_tpl_eol[], exr_data_tpl_patched[], exr_data_tpl_reminder[], exr_data_tpl_escalation[], exr_data_tpl_resolved[];
 extern const size_t exr_data_tpl_compromised_len, exr_data_tpl_vulnerable_len, exr_data_tpl_undetermined_len, exr_data_tpl_pae_len,
     exr_data_tpl_eol_len, exr_data_tpl_patched_len, exr_data_tpl_reminder_len, exr_data_tpl_escalation_len, exr_data_tpl_resolved_len;
 
-const char *const exr_state_name[EXR_NSTATES] = {"patched", "end-of-life", "patched-after-exposure", "undetermined", "vulnerable", "compromised"};
-const char *const exr_template_name[EXR_NTEMPLATES] = {"patched",    "end-of-life", "patched-after-exposure", "undetermined",
-                                                       "vulnerable", "compromised", "reminder",               "escalation",
-                                                       "resolved"};
+const char *const exr_state_name[EXR_NSTATES] = {"patched",      "end-of-life", "patched-after-exposure",
+                                                 "undetermined", "vulnerable",  "compromised"};
+const char *const exr_template_name[EXR_NTEMPLATES] = {
+    "patched", "end-of-life", "patched-after-exposure", "undetermined", "vulnerable", "compromised", "reminder", "escalation", "resolved"};
 
 /* Seen vulnerable on or after this day: the exploitation of 2021 had begun. */
 #define EXPOSURE_FROM "2021-01-01T00:00:00.000000Z"
@@ -46,12 +46,12 @@ void exr_notify_test_point(const char *where)
 
 int exr_notify_load_templates(exr_notify_opts *o, const char *dir, exr_err *e)
 {
-    const unsigned char *builtin[EXR_NTEMPLATES] = {exr_data_tpl_patched,    exr_data_tpl_eol,         exr_data_tpl_pae,
+    const unsigned char *builtin[EXR_NTEMPLATES] = {exr_data_tpl_patched,      exr_data_tpl_eol,        exr_data_tpl_pae,
                                                     exr_data_tpl_undetermined, exr_data_tpl_vulnerable, exr_data_tpl_compromised,
-                                                    exr_data_tpl_reminder,   exr_data_tpl_escalation,  exr_data_tpl_resolved};
-    const size_t builtin_len[EXR_NTEMPLATES] = {exr_data_tpl_patched_len,    exr_data_tpl_eol_len,         exr_data_tpl_pae_len,
+                                                    exr_data_tpl_reminder,     exr_data_tpl_escalation, exr_data_tpl_resolved};
+    const size_t builtin_len[EXR_NTEMPLATES] = {exr_data_tpl_patched_len,      exr_data_tpl_eol_len,        exr_data_tpl_pae_len,
                                                 exr_data_tpl_undetermined_len, exr_data_tpl_vulnerable_len, exr_data_tpl_compromised_len,
-                                                exr_data_tpl_reminder_len,   exr_data_tpl_escalation_len,  exr_data_tpl_resolved_len};
+                                                exr_data_tpl_reminder_len,     exr_data_tpl_escalation_len, exr_data_tpl_resolved_len};
     for (int i = 0; i < EXR_NTEMPLATES; i++) {
         char name[600];
         snprintf(name, sizeof name, "%s/%s.txt", dir ? dir : "data/templates (built in)", exr_template_name[i]);
@@ -141,8 +141,10 @@ static int mark_exposed(exr_db *db, const exr_notify_opts *o, exr_build_memo *me
     if (!o->tab || !n)
         return 0;
     exr_stmt *st;
-    if (exr_db_prepare(db, "SELECT DISTINCT ip, build FROM observations WHERE exchange = 1 AND time >= '" EXPOSURE_FROM "'"
-                           " AND build IS NOT NULL AND build <> ''", &st) != EXR_SQL_OK)
+    if (exr_db_prepare(db,
+                       "SELECT DISTINCT ip, build FROM observations WHERE exchange = 1 AND time >= '" EXPOSURE_FROM "'"
+                       " AND build IS NOT NULL AND build <> ''",
+                       &st) != EXR_SQL_OK)
         return exr_db_seterr(db, e, "exposure");
     exr_build_info *bi = exr_xcalloc(1, sizeof *bi);
     int rc;
@@ -187,20 +189,20 @@ static void read_host_row(exr_stmt *st, nhost *h, pending *p)
  * the state of the newest such observation. */
 static int load_hosts(exr_db *db, const exr_notify_opts *o, nhost **out, size_t *n, exr_err *e)
 {
-    const char *q =
-        "SELECT o.id, o.ip, o.port, o.proxylogon, o.proxyshell, o.proxynotshell,"
-        " EXISTS(SELECT 1 FROM observations w WHERE w.ip = o.ip AND w.webshells > 0),"
-        " EXISTS(SELECT 1 FROM observations v WHERE v.ip = o.ip AND v.time >= '" EXPOSURE_FROM "' AND"
-        "   (v.proxylogon = 'vulnerable' OR v.proxyshell = 'vulnerable' OR v.proxynotshell = 'vulnerable')),"
-        " h.asn, h.country, o.build, o.time"
-        /* latest = newest observation time, ties by row: an imported 2021 report after a 2024 one
+    const char *q = "SELECT o.id, o.ip, o.port, o.proxylogon, o.proxyshell, o.proxynotshell,"
+                    " EXISTS(SELECT 1 FROM observations w WHERE w.ip = o.ip AND w.webshells > 0),"
+                    " EXISTS(SELECT 1 FROM observations v WHERE v.ip = o.ip AND v.time >= '" EXPOSURE_FROM "' AND"
+                    "   (v.proxylogon = 'vulnerable' OR v.proxyshell = 'vulnerable' OR v.proxynotshell = 'vulnerable')),"
+                    " h.asn, h.country, o.build, o.time"
+                    /* latest = newest observation time, ties by row: an imported 2021 report after a 2024 one
          * does not make 2021 the present. The newest of every port, whatever it saw: a port
          * that stopped answering as Exchange says nothing about a vulnerable server any more;
          * of the ports still Exchange, the newest speaks for the host */
-        " FROM observations o JOIN (SELECT ip, mid FROM (SELECT ip, id AS mid, ROW_NUMBER() OVER (PARTITION BY ip ORDER BY time DESC, id DESC) AS rn"
-        "   FROM (SELECT ip, id, time, exchange, ROW_NUMBER() OVER (PARTITION BY ip, port ORDER BY time DESC, id DESC) AS pn"
-        "     FROM observations WHERE ip <> '') p WHERE pn = 1 AND exchange = 1) r WHERE rn = 1) l ON o.id = l.mid"
-        " LEFT JOIN host_info h ON h.ip = o.ip ORDER BY o.ip";
+                    " FROM observations o JOIN (SELECT ip, mid FROM (SELECT ip, id AS mid, ROW_NUMBER() OVER (PARTITION BY ip ORDER BY "
+                    "time DESC, id DESC) AS rn"
+                    "   FROM (SELECT ip, id, time, exchange, ROW_NUMBER() OVER (PARTITION BY ip, port ORDER BY time DESC, id DESC) AS pn"
+                    "     FROM observations WHERE ip <> '') p WHERE pn = 1 AND exchange = 1) r WHERE rn = 1) l ON o.id = l.mid"
+                    " LEFT JOIN host_info h ON h.ip = o.ip ORDER BY o.ip";
     exr_stmt *st;
     if (exr_db_prepare(db, q, &st) != EXR_SQL_OK)
         return exr_db_seterr(db, e, "hosts");
@@ -239,7 +241,9 @@ static int load_hosts(exr_db *db, const exr_notify_opts *o, nhost **out, size_t 
 static int next_ticket(exr_db *db, const char *day, char *out, size_t n, exr_err *e)
 {
     exr_stmt *st;
-    if (exr_db_prepare(db, "INSERT INTO ticket_day(day, last) VALUES(?, 1) ON CONFLICT(day) DO UPDATE SET last = ticket_day.last + 1 RETURNING last", &st) != EXR_SQL_OK)
+    if (exr_db_prepare(
+            db, "INSERT INTO ticket_day(day, last) VALUES(?, 1) ON CONFLICT(day) DO UPDATE SET last = ticket_day.last + 1 RETURNING last",
+            &st) != EXR_SQL_OK)
         return exr_db_seterr(db, e, "ticket counter");
     exr_stmt_bind_text(st, 1, day);
     int rc = exr_stmt_step(st);
@@ -468,10 +472,12 @@ static int close_cases(planner *p, exr_err *e)
 {
     exr_stmt *open = NULL, *attach = NULL;
     int rc = -1;
-    if (exr_db_prepare(p->db, "SELECT COUNT(*) FROM directives d WHERE COALESCE(d.origin, d.recipient) = ? AND d.kind <> 'resolved'"
-                              " AND d.id = (SELECT MAX(x.id) FROM directives x WHERE x.ip = d.ip AND COALESCE(x.origin, x.recipient) = ?)",
+    if (exr_db_prepare(p->db,
+                       "SELECT COUNT(*) FROM directives d WHERE COALESCE(d.origin, d.recipient) = ? AND d.kind <> 'resolved'"
+                       " AND d.id = (SELECT MAX(x.id) FROM directives x WHERE x.ip = d.ip AND COALESCE(x.origin, x.recipient) = ?)",
                        &open) != EXR_SQL_OK ||
-        exr_db_prepare(p->db, "UPDATE directives SET ticket = ? WHERE COALESCE(origin, recipient) = ? AND kind = 'resolved' AND ticket = ''",
+        exr_db_prepare(p->db,
+                       "UPDATE directives SET ticket = ? WHERE COALESCE(origin, recipient) = ? AND kind = 'resolved' AND ticket = ''",
                        &attach) != EXR_SQL_OK) {
         exr_db_seterr(p->db, e, "prepare cases");
         goto out;
@@ -534,11 +540,14 @@ static int prepare_plan(planner *p, exr_err *e)
     snprintf(q3, sizeof q3, "SELECT COUNT(*) FROM directives%s AND kind = 'reminder' AND id > ?", who);
     snprintf(q4, sizeof q4, "SELECT COUNT(*) FROM directives%s AND kind = 'escalation' AND id > ?", who);
     if (exr_db_prepare(db, q1, &p->last) != EXR_SQL_OK || exr_db_prepare(db, q2, &p->first) != EXR_SQL_OK ||
-        exr_db_prepare(db, q3, &p->nrem) != EXR_SQL_OK || exr_db_prepare(db, q4, &p->nesc) != EXR_SQL_OK || exr_db_prepare(db, "SELECT 1 FROM optout WHERE address = ?", &p->opt) != EXR_SQL_OK ||
-        exr_db_prepare(db, "INSERT INTO directives(ip, port, state, recipient, template, ticket, created, observation_id, kind,"
-                           " origin, origin_org) VALUES(?,?,?,?,?,?,?,?,?,?,?)", &p->ins_d) != EXR_SQL_OK ||
-        exr_db_prepare(db, "INSERT INTO tickets(id, recipient, org, template, day, created, kind, refs) VALUES(?,?,?,?,?,?,?,?)", &p->ins_t) !=
-            EXR_SQL_OK)
+        exr_db_prepare(db, q3, &p->nrem) != EXR_SQL_OK || exr_db_prepare(db, q4, &p->nesc) != EXR_SQL_OK ||
+        exr_db_prepare(db, "SELECT 1 FROM optout WHERE address = ?", &p->opt) != EXR_SQL_OK ||
+        exr_db_prepare(db,
+                       "INSERT INTO directives(ip, port, state, recipient, template, ticket, created, observation_id, kind,"
+                       " origin, origin_org) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+                       &p->ins_d) != EXR_SQL_OK ||
+        exr_db_prepare(db, "INSERT INTO tickets(id, recipient, org, template, day, created, kind, refs) VALUES(?,?,?,?,?,?,?,?)",
+                       &p->ins_t) != EXR_SQL_OK)
         return exr_db_seterr(db, e, "prepare plan");
     return 0;
 }
@@ -752,8 +761,8 @@ static void csv_row(exr_buf *csv, exr_stmt *st, const exr_build_info *c)
     const exr_cve_verdicts *cv = c ? &c->cves : NULL;
     if (cv) /* the tables speak for a build they classify, not the verdicts stored at scan time */
         memset(vuln, 0, sizeof vuln);
-    const char *sev, *tag = exr_shadow_tag(true, shell, cv ? cv->open : NULL, cv ? cv->nopen : 0, cv ? cv->nkev : 0, vuln, open, nopen, tagbuf,
-                                           sizeof tagbuf, &sev);
+    const char *sev, *tag = exr_shadow_tag(true, shell, cv ? cv->open : NULL, cv ? cv->nopen : 0, cv ? cv->nkev : 0, vuln, open, nopen,
+                                           tagbuf, sizeof tagbuf, &sev);
     exr_csv_put(csv, t, 1);
     exr_csv_put(csv, sev, 0);
     exr_csv_put(csv, exr_stmt_text(st, 1), 0);
@@ -793,8 +802,10 @@ static void csv_row(exr_buf *csv, exr_stmt *st, const exr_build_info *c)
 static int set_state(exr_db *db, const char *ticket, const char *state, const char *delivery, bool sent, int64_t offset_us, exr_err *e)
 {
     exr_stmt *st;
-    if (exr_db_prepare(db, "UPDATE tickets SET state = ?, delivery = ?, sent_at = CASE WHEN ? = 1 THEN ? ELSE sent_at END,"
-                           " lease_until = NULL WHERE id = ?", &st) != EXR_SQL_OK)
+    if (exr_db_prepare(db,
+                       "UPDATE tickets SET state = ?, delivery = ?, sent_at = CASE WHEN ? = 1 THEN ? ELSE sent_at END,"
+                       " lease_until = NULL WHERE id = ?",
+                       &st) != EXR_SQL_OK)
         return exr_db_seterr(db, e, "ticket state");
     char now[EXR_TSTAMP_LEN];
     exr_time_stamp(exr_clock_us() + offset_us, now, sizeof now);
@@ -889,20 +900,21 @@ static int recover_expired(exr_db *db, exr_notify_stats *stt, int64_t off, exr_e
     for (size_t i = 0; i < n && rc == 0; i++) {
         if (strncmp(x[i].via, "sending: maildir:", 17) == 0) {
             if (maildir_has(x[i].via + 17, x[i].id)) {
-                rc = set_state(db, x[i].id, "sent", "maildir (found delivered after an interrupted run)", true,off, e);
+                rc = set_state(db, x[i].id, "sent", "maildir (found delivered after an interrupted run)", true, off, e);
                 stt->already_delivered++;
             } else {
-                rc = set_state(db, x[i].id, "pending", "pending again: the interrupted run had not delivered it", false,off, e);
+                rc = set_state(db, x[i].id, "pending", "pending again: the interrupted run had not delivered it", false, off, e);
             }
         } else if (!strstr(x[i].via, "(submitting)")) {
             /* stopped while waiting its turn (pacing), before any SMTP transaction */
-            rc = set_state(db, x[i].id, "pending", "pending again: the interrupted run had not started submitting it", false,off, e);
+            rc = set_state(db, x[i].id, "pending", "pending again: the interrupted run had not started submitting it", false, off, e);
         } else {
             char why[700];
-            snprintf(why, sizeof why, "uncertain: the run submitting it over SMTP stopped (%.500s); check the mail server's log, "
-                                      "then exray notify --resolve %s sent|resend",
+            snprintf(why, sizeof why,
+                     "uncertain: the run submitting it over SMTP stopped (%.500s); check the mail server's log, "
+                     "then exray notify --resolve %s sent|resend",
                      x[i].via, x[i].id);
-            rc = set_state(db, x[i].id, "uncertain", why, false,off, e);
+            rc = set_state(db, x[i].id, "uncertain", why, false, off, e);
             stt->uncertain++;
         }
     }
@@ -923,12 +935,16 @@ static int claim_next(exr_db *db, const exr_notify_opts *o, const char *run_id, 
     exr_stmt *sel = NULL, *upd = NULL;
     int rc = -1;
     /* a ticket this run already tried (a temporary failure put it back) waits for the next run */
-    if (exr_db_prepare(db, pg ? "SELECT id, recipient, org, template, refs FROM tickets WHERE state = 'pending' AND (run_id IS NULL OR run_id <> ?)"
-                                " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED"
-                              : "SELECT id, recipient, org, template, refs FROM tickets WHERE state = 'pending' AND (run_id IS NULL OR run_id <> ?)"
-                                " ORDER BY id LIMIT 1",
-                       &sel) != EXR_SQL_OK ||
-        exr_db_prepare(db, "UPDATE tickets SET state = 'sending', run_id = ?, lease_until = ?, delivery = ? WHERE id = ? AND state = 'pending'", &upd) != EXR_SQL_OK) {
+    if (exr_db_prepare(
+            db,
+            pg ? "SELECT id, recipient, org, template, refs FROM tickets WHERE state = 'pending' AND (run_id IS NULL OR run_id <> ?)"
+                 " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED"
+               : "SELECT id, recipient, org, template, refs FROM tickets WHERE state = 'pending' AND (run_id IS NULL OR run_id <> ?)"
+                 " ORDER BY id LIMIT 1",
+            &sel) != EXR_SQL_OK ||
+        exr_db_prepare(db,
+                       "UPDATE tickets SET state = 'sending', run_id = ?, lease_until = ?, delivery = ? WHERE id = ? AND state = 'pending'",
+                       &upd) != EXR_SQL_OK) {
         exr_db_seterr(db, e, "claim");
         goto out;
     }
@@ -1006,8 +1022,8 @@ static void note_host(const exr_buildtab *tab, const exr_build_info *c, int stat
     if (!c->cves.support || !c->product)
         return;
     char line[128];
-    snprintf(line, sizeof line, "Exchange %s %s: %s%s%s", c->product, c->cu ? c->cu : "", c->cves.support, c->cves.support_since ? " since " : "",
-             c->cves.support_since ? c->cves.support_since : "");
+    snprintf(line, sizeof line, "Exchange %s %s: %s%s%s", c->product, c->cu ? c->cu : "", c->cves.support,
+             c->cves.support_since ? " since " : "", c->cves.support_since ? c->cves.support_since : "");
     size_t l = strlen(support);
     if (!strstr(support, line) && l + strlen(line) + 3 < n)
         snprintf(support + l, n - l, "%s%s", l ? "; " : "", line);
@@ -1033,14 +1049,16 @@ static void followup_vars(exr_db *db, const notice *n, char *first, char *sent, 
             snprintf(sent, 32, "%.10s", exr_stmt_text(st, 0));
         exr_stmt_finalize(st);
     }
-    if (exr_db_prepare(db, "SELECT COUNT(*), SUM(CASE WHEN d.kind = 'resolved' THEN 1 ELSE 0 END) FROM directives d"
-                           " WHERE COALESCE(d.origin, d.recipient) = ? AND d.id = (SELECT MAX(x.id) FROM directives x"
-                           " WHERE x.ip = d.ip AND COALESCE(x.origin, x.recipient) = ?)", &st) == EXR_SQL_OK) {
+    if (exr_db_prepare(db,
+                       "SELECT COUNT(*), SUM(CASE WHEN d.kind = 'resolved' THEN 1 ELSE 0 END) FROM directives d"
+                       " WHERE COALESCE(d.origin, d.recipient) = ? AND d.id = (SELECT MAX(x.id) FROM directives x"
+                       " WHERE x.ip = d.ip AND COALESCE(x.origin, x.recipient) = ?)",
+                       &st) == EXR_SQL_OK) {
         exr_stmt_bind_text(st, 1, n->recipient);
         exr_stmt_bind_text(st, 2, n->recipient);
         if (exr_stmt_step(st) == EXR_SQL_ROW && exr_stmt_int(st, 1) > 0)
-            snprintf(changes, len, "Since our first notice, %lld of your %lld servers %s no longer affected.", (long long)exr_stmt_int(st, 1),
-                     (long long)exr_stmt_int(st, 0), exr_stmt_int(st, 1) == 1 ? "is" : "are");
+            snprintf(changes, len, "Since our first notice, %lld of your %lld servers %s no longer affected.",
+                     (long long)exr_stmt_int(st, 1), (long long)exr_stmt_int(st, 0), exr_stmt_int(st, 1) == 1 ? "is" : "are");
         exr_stmt_finalize(st);
     }
 }
@@ -1069,7 +1087,9 @@ static void collect_parts(exr_stmt *dirs, const exr_notify_opts *o, exr_build_me
     exr_buf_init(&mp->hosts);
     exr_buf_init(&mp->csv);
     exr_buf_init(&mp->cves);
-    exr_buf_adds(&mp->csv, "timestamp,severity,ip,protocol,port,hostname,tag,asn,geo,region,city,naics,hostname_source,sector,version,servername,url\n");
+    exr_buf_adds(
+        &mp->csv,
+        "timestamp,severity,ip,protocol,port,hostname,tag,asn,geo,region,city,naics,hostname_source,sector,version,servername,url\n");
     exr_stmt_reset(dirs);
     exr_stmt_bind_text(dirs, 1, n->ticket);
     exr_cve_notes *notes = exr_xcalloc(1, sizeof *notes);
@@ -1103,8 +1123,10 @@ static void collect_parts(exr_stmt *dirs, const exr_notify_opts *o, exr_build_me
 
 static const char *notice_kind(int tpl_index)
 {
-    return tpl_index == EXR_TPL_REMINDER ? "reminder" : tpl_index == EXR_TPL_ESCALATION ? "escalation"
-                                                    : tpl_index == EXR_TPL_RESOLVED ? "resolved" : "first";
+    return tpl_index == EXR_TPL_REMINDER     ? "reminder"
+           : tpl_index == EXR_TPL_ESCALATION ? "escalation"
+           : tpl_index == EXR_TPL_RESOLVED   ? "resolved"
+                                             : "first";
 }
 
 static int build_message(exr_stmt *dirs, exr_db *db, const exr_notify_opts *o, exr_build_memo *memo, const notice *n, exr_buf *msg)
@@ -1120,12 +1142,21 @@ static int build_message(exr_stmt *dirs, exr_db *db, const exr_notify_opts *o, e
     if (state >= EXR_NSTATES)
         followup_vars(db, n, first, sent, changes, sizeof changes);
     snprintf(seen, sizeof seen, "%.10s", mp.last_seen);
-    exr_tvar vars[] = {{"ticket", n->ticket}, {"org", org}, {"recipient", n->recipient}, {"host_count", count},
-                       {"hosts", mp.hosts.p ? mp.hosts.p : ""}, {"sets", mp.sets[0] ? mp.sets : "see the attached list"},
-                       {"state", state < EXR_NSTATES ? n->tpl : mp.host_state}, {"date", date}, {"sender_name", o->sender_name},
+    exr_tvar vars[] = {{"ticket", n->ticket},
+                       {"org", org},
+                       {"recipient", n->recipient},
+                       {"host_count", count},
+                       {"hosts", mp.hosts.p ? mp.hosts.p : ""},
+                       {"sets", mp.sets[0] ? mp.sets : "see the attached list"},
+                       {"state", state < EXR_NSTATES ? n->tpl : mp.host_state},
+                       {"date", date},
+                       {"sender_name", o->sender_name},
                        {"cves", mp.cves.p ? mp.cves.p : "  (see the attached list)\n"},
-                       {"support", mp.support[0] ? mp.support : "see the attached list"}, {"first_ticket", first}, {"first_sent", sent},
-                       {"last_seen", seen}, {"changes", changes}};
+                       {"support", mp.support[0] ? mp.support : "see the attached list"},
+                       {"first_ticket", first},
+                       {"first_sent", sent},
+                       {"last_seen", seen},
+                       {"changes", changes}};
     int nv = (int)(sizeof vars / sizeof vars[0]);
     exr_buf subj, body;
     exr_buf_init(&subj);
@@ -1134,8 +1165,8 @@ static int build_message(exr_stmt *dirs, exr_db *db, const exr_notify_opts *o, e
     exr_template_render(o->templates[state].body, vars, nv, &body);
     char aname[64];
     snprintf(aname, sizeof aname, "exray-%s.csv", n->ticket);
-    exr_mail m = {o->from, o->sender_name, n->recipient, subj.p ? subj.p : "", body.p ? body.p : "", n->ticket, aname, mp.csv.p, mp.csv.len,
-                  (time_t)(o->now_us / 1000000), notice_kind(state), n->refs};
+    exr_mail m = {o->from, o->sender_name, n->recipient, subj.p ? subj.p : "",          body.p ? body.p : "", n->ticket,
+                  aname,   mp.csv.p,       mp.csv.len,   (time_t)(o->now_us / 1000000), notice_kind(state),   n->refs};
     exr_buf_reset(msg);
     exr_mime_build(&m, msg);
     exr_buf_free(&mp.hosts);
@@ -1160,7 +1191,8 @@ static void mark_submitting(void *ctx)
     if (m->marked)
         return;
     exr_stmt *st;
-    if (exr_db_prepare(m->db, "UPDATE tickets SET delivery = delivery || ' (submitting)' WHERE id = ? AND state = 'sending'", &st) == EXR_SQL_OK) {
+    if (exr_db_prepare(m->db, "UPDATE tickets SET delivery = delivery || ' (submitting)' WHERE id = ? AND state = 'sending'", &st) ==
+        EXR_SQL_OK) {
         exr_stmt_bind_text(st, 1, m->ticket);
         exr_stmt_step(st);
         exr_stmt_finalize(st);
@@ -1197,7 +1229,9 @@ static int smtp_failed(exr_db *db, const exr_notify_opts *o, exr_notify_stats *s
     }
     if (o->on_ticket_error)
         o->on_ticket_error(o->ctx, ticket, recipient, e->msg,
-                           d == -4 ? "marked uncertain, not retried" : d == -3 ? "refused: failed" : "stays pending");
+                           d == -4   ? "marked uncertain, not retried"
+                           : d == -3 ? "refused: failed"
+                                     : "stays pending");
     exr_clearerr(e);
     return 0;
 }
@@ -1209,10 +1243,12 @@ int exr_notify_send(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st
     int rc = -1;
     if (recover_expired(db, stt, o->clock_offset_us, e) != 0)
         return -1;
-    if (exr_db_prepare(db, "SELECT d.state, d.ip, d.port, o.hostname, o.time, o.build, o.servername, o.proxylogon, h.asn, h.country,"
-                           " o.proxyshell, o.proxynotshell, o.record, d.origin_org"
-                           " FROM directives d LEFT JOIN observations o ON o.id = d.observation_id LEFT JOIN host_info h ON h.ip = d.ip"
-                           " WHERE d.ticket = ? ORDER BY d.ip", &dirs) != EXR_SQL_OK)
+    if (exr_db_prepare(db,
+                       "SELECT d.state, d.ip, d.port, o.hostname, o.time, o.build, o.servername, o.proxylogon, h.asn, h.country,"
+                       " o.proxyshell, o.proxynotshell, o.record, d.origin_org"
+                       " FROM directives d LEFT JOIN observations o ON o.id = d.observation_id LEFT JOIN host_info h ON h.ip = d.ip"
+                       " WHERE d.ticket = ? ORDER BY d.ip",
+                       &dirs) != EXR_SQL_OK)
         return exr_db_seterr(db, e, "prepare send");
     char run_id[128];
     make_run_id(run_id, sizeof run_id);
@@ -1309,8 +1345,8 @@ int exr_notify_resolve(exr_store *s, const char *ticket, const char *how, exr_er
         return exr_seterr(e, EXR_EINVAL, "ticket %s: no such ticket", ticket);
     if (strcmp(cur, "uncertain") != 0 && strcmp(cur, "failed") != 0)
         return exr_seterr(e, EXR_EINVAL, "ticket %s is %s; only uncertain or failed tickets are resolved", ticket, cur);
-    return set_state(db, ticket, sent ? "sent" : "pending", sent ? "resolved: the operator found it delivered" : "resolved: to be sent again",
-                     sent, 0, e);
+    return set_state(db, ticket, sent ? "sent" : "pending",
+                     sent ? "resolved: the operator found it delivered" : "resolved: to be sent again", sent, 0, e);
 }
 
 int exr_optout_add(exr_store *s, const char *addr, exr_err *e)
@@ -1362,9 +1398,12 @@ int exr_stats_rows(exr_store *s, exr_stats_cb cb, void *ctx, exr_err *e)
         " c AS (SELECT k, SUM(ex) AS ex, SUM(v1) AS v1, SUM(v2) AS v2, SUM(v3) AS v3, SUM(p1) AS p1, SUM(p2) AS p2, SUM(p3) AS p3,"
         "   SUM(sh) AS sh FROM h GROUP BY k)"
         " SELECT g.id, g.started, c.ex, c.v1, c.v2, c.v3, c.p1, c.p2, c.p3, c.sh,"
-        " (SELECT COUNT(DISTINCT d.ip) FROM directives d JOIN tickets t ON t.id = d.ticket WHERE t.sent_at IS NOT NULL AND t.sent_at <= g.ended),"
-        " (SELECT COUNT(DISTINCT d.ip) FROM directives d JOIN tickets t ON t.id = d.ticket WHERE t.sent_at IS NOT NULL AND t.sent_at < g.started"
-        "   AND d.ip IN (SELECT ip FROM observations x JOIN scans xs ON xs.id = x.scan_id WHERE COALESCE(xs.name, CAST(xs.id AS TEXT)) = g.k"
+        " (SELECT COUNT(DISTINCT d.ip) FROM directives d JOIN tickets t ON t.id = d.ticket WHERE t.sent_at IS NOT NULL AND t.sent_at <= "
+        "g.ended),"
+        " (SELECT COUNT(DISTINCT d.ip) FROM directives d JOIN tickets t ON t.id = d.ticket WHERE t.sent_at IS NOT NULL AND t.sent_at < "
+        "g.started"
+        "   AND d.ip IN (SELECT ip FROM observations x JOIN scans xs ON xs.id = x.scan_id WHERE COALESCE(xs.name, CAST(xs.id AS TEXT)) = "
+        "g.k"
         "   AND x.exchange = 1 AND COALESCE(x.webshells, 0) = 0 AND COALESCE(x.proxylogon, '') <> 'vulnerable'"
         "   AND COALESCE(x.proxyshell, '') <> 'vulnerable' AND COALESCE(x.proxynotshell, '') <> 'vulnerable')),"
         " g.name,"
@@ -1412,12 +1451,16 @@ long exr_notify_enrich(exr_store *s, const exr_ipdb *ipdb, exr_err *e)
 {
     exr_db *db = exr_store_db(s);
     exr_stmt *q, *up;
-    if (exr_db_prepare(db, "SELECT DISTINCT o.ip FROM observations o LEFT JOIN host_info h ON h.ip = o.ip"
-                           " WHERE o.exchange = 1 AND (h.ip IS NULL OR h.asn IS NULL OR h.country IS NULL)", &q) != EXR_SQL_OK)
+    if (exr_db_prepare(db,
+                       "SELECT DISTINCT o.ip FROM observations o LEFT JOIN host_info h ON h.ip = o.ip"
+                       " WHERE o.exchange = 1 AND (h.ip IS NULL OR h.asn IS NULL OR h.country IS NULL)",
+                       &q) != EXR_SQL_OK)
         return exr_db_seterr(db, e, "enrich");
-    if (exr_db_prepare(db, "INSERT INTO host_info(ip, asn, as_name, country) VALUES(?,?,?,?) ON CONFLICT(ip) DO UPDATE SET"
-                               " asn = COALESCE(host_info.asn, excluded.asn), as_name = COALESCE(host_info.as_name, excluded.as_name),"
-                               " country = COALESCE(host_info.country, excluded.country)", &up) != EXR_SQL_OK) {
+    if (exr_db_prepare(db,
+                       "INSERT INTO host_info(ip, asn, as_name, country) VALUES(?,?,?,?) ON CONFLICT(ip) DO UPDATE SET"
+                       " asn = COALESCE(host_info.asn, excluded.asn), as_name = COALESCE(host_info.as_name, excluded.as_name),"
+                       " country = COALESCE(host_info.country, excluded.country)",
+                       &up) != EXR_SQL_OK) {
         exr_stmt_finalize(q);
         return exr_db_seterr(db, e, "enrich");
     }

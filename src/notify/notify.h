@@ -38,24 +38,24 @@ extern const char *const exr_template_name[EXR_NTEMPLATES];
 
 typedef struct exr_notify_opts {
     const exr_contacts *contacts;
-    const exr_buildtab *tab;  /* the build and vulnerability tables states derive from */
+    const exr_buildtab *tab; /* the build and vulnerability tables states derive from */
     exr_template templates[EXR_NTEMPLATES];
-    long remind_after_s;      /* a reminder at the earliest this long after the last notice */
-    int max_reminders;        /* per host and state */
-    bool resolved_notices;    /* thank a recipient whose every host is no longer affected */
+    long remind_after_s;   /* a reminder at the earliest this long after the last notice */
+    int max_reminders;     /* per host and state */
+    bool resolved_notices; /* thank a recipient whose every host is no longer affected */
     bool include_patched;
     const char *from;
     const char *sender_name;
-    const char *maildir;      /* deliver into a Maildir, or */
-    const exr_smtp *smtp;     /* submit over SMTP */
-    double domain_rate;       /* messages per minute per recipient domain (SMTP); 0 = no limit */
-    int retries;              /* SMTP attempts after the first for temporary failures */
+    const char *maildir;     /* deliver into a Maildir, or */
+    const exr_smtp *smtp;    /* submit over SMTP */
+    double domain_rate;      /* messages per minute per recipient domain (SMTP); 0 = no limit */
+    int retries;             /* SMTP attempts after the first for temporary failures */
     int64_t now_us;          /* the run's clock, microseconds since 1970 UTC */
     int64_t clock_offset_us; /* --now minus the real clock at the start: added to send times */
     /* a ticket that failed or became uncertain while the run went on */
     void (*on_ticket_error)(void *ctx, const char *ticket, const char *recipient, const char *msg, const char *outcome);
     void *ctx;
-    long lease_s;     /* how long a claimed ticket stays this run's before another run may recover it */
+    long lease_s; /* how long a claimed ticket stays this run's before another run may recover it */
 } exr_notify_opts;
 
 typedef struct exr_notify_stats {

@@ -244,7 +244,8 @@ static void no_contact(ctx *c, exr_rpsl_stats *st, const pend *p, const char *or
     if (st->without_contact++ < 20) {
         char why[400];
         if (p->abuse_c || (p->org && orgbuf[0]))
-            snprintf(why, sizeof why, "%s names no role with a valid abuse-mailbox (network skipped)", p->abuse_c ? "abuse-c" : "the org's abuse-c");
+            snprintf(why, sizeof why, "%s names no role with a valid abuse-mailbox (network skipped)",
+                     p->abuse_c ? "abuse-c" : "the org's abuse-c");
         else if (p->org)
             snprintf(why, sizeof why, "org %.100s has no abuse-c in the files given (network skipped)", p->org);
         else if (p->irt)
@@ -301,8 +302,7 @@ int exr_rpsl_import(exr_store *s, const char *const *files, int nfiles, const ch
     exr_db *db = exr_store_db(s);
     exr_stmt *del = NULL, *ins = NULL;
     if (rc == 0) {
-        if (exr_db_exec(db, "BEGIN") != EXR_SQL_OK ||
-            exr_db_prepare(db, "DELETE FROM contacts_db WHERE source = ?", &del) != EXR_SQL_OK ||
+        if (exr_db_exec(db, "BEGIN") != EXR_SQL_OK || exr_db_prepare(db, "DELETE FROM contacts_db WHERE source = ?", &del) != EXR_SQL_OK ||
             exr_db_prepare(db, "INSERT INTO contacts_db(kind, lo, hi, asn, email, org, source) VALUES(?,?,?,?,?,?,?)", &ins) != EXR_SQL_OK)
             rc = exr_seterr(e, EXR_ESTORE, "store: %s", exr_db_errmsg(db));
     }

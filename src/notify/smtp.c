@@ -65,12 +65,12 @@ int exr_smtp_send(const exr_smtp *c, const char *from, const char *to, const exr
     /* the whole message went out and no final reply came back (the last reply is DATA's 354):
      * the server may have accepted it. Sending again could deliver a second copy. */
     if (u.eof && (code == 354 || code < 400)) {
-        exr_seterr(e, EXR_EIO, "SMTP %s: %s after the end of the message, before the server's reply: delivery unknown",
-                   c->url, curl_easy_strerror(rc));
+        exr_seterr(e, EXR_EIO, "SMTP %s: %s after the end of the message, before the server's reply: delivery unknown", c->url,
+                   curl_easy_strerror(rc));
         return EXR_SMTP_UNCERTAIN;
     }
-    if (rc == CURLE_LOGIN_DENIED || rc == CURLE_USE_SSL_FAILED || rc == CURLE_PEER_FAILED_VERIFICATION ||
-        code == 530 || code == 534 || code == 535 || code == 538)
+    if (rc == CURLE_LOGIN_DENIED || rc == CURLE_USE_SSL_FAILED || rc == CURLE_PEER_FAILED_VERIFICATION || code == 530 || code == 534 ||
+        code == 535 || code == 538)
         return EXR_SMTP_SETUP;
     /* 5xx replies are permanent; connection problems and 4xx are worth a retry */
     return code >= 500 && code < 600 ? EXR_SMTP_PERMFAIL : EXR_SMTP_TEMPFAIL;

@@ -5,10 +5,10 @@
 #include "../core/err.h"
 
 typedef struct exr_smtp {
-    const char *url;  /* smtp://host:port or smtps://host:port */
+    const char *url; /* smtp://host:port or smtps://host:port */
     const char *user, *pass;
-    int starttls;     /* 1: require STARTTLS */
-    int insecure;     /* do not verify the server certificate (test servers) */
+    int starttls; /* 1: require STARTTLS */
+    int insecure; /* do not verify the server certificate (test servers) */
     long timeout_s;
 } exr_smtp;
 

@@ -14,9 +14,11 @@ int exr_stats_cves(exr_store *s, const exr_buildtab *tab, exr_scan_cves **out, s
     *n = 0;
     exr_db *db = exr_store_db(s);
     exr_stmt *st;
-    if (exr_db_prepare(db, "SELECT COALESCE(s.name, CAST(s.id AS TEXT)) AS k, o.build, COUNT(DISTINCT o.ip) FROM observations o"
-                           " JOIN scans s ON s.id = o.scan_id WHERE o.exchange = 1 GROUP BY COALESCE(s.name, CAST(s.id AS TEXT)), o.build"
-                           " ORDER BY 1", &st) != EXR_SQL_OK)
+    if (exr_db_prepare(db,
+                       "SELECT COALESCE(s.name, CAST(s.id AS TEXT)) AS k, o.build, COUNT(DISTINCT o.ip) FROM observations o"
+                       " JOIN scans s ON s.id = o.scan_id WHERE o.exchange = 1 GROUP BY COALESCE(s.name, CAST(s.id AS TEXT)), o.build"
+                       " ORDER BY 1",
+                       &st) != EXR_SQL_OK)
         return exr_db_seterr(db, e, "stats per CVE");
     exr_build_memo *memo = exr_xcalloc(1, sizeof *memo);
     exr_build_info *bi = exr_xcalloc(1, sizeof *bi);
@@ -28,7 +30,7 @@ int exr_stats_cves(exr_store *s, const exr_buildtab *tab, exr_scan_cves **out, s
             if (*n == cap)
                 *out = exr_xrealloc(*out, (cap = cap ? cap * 2 : 16) * sizeof **out);
             memset(&(*out)[*n], 0, sizeof **out);
-            snprintf((*out)[(*n)++].key, sizeof (*out)->key, "%s", k);
+            snprintf((*out)[(*n)++].key, sizeof(*out)->key, "%s", k);
         }
         const exr_build_info *c = exr_state_classify(tab, memo, exr_stmt_text(st, 1), bi);
         long long hosts = exr_stmt_int(st, 2);

@@ -4,9 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const exr_template_vars[] = {"ticket", "org", "recipient", "host_count", "hosts", "sets", "state", "date",
-                                         "sender_name", "cves", "support", "first_ticket", "first_sent", "last_seen",
-                                         "changes", NULL};
+const char *const exr_template_vars[] = {"ticket",      "org",  "recipient", "host_count",   "hosts",      "sets",      "state",   "date",
+                                         "sender_name", "cves", "support",   "first_ticket", "first_sent", "last_seen", "changes", NULL};
 
 static int known(const char *n, size_t l)
 {

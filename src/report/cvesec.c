@@ -24,8 +24,9 @@ int exr_rep_has_kev(const rdata *d)
 static void kev_reading(const rdata *d, char *buf, size_t n)
 {
     const rscan *l = &d->scans[d->nscans - 1];
-    snprintf(buf, n, "In the last scan %.1f%% of %ld Exchange servers of a known version were open to %s, the most widespread "
-                     "known exploited CVE; one line per CVE in CISA's catalog, the %d most widespread.",
+    snprintf(buf, n,
+             "In the last scan %.1f%% of %ld Exchange servers of a known version were open to %s, the most widespread "
+             "known exploited CVE; one line per CVE in CISA's catalog, the %d most widespread.",
              exr_rep_pct(l->kev[d->kev_lines[0]], l->classified), l->classified, kev_cve(d, 0), d->nkev_lines);
 }
 
@@ -103,8 +104,9 @@ static void cves_reading(const rdata *d, char *buf, size_t n)
     size_t kev = 0;
     while (kev < d->ncves && d->cves[kev].row->kev[0])
         kev++;
-    snprintf(buf, n, "%zu CVEs are open by version on at least one of %ld Exchange servers of a known version, %zu of them known "
-                     "exploited; the latest observation of each server counts.",
+    snprintf(buf, n,
+             "%zu CVEs are open by version on at least one of %ld Exchange servers of a known version, %zu of them known "
+             "exploited; the latest observation of each server counts.",
              d->ncves, d->classified, kev);
 }
 
@@ -165,19 +167,22 @@ static void support_reading(const rdata *d, char *buf, size_t n)
     long all = 0;
     for (int k = 0; k < RS_N; k++)
         all += d->support[k];
-    snprintf(buf, n, "%ld of %ld Exchange servers (%.1f%%) run a version that no longer receives security updates; %ld are in a paid "
-                     "extended security update period (as of %s).",
+    snprintf(buf, n,
+             "%ld of %ld Exchange servers (%.1f%%) run a version that no longer receives security updates; %ld are in a paid "
+             "extended security update period (as of %s).",
              d->support[RS_EOL], all, exr_rep_pct(d->support[RS_EOL], all), d->support[RS_ESU], d->vulns.tab ? d->vulns.tab->asof : "?");
 }
 
 static void support_table(const rgroup *g, size_t n, bool with_label, bool md, exr_buf *out)
 {
     if (md)
-        exr_buf_printf(out, "\n| %s | Exchange | supported | extended security updates | end of life | unknown |\n|---|---|---|---|---|---|\n",
+        exr_buf_printf(out,
+                       "\n| %s | Exchange | supported | extended security updates | end of life | unknown |\n|---|---|---|---|---|---|\n",
                        with_label ? "network" : "country");
     else
-        exr_buf_printf(out, "<table><tr><th>%s</th><th>Exchange</th><th>supported</th><th>extended security updates</th>"
-                            "<th>end of life</th><th>unknown</th></tr>\n",
+        exr_buf_printf(out,
+                       "<table><tr><th>%s</th><th>Exchange</th><th>supported</th><th>extended security updates</th>"
+                       "<th>end of life</th><th>unknown</th></tr>\n",
                        with_label ? "network" : "country");
     for (size_t i = 0; i < n; i++) {
         char lb[300];

@@ -17,13 +17,13 @@ static const char *col(exr_stmt *st, int i)
     return t ? (const char *)t : "";
 }
 
-#define PUSH(arr, n, cap)                                                   \
-    do {                                                                    \
-        if ((n) == (cap)) {                                                 \
-            (cap) = (cap) ? (cap) * 2 : 32;                                 \
-            (arr) = exr_xrealloc((arr), (cap) * sizeof *(arr));             \
-        }                                                                   \
-        memset(&(arr)[(n)], 0, sizeof *(arr));                              \
+#define PUSH(arr, n, cap)                                                                                                                  \
+    do {                                                                                                                                   \
+        if ((n) == (cap)) {                                                                                                                \
+            (cap) = (cap) ? (cap)*2 : 32;                                                                                                  \
+            (arr) = exr_xrealloc((arr), (cap) * sizeof *(arr));                                                                            \
+        }                                                                                                                                  \
+        memset(&(arr)[(n)], 0, sizeof *(arr));                                                                                             \
     } while (0)
 
 static void note_missing(void *ctx, const char *name, int nshards, const char *missing)
@@ -50,7 +50,8 @@ static int funnel(exr_db *db, rdata *d, exr_err *e)
         "  WHERE t.sent_at IS NOT NULL GROUP BY d.ip),"
         " fv AS (SELECT o.ip, MIN(o.time) AS first_vulnerable FROM observations o JOIN n ON n.ip = o.ip WHERE o.exchange = 1 AND"
         "  (o.proxylogon = 'vulnerable' OR o.proxyshell = 'vulnerable' OR o.proxynotshell = 'vulnerable') GROUP BY o.ip)"
-        " SELECT n.notified_at, (SELECT MIN(x.time) FROM observations x WHERE x.ip = n.ip AND x.exchange = 1 AND x.time > fv.first_vulnerable"
+        " SELECT n.notified_at, (SELECT MIN(x.time) FROM observations x WHERE x.ip = n.ip AND x.exchange = 1 AND x.time > "
+        "fv.first_vulnerable"
         "  AND COALESCE(x.proxylogon, '') <> 'vulnerable' AND COALESCE(x.proxyshell, '') <> 'vulnerable'"
         "  AND COALESCE(x.proxynotshell, '') <> 'vulnerable'), n.reminded_at, n.escalated_at FROM n LEFT JOIN fv ON fv.ip = n.ip";
     if (exr_db_prepare(db, q, &st) != EXR_SQL_OK)

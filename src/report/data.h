@@ -13,8 +13,8 @@ typedef struct rscan {
     char started[32];
     long exch, comp;
     long vuln[EXR_NSETS], patched[EXR_NSETS], undet[EXR_NSETS];
-    long classified;        /* Exchange observations on a build the tables classify */
-    long kev[RV_MAX_KEV];   /* of those, open to each known exploited CVE (rdata.vulns numbering) */
+    long classified;      /* Exchange observations on a build the tables classify */
+    long kev[RV_MAX_KEV]; /* of those, open to each known exploited CVE (rdata.vulns numbering) */
 } rscan;
 
 typedef struct rgroup {
@@ -35,7 +35,7 @@ typedef struct rcu {
     char product[8], cu[16], build[24];
     long hosts, vuln;
     int nofix[EXR_NSETS]; /* per vulnerability set (exr_vset): this CU never received its fix */
-    int unsupported; /* the CU received no fix for some set: only a CU upgrade helps */
+    int unsupported;      /* the CU received no fix for some set: only a CU upgrade helps */
 } rcu;
 
 typedef struct rhunt {
@@ -52,12 +52,12 @@ typedef struct rdata {
     size_t ncountries, nasns;
     rcu *cus;
     size_t ncus;
-    rvulns vulns;        /* the table's CVEs (the selected ones: --cves, --kev-only) */
-    rcve *cves;          /* the CVEs open on some host, KEV first, then by hosts */
+    rvulns vulns; /* the table's CVEs (the selected ones: --cves, --kev-only) */
+    rcve *cves;   /* the CVEs open on some host, KEV first, then by hosts */
     size_t ncves;
-    long classified;     /* hosts whose latest build the tables classify */
-    long support[RS_N];  /* of all hosts */
-    int kev_lines[5];    /* the known exploited CVEs (kev bit) drawn over time: most exposed */
+    long classified;    /* hosts whose latest build the tables classify */
+    long support[RS_N]; /* of all hosts */
+    int kev_lines[5];   /* the known exploited CVEs (kev bit) drawn over time: most exposed */
     int nkev_lines;
     /* notified hosts: patched after the notice, patched before it (a patched-after-exposure
      * notice), and the rest */

@@ -456,12 +456,12 @@ typedef struct cutab {
     smap index;
 } cutab;
 
-#define GROW(arr, n, cap)                                               \
-    do {                                                                \
-        if ((n) == (cap)) {                                             \
-            (cap) = (cap) ? (cap) * 2 : 64;                             \
-            (arr) = exr_xrealloc((arr), (cap) * sizeof *(arr));         \
-        }                                                               \
+#define GROW(arr, n, cap)                                                                                                                  \
+    do {                                                                                                                                   \
+        if ((n) == (cap)) {                                                                                                                \
+            (cap) = (cap) ? (cap)*2 : 64;                                                                                                  \
+            (arr) = exr_xrealloc((arr), (cap) * sizeof *(arr));                                                                            \
+        }                                                                                                                                  \
     } while (0)
 
 static bool is_vuln(const host *h)
@@ -522,7 +522,7 @@ static void chart_finish(chart *c, rgroup **out, size_t *nout)
     *out = exr_xcalloc(*nout ? *nout : 1, sizeof **out);
     for (size_t i = 0; i < *nout; i++) {
         (*out)[i] = c->arr[i].g;
-        snprintf((*out)[i].label, sizeof (*out)[i].label, "%s", c->arr[i].label);
+        snprintf((*out)[i].label, sizeof(*out)[i].label, "%s", c->arr[i].label);
     }
     free(c->arr);
     free(c->index.e);
@@ -602,8 +602,6 @@ static void cves_add(rdata *d, long *open, const version *v)
     for (int i = 0; i < v->rv.nopen; i++)
         open[v->rv.open[i]]++;
 }
-
-
 
 static int cmp_rcve(const void *x, const void *y)
 {

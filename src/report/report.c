@@ -55,9 +55,11 @@ static int has_scans(const rdata *d)
 static void patch_reading(const rdata *d, char *buf, size_t n)
 {
     const rscan *f = &d->scans[0], *l = &d->scans[d->nscans - 1];
-    snprintf(buf, n, "In the last scan %.1f%% of %ld Exchange servers were patched for ProxyLogon (first scan: %.1f%%), %.1f%% for ProxyShell, %.1f%% for ProxyNotShell; %ld showed a web shell.",
-             exr_rep_pct(l->patched[0], l->exch), l->exch, exr_rep_pct(f->patched[0], f->exch), exr_rep_pct(l->patched[1], l->exch), exr_rep_pct(l->patched[2], l->exch),
-             l->comp);
+    snprintf(buf, n,
+             "In the last scan %.1f%% of %ld Exchange servers were patched for ProxyLogon (first scan: %.1f%%), %.1f%% for ProxyShell, "
+             "%.1f%% for ProxyNotShell; %ld showed a web shell.",
+             exr_rep_pct(l->patched[0], l->exch), l->exch, exr_rep_pct(f->patched[0], f->exch), exr_rep_pct(l->patched[1], l->exch),
+             exr_rep_pct(l->patched[2], l->exch), l->comp);
     if (d->missing[0]) {
         size_t len = strlen(buf);
         snprintf(buf + len, n - len, " Not shown until every shard has finished: %s.", d->missing);
@@ -83,8 +85,9 @@ static void patch_html(const rdata *d, exr_buf *out)
     for (int k = 0; k < EXR_NSETS; k++)
         s[k] = (svg_series){set_title[k], set_color[k], y + k * n};
     svg_lines(out, "Patched share of Exchange servers per scan", xl, n, s, EXR_NSETS, 100, "%");
-    exr_buf_adds(out, "<table><tr><th>scan</th><th>date</th><th>Exchange</th><th>ProxyLogon vulnerable</th><th>patched</th>"
-                      "<th>ProxyShell vulnerable</th><th>patched</th><th>ProxyNotShell vulnerable</th><th>patched</th><th>compromised</th></tr>\n");
+    exr_buf_adds(
+        out, "<table><tr><th>scan</th><th>date</th><th>Exchange</th><th>ProxyLogon vulnerable</th><th>patched</th>"
+             "<th>ProxyShell vulnerable</th><th>patched</th><th>ProxyNotShell vulnerable</th><th>patched</th><th>compromised</th></tr>\n");
     for (int i = 0; i < n; i++) {
         const rscan *r = &d->scans[i];
         exr_buf_printf(out, "<tr><td>%lld</td><td>", r->id);
@@ -104,8 +107,9 @@ static void patch_md(const rdata *d, exr_buf *out)
 {
     char buf[600];
     patch_reading(d, buf, sizeof buf);
-    exr_buf_printf(out, "%s\n\n| scan | date | Exchange | ProxyLogon vulnerable | patched | ProxyShell vulnerable | patched |"
-                        " ProxyNotShell vulnerable | patched | compromised |\n|---|---|---|---|---|---|---|---|---|---|\n",
+    exr_buf_printf(out,
+                   "%s\n\n| scan | date | Exchange | ProxyLogon vulnerable | patched | ProxyShell vulnerable | patched |"
+                   " ProxyNotShell vulnerable | patched | compromised |\n|---|---|---|---|---|---|---|---|---|---|\n",
                    buf);
     for (size_t i = 0; i < d->nscans; i++) {
         const rscan *r = &d->scans[i];
@@ -160,8 +164,9 @@ static void groups_html(const rdata *d, exr_buf *out)
 {
     char buf[400];
     const rgroup *g = &d->countries[0];
-    snprintf(buf, sizeof buf, "Most Exchange servers are in %s (%ld, %ld of them vulnerable); the latest observation of each server counts.",
-             g->label, g->total, g->vuln);
+    snprintf(buf, sizeof buf,
+             "Most Exchange servers are in %s (%ld, %ld of them vulnerable); the latest observation of each server counts.", g->label,
+             g->total, g->vuln);
     exr_rep_reading(out, buf);
     groups_html_one(out, "By country", d->countries, d->ncountries, 0);
     groups_html_one(out, "By network (top 20 ASNs)", d->asns, d->nasns, 1);
@@ -227,8 +232,9 @@ static void cus_html(const rdata *d, exr_buf *out)
         v[i * 2 + (d->cus[i].unsupported ? 1 : 0)] = (double)d->cus[i].hosts;
     }
     svg_hbars(out, "Exchange servers by version and cumulative update", labels, (int)n, v, 2, seg, col);
-    exr_buf_adds(out, "<table><tr><th>version</th><th>CU</th><th>servers</th><th>vulnerable</th>"
-                      "<th>ProxyLogon fix for this CU</th><th>ProxyShell fix for this CU</th><th>ProxyNotShell fix for this CU</th></tr>\n");
+    exr_buf_adds(out,
+                 "<table><tr><th>version</th><th>CU</th><th>servers</th><th>vulnerable</th>"
+                 "<th>ProxyLogon fix for this CU</th><th>ProxyShell fix for this CU</th><th>ProxyNotShell fix for this CU</th></tr>\n");
     for (size_t i = 0; i < d->ncus; i++) {
         exr_buf_adds(out, "<tr><td>");
         exr_html_esc(out, d->cus[i].product);
@@ -249,8 +255,10 @@ static void cus_md(const rdata *d, exr_buf *out)
 {
     char buf[400];
     cus_reading(d, buf, sizeof buf);
-    exr_buf_printf(out, "%s\n\n| version | CU | servers | vulnerable | ProxyLogon fix for this CU | ProxyShell fix for this CU |"
-                        " ProxyNotShell fix for this CU |\n|---|---|---|---|---|---|---|\n", buf);
+    exr_buf_printf(out,
+                   "%s\n\n| version | CU | servers | vulnerable | ProxyLogon fix for this CU | ProxyShell fix for this CU |"
+                   " ProxyNotShell fix for this CU |\n|---|---|---|---|---|---|---|\n",
+                   buf);
     for (size_t i = 0; i < d->ncus; i++) {
         exr_buf_adds(out, "|");
         exr_rep_md_cell(out, d->cus[i].product);
@@ -290,8 +298,8 @@ static void funnel_reading(const rdata *d, char *buf, size_t n)
 
 static void funnel_cells(const rdata *d, const char *open, const char *sep, const char *close, exr_buf *out)
 {
-    long v[] = {d->notified, d->reminded, d->escalated, d->remediated, d->resolved_after[0], d->resolved_after[1], d->resolved_after[2],
-                d->notified_patched, d->notified_open};
+    long v[] = {d->notified,          d->reminded,          d->escalated,        d->remediated,   d->resolved_after[0],
+                d->resolved_after[1], d->resolved_after[2], d->notified_patched, d->notified_open};
     exr_buf_adds(out, open);
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
         exr_buf_printf(out, "%ld%s", v[i], sep);
@@ -302,9 +310,16 @@ static void funnel_cells(const rdata *d, const char *open, const char *sep, cons
     exr_buf_adds(out, close);
 }
 
-static const char *const funnel_cols[] = {"notified", "reminded", "escalated", "resolved", "resolved after the first notice",
-                                          "resolved after a reminder", "resolved after an escalation", "patched before notice",
-                                          "still open", "median days to resolution"};
+static const char *const funnel_cols[] = {"notified",
+                                          "reminded",
+                                          "escalated",
+                                          "resolved",
+                                          "resolved after the first notice",
+                                          "resolved after a reminder",
+                                          "resolved after an escalation",
+                                          "patched before notice",
+                                          "still open",
+                                          "median days to resolution"};
 
 static void funnel_html(const rdata *d, exr_buf *out)
 {
@@ -314,8 +329,8 @@ static void funnel_html(const rdata *d, exr_buf *out)
     static const char *const seg[] = {"servers"};
     static const char *const col[] = {"#2471a3"};
     const char *labels[] = {"notified", "reminded", "escalated", "resolved", "patched before notice", "still open"};
-    double v[] = {(double)d->notified, (double)d->reminded, (double)d->escalated, (double)d->remediated, (double)d->notified_patched,
-                  (double)d->notified_open};
+    double v[] = {(double)d->notified,   (double)d->reminded,         (double)d->escalated,
+                  (double)d->remediated, (double)d->notified_patched, (double)d->notified_open};
     svg_hbars(out, "Notification funnel", labels, 6, v, 1, seg, col);
     exr_buf_adds(out, "<table><tr>");
     for (size_t i = 0; i < sizeof funnel_cols / sizeof funnel_cols[0]; i++)
@@ -446,9 +461,10 @@ int exr_report_write(exr_store *s, const exr_report_opts *o, exr_buf *out, exr_e
             charts[i].md(&d, out);
         }
     } else {
-        exr_buf_adds(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
-                          "<title>Exchange exposure report</title><style>");
+        exr_buf_adds(
+            out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                 "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
+                 "<title>Exchange exposure report</title><style>");
         exr_buf_adds(out, css);
         exr_buf_adds(out, "</style></head><body>\n<h1>Exchange exposure report</h1>\n");
         if (!d.nscans) {
@@ -466,7 +482,8 @@ int exr_report_write(exr_store *s, const exr_report_opts *o, exr_buf *out, exr_e
             charts[i].html(&d, out);
             exr_buf_adds(out, "</section>\n");
         }
-        exr_buf_adds(out, "<footer><p>Made by exray " EXRAY_VERSION ". IP-to-network data, when used: ip-location-db (CC BY 4.0 / CC0).</p></footer>\n</body></html>\n");
+        exr_buf_adds(out, "<footer><p>Made by exray " EXRAY_VERSION
+                          ". IP-to-network data, when used: ip-location-db (CC BY 4.0 / CC0).</p></footer>\n</body></html>\n");
     }
     exr_report_data_free(&d);
     return 0;

@@ -24,14 +24,15 @@ void exr_html_esc(exr_buf *out, const char *s)
 
 static void open_svg(exr_buf *out, const char *title, int w, int h)
 {
-    exr_buf_printf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"",
+    exr_buf_printf(out,
+                   "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+                   "role=\"img\" aria-label=\"",
                    w, h, w, h);
     exr_html_esc(out, title);
     exr_buf_adds(out, "\">");
 }
 
-void svg_lines(exr_buf *out, const char *title, const char *const *xl, int n, const svg_series *s, int ns, double ymax,
-               const char *unit)
+void svg_lines(exr_buf *out, const char *title, const char *const *xl, int n, const svg_series *s, int ns, double ymax, const char *unit)
 {
     const int W = 680, H = 280, L = 48, R = 150, T = 16, B = 48;
     open_svg(out, title, W, H);
@@ -39,7 +40,8 @@ void svg_lines(exr_buf *out, const char *title, const char *const *xl, int n, co
     for (int i = 0; i <= 4; i++) {
         double y = T + ph - ph * i / 4.0;
         exr_buf_printf(out, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>", L, y, L + pw, y);
-        exr_buf_printf(out, "<text x=\"%d\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%.0f%s</text>", L - 6, y + 4, ymax * i / 4.0, unit);
+        exr_buf_printf(out, "<text x=\"%d\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%.0f%s</text>", L - 6, y + 4, ymax * i / 4.0,
+                       unit);
     }
     int step = n > 12 ? (n + 11) / 12 : 1;
     for (int i = 0; i < n; i += step) {
@@ -69,8 +71,8 @@ void svg_lines(exr_buf *out, const char *title, const char *const *xl, int n, co
     exr_buf_adds(out, "</svg>");
 }
 
-void svg_hbars(exr_buf *out, const char *title, const char *const *labels, int rows, const double *v, int k,
-               const char *const *segnames, const char *const *colors)
+void svg_hbars(exr_buf *out, const char *title, const char *const *labels, int rows, const double *v, int k, const char *const *segnames,
+               const char *const *colors)
 {
     const int W = 760, L = 250, R = 20, T = 30, RH = 22;
     int H = T + rows * RH + 10;

@@ -38,11 +38,11 @@ static int index_of(const rvulns *v, const char *cve)
 
 static unsigned char support_kind(const char *s)
 {
-    return !s                                 ? RS_UNKNOWN
-           : strcmp(s, "supported") == 0      ? RS_SUPPORTED
-           : strcmp(s, "end-of-life") == 0    ? RS_EOL
+    return !s                                            ? RS_UNKNOWN
+           : strcmp(s, "supported") == 0                 ? RS_SUPPORTED
+           : strcmp(s, "end-of-life") == 0               ? RS_EOL
            : strcmp(s, "extended-security-updates") == 0 ? RS_ESU
-                                              : RS_UNKNOWN;
+                                                         : RS_UNKNOWN;
 }
 
 void exr_rverdict_of(const rvulns *v, exr_arena *a, const char *build, rverdict *out)

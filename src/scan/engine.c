@@ -39,7 +39,7 @@ typedef struct source {
     exr_perm perm;
     uint64_t nrange; /* ranges.total * nports */
     bool perm_done;
-    item *q;          /* resolved names */
+    item *q; /* resolved names */
     size_t qhead, qtail, qcap;
     size_t name_next;
     int resolvers_left;
@@ -212,7 +212,7 @@ typedef struct conn {
     int64_t deadline;
     exr_http_resp resp;
     exr_result res;
-    int req;           /* EXR_REQ_* or REQ_CONTROL / REQ_SHELL */
+    int req; /* EXR_REQ_* or REQ_CONTROL / REQ_SHELL */
     size_t shell_idx;
     bool shell_started;
     char control_path[64];
@@ -326,9 +326,9 @@ static bool plan_next(worker *w, conn *c)
     char portpart[8] = "";
     if (c->it.port != 443)
         snprintf(portpart, sizeof portpart, ":%u", c->it.port);
-    int n = snprintf(c->out, sizeof c->out,
-                     "GET %s HTTP/1.1\r\nHost: %s%s\r\nUser-Agent: %s\r\nAccept: */*\r\nConnection: keep-alive\r\n\r\n",
-                     path, host, portpart, o->user_agent);
+    int n =
+        snprintf(c->out, sizeof c->out, "GET %s HTTP/1.1\r\nHost: %s%s\r\nUser-Agent: %s\r\nAccept: */*\r\nConnection: keep-alive\r\n\r\n",
+                 path, host, portpart, o->user_agent);
     if (n < 0 || (size_t)n >= sizeof c->out)
         return false;
     c->outlen = (size_t)n;

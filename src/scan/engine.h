@@ -21,8 +21,8 @@ typedef bool (*exr_skip_cb)(void *ctx, const exr_addr *a, uint16_t port, const c
 typedef struct exr_scan_opts {
     int threads;
     int concurrency;
-    double rate;          /* new hosts per second; <= 0 unlimited */
-    int timeout_ms;       /* hard per-host deadline */
+    double rate;    /* new hosts per second; <= 0 unlimited */
+    int timeout_ms; /* hard per-host deadline */
     const char *user_agent;
     bool probe_webshells;
     const exr_buildtab *builds;

@@ -91,7 +91,8 @@ static bool body_build(const char *body, size_t n, exr_version *out, bool *genui
     }
     if (genuine_logon) {
         /* 2013+ posts to /owa/auth.owa, 2010 to /owa/auth/owaauth.dll */
-        bool owa_form = memcasemem(body, n, "action=\"/owa/auth.owa\"") != NULL || memcasemem(body, n, "action=\"/owa/auth/owaauth.dll\"") != NULL;
+        bool owa_form =
+            memcasemem(body, n, "action=\"/owa/auth.owa\"") != NULL || memcasemem(body, n, "action=\"/owa/auth/owaauth.dll\"") != NULL;
         bool owa_comment = memcasemem(body, n, "OwaPage = ASP.auth_logon_aspx") != NULL;
         /* a logon form posting anywhere but OWA marks a clone */
         bool foreign_form = false;
@@ -230,8 +231,8 @@ void exr_fp_observe(exr_fp *fp, int req, const exr_http_resp *r)
     if (req == EXR_REQ_OWA) {
         fp->owa_status = r->status;
         int s = r->status;
-        fp->owa_promising = fp->exchange || fp->redirect || s == 200 || s == 301 || s == 302 || s == 303 || s == 307 ||
-                            s == 308 || s == 401 || s == 403;
+        fp->owa_promising =
+            fp->exchange || fp->redirect || s == 200 || s == 301 || s == 302 || s == 303 || s == 307 || s == 308 || s == 401 || s == 403;
     }
 }
 

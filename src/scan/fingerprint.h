@@ -15,17 +15,17 @@ extern const char *const exr_req_path[3];
 const char *exr_bsrc_name(int src); /* NULL for none */
 
 typedef struct exr_fp {
-    bool exchange;         /* the verdict: strong || genuine || (redirect && !clone) */
-    bool strong;           /* X-OWA-Version, Exchange-only headers or the ECP manifest */
-    bool redirect;         /* a redirect to /owa/auth/logon.aspx or errorfe.aspx */
-    bool genuine;          /* a logon page with the build path whose form is OWA's own */
-    bool clone;            /* a logon page with the build path whose form posts elsewhere */
+    bool exchange; /* the verdict: strong || genuine || (redirect && !clone) */
+    bool strong;   /* X-OWA-Version, Exchange-only headers or the ECP manifest */
+    bool redirect; /* a redirect to /owa/auth/logon.aspx or errorfe.aspx */
+    bool genuine;  /* a logon page with the build path whose form is OWA's own */
+    bool clone;    /* a logon page with the build path whose form posts elsewhere */
     bool have_build;
     exr_version build;
     int build_source;
     char servername[64];
-    int owa_status;        /* status of GET /owa/, 0 if none */
-    bool owa_promising;    /* /owa/ answered in a way that makes logon.aspx worth asking */
+    int owa_status;     /* status of GET /owa/, 0 if none */
+    bool owa_promising; /* /owa/ answered in a way that makes logon.aspx worth asking */
     bool done[3];
 } exr_fp;
 

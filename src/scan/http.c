@@ -94,8 +94,7 @@ static int parse_status_line(exr_http_resp *r, char **pp, char *end)
     if (strncmp(p, "HTTP/1.", 7) != 0 || (p[7] != '0' && p[7] != '1') || p[8] != ' ')
         return fail(r, "not an HTTP/1.x status line");
     r->minor = p[7] - '0';
-    if (!isdigit((unsigned char)p[9]) || !isdigit((unsigned char)p[10]) || !isdigit((unsigned char)p[11]) ||
-        (p[12] != ' ' && p[12] != 0))
+    if (!isdigit((unsigned char)p[9]) || !isdigit((unsigned char)p[10]) || !isdigit((unsigned char)p[11]) || (p[12] != ' ' && p[12] != 0))
         return fail(r, "bad status code");
     r->status = (p[9] - '0') * 100 + (p[10] - '0') * 10 + (p[11] - '0');
     if (r->status < 100)

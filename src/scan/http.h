@@ -25,10 +25,10 @@ typedef struct exr_http_resp {
     int minor;
     exr_http_hdr hdrs[EXR_HTTP_MAX_HDRS];
     int nhdrs;
-    exr_buf head;     /* header block, rewritten in place into NUL-terminated strings */
-    exr_buf body;     /* decoded body, at most EXR_HTTP_MAX_BODY bytes */
-    bool keep_alive;  /* connection may carry the next request */
-    bool truncated;   /* body longer than the limit; connection must not be reused */
+    exr_buf head;    /* header block, rewritten in place into NUL-terminated strings */
+    exr_buf body;    /* decoded body, at most EXR_HTTP_MAX_BODY bytes */
+    bool keep_alive; /* connection may carry the next request */
+    bool truncated;  /* body longer than the limit; connection must not be reused */
     const char *error;
     /* parser state */
     int state;

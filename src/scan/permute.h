@@ -9,11 +9,11 @@
 #include <stdint.h>
 
 typedef struct exr_perm {
-    uint64_t n;        /* elements to visit */
-    uint64_t p, g;     /* prime modulus, generator */
-    uint64_t step;     /* g^shards mod p */
-    uint64_t cur;      /* current group element */
-    uint64_t left;     /* cycle positions left in this shard */
+    uint64_t n;    /* elements to visit */
+    uint64_t p, g; /* prime modulus, generator */
+    uint64_t step; /* g^shards mod p */
+    uint64_t cur;  /* current group element */
+    uint64_t left; /* cycle positions left in this shard */
 } exr_perm;
 
 /* shard in [0, shards). n may be 0 (nothing to visit). */

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 void exr_rangeset_init(exr_rangeset *s)
 {
     memset(s, 0, sizeof *s);

@@ -73,6 +73,32 @@ static void cve_fields(exr_json *j, const exr_cve_verdicts *cv)
     }
 }
 
+/* "tls": the certificate's subject, names, issuer and expiry, or null without TLS. */
+static void tls_field(exr_json *j, const exr_tlsinfo *tls)
+{
+    if (!tls->present) {
+        exr_json_null(j, "tls");
+        return;
+    }
+    exr_json_obj_open(j, "tls");
+    exr_json_str(j, "version", tls->version);
+    exr_json_str(j, "subject", tls->subject);
+    exr_json_arr_open(j, "sans");
+    const char *p = tls->sans;
+    while (*p) {
+        const char *c = strchr(p, ',');
+        size_t l = c ? (size_t)(c - p) : strlen(p);
+        exr_json_strn(j, NULL, p, l);
+        p += l;
+        if (*p == ',')
+            p++;
+    }
+    exr_json_arr_close(j);
+    exr_json_str(j, "issuer", tls->issuer);
+    exr_json_str(j, "not_after", tls->not_after[0] ? tls->not_after : NULL);
+    exr_json_obj_close(j);
+}
+
 void exr_result_json(const exr_result *r, exr_buf *out)
 {
     char ip[EXR_ADDRSTRLEN], t[32], bv[40];
@@ -115,31 +141,14 @@ void exr_result_json(const exr_result *r, exr_buf *out)
     for (int s = 0; s < EXR_NSETS; s++) {
         char key[40];
         set_key(key, sizeof key, exr_vset_name[s], "_reason");
-        const char *why = !r->fp.exchange ? NULL : r->forced[s] ? "asserted by the imported report" : !r->fp.have_build ? "no build could be read" : r->bi.why[s];
+        const char *why = !r->fp.exchange     ? NULL
+                          : r->forced[s]      ? "asserted by the imported report"
+                          : !r->fp.have_build ? "no build could be read"
+                                              : r->bi.why[s];
         exr_json_str(&j, key, why);
     }
     cve_fields(&j, classified && r->bi.cves.classified ? &r->bi.cves : NULL);
-    if (r->tls.present) {
-        exr_json_obj_open(&j, "tls");
-        exr_json_str(&j, "version", r->tls.version);
-        exr_json_str(&j, "subject", r->tls.subject);
-        exr_json_arr_open(&j, "sans");
-        const char *p = r->tls.sans;
-        while (*p) {
-            const char *c = strchr(p, ',');
-            size_t l = c ? (size_t)(c - p) : strlen(p);
-            exr_json_strn(&j, NULL, p, l);
-            p += l;
-            if (*p == ',')
-                p++;
-        }
-        exr_json_arr_close(&j);
-        exr_json_str(&j, "issuer", r->tls.issuer);
-        exr_json_str(&j, "not_after", r->tls.not_after[0] ? r->tls.not_after : NULL);
-        exr_json_obj_close(&j);
-    } else {
-        exr_json_null(&j, "tls");
-    }
+    tls_field(&j, &r->tls);
     if (r->webshell_probe) {
         exr_json_obj_open(&j, "webshells");
         exr_json_bool(&j, "probed", true);
@@ -156,7 +165,8 @@ void exr_result_json(const exr_result *r, exr_buf *out)
 
 void exr_result_csv_header(exr_buf *out)
 {
-    exr_buf_adds(out, "timestamp,severity,ip,protocol,port,hostname,tag,asn,geo,region,city,naics,hostname_source,sector,version,servername,url\n");
+    exr_buf_adds(
+        out, "timestamp,severity,ip,protocol,port,hostname,tag,asn,geo,region,city,naics,hostname_source,sector,version,servername,url\n");
 }
 
 /* Sanitises a value for one CSV cell: no control characters survive. */

@@ -18,31 +18,31 @@ typedef struct exr_tlsinfo {
     char version[16];
     char subject[256];
     char issuer[256];
-    char sans[1024];  /* comma-separated */
+    char sans[1024]; /* comma-separated */
     char not_after[24];
 } exr_tlsinfo;
 
 typedef struct exr_result {
     exr_addr addr;
     uint16_t port;
-    char hostname[256];   /* empty if none */
-    int64_t time_us;      /* microseconds since 1970 UTC */
-    exr_status status;    /* how it ended (status.h) */
+    char hostname[256]; /* empty if none */
+    int64_t time_us;    /* microseconds since 1970 UTC */
+    exr_status status;  /* how it ended (status.h) */
     exr_fp fp;
-    exr_build_info bi;    /* valid when fp.have_build */
+    exr_build_info bi; /* valid when fp.have_build */
     exr_tlsinfo tls;
-    bool webshell_probe;  /* the opt-in probe ran */
+    bool webshell_probe;       /* the opt-in probe ran */
     bool webshell_control_hit; /* server answers 200 to a random name: probe results void */
     int nwebshells;
     const char *webshells[EXR_MAX_WEBSHELLS]; /* static path strings */
-    int forced[EXR_NSETS]; /* a verdict an imported source asserted (0 = none) */
+    int forced[EXR_NSETS];                    /* a verdict an imported source asserted (0 = none) */
 } exr_result;
 
 /* Fills bi and verdicts from fp; call once the host is finished. */
 void exr_result_finish(exr_result *r, const exr_buildtab *tab);
 /* The same with a memo of classified builds (exr_build_classify_memo; NULL for none). */
 void exr_result_finish_memo(exr_result *r, const exr_buildtab *tab, exr_build_memo *memo);
-int exr_result_verdict(const exr_result *r, int set); /* EXR_V_NULL when not Exchange */
+int exr_result_verdict(const exr_result *r, int set);    /* EXR_V_NULL when not Exchange */
 void exr_result_json(const exr_result *r, exr_buf *out); /* one line, with '\n' */
 void exr_result_csv_header(exr_buf *out);
 void exr_result_csv(const exr_result *r, exr_buf *out);

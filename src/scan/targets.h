@@ -25,9 +25,9 @@ typedef struct exr_pair {
 } exr_pair;
 
 typedef struct exr_targets {
-    exr_rangeset ranges_in;  /* raw target ranges scanned on every port of the list (freed by finish) */
-    size_t nranges_in;       /* how many there were, after merging */
-    exr_pair *pairs;         /* addr:port targets with their own port */
+    exr_rangeset ranges_in; /* raw target ranges scanned on every port of the list (freed by finish) */
+    size_t nranges_in;      /* how many there were, after merging */
+    exr_pair *pairs;        /* addr:port targets with their own port */
     size_t npairs, cappairs;
     exr_hostname_target *names;
     size_t nnames, capnames;
@@ -36,8 +36,8 @@ typedef struct exr_targets {
     exr_rangeset user_block;    /* normalized */
     exr_rangeset default_block; /* normalized */
     /* after exr_targets_finish: */
-    exr_rangeset ranges;     /* indexed, blocklists applied */
-    uint64_t blocked;        /* addresses removed by blocklists (approximate for huge sets) */
+    exr_rangeset ranges; /* indexed, blocklists applied */
+    uint64_t blocked;    /* addresses removed by blocklists (approximate for huge sets) */
 } exr_targets;
 
 void exr_targets_init(exr_targets *t);

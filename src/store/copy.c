@@ -87,8 +87,8 @@ static int advance_ids(exr_db *to)
 static int is_empty(exr_db *db, exr_err *e)
 {
     exr_stmt *st;
-    if (exr_db_prepare(db, "SELECT (SELECT COUNT(*) FROM scans) + (SELECT COUNT(*) FROM tickets) + (SELECT COUNT(*) FROM contacts_db)", &st) !=
-        EXR_SQL_OK)
+    if (exr_db_prepare(db, "SELECT (SELECT COUNT(*) FROM scans) + (SELECT COUNT(*) FROM tickets) + (SELECT COUNT(*) FROM contacts_db)",
+                       &st) != EXR_SQL_OK)
         return exr_seterr(e, EXR_ESTORE, "%s", exr_db_errmsg(db));
     int rc = exr_stmt_step(st);
     int64_t n = rc == EXR_SQL_ROW ? exr_stmt_int(st, 0) : -1;

@@ -227,8 +227,8 @@ int exr_pg_insert_rows(exr_db *db, const char *into, int ncols, const char *cons
     char q[1400], tmp[200], tmpinto[1400];
     snprintf(tmp, sizeof tmp, "exr_copy_%.*s", tlen, into);
     snprintf(tmpinto, sizeof tmpinto, "%s%s", tmp, cols);
-    snprintf(q, sizeof q, "CREATE TEMP TABLE IF NOT EXISTS %s AS SELECT %.*s FROM %.*s WITH NO DATA", tmp, (int)(strlen(cols) - 2), cols + 1,
-             tlen, into);
+    snprintf(q, sizeof q, "CREATE TEMP TABLE IF NOT EXISTS %s AS SELECT %.*s FROM %.*s WITH NO DATA", tmp, (int)(strlen(cols) - 2),
+             cols + 1, tlen, into);
     if (exr_pg_run(db, q, PGRES_COMMAND_OK) != 0 || copy_rows(db, tmpinto, ncols, vals, nrows, &conflict) != 0)
         goto fail;
     snprintf(q, sizeof q, "INSERT INTO %s SELECT * FROM %s ON CONFLICT DO NOTHING; TRUNCATE %s", into, tmp, tmp);

@@ -11,47 +11,50 @@
  * before its rows and never deletes one, SQLite never enforced it (foreign_keys is off), and
  * on PostgreSQL its per-row check was a fifth of a bulk import's server time. OBS_KEYS: the
  * key that makes a resumed or repeated write harmless, and the index for address lookups. */
-#define TABLES(ID, BIGINT, TXT, OBS_KEYS)                                                                                                 \
-    "CREATE TABLE IF NOT EXISTS scans("                                                                                          \
-    " id " ID ", started " TXT " NOT NULL, finished " TXT ", args " TXT ", seed " BIGINT ", shard " TXT ", tool " TXT ", name " TXT ", targets " TXT ");"                     \
-    "CREATE TABLE IF NOT EXISTS observations("                                                                                   \
-    " id " ID ", scan_id " BIGINT " NOT NULL, ip " TXT " NOT NULL,"                                                                \
-    " port INTEGER NOT NULL, host_key " TXT " NOT NULL, hostname " TXT ", time " TXT " NOT NULL, status " TXT " NOT NULL,"                   \
-    " exchange INTEGER NOT NULL, build " TXT ", build_source " TXT ", product " TXT ", cu " TXT ", su " TXT ", servername " TXT ","               \
-    " proxylogon " TXT ", proxyshell " TXT ", proxynotshell " TXT ", webshells INTEGER, record " TXT " NOT NULL," OBS_KEYS             \
-    "CREATE TABLE IF NOT EXISTS host_info(ip " TXT " PRIMARY KEY, asn " BIGINT ", as_name " TXT ", country " TXT ");"                   \
-    "CREATE TABLE IF NOT EXISTS optout(address " TXT " PRIMARY KEY, added " TXT " NOT NULL);"                                         \
-    "CREATE TABLE IF NOT EXISTS directives(id " ID ", ip " TXT " NOT NULL, port INTEGER, state " TXT " NOT NULL,"                     \
-    " recipient " TXT " NOT NULL, template " TXT " NOT NULL, ticket " TXT " NOT NULL, created " TXT " NOT NULL,"                            \
-    " observation_id " BIGINT ");"                                                                                               \
-    "CREATE INDEX IF NOT EXISTS directives_ip ON directives(ip, recipient);"                                                     \
-    "CREATE TABLE IF NOT EXISTS ticket_day(day " TXT " PRIMARY KEY, last INTEGER NOT NULL);"                                       \
-    "CREATE TABLE IF NOT EXISTS contacts_db(kind INTEGER NOT NULL, lo " TXT ", hi " TXT ", asn " BIGINT ", email " TXT " NOT NULL,"     \
-    " org " TXT ", source " TXT " NOT NULL);"                                                                                          \
+#define TABLES(ID, BIGINT, TXT, OBS_KEYS)                                                                                                  \
+    "CREATE TABLE IF NOT EXISTS scans("                                                                                                    \
+    " id " ID ", started " TXT " NOT NULL, finished " TXT ", args " TXT ", seed " BIGINT ", shard " TXT ", tool " TXT ", name " TXT        \
+    ", targets " TXT ");"                                                                                                                  \
+    "CREATE TABLE IF NOT EXISTS observations("                                                                                             \
+    " id " ID ", scan_id " BIGINT " NOT NULL, ip " TXT " NOT NULL,"                                                                        \
+    " port INTEGER NOT NULL, host_key " TXT " NOT NULL, hostname " TXT ", time " TXT " NOT NULL, status " TXT " NOT NULL,"                 \
+    " exchange INTEGER NOT NULL, build " TXT ", build_source " TXT ", product " TXT ", cu " TXT ", su " TXT ", servername " TXT ","        \
+    " proxylogon " TXT ", proxyshell " TXT ", proxynotshell " TXT ", webshells INTEGER, record " TXT " NOT NULL," OBS_KEYS                 \
+    "CREATE TABLE IF NOT EXISTS host_info(ip " TXT " PRIMARY KEY, asn " BIGINT ", as_name " TXT ", country " TXT ");"                      \
+    "CREATE TABLE IF NOT EXISTS optout(address " TXT " PRIMARY KEY, added " TXT " NOT NULL);"                                              \
+    "CREATE TABLE IF NOT EXISTS directives(id " ID ", ip " TXT " NOT NULL, port INTEGER, state " TXT " NOT NULL,"                          \
+    " recipient " TXT " NOT NULL, template " TXT " NOT NULL, ticket " TXT " NOT NULL, created " TXT " NOT NULL,"                           \
+    " observation_id " BIGINT ");"                                                                                                         \
+    "CREATE INDEX IF NOT EXISTS directives_ip ON directives(ip, recipient);"                                                               \
+    "CREATE TABLE IF NOT EXISTS ticket_day(day " TXT " PRIMARY KEY, last INTEGER NOT NULL);"                                               \
+    "CREATE TABLE IF NOT EXISTS contacts_db(kind INTEGER NOT NULL, lo " TXT ", hi " TXT ", asn " BIGINT ", email " TXT " NOT NULL,"        \
+    " org " TXT ", source " TXT " NOT NULL);"                                                                                              \
     "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL);"
 
 /* per host: first seen, first seen vulnerable, patched at (first clean observation after a
  * vulnerable one), compromised at (first web shell), notified at and the first ticket */
-#define HOST_HISTORY                                                                                                                 \
-    " host_history AS SELECT h.ip, h.first_seen, h.first_vulnerable, h.compromised_at,"                                     \
-    " (SELECT MIN(x.time) FROM observations x WHERE x.ip = h.ip AND x.exchange = 1 AND x.time > h.first_vulnerable"              \
-    "   AND COALESCE(x.proxylogon, '') <> 'vulnerable' AND COALESCE(x.proxyshell, '') <> 'vulnerable'"                          \
-    "   AND COALESCE(x.proxynotshell, '') <> 'vulnerable') AS patched_at,"                                                      \
-    " (SELECT MIN(t.sent_at) FROM directives d JOIN tickets t ON t.id = d.ticket WHERE d.ip = h.ip AND t.sent_at IS NOT NULL)" \
-    "   AS notified_at,"                                                                                                         \
-    " (SELECT t.id FROM directives d JOIN tickets t ON t.id = d.ticket WHERE d.ip = h.ip AND t.sent_at IS NOT NULL"             \
-    "   ORDER BY t.sent_at LIMIT 1) AS ticket"                                                                                   \
-    " FROM (SELECT ip, MIN(time) AS first_seen,"                                                                                 \
-    "   MIN(CASE WHEN proxylogon = 'vulnerable' OR proxyshell = 'vulnerable' OR proxynotshell = 'vulnerable' THEN time END)"     \
-    "   AS first_vulnerable, MIN(CASE WHEN webshells > 0 THEN time END) AS compromised_at"                                       \
+#define HOST_HISTORY                                                                                                                       \
+    " host_history AS SELECT h.ip, h.first_seen, h.first_vulnerable, h.compromised_at,"                                                    \
+    " (SELECT MIN(x.time) FROM observations x WHERE x.ip = h.ip AND x.exchange = 1 AND x.time > h.first_vulnerable"                        \
+    "   AND COALESCE(x.proxylogon, '') <> 'vulnerable' AND COALESCE(x.proxyshell, '') <> 'vulnerable'"                                     \
+    "   AND COALESCE(x.proxynotshell, '') <> 'vulnerable') AS patched_at,"                                                                 \
+    " (SELECT MIN(t.sent_at) FROM directives d JOIN tickets t ON t.id = d.ticket WHERE d.ip = h.ip AND t.sent_at IS NOT NULL)"             \
+    "   AS notified_at,"                                                                                                                   \
+    " (SELECT t.id FROM directives d JOIN tickets t ON t.id = d.ticket WHERE d.ip = h.ip AND t.sent_at IS NOT NULL"                        \
+    "   ORDER BY t.sent_at LIMIT 1) AS ticket"                                                                                             \
+    " FROM (SELECT ip, MIN(time) AS first_seen,"                                                                                           \
+    "   MIN(CASE WHEN proxylogon = 'vulnerable' OR proxyshell = 'vulnerable' OR proxynotshell = 'vulnerable' THEN time END)"               \
+    "   AS first_vulnerable, MIN(CASE WHEN webshells > 0 THEN time END) AS compromised_at"                                                 \
     "   FROM observations WHERE exchange = 1 GROUP BY ip) h;"
 
-static const char sqlite_schema[] = TABLES("INTEGER PRIMARY KEY", "INTEGER", "TEXT",
-                                           " UNIQUE(scan_id, ip, port, host_key));"
-                                           "CREATE INDEX IF NOT EXISTS observations_ip ON observations(ip, port);")
-    "CREATE TABLE IF NOT EXISTS tickets(id TEXT PRIMARY KEY, recipient TEXT NOT NULL, org TEXT, template TEXT NOT NULL,"
-    " day TEXT NOT NULL, created TEXT NOT NULL, sent_at TEXT, delivery TEXT);"
-    "CREATE VIEW IF NOT EXISTS" HOST_HISTORY;
+static const char sqlite_schema[] = TABLES(
+    "INTEGER PRIMARY KEY", "INTEGER", "TEXT",
+    " UNIQUE(scan_id, ip, port, host_key));"
+    "CREATE INDEX IF NOT EXISTS observations_ip ON observations(ip, port);") "CREATE TABLE IF NOT EXISTS tickets(id TEXT PRIMARY KEY, "
+                                                                             "recipient TEXT NOT NULL, org TEXT, template TEXT NOT NULL,"
+                                                                             " day TEXT NOT NULL, created TEXT NOT NULL, sent_at TEXT, "
+                                                                             "delivery TEXT);"
+                                                                             "CREATE VIEW IF NOT EXISTS" HOST_HISTORY;
 
 /* Ticket states (pending -> sending -> sent | failed | uncertain) on SQLite stores made
  * before them: a ticket with a send time is sent, every other one pending. */
@@ -64,8 +67,7 @@ static const char sqlite_ticket_states[] = "ALTER TABLE tickets ADD COLUMN state
  * and index comparisons without the locale's collation */
 #define PGTEXT "TEXT COLLATE \"C\""
 
-static const char pg_schema[] =
-    "SELECT pg_advisory_xact_lock(7274617900);"
+static const char pg_schema[] = "SELECT pg_advisory_xact_lock(7274617900);"
     /* one B-tree serves both the key and address lookups (ip, port first); a scan's rows
      * lie together in insertion order, so a BRIN index (a few pages) finds them: each
      * imported row updates one B-tree, not two (stores made before version 4 keep theirs).
@@ -74,13 +76,19 @@ static const char pg_schema[] =
      * for BRIN range summarization ... was not recorded" once per 128 new pages, ~8,700 lines
      * in the server's log per 10 million rows; the scan's newest, unsummarized rows are read
      * either way. */
-    TABLES("BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY", "BIGINT", PGTEXT,
-           " UNIQUE(ip, port, scan_id, host_key));"
-           "CREATE INDEX IF NOT EXISTS observations_scan ON observations USING brin(scan_id);")
-    "CREATE TABLE IF NOT EXISTS tickets(id " PGTEXT " PRIMARY KEY, recipient " PGTEXT " NOT NULL, org " PGTEXT ", template " PGTEXT " NOT NULL,"
-    " day " PGTEXT " NOT NULL, created " PGTEXT " NOT NULL, sent_at " PGTEXT ", delivery " PGTEXT ", state " PGTEXT " NOT NULL DEFAULT 'pending',"
-    " run_id " PGTEXT ", lease_until " PGTEXT ");"
-    "CREATE OR REPLACE VIEW" HOST_HISTORY;
+    TABLES(
+        "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY", "BIGINT", PGTEXT,
+        " UNIQUE(ip, port, scan_id, host_key));"
+        "CREATE INDEX IF NOT EXISTS observations_scan ON observations USING brin(scan_id);") "CREATE TABLE IF NOT EXISTS tickets(id " PGTEXT
+                                                                                             " PRIMARY KEY, recipient " PGTEXT
+                                                                                             " NOT NULL, org " PGTEXT ", template " PGTEXT
+                                                                                             " NOT NULL,"
+                                                                                             " day " PGTEXT " NOT NULL, created " PGTEXT
+                                                                                             " NOT NULL, sent_at " PGTEXT
+                                                                                             ", delivery " PGTEXT ", state " PGTEXT
+                                                                                             " NOT NULL DEFAULT 'pending',"
+                                                                                             " run_id " PGTEXT ", lease_until " PGTEXT ");"
+                                                                                             "CREATE OR REPLACE VIEW" HOST_HISTORY;
 
 /* Older PostgreSQL stores: version 3 named scans; version 4 has no foreign key from
  * observations to scans (see TABLES); version 5 no BRIN autosummarize; version 6 the targets digest. Looked up first:
@@ -106,9 +114,9 @@ static const char pg_migrate[] =
  * "...:SSZ" times become "...:SS.000000Z", the same instant, so that text comparison with
  * new times stays time order: unconverted, 'Z' would sort after every fraction of its second. */
 #define MICROS(t, c) "UPDATE " t " SET " c " = substr(" c ", 1, 19) || '.000000Z' WHERE length(" c ") = 20 AND substr(" c ", 20, 1) = 'Z';"
-static const char micro_times[] = MICROS("scans", "started") MICROS("scans", "finished") MICROS("observations", "time")
-    MICROS("optout", "added") MICROS("directives", "created") MICROS("tickets", "created") MICROS("tickets", "sent_at")
-    MICROS("tickets", "lease_until");
+static const char micro_times[] =
+    MICROS("scans", "started") MICROS("scans", "finished") MICROS("observations", "time") MICROS("optout", "added")
+        MICROS("directives", "created") MICROS("tickets", "created") MICROS("tickets", "sent_at") MICROS("tickets", "lease_until");
 
 /* Version 7: the notification loop. A directive's kind (first, reminder, escalation,
  * resolved) and origin (the recipient whose case it belongs to, when it went to the next
@@ -117,11 +125,8 @@ static const char micro_times[] = MICROS("scans", "started") MICROS("scans", "fi
 static const struct {
     const char *table, *column, *type;
 } loop_columns[] = {
-    {"directives", "kind", "TEXT NOT NULL DEFAULT 'first'"},
-    {"directives", "origin", "TEXT"},
-    {"directives", "origin_org", "TEXT"},
-    {"tickets", "kind", "TEXT NOT NULL DEFAULT 'first'"},
-    {"tickets", "refs", "TEXT"},
+    {"directives", "kind", "TEXT NOT NULL DEFAULT 'first'"}, {"directives", "origin", "TEXT"}, {"directives", "origin_org", "TEXT"},
+    {"tickets", "kind", "TEXT NOT NULL DEFAULT 'first'"},    {"tickets", "refs", "TEXT"},
 };
 
 static int fail(exr_db *db, exr_err *e, const char *what)
@@ -167,8 +172,9 @@ int exr_schema_apply(exr_db *db, exr_err *e)
         return 0;
     /* never rewrite what a newer exray made: its tables may mean more than this one knows */
     if (was > EXR_SCHEMA_VERSION)
-        return exr_seterr(e, EXR_ESTORE, "made by a newer exray (schema version %d; this exray knows up to %d): use that exray or a newer one",
-                          was, EXR_SCHEMA_VERSION);
+        return exr_seterr(e, EXR_ESTORE,
+                          "made by a newer exray (schema version %d; this exray knows up to %d): use that exray or a newer one", was,
+                          EXR_SCHEMA_VERSION);
     if ((pg ? exr_db_begin(db) : exr_db_begin_exclusive(db)) != EXR_SQL_OK)
         return fail(db, e, "begin");
     if (exr_db_exec(db, pg ? pg_schema : sqlite_schema) != EXR_SQL_OK)

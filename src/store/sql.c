@@ -13,8 +13,19 @@ int exr_db_kind_of(const char *t)
         return EXR_DB_PG;
     /* libpq's keyword form starts with a connection keyword and '=' ("host=db dbname=x");
      * anything else, "/srv/host=1.db" included, is a file */
-    static const char *const keys[] = {"host", "hostaddr", "port", "dbname", "user", "password", "passfile", "service",
-                                       "sslmode", "connect_timeout", "application_name", "options", "target_session_attrs"};
+    static const char *const keys[] = {"host",
+                                       "hostaddr",
+                                       "port",
+                                       "dbname",
+                                       "user",
+                                       "password",
+                                       "passfile",
+                                       "service",
+                                       "sslmode",
+                                       "connect_timeout",
+                                       "application_name",
+                                       "options",
+                                       "target_session_attrs"};
     size_t k = strspn(t, "abcdefghijklmnopqrstuvwxyz_");
     for (size_t i = 0; t[k] == '=' && i < sizeof keys / sizeof keys[0]; i++)
         if (strlen(keys[i]) == k && !strncmp(t, keys[i], k))

@@ -56,12 +56,12 @@ void exr_stmt_bind_text(exr_stmt *st, int i, const char *v); /* NULL binds NULL;
 void exr_stmt_bind_textn(exr_stmt *st, int i, const char *v, size_t n);
 void exr_stmt_bind_int(exr_stmt *st, int i, int64_t v);
 void exr_stmt_bind_null(exr_stmt *st, int i);
-int exr_stmt_step(exr_stmt *st); /* EXR_SQL_ROW, EXR_SQL_DONE or EXR_SQL_ERROR */
+int exr_stmt_step(exr_stmt *st);                  /* EXR_SQL_ROW, EXR_SQL_DONE or EXR_SQL_ERROR */
 const char *exr_stmt_text(exr_stmt *st, int col); /* NULL for NULL */
 /* Column col of the row `ahead` rows after the current one, when it has already been
  * fetched (PostgreSQL: within the chunk in hand); NULL otherwise. For prefetching. */
 const char *exr_stmt_text_ahead(exr_stmt *st, int ahead, int col);
-int64_t exr_stmt_int(exr_stmt *st, int col);     /* booleans are 0 or 1 */
+int64_t exr_stmt_int(exr_stmt *st, int col); /* booleans are 0 or 1 */
 bool exr_stmt_isnull(exr_stmt *st, int col);
 int64_t exr_stmt_changes(exr_stmt *st); /* rows the last step inserted, updated or deleted */
 void exr_stmt_reset(exr_stmt *st);      /* ready to bind and step again */

@@ -19,8 +19,8 @@
 #include <unistd.h>
 
 #define OBS_COLS 19
-#define OBS_INTO                                                                                                                     \
-    "observations(scan_id,ip,port,host_key,hostname,time,status,exchange,build,build_source,product,cu,su,servername,"          \
+#define OBS_INTO                                                                                                                           \
+    "observations(scan_id,ip,port,host_key,hostname,time,status,exchange,build,build_source,product,cu,su,servername,"                     \
     "proxylogon,proxyshell,proxynotshell,webshells,record)"
 #define BATCH_ROWS 1000 /* and at most a second old */
 
@@ -157,7 +157,8 @@ int exr_store_scan_begin(exr_store *s, const char *args, uint64_t seed, const ch
 {
     settle(s);
     exr_stmt *st;
-    if (exr_db_prepare(s->db, "INSERT INTO scans(started,args,seed,shard,tool,name,targets) VALUES(?,?,?,?,?,?,?) RETURNING id", &st) != EXR_SQL_OK)
+    if (exr_db_prepare(s->db, "INSERT INTO scans(started,args,seed,shard,tool,name,targets) VALUES(?,?,?,?,?,?,?) RETURNING id", &st) !=
+        EXR_SQL_OK)
         return dberr(s, e, "prepare scan");
     char t[32];
     exr_time_stamp(exr_clock_us(), t, sizeof t);
@@ -186,8 +187,11 @@ int exr_store_scan_unfinished(exr_store *s, const char *name, const char *want_s
     settle(s);
     exr_stmt *st;
     /* one store may hold the shards of several machines: resume this one's */
-    if (exr_db_prepare(s->db, "SELECT id, seed, shard FROM scans WHERE finished IS NULL AND " NOT_IMPORT " AND (CAST(?1 AS TEXT) IS NULL OR name = ?1)"
-                              " AND (CAST(?2 AS TEXT) IS NULL OR shard = ?2) ORDER BY id DESC LIMIT 1", &st) != EXR_SQL_OK)
+    if (exr_db_prepare(s->db,
+                       "SELECT id, seed, shard FROM scans WHERE finished IS NULL AND " NOT_IMPORT
+                       " AND (CAST(?1 AS TEXT) IS NULL OR name = ?1)"
+                       " AND (CAST(?2 AS TEXT) IS NULL OR shard = ?2) ORDER BY id DESC LIMIT 1",
+                       &st) != EXR_SQL_OK)
         return dberr(s, e, "prepare resume");
     exr_stmt_bind_text(st, 1, name);
     exr_stmt_bind_text(st, 2, want_shard);
@@ -449,8 +453,10 @@ static int flush(exr_store *s, bool wait, exr_err *e)
             s->next_try_ms = now + s->backoff_ms;
         }
         if (now - s->down_since_ms > s->timeout_ms)
-            return exr_seterr(e, EXR_ESTORE, "%s: unreachable for more than %ld s (--db-timeout): %s; %d observations not written"
-                              " (--resume scans those hosts again)", s->name, s->timeout_ms / 1000, exr_db_errmsg(s->db), s->nrows);
+            return exr_seterr(e, EXR_ESTORE,
+                              "%s: unreachable for more than %ld s (--db-timeout): %s; %d observations not written"
+                              " (--resume scans those hosts again)",
+                              s->name, s->timeout_ms / 1000, exr_db_errmsg(s->db), s->nrows);
         if (!wait)
             return 0;
         usleep((useconds_t)((s->next_try_ms - now) * 1000));
@@ -510,13 +516,27 @@ int exr_store_add(exr_store *s, int64_t scan_id, const exr_result *r, const char
     }
     if (!s->nrows)
         s->batch_started_ms = exr_now_ms();
-    const char *src[OBS_COLS] = {
-        exr_fmt_int(scan_id, sid), ip, exr_fmt_int(r->port, port), r->hostname, r->hostname, t, exr_status_name[r->status], exr_fmt_int(r->fp.exchange, exch),
-        hb ? bv : NULL, hb ? exr_bsrc_name(r->fp.build_source) : NULL, hb ? r->bi.product : NULL, hb ? r->bi.cu : NULL,
-        hb ? r->bi.su : NULL, r->fp.servername, NULL, NULL, NULL,
-        r->webshell_probe ? exr_fmt_int(r->webshell_control_hit ? 0 : r->nwebshells, shells) : NULL, json};
-    static const bool opt[OBS_COLS] = {[4] = true, [8] = true, [9] = true, [10] = true, [11] = true, [12] = true, [13] = true,
-                                       [14] = true, [15] = true, [16] = true};
+    const char *src[OBS_COLS] = {exr_fmt_int(scan_id, sid),
+                                 ip,
+                                 exr_fmt_int(r->port, port),
+                                 r->hostname,
+                                 r->hostname,
+                                 t,
+                                 exr_status_name[r->status],
+                                 exr_fmt_int(r->fp.exchange, exch),
+                                 hb ? bv : NULL,
+                                 hb ? exr_bsrc_name(r->fp.build_source) : NULL,
+                                 hb ? r->bi.product : NULL,
+                                 hb ? r->bi.cu : NULL,
+                                 hb ? r->bi.su : NULL,
+                                 r->fp.servername,
+                                 NULL,
+                                 NULL,
+                                 NULL,
+                                 r->webshell_probe ? exr_fmt_int(r->webshell_control_hit ? 0 : r->nwebshells, shells) : NULL,
+                                 json};
+    static const bool opt[OBS_COLS] = {
+        [4] = true, [8] = true, [9] = true, [10] = true, [11] = true, [12] = true, [13] = true, [14] = true, [15] = true, [16] = true};
     for (int k = 0; k < EXR_NSETS; k++)
         src[14 + k] = exr_verdict_name(exr_result_verdict(r, k));
     char **row = s->batch + (size_t)s->nrows++ * OBS_COLS;
@@ -541,10 +561,11 @@ int exr_store_scan_span(exr_store *s, int64_t scan_id, exr_err *e)
     /* byte order, as MIN/MAX compare the time column (SQLite's BINARY, PostgreSQL's "C") */
     bool known = !s->span_inexact && s->span_scan == scan_id && s->span_lo[0];
     exr_stmt *st;
-    if (exr_db_prepare(s->db, known ? "UPDATE scans SET started = ?2, finished = ?3 WHERE id = ?1"
-                                    : "UPDATE scans SET started = m.lo, finished = m.hi"
-                                      " FROM (SELECT MIN(time) AS lo, MAX(time) AS hi FROM observations WHERE scan_id = ?1) AS m"
-                                      " WHERE scans.id = ?1 AND m.lo IS NOT NULL",
+    if (exr_db_prepare(s->db,
+                       known ? "UPDATE scans SET started = ?2, finished = ?3 WHERE id = ?1"
+                             : "UPDATE scans SET started = m.lo, finished = m.hi"
+                               " FROM (SELECT MIN(time) AS lo, MAX(time) AS hi FROM observations WHERE scan_id = ?1) AS m"
+                               " WHERE scans.id = ?1 AND m.lo IS NOT NULL",
                        &st) != EXR_SQL_OK)
         return dberr(s, e, "prepare span");
     exr_stmt_bind_int(st, 1, scan_id);

@@ -19,8 +19,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     exr_vulntab base, back;
     if (exr_vulntab_load_default(&base, &e) != 0)
         abort();
-    if (exr_vulns_import_kev((const char *)exr_data_exchange_vulns_csv, exr_data_exchange_vulns_csv_len, (const char *)data, size,
-                             "fuzz", &out, &rep, &missing, &e) == 0) {
+    if (exr_vulns_import_kev((const char *)exr_data_exchange_vulns_csv, exr_data_exchange_vulns_csv_len, (const char *)data, size, "fuzz",
+                             &out, &rep, &missing, &e) == 0) {
         if (exr_vulntab_load_text(&back, out.p, out.len, "written", &e) != 0 || back.n != base.n)
             abort();
         exr_vulntab_free(&back);

@@ -115,3 +115,11 @@ done > "$WORK/badlinks"
 grep -q "Apache License" "$ROOT/LICENSE" && grep -q "Version 2.0" "$ROOT/LICENSE" || fail "LICENSE is not the Apache License 2.0"
 [ -s "$ROOT/NOTICE" ] && [ -s "$ROOT/tests/README.md" ] && [ -s "$ROOT/CONTRIBUTING.md" ] || fail "NOTICE, tests/README.md or CONTRIBUTING.md missing"
 ok "README is $n lines and links every docs/ file; every relative link resolves; LICENSE (Apache-2.0), NOTICE, tests/README.md, CONTRIBUTING.md"
+
+# one style: every C file as .clang-format says (make format fixes, make format-check checks)
+if command -v clang-format >/dev/null 2>&1; then
+    make -s -C "$ROOT" format-check > "$WORK/format.log" 2>&1 || fail "files not as .clang-format says (make format): $(grep -o '^[^:]*:[0-9]*' "$WORK/format.log" | sort -u | head -5)"
+    ok "$(tail -1 "$WORK/format.log")"
+else
+    echo "  skip: clang-format not installed (scripts/deps.sh test installs it)"
+fi

@@ -10,7 +10,6 @@
 #define REF_COMMENT_MAX 4096
 #define REF_SNIFF 256
 
-
 static size_t ref_utf16_decode(const unsigned char *in, size_t n, int be, unsigned char *out)
 {
     size_t w = 0;

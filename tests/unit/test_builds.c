@@ -51,8 +51,8 @@ static void test_exact_builds(void **st)
     check("15.2.792.15", "2019", "CU8", "May21SU", P, P, V);
     check("15.2.792.13", "2019", "CU8", "Apr21SU", P, V, V); /* Apr21SU alone leaves CVE-2021-31207 */
     check("15.1.2176.9", "2016", "CU19", "Mar21SU", P, V, V);
-    check("15.1.2242.4", "2016", "CU20", NULL, P, V, V);   /* CU20 ships the ProxyLogon fix */
-    check("15.1.2308.8", "2016", "CU21", NULL, P, P, V);   /* CU21 ships ProxyShell's */
+    check("15.1.2242.4", "2016", "CU20", NULL, P, V, V); /* CU20 ships the ProxyLogon fix */
+    check("15.1.2308.8", "2016", "CU21", NULL, P, P, V); /* CU21 ships ProxyShell's */
     check("15.1.2375.32", "2016", "CU22", "Oct22SU", P, P, V);
     check("15.1.2375.37", "2016", "CU22", "Nov22SU", P, P, P);
     check("15.1.2507.16", "2016", "CU23", "Nov22SU", P, P, P);
@@ -69,7 +69,7 @@ static void test_three_part(void **st)
 {
     (void)st;
     check("15.1.2176", "2016", "CU19", NULL, U, U, V);
-    check("15.1.1261", "2016", "CU7", NULL, V, V, V);   /* no SU for CU7 */
+    check("15.1.1261", "2016", "CU7", NULL, V, V, V); /* no SU for CU7 */
     check("15.0.1497", "2013", "CU23", NULL, U, U, U);
     check("15.2.858", "2019", "CU9", NULL, P, U, V);
     check("15.2.1118", "2019", "CU12", NULL, P, P, U);
@@ -118,7 +118,7 @@ static void test_outside_the_table(void **st)
     check("15.3.100.1", NULL, NULL, NULL, U, U, U);
     check("15.1.2600.1", "2016", NULL, NULL, U, U, U); /* past 2016's last CU */
     check("15.0.1600.3", "2013", NULL, NULL, U, U, U);
-    check("15.1.300.1", NULL, NULL, NULL, U, U, U);      /* older than any 2016 CU listed */
+    check("15.1.300.1", NULL, NULL, NULL, U, U, U); /* older than any 2016 CU listed */
     assert_true(reason_has("15.20.5000.1", EXR_PROXYLOGON, "Exchange Online"));
     assert_true(reason_has("16.0.1.1", EXR_PROXYSHELL, "unknown product line"));
     assert_true(reason_has("15.1.2600.1", EXR_PROXYNOTSHELL, "newer than the build table"));
@@ -283,10 +283,10 @@ static void test_cves(void **st)
     (void)st;
     exr_build_info b = cls("15.1.2507.16"); /* 2016 CU23 Nov22SU */
     assert_false(has(b.cves.open, b.cves.nopen, "CVE-2022-41082"));
-    assert_true(has(b.cves.open, b.cves.nopen, "CVE-2023-21762"));           /* Jan23SU */
-    assert_true(has(b.cves.open, b.cves.nopen, "CVE-2023-21529"));           /* Feb23SU */
-    assert_true(has(b.cves.open, b.cves.nopen, "CVE-2025-53786"));           /* below Apr25HU: open */
-    b = cls("15.1.2507.21"); /* Feb23SU: CVE-2023-21707 needs Mar23SU too */
+    assert_true(has(b.cves.open, b.cves.nopen, "CVE-2023-21762")); /* Jan23SU */
+    assert_true(has(b.cves.open, b.cves.nopen, "CVE-2023-21529")); /* Feb23SU */
+    assert_true(has(b.cves.open, b.cves.nopen, "CVE-2025-53786")); /* below Apr25HU: open */
+    b = cls("15.1.2507.21");                                       /* Feb23SU: CVE-2023-21707 needs Mar23SU too */
     assert_false(has(b.cves.open, b.cves.nopen, "CVE-2023-21529"));
     assert_false(has(b.cves.open, b.cves.nopen, "CVE-2023-21762"));
     assert_true(has(b.cves.open, b.cves.nopen, "CVE-2023-21707"));
@@ -307,7 +307,7 @@ static void test_cves(void **st)
     assert_true(has(b.cves.undetermined, b.cves.nundet, "CVE-2025-53786"));
     assert_false(has(b.cves.open, b.cves.nopen, "CVE-2025-59249"));
     assert_true(has(b.cves.open, b.cves.nopen, "CVE-2025-64666")); /* Dec25SU */
-    b = cls("15.2.858"); /* 2019 CU9, CU-level: May21SU exists for CU9, Nov22SU does not */
+    b = cls("15.2.858");                                           /* 2019 CU9, CU-level: May21SU exists for CU9, Nov22SU does not */
     assert_true(has(b.cves.undetermined, b.cves.nundet, "CVE-2021-31207"));
     assert_true(has(b.cves.open, b.cves.nopen, "CVE-2022-41040"));
     b = cls("15.2.2562.17"); /* SE RTM: only the SE updates apply */
@@ -330,13 +330,13 @@ static void test_support_states(void **st)
         const char *day, *build, *state, *since;
         bool esu;
     } c[] = {
-        {"2025-06-01", "15.1.2507.16", "supported", NULL, false},                       /* 2016 CU23 before 2025-10-14 */
+        {"2025-06-01", "15.1.2507.16", "supported", NULL, false},                         /* 2016 CU23 before 2025-10-14 */
         {"2026-01-15", "15.1.2507.16", "extended-security-updates", "2025-10-14", false}, /* ESU window, CU23 */
-        {"2026-01-15", "15.1.2375.37", "end-of-life", "2025-10-14", false},             /* CU22: no ESU */
-        {"2026-01-15", "15.2.1748.43", "extended-security-updates", "2025-10-14", true}, /* 2019 CU15 Feb26SU: ESU-only update */
-        {"2026-12-01", "15.2.1748.53", "end-of-life", "2026-10-13", true},              /* after the ESU window */
-        {"2026-12-01", "15.0.1497.47", "end-of-life", "2023-04-11", false},             /* 2013 */
-        {"2026-12-01", "15.2.2562.17", "supported", NULL, false},                       /* SE */
+        {"2026-01-15", "15.1.2375.37", "end-of-life", "2025-10-14", false},               /* CU22: no ESU */
+        {"2026-01-15", "15.2.1748.43", "extended-security-updates", "2025-10-14", true},  /* 2019 CU15 Feb26SU: ESU-only update */
+        {"2026-12-01", "15.2.1748.53", "end-of-life", "2026-10-13", true},                /* after the ESU window */
+        {"2026-12-01", "15.0.1497.47", "end-of-life", "2023-04-11", false},               /* 2013 */
+        {"2026-12-01", "15.2.2562.17", "supported", NULL, false},                         /* SE */
     };
     for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
         assert_true(exr_buildtab_set_asof(&tab, c[i].day));
@@ -416,7 +416,7 @@ static void test_open_cves(void **st)
     assert_non_null(strstr(bi.why[EXR_PROXYSHELL], "CVE-2021-31207"));
     assert_non_null(strstr(bi.why[EXR_PROXYSHELL], "Apr21SU"));
     assert_int_equal(bi.nopen[EXR_PROXYLOGON], 0); /* patched: nothing open */
-    exr_version_parse("15.1.2176.2", 11, &v); /* CU19 before any 2021 SU */
+    exr_version_parse("15.1.2176.2", 11, &v);      /* CU19 before any 2021 SU */
     exr_build_classify(&tab, &v, &bi);
     assert_int_equal(bi.nopen[EXR_PROXYSHELL], 3);
     assert_int_equal(bi.nopen[EXR_PROXYLOGON], 4);
@@ -517,10 +517,11 @@ static void test_loader_errors(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_exact_builds),    cmocka_unit_test(test_three_part),
-        cmocka_unit_test(test_variants_and_unknowns), cmocka_unit_test(test_wants_revision),
-        cmocka_unit_test(test_version_parse),   cmocka_unit_test(test_loader_errors),
-        cmocka_unit_test(test_outside_the_table), cmocka_unit_test(test_against_the_rule), cmocka_unit_test(test_cves), cmocka_unit_test(test_support_states), cmocka_unit_test(test_select), cmocka_unit_test(test_load_into_garbage), cmocka_unit_test(test_sets_agree_with_cves), cmocka_unit_test(test_open_cves), cmocka_unit_test(test_hotfix_updates),
+        cmocka_unit_test(test_exact_builds),         cmocka_unit_test(test_three_part),       cmocka_unit_test(test_variants_and_unknowns),
+        cmocka_unit_test(test_wants_revision),       cmocka_unit_test(test_version_parse),    cmocka_unit_test(test_loader_errors),
+        cmocka_unit_test(test_outside_the_table),    cmocka_unit_test(test_against_the_rule), cmocka_unit_test(test_cves),
+        cmocka_unit_test(test_support_states),       cmocka_unit_test(test_select),           cmocka_unit_test(test_load_into_garbage),
+        cmocka_unit_test(test_sets_agree_with_cves), cmocka_unit_test(test_open_cves),        cmocka_unit_test(test_hotfix_updates),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -167,9 +167,12 @@ static void test_interim_and_lf_only(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_content_length_any_split), cmocka_unit_test(test_chunked),
-        cmocka_unit_test(test_close_delimited_and_eof), cmocka_unit_test(test_limits),
-        cmocka_unit_test(test_malformed), cmocka_unit_test(test_interim_and_lf_only),
+        cmocka_unit_test(test_content_length_any_split),
+        cmocka_unit_test(test_chunked),
+        cmocka_unit_test(test_close_delimited_and_eof),
+        cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_interim_and_lf_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -148,8 +148,15 @@ static void test_time_format(void **st)
     (void)st;
     char a[32], b[32];
     struct tm tm;
-    static const time_t fixed[] = {0, -1, 951782400 /* 2000-02-29 */, 4107542400 /* 2100-03-01 */, -2203891200 /* 1900-03-01 */,
-                                   253402300799 /* 9999-12-31T23:59:59 */, 253402300800, -30610224000 /* 1000-01-01 */, -30610224001,
+    static const time_t fixed[] = {0,
+                                   -1,
+                                   951782400 /* 2000-02-29 */,
+                                   4107542400 /* 2100-03-01 */,
+                                   -2203891200 /* 1900-03-01 */,
+                                   253402300799 /* 9999-12-31T23:59:59 */,
+                                   253402300800,
+                                   -30610224000 /* 1000-01-01 */,
+                                   -30610224001,
                                    1614556800};
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0] + 400000; i++) {
         time_t t = i < sizeof fixed / sizeof fixed[0] ? fixed[i] : (time_t)((int64_t)i * 1299709 % 70000000000 - 31000000000);
@@ -320,7 +327,10 @@ static void test_read_file(void **st)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_escaping), cmocka_unit_test(test_invalid_utf8), cmocka_unit_test(test_utf8_clean), cmocka_unit_test(test_fmt_int), cmocka_unit_test(test_fmt_dotted), cmocka_unit_test(test_quote_model), cmocka_unit_test(test_time_format),
-                                       cmocka_unit_test(test_csv), cmocka_unit_test(test_term_safe), cmocka_unit_test(test_arena), cmocka_unit_test(test_read_file)};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_escaping),    cmocka_unit_test(test_invalid_utf8), cmocka_unit_test(test_utf8_clean),
+        cmocka_unit_test(test_fmt_int),     cmocka_unit_test(test_fmt_dotted),   cmocka_unit_test(test_quote_model),
+        cmocka_unit_test(test_time_format), cmocka_unit_test(test_csv),          cmocka_unit_test(test_term_safe),
+        cmocka_unit_test(test_arena),       cmocka_unit_test(test_read_file)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -193,7 +193,8 @@ static void test_ipdb(void **st)
     snprintf(out, sizeof out, "%s/db.bin", dir);
     FILE *f = fopen(a4, "w");
     fputs("1.0.0.0,1.0.0.255,13335,\"Cloudflare, Inc.\"\n8.8.8.0,8.8.8.255,15169,Google LLC\n9.9.9.9,9.9.9.9,19281,Quad9\n"
-          "garbage line\n255.255.255.0,255.255.255.255,64500,Last\n", f);
+          "garbage line\n255.255.255.0,255.255.255.255,64500,Last\n",
+          f);
     fclose(f);
     f = fopen(a6, "w");
     fputs("2001:4860::,2001:4860:ffff:ffff:ffff:ffff:ffff:ffff,15169,Google LLC\n", f);
@@ -242,7 +243,9 @@ static void test_ipdb(void **st)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_resolve), cmocka_unit_test(test_escalate), cmocka_unit_test(test_resolve_random), cmocka_unit_test(test_email), cmocka_unit_test(test_template),
-                                       cmocka_unit_test(test_mime), cmocka_unit_test(test_ipdb)};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_resolve), cmocka_unit_test(test_escalate), cmocka_unit_test(test_resolve_random),
+        cmocka_unit_test(test_email),   cmocka_unit_test(test_template), cmocka_unit_test(test_mime),
+        cmocka_unit_test(test_ipdb)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,8 +34,8 @@ static void tables_are_well_formed(void **state)
                     assert_string_equal(s->opts[k - 1].group, o->group);
             /* a numeric option's default is a number the parser can apply itself (it is the
              * one place the default is written), or words such as "the number of cores" */
-            bool numeric = o->arg && (!strcmp(o->arg, "N") || !strcmp(o->arg, "S") || !strcmp(o->arg, "SECONDS") ||
-                                      !strcmp(o->arg, "DAYS"));
+            bool numeric =
+                o->arg && (!strcmp(o->arg, "N") || !strcmp(o->arg, "S") || !strcmp(o->arg, "SECONDS") || !strcmp(o->arg, "DAYS"));
             if (numeric && o->def && isdigit((unsigned char)o->def[0])) {
                 char *end;
                 strtod(o->def, &end);

@@ -99,8 +99,24 @@ static void test_shard_parse(void **st)
     assert_int_equal(i, 4999);
     assert_int_equal(n, 5000);
     assert_true(exr_shard_parse("65535/65536", &i, &n));
-    const char *bad[] = {NULL, "", "1", "1/", "/2", "2/2", "3/2", "0/0", "0/65537", "-1/4", "1/4 ", " 1/4", "1/4x", "1 /4",
-                         "+1/4", "1/+4", "0/99999999999999999999", "1//4"};
+    const char *bad[] = {NULL,
+                         "",
+                         "1",
+                         "1/",
+                         "/2",
+                         "2/2",
+                         "3/2",
+                         "0/0",
+                         "0/65537",
+                         "-1/4",
+                         "1/4 ",
+                         " 1/4",
+                         "1/4x",
+                         "1 /4",
+                         "+1/4",
+                         "1/+4",
+                         "0/99999999999999999999",
+                         "1//4"};
     for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
         i = n = 7;
         assert_false(exr_shard_parse(bad[k], &i, &n));

@@ -96,8 +96,7 @@ static void check_family(const sample *s, size_t n)
     }
 
 FAMILY(test_chopper_eval, {"webshells/tennc_abcd.aspx", "exray_jscript_server_eval"},
-       {"webshells/tennc_caidao_ice.aspx", "exray_eval_request"},
-       {"train/webshells/ysrc_f234da0c4512.aspx", "exray_eval_request"},
+       {"webshells/tennc_caidao_ice.aspx", "exray_eval_request"}, {"train/webshells/ysrc_f234da0c4512.aspx", "exray_eval_request"},
        {"train/webshells/tennc_2022-08-12.aspx.txt", "exray_jscript_server_eval"},
        {"train/webshells/ysrc_929951f74efa.aspx", "exray_jscript_server_eval"},
        {"train/webshells/ysrc_8f8b5684a19a.aspx", "exray_script_control"},
@@ -135,14 +134,12 @@ FAMILY(test_files_and_sql, {"train/webshells/xl7dev_shell.ascx", "exray_writer_s
 FAMILY(test_tunnels, {"train/webshells/tunna_conn.aspx", "exray_tunnel_socket_commands"},
        {"train/webshells/ferryman_tunnel.aspx", "exray_tunnel_socket_commands"},
        {"train/webshells/zsy107u_tunnel.ashx", "exray_tunnel_socket_commands"},
-       {"train/webshells/suo5_suo5.aspx", "exray_tunnel_socket_commands"},
-       {"train/webshells/pystinger_proxy.aspx", "exray_tunnel_relay"},
+       {"train/webshells/suo5_suo5.aspx", "exray_tunnel_socket_commands"}, {"train/webshells/pystinger_proxy.aspx", "exray_tunnel_relay"},
        {"train/webshells/tennc_websniff1.0-linux.aspx", "exray_tunnel_sniffer"})
 
 FAMILY(test_handlers_services_config, {"train/webshells/ysrc_asmxScriptMethodSpy.asmx", "exray_jscript_server_eval"},
        {"train/webshells/ysrc_svcLessSpy.svc", "exray_jscript_server_eval"},
-       {"train/webshells/payloadsallthethings_shell.asmx", "exray_exec_wscript"},
-       {"webshells/tennc_web.config", "exray_webconfig_script"},
+       {"train/webshells/payloadsallthethings_shell.asmx", "exray_exec_wscript"}, {"webshells/tennc_web.config", "exray_webconfig_script"},
        {"webshells/tennc_as.ashx", "exray_exec_redirected_from_input"})
 
 FAMILY(test_recon_and_persistence, {"train/webshells/xiao-webshell_readiis.aspx", "exray_recon_iis_passwords"},
@@ -177,11 +174,13 @@ static void test_written_variants(void **st)
     static const written w[] = {
         /* Process reached by reflection through an assembly-qualified type name */
         {"<%@ Page Language=\"C#\" %><% var t = Type.GetType(\"Sys\" + \"tem.Diag\" + \"nostics.Pro\" + \"cess, System, Version=4.0.0.0\");"
-         " t.GetMethod(\"Start\", new Type[] { typeof(string), typeof(string) }).Invoke(null, new object[] { \"cmd.exe\", \"/c \" + Request[\"x\"] }); %>",
+         " t.GetMethod(\"Start\", new Type[] { typeof(string), typeof(string) }).Invoke(null, new object[] { \"cmd.exe\", \"/c \" + "
+         "Request[\"x\"] }); %>",
          "exray_exec_reflected_process"},
         /* WScript.Shell by ProgID, driven by InvokeMember */
         {"<%@ Page Language=\"C#\" %><% object sh = Activator.CreateInstance(Type.GetTypeFromProgID(\"WScript.Shell\"));"
-         " sh.GetType().InvokeMember(\"Run\", System.Reflection.BindingFlags.InvokeMethod, null, sh, new object[] { Request[\"c\"], 0, true }); %>",
+         " sh.GetType().InvokeMember(\"Run\", System.Reflection.BindingFlags.InvokeMethod, null, sh, new object[] { Request[\"c\"], 0, "
+         "true }); %>",
          "exray_exec_com_late_bound"},
         {"<%@ Page Language=\"C#\" %><% object x = Activator.CreateInstance(Type.GetTypeFromProgID(\"Excel.Application\"));"
          " x.GetType().InvokeMember(\"Run\", System.Reflection.BindingFlags.InvokeMethod, null, x, null); %>",
@@ -190,27 +189,34 @@ static void test_written_variants(void **st)
          " sa.Namespace(Server.MapPath(\"~/up\")).CopyHere(sa.Namespace(Server.MapPath(\"~/a.zip\")).Items()); Task.Run(() => Clean()); %>",
          NULL},
         /* LSASS dumped through comsvcs.dll, procdump, Mimikatz */
-        {"<%@ Page Language=\"C#\" %><% System.Diagnostics.Process.Start(\"rundll32.exe\", @\"C:\\windows\\system32\\comsvcs.dll, MiniDump \" + pid + @\" C:\\windows\\temp\\l.dmp full\"); %>",
+        {"<%@ Page Language=\"C#\" %><% System.Diagnostics.Process.Start(\"rundll32.exe\", @\"C:\\windows\\system32\\comsvcs.dll, MiniDump "
+         "\" + pid + @\" C:\\windows\\temp\\l.dmp full\"); %>",
          "exray_credential_dump_lsass"},
         {"procdump64.exe -accepteula -ma lsass.exe c:\\root\\l.dmp", "exray_credential_dump_lsass"},
         {"<% Response.Write(\"sekurlsa::logonpasswords\"); %>", "exray_credential_dump_lsass"},
-        {"<%@ Page Language=\"C#\" %><% /* crash reports */ MiniDumpWriteDump(h, pid, f, 2, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero); %>", NULL},
+        {"<%@ Page Language=\"C#\" %><% /* crash reports */ MiniDumpWriteDump(h, pid, f, 2, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero); %>",
+         NULL},
         /* file manager: delete, list, send back request paths */
-        {"<%@ Page Language=\"C#\" %><% if (Request[\"del\"] != null) System.IO.File.Delete(Request[\"del\"]); %>", "exray_file_manager_request_paths"},
-        {"<%@ Page Language=\"C#\" %><% Response.Write(System.IO.File.ReadAllText(Request[\"f\"])); %>", "exray_file_manager_request_paths"},
+        {"<%@ Page Language=\"C#\" %><% if (Request[\"del\"] != null) System.IO.File.Delete(Request[\"del\"]); %>",
+         "exray_file_manager_request_paths"},
+        {"<%@ Page Language=\"C#\" %><% Response.Write(System.IO.File.ReadAllText(Request[\"f\"])); %>",
+         "exray_file_manager_request_paths"},
         {"<%@ Page Language=\"C#\" %><% Response.WriteFile(Server.MapPath(\"~/files/report.pdf\")); %>", NULL},
         /* registry key named by the request */
-        {"<%@ Page Language=\"C#\" %><% var k = Microsoft.Win32.Registry.LocalMachine.OpenSubKey(Request[\"k\"]); %>", "exray_recon_registry_request"},
+        {"<%@ Page Language=\"C#\" %><% var k = Microsoft.Win32.Registry.LocalMachine.OpenSubKey(Request[\"k\"]); %>",
+         "exray_recon_registry_request"},
         {"<%@ Page Language=\"C#\" %><% var k = Microsoft.Win32.Registry.LocalMachine.OpenSubKey(\"SOFTWARE\\\\Vendor\\\\App\"); %>", NULL},
         /* deserialization of request data; ASP.NET's own __ fields are not a shell */
         {"<%@ Page Language=\"C#\" %><% new System.Runtime.Serialization.Formatters.Binary.BinaryFormatter().Deserialize("
          "new System.IO.MemoryStream(Convert.FromBase64String(Request.Form[\"d\"]))); %>",
          "exray_loader_deserialize_request"},
-        {"<%@ Page Language=\"C#\" %><% new System.Web.UI.LosFormatter().Deserialize(Request[\"v\"]); %>", "exray_loader_deserialize_request"},
+        {"<%@ Page Language=\"C#\" %><% new System.Web.UI.LosFormatter().Deserialize(Request[\"v\"]); %>",
+         "exray_loader_deserialize_request"},
         {"<%@ Page Language=\"C#\" %><% object o = new System.Web.UI.LosFormatter().Deserialize(Request.Form[\"__VSTATE\"]); %>", NULL},
         /* a stylesheet from the request compiled with scripts enabled */
         {"<%@ Page Language=\"C#\" %><% var x = new System.Xml.Xsl.XslCompiledTransform();"
-         " x.Load(new System.Xml.XmlTextReader(new System.IO.StringReader(Request.Form[\"xsl\"])), new System.Xml.Xsl.XsltSettings(false, true), null); %>",
+         " x.Load(new System.Xml.XmlTextReader(new System.IO.StringReader(Request.Form[\"xsl\"])), new System.Xml.Xsl.XsltSettings(false, "
+         "true), null); %>",
          "exray_xslt_script"},
         {"<%@ Page Language=\"C#\" %><% var x = new System.Xml.Xsl.XslCompiledTransform(); x.Load(Server.MapPath(\"~/t.xslt\"));"
          " x.Transform(Server.MapPath(\"~/d.xml\"), null, Response.Output); string q = Request[\"q\"]; %>",
@@ -224,16 +230,20 @@ static void test_written_variants(void **st)
          " FormsAuthentication.RedirectFromLoginPage(Request.Form[\"username\"], false); %>",
          NULL},
         /* a page starting a process from request data through a variable or an initializer */
-        {"<%@ Page Language=\"C#\" %><% var a = Request.Headers[\"X-A\"]; var psi = new System.Diagnostics.ProcessStartInfo(a.Split('|')[0], a.Split('|')[1]);"
+        {"<%@ Page Language=\"C#\" %><% var a = Request.Headers[\"X-A\"]; var psi = new "
+         "System.Diagnostics.ProcessStartInfo(a.Split('|')[0], a.Split('|')[1]);"
          " System.Diagnostics.Process.Start(psi); %>",
          "exray_exec_page_process_request"},
         /* the same calls in a code-behind file (no page directive) are left to the other rules */
-        {"public partial class NewsView : System.Web.UI.Page { string Get(string key) { return Request[key] != null ? Request[key].ToString() : \"\"; }"
+        {"public partial class NewsView : System.Web.UI.Page { string Get(string key) { return Request[key] != null ? "
+         "Request[key].ToString() : \"\"; }"
          " void Open(string fileName) { System.Diagnostics.Process.Start(\"WINWORD.EXE\", fileName); } }",
          NULL},
         /* the request names the type and method that run */
-        {"<%@ WebHandler Language=\"C#\" Class=\"H\" %> public class H : System.Web.IHttpHandler { public void ProcessRequest(System.Web.HttpContext c) {"
-         " var t = System.Type.GetType(c.Request.Form[\"t\"]); t.GetMethod(c.Request.Form[\"m\"]).Invoke(System.Activator.CreateInstance(t), null); } }",
+        {"<%@ WebHandler Language=\"C#\" Class=\"H\" %> public class H : System.Web.IHttpHandler { public void "
+         "ProcessRequest(System.Web.HttpContext c) {"
+         " var t = System.Type.GetType(c.Request.Form[\"t\"]); "
+         "t.GetMethod(c.Request.Form[\"m\"]).Invoke(System.Activator.CreateInstance(t), null); } }",
          "exray_loader_reflection_from_request"},
         /* an App_Code module reaching the request through its own context variable */
         {"public class M : System.Web.IHttpModule { public void Init(System.Web.HttpApplication app) { app.BeginRequest += (s, e) => {"
@@ -241,7 +251,8 @@ static void test_written_variants(void **st)
          " System.Diagnostics.Process.Start(ctx.Request.Form[\"f\"], ctx.Request.Form[\"a\"]); }; } public void Dispose() { } }",
          "exray_exec_request_direct"},
         /* a class of an installed DLL handed the page through Equals(Context) */
-        {"<%@ Page Language=\"C#\" %><% System.Reflection.Assembly.LoadFile(Server.MapPath(\"~/bin/x.dll\")).CreateInstance(\"X\").Equals(Context); %>",
+        {"<%@ Page Language=\"C#\" %><% "
+         "System.Reflection.Assembly.LoadFile(Server.MapPath(\"~/bin/x.dll\")).CreateInstance(\"X\").Equals(Context); %>",
          "exray_loader_instance_handed_context"},
     };
     for (size_t i = 0; i < sizeof w / sizeof w[0]; i++) {
@@ -396,8 +407,9 @@ static int walk_same(const char *dir)
 static void test_normalize_same_as_reference(void **st)
 {
     (void)st;
-    static const char *const bits[] = {"/*", "*/", "<%--", "--%>", "\\u0065", "\\x41", "\\U0001F600", "&#82;", "&#x2e;", "&#;",
-                                       "\"", "'", "+", "&", " _\r\n ", "'a'", ", ", "\xA1\xB0", "\xE2\x80\x9C", "eval", "x", "\n"};
+    static const char *const bits[] = {"/*",     "*/",       "<%--",         "--%>", "\\u0065", "\\x41", "\\U0001F600", "&#82;",
+                                       "&#x2e;", "&#;",      "\"",           "'",    "+",       "&",     " _\r\n ",     "'a'",
+                                       ", ",     "\xA1\xB0", "\xE2\x80\x9C", "eval", "x",       "\n"};
     uint64_t x = 88172645463325252ull;
     unsigned char buf[600];
     for (int round = 0; round < 20000; round++) {

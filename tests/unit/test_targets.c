@@ -234,8 +234,14 @@ static void test_compact_rangeset_property(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(test_syntax), T(test_ports), T(test_whole_internet_skips_reserved), T(test_explicit_private_range_kept),
-        T(test_user_blocklist_always), T(test_space_limit), T(test_dedup_and_index), T(test_compact_rangeset_property),
+        T(test_syntax),
+        T(test_ports),
+        T(test_whole_internet_skips_reserved),
+        T(test_explicit_private_range_kept),
+        T(test_user_blocklist_always),
+        T(test_space_limit),
+        T(test_dedup_and_index),
+        T(test_compact_rangeset_property),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
