@@ -316,7 +316,8 @@ static int feed_head(exr_http_resp *r, const char *data, size_t n, size_t *i)
     return after_head(r, parse_head(r));
 }
 
-static int feed_body_len(exr_http_resp *r, const char *data, size_t n, size_t *i)
+/* Up to r->remaining bytes of body (a Content-Length body or a chunk) from data[*i..n). */
+static void take_remaining(exr_http_resp *r, const char *data, size_t n, size_t *i)
 {
     size_t take = n - *i;
     if (take > r->remaining)
@@ -324,6 +325,11 @@ static int feed_body_len(exr_http_resp *r, const char *data, size_t n, size_t *i
     keep_body(r, data + *i, take);
     *i += take;
     r->remaining -= take;
+}
+
+static int feed_body_len(exr_http_resp *r, const char *data, size_t n, size_t *i)
+{
+    take_remaining(r, data, n, i);
     if (r->remaining == 0 || r->truncated) {
         if (r->remaining)
             r->keep_alive = false;
@@ -349,12 +355,7 @@ static int feed_chunk_line(exr_http_resp *r, const char *data, size_t n, size_t 
 
 static int feed_chunk_data(exr_http_resp *r, const char *data, size_t n, size_t *i)
 {
-    size_t take = n - *i;
-    if (take > r->remaining)
-        take = (size_t)r->remaining;
-    keep_body(r, data + *i, take);
-    *i += take;
-    r->remaining -= take;
+    take_remaining(r, data, n, i);
     if (r->truncated) {
         r->keep_alive = false;
         r->state = S_DONE;
