@@ -2,6 +2,7 @@
 #include "mime.h"
 #include "../core/utf8.h"
 #include <stdio.h>
+#include <stdbool.h>
 #include <string.h>
 
 static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -123,8 +124,9 @@ void exr_mime_build(const exr_mail *m, exr_buf *out)
     thread_headers(m->refs, dom, out);
     exr_buf_adds(out, "Auto-Submitted: auto-generated\r\n");
     exr_buf_printf(out, "X-exray-Ticket: %s\r\n", m->ticket);
-    exr_buf_printf(out, "X-exray-Notice: %s\r\n",
-                   m->kind && strspn(m->kind, "abcdefghijklmnopqrstuvwxyz") == strlen(m->kind) ? m->kind : "first");
+    /* a kind from a tampered store is never a header of its own making: one short word */
+    bool word = m->kind && m->kind[0] && strlen(m->kind) <= 16 && strspn(m->kind, "abcdefghijklmnopqrstuvwxyz") == strlen(m->kind);
+    exr_buf_printf(out, "X-exray-Notice: %s\r\n", word ? m->kind : "first");
     exr_buf_adds(out, "MIME-Version: 1.0\r\n");
     exr_buf_printf(out, "Content-Type: multipart/mixed; boundary=\"=_exray_%s\"\r\n\r\n", m->ticket);
     exr_buf_adds(out, "This is a MIME message.\r\n");

@@ -18,7 +18,7 @@ typedef struct exr_mail {
     const char *attach;
     size_t attach_len;
     time_t date;
-    const char *kind; /* X-exray-Notice: first, reminder, resolved */
+    const char *kind; /* X-exray-Notice: first, reminder, escalation, resolved (else "first") */
     const char *refs; /* the tickets of the first notices it follows up, space-separated, or NULL */
 } exr_mail;
 

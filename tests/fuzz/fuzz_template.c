@@ -21,13 +21,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         exr_buf_init(&msg);
         exr_template_render(t.subject, vars, 4, &subj);
         exr_template_render(t.body, vars, 4, &body);
-        exr_mail m = {"a@b.example", text, "c@d.example", subj.p ? subj.p : "", body.p ? body.p : "", "20210303-00000001", "x.csv", text,
-                      size,          0};
+        exr_mail m = {
+            "a@b.example", text, "c@d.example", subj.p ? subj.p : "", body.p ? body.p : "", "20210303-00000001", "x.csv", text, size, 0,
+            text,          text}; /* a hostile notice kind and refs (a tampered store) too */
         exr_mime_build(&m, &msg);
         /* no byte of the input may start a header line of its own: every line of the header
          * block is a folded continuation or one of the headers exray writes, by full name */
         static const char *const names[] = {
-            "From:", "To:", "Subject:", "Date:", "Message-ID:", "Auto-Submitted:", "X-exray-Ticket:", "MIME-Version:", "Content-Type:"};
+            "From:",           "To:",          "Subject:",    "Date:",         "Message-ID:",  "Auto-Submitted:", "X-exray-Ticket:",
+            "X-exray-Notice:", "In-Reply-To:", "References:", "MIME-Version:", "Content-Type:"};
         char *end = strstr(msg.p, "\r\n\r\n");
         if (!end)
             __builtin_trap();
