@@ -94,25 +94,26 @@ extern const int exr_nspecs;
 /* The options every command that says which CVEs are open shares: one text each. */
 #define EXR_OPT_VULNS_FILE                                                                                                                 \
     {                                                                                                                                      \
-        "vulns", 0, "FILE", "the built-in table", "the vulnerability table to read (update,cve,products,kev_added,campaign,config)",       \
-            "A new Exchange CVE is a row of this file: a copy of data/exchange-vulns.csv with the row added needs no new exray.",          \
-            "Vulnerabilities", NULL, 0                                                                                                     \
+        .lng = "vulns", .arg = "FILE", .def = "the built-in table",                                                                        \
+        .help = "the vulnerability table to read (update,cve,products,kev_added,campaign,config)",                                         \
+        .man = "A new Exchange CVE is a row of this file: a copy of data/exchange-vulns.csv with the row added needs no new exray.",       \
+        .group = "Vulnerabilities"                                                                                                         \
     }
 #define EXR_OPT_CVES                                                                                                                       \
     {                                                                                                                                      \
-        "cves", 0, "LIST", "every CVE",                                                                                                    \
-            "count only these CVEs as open: CVE ids, campaigns (ProxyLogon...), 'kev' or 'all', comma-separated",                          \
-            "A host is vulnerable only when one of them is open by its build; the known exploited stay first in every list.",              \
-            "Vulnerabilities", NULL, 0                                                                                                     \
+        .lng = "cves", .arg = "LIST", .def = "every CVE",                                                                                  \
+        .help = "count only these CVEs as open: CVE ids, campaigns (ProxyLogon...), 'kev' or 'all', comma-separated",                      \
+        .man = "A host is vulnerable only when one of them is open by its build; the known exploited stay first in every list.",           \
+        .group = "Vulnerabilities"                                                                                                         \
     }
 #define EXR_OPT_KEV_ONLY                                                                                                                   \
     {                                                                                                                                      \
-        "kev-only", 0, NULL, NULL, "count only the CVEs in CISA's Known Exploited Vulnerabilities catalog (--cves kev)", NULL,             \
-            "Vulnerabilities", NULL, 0                                                                                                     \
+        .lng = "kev-only", .help = "count only the CVEs in CISA's Known Exploited Vulnerabilities catalog (--cves kev)",                   \
+        .group = "Vulnerabilities"                                                                                                         \
     }
 #define EXR_OPT_AS_OF                                                                                                                      \
     {                                                                                                                                      \
-        "as-of", 0, "DAY", "today", "the day (YYYY-MM-DD) support states are for", NULL, "Vulnerabilities", NULL, 0                        \
+        .lng = "as-of", .arg = "DAY", .def = "today", .help = "the day (YYYY-MM-DD) support states are for", .group = "Vulnerabilities"    \
     }
 
 /* Option ids: the index of each option in its command's table. */

@@ -2,7 +2,12 @@
 #include "opts.h"
 
 static const exr_opt opts[] = {
-    [BUILDS_BUILDS] = {"builds", 'b', "FILE", "the built-in table", "the build table to read", NULL, "Vulnerabilities", NULL, 0},
+    [BUILDS_BUILDS] = {.lng = "builds",
+                       .shrt = 'b',
+                       .arg = "FILE",
+                       .def = "the built-in table",
+                       .help = "the build table to read",
+                       .group = "Vulnerabilities"},
     [BUILDS_VULNS] = EXR_OPT_VULNS_FILE,
     [BUILDS_CVES] = EXR_OPT_CVES,
     [BUILDS_KEV_ONLY] = EXR_OPT_KEV_ONLY,
@@ -12,24 +17,29 @@ static const exr_opt opts[] = {
          "text, or json: one object a line with build, product, cu, su, support {state, since, esu_evidence}, the sets' verdicts "
          "and cves {id: {verdict, fixed_by, kev, campaign}} for every CVE of the build's product",
          NULL, "Options", "text json", 0},
-    [BUILDS_LIST] = {"list", 'l', NULL, NULL, "print the whole table", NULL, "Options", NULL, 0},
-    [BUILDS_CHECK] = {"check", 0, NULL, NULL,
-                      "exit 1 when the table was last checked more than --max-age days ago, saying how to refresh it", NULL, "Options",
-                      NULL, 0},
-    [BUILDS_MAX_AGE] = {"max-age", 0, "DAYS", "90", "with --check: the age a table may reach", NULL, "Options", NULL, 0},
-    [BUILDS_IMPORT] = {"import", 0, "FILE", NULL,
-                       "convert Microsoft's build-number page (saved HTML or its Markdown source), Get-ExchangeBuildNumber's "
-                       "ExchangeBuildNumbers.csv or another CSV with build and name columns into the table format",
-                       "The campaign sets' fixing updates are set by rule (Mar21SU, May21SU and Nov22SU on each CU, and the first "
-                       "CU released after them); every other CVE's verdict follows from the update names (Feb23SU, Apr25HU...) "
-                       "the import carries. What the import adds, changes and drops against the current table is printed.",
-                       "Options", NULL, 0},
-    [BUILDS_MERGE] = {"merge", 0, NULL, NULL,
-                      "with --import: keep the rows of the current table the import lacks (ExchangeBuildNumbers.csv has no "
-                      "2018-2020 updates)",
-                      NULL, "Options", NULL, 0},
-    [BUILDS_OUTPUT] = {"output", 'o', "FILE", NULL, "with --import: where the table goes ('-' = standard output)", NULL, "Options", NULL,
-                       0},
+    [BUILDS_LIST] = {.lng = "list", .shrt = 'l', .help = "print the whole table", .group = "Options"},
+    [BUILDS_CHECK] = {.lng = "check",
+                      .help = "exit 1 when the table was last checked more than --max-age days ago, saying how to refresh it",
+                      .group = "Options"},
+    [BUILDS_MAX_AGE] =
+        {.lng = "max-age", .arg = "DAYS", .def = "90", .help = "with --check: the age a table may reach", .group = "Options"},
+    [BUILDS_IMPORT] = {.lng = "import",
+                       .arg = "FILE",
+                       .help = "convert Microsoft's build-number page (saved HTML or its Markdown source), Get-ExchangeBuildNumber's "
+                               "ExchangeBuildNumbers.csv or another CSV with build and name columns into the table format",
+                       .man = "The campaign sets' fixing updates are set by rule (Mar21SU, May21SU and Nov22SU on each CU, and the first "
+                              "CU released after them); every other CVE's verdict follows from the update names (Feb23SU, Apr25HU...) "
+                              "the import carries. What the import adds, changes and drops against the current table is printed.",
+                       .group = "Options"},
+    [BUILDS_MERGE] = {.lng = "merge",
+                      .help = "with --import: keep the rows of the current table the import lacks (ExchangeBuildNumbers.csv has no "
+                              "2018-2020 updates)",
+                      .group = "Options"},
+    [BUILDS_OUTPUT] = {.lng = "output",
+                       .shrt = 'o',
+                       .arg = "FILE",
+                       .help = "with --import: where the table goes ('-' = standard output)",
+                       .group = "Options"},
 };
 
 const exr_cmdspec exr_spec_builds = {

@@ -2,13 +2,17 @@
 #include "opts.h"
 
 static const exr_opt opts[] = {
-    [CASES_DB] = {"db", 0, "STORE", NULL, "the store: an existing SQLite file or a PostgreSQL URI", NULL, "Options", NULL, 0},
-    [CASES_FORMAT] = {"format", 'F', "FMT", "text",
-                      "text (a table, the oldest open case first), json (one object a case, with its hosts) or csv (one row a "
-                      "case)",
-                      NULL, "Options", "text json csv", 0},
-    [CASES_OPEN] = {"open", 0, NULL, NULL, "only the cases with a host still affected", NULL, "Options", NULL, 0},
-    [CASES_RESOLVED] = {"resolved", 0, NULL, NULL, "only the cases whose every host is resolved", NULL, "Options", NULL, 0},
+    [CASES_DB] = {.lng = "db", .arg = "STORE", .help = "the store: an existing SQLite file or a PostgreSQL URI", .group = "Options"},
+    [CASES_FORMAT] = {.lng = "format",
+                      .shrt = 'F',
+                      .arg = "FMT",
+                      .def = "text",
+                      .help = "text (a table, the oldest open case first), json (one object a case, with its hosts) or csv (one row a "
+                              "case)",
+                      .group = "Options",
+                      .choices = "text json csv"},
+    [CASES_OPEN] = {.lng = "open", .help = "only the cases with a host still affected", .group = "Options"},
+    [CASES_RESOLVED] = {.lng = "resolved", .help = "only the cases whose every host is resolved", .group = "Options"},
 };
 
 const exr_cmdspec exr_spec_cases = {

@@ -2,9 +2,16 @@
 #include "opts.h"
 
 static const exr_opt import_opts[] = {
-    [CIMPORT_DB] = {"db", 0, "STORE", NULL, "the store: a SQLite file (created when absent) or a PostgreSQL URI", NULL, "Options", NULL, 0},
-    [CIMPORT_SOURCE] = {"source", 0, "NAME", "ripe", "the registry the dumps come from (ripe, apnic, afrinic...)",
-                        "An import replaces the contacts of the earlier import from the same source.", "Options", NULL, 0},
+    [CIMPORT_DB] = {.lng = "db",
+                    .arg = "STORE",
+                    .help = "the store: a SQLite file (created when absent) or a PostgreSQL URI",
+                    .group = "Options"},
+    [CIMPORT_SOURCE] = {.lng = "source",
+                        .arg = "NAME",
+                        .def = "ripe",
+                        .help = "the registry the dumps come from (ripe, apnic, afrinic...)",
+                        .man = "An import replaces the contacts of the earlier import from the same source.",
+                        .group = "Options"},
 };
 
 const exr_cmdspec exr_spec_contacts_import = {
@@ -27,7 +34,10 @@ const exr_cmdspec exr_spec_contacts_import = {
 };
 
 static const exr_opt optout_opts[] = {
-    [OPTOUT_DB] = {"db", 0, "STORE", NULL, "the store: a SQLite file (created when absent) or a PostgreSQL URI", NULL, "Options", NULL, 0},
+    [OPTOUT_DB] = {.lng = "db",
+                   .arg = "STORE",
+                   .help = "the store: a SQLite file (created when absent) or a PostgreSQL URI",
+                   .group = "Options"},
 };
 
 const exr_cmdspec exr_spec_contacts_optout = {

@@ -2,8 +2,11 @@
 #include "opts.h"
 
 static const exr_opt opts[] = {
-    [DBCOPY_FROM] = {"from", 0, "STORE", NULL, "the store to copy: an existing SQLite file or a PostgreSQL URI", NULL, "Options", NULL, 0},
-    [DBCOPY_TO] = {"to", 0, "STORE", NULL, "where to: a new SQLite file or an empty PostgreSQL database", NULL, "Options", NULL, 0},
+    [DBCOPY_FROM] = {.lng = "from",
+                     .arg = "STORE",
+                     .help = "the store to copy: an existing SQLite file or a PostgreSQL URI",
+                     .group = "Options"},
+    [DBCOPY_TO] = {.lng = "to", .arg = "STORE", .help = "where to: a new SQLite file or an empty PostgreSQL database", .group = "Options"},
 };
 
 const exr_cmdspec exr_spec_db_copy = {

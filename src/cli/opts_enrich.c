@@ -2,12 +2,17 @@
 #include "opts.h"
 
 static const exr_opt compile_opts[] = {
-    [ECOMPILE_ASN4] = {"asn4", 0, "FILE", NULL, "ip-location-db asn-ipv4.csv (range start, end, ASN, AS name)", NULL, "Options", NULL, 0},
-    [ECOMPILE_ASN6] = {"asn6", 0, "FILE", NULL, "ip-location-db asn-ipv6.csv", NULL, "Options", NULL, 0},
-    [ECOMPILE_COUNTRY4] = {"country4", 0, "FILE", NULL, "ip-location-db geo-whois-asn-country-ipv4.csv (range start, end, country)", NULL,
-                           "Options", NULL, 0},
-    [ECOMPILE_COUNTRY6] = {"country6", 0, "FILE", NULL, "ip-location-db geo-whois-asn-country-ipv6.csv", NULL, "Options", NULL, 0},
-    [ECOMPILE_OUTPUT] = {"output", 'o', "FILE", NULL, "the compiled lookup file", NULL, "Options", NULL, 0},
+    [ECOMPILE_ASN4] = {.lng = "asn4",
+                       .arg = "FILE",
+                       .help = "ip-location-db asn-ipv4.csv (range start, end, ASN, AS name)",
+                       .group = "Options"},
+    [ECOMPILE_ASN6] = {.lng = "asn6", .arg = "FILE", .help = "ip-location-db asn-ipv6.csv", .group = "Options"},
+    [ECOMPILE_COUNTRY4] = {.lng = "country4",
+                           .arg = "FILE",
+                           .help = "ip-location-db geo-whois-asn-country-ipv4.csv (range start, end, country)",
+                           .group = "Options"},
+    [ECOMPILE_COUNTRY6] = {.lng = "country6", .arg = "FILE", .help = "ip-location-db geo-whois-asn-country-ipv6.csv", .group = "Options"},
+    [ECOMPILE_OUTPUT] = {.lng = "output", .shrt = 'o', .arg = "FILE", .help = "the compiled lookup file", .group = "Options"},
 };
 
 const exr_cmdspec exr_spec_enrich_compile = {
@@ -28,7 +33,7 @@ const exr_cmdspec exr_spec_enrich_compile = {
 };
 
 static const exr_opt lookup_opts[] = {
-    [ELOOKUP_IPDB] = {"ipdb", 0, "FILE", NULL, "a file from enrich compile, or a MaxMind .mmdb", NULL, "Options", NULL, 0},
+    [ELOOKUP_IPDB] = {.lng = "ipdb", .arg = "FILE", .help = "a file from enrich compile, or a MaxMind .mmdb", .group = "Options"},
 };
 
 const exr_cmdspec exr_spec_enrich_lookup = {

@@ -2,8 +2,10 @@
 #include "opts.h"
 
 static const exr_opt opts[] = {
-    [IMPORT_DB] = {"db", 0, "STORE", NULL, "the store to load the reports into: a SQLite file (created when absent) or a PostgreSQL URI",
-                   NULL, "Options", NULL, 0},
+    [IMPORT_DB] = {.lng = "db",
+                   .arg = "STORE",
+                   .help = "the store to load the reports into: a SQLite file (created when absent) or a PostgreSQL URI",
+                   .group = "Options"},
 };
 
 const exr_cmdspec exr_spec_import = {

@@ -2,11 +2,20 @@
 #include "opts.h"
 
 static const exr_opt opts[] = {
-    [REPORT_DB] = {"db", 0, "STORE", NULL, "the store: an existing SQLite file or a PostgreSQL URI", NULL, "Options", NULL, 0},
-    [REPORT_OUTPUT] = {"output", 'o', "FILE", "standard output", "write the report to FILE", NULL, "Options", NULL, 0},
-    [REPORT_FORMAT] = {"format", 'F', "FMT", "html", "html (one self-contained page) or md (Markdown tables)", NULL, "Options", "html md",
-                       0},
-    [REPORT_HUNT] = {"hunt", 0, "FILE", NULL, "also draw a hunt's findings (exray hunt -o) on a time axis", NULL, "Options", NULL, 0},
+    [REPORT_DB] = {.lng = "db", .arg = "STORE", .help = "the store: an existing SQLite file or a PostgreSQL URI", .group = "Options"},
+    [REPORT_OUTPUT] =
+        {.lng = "output", .shrt = 'o', .arg = "FILE", .def = "standard output", .help = "write the report to FILE", .group = "Options"},
+    [REPORT_FORMAT] = {.lng = "format",
+                       .shrt = 'F',
+                       .arg = "FMT",
+                       .def = "html",
+                       .help = "html (one self-contained page) or md (Markdown tables)",
+                       .group = "Options",
+                       .choices = "html md"},
+    [REPORT_HUNT] = {.lng = "hunt",
+                     .arg = "FILE",
+                     .help = "also draw a hunt's findings (exray hunt -o) on a time axis",
+                     .group = "Options"},
     [REPORT_VULNS] = EXR_OPT_VULNS_FILE,
     [REPORT_CVES] = EXR_OPT_CVES,
     [REPORT_KEV_ONLY] = EXR_OPT_KEV_ONLY,

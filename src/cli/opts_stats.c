@@ -2,7 +2,7 @@
 #include "opts.h"
 
 static const exr_opt opts[] = {
-    [STATS_DB] = {"db", 0, "STORE", NULL, "the store: an existing SQLite file or a PostgreSQL URI", NULL, "Options", NULL, 0},
+    [STATS_DB] = {.lng = "db", .arg = "STORE", .help = "the store: an existing SQLite file or a PostgreSQL URI", .group = "Options"},
     [STATS_VULNS] = EXR_OPT_VULNS_FILE,
     [STATS_CVES] = EXR_OPT_CVES,
     [STATS_KEV_ONLY] = EXR_OPT_KEV_ONLY,

@@ -3,26 +3,45 @@
 
 static const exr_opt opts[] = {
     [VULNS_VULNS] = EXR_OPT_VULNS_FILE,
-    [VULNS_BUILDS] = {"builds", 'b', "FILE", "the built-in table",
-                      "with --check: the build table whose updates the vulnerability table must name", NULL, "Vulnerabilities", NULL, 0},
+    [VULNS_BUILDS] = {.lng = "builds",
+                      .shrt = 'b',
+                      .arg = "FILE",
+                      .def = "the built-in table",
+                      .help = "with --check: the build table whose updates the vulnerability table must name",
+                      .group = "Vulnerabilities"},
     [VULNS_CVES] = EXR_OPT_CVES,
     [VULNS_KEV_ONLY] = EXR_OPT_KEV_ONLY,
-    [VULNS_FORMAT] = {"format", 'F', "FMT", "text", "text, csv (the table's own columns) or json (one object a row)", NULL, "Options",
-                      "text csv json", 0},
-    [VULNS_CHECK] = {"check", 0, NULL, NULL,
-                     "exit 1 when the table or its KEV dates are older than --max-age days, or when the build table has security "
-                     "updates the vulnerability table does not name, saying how to refresh it",
-                     NULL, "Options", NULL, 0},
-    [VULNS_MAX_AGE] = {"max-age", 0, "DAYS", "90", "with --check: the age the table and its KEV snapshot may reach", NULL, "Options", NULL,
-                       0},
-    [VULNS_IMPORT] = {"import", 0, "FILE", NULL,
-                      "set kev_added from CISA's catalog (known_exploited_vulnerabilities.csv from cisagov/kev-data or cisa.gov) and "
-                      "write the table to -o",
-                      "Every Exchange CVE of the catalog gets its dateAdded; a CVE the catalog no longer lists loses it; an Exchange "
-                      "CVE of the catalog with no row is named, and the exit status is 1, since only a row with its fixing update "
-                      "makes it a verdict.",
-                      "Options", NULL, 0},
-    [VULNS_OUTPUT] = {"output", 'o', "FILE", NULL, "with --import: where the table goes ('-' = standard output)", NULL, "Options", NULL, 0},
+    [VULNS_FORMAT] = {.lng = "format",
+                      .shrt = 'F',
+                      .arg = "FMT",
+                      .def = "text",
+                      .help = "text, csv (the table's own columns) or json (one object a row)",
+                      .group = "Options",
+                      .choices = "text csv json"},
+    [VULNS_CHECK] = {.lng = "check",
+                     .help = "exit 1 when the table or its KEV dates are older than --max-age days, or when the build table has security "
+                             "updates the vulnerability table does not name, saying how to refresh it",
+                     .group = "Options"},
+    [VULNS_MAX_AGE] = {.lng = "max-age",
+                       .arg = "DAYS",
+                       .def = "90",
+                       .help = "with --check: the age the table and its KEV snapshot may reach",
+                       .group = "Options"},
+    [VULNS_IMPORT] = {.lng = "import",
+                      .arg = "FILE",
+                      .help =
+                          "set kev_added from CISA's catalog (known_exploited_vulnerabilities.csv from cisagov/kev-data or cisa.gov) and "
+                          "write the table to -o",
+                      .man =
+                          "Every Exchange CVE of the catalog gets its dateAdded; a CVE the catalog no longer lists loses it; an Exchange "
+                          "CVE of the catalog with no row is named, and the exit status is 1, since only a row with its fixing update "
+                          "makes it a verdict.",
+                      .group = "Options"},
+    [VULNS_OUTPUT] = {.lng = "output",
+                      .shrt = 'o',
+                      .arg = "FILE",
+                      .help = "with --import: where the table goes ('-' = standard output)",
+                      .group = "Options"},
 };
 
 const exr_cmdspec exr_spec_vulns = {
