@@ -33,7 +33,9 @@ fetch_ipdb() {
         sub=${pkg%%:*} name=${pkg#*:}
         [ -d "$d/$sub" ] && continue
         t=$(mktemp -d)
-        if (cd "$t" && npm pack --silent "@ip-location-db/$name" >/dev/null 2>&1); then
+        # --prefer-offline: a package npm has fetched once (its cache) needs no network again,
+        # so a fresh clone on a machine that ran deps.sh before tests offline
+        if (cd "$t" && npm pack --silent --prefer-offline "@ip-location-db/$name" >/dev/null 2>&1); then
             tar xzf "$t"/*.tgz -C "$t" && mv "$t/package" "$d/$sub"
         else
             echo "deps: npm pack @ip-location-db/$name failed; enrichment data missing" >&2
@@ -46,7 +48,7 @@ fetch_node() {
     [ -d "$ROOT/build/node/node_modules/playwright-core" ] && return 0
     command -v npm >/dev/null 2>&1 || { echo "deps: npm missing; playwright-core not installed" >&2; return 0; }
     mkdir -p "$ROOT/build/node"
-    (cd "$ROOT/build/node" && npm install --silent --no-audit --no-fund playwright-core@1 >/dev/null 2>&1) ||
+    (cd "$ROOT/build/node" && npm install --silent --prefer-offline --no-audit --no-fund playwright-core@1 >/dev/null 2>&1) ||
         echo "deps: npm install playwright-core failed" >&2
 }
 fetch_data() {
