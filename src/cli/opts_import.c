@@ -14,7 +14,8 @@ const exr_cmdspec exr_spec_import = {
     "load Shadowserver scan_exchange CSV reports or exray JSON Lines into the store",
     "REPORT: a Shadowserver scan_exchange CSV (the 2021 or the current layout) or exray scan JSON Lines. Each report "
     "becomes one scan that starts and ends at its report's own times; a malformed line is reported with its file and "
-    "line and skipped. A JSON Lines record may carry \"asn\" (a number) and \"country\" (an ISO 3166 code), as "
+    "line and skipped. A JSON Lines record may carry \"asn\" (a number; or \"source.asn\") and \"country\" (an ISO 3166 code; or \"geo\", "
+    "\"cc\", \"country_code\", \"source.geolocation.cc\"), as "
     "enriched feeds do; notify then chooses AS and national CERT contacts from them.",
     opts,
     IMPORT_NOPTS,

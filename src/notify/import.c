@@ -27,6 +27,20 @@ typedef struct field {
 
 enum { F_IP, F_PORT, F_HOSTNAME, F_TIME, F_BUILD, F_SERVERNAME, F_TAG, F_ASN, F_GEO, F_URL, F_STATUS, F_EXCHANGE, F_N };
 
+/* Other names enriched feeds give the network and the country (Shadowserver's geo, IntelMQ's
+ * source.geolocation.cc and source.asn); a field's first name is in json_names. */
+static int json_alias(const char *key)
+{
+    static const struct {
+        const char *name;
+        int field;
+    } a[] = {{"geo", F_GEO}, {"cc", F_GEO}, {"country_code", F_GEO}, {"source.geolocation.cc", F_GEO}, {"source.asn", F_ASN}};
+    for (size_t i = 0; i < sizeof a / sizeof a[0]; i++)
+        if (strcmp(key, a[i].name) == 0)
+            return a[i].field;
+    return -1;
+}
+
 /* Parses a JSON string at *p into out (UTF-8, \u escapes decoded to UTF-8). */
 /* True if the ;-separated tag list holds cve (any case). */
 static bool tag_has(const char *tag, const char *cve)
@@ -208,6 +222,8 @@ static int parse_json_line(const char *s, size_t n, field *f)
         for (int i = 0; i < F_N && idx < 0; i++)
             if (f[i].key && f[i].key[0] == key[0] && strcmp(f[i].key, key) == 0)
                 idx = i;
+        if (idx < 0)
+            idx = json_alias(key);
         if (idx >= 0)
             hint = idx + 1;
         if (idx >= 0 && p < end && *p == '"') {

@@ -24,9 +24,12 @@ report() {
     day=$1; shift
     : > "$WORK/w$day.jsonl"
     while [ $# -gt 0 ]; do
-        asn=64500; case $1 in 198.51.100.49) asn=64501;; esac
-        printf '{"ip":"%s","port":443,"hostname":"mail.%s.example","time":"2026-%sT10:00:00.250Z","build":"%s","status":"ok","exchange":true,"asn":%s,"country":"NL"}\n' \
-            "$1" "$1" "$day" "$2" $asn >> "$WORK/w$day.jsonl"
+        # the network and country as exray's import names them, and as enriched feeds do:
+        # B's country as Shadowserver's "geo", D's AS as IntelMQ's "source.asn"
+        net='"asn":64500,"country":"NL"'
+        case $1 in 198.51.100.17) net='"asn":64500,"geo":"NL"' ;; 198.51.100.49) net='"source.asn":64501,"country":"NL"' ;; esac
+        printf '{"ip":"%s","port":443,"hostname":"mail.%s.example","time":"2026-%sT10:00:00.250Z","build":"%s","status":"ok","exchange":true,%s}\n' \
+            "$1" "$1" "$day" "$2" "$net" >> "$WORK/w$day.jsonl"
         shift 2
     done
     "$EXRAY" import --db "$DB" "$WORK/w$day.jsonl" >/dev/null 2>"$WORK/imp.err" || fail "import week $day: $(cat "$WORK/imp.err")"
