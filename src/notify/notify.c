@@ -120,13 +120,20 @@ static int host_state(const exr_notify_opts *o, exr_build_memo *memo, const char
     return c->cves.support && strcmp(c->cves.support, "end-of-life") == 0 ? EXR_ST_EOL : EXR_ST_PATCHED;
 }
 
+/* The index of a name in a name table (states, templates), or -1. */
+static int name_index(const char *const *names, int n, const char *name)
+{
+    for (int i = 0; name && i < n; i++)
+        if (strcmp(name, names[i]) == 0)
+            return i;
+    return -1;
+}
+
 /* EXR_ST_* of a state's name, EXR_ST_VULN when none (a follow-up lists open CVEs). */
 static int exr_state_index(const char *name)
 {
-    for (int i = 0; i < EXR_NSTATES; i++)
-        if (strcmp(name, exr_state_name[i]) == 0)
-            return i;
-    return EXR_ST_VULN;
+    int i = name_index(exr_state_name, EXR_NSTATES, name);
+    return i < 0 ? EXR_ST_VULN : i;
 }
 
 static int cmp_host_ip(const void *k, const void *h)
@@ -189,17 +196,17 @@ static void read_host_row(exr_stmt *st, nhost *h, pending *p)
  * the state of the newest such observation. */
 static int load_hosts(exr_db *db, const exr_notify_opts *o, nhost **out, size_t *n, exr_err *e)
 {
+    /* latest = newest observation time, ties by row: an imported 2021 report after a 2024 one
+     * does not make 2021 the present. The newest of every port, whatever it saw: a port
+     * that stopped answering as Exchange says nothing about a vulnerable server any more;
+     * of the ports still Exchange, the newest speaks for the host */
     const char *q = "SELECT o.id, o.ip, o.port, o.proxylogon, o.proxyshell, o.proxynotshell,"
                     " EXISTS(SELECT 1 FROM observations w WHERE w.ip = o.ip AND w.webshells > 0),"
                     " EXISTS(SELECT 1 FROM observations v WHERE v.ip = o.ip AND v.time >= '" EXPOSURE_FROM "' AND"
                     "   (v.proxylogon = 'vulnerable' OR v.proxyshell = 'vulnerable' OR v.proxynotshell = 'vulnerable')),"
                     " h.asn, h.country, o.build, o.time"
-                    /* latest = newest observation time, ties by row: an imported 2021 report after a 2024 one
-         * does not make 2021 the present. The newest of every port, whatever it saw: a port
-         * that stopped answering as Exchange says nothing about a vulnerable server any more;
-         * of the ports still Exchange, the newest speaks for the host */
-                    " FROM observations o JOIN (SELECT ip, mid FROM (SELECT ip, id AS mid, ROW_NUMBER() OVER (PARTITION BY ip ORDER BY "
-                    "time DESC, id DESC) AS rn"
+                    " FROM observations o JOIN (SELECT ip, mid FROM (SELECT ip, id AS mid,"
+                    " ROW_NUMBER() OVER (PARTITION BY ip ORDER BY time DESC, id DESC) AS rn"
                     "   FROM (SELECT ip, id, time, exchange, ROW_NUMBER() OVER (PARTITION BY ip, port ORDER BY time DESC, id DESC) AS pn"
                     "     FROM observations WHERE ip <> '') p WHERE pn = 1 AND exchange = 1) r WHERE rn = 1) l ON o.id = l.mid"
                     " LEFT JOIN host_info h ON h.ip = o.ip ORDER BY o.ip";
@@ -256,6 +263,13 @@ static int next_ticket(exr_db *db, const char *day, char *out, size_t n, exr_err
     snprintf(out, n, "%s-%08lld", d8, v);
     return 0;
 }
+
+/* A case's hosts (the newest directive of each host with the recipient whose case it is) and
+ * how many of them are resolved; binds the recipient twice. */
+#define CASE_COUNTS_SQL                                                                                                                    \
+    "SELECT COUNT(*), SUM(CASE WHEN d.kind = 'resolved' THEN 1 ELSE 0 END) FROM directives d"                                              \
+    " WHERE COALESCE(d.origin, d.recipient) = ? AND d.id = (SELECT MAX(x.id) FROM directives x"                                            \
+    " WHERE x.ip = d.ip AND COALESCE(x.origin, x.recipient) = ?)"
 
 enum { K_FIRST, K_REMINDER, K_ESCALATION, K_RESOLVED };
 static const char *const kind_name[] = {"first", "reminder", "escalation", "resolved"};
@@ -383,11 +397,10 @@ static group *group_for(planner *p, const exr_contact *c, int kind, int state, c
         snprintf(n->org, sizeof n->org, "%s", c->org);
         n->kind = kind;
         n->state = state;
-        if (kind != K_RESOLVED) { /* a resolved directive waits for its case to close */
-            snprintf(n->refs, sizeof n->refs, "%s", kind != K_FIRST ? first_ticket : "");
-            if (new_ticket(p, n, e) != 0)
-                return NULL;
-        }
+        /* a resolved directive waits for its case to close; refs are added below, and saved
+         * once every host is planned (save_refs) */
+        if (kind != K_RESOLVED && new_ticket(p, n, e) != 0)
+            return NULL;
         p->ng++;
     }
     group *gr = &p->groups[g];
@@ -472,10 +485,7 @@ static int close_cases(planner *p, exr_err *e)
 {
     exr_stmt *open = NULL, *attach = NULL;
     int rc = -1;
-    if (exr_db_prepare(p->db,
-                       "SELECT COUNT(*) FROM directives d WHERE COALESCE(d.origin, d.recipient) = ? AND d.kind <> 'resolved'"
-                       " AND d.id = (SELECT MAX(x.id) FROM directives x WHERE x.ip = d.ip AND COALESCE(x.origin, x.recipient) = ?)",
-                       &open) != EXR_SQL_OK ||
+    if (exr_db_prepare(p->db, CASE_COUNTS_SQL, &open) != EXR_SQL_OK ||
         exr_db_prepare(p->db,
                        "UPDATE directives SET ticket = ? WHERE COALESCE(origin, recipient) = ? AND kind = 'resolved' AND ticket = ''",
                        &attach) != EXR_SQL_OK) {
@@ -489,7 +499,7 @@ static int close_cases(planner *p, exr_err *e)
         exr_stmt_reset(open);
         exr_stmt_bind_text(open, 1, g->recipient);
         exr_stmt_bind_text(open, 2, g->recipient);
-        if (exr_stmt_step(open) != EXR_SQL_ROW || exr_stmt_int(open, 0) > 0)
+        if (exr_stmt_step(open) != EXR_SQL_ROW || exr_stmt_int(open, 0) > exr_stmt_int(open, 1))
             continue; /* a host of the case is still affected */
         if (new_ticket(p, g, e) != 0)
             goto out;
@@ -1049,11 +1059,8 @@ static void followup_vars(exr_db *db, const notice *n, char *first, char *sent, 
             snprintf(sent, 32, "%.10s", exr_stmt_text(st, 0));
         exr_stmt_finalize(st);
     }
-    if (exr_db_prepare(db,
-                       "SELECT COUNT(*), SUM(CASE WHEN d.kind = 'resolved' THEN 1 ELSE 0 END) FROM directives d"
-                       " WHERE COALESCE(d.origin, d.recipient) = ? AND d.id = (SELECT MAX(x.id) FROM directives x"
-                       " WHERE x.ip = d.ip AND COALESCE(x.origin, x.recipient) = ?)",
-                       &st) == EXR_SQL_OK) {
+    /* an escalation goes to another contact than the case's own: its counts say nothing */
+    if (n->tpl_index != EXR_TPL_ESCALATION && exr_db_prepare(db, CASE_COUNTS_SQL, &st) == EXR_SQL_OK) {
         exr_stmt_bind_text(st, 1, n->recipient);
         exr_stmt_bind_text(st, 2, n->recipient);
         if (exr_stmt_step(st) == EXR_SQL_ROW && exr_stmt_int(st, 1) > 0)
@@ -1262,10 +1269,7 @@ int exr_notify_send(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st
             goto done;
         if (c == 0)
             break;
-        int state = -1;
-        for (int i = 0; i < EXR_NTEMPLATES; i++)
-            if (strcmp(tpl, exr_template_name[i]) == 0)
-                state = i;
+        int state = name_index(exr_template_name, EXR_NTEMPLATES, tpl);
         if (state < 0 || !exr_email_valid(recipient)) {
             set_state(db, ticket, "failed", "failed: bad template or recipient in the store", false, o->clock_offset_us, e);
             stt->failed++;
