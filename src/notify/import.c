@@ -42,20 +42,6 @@ static int json_alias(const char *key)
 }
 
 /* Parses a JSON string at *p into out (UTF-8, \u escapes decoded to UTF-8). */
-/* True if the ;-separated tag list holds cve (any case). */
-static bool tag_has(const char *tag, const char *cve)
-{
-    size_t n = strlen(cve);
-    for (const char *p = tag; *p;) {
-        const char *e = strchr(p, ';');
-        size_t l = e ? (size_t)(e - p) : strlen(p);
-        if (l == n && strncasecmp(p, cve, n) == 0)
-            return true;
-        p += l + (e ? 1 : 0);
-    }
-    return false;
-}
-
 /* Four hex digits at s (before end), or -1. */
 static long hex4(const char *s, const char *end)
 {
@@ -364,15 +350,11 @@ static const char *store_row(exr_store *s, const exr_buildtab *tab, exr_build_me
         r.nwebshells = 1;
         r.webshells[0] = "(reported by the source)";
     }
+    /* the CVEs the source's tag names are open, as the source says (Shadowserver's and
+     * exray's own CSV list them); the exposure counts them with the build's */
+    if (shadow)
+        r.nasserted = exr_tag_cves(f[F_TAG].val, r.asserted, EXR_MAX_ASSERTED);
     exr_result_finish_memo(&r, tab, memo);
-    /* the source's tag is its verdict; a CU-only version cannot contradict it */
-    /* any CVE of a set named in the tag (Shadowserver's and exray's own CSV list them) */
-    for (int set = 0; shadow && set < EXR_NSETS; set++)
-        for (int i = 0; exr_vset_cves[set][i]; i++)
-            if (tag_has(f[F_TAG].val, exr_vset_cves[set][i]) && exr_result_verdict(&r, set) != EXR_V_PATCHED) {
-                r.forced[set] = EXR_V_VULNERABLE;
-                break;
-            }
     exr_buf_reset(json);
     exr_result_json(&r, json);
     if (exr_store_add(s, scan_id, &r, json->p, json->len - 1, e) != 0)

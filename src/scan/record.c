@@ -14,8 +14,30 @@ void exr_result_finish(exr_result *r, const exr_buildtab *tab)
 void exr_result_finish_memo(exr_result *r, const exr_buildtab *tab, exr_build_memo *memo)
 {
     memset(&r->bi, 0, sizeof r->bi);
-    if (r->fp.exchange && r->fp.have_build)
+    bool hb = r->fp.exchange && r->fp.have_build;
+    if (hb)
         exr_build_classify_memo(tab, memo, &r->fp.build, &r->bi);
+    /* a feed's CVE of a campaign makes that campaign's view vulnerable too */
+    const char *asserted[EXR_MAX_ASSERTED];
+    for (int i = 0; i < r->nasserted; i++) {
+        asserted[i] = r->asserted[i];
+        for (int s = 0; s < EXR_NSETS; s++)
+            for (int k = 0; exr_vset_cves[s][k]; k++)
+                if (strcmp(exr_vset_cves[s][k], r->asserted[i]) == 0)
+                    r->forced[s] = EXR_V_VULNERABLE;
+    }
+    char day[EXR_TSTAMP_LEN] = "";
+    if (r->time_us > 0)
+        exr_time_stamp(r->time_us, day, sizeof day);
+    day[10] = 0;
+    exr_observed o = {.answered = r->status == EXR_STATUS_OK || r->fp.exchange,
+                      .exchange = r->fp.exchange,
+                      .bi = hb ? &r->bi : NULL,
+                      .shell = r->nwebshells > 0 && !r->webshell_control_hit,
+                      .asserted = asserted,
+                      .nasserted = r->nasserted,
+                      .day = day[0] ? day : NULL};
+    exr_exposure_of(tab, &o, &r->x);
 }
 
 int exr_result_verdict(const exr_result *r, int set)
@@ -39,26 +61,35 @@ static void set_key(char *key, size_t n, const char *set, const char *suffix)
     memcpy(key + a, suffix, b + 1);
 }
 
-/* a list of CVE ids, or null when the build says nothing per CVE (list NULL) */
-static void cve_list(exr_json *j, const char *key, const char *const *list, int n)
+/* every CVE of the vulnerability table, by the build (cv NULL: nothing to say per CVE), and
+ * the feed's asserted ones (open, never undetermined) */
+static void cve_fields(exr_json *j, const exr_cve_verdicts *cv, const exr_exposure *x)
 {
-    if (!list) {
-        exr_json_null(j, key);
-        return;
+    if (!cv && !x->nasserted) {
+        exr_json_null(j, "open_cves");
+    } else {
+        exr_json_arr_open(j, "open_cves");
+        for (int i = 0; cv && i < cv->nopen; i++)
+            exr_json_str(j, NULL, cv->open[i]);
+        for (int i = 0; i < x->nasserted; i++)
+            exr_json_str(j, NULL, x->asserted[i]);
+        exr_json_arr_close(j);
     }
-    exr_json_arr_open(j, key);
-    for (int i = 0; i < n; i++)
-        exr_json_str(j, NULL, list[i]);
-    exr_json_arr_close(j);
-}
-
-/* every CVE of the vulnerability table, by the build (cv NULL: nothing to say per CVE) */
-static void cve_fields(exr_json *j, const exr_cve_verdicts *cv)
-{
-    cve_list(j, "open_cves", cv ? cv->open : NULL, cv ? cv->nopen : 0);
-    cve_list(j, "undetermined_cves", cv ? cv->undetermined : NULL, cv ? cv->nundet : 0);
-    if (cv)
-        exr_json_int(j, "kev_open", cv->nkev);
+    if (!cv) {
+        exr_json_null(j, "undetermined_cves");
+    } else {
+        exr_json_arr_open(j, "undetermined_cves");
+        for (int i = 0; i < cv->nundet; i++) {
+            bool asserted = false;
+            for (int k = 0; k < x->nasserted && !asserted; k++)
+                asserted = strcmp(x->asserted[k], cv->undetermined[i]) == 0;
+            if (!asserted)
+                exr_json_str(j, NULL, cv->undetermined[i]);
+        }
+        exr_json_arr_close(j);
+    }
+    if (cv || x->nasserted)
+        exr_json_int(j, "kev_open", x->nkev);
     else
         exr_json_null(j, "kev_open");
     if (cv && cv->support) {
@@ -121,6 +152,8 @@ void exr_result_json(const exr_result *r, exr_buf *out)
     exr_json_str(&j, "cu", hb ? r->bi.cu : NULL);
     exr_json_str(&j, "su", hb ? r->bi.su : NULL);
     exr_json_str(&j, "servername", r->fp.servername[0] ? r->fp.servername : NULL);
+    exr_json_str(&j, "state", r->x.state >= 0 ? exr_state_names[r->x.state] : NULL);
+    exr_json_str(&j, "state_reason", r->x.state >= 0 ? r->x.why : NULL);
     for (int s = 0; s < EXR_NSETS; s++)
         exr_json_str(&j, exr_vset_name[s], exr_verdict_name(exr_result_verdict(r, s)));
     /* per set: which of its CVEs remain (a list when vulnerable, [] when patched, else
@@ -147,7 +180,7 @@ void exr_result_json(const exr_result *r, exr_buf *out)
                                               : r->bi.why[s];
         exr_json_str(&j, key, why);
     }
-    cve_fields(&j, classified && r->bi.cves.classified ? &r->bi.cves : NULL);
+    cve_fields(&j, classified && r->bi.cves.classified ? &r->bi.cves : NULL, &r->x);
     tls_field(&j, &r->tls);
     if (r->webshell_probe) {
         exr_json_obj_open(&j, "webshells");

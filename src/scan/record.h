@@ -6,6 +6,7 @@
 #include "../core/buf.h"
 #include "../core/ipaddr.h"
 #include "../exchange/builds.h"
+#include "../exchange/exposure.h"
 #include "fingerprint.h"
 #include <stdbool.h>
 #include <stdint.h>
@@ -36,9 +37,13 @@ typedef struct exr_result {
     int nwebshells;
     const char *webshells[EXR_MAX_WEBSHELLS]; /* static path strings */
     int forced[EXR_NSETS];                    /* a verdict an imported source asserted (0 = none) */
+    char asserted[EXR_MAX_ASSERTED][24];      /* CVEs an imported source named open */
+    int nasserted;
+    exr_exposure x; /* the state and its counts (exposure.h), set by exr_result_finish */
 } exr_result;
 
-/* Fills bi and verdicts from fp; call once the host is finished. */
+/* Fills bi, the verdicts and the exposure (r->x) from fp, the web shells found and the
+ * CVEs asserted; call once the host is finished (and its time set). */
 void exr_result_finish(exr_result *r, const exr_buildtab *tab);
 /* The same with a memo of classified builds (exr_build_classify_memo; NULL for none). */
 void exr_result_finish_memo(exr_result *r, const exr_buildtab *tab, exr_build_memo *memo);
