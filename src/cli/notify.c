@@ -237,7 +237,7 @@ static int notify_run(const exr_parsed *p, notify_args *a)
     a->o.tab = &tab;
     if (load_contacts(p, a, &cs, &e) == 0 && exr_notify_load_templates(&a->o, p->val[NOTIFY_TEMPLATES], &e) == 0 &&
         exr_store_open_existing(&s, p->val[NOTIFY_DB], &e) == 0) {
-        rc = plan_and_send(s, p, a, &cs, &st, &e) == 0 ? 0 : 2;
+        rc = exr_cli_restate("notify", s, &tab) == 0 && plan_and_send(s, p, a, &cs, &st, &e) == 0 ? 0 : 2;
         exr_store_close(s);
         print_stats(&st, a, cs.bad_lines, p->val[NOTIFY_PLAN_ONLY] != NULL);
     }

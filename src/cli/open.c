@@ -37,5 +37,24 @@ int exr_cli_open_with_builds(const char *cmd, const char *db, bool create, exr_b
         exr_buildtab_free(tab);
         return -1;
     }
+    if (exr_cli_restate(cmd, *s, tab) != 0) {
+        exr_store_close(*s);
+        exr_buildtab_free(tab);
+        return -1;
+    }
+    return 0;
+}
+
+int exr_cli_restate(const char *cmd, exr_store *s, const exr_buildtab *tab)
+{
+    exr_err e = {0, ""};
+    long changed;
+    if (exr_store_restate(s, tab, &changed, &e) != 0) {
+        fprintf(stderr, "exray %s: %s\n", cmd, e.msg);
+        return -1;
+    }
+    if (changed > 0)
+        fprintf(stderr, "exray %s: the tables in use differ from those the stored states were computed with: %ld observations judged again\n",
+                cmd, changed);
     return 0;
 }

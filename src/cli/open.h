@@ -15,4 +15,8 @@ int exr_cli_tables(const char *cmd, const char *builds, const char *vulns, const
                    exr_buildtab *tab);
 int exr_cli_open_with_builds(const char *cmd, const char *db, bool create, exr_buildtab *tab, exr_store **s, exr_err *e);
 
+/* Brings the store's states up to the tables in use (exr_store_restate), saying on standard
+ * error how many changed; -1 with the error printed. */
+int exr_cli_restate(const char *cmd, exr_store *s, const exr_buildtab *tab);
+
 #endif

@@ -33,6 +33,11 @@ int exr_cmd_report(int argc, char **argv)
         exr_buildtab_free(&tab);
         return 2;
     }
+    if (exr_cli_restate("report", s, &tab) != 0) {
+        exr_store_close(s);
+        exr_buildtab_free(&tab);
+        return 2;
+    }
     exr_report_opts o = {hunt, md == 1, &tab};
     exr_buf b;
     exr_buf_init(&b);

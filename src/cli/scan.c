@@ -42,7 +42,10 @@ typedef struct scan_ctx {
     exr_err store_err;
     /* counters */
     uint64_t n, exchange, by_status[EXR_NSTATUS];
-    uint64_t verdicts[EXR_NSETS][5];
+    uint64_t verdicts[EXR_NSETS][5]; /* the campaign view */
+    uint64_t states[EXR_NSTATE], kev_hosts;
+    const exr_vulntab *vt;
+    uint64_t *per_cve; /* hosts open to each vulnerability row */
     uint64_t webshell_hosts;
 } scan_ctx;
 
@@ -112,6 +115,14 @@ static void on_result(void *vctx, exr_result *r)
         c->exchange++;
         for (int s = 0; s < EXR_NSETS; s++)
             c->verdicts[s][exr_result_verdict(r, s)]++;
+        if (r->x.state >= 0)
+            c->states[r->x.state]++;
+        c->kev_hosts += r->x.nkev > 0;
+        for (int i = 0; c->per_cve && r->bi.cves.classified && i < r->bi.cves.nopen; i++) {
+            long k = exr_vulntab_index(c->vt, r->bi.cves.open[i]);
+            if (k >= 0)
+                c->per_cve[k]++;
+        }
     }
     if (r->webshell_probe && !r->webshell_control_hit && r->nwebshells)
         c->webshell_hosts++;
@@ -167,9 +178,7 @@ static void *progress_main(void *arg)
             break;
         pthread_mutex_lock(&p->c->mu);
         uint64_t ex = p->c->exchange;
-        uint64_t vu = 0;
-        for (int s = 0; s < EXR_NSETS; s++)
-            vu = p->c->verdicts[s][EXR_V_VULNERABLE] > vu ? p->c->verdicts[s][EXR_V_VULNERABLE] : vu;
+        uint64_t vu = p->c->states[EXR_S_VULNERABLE] + p->c->states[EXR_S_COMPROMISED];
         pthread_mutex_unlock(&p->c->mu);
         char extra[128];
         snprintf(extra, sizeof extra, "exchange %llu; vulnerable %llu", (unsigned long long)ex, (unsigned long long)vu);
@@ -265,14 +274,10 @@ static int validate_states(const char *list, unsigned *states)
     snprintf(buf, sizeof buf, "%s", list);
     *states = 0;
     for (char *sv = NULL, *tok = strtok_r(buf, ",", &sv); tok; tok = strtok_r(NULL, ",", &sv)) {
-        unsigned bit = !strcmp(tok, "vulnerable")     ? EXR_RESCAN_VULNERABLE
-                       : !strcmp(tok, "compromised")  ? EXR_RESCAN_COMPROMISED
-                       : !strcmp(tok, "undetermined") ? EXR_RESCAN_UNDETERMINED
-                       : !strcmp(tok, "patched")      ? EXR_RESCAN_PATCHED
-                                                      : 0;
-        if (!bit)
-            return FAIL("--state: vulnerable, compromised, undetermined, patched (comma-separated)");
-        *states |= bit;
+        int st = exr_state_parse(tok);
+        if (st < 0)
+            return FAIL("--state: compromised, vulnerable, end-of-life, undetermined, patched, not-affected (comma-separated)");
+        *states |= 1u << st;
     }
     return *states ? 0 : FAIL("--state: give at least one state");
 }
@@ -299,7 +304,7 @@ static int validate_output(const exr_parsed *p, scan_args *a)
     a->rescan = v[SCAN_RESCAN] != NULL;
     a->quiet = v[SCAN_QUIET] != NULL;
     a->notified_since = v[SCAN_NOTIFIED_SINCE];
-    a->rescan_states = EXR_RESCAN_VULNERABLE | EXR_RESCAN_COMPROMISED | EXR_RESCAN_UNDETERMINED;
+    a->rescan_states = EXR_RESCAN_OPEN | 1u << EXR_S_UNDETERMINED;
     if (v[SCAN_STATE] && validate_states(v[SCAN_STATE], &a->rescan_states) != 0)
         return -1;
     const char *ns = a->notified_since;
@@ -323,6 +328,11 @@ static int rescan_targets(scan_args *a)
     exr_store *rs;
     if (exr_store_open_existing(&rs, a->dbpath, &e) != 0)
         return FAIL("%s", e.msg);
+    /* the states the selection reads, by the tables this scan judges with */
+    if (exr_cli_restate("scan", rs, &a->tab) != 0) {
+        exr_store_close(rs);
+        return -1;
+    }
     rescan_ctx rc_ctx = {&a->t, 0, 0};
     int n = exr_store_rescan_targets(rs, a->rescan_states, a->notified_since, a->resume, rescan_add, &rc_ctx, &e);
     exr_store_close(rs);
@@ -463,6 +473,9 @@ static int open_store(scan_args *a, scan_ctx *sc, int argc, char **argv)
     exr_err e = {0, ""};
     if (exr_store_open_waiting(&sc->store, a->dbpath, a->db_timeout, &e) != 0)
         return FAIL("%s", e.msg);
+    /* the rows this scan adds and those already there: judged by the same tables */
+    if (exr_cli_restate("scan", sc->store, &a->tab) != 0)
+        return -1;
     char shard[32];
     snprintf(shard, sizeof shard, "%u/%u", a->o.shard, a->o.shards);
     int found = a->resume ? resume_scan(a, sc, shard) : 0;
@@ -555,9 +568,39 @@ static int finish_store(scan_ctx *sc)
     return 0;
 }
 
+/* The states of the Exchange servers found (exposure.h), the known exploited, and the CVEs
+ * open on most of them. */
+static void print_states(const scan_ctx *sc)
+{
+    fprintf(stderr, "\n  states of the %llu Exchange servers (every CVE of the table):", (unsigned long long)sc->exchange);
+    for (int i = EXR_NSTATE - 1; i >= 0; i--)
+        fprintf(stderr, " %s %llu", exr_state_names[i], (unsigned long long)sc->states[i]);
+    uint64_t p = sc->states[EXR_S_PATCHED] + sc->states[EXR_S_NOT_AFFECTED];
+    fprintf(stderr, "\n  patched: %.1f%% of the Exchange servers; open to a known exploited (CISA KEV) CVE: %llu\n",
+            sc->exchange ? 100.0 * (double)p / (double)sc->exchange : 0.0, (unsigned long long)sc->kev_hosts);
+    if (!sc->per_cve)
+        return;
+    /* the five CVEs open on most servers (a CVE with two rows counts once per row) */
+    bool shown[EXR_MAX_CVES * 2] = {false};
+    size_t n = sc->vt->n < EXR_MAX_CVES * 2 ? sc->vt->n : EXR_MAX_CVES * 2;
+    for (int k = 0; k < 5; k++) {
+        size_t best = n;
+        for (size_t i = 0; i < n; i++)
+            if (!shown[i] && sc->per_cve[i] && (best == n || sc->per_cve[i] > sc->per_cve[best]))
+                best = i;
+        if (best == n)
+            break;
+        shown[best] = true;
+        const exr_vuln *v = &sc->vt->v[best];
+        fprintf(stderr, "%s %s %llu%s", k ? "," : "  most open:", v->cve, (unsigned long long)sc->per_cve[best], v->kev[0] ? " (KEV)" : "");
+    }
+    fputc('\n', stderr);
+}
+
+/* The campaigns, a view over the same CVEs. */
 static void print_verdicts(const scan_ctx *sc)
 {
-    fprintf(stderr, "\n  %-14s %10s %8s %12s %12s %9s\n", "set", "vulnerable", "patched", "undetermined", "not-affected", "patched%");
+    fprintf(stderr, "\n  %-14s %10s %8s %12s %12s %9s\n", "campaign", "vulnerable", "patched", "undetermined", "not-affected", "patched%");
     for (int s = 0; s < EXR_NSETS; s++) {
         uint64_t v = sc->verdicts[s][EXR_V_VULNERABLE], p = sc->verdicts[s][EXR_V_PATCHED], u = sc->verdicts[s][EXR_V_UNDETERMINED],
                  na = sc->verdicts[s][EXR_V_NOT_AFFECTED];
@@ -584,6 +627,7 @@ static void print_summary(const scan_args *a, const scan_ctx *sc, exr_scan_progr
     for (int i = 0; i < EXR_NSTATUS; i++)
         if (sc->by_status[i])
             fprintf(stderr, " %s %llu", exr_status_name[i], (unsigned long long)sc->by_status[i]);
+    print_states(sc);
     print_verdicts(sc);
     if (a->o.probe_webshells)
         fprintf(stderr, "  hosts answering a published web-shell path: %llu\n", (unsigned long long)sc->webshell_hosts);
@@ -601,6 +645,9 @@ static int scan_run(scan_args *a, int argc, char **argv)
     exr_buf_init(&sc.line);
     exr_buf_init(&sc.json);
     sc.fmt = a->fmt;
+    sc.vt = a->tab.vulns;
+    if (sc.vt && sc.vt->n)
+        sc.per_cve = exr_xcalloc(sc.vt->n, sizeof *sc.per_cve);
     int rc = 2;
     if ((!a->dbpath || open_store(a, &sc, argc, argv) == 0) && open_output(a, &sc) == 0) {
         if (!a->have_seed)
@@ -621,6 +668,7 @@ static int scan_run(scan_args *a, int argc, char **argv)
         fflush(stdout);
     exr_store_close(sc.store);
     exr_keyset_free(&sc.done);
+    free(sc.per_cve);
     exr_buf_free(&sc.line);
     exr_buf_free(&sc.json);
     return rc;
@@ -636,14 +684,14 @@ int exr_cmd_scan(int argc, char **argv)
     memset(&a, 0, sizeof a);
     exr_targets_init(&a.t);
     int rc = 2;
-    if (validate_pace(&p, &a) == 0 && validate_output(&p, &a) == 0) {
+    /* the tables first: a rescan selects its hosts by the states they give */
+    if (validate_pace(&p, &a) == 0 && validate_output(&p, &a) == 0 && load_builds(&p, &a) == 0) {
         int lt = load_targets(&p, &a);
         if (lt == 1)
             rc = 0;
-        else if (lt == 0 && load_builds(&p, &a) == 0) {
+        else if (lt == 0)
             rc = scan_run(&a, argc, argv);
-            exr_buildtab_free(&a.tab);
-        }
+        exr_buildtab_free(&a.tab);
     }
     exr_targets_free(&a.t);
     return rc;

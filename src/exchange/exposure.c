@@ -1,6 +1,7 @@
 /* exposure.c: see exposure.h. */
 #include "exposure.h"
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -131,4 +132,55 @@ void exr_exposure_of(const exr_buildtab *t, const exr_observed *o, exr_exposure 
         x->state = EXR_S_PATCHED;
         x->why = x->nconfig ? "no CVE open by version; check the configuration for the listed ones" : "no CVE open";
     }
+}
+
+const char *exr_asserted_text(const char (*ids)[24], int n, char *out, size_t len)
+{
+    size_t k = 0;
+    out[0] = 0;
+    for (int i = 0; i < n && k + strlen(ids[i]) + 2 < len; i++)
+        k += (size_t)snprintf(out + k, len - k, "%s%s", k ? " " : "", ids[i]);
+    return k ? out : NULL;
+}
+
+/* FNV-1a, 64 bits: a change detector, not a security boundary */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 1099511628211ULL;
+    return h;
+}
+
+void exr_tables_digest(const exr_buildtab *t, char out[17])
+{
+    uint64_t h = 14695981039346656037ULL;
+    for (size_t i = 0; i < t->n; i++) {
+        const exr_build_row *r = &t->rows[i];
+        char v[40];
+        exr_version_format(&r->build, v, sizeof v);
+        h = fnv(h, r->product, strlen(r->product) + 1);
+        h = fnv(h, r->cu, strlen(r->cu) + 1);
+        h = fnv(h, v, strlen(v) + 1);
+        h = fnv(h, r->released, strlen(r->released) + 1);
+        h = fnv(h, r->update, strlen(r->update) + 1);
+        h = fnv(h, &r->kind, sizeof r->kind);
+    }
+    for (size_t i = 0; t->vulns && i < t->vulns->n; i++) {
+        const exr_vuln *v = &t->vulns->v[i];
+        h = fnv(h, v->update, strlen(v->update) + 1);
+        h = fnv(h, v->cve, strlen(v->cve) + 1);
+        h = fnv(h, &v->products, sizeof v->products);
+        h = fnv(h, v->kev, strlen(v->kev) + 1);
+        h = fnv(h, v->config, strlen(v->config) + 1);
+        h = fnv(h, &v->selected, sizeof v->selected);
+    }
+    for (size_t i = 0; i < t->lc.n; i++) {
+        const exr_lifecycle_row *r = &t->lc.rows[i];
+        h = fnv(h, r->product, strlen(r->product) + 1);
+        h = fnv(h, r->extended_end, strlen(r->extended_end) + 1);
+        h = fnv(h, r->esu_end, strlen(r->esu_end) + 1);
+        h = fnv(h, r->esu_cus, strlen(r->esu_cus) + 1);
+    }
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
 }

@@ -70,4 +70,11 @@ void exr_exposure_of(const exr_buildtab *t, const exr_observed *o, exr_exposure 
  * out, at most max; returns how many. */
 int exr_tag_cves(const char *tag, char out[][24], int max);
 
+/* The asserted CVEs as the store keeps them, space-separated (NULL when none). */
+const char *exr_asserted_text(const char (*ids)[24], int n, char *out, size_t len);
+
+/* A digest of the tables a state depends on (builds, vulnerabilities and their selection,
+ * lifecycle), 16 hex digits: the store recomputes its states when it changes. */
+void exr_tables_digest(const exr_buildtab *t, char out[17]);
+
 #endif

@@ -1,5 +1,6 @@
 /* vulns.c: the vulnerability table's loader; see vulns.h. */
 #include "vulns.h"
+#include <stddef.h>
 #include "../core/buf.h"
 #include "../core/csv.h"
 #include "../core/textlines.h"
@@ -233,4 +234,18 @@ int exr_vulntab_select(exr_vulntab *t, const char *list, exr_err *e)
         p += l + (p[l] == ',');
     }
     return 0;
+}
+
+long exr_vulntab_index(const exr_vulntab *t, const char *cve)
+{
+    /* the lists hold &v[i].cve: its row is found without a search */
+    if (!t || !t->n || !cve)
+        return -1;
+    const char *base = (const char *)t->v, *end = (const char *)(t->v + t->n), *p = cve;
+    if (p < base || p >= end)
+        return -1;
+    size_t off = (size_t)(p - base);
+    if (off % sizeof *t->v != offsetof(exr_vuln, cve))
+        return -1;
+    return (long)(off / sizeof *t->v);
 }

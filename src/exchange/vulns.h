@@ -66,6 +66,9 @@ int exr_vulntab_select(exr_vulntab *t, const char *list, exr_err *e);
 bool exr_cve_listed(const char *const *list, int n, const char *cve);
 /* The row of a CVE (its first), or NULL. */
 const exr_vuln *exr_vulntab_find(const exr_vulntab *t, const char *cve);
+/* The row index of a CVE id pointer taken from a verdict list (it points into the table),
+ * or -1. */
+long exr_vulntab_index(const exr_vulntab *t, const char *cve);
 /* The first update that fixes cve on a product line (exr_product_bit), or NULL. */
 const char *exr_vulntab_fixed_by(const exr_vulntab *t, const char *cve, unsigned product_bit);
 

@@ -7,6 +7,7 @@
 #include "../core/timefmt.h"
 #include "mime.h"
 #include "state.h"
+#include "../exchange/exposure.h"
 #include <errno.h>
 #include <signal.h>
 #include <fcntl.h>
@@ -87,37 +88,17 @@ typedef struct nhost {
     char cc[3];
 } nhost;
 
-/* The stored set verdicts of an observation the tables cannot classify (an imported report
- * without a build): a set vulnerable -> vulnerable, undetermined -> undetermined. */
-static int state_of_sets(const char *const v[EXR_NSETS])
+/* notify's state (its template) for the exposure model's state: the model decides, notify
+ * only names it; not-affected needs no notice, as patched */
+static int notice_state(const char *state)
 {
-    bool und = false;
-    for (int i = 0; i < EXR_NSETS; i++) {
-        if (v[i] && strcmp(v[i], "vulnerable") == 0)
-            return EXR_ST_VULN;
-        und |= v[i] && strcmp(v[i], "undetermined") == 0;
+    switch (exr_state_parse(state)) {
+    case EXR_S_COMPROMISED: return EXR_ST_COMP;
+    case EXR_S_VULNERABLE: return EXR_ST_VULN;
+    case EXR_S_EOL: return EXR_ST_EOL;
+    case EXR_S_UNDETERMINED: return EXR_ST_UNDET;
+    default: return EXR_ST_PATCHED;
     }
-    return und ? EXR_ST_UNDET : -1;
-}
-
-/* See notify.h: the state of a host from its newest observation. */
-static int host_state(const exr_notify_opts *o, exr_build_memo *memo, const char *build, const char *const sets[EXR_NSETS], bool shell,
-                      bool exposed, exr_build_info *bi)
-{
-    if (shell)
-        return EXR_ST_COMP;
-    const exr_build_info *c = exr_state_classify(o->tab, memo, build, bi);
-    if (!c) {
-        int s = state_of_sets(sets);
-        return s >= 0 ? s : exposed ? EXR_ST_PAE : EXR_ST_PATCHED;
-    }
-    if (c->cves.nopen > 0)
-        return EXR_ST_VULN;
-    if (exr_state_undetermined(o->tab, c) > 0)
-        return EXR_ST_UNDET;
-    if (exposed)
-        return EXR_ST_PAE;
-    return c->cves.support && strcmp(c->cves.support, "end-of-life") == 0 ? EXR_ST_EOL : EXR_ST_PATCHED;
 }
 
 /* The index of a name in a name table (states, templates), or -1. */
@@ -136,80 +117,27 @@ static int exr_state_index(const char *name)
     return i < 0 ? EXR_ST_VULN : i;
 }
 
-static int cmp_host_ip(const void *k, const void *h)
-{
-    return strcmp(k, ((const nhost *)h)->ip);
-}
-
-/* Marks the hosts once seen (since 2021) on a build open to a known exploited or campaign CVE,
- * by the tables: the stored set columns cannot say it for CVEs published after the scan. */
-static int mark_exposed(exr_db *db, const exr_notify_opts *o, exr_build_memo *memo, nhost *hosts, size_t n, exr_err *e)
-{
-    if (!o->tab || !n)
-        return 0;
-    exr_stmt *st;
-    if (exr_db_prepare(db,
-                       "SELECT DISTINCT ip, build FROM observations WHERE exchange = 1 AND time >= '" EXPOSURE_FROM "'"
-                       " AND build IS NOT NULL AND build <> ''",
-                       &st) != EXR_SQL_OK)
-        return exr_db_seterr(db, e, "exposure");
-    exr_build_info *bi = exr_xcalloc(1, sizeof *bi);
-    int rc;
-    while ((rc = exr_stmt_step(st)) == EXR_SQL_ROW) {
-        const char *ip = exr_stmt_text(st, 0);
-        nhost *h = ip ? bsearch(ip, hosts, n, sizeof *hosts, cmp_host_ip) : NULL;
-        if (!h || h->exposed)
-            continue;
-        const exr_build_info *c = exr_state_classify(o->tab, memo, exr_stmt_text(st, 1), bi);
-        h->exposed = c && exr_state_exposing(o->tab, c);
-    }
-    free(bi);
-    exr_stmt_finalize(st);
-    return rc == EXR_SQL_DONE ? 0 : exr_db_seterr(db, e, "exposure");
-}
-
-/* what a host's state is decided from, once every host is read */
-typedef struct pending {
-    char build[40];
-    char set[EXR_NSETS][16];
-    bool shell;
-} pending;
-
-static void read_host_row(exr_stmt *st, nhost *h, pending *p)
+static void read_host_row(exr_stmt *st, nhost *h)
 {
     memset(h, 0, sizeof *h);
-    memset(p, 0, sizeof *p);
     h->obs_id = exr_stmt_int(st, 0);
     snprintf(h->ip, sizeof h->ip, "%s", exr_stmt_text(st, 1) ? exr_stmt_text(st, 1) : "");
     h->port = exr_stmt_int(st, 2);
-    for (int k = 0; k < EXR_NSETS; k++)
-        snprintf(p->set[k], sizeof p->set[k], "%s", exr_stmt_text(st, 3 + k) ? exr_stmt_text(st, 3 + k) : "");
-    p->shell = exr_stmt_int(st, 6);
-    h->exposed = exr_stmt_int(st, 7);
-    h->asn = (uint32_t)exr_stmt_int(st, 8);
-    snprintf(h->cc, sizeof h->cc, "%s", exr_stmt_text(st, 9) ? exr_stmt_text(st, 9) : "");
-    snprintf(p->build, sizeof p->build, "%s", exr_stmt_text(st, 10) ? exr_stmt_text(st, 10) : "");
-    snprintf(h->obs_time, sizeof h->obs_time, "%s", exr_stmt_text(st, 11) ? exr_stmt_text(st, 11) : "");
+    h->state = notice_state(exr_stmt_text(st, 3));
+    h->exposed = exr_stmt_int(st, 4);
+    h->asn = (uint32_t)exr_stmt_int(st, 5);
+    snprintf(h->cc, sizeof h->cc, "%s", exr_stmt_text(st, 6) ? exr_stmt_text(st, 6) : "");
+    snprintf(h->obs_time, sizeof h->obs_time, "%s", exr_stmt_text(st, 7) ? exr_stmt_text(st, 7) : "");
 }
 
-/* Every host whose latest observation (by observation time) on some port is Exchange, with
- * the state of the newest such observation. */
-static int load_hosts(exr_db *db, const exr_notify_opts *o, nhost **out, size_t *n, exr_err *e)
+/* Every host ever seen as Exchange, with its latest state (the store's host_latest: the one
+ * state every command reports) and whether it was ever open (since 2021). */
+static int load_hosts(exr_db *db, nhost **out, size_t *n, exr_err *e)
 {
-    /* latest = newest observation time, ties by row: an imported 2021 report after a 2024 one
-     * does not make 2021 the present. The newest of every port, whatever it saw: a port
-     * that stopped answering as Exchange says nothing about a vulnerable server any more;
-     * of the ports still Exchange, the newest speaks for the host */
-    const char *q = "SELECT o.id, o.ip, o.port, o.proxylogon, o.proxyshell, o.proxynotshell,"
-                    " EXISTS(SELECT 1 FROM observations w WHERE w.ip = o.ip AND w.webshells > 0),"
-                    " EXISTS(SELECT 1 FROM observations v WHERE v.ip = o.ip AND v.time >= '" EXPOSURE_FROM "' AND"
-                    "   (v.proxylogon = 'vulnerable' OR v.proxyshell = 'vulnerable' OR v.proxynotshell = 'vulnerable')),"
-                    " h.asn, h.country, o.build, o.time"
-                    " FROM observations o JOIN (SELECT ip, mid FROM (SELECT ip, id AS mid,"
-                    " ROW_NUMBER() OVER (PARTITION BY ip ORDER BY time DESC, id DESC) AS rn"
-                    "   FROM (SELECT ip, id, time, exchange, ROW_NUMBER() OVER (PARTITION BY ip, port ORDER BY time DESC, id DESC) AS pn"
-                    "     FROM observations WHERE ip <> '') p WHERE pn = 1 AND exchange = 1) r WHERE rn = 1) l ON o.id = l.mid"
-                    " LEFT JOIN host_info h ON h.ip = o.ip ORDER BY o.ip";
+    const char *q = "SELECT l.id, l.ip, l.port, l.state,"
+                    " EXISTS(SELECT 1 FROM observations v WHERE v.ip = l.ip AND v.time >= '" EXPOSURE_FROM "'"
+                    "   AND v.state IN ('vulnerable', 'compromised', 'end-of-life')),"
+                    " h.asn, h.country, l.time FROM host_latest l LEFT JOIN host_info h ON h.ip = l.ip ORDER BY l.ip";
     exr_stmt *st;
     if (exr_db_prepare(db, q, &st) != EXR_SQL_OK)
         return exr_db_seterr(db, e, "hosts");
@@ -217,32 +145,13 @@ static int load_hosts(exr_db *db, const exr_notify_opts *o, nhost **out, size_t 
     *n = 0;
     *out = NULL;
     int rc;
-    pending *pd = NULL;
     while ((rc = exr_stmt_step(st)) == EXR_SQL_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 256;
-            *out = exr_xrealloc(*out, cap * sizeof **out);
-            pd = exr_xrealloc(pd, cap * sizeof *pd);
-        }
-        read_host_row(st, &(*out)[*n], &pd[*n]);
-        ++*n;
+        if (*n == cap)
+            *out = exr_xrealloc(*out, (cap = cap ? cap * 2 : 256) * sizeof **out);
+        read_host_row(st, &(*out)[(*n)++]);
     }
     exr_stmt_finalize(st);
-    if (rc != EXR_SQL_DONE) {
-        free(pd);
-        return exr_db_seterr(db, e, "hosts");
-    }
-    exr_build_memo *memo = exr_xcalloc(1, sizeof *memo);
-    exr_build_info *bi = exr_xcalloc(1, sizeof *bi);
-    rc = mark_exposed(db, o, memo, *out, *n, e);
-    for (size_t i = 0; rc == 0 && i < *n; i++) {
-        const char *v[EXR_NSETS] = {pd[i].set[0], pd[i].set[1], pd[i].set[2]};
-        (*out)[i].state = host_state(o, memo, pd[i].build, v, pd[i].shell, (*out)[i].exposed, bi);
-    }
-    free(bi);
-    free(memo);
-    free(pd);
-    return rc;
+    return rc == EXR_SQL_DONE ? 0 : exr_db_seterr(db, e, "hosts");
 }
 
 static int next_ticket(exr_db *db, const char *day, char *out, size_t n, exr_err *e)
@@ -332,6 +241,12 @@ static void decide(planner *p, const nhost *h, const char *rcpt, bool affected, 
     }
     if (!lstate || strcmp(lstate, exr_state_name[h->state]) != 0) {
         d->kind = K_FIRST; /* another state: its own notice at once */
+        return;
+    }
+    /* an undetermined host is told once; reminders and escalations are for open hosts
+     * (compromised, vulnerable, end-of-life) */
+    if (h->state == EXR_ST_UNDET) {
+        p->stt->suppressed++;
         return;
     }
     /* no new evidence, no message: an observation after the last notice, and time to act */
@@ -477,7 +392,11 @@ static int plan_host(planner *p, const nhost *h, exr_err *e)
         }
     }
     group *g = group_for(p, to, d.kind, d.kind == K_RESOLVED ? 0 : h->state, d.first_ticket, e);
-    return g ? insert_directive(p, h, g, d.kind == K_ESCALATION ? c : NULL, e) : -1;
+    /* how a case closed: "patched-after-exposure" when the host had been open since 2021 */
+    nhost hr = *h;
+    if (d.kind == K_RESOLVED && h->exposed)
+        hr.state = EXR_ST_PAE;
+    return g ? insert_directive(p, &hr, g, d.kind == K_ESCALATION ? c : NULL, e) : -1;
 }
 
 /* A recipient whose every host is resolved gets one resolved notice naming them all. */
@@ -571,7 +490,7 @@ int exr_notify_plan(exr_store *s, const exr_notify_opts *o, exr_notify_stats *st
     p.stt = stt;
     nhost *hosts = NULL;
     size_t nh = 0;
-    if (load_hosts(p.db, o, &hosts, &nh, e) != 0)
+    if (load_hosts(p.db, &hosts, &nh, e) != 0)
         return -1;
     exr_time_stamp(o->now_us, p.now, sizeof p.now);
     exr_time_stamp(o->now_us - (int64_t)o->remind_after_s * 1000000, p.since, sizeof p.since);
@@ -750,29 +669,17 @@ static void csv_row(exr_buf *csv, exr_stmt *st, const exr_build_info *c)
     const char *tm = exr_stmt_text(st, 4);
     if (tm && strlen(tm) >= 19)
         snprintf(t, sizeof t, "%.10s %.8s", tm, tm + 11);
-    bool shell = state && strcmp(state, "compromised") == 0, vuln[EXR_NSETS];
-    /* what scan -F csv writes: the severity and the open CVEs of every set */
-    static const int verdict_col[EXR_NSETS] = {7, 10, 11};
-    char ids[EXR_NSETS][4][32];
-    const char *idp[EXR_NSETS][4];
-    const char *const *open[EXR_NSETS];
-    int nopen[EXR_NSETS];
-    for (int k = 0; k < EXR_NSETS; k++) {
-        const char *v = exr_stmt_text(st, verdict_col[k]);
-        vuln[k] = v && strcmp(v, "vulnerable") == 0;
-        char key[40];
-        snprintf(key, sizeof key, "%s_open", exr_vset_name[k]);
-        nopen[k] = record_strings(exr_stmt_text(st, 12), key, ids[k][0], 4, sizeof ids[k][0]);
-        for (int i = 0; i < nopen[k]; i++)
-            idp[k][i] = ids[k][i];
-        open[k] = idp[k];
-    }
-    char tagbuf[EXR_MAX_CVES * 18];
+    /* what scan -F csv writes: the state's severity and the open CVEs, by the tables in use;
+     * an observation they cannot classify keeps the CVEs its record listed (a feed's) */
+    int st_model = exr_state_parse(state);
+    if (state && strcmp(state, "patched-after-exposure") == 0)
+        st_model = EXR_S_PATCHED;
+    char ids[EXR_MAX_ASSERTED][24];
+    int nids = c ? 0 : record_strings(exr_stmt_text(st, 12), "open_cves", ids[0], EXR_MAX_ASSERTED, sizeof ids[0]);
     const exr_cve_verdicts *cv = c ? &c->cves : NULL;
-    if (cv) /* the tables speak for a build they classify, not the verdicts stored at scan time */
-        memset(vuln, 0, sizeof vuln);
-    const char *sev, *tag = exr_shadow_tag(true, shell, cv ? cv->open : NULL, cv ? cv->nopen : 0, cv ? cv->nkev : 0, vuln, open, nopen,
-                                           tagbuf, sizeof tagbuf, &sev);
+    char tagbuf[(EXR_MAX_CVES + EXR_MAX_ASSERTED) * 18];
+    const char *sev, *tag = exr_shadow_tag(st_model < 0 ? EXR_S_VULNERABLE : st_model, cv ? cv->open : NULL, cv ? cv->nopen : 0,
+                                           (const char (*)[24])ids, nids, cv ? cv->nkev : 0, tagbuf, sizeof tagbuf, &sev);
     exr_csv_put(csv, t, 1);
     exr_csv_put(csv, sev, 0);
     exr_csv_put(csv, exr_stmt_text(st, 1), 0);
@@ -800,7 +707,7 @@ static void csv_row(exr_buf *csv, exr_stmt *st, const exr_build_info *c)
     exr_csv_put(csv, clean.p ? clean.p : "", 0);
     /* url: the first web shell the probe found, as scan -F csv writes it */
     char url[256] = "";
-    if (shell)
+    if (st_model == EXR_S_COMPROMISED)
         record_strings(exr_stmt_text(st, 12), "found", url, 1, sizeof url);
     exr_csv_put(csv, url, 0);
     exr_buf_addc(csv, '\n');
@@ -1368,87 +1275,6 @@ int exr_optout_add(exr_store *s, const char *addr, exr_err *e)
     int rc = exr_stmt_step(st);
     exr_stmt_finalize(st);
     return rc == EXR_SQL_DONE ? 0 : exr_db_seterr(db, e, "optout");
-}
-
-int exr_stats_rows(exr_store *s, exr_stats_cb cb, void *ctx, exr_err *e)
-{
-    exr_db *db = exr_store_db(s);
-    exr_keyset incomplete;
-    exr_keyset_init(&incomplete);
-    if (exr_store_incomplete_names(s, &incomplete, NULL, NULL, e) < 0) {
-        exr_keyset_free(&incomplete);
-        return -1;
-    }
-    /* per scan (the shards of one --scan-name are one scan): Exchange hosts, vulnerable per
-     * set, patched %, compromised, notified by then, and remediated after notification
-     * (notified earlier, not vulnerable in this scan) */
-    /* h: one row per scan and address with what any of its observations showed; counting
-     * those rows is one grouping of the observations, where eight COUNT(DISTINCT ip) sorted
-     * them eight times (53 s on 10 million in PostgreSQL) */
-    const char *q =
-        "WITH g AS (SELECT COALESCE(name, CAST(id AS TEXT)) AS k, MIN(name) AS name, MIN(id) AS id, MIN(started) AS started,"
-        "   MAX(COALESCE(finished, started)) AS ended FROM scans GROUP BY COALESCE(name, CAST(id AS TEXT))),"
-        " h AS (SELECT g.k,"
-        "   MAX(CASE WHEN o.exchange = 1 THEN 1 ELSE 0 END) AS ex,"
-        "   MAX(CASE WHEN o.proxylogon = 'vulnerable' THEN 1 ELSE 0 END) AS v1,"
-        "   MAX(CASE WHEN o.proxyshell = 'vulnerable' THEN 1 ELSE 0 END) AS v2,"
-        "   MAX(CASE WHEN o.proxynotshell = 'vulnerable' THEN 1 ELSE 0 END) AS v3,"
-        "   MAX(CASE WHEN o.proxylogon = 'patched' THEN 1 ELSE 0 END) AS p1,"
-        "   MAX(CASE WHEN o.proxyshell = 'patched' THEN 1 ELSE 0 END) AS p2,"
-        "   MAX(CASE WHEN o.proxynotshell = 'patched' THEN 1 ELSE 0 END) AS p3,"
-        "   MAX(CASE WHEN o.webshells > 0 THEN 1 ELSE 0 END) AS sh"
-        "   FROM g JOIN scans s ON COALESCE(s.name, CAST(s.id AS TEXT)) = g.k LEFT JOIN observations o ON o.scan_id = s.id"
-        "   GROUP BY g.k, o.ip),"
-        " c AS (SELECT k, SUM(ex) AS ex, SUM(v1) AS v1, SUM(v2) AS v2, SUM(v3) AS v3, SUM(p1) AS p1, SUM(p2) AS p2, SUM(p3) AS p3,"
-        "   SUM(sh) AS sh FROM h GROUP BY k)"
-        " SELECT g.id, g.started, c.ex, c.v1, c.v2, c.v3, c.p1, c.p2, c.p3, c.sh,"
-        " (SELECT COUNT(DISTINCT d.ip) FROM directives d JOIN tickets t ON t.id = d.ticket WHERE t.sent_at IS NOT NULL AND t.sent_at <= "
-        "g.ended),"
-        " (SELECT COUNT(DISTINCT d.ip) FROM directives d JOIN tickets t ON t.id = d.ticket WHERE t.sent_at IS NOT NULL AND t.sent_at < "
-        "g.started"
-        "   AND d.ip IN (SELECT ip FROM observations x JOIN scans xs ON xs.id = x.scan_id WHERE COALESCE(xs.name, CAST(xs.id AS TEXT)) = "
-        "g.k"
-        "   AND x.exchange = 1 AND COALESCE(x.webshells, 0) = 0 AND COALESCE(x.proxylogon, '') <> 'vulnerable'"
-        "   AND COALESCE(x.proxyshell, '') <> 'vulnerable' AND COALESCE(x.proxynotshell, '') <> 'vulnerable')),"
-        " g.name,"
-        /* the loop by then: reminded and escalated (sent), resolved (observed fixed) */
-        " (SELECT COUNT(DISTINCT d.ip) FROM directives d JOIN tickets t ON t.id = d.ticket WHERE d.kind = 'reminder'"
-        "   AND t.sent_at IS NOT NULL AND t.sent_at <= g.ended),"
-        " (SELECT COUNT(DISTINCT d.ip) FROM directives d JOIN tickets t ON t.id = d.ticket WHERE d.kind = 'escalation'"
-        "   AND t.sent_at IS NOT NULL AND t.sent_at <= g.ended),"
-        " (SELECT COUNT(DISTINCT d.ip) FROM directives d LEFT JOIN observations ro ON ro.id = d.observation_id"
-        "   WHERE d.kind = 'resolved' AND COALESCE(ro.time, d.created) <= g.ended)"
-        " FROM g JOIN c ON c.k = g.k ORDER BY g.started, g.id";
-    exr_stmt *st;
-    if (exr_db_prepare(db, q, &st) != EXR_SQL_OK) {
-        exr_keyset_free(&incomplete);
-        return exr_db_seterr(db, e, "stats");
-    }
-    int rc;
-    while ((rc = exr_stmt_step(st)) == EXR_SQL_ROW) {
-        const char *name = exr_stmt_text(st, 12);
-        if (name && exr_keyset_has(&incomplete, name))
-            continue; /* shown when every shard has finished */
-        exr_stats_row r;
-        r.scan = exr_stmt_int(st, 0);
-        r.started = exr_stmt_text(st, 1) ? exr_stmt_text(st, 1) : "";
-        r.name = name;
-        r.exchange = exr_stmt_int(st, 2);
-        for (int k = 0; k < 3; k++) {
-            r.vulnerable[k] = exr_stmt_int(st, 3 + k);
-            r.patched[k] = exr_stmt_int(st, 6 + k);
-        }
-        r.compromised = exr_stmt_int(st, 9);
-        r.notified = exr_stmt_int(st, 10);
-        r.remediated = exr_stmt_int(st, 11);
-        r.reminded = exr_stmt_int(st, 13);
-        r.escalated = exr_stmt_int(st, 14);
-        r.resolved = exr_stmt_int(st, 15);
-        cb(ctx, &r);
-    }
-    exr_stmt_finalize(st);
-    exr_keyset_free(&incomplete);
-    return rc == EXR_SQL_DONE ? 0 : exr_db_seterr(db, e, "stats");
 }
 
 long exr_notify_enrich(exr_store *s, const exr_ipdb *ipdb, exr_err *e)

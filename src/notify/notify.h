@@ -84,16 +84,4 @@ void exr_notify_test_point(const char *where);
 #endif
 /* Fills ASN, AS name and country of stored hosts that lack them; returns hosts enriched or -1. */
 long exr_notify_enrich(exr_store *s, const exr_ipdb *db, exr_err *e);
-/* The per-scan series (exray stats), one call per scan in time order; the shards of one
- * --scan-name are one scan, left out until every shard has finished. */
-typedef struct exr_stats_row {
-    long long scan;
-    const char *started;
-    const char *name; /* the --scan-name of a sharded scan, or NULL */
-    long long exchange, vulnerable[3], patched[3], compromised, notified, remediated;
-    long long reminded, escalated, resolved; /* hosts by the scan's end: reminded, escalated, seen fixed by notify */
-} exr_stats_row;
-typedef void (*exr_stats_cb)(void *ctx, const exr_stats_row *r);
-int exr_stats_rows(exr_store *s, exr_stats_cb cb, void *ctx, exr_err *e);
-
 #endif

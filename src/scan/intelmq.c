@@ -55,10 +55,8 @@ void exr_result_intelmq(const exr_result *r, exr_buf *out)
     char ip[EXR_ADDRSTRLEN], t[40], bv[40], fq[256];
     exr_addr_format(&r->addr, ip, sizeof ip);
     exr_intelmq_time((time_t)(r->time_us / 1000000), t, sizeof t);
-    bool shell = r->nwebshells > 0 && !r->webshell_control_hit;
-    bool vuln = false;
-    for (int s = 0; s < EXR_NSETS; s++)
-        vuln |= exr_result_verdict(r, s) == EXR_V_VULNERABLE;
+    int state = r->x.state;
+    bool shell = state == EXR_S_COMPROMISED;
     exr_json j;
     exr_json_begin(&j, out);
     exr_json_str(&j, "feed.name", "exray-scan");
@@ -71,19 +69,20 @@ void exr_result_intelmq(const exr_result *r, exr_buf *out)
         exr_json_str(&j, "source.reverse_dns", fq);
     exr_json_str(&j, "protocol.transport", "tcp");
     exr_json_str(&j, "protocol.application", "https");
-    if (shell) {
-        exr_json_str(&j, "classification.taxonomy", "intrusions");
-        exr_json_str(&j, "classification.type", "system-compromise");
-        exr_json_str(&j, "classification.identifier", "exchange-server-webshell");
-    } else if (vuln) {
-        exr_json_str(&j, "classification.taxonomy", "vulnerable");
-        exr_json_str(&j, "classification.type", "vulnerable-system");
-        exr_json_str(&j, "classification.identifier", "vulnerable-exchange-server");
-    } else {
-        exr_json_str(&j, "classification.taxonomy", "other");
-        exr_json_str(&j, "classification.type", "undetermined");
-        exr_json_str(&j, "classification.identifier", "exchange-server");
-    }
+    /* the classification is the state's (exposure.h), nothing else */
+    static const char *const cls[EXR_NSTATE][3] = {
+        [EXR_S_NOT_AFFECTED] = {"other", "other", "exchange-server-not-affected"},
+        [EXR_S_PATCHED] = {"other", "other", "exchange-server-patched"},
+        [EXR_S_UNDETERMINED] = {"other", "undetermined", "exchange-server"},
+        [EXR_S_EOL] = {"vulnerable", "vulnerable-system", "end-of-life-exchange-server"},
+        [EXR_S_VULNERABLE] = {"vulnerable", "vulnerable-system", "vulnerable-exchange-server"},
+        [EXR_S_COMPROMISED] = {"intrusions", "system-compromise", "exchange-server-webshell"},
+    };
+    int c = state >= 0 ? state : EXR_S_UNDETERMINED;
+    exr_json_str(&j, "classification.taxonomy", cls[c][0]);
+    exr_json_str(&j, "classification.type", cls[c][1]);
+    exr_json_str(&j, "classification.identifier", cls[c][2]);
+    exr_json_str(&j, "extra.state", state >= 0 ? exr_state_names[state] : NULL);
     bool hb = r->fp.have_build;
     if (hb)
         exr_version_format(&r->fp.build, bv, sizeof bv);
@@ -103,15 +102,12 @@ void exr_result_intelmq(const exr_result *r, exr_buf *out)
     exr_json_arr_open(&j, "extra.cves");
     for (int i = 0; cv && i < cv->nopen; i++)
         put_lower(&j, cv->open[i]);
-    for (int s = 0; !cv && s < EXR_NSETS; s++)
-        if (hb && !r->forced[s] && exr_result_verdict(r, s) == EXR_V_VULNERABLE)
-            for (int i = 0; i < r->bi.nopen[s]; i++)
-                put_lower(&j, r->bi.open[s][i]);
+    for (int i = 0; i < r->x.nasserted; i++)
+        put_lower(&j, r->x.asserted[i]);
     exr_json_arr_close(&j);
-    if (cv) {
-        exr_json_int(&j, "extra.kev_open", cv->nkev);
-        exr_json_str(&j, "extra.support", cv->support);
-    }
+    exr_json_int(&j, "extra.kev_open", r->x.nkev);
+    if (r->x.support)
+        exr_json_str(&j, "extra.support", r->x.support);
     if (shell) {
         exr_json_arr_open(&j, "extra.webshells");
         for (int i = 0; i < r->nwebshells; i++)

@@ -231,31 +231,27 @@ static size_t tag_add(char *buf, size_t k, size_t n, const char *cve)
     return k + l;
 }
 
-const char *exr_shadow_tag(bool exchange, bool shell, const char *const *cves, int ncves, int nkev, const bool vuln[EXR_NSETS],
-                           const char *const *open[EXR_NSETS], const int nopen[EXR_NSETS], char *buf, size_t n, const char **sev)
+const char *exr_shadow_tag(int state, const char *const *cves, int ncves, const char (*asserted)[24], int nasserted, int nkev, char *buf,
+                           size_t n, const char **sev)
 {
-    bool any = false;
-    for (int s = 0; s < EXR_NSETS; s++)
-        any |= vuln[s];
-    *sev = !exchange ? "info" : shell || any || nkev > 0 ? "critical" : ncves > 0 ? "high" : "info";
-    if (!exchange)
+    *sev = state == EXR_S_COMPROMISED || (state == EXR_S_VULNERABLE && nkev > 0) ? "critical"
+           : state == EXR_S_VULNERABLE                                          ? "high"
+           : state == EXR_S_EOL                                                 ? "medium"
+           : state == EXR_S_UNDETERMINED                                        ? "low"
+                                                                                : "info";
+    if (state < 0)
         return "";
-    if (shell)
+    if (state == EXR_S_COMPROMISED)
         return "exchange;webshell";
-    if (!any && ncves == 0)
+    if (ncves + nasserted == 0)
         return "exchange";
     /* as Shadowserver does, the tag lists the CVE identifiers (lower case) that remain open,
      * so IntelMQ's Shadowserver parser extracts them */
     size_t k = (size_t)snprintf(buf, n, "exchange");
     for (int i = 0; i < ncves; i++)
         k = tag_add(buf, k, n, cves[i]);
-    for (int s = 0; s < EXR_NSETS; s++) {
-        if (!vuln[s])
-            continue;
-        int m = open[s] && nopen[s] > 0 ? nopen[s] : 1;
-        for (int i = 0; i < m; i++)
-            k = tag_add(buf, k, n, open[s] && nopen[s] > 0 ? open[s][i] : exr_vset_cves[s][0]);
-    }
+    for (int i = 0; i < nasserted; i++)
+        k = tag_add(buf, k, n, asserted[i]);
     return buf;
 }
 
@@ -265,20 +261,13 @@ void exr_result_csv(const exr_result *r, exr_buf *out)
     exr_addr_format(&r->addr, ip, sizeof ip);
     exr_time_shadow((time_t)(r->time_us / 1000000), t, sizeof t);
     snprintf(port, sizeof port, "%u", r->port);
-    bool shell = r->nwebshells > 0 && !r->webshell_control_hit, vuln[EXR_NSETS];
-    const char *const *open[EXR_NSETS];
-    int nopen[EXR_NSETS];
-    for (int s = 0; s < EXR_NSETS; s++) {
-        vuln[s] = exr_result_verdict(r, s) == EXR_V_VULNERABLE;
-        bool listed = r->fp.have_build && !r->forced[s] && r->bi.nopen[s] > 0;
-        open[s] = listed ? (const char *const *)r->bi.open[s] : NULL;
-        nopen[s] = listed ? r->bi.nopen[s] : 0;
-    }
-    char tagbuf[EXR_MAX_CVES * 18];
+    bool shell = r->nwebshells > 0 && !r->webshell_control_hit;
+    char tagbuf[(EXR_MAX_CVES + EXR_MAX_ASSERTED) * 18];
     const char *sev;
     const exr_cve_verdicts *cv = r->fp.exchange && r->fp.have_build && r->bi.cves.classified ? &r->bi.cves : NULL;
-    const char *tag = exr_shadow_tag(r->fp.exchange, shell, cv ? cv->open : NULL, cv ? cv->nopen : 0, cv ? cv->nkev : 0, vuln, open, nopen,
-                                     tagbuf, sizeof tagbuf, &sev);
+    int state = r->fp.exchange ? r->x.state : -1;
+    const char *tag = exr_shadow_tag(state, cv ? cv->open : NULL, cv ? cv->nopen : 0, (const char (*)[24])r->x.asserted, r->x.nasserted,
+                                     r->x.nkev, tagbuf, sizeof tagbuf, &sev);
     if (r->fp.exchange && r->fp.have_build)
         exr_version_format(&r->fp.build, bv, sizeof bv);
     url[0] = 0;

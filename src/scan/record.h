@@ -51,13 +51,13 @@ int exr_result_verdict(const exr_result *r, int set);    /* EXR_V_NULL when not 
 void exr_result_json(const exr_result *r, exr_buf *out); /* one line, with '\n' */
 void exr_result_csv_header(exr_buf *out);
 void exr_result_csv(const exr_result *r, exr_buf *out);
-/* Shadowserver's tag ("exchange;cve-...", "exchange;webshell", "exchange" or "") and its
- * severity for a host: every open CVE of the vulnerability table (cves, KEV first), then
- * the CVEs of a set asserted vulnerable without a build (vuln[s]; open[s] its ids, none
- * listed: the set's first CVE). critical: a web shell, a known exploited CVE or a
- * campaign open; high: another CVE open; info otherwise. scan -F csv and notify's
- * attachment both write these. */
-const char *exr_shadow_tag(bool exchange, bool shell, const char *const *cves, int ncves, int nkev, const bool vuln[EXR_NSETS],
-                           const char *const *open[EXR_NSETS], const int nopen[EXR_NSETS], char *buf, size_t n, const char **sev);
+/* Shadowserver's tag and severity for a host in a state (exposure.h; -1: not Exchange):
+ * "exchange;webshell" when compromised, else "exchange" and every open CVE (cves, KEV first,
+ * then the feed's asserted ones), lower case. The severity follows the state: critical for
+ * compromised or a known exploited CVE open, high for another open CVE, medium for
+ * end-of-life, low for undetermined, info otherwise. scan -F csv and notify's attachment
+ * both write these. */
+const char *exr_shadow_tag(int state, const char *const *cves, int ncves, const char (*asserted)[24], int nasserted, int nkev, char *buf,
+                           size_t n, const char **sev);
 
 #endif

@@ -17,8 +17,8 @@ static const table tables[] = {
     {"scans", "id,started,finished,args,seed,shard,tool,name", "id", 8},
     {"observations",
      "id,scan_id,ip,port,host_key,hostname,time,status,exchange,build,build_source,product,cu,su,servername,proxylogon,"
-     "proxyshell,proxynotshell,webshells,record",
-     "id", 20},
+     "proxyshell,proxynotshell,webshells,state,kev_open,asserted,record",
+     "id", 23},
     {"host_info", "ip,asn,as_name,country", "ip", 4},
     {"optout", "address,added", "address", 2},
     {"tickets", "id,recipient,org,template,day,created,sent_at,delivery,state,run_id,lease_until,kind,refs", "id", 13},

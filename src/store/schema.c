@@ -19,7 +19,8 @@
     " id " ID ", scan_id " BIGINT " NOT NULL, ip " TXT " NOT NULL,"                                                                        \
     " port INTEGER NOT NULL, host_key " TXT " NOT NULL, hostname " TXT ", time " TXT " NOT NULL, status " TXT " NOT NULL,"                 \
     " exchange INTEGER NOT NULL, build " TXT ", build_source " TXT ", product " TXT ", cu " TXT ", su " TXT ", servername " TXT ","        \
-    " proxylogon " TXT ", proxyshell " TXT ", proxynotshell " TXT ", webshells INTEGER, record " TXT " NOT NULL," OBS_KEYS                 \
+    " proxylogon " TXT ", proxyshell " TXT ", proxynotshell " TXT ", webshells INTEGER, state " TXT ", kev_open INTEGER,"        \
+    " asserted " TXT ", record " TXT " NOT NULL," OBS_KEYS                 \
     "CREATE TABLE IF NOT EXISTS host_info(ip " TXT " PRIMARY KEY, asn " BIGINT ", as_name " TXT ", country " TXT ");"                      \
     "CREATE TABLE IF NOT EXISTS optout(address " TXT " PRIMARY KEY, added " TXT " NOT NULL);"                                              \
     "CREATE TABLE IF NOT EXISTS directives(id " ID ", ip " TXT " NOT NULL, port INTEGER, state " TXT " NOT NULL,"                          \
@@ -29,23 +30,36 @@
     "CREATE TABLE IF NOT EXISTS ticket_day(day " TXT " PRIMARY KEY, last INTEGER NOT NULL);"                                               \
     "CREATE TABLE IF NOT EXISTS contacts_db(kind INTEGER NOT NULL, lo " TXT ", hi " TXT ", asn " BIGINT ", email " TXT " NOT NULL,"        \
     " org " TXT ", source " TXT " NOT NULL);"                                                                                              \
-    "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL);"                                                      \
+    "CREATE TABLE IF NOT EXISTS state_tables(digest " TXT " NOT NULL);"
 
 /* per host: first seen, first seen vulnerable, patched at (first clean observation after a
  * vulnerable one), compromised at (first web shell), notified at and the first ticket */
 #define HOST_HISTORY                                                                                                                       \
     " host_history AS SELECT h.ip, h.first_seen, h.first_vulnerable, h.compromised_at,"                                                    \
-    " (SELECT MIN(x.time) FROM observations x WHERE x.ip = h.ip AND x.exchange = 1 AND x.time > h.first_vulnerable"                        \
-    "   AND COALESCE(x.proxylogon, '') <> 'vulnerable' AND COALESCE(x.proxyshell, '') <> 'vulnerable'"                                     \
-    "   AND COALESCE(x.proxynotshell, '') <> 'vulnerable') AS patched_at,"                                                                 \
+    " (SELECT MIN(x.time) FROM observations x WHERE x.ip = h.ip AND x.time > h.first_vulnerable"                                        \
+    "   AND x.state IN ('patched', 'not-affected')) AS patched_at,"                                                                 \
     " (SELECT MIN(t.sent_at) FROM directives d JOIN tickets t ON t.id = d.ticket WHERE d.ip = h.ip AND t.sent_at IS NOT NULL)"             \
     "   AS notified_at,"                                                                                                                   \
     " (SELECT t.id FROM directives d JOIN tickets t ON t.id = d.ticket WHERE d.ip = h.ip AND t.sent_at IS NOT NULL"                        \
     "   ORDER BY t.sent_at LIMIT 1) AS ticket"                                                                                             \
     " FROM (SELECT ip, MIN(time) AS first_seen,"                                                                                           \
-    "   MIN(CASE WHEN proxylogon = 'vulnerable' OR proxyshell = 'vulnerable' OR proxynotshell = 'vulnerable' THEN time END)"               \
+    "   MIN(CASE WHEN state IN ('vulnerable', 'end-of-life', 'compromised') THEN time END)"                                              \
     "   AS first_vulnerable, MIN(CASE WHEN webshells > 0 THEN time END) AS compromised_at"                                                 \
     "   FROM observations WHERE exchange = 1 GROUP BY ip) h;"
+
+/* per host ever seen as Exchange: its latest state, the one every command reports. Per port,
+ * the newest observation that got an answer (a port that stopped answering says nothing);
+ * of those, the newest that is Exchange, else the newest (not Exchange any more: not
+ * affected). Ties by row: an imported 2021 report after a 2024 scan does not make 2021 the
+ * present. */
+#define HOST_LATEST                                                                                                                        \
+    " host_latest AS SELECT ip, port, id, time, state, kev_open, exchange, build FROM (SELECT p.*,"                                        \
+    "   ROW_NUMBER() OVER (PARTITION BY ip ORDER BY exchange DESC, time DESC, id DESC) AS hn"                                              \
+    "   FROM (SELECT id, ip, port, time, state, kev_open, exchange, build,"                                                                \
+    "     ROW_NUMBER() OVER (PARTITION BY ip, port ORDER BY time DESC, id DESC) AS pn"                                                     \
+    "     FROM observations WHERE state IS NOT NULL AND ip <> '') p WHERE pn = 1) h"                                                       \
+    " WHERE hn = 1 AND ip IN (SELECT ip FROM observations WHERE exchange = 1);"
 
 static const char sqlite_schema[] = TABLES(
     "INTEGER PRIMARY KEY", "INTEGER", "TEXT",
@@ -53,8 +67,7 @@ static const char sqlite_schema[] = TABLES(
     "CREATE INDEX IF NOT EXISTS observations_ip ON observations(ip, port);") "CREATE TABLE IF NOT EXISTS tickets(id TEXT PRIMARY KEY, "
                                                                              "recipient TEXT NOT NULL, org TEXT, template TEXT NOT NULL,"
                                                                              " day TEXT NOT NULL, created TEXT NOT NULL, sent_at TEXT, "
-                                                                             "delivery TEXT);"
-                                                                             "CREATE VIEW IF NOT EXISTS" HOST_HISTORY;
+                                                                             "delivery TEXT);";
 
 /* Ticket states (pending -> sending -> sent | failed | uncertain) on SQLite stores made
  * before them: a ticket with a send time is sent, every other one pending. */
@@ -87,8 +100,7 @@ static const char pg_schema[] = "SELECT pg_advisory_xact_lock(7274617900);"
                                                                                              " NOT NULL, sent_at " PGTEXT
                                                                                              ", delivery " PGTEXT ", state " PGTEXT
                                                                                              " NOT NULL DEFAULT 'pending',"
-                                                                                             " run_id " PGTEXT ", lease_until " PGTEXT ");"
-                                                                                             "CREATE OR REPLACE VIEW" HOST_HISTORY;
+                                                                                             " run_id " PGTEXT ", lease_until " PGTEXT ");";
 
 /* Older PostgreSQL stores: version 3 named scans; version 4 has no foreign key from
  * observations to scans (see TABLES); version 5 no BRIN autosummarize; version 6 the targets digest. Looked up first:
@@ -122,11 +134,16 @@ static const char micro_times[] =
  * resolved) and origin (the recipient whose case it belongs to, when it went to the next
  * contact up the chain) and origin_org (its organisation); a ticket's kind and refs (the first notices it follows up, which
  * its In-Reply-To and References name). */
+/* Version 8: one exposure model. An observation's state (exposure.h), its count of known
+ * exploited CVEs open and the CVEs its source asserted, computed when written; older rows get
+ * them from exr_store_restate, which an empty state_tables digest calls for. */
 static const struct {
     const char *table, *column, *type;
 } loop_columns[] = {
     {"directives", "kind", "TEXT NOT NULL DEFAULT 'first'"}, {"directives", "origin", "TEXT"}, {"directives", "origin_org", "TEXT"},
     {"tickets", "kind", "TEXT NOT NULL DEFAULT 'first'"},    {"tickets", "refs", "TEXT"},
+    {"observations", "state", "TEXT"},                       {"observations", "kev_open", "INTEGER"},
+    {"observations", "asserted", "TEXT"},
 };
 
 static int fail(exr_db *db, exr_err *e, const char *what)
@@ -204,6 +221,13 @@ int exr_schema_apply(exr_db *db, exr_err *e)
     }
     if (exr_db_exec(db, "CREATE INDEX IF NOT EXISTS directives_origin ON directives(ip, origin)") != EXR_SQL_OK)
         return fail(db, e, "notice kinds");
+    /* the views name the state column: made again over the new columns */
+    if (exr_db_exec(db, pg ? "CREATE OR REPLACE VIEW" HOST_HISTORY "CREATE OR REPLACE VIEW" HOST_LATEST
+                           : "DROP VIEW IF EXISTS host_history; CREATE VIEW" HOST_HISTORY
+                             "DROP VIEW IF EXISTS host_latest; CREATE VIEW" HOST_LATEST) != EXR_SQL_OK)
+        return fail(db, e, "host views");
+    if (was >= 0 && was < 8 && exr_db_exec(db, "DELETE FROM state_tables; INSERT INTO state_tables(digest) VALUES('')") != EXR_SQL_OK)
+        return fail(db, e, "states");
     if (exr_db_exec(db, micro_times) != EXR_SQL_OK)
         return fail(db, e, "microsecond times");
     if (exr_db_exec(db, "CREATE INDEX IF NOT EXISTS tickets_state ON tickets(state);"

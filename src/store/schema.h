@@ -4,7 +4,7 @@
 #include "../core/err.h"
 #include "sql.h"
 
-#define EXR_SCHEMA_VERSION 7
+#define EXR_SCHEMA_VERSION 8
 
 /* Creates what is missing and migrates older stores, inside one transaction; on PostgreSQL
  * under an advisory lock, so scanners starting at once do not race. */

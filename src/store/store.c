@@ -18,10 +18,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#define OBS_COLS 19
+#define OBS_COLS 22
 #define OBS_INTO                                                                                                                           \
     "observations(scan_id,ip,port,host_key,hostname,time,status,exchange,build,build_source,product,cu,su,servername,"                     \
-    "proxylogon,proxyshell,proxynotshell,webshells,record)"
+    "proxylogon,proxyshell,proxynotshell,webshells,state,kev_open,asserted,record)"
 #define BATCH_ROWS 1000 /* and at most a second old */
 
 struct exr_store {
@@ -502,7 +502,7 @@ static void pack_row(exr_arena *mem, char **v, const char *const *src, const boo
 
 int exr_store_add(exr_store *s, int64_t scan_id, const exr_result *r, const char *json, size_t jsonlen, exr_err *e)
 {
-    char ip[EXR_ADDRSTRLEN], t[32], bv[40], sid[24], port[24], exch[24], shells[24];
+    char ip[EXR_ADDRSTRLEN], t[32], bv[40], sid[24], port[24], exch[24], shells[24], kev[24], asserted[EXR_MAX_ASSERTED * 24];
     exr_addr_format(&r->addr, ip, sizeof ip);
     if (r->status == EXR_STATUS_DNS_ERROR)
         ip[0] = 0;
@@ -534,9 +534,12 @@ int exr_store_add(exr_store *s, int64_t scan_id, const exr_result *r, const char
                                  NULL,
                                  NULL,
                                  r->webshell_probe ? exr_fmt_int(r->webshell_control_hit ? 0 : r->nwebshells, shells) : NULL,
+                                 r->x.state >= 0 ? exr_state_names[r->x.state] : NULL,
+                                 r->x.state >= 0 ? exr_fmt_int(r->x.nkev, kev) : NULL,
+                                 exr_asserted_text(r->asserted, r->nasserted, asserted, sizeof asserted),
                                  json};
-    static const bool opt[OBS_COLS] = {
-        [4] = true, [8] = true, [9] = true, [10] = true, [11] = true, [12] = true, [13] = true, [14] = true, [15] = true, [16] = true};
+    static const bool opt[OBS_COLS] = {[4] = true,  [8] = true,  [9] = true,  [10] = true, [11] = true,
+                                       [12] = true, [13] = true, [14] = true, [15] = true, [16] = true, [20] = true};
     for (int k = 0; k < EXR_NSETS; k++)
         src[14 + k] = exr_verdict_name(exr_result_verdict(r, k));
     char **row = s->batch + (size_t)s->nrows++ * OBS_COLS;
@@ -593,9 +596,7 @@ int exr_store_rescan_targets(exr_store *s, unsigned states, const char *notified
         "   (SELECT id FROM scans WHERE finished IS NULL AND " NOT_IMPORT " ORDER BY id DESC LIMIT 1))),"
         " latest AS (SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY ip, port ORDER BY time DESC, id DESC) AS rn,"
         "   MAX(CASE WHEN COALESCE(webshells, 0) > 0 THEN 1 ELSE 0 END) OVER (PARTITION BY ip) AS ever_shell FROM seen) r WHERE rn = 1)"
-        " SELECT l.ip, l.port, l.hostname, l.ever_shell,"
-        "  (l.proxylogon = 'vulnerable' OR l.proxyshell = 'vulnerable' OR l.proxynotshell = 'vulnerable'),"
-        "  (l.proxylogon = 'undetermined' OR l.proxyshell = 'undetermined' OR l.proxynotshell = 'undetermined')"
+        " SELECT l.ip, l.port, l.hostname, l.ever_shell, l.state"
         " FROM latest l WHERE CAST(?2 AS TEXT) IS NULL OR EXISTS(SELECT 1 FROM directives d JOIN tickets t ON t.id = d.ticket"
         "   WHERE d.ip = l.ip AND t.sent_at IS NOT NULL AND t.sent_at >= CAST(?2 AS TEXT))"
         " ORDER BY l.ip, l.port";
@@ -609,9 +610,8 @@ int exr_store_rescan_targets(exr_store *s, unsigned states, const char *notified
         exr_stmt_bind_null(st, 2);
     int rc, n = 0;
     while ((rc = exr_stmt_step(st)) == EXR_SQL_ROW) {
-        bool comp = exr_stmt_int(st, 3), vul = exr_stmt_int(st, 4), und = exr_stmt_int(st, 5);
-        unsigned state = comp ? EXR_RESCAN_COMPROMISED : vul ? EXR_RESCAN_VULNERABLE : und ? EXR_RESCAN_UNDETERMINED : EXR_RESCAN_PATCHED;
-        if (!(states & state))
+        int sx = exr_stmt_int(st, 3) ? EXR_S_COMPROMISED : exr_state_parse(exr_stmt_text(st, 4));
+        if (sx < 0 || !(states & 1u << sx))
             continue;
         cb(ctx, exr_stmt_text(st, 0), exr_stmt_int(st, 1), exr_stmt_text(st, 2));
         n++;

@@ -54,10 +54,11 @@ void exr_store_set_timeout(exr_store *s, long seconds);
  * imported again whole after a failure, and fewer commits cost less). */
 void exr_store_set_batch(exr_store *s, int rows);
 int exr_store_scan_finish(exr_store *s, int64_t scan_id, exr_err *e);
-/* Follow-up rescans: the hosts whose latest state is in states (resuming: not counting the
- * unfinished scan being resumed), optionally only those notified since notified_since;
- * cb gets ip, port, hostname (or NULL). Returns how many, or -1. */
-enum { EXR_RESCAN_VULNERABLE = 1, EXR_RESCAN_COMPROMISED = 2, EXR_RESCAN_UNDETERMINED = 4, EXR_RESCAN_PATCHED = 8 };
+/* Follow-up rescans: the host:ports whose latest state (a bit 1 << EXR_S_* per state of
+ * exposure.h; compromised once a web shell was ever seen there) is in states (resuming: not
+ * counting the unfinished scan being resumed), optionally only those notified since
+ * notified_since; cb gets ip, port, hostname (or NULL). Returns how many, or -1. */
+#define EXR_RESCAN_OPEN (1u << EXR_S_COMPROMISED | 1u << EXR_S_VULNERABLE | 1u << EXR_S_EOL)
 int exr_store_rescan_targets(exr_store *s, unsigned states, const char *notified_since, bool resuming, exr_store_key_cb cb, void *ctx,
                              exr_err *e);
 /* Sets a scan's started/finished to the time span of its observations (an imported report:
@@ -72,6 +73,9 @@ struct exr_db;
 struct exr_db *exr_store_db(exr_store *s);
 /* The --db value with any password replaced by "***": for messages and stored arguments. */
 void exr_store_redact(const char *target, char *out, size_t n);
+/* Computes every stored state again (restate.c) when the tables differ from those the
+ * states were computed with; *changed: rows changed, or -1 when nothing was to do. */
+int exr_store_restate(exr_store *s, const exr_buildtab *tab, long *changed, exr_err *e);
 /* must_exist: notify, stats and report need a store that is there already. */
 int exr_store_open_as(exr_store **out, const char *target, bool must_exist, exr_err *e);
 
