@@ -7,6 +7,7 @@
 #include "../core/term.h"
 #include "../notify/cases.h"
 #include "../store/store.h"
+#include "open.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -37,6 +38,8 @@ static void case_json(const exr_case *c, exr_buf *b)
         exr_json_int(&j, "reminders", h->reminders);
         exr_json_str(&j, "escalated_to", or_null(h->escalated_to));
         exr_json_str(&j, "resolved_at", or_null(h->resolved_at));
+        exr_json_str(&j, "resolution", or_null(h->resolution));
+        exr_json_str(&j, "current_state", or_null(h->current));
         exr_json_obj_close(&j);
     }
     exr_json_arr_close(&j);
@@ -120,13 +123,14 @@ int exr_cmd_cases(int argc, char **argv)
         return exr_opts_fail(&exr_spec_cases, "--format: text, json or csv");
     exr_err e = {0, ""};
     exr_store *s = NULL;
-    if (exr_store_open_existing(&s, p.val[CASES_DB], &e) != 0) {
-        fprintf(stderr, "exray cases: %s\n", e.msg);
+    exr_buildtab tab = {0};
+    /* the cases close by the stored states: judged by the built-in tables, as stats and hosts */
+    if (exr_cli_open_with_builds("cases", p.val[CASES_DB], false, &tab, &s, &e) != 0)
         return 2;
-    }
     exr_cases cs;
     int rc = exr_cases_load(s, &cs, &e);
     exr_store_close(s);
+    exr_buildtab_free(&tab);
     if (rc != 0) {
         fprintf(stderr, "exray cases: %s\n", e.msg);
         return 2;

@@ -9,9 +9,9 @@ static const exr_opt opts[] = {
                        .shrt = 'F',
                        .arg = "FMT",
                        .def = "html",
-                       .help = "html (one self-contained page) or md (Markdown tables)",
+                       .help = "html (one self-contained page), md (Markdown tables) or json (the same figures, one object)",
                        .group = "Options",
-                       .choices = "html md"},
+                       .choices = "html md json"},
     [REPORT_HUNT] = {.lng = "hunt",
                      .arg = "FILE",
                      .help = "also draw a hunt's findings (exray hunt -o) on a time axis",
@@ -24,11 +24,14 @@ static const exr_opt opts[] = {
 
 const exr_cmdspec exr_spec_report = {
     "report",
-    "--db STORE [-o FILE] [--format html|md] [--hunt FILE]",
+    "--db STORE [-o FILE] [--format html|md|json] [--hunt FILE]",
     "the campaign as one self-contained HTML page (or Markdown)",
-    "Patch rate over time per set; compromised, vulnerable and patched servers by country and network; by Exchange "
-    "version and CU; the notification funnel; with --hunt, a hunt's findings. The HTML page has inline CSS and SVG, "
-    "no script and no external resource, and the same store always renders the same bytes.",
+    "Exposure today (every server by its latest state: compromised, vulnerable, end-of-life, undetermined, patched, "
+    "not-affected, by every CVE of the tables, the state every command reports); the patch rate over time (every server "
+    "known by each scan, by its latest state then); servers by country and network; known exploited and open CVEs; end "
+    "of support; by Exchange version and CU; the notification funnel; the 2021-22 campaigns as a view; with --hunt, a "
+    "hunt's findings. The HTML page has inline CSS and SVG, no script and no external resource, and the same store "
+    "always renders the same bytes; md and json carry the same figures.",
     opts,
     REPORT_NOPTS,
     0,
@@ -36,7 +39,9 @@ const exr_cmdspec exr_spec_report = {
     "$ exray report --db exray.db -o report.html\n"
     "The campaign as one page.\n"
     "$ exray report --db exray.db --format md > report.md\n"
-    "The same figures as Markdown tables.\n",
+    "The same figures as Markdown tables.\n"
+    "$ exray report --db exray.db --format json | jq .current.states\n"
+    "Today's servers by state, for a script.\n",
     "0\tthe report was written\n"
     "2\ta bad option, a store that does not exist, or a file that cannot be written\n",
 };

@@ -38,7 +38,7 @@ int exr_cmd_report(int argc, char **argv)
         exr_buildtab_free(&tab);
         return 2;
     }
-    exr_report_opts o = {hunt, md == 1, &tab};
+    exr_report_opts o = {hunt, md == 1, md == 2, &tab};
     exr_buf b;
     exr_buf_init(&b);
     int rc = exr_report_write(s, &o, &b, &e);

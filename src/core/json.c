@@ -127,6 +127,16 @@ void exr_json_int(exr_json *j, const char *key, int64_t v)
     exr_buf_adds(j->out, exr_fmt_int(v, t));
 }
 
+void exr_json_double(exr_json *j, const char *key, double v)
+{
+    sep(j, key);
+    if (v != v || v > 1e300 || v < -1e300) { /* JSON has no NaN or infinity */
+        exr_buf_adds(j->out, "null");
+        return;
+    }
+    exr_buf_printf(j->out, "%.6g", v);
+}
+
 void exr_json_bool(exr_json *j, const char *key, bool v)
 {
     sep(j, key);

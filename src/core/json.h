@@ -19,6 +19,7 @@ void exr_json_key(exr_json *j, const char *key);
 void exr_json_str(exr_json *j, const char *key, const char *val); /* NULL -> null */
 void exr_json_strn(exr_json *j, const char *key, const char *val, size_t n);
 void exr_json_int(exr_json *j, const char *key, int64_t v);
+void exr_json_double(exr_json *j, const char *key, double v); /* %.6g; NaN and infinities as null */
 void exr_json_bool(exr_json *j, const char *key, bool v);
 void exr_json_null(exr_json *j, const char *key);
 void exr_json_obj_open(exr_json *j, const char *key);

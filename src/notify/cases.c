@@ -54,6 +54,7 @@ static void apply_row(exr_stmt *st, hlist *l)
     copy(c->h.state, sizeof c->h.state, exr_stmt_text(st, 4));
     if (strcmp(kind, "resolved") == 0) {
         copy(c->h.resolved_at, sizeof c->h.resolved_at, seen ? seen : at);
+        copy(c->h.resolution, sizeof c->h.resolution, exr_stmt_text(st, 4));
         const char *t = exr_stmt_text(st, 9);
         if (t && t[0]) /* a resolved notice went out */
             copy(c->h.last_notice, sizeof c->h.last_notice, at);
@@ -64,6 +65,32 @@ static void apply_row(exr_stmt *st, hlist *l)
         c->h.reminders++;
     else if (strcmp(kind, "escalation") == 0)
         copy(c->h.escalated_to, sizeof c->h.escalated_to, exr_stmt_text(st, 5));
+}
+
+/* Open host cases whose host is now patched or not affected close at that observation. */
+static int close_by_state(exr_db *db, hlist *l, exr_err *e)
+{
+    exr_stmt *st;
+    if (exr_db_prepare(db, "SELECT state, time FROM host_latest WHERE ip = ?", &st) != EXR_SQL_OK)
+        return exr_db_seterr(db, e, "cases");
+    for (size_t i = 0; i < l->n; i++) {
+        exr_case_host *h = &l->v[i].h;
+        exr_stmt_reset(st);
+        exr_stmt_bind_text(st, 1, h->ip);
+        if (exr_stmt_step(st) != EXR_SQL_ROW)
+            continue;
+        const char *now = exr_stmt_text(st, 0), *t = exr_stmt_text(st, 1);
+        copy(h->current, sizeof h->current, now);
+        bool fixed = now && (strcmp(now, "patched") == 0 || strcmp(now, "not-affected") == 0);
+        if (h->resolved_at[0] || !fixed)
+            continue;
+        copy(h->resolved_at, sizeof h->resolved_at, t && strcmp(t, h->first_notice) > 0 ? t : h->first_notice);
+        bool was_open = strcmp(h->state, "compromised") == 0 || strcmp(h->state, "vulnerable") == 0 ||
+                        strcmp(h->state, "end-of-life") == 0;
+        copy(h->resolution, sizeof h->resolution, strcmp(now, "patched") == 0 && was_open ? "patched-after-exposure" : now);
+    }
+    exr_stmt_finalize(st);
+    return 0;
 }
 
 static int by_who_start(const void *a, const void *b)
@@ -150,6 +177,10 @@ int exr_cases_load(exr_store *s, exr_cases *out, exr_err *e)
     if (rc != EXR_SQL_DONE) {
         free(l.v);
         return exr_db_seterr(db, e, "cases");
+    }
+    if (close_by_state(db, &l, e) != 0) {
+        free(l.v);
+        return -1;
     }
     group_cases(&l, out);
     free(l.v);

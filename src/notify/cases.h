@@ -1,6 +1,7 @@
 /* cases.h: the notification cases a CERT works from, read back from the directives. A host's
- * case with a recipient opens with a first notice and closes when a later observation shows
- * it no longer affected; a recipient's case is its host cases that overlap in time (one that
+ * case with a recipient opens with a first notice and closes when its present state (the
+ * store's host_latest, the state every command reports) is patched or not-affected, whether
+ * or not a notify run has seen it yet: the rule stats counts remediated by; a recipient's case is its host cases that overlap in time (one that
  * opens after every earlier one closed starts a new case). An escalation belongs to the case
  * of the recipient it followed up (its origin). */
 #ifndef EXR_CASES_H
@@ -17,6 +18,10 @@ typedef struct exr_case_host {
     char first_notice[40], last_notice[40], resolved_at[40]; /* "" when none */
     int reminders;
     char escalated_to[256];
+    /* how it closed: "patched-after-exposure" (open when told, patched since), "patched",
+     * "not-affected" (not Exchange any more); "" while open */
+    char resolution[32];
+    char current[32]; /* the host's present state (the store's host_latest) */
 } exr_case_host;
 
 typedef struct exr_case {

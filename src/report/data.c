@@ -43,17 +43,18 @@ static int cmp_d(const void *a, const void *b)
 static int funnel(exr_db *db, rdata *d, exr_err *e)
 {
     exr_stmt *st;
-    /* host_history's definition, restricted to the notified hosts first (fast on big stores) */
+    /* per notified host: its first notice, reminder and escalation, and, when its present
+     * state (host_latest: the state every command reports) is patched or not affected, the
+     * first such observation since it was last seen open: when it was fixed */
     const char *q =
         "WITH n AS (SELECT d.ip, MIN(t.sent_at) AS notified_at, MIN(CASE WHEN d.kind = 'reminder' THEN t.sent_at END) AS reminded_at,"
         "  MIN(CASE WHEN d.kind = 'escalation' THEN t.sent_at END) AS escalated_at FROM directives d JOIN tickets t ON t.id = d.ticket"
         "  WHERE t.sent_at IS NOT NULL GROUP BY d.ip),"
-        " fv AS (SELECT o.ip, MIN(o.time) AS first_vulnerable FROM observations o JOIN n ON n.ip = o.ip WHERE o.exchange = 1 AND"
-        "  (o.proxylogon = 'vulnerable' OR o.proxyshell = 'vulnerable' OR o.proxynotshell = 'vulnerable') GROUP BY o.ip)"
-        " SELECT n.notified_at, (SELECT MIN(x.time) FROM observations x WHERE x.ip = n.ip AND x.exchange = 1 AND x.time > "
-        "fv.first_vulnerable"
-        "  AND COALESCE(x.proxylogon, '') <> 'vulnerable' AND COALESCE(x.proxyshell, '') <> 'vulnerable'"
-        "  AND COALESCE(x.proxynotshell, '') <> 'vulnerable'), n.reminded_at, n.escalated_at FROM n LEFT JOIN fv ON fv.ip = n.ip";
+        " lo AS (SELECT o.ip, MAX(o.time) AS last_open FROM observations o JOIN n ON n.ip = o.ip"
+        "  WHERE o.state IN ('compromised', 'vulnerable', 'end-of-life', 'undetermined') GROUP BY o.ip)"
+        " SELECT n.notified_at, CASE WHEN l.state IN ('patched', 'not-affected') THEN (SELECT MIN(x.time) FROM observations x"
+        "  WHERE x.ip = n.ip AND x.state IN ('patched', 'not-affected') AND x.time > COALESCE(lo.last_open, '')) END,"
+        "  n.reminded_at, n.escalated_at FROM n LEFT JOIN host_latest l ON l.ip = n.ip LEFT JOIN lo ON lo.ip = n.ip";
     if (exr_db_prepare(db, q, &st) != EXR_SQL_OK)
         return exr_db_seterr(db, e, "funnel");
     double *days = NULL;
@@ -66,8 +67,9 @@ static int funnel(exr_db *db, rdata *d, exr_err *e)
         int64_t tr = exr_parse_time(col(st, 2), strlen(col(st, 2))), te = exr_parse_time(col(st, 3), strlen(col(st, 3)));
         d->reminded += tr != EXR_NO_TIME;
         d->escalated += te != EXR_NO_TIME;
+        if (tp != EXR_NO_TIME)
+            d->remediated++; /* resolved: as exray cases and stats count it */
         if (tp != EXR_NO_TIME && tn != EXR_NO_TIME && tp >= tn) {
-            d->remediated++;
             /* the last kind of notice before the fix */
             d->resolved_after[te != EXR_NO_TIME && te <= tp ? 2 : tr != EXR_NO_TIME && tr <= tp ? 1 : 0]++;
             if (nd == cap) {
@@ -75,8 +77,8 @@ static int funnel(exr_db *db, rdata *d, exr_err *e)
                 days = exr_xrealloc(days, cap * sizeof *days);
             }
             days[nd++] = (double)(tp - tn) / 86400000.0;
-        } else if (tp != EXR_NO_TIME && tn != EXR_NO_TIME) {
-            d->notified_patched++; /* the notice told of an exposure already patched */
+        } else if (tp != EXR_NO_TIME) {
+            d->notified_patched++; /* fixed before the notice went out */
         } else {
             d->notified_open++;
         }

@@ -6,13 +6,20 @@
 #include "../exchange/builds.h"
 #include "../store/store.h"
 #include "vulnstat.h"
+#include "../exchange/exposure.h"
 #include <stdint.h>
 
 typedef struct rscan {
     long long id;
     char started[32];
     long exch, comp;
-    long vuln[EXR_NSETS], patched[EXR_NSETS], undet[EXR_NSETS];
+    long vuln[EXR_NSETS], patched[EXR_NSETS], undet[EXR_NSETS]; /* the campaign view, per observation */
+    /* hosts seen as Exchange in the scan by their worst state there (exposure.h order), and
+     * those open to a known exploited CVE: as exray stats counts them */
+    long states[EXR_NSTATE], kev_hosts;
+    /* every host known by the end of this scan, each by its latest state by then: a rescan
+     * of a subset cannot make the patch rate fall */
+    long known, over[EXR_NSTATE];
     long classified;      /* Exchange observations on a build the tables classify */
     long kev[RV_MAX_KEV]; /* of those, open to each known exploited CVE (rdata.vulns numbering) */
 } rscan;
@@ -57,10 +64,13 @@ typedef struct rdata {
     size_t ncves;
     long classified;    /* hosts whose latest build the tables classify */
     long support[RS_N]; /* of all hosts */
+    /* today: every host ever seen as Exchange by its present state (the store's host_latest
+     * rule), and those whose present observation has a known exploited CVE open */
+    long hosts, now[EXR_NSTATE], now_kev;
     int kev_lines[5];   /* the known exploited CVEs (kev bit) drawn over time: most exposed */
     int nkev_lines;
-    /* notified hosts: patched after the notice, patched before it (a patched-after-exposure
-     * notice), and the rest */
+    /* notified hosts: resolved (present state patched or not affected; of them, fixed before
+     * the notice went out: notified_patched), and the rest */
     long notified, remediated, notified_patched, notified_open;
     /* of the notified: reminded, escalated; the remediated by the last notice before the fix
      * (0 the first notice, 1 a reminder, 2 an escalation) */

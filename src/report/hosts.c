@@ -87,14 +87,30 @@ typedef struct netinfo {
     bool has_asn;
 } netinfo;
 
+/* a host in one scan (the shards of a name are one scan): its newest answer there, its worst
+ * Exchange state, whether any row was Exchange or had a known exploited CVE open */
+typedef struct hscan {
+    struct hscan *next;
+    const char *t;
+    long long aid;
+    uint32_t g;         /* the scan's place in time order */
+    unsigned char sv;   /* EXR_S_*, or NO_STATE */
+    unsigned char ex, kev;
+    unsigned char shell, clean; /* a probe in the scan found a web shell; found none */
+} hscan;
+#define NO_STATE 255
+
 /* a few tens of bytes per host: ten million hosts fit in memory */
 typedef struct host {
     const char *time; /* of the latest Exchange observation; NULL until one is seen */
     long long id;
     const version *ver;
     const netinfo *net; /* NULL: no host_info row */
+    hscan *scans;       /* newest scan first, usually */
     unsigned char v[EXR_NSETS];
     unsigned char comp;
+    unsigned char now;     /* the present state (host_latest's rule), once the pass is done */
+    unsigned char now_kev; /* the present scan had a known exploited CVE open */
     char ip[];
 } host;
 
@@ -166,6 +182,7 @@ static host *host_get(hostmap *m, exr_arena *a, const char *ip)
 
 typedef struct scanrow {
     long long id;
+    uint32_t g; /* the scan's group (its name, or itself) in time order */
     const char *name, *started, *key;
     long n, exch, comp;
     long vuln[EXR_NSETS], patched[EXR_NSETS], undet[EXR_NSETS];
@@ -181,12 +198,51 @@ typedef struct pass {
     size_t nscans;
     rvulns *vulns;
     const version *lastv; /* the previous row's: consecutive rows often share a build */
+    size_t ngroups;
 } pass;
 
 static int cmp_scan_id(const void *x, const void *y)
 {
     const scanrow *a = x, *b = y;
     return (a->id > b->id) - (a->id < b->id);
+}
+
+/* Each scan's group, numbered in time order (the group's first start, then its least id),
+ * as the report lists them. */
+typedef struct gord {
+    const char *key, *started;
+    long long id;
+} gord;
+
+static int cmp_gord(const void *x, const void *y)
+{
+    const gord *a = x, *b = y;
+    int c = strcmp(a->started ? a->started : "", b->started ? b->started : "");
+    return c ? c : (a->id > b->id) - (a->id < b->id);
+}
+
+static void order_groups(pass *p)
+{
+    gord *gs = exr_xcalloc(p->nscans ? p->nscans : 1, sizeof *gs);
+    size_t n = 0;
+    for (size_t i = 0; i < p->nscans; i++) {
+        const scanrow *s = &p->scans[i];
+        size_t k;
+        for (k = 0; k < n && strcmp(gs[k].key, s->key) != 0; k++)
+            ;
+        if (k == n)
+            gs[n++] = (gord){s->key, s->started, s->id};
+        else if (s->started && (!gs[k].started || strcmp(s->started, gs[k].started) < 0))
+            gs[k].started = s->started;
+    }
+    if (n)
+        qsort(gs, n, sizeof *gs, cmp_gord);
+    for (size_t i = 0; i < p->nscans; i++)
+        for (size_t k = 0; k < n; k++)
+            if (strcmp(gs[k].key, p->scans[i].key) == 0)
+                p->scans[i].g = (uint32_t)k;
+    p->ngroups = n;
+    free(gs);
 }
 
 static int read_scans(pass *p, exr_err *e)
@@ -215,6 +271,7 @@ static int read_scans(pass *p, exr_err *e)
         return exr_db_seterr(p->db, e, "read scans");
     if (p->nscans) /* qsort must not be given NULL, even for no rows */
         qsort(p->scans, p->nscans, sizeof *p->scans, cmp_scan_id);
+    order_groups(p);
     return 0;
 }
 
@@ -319,11 +376,39 @@ static void note_latest(pass *p, host *h, const version *ver, const unsigned cha
     memcpy(h->v, vk, sizeof h->v);
 }
 
+/* A row of the host in scan group g: its answer, and when Exchange its state. */
+static void note_scan(pass *p, host *h, uint32_t g, const char *time, long long id, int state, bool exch, bool kev, int probe)
+{
+    hscan *c = h->scans;
+    while (c && c->g != g)
+        c = c->next;
+    if (!c) {
+        c = exr_arena_alloc(&p->a, sizeof *c);
+        *c = (hscan){h->scans, exr_arena_str(&p->a, time), id, g, NO_STATE, 0, 0, 0, 0};
+        h->scans = c;
+    } else {
+        if (strcmp(time, c->t) > 0)
+            c->t = exr_arena_str(&p->a, time);
+        if (id > c->aid)
+            c->aid = id;
+    }
+    c->shell |= probe > 0;
+    c->clean |= probe == 0;
+    if (exch && state >= 0) {
+        c->ex = 1;
+        c->kev |= kev;
+        if (c->sv == NO_STATE || state > c->sv)
+            c->sv = (unsigned char)state;
+    }
+}
+
 /* The one pass over every observation. */
 static int read_observations(pass *p, exr_err *e)
 {
     exr_stmt *st;
-    if (exr_db_prepare_scan(p->db, "scan_id, ip, time, id, product, cu, build, proxylogon, proxyshell, proxynotshell, exchange, webshells",
+    if (exr_db_prepare_scan(p->db,
+                            "scan_id, ip, time, id, product, cu, build, proxylogon, proxyshell, proxynotshell, exchange, webshells, state,"
+                            " kev_open",
                             "observations", &st) != EXR_SQL_OK)
         return exr_db_seterr(p->db, e, "observations");
     scanrow *last = NULL;
@@ -343,13 +428,19 @@ static int read_observations(pass *p, exr_err *e)
                 count_cves(s, ver);
             last = s;
         }
-        const char *ip = exr_stmt_text(st, 1), *time = exr_stmt_text(st, 2);
-        if (!ip || !time || (!exch && !comp))
+        const char *ip = exr_stmt_text(st, 1), *time = exr_stmt_text(st, 2), *state = exr_stmt_text(st, 12);
+        if (!ip || !time || !ip[0])
             continue;
-        host *h = host_get(&p->hosts, &p->a, ip);
+        /* a host enters with its first Exchange row; later answers of it count */
+        host *h = exch ? host_get(&p->hosts, &p->a, ip) : host_find(&p->hosts, ip);
+        if (!h)
+            continue;
         h->comp |= comp;
         if (exch)
             note_latest(p, h, ver, vk, time, exr_stmt_int(st, 3));
+        if (s && state)
+            note_scan(p, h, s->g, time, exr_stmt_int(st, 3), exr_state_parse(state), exch, exr_stmt_int(st, 13) > 0,
+                      exr_stmt_isnull(st, 11) ? -1 : exr_stmt_int(st, 11) > 0);
     }
     exr_stmt_finalize(st);
     return rc == EXR_SQL_DONE ? 0 : exr_db_seterr(p->db, e, "read observations");
@@ -377,8 +468,86 @@ static int read_host_info(pass *p, exr_err *e)
     return rc == EXR_SQL_DONE ? 0 : exr_db_seterr(p->db, e, "read host_info");
 }
 
+/* per scan group: hosts by worst state there (gst), with a known exploited CVE (gkev), and
+ * the change in the latest states of all known hosts (delta) */
+typedef struct timeline {
+    long (*gst)[EXR_NSTATE], *gkev, (*delta)[EXR_NSTATE], *newly;
+} timeline;
+
+static int cmp_hscan_time(const void *x, const void *y)
+{
+    const hscan *a = *(const hscan *const *)x, *b = *(const hscan *const *)y;
+    int c = strcmp(a->t, b->t);
+    return c ? c : (a->aid > b->aid) - (a->aid < b->aid);
+}
+
+/* One host's scans in time order: its state after each (a web shell stands until a later
+ * probe finds none, as host_latest says), the counts, and its present state. */
+static void host_timeline(host *h, timeline *tl, hscan **buf, size_t cap)
+{
+    size_t n = 0;
+    for (hscan *c = h->scans; c && n < cap; c = c->next)
+        buf[n++] = c;
+    if (n > 1)
+        qsort(buf, n, sizeof *buf, cmp_hscan_time);
+    int prev = -1;
+    bool stands = false;
+    for (size_t i = 0; i < n; i++) {
+        const hscan *c = buf[i];
+        if (c->ex && c->sv != NO_STATE) {
+            tl->gst[c->g][c->sv]++;
+            tl->gkev[c->g] += c->kev;
+        }
+        stands = c->shell ? true : c->clean ? false : stands;
+        int now = stands ? EXR_S_COMPROMISED : !c->ex ? EXR_S_NOT_AFFECTED : c->sv != NO_STATE ? c->sv : EXR_S_UNDETERMINED;
+        if (prev < 0)
+            tl->newly[c->g]++;
+        else
+            tl->delta[c->g][prev]--;
+        tl->delta[c->g][now]++;
+        prev = now;
+        h->now_kev = c->ex && c->kev;
+    }
+    h->now = prev < 0 ? NO_STATE : (unsigned char)prev;
+}
+
+static void timelines(pass *p, rdata *d, timeline *tl)
+{
+    size_t ng = p->ngroups ? p->ngroups : 1;
+    tl->gst = exr_xcalloc(ng, sizeof *tl->gst);
+    tl->gkev = exr_xcalloc(ng, sizeof *tl->gkev);
+    tl->delta = exr_xcalloc(ng, sizeof *tl->delta);
+    tl->newly = exr_xcalloc(ng, sizeof *tl->newly);
+    hscan *buf[256];
+    for (size_t i = 0; i < p->hosts.cap; i++) {
+        host *h = p->hosts.slot[i].p;
+        if (!h || !h->time)
+            continue;
+        host_timeline(h, tl, buf, sizeof buf / sizeof buf[0]);
+        if (h->now == NO_STATE)
+            continue;
+        d->hosts++;
+        d->now[h->now]++;
+        d->now_kev += h->now_kev;
+    }
+    /* running sums: the latest state of every host known by each scan */
+    for (size_t g = 1; g < p->ngroups; g++) {
+        tl->newly[g] += tl->newly[g - 1];
+        for (int k = 0; k < EXR_NSTATE; k++)
+            tl->delta[g][k] += tl->delta[g - 1][k];
+    }
+}
+
+static void timeline_free(timeline *tl)
+{
+    free(tl->gst);
+    free(tl->gkev);
+    free(tl->delta);
+    free(tl->newly);
+}
+
 /* the shards of one name are one scan: ids, start and name are the group's least */
-static void group_scans(pass *p, const exr_keyset *incomplete, rdata *d)
+static void group_scans(pass *p, const exr_keyset *incomplete, const timeline *tl, rdata *d)
 {
     size_t cap = 0;
     for (size_t i = 0; i < p->nscans; i++) {
@@ -415,6 +584,10 @@ static void group_scans(pass *p, const exr_keyset *incomplete, rdata *d)
         }
         if (!n || exr_keyset_has(incomplete, name ? name : ""))
             continue;
+        memcpy(r.states, tl->gst[g->g], sizeof r.states);
+        r.kev_hosts = tl->gkev[g->g];
+        memcpy(r.over, tl->delta[g->g], sizeof r.over);
+        r.known = tl->newly[g->g];
         /* to the second for reading (the store keeps microseconds) */
         snprintf(r.started, sizeof r.started, "%.19s%s", started ? started : "", started && strlen(started) >= 19 ? "Z" : "");
         if (d->nscans == cap) {
@@ -464,18 +637,20 @@ typedef struct cutab {
         }                                                                                                                                  \
     } while (0)
 
+/* by the present state: open (vulnerable, end-of-life; compromised counts apart) */
 static bool is_vuln(const host *h)
 {
-    return h->v[0] == V_VULN || h->v[1] == V_VULN || h->v[2] == V_VULN;
+    return h->now == EXR_S_VULNERABLE || h->now == EXR_S_EOL;
 }
 
-/* neither vulnerable nor undetermined in any set (patched, or not said) */
 static bool is_patched(const host *h)
 {
-    for (int k = 0; k < EXR_NSETS; k++)
-        if (h->v[k] == V_VULN || h->v[k] == V_UNDET)
-            return false;
-    return true;
+    return h->now == EXR_S_PATCHED || h->now == EXR_S_NOT_AFFECTED;
+}
+
+static bool is_comp(const host *h)
+{
+    return h->now == EXR_S_COMPROMISED;
 }
 
 static void chart_add(chart *c, exr_arena *a, const char *key, const char *label, const host *h)
@@ -499,9 +674,9 @@ static void chart_add(chart *c, exr_arena *a, const char *key, const char *label
     g->g.total++;
     g->g.vuln += v;
     g->g.patched += pt;
-    g->g.comp += h->comp;
-    g->g.vuln_x += v && !h->comp;
-    g->g.patched_x += pt && !h->comp;
+    g->g.comp += is_comp(h);
+    g->g.vuln_x += v;
+    g->g.patched_x += pt;
     g->g.support[h->ver->rv.support]++;
 }
 
@@ -547,7 +722,7 @@ static void cu_add(cutab *t, exr_arena *a, const host *h)
     if (h->ver->build && (!c->build || strcmp(h->ver->build, c->build) < 0))
         c->build = h->ver->build;
     c->hosts++;
-    c->vuln += is_vuln(h);
+    c->vuln += is_vuln(h) || is_comp(h);
 }
 
 static int cmp_cu(const void *x, const void *y)
@@ -640,7 +815,7 @@ static void charts(pass *p, const exr_buildtab *tab, rdata *d)
     long open[EXR_MAX_CVES] = {0};
     for (size_t i = 0; i < p->hosts.cap; i++) {
         const host *h = p->hosts.slot[i].p;
-        if (!h || !h->time)
+        if (!h || !h->time || h->now == NO_STATE)
             continue;
         const char *country = h->net ? h->net->country : NULL, *as_name = h->net ? h->net->as_name : NULL;
         chart_add(&byc, &p->a, country ? country : "--", country ? country : "unknown", h);
@@ -667,12 +842,15 @@ int exr_report_hosts(exr_db *db, const exr_buildtab *tab, const exr_keyset *inco
     exr_rvulns_init(&d->vulns, tab);
     p.vulns = &d->vulns;
     int rc = read_scans(&p, e) || read_observations(&p, e) || read_host_info(&p, e) ? -1 : 0;
+    timeline tl = {0};
     if (rc == 0) {
-        group_scans(&p, incomplete, d);
+        timelines(&p, d, &tl);
+        group_scans(&p, incomplete, &tl, d);
         if (d->nscans)
             qsort(d->scans, d->nscans, sizeof *d->scans, cmp_rscan);
         charts(&p, tab, d);
     }
+    timeline_free(&tl);
     free(p.hosts.slot);
     free(p.scans);
     free(p.words.e);

@@ -20,4 +20,7 @@ int exr_rep_has_support(const rdata *d);
 void exr_rep_support_html(const rdata *d, exr_buf *out);
 void exr_rep_support_md(const rdata *d, exr_buf *out);
 
+/* The report as one JSON object (json.c): the same figures as the page. */
+void exr_report_json(const rdata *d, exr_buf *out);
+
 #endif

@@ -45,31 +45,149 @@ void exr_rep_reading(exr_buf *out, const char *text)
     exr_buf_adds(out, "</p>\n");
 }
 
-/* ---- 1. patch rate over time ---- */
+/* ---- 1. exposure today: every host by its present state ---- */
+
 
 static int has_scans(const rdata *d)
 {
     return d->nscans > 0;
 }
 
-static void patch_reading(const rdata *d, char *buf, size_t n)
+static void exposure_reading(const rdata *d, char *buf, size_t n)
 {
-    const rscan *f = &d->scans[0], *l = &d->scans[d->nscans - 1];
     snprintf(buf, n,
-             "In the last scan %.1f%% of %ld Exchange servers were patched for ProxyLogon (first scan: %.1f%%), %.1f%% for ProxyShell, "
-             "%.1f%% for ProxyNotShell; %ld showed a web shell.",
-             exr_rep_pct(l->patched[0], l->exch), l->exch, exr_rep_pct(f->patched[0], f->exch), exr_rep_pct(l->patched[1], l->exch),
-             exr_rep_pct(l->patched[2], l->exch), l->comp);
+             "Of %ld Exchange servers seen, by their latest observation and every CVE of the tables: %ld compromised, %ld vulnerable "
+             "(%ld of them to a known exploited CVE), %ld end-of-life, %ld undetermined, %ld patched, %ld no longer Exchange.",
+             d->hosts, d->now[EXR_S_COMPROMISED], d->now[EXR_S_VULNERABLE], d->now_kev, d->now[EXR_S_EOL], d->now[EXR_S_UNDETERMINED],
+             d->now[EXR_S_PATCHED], d->now[EXR_S_NOT_AFFECTED]);
     if (d->missing[0]) {
         size_t len = strlen(buf);
         snprintf(buf + len, n - len, " Not shown until every shard has finished: %s.", d->missing);
     }
 }
 
+static void exposure_html(const rdata *d, exr_buf *out)
+{
+    char buf[800];
+    exposure_reading(d, buf, sizeof buf);
+    exr_rep_reading(out, buf);
+    const char *labels[EXR_NSTATE];
+    double v[EXR_NSTATE];
+    for (int i = 0; i < EXR_NSTATE; i++) {
+        labels[i] = exr_state_names[EXR_NSTATE - 1 - i];
+        v[i] = (double)d->now[EXR_NSTATE - 1 - i];
+    }
+    static const char *const seg[] = {"servers"};
+    static const char *const col[] = {"#2471a3"};
+    svg_hbars(out, "Exchange servers by state today", labels, EXR_NSTATE, v, 1, seg, col);
+    exr_buf_adds(out, "<table><tr><th>state</th><th>servers</th><th>share</th></tr>\n");
+    for (int i = EXR_NSTATE - 1; i >= 0; i--)
+        exr_buf_printf(out, "<tr><td>%s</td><td>%ld</td><td>%.1f%%</td></tr>\n", exr_state_names[i], d->now[i],
+                       exr_rep_pct(d->now[i], d->hosts));
+    exr_buf_printf(out, "<tr><td>known exploited CVE open</td><td>%ld</td><td>%.1f%%</td></tr>\n</table>\n", d->now_kev,
+                   exr_rep_pct(d->now_kev, d->hosts));
+}
+
+static void exposure_md(const rdata *d, exr_buf *out)
+{
+    char buf[800];
+    exposure_reading(d, buf, sizeof buf);
+    exr_buf_printf(out, "%s\n\n| state | servers | share |\n|---|---|---|\n", buf);
+    for (int i = EXR_NSTATE - 1; i >= 0; i--)
+        exr_buf_printf(out, "| %s | %ld | %.1f%% |\n", exr_state_names[i], d->now[i], exr_rep_pct(d->now[i], d->hosts));
+    exr_buf_printf(out, "| known exploited CVE open | %ld | %.1f%% |\n", d->now_kev, exr_rep_pct(d->now_kev, d->hosts));
+}
+
+/* ---- 2. patch rate over time: every known host by its latest state at each scan ---- */
+
+static long fixed_of(const long *st)
+{
+    return st[EXR_S_PATCHED] + st[EXR_S_NOT_AFFECTED];
+}
+
+static void patch_reading(const rdata *d, char *buf, size_t n)
+{
+    const rscan *f = &d->scans[0], *l = &d->scans[d->nscans - 1];
+    snprintf(buf, n,
+             "By the last scan %.1f%% of the %ld Exchange servers known were patched or gone (after the first scan: %.1f%% of %ld); "
+             "each server counts by its latest observation by then, so a rescan of a few cannot lower the rate.",
+             exr_rep_pct(fixed_of(l->over), l->known), l->known, exr_rep_pct(fixed_of(f->over), f->known), f->known);
+}
+
 static void patch_html(const rdata *d, exr_buf *out)
 {
     char buf[600];
     patch_reading(d, buf, sizeof buf);
+    exr_rep_reading(out, buf);
+    int n = (int)d->nscans;
+    const char **xl = exr_xcalloc((size_t)n, sizeof *xl);
+    char(*labels)[16] = exr_xcalloc((size_t)n, sizeof *labels);
+    double *y = exr_xcalloc((size_t)n * 3, sizeof *y);
+    for (int i = 0; i < n; i++) {
+        const rscan *r = &d->scans[i];
+        snprintf(labels[i], sizeof labels[i], "%.10s", r->started);
+        xl[i] = labels[i];
+        y[i] = exr_rep_pct(fixed_of(r->over), r->known);
+        y[n + i] = exr_rep_pct(r->over[EXR_S_VULNERABLE] + r->over[EXR_S_EOL], r->known);
+        y[2 * n + i] = exr_rep_pct(r->over[EXR_S_COMPROMISED], r->known);
+    }
+    svg_series sr[3] = {{"patched or gone", "#27ae60", y}, {"vulnerable or end-of-life", "#c0392b", y + n}, {"compromised", "#17202a", y + 2 * n}};
+    svg_lines(out, "Known Exchange servers by their latest state, per scan", xl, n, sr, 3, 100, "%");
+    exr_buf_adds(out, "<table><tr><th>scan</th><th>date</th><th>Exchange in the scan</th>");
+    for (int k = EXR_NSTATE - 1; k >= 0; k--)
+        exr_buf_printf(out, "<th>%s</th>", exr_state_names[k]);
+    exr_buf_adds(out, "<th>kev_open</th><th>known by then</th><th>patched or gone</th></tr>\n");
+    for (int i = 0; i < n; i++) {
+        const rscan *r = &d->scans[i];
+        exr_buf_printf(out, "<tr><td>%lld</td><td>", r->id);
+        exr_html_esc(out, r->started);
+        exr_buf_printf(out, "</td><td>%ld</td>", r->exch);
+        for (int k = EXR_NSTATE - 1; k >= 0; k--)
+            exr_buf_printf(out, "<td>%ld</td>", r->states[k]);
+        exr_buf_printf(out, "<td>%ld</td><td>%ld</td><td>%.1f%%</td></tr>\n", r->kev_hosts, r->known, exr_rep_pct(fixed_of(r->over), r->known));
+    }
+    exr_buf_adds(out, "</table>\n");
+    free(xl);
+    free(labels);
+    free(y);
+}
+
+static void patch_md(const rdata *d, exr_buf *out)
+{
+    char buf[600];
+    patch_reading(d, buf, sizeof buf);
+    exr_buf_printf(out, "%s\n\n| scan | date | Exchange in the scan |", buf);
+    for (int k = EXR_NSTATE - 1; k >= 0; k--)
+        exr_buf_printf(out, " %s |", exr_state_names[k]);
+    exr_buf_adds(out, " kev_open | known by then | patched or gone |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (size_t i = 0; i < d->nscans; i++) {
+        const rscan *r = &d->scans[i];
+        exr_buf_printf(out, "| %lld |", r->id);
+        exr_rep_md_cell(out, r->started);
+        exr_buf_printf(out, " %ld |", r->exch);
+        for (int k = EXR_NSTATE - 1; k >= 0; k--)
+            exr_buf_printf(out, " %ld |", r->states[k]);
+        exr_buf_printf(out, " %ld | %ld | %.1f%% |\n", r->kev_hosts, r->known, exr_rep_pct(fixed_of(r->over), r->known));
+    }
+}
+
+/* ---- the 2021-22 campaigns: a view over their CVEs, per observation ---- */
+
+static void campaign_reading(const rdata *d, char *buf, size_t n)
+{
+    const rscan *f = &d->scans[0], *l = &d->scans[d->nscans - 1];
+    snprintf(buf, n,
+             "The three named campaigns alone, a view over their CVEs (a server patched for them can still be open to later "
+             "ones, above): in the last scan %.1f%% of %ld observations were patched for ProxyLogon (first scan: %.1f%%), %.1f%% "
+             "for ProxyShell, %.1f%% for ProxyNotShell.",
+             exr_rep_pct(l->patched[0], l->exch), l->exch, exr_rep_pct(f->patched[0], f->exch), exr_rep_pct(l->patched[1], l->exch),
+             exr_rep_pct(l->patched[2], l->exch));
+}
+
+static void campaign_html(const rdata *d, exr_buf *out)
+{
+    char buf[600];
+    campaign_reading(d, buf, sizeof buf);
     exr_rep_reading(out, buf);
     int n = (int)d->nscans;
     const char **xl = exr_xcalloc((size_t)n, sizeof *xl);
@@ -84,10 +202,10 @@ static void patch_html(const rdata *d, exr_buf *out)
     svg_series s[EXR_NSETS];
     for (int k = 0; k < EXR_NSETS; k++)
         s[k] = (svg_series){set_title[k], set_color[k], y + k * n};
-    svg_lines(out, "Patched share of Exchange servers per scan", xl, n, s, EXR_NSETS, 100, "%");
+    svg_lines(out, "Patched share per campaign per scan", xl, n, s, EXR_NSETS, 100, "%");
     exr_buf_adds(
         out, "<table><tr><th>scan</th><th>date</th><th>Exchange</th><th>ProxyLogon vulnerable</th><th>patched</th>"
-             "<th>ProxyShell vulnerable</th><th>patched</th><th>ProxyNotShell vulnerable</th><th>patched</th><th>compromised</th></tr>\n");
+             "<th>ProxyShell vulnerable</th><th>patched</th><th>ProxyNotShell vulnerable</th><th>patched</th></tr>\n");
     for (int i = 0; i < n; i++) {
         const rscan *r = &d->scans[i];
         exr_buf_printf(out, "<tr><td>%lld</td><td>", r->id);
@@ -95,7 +213,7 @@ static void patch_html(const rdata *d, exr_buf *out)
         exr_buf_printf(out, "</td><td>%ld</td>", r->exch);
         for (int k = 0; k < EXR_NSETS; k++)
             exr_buf_printf(out, "<td>%ld</td><td>%.1f%%</td>", r->vuln[k], exr_rep_pct(r->patched[k], r->exch));
-        exr_buf_printf(out, "<td>%ld</td></tr>\n", r->comp);
+        exr_buf_adds(out, "</tr>\n");
     }
     exr_buf_adds(out, "</table>\n");
     free(xl);
@@ -103,13 +221,13 @@ static void patch_html(const rdata *d, exr_buf *out)
     free(y);
 }
 
-static void patch_md(const rdata *d, exr_buf *out)
+static void campaign_md(const rdata *d, exr_buf *out)
 {
     char buf[600];
-    patch_reading(d, buf, sizeof buf);
+    campaign_reading(d, buf, sizeof buf);
     exr_buf_printf(out,
                    "%s\n\n| scan | date | Exchange | ProxyLogon vulnerable | patched | ProxyShell vulnerable | patched |"
-                   " ProxyNotShell vulnerable | patched | compromised |\n|---|---|---|---|---|---|---|---|---|---|\n",
+                   " ProxyNotShell vulnerable | patched |\n|---|---|---|---|---|---|---|---|---|\n",
                    buf);
     for (size_t i = 0; i < d->nscans; i++) {
         const rscan *r = &d->scans[i];
@@ -118,7 +236,7 @@ static void patch_md(const rdata *d, exr_buf *out)
         exr_buf_printf(out, " %ld |", r->exch);
         for (int k = 0; k < EXR_NSETS; k++)
             exr_buf_printf(out, " %ld | %.1f%% |", r->vuln[k], exr_rep_pct(r->patched[k], r->exch));
-        exr_buf_printf(out, " %ld |\n", r->comp);
+        exr_buf_adds(out, "\n");
     }
 }
 
@@ -288,9 +406,9 @@ static void funnel_reading(const rdata *d, char *buf, size_t n)
         snprintf(med, sizeof med, "median %.1f days from the first notice", d->median_days);
     char before[96] = "";
     if (d->notified_patched)
-        snprintf(before, sizeof before, "; %ld had been patched before their notice", d->notified_patched);
+        snprintf(before, sizeof before, "; %ld of the resolved were fixed before their notice went out", d->notified_patched);
     snprintf(buf, n,
-             "%ld servers notified, %ld reminded, %ld escalated; %ld (%.1f%%) resolved (no longer vulnerable in a later scan), %s: "
+             "%ld servers notified, %ld reminded, %ld escalated; %ld (%.1f%%) resolved (patched or no longer Exchange now), %s: "
              "%ld after the first notice alone, %ld after a reminder, %ld after an escalation%s.",
              d->notified, d->reminded, d->escalated, d->remediated, exr_rep_pct(d->remediated, d->notified), med, d->resolved_after[0],
              d->resolved_after[1], d->resolved_after[2], before);
@@ -421,6 +539,7 @@ static void hunt_md(const rdata *d, exr_buf *out)
 }
 
 static const chart charts[] = {
+    {"exposure", "Exposure today", has_scans, exposure_html, exposure_md},
     {"patch-rate", "Patch rate over time", has_scans, patch_html, patch_md},
     {"where", "By country and by network", has_groups, groups_html, groups_md},
     {"known-exploited", "Known exploited CVEs over time", exr_rep_has_kev, exr_rep_kev_html, exr_rep_kev_md},
@@ -428,6 +547,7 @@ static const chart charts[] = {
     {"support", "End of support by country and network", exr_rep_has_support, exr_rep_support_html, exr_rep_support_md},
     {"versions", "By Exchange version and cumulative update", has_cus, cus_html, cus_md},
     {"notification", "Notification funnel", has_funnel, funnel_html, funnel_md},
+    {"campaigns", "The 2021-22 campaigns (ProxyLogon, ProxyShell, ProxyNotShell)", has_scans, campaign_html, campaign_md},
     {"hunt", "Hunt timeline", has_hunt, hunt_html, hunt_md},
 };
 
@@ -448,7 +568,9 @@ int exr_report_write(exr_store *s, const exr_report_opts *o, exr_buf *out, exr_e
         return -1;
     }
     const char *asof = d.nscans ? d.scans[d.nscans - 1].started : "";
-    if (o->markdown) {
+    if (o->json) {
+        exr_report_json(&d, out);
+    } else if (o->markdown) {
         exr_buf_adds(out, "# Exchange exposure report\n\n");
         if (!d.nscans)
             exr_buf_adds(out, "This store holds no scans yet: run `exray scan --db FILE` or `exray import`.\n");

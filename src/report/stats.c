@@ -2,6 +2,7 @@
  * grouping of observations, never a judgement of its own. */
 #include "stats.h"
 #include "../core/keyset.h"
+#include "../store/schema.h"
 #include "../store/sql.h"
 #include <string.h>
 
@@ -31,10 +32,12 @@ static const char stats_sql[] =
     " SELECT g.id, g.started, c.ex, c.s0, c.s1, c.s2, c.s3, c.s4, c.s5, c.kev,"
     " (SELECT COUNT(DISTINCT d.ip) FROM directives d JOIN tickets t ON t.id = d.ticket WHERE t.sent_at IS NOT NULL"
     "   AND t.sent_at <= g.ended),"
-    /* remediated: the newest answered observation of the host by then is patched or not affected */
-    " (SELECT COUNT(*) FROM nf WHERE nf.first_sent <= g.ended AND (SELECT o.state FROM observations o WHERE o.ip = nf.ip"
-    "   AND o.state IS NOT NULL AND o.time <= g.ended ORDER BY o.exchange DESC, o.time DESC, o.id DESC LIMIT 1)"
-    "   IN ('patched', 'not-affected')),"
+    /* remediated: the host's state in the latest scan it answered in by then (host_latest's
+     * rule) is patched or not affected */
+    " (SELECT COUNT(*) FROM nf WHERE nf.first_sent <= g.ended AND (SELECT CASE WHEN MAX(o.exchange) = 0 THEN 0 ELSE"
+    "   MAX(CASE WHEN o.exchange = 1 THEN " RANK " END) END FROM observations o WHERE o.ip = nf.ip AND o.state IS NOT NULL"
+    "   AND o.scan_id = (SELECT y.scan_id FROM observations y WHERE y.ip = nf.ip AND y.state IS NOT NULL AND y.time <= g.ended"
+    "   ORDER BY y.time DESC, y.id DESC LIMIT 1)) <= 1 AND NOT " EXR_SHELL_STANDS("nf.ip") "),"
     " g.name,"
     " (SELECT COUNT(DISTINCT d.ip) FROM directives d JOIN tickets t ON t.id = d.ticket WHERE d.kind = 'reminder'"
     "   AND t.sent_at IS NOT NULL AND t.sent_at <= g.ended),"

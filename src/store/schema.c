@@ -48,18 +48,26 @@
     "   AS first_vulnerable, MIN(CASE WHEN webshells > 0 THEN time END) AS compromised_at"                                                 \
     "   FROM observations WHERE exchange = 1 GROUP BY ip) h;"
 
-/* per host ever seen as Exchange: its latest state, the one every command reports. Per port,
- * the newest observation that got an answer (a port that stopped answering says nothing);
- * of those, the newest that is Exchange, else the newest (not Exchange any more: not
- * affected). Ties by row: an imported 2021 report after a 2024 scan does not make 2021 the
- * present. */
+/* per host ever seen as Exchange: its present state, the one every command reports. A host's
+ * state in a scan is the worst state of its Exchange observations there, or not-affected when
+ * it answered but nothing was Exchange (a port that did not answer says nothing); its present
+ * state is that of the latest scan it answered in (by the newest observation time, then row:
+ * an imported 2021 report after a 2024 scan does not make 2021 the present). The row shown is
+ * the scan's newest Exchange observation (or newest answer). */
+#define STATE_RANK(col)                                                                                                                    \
+    "CASE " col " WHEN 'compromised' THEN 5 WHEN 'vulnerable' THEN 4 WHEN 'end-of-life' THEN 3 WHEN 'undetermined' THEN 2"                \
+    " WHEN 'patched' THEN 1 WHEN 'not-affected' THEN 0 END"
 #define HOST_LATEST                                                                                                                        \
-    " host_latest AS SELECT ip, port, id, time, state, kev_open, exchange, build FROM (SELECT p.*,"                                        \
-    "   ROW_NUMBER() OVER (PARTITION BY ip ORDER BY exchange DESC, time DESC, id DESC) AS hn"                                              \
-    "   FROM (SELECT id, ip, port, time, state, kev_open, exchange, build,"                                                                \
-    "     ROW_NUMBER() OVER (PARTITION BY ip, port ORDER BY time DESC, id DESC) AS pn"                                                     \
-    "     FROM observations WHERE state IS NOT NULL AND ip <> '') p WHERE pn = 1) h"                                                       \
-    " WHERE hn = 1 AND ip IN (SELECT ip FROM observations WHERE exchange = 1);"
+    " host_latest AS SELECT o.ip, o.port, o.id, s.t AS time,"                                                                              \
+    "   CASE WHEN s.sv = 5 OR " EXR_SHELL_STANDS("s.ip") " THEN 'compromised' WHEN s.ex = 0 THEN 'not-affected'"                      \
+    "   WHEN s.sv = 4 THEN 'vulnerable'"                                                                                                   \
+    "   WHEN s.sv = 3 THEN 'end-of-life' WHEN s.sv = 2 THEN 'undetermined' WHEN s.sv = 1 THEN 'patched' ELSE 'not-affected' END AS state," \
+    "   o.kev_open, s.ex AS exchange, o.build FROM (SELECT g.*, ROW_NUMBER() OVER (PARTITION BY ip ORDER BY t DESC, aid DESC) AS rn"      \
+    "   FROM (SELECT ip, scan_id, MAX(time) AS t, MAX(exchange) AS ex, MAX(CASE WHEN exchange = 1 THEN id END) AS xid, MAX(id) AS aid,"    \
+    "     MAX(CASE WHEN exchange = 1 THEN " STATE_RANK("state") " END) AS sv"                                                               \
+    "     FROM observations WHERE state IS NOT NULL AND ip <> '' GROUP BY ip, scan_id) g) s"                                               \
+    " JOIN observations o ON o.id = COALESCE(s.xid, s.aid)"                                                                                \
+    " WHERE s.rn = 1 AND s.ip IN (SELECT ip FROM observations WHERE exchange = 1);"
 
 static const char sqlite_schema[] = TABLES(
     "INTEGER PRIMARY KEY", "INTEGER", "TEXT",
