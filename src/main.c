@@ -5,15 +5,16 @@
 #include <string.h>
 
 static const exr_command commands[] = {
-    {"scan", exr_cmd_scan, "find Exchange/OWA servers and classify their build (ProxyLogon, ProxyShell, ProxyNotShell)"},
+    {"scan", exr_cmd_scan, "find Exchange/OWA servers, read their build and say which CVEs are open"},
     {"hunt", exr_cmd_hunt, "search a server or its triage copy for traces of exploitation and web shells"},
     {"import", exr_cmd_import, "load Shadowserver scan_exchange CSV reports or exray JSON Lines into the store"},
     {"enrich", exr_cmd_enrich, "compile ip-location-db data for offline ASN/country lookups, or look addresses up"},
     {"notify", exr_cmd_notify, "send one notification per affected organisation, exactly once"},
     {"cases", exr_cmd_cases, "the notification cases: who was told, reminded, escalated to, and what is resolved"},
+    {"hosts", exr_cmd_hosts, "every server by its present state: open CVEs, known exploited, support, its case"},
     {"contacts", exr_cmd_contacts, "abuse contacts: 'contacts import' RIR databases (RPSL), 'contacts optout ADDRESS'"},
     {"stats", exr_cmd_stats, "patch rate, compromise and remediation per scan"},
-    {"report", exr_cmd_report, "the campaign as one self-contained HTML page (or Markdown)"},
+    {"report", exr_cmd_report, "the campaign as one self-contained HTML page (or Markdown, or JSON)"},
     {"builds", exr_cmd_builds, "look up an Exchange build number, or list the build table"},
     {"vulns", exr_cmd_vulns, "list the vulnerability table, check its age, refresh its KEV dates"},
     {"db", exr_cmd_db, "'db copy': move a store between SQLite and PostgreSQL"},

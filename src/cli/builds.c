@@ -3,6 +3,7 @@
 #include "../core/outfile.h"
 #include "../core/json.h"
 #include "../exchange/builds.h"
+#include "../exchange/exposure.h"
 #include "cli.h"
 #include "open.h"
 #include "opts.h"
@@ -218,7 +219,7 @@ static void json_cve(exr_json *j, const exr_vulntab *vt, size_t first, unsigned 
 }
 
 /* --format json: one object a line (what scripts and the differential check read). */
-static void print_build_json(const exr_buildtab *tab, const exr_version *v, const exr_build_info *bi)
+static void print_build_json(const exr_buildtab *tab, const exr_version *v, const exr_build_info *bi, const exr_exposure *x)
 {
     exr_buf out;
     exr_buf_init(&out);
@@ -230,6 +231,9 @@ static void print_build_json(const exr_buildtab *tab, const exr_version *v, cons
     exr_json_str(&j, "product", bi->product);
     exr_json_str(&j, "cu", bi->cu);
     exr_json_str(&j, "su", bi->su);
+    /* the state every command gives a server on this build (no web shell seen), as of --as-of */
+    exr_json_str(&j, "state", x->state >= 0 ? exr_state_names[x->state] : NULL);
+    exr_json_int(&j, "kev_open", x->nkev);
     const exr_cve_verdicts *cv = &bi->cves;
     if (cv->classified && cv->support) {
         exr_json_obj_open(&j, "support");
@@ -268,14 +272,17 @@ static void print_build_json(const exr_buildtab *tab, const exr_version *v, cons
 static int print_build(const exr_buildtab *tab, const char *arg, bool json)
 {
     exr_version v;
-    if (!exr_version_parse(arg, strlen(arg), &v)) {
-        fprintf(stderr, "exray builds: '%s' is not a build number (a.b.c or a.b.c.d)\n", arg);
+    if (!exr_version_parse_any(arg, &v)) {
+        fprintf(stderr, "exray builds: '%s' is not a build number (a.b.c, a.b.c.d or \"Version 15.1 (Build 2507.6)\")\n", arg);
         return 2;
     }
     exr_build_info bi;
     exr_build_classify(tab, &v, &bi);
+    exr_observed o = {.answered = true, .exchange = true, .bi = &bi};
+    exr_exposure x;
+    exr_exposure_of(tab, &o, &x);
     if (json) {
-        print_build_json(tab, &v, &bi);
+        print_build_json(tab, &v, &bi, &x);
         return 0;
     }
     char vs[40];
@@ -287,6 +294,7 @@ static int print_build(const exr_buildtab *tab, const char *arg, bool json)
     printf(v.n == 3   ? " (CU-level build: the SU level is not visible)\n"
            : bi.exact ? "\n"
                       : " (revision not in the table; compared numerically)\n");
+    printf("  %-14s %-13s %s\n", "state", x.state >= 0 ? exr_state_names[x.state] : "-", x.why);
     for (int s = 0; s < EXR_NSETS; s++)
         printf("  %-14s %-13s %s\n", exr_vset_name[s], exr_verdict_name(bi.verdict[s]), bi.why[s]);
     print_cves(tab, bi.product, &bi.cves);

@@ -12,6 +12,7 @@ int exr_cmd_scan(int argc, char **argv);
 int exr_cmd_builds(int argc, char **argv);
 int exr_cmd_vulns(int argc, char **argv);
 int exr_cmd_cases(int argc, char **argv);
+int exr_cmd_hosts(int argc, char **argv);
 int exr_cmd_hunt(int argc, char **argv);
 int exr_cmd_notify(int argc, char **argv);
 int exr_cmd_contacts(int argc, char **argv);

@@ -31,13 +31,17 @@ int exr_cmd_import(int argc, char **argv)
     exr_buf text;
     exr_buf_init(&text);
     for (int i = 0; i < p.npos; i++) {
-        exr_import_stats st = {0, 0, 0};
+        exr_import_stats st = {0, 0, 0, 0};
         if (exr_import_file(s, &tab, p.pos[i], &text, import_report, NULL, &st, &e) != 0) {
             fprintf(stderr, "exray import: %s\n", e.msg);
             rc = 2;
             continue;
         }
-        fprintf(stderr, "exray import: %s: %ld rows, %ld imported, %ld skipped\n", p.pos[i], st.rows, st.imported, st.bad);
+        if (st.duplicate_of)
+            fprintf(stderr, "exray import: %s: already imported, as scan %lld (the same bytes): not stored again\n", p.pos[i],
+                    st.duplicate_of);
+        else
+            fprintf(stderr, "exray import: %s: %ld rows, %ld imported, %ld skipped\n", p.pos[i], st.rows, st.imported, st.bad);
     }
     exr_buf_free(&text);
     exr_store_close(s);

@@ -87,7 +87,7 @@ const char *exr_opts_closest(const char *s, const char *const *names, int n);
 /* The tables, in the order of the man page. */
 extern const exr_cmdspec exr_spec_scan, exr_spec_hunt, exr_spec_builds, exr_spec_import, exr_spec_notify, exr_spec_contacts_import,
     exr_spec_contacts_optout, exr_spec_enrich_compile, exr_spec_enrich_lookup, exr_spec_stats, exr_spec_report, exr_spec_db_copy,
-    exr_spec_vulns, exr_spec_cases;
+    exr_spec_vulns, exr_spec_cases, exr_spec_hosts;
 extern const exr_cmdspec *const exr_specs[];
 extern const int exr_nspecs;
 
@@ -234,6 +234,7 @@ enum { ECOMPILE_ASN4, ECOMPILE_ASN6, ECOMPILE_COUNTRY4, ECOMPILE_COUNTRY6, ECOMP
 enum { ELOOKUP_IPDB, ELOOKUP_NOPTS };
 enum { STATS_DB, STATS_FORMAT, STATS_VULNS, STATS_CVES, STATS_KEV_ONLY, STATS_NOPTS };
 enum { CASES_DB, CASES_FORMAT, CASES_OPEN, CASES_RESOLVED, CASES_NOPTS };
+enum { HOSTS_DB, HOSTS_STATE, HOSTS_FORMAT, HOSTS_NOPTS };
 enum { DBCOPY_FROM, DBCOPY_TO, DBCOPY_NOPTS };
 enum { REPORT_DB, REPORT_OUTPUT, REPORT_FORMAT, REPORT_HUNT, REPORT_VULNS, REPORT_CVES, REPORT_KEV_ONLY, REPORT_AS_OF, REPORT_NOPTS };
 

@@ -25,7 +25,7 @@ static const exr_opt opts[] = {
 const exr_cmdspec exr_spec_report = {
     "report",
     "--db STORE [-o FILE] [--format html|md|json] [--hunt FILE]",
-    "the campaign as one self-contained HTML page (or Markdown)",
+    "the campaign as one self-contained HTML page (or Markdown, or JSON)",
     "Exposure today (every server by its latest state: compromised, vulnerable, end-of-life, undetermined, patched, "
     "not-affected, by every CVE of the tables, the state every command reports); the patch rate over time (every server "
     "known by each scan, by its latest state then); servers by country and network; known exploited and open CVEs; end "

@@ -89,14 +89,16 @@ static const exr_opt opts[] = {
                          .group = O},
     [SCAN_RESUME] = {.lng = "resume", .help = "continue the last unfinished scan in --db (same seed and shard)", .group = O},
     [SCAN_RESCAN] = {.lng = "rescan",
-                     .help = "follow-up rescan: the targets are the hosts the store last saw vulnerable, compromised or undetermined",
+                     .help = "follow-up rescan: the targets are the hosts the store last saw compromised, vulnerable, end-of-life or "
+                             "undetermined",
                      .man = "Hosts are rescanned by the address and port they were observed on, never by a stored name.",
                      .group = O},
     [SCAN_STATE] = {.lng = "state",
                     .arg = "LIST",
-                    .def = "vulnerable,compromised,undetermined",
+                    .def = "compromised,vulnerable,end-of-life,undetermined",
                     .help = "with --rescan: the states to rescan",
-                    .man = "A comma-separated list of vulnerable, compromised, undetermined and patched.",
+                    .man = "A comma-separated list of the states every command reports: compromised, vulnerable, end-of-life, "
+                           "undetermined, patched, not-affected. A host where a web shell was found counts as compromised.",
                     .group = O},
     [SCAN_NOTIFIED_SINCE] = {.lng = "notified-since",
                              .arg = "DATE",
@@ -123,7 +125,7 @@ static const exr_opt opts[] = {
 const exr_cmdspec exr_spec_scan = {
     "scan",
     "[options] [TARGET...]\n--db STORE --rescan [--state LIST] [--notified-since DATE]",
-    "find Exchange/OWA servers and classify their build (ProxyLogon, ProxyShell, ProxyNotShell)",
+    "find Exchange/OWA servers, read their build and say which CVEs are open",
     "Finds Exchange and OWA servers among the targets and reads their exact build from what any browser is sent "
     "(the X-OWA-Version header, the logon page's resource paths, the ECP manifest), without exploiting anything: "
     "only ordinary unauthenticated GETs. Each Exchange server gets a verdict per vulnerability set: vulnerable, "

@@ -2,6 +2,7 @@
 #include "version.h"
 #include "../core/buf.h"
 #include <stdio.h>
+#include <string.h>
 
 size_t exr_version_scan(const char *s, size_t len, exr_version *v)
 {
@@ -46,6 +47,30 @@ bool exr_version_parse(const char *s, size_t len, exr_version *v)
         return false;
     *v = t;
     return true;
+}
+
+bool exr_version_parse_any(const char *s, exr_version *v)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t len = strlen(s);
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r' || s[len - 1] == '\n'))
+        len--;
+    if (exr_version_parse(s, len, v))
+        return true;
+    /* "Version 15.1 (Build 2507.6)" */
+    unsigned a, b, c, d;
+    int used = 0;
+    char text[64];
+    if (len >= sizeof text)
+        return false;
+    memcpy(text, s, len);
+    text[len] = 0;
+    if (sscanf(text, "Version %u.%u (Build %u.%u)%n", &a, &b, &c, &d, &used) != 4 || (size_t)used != len)
+        return false;
+    char dotted[64];
+    snprintf(dotted, sizeof dotted, "%u.%u.%u.%u", a, b, c, d);
+    return exr_version_parse(dotted, strlen(dotted), v);
 }
 
 void exr_version_format(const exr_version *v, char *out, size_t n)

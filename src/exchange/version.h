@@ -15,6 +15,10 @@ typedef struct exr_version {
 bool exr_version_parse(const char *s, size_t len, exr_version *v);
 /* Scans s for the longest run that is a version starting at s; returns chars used or 0. */
 size_t exr_version_scan(const char *s, size_t len, exr_version *v);
+/* A build as an administrator finds it: a.b.c[.d], or Exchange's AdminDisplayVersion
+ * ("Version 15.1 (Build 2507.6)", what Get-ExchangeServer shows), leading and trailing
+ * blanks allowed; zero-padded parts (15.01.2507.006, the file version's form) read as numbers. */
+bool exr_version_parse_any(const char *s, exr_version *v);
 void exr_version_format(const exr_version *v, char *out, size_t n);
 /* Compares the first three parts only. */
 int exr_version_cmp3(const exr_version *a, const exr_version *b);

@@ -8,9 +8,11 @@
 #include "../core/swar.h"
 #include "../core/timefmt.h"
 #include "../core/hex.h"
+#include "../core/json.h"
 #include "../core/utf8.h"
 #include "../scan/record.h"
 #include <ctype.h>
+#include <openssl/evp.h>
 #include <errno.h>
 #include "../store/sql.h"
 #include <stdio.h>
@@ -25,7 +27,38 @@ typedef struct field {
     int present, is_null;
 } field;
 
-enum { F_IP, F_PORT, F_HOSTNAME, F_TIME, F_BUILD, F_SERVERNAME, F_TAG, F_ASN, F_GEO, F_URL, F_STATUS, F_EXCHANGE, F_N };
+enum {
+    F_IP,
+    F_PORT,
+    F_HOSTNAME,
+    F_TIME,
+    F_BUILD,
+    F_SERVERNAME,
+    F_TAG,
+    F_ASN,
+    F_GEO,
+    F_URL,
+    F_STATUS,
+    F_EXCHANGE,
+    F_BSRC,
+    F_STATE,
+    /* Shadowserver's other columns: kept in the record's "source" object, shown by exray hosts */
+    F_SEVERITY,
+    F_REGION,
+    F_CITY,
+    F_NAICS,
+    F_SECTOR,
+    F_SIC,
+    F_HSRC,
+    F_N
+};
+
+static const char *const shadow_names[F_N] = {
+    [F_IP] = "ip",         [F_PORT] = "port",         [F_HOSTNAME] = "hostname", [F_TIME] = "timestamp", [F_BUILD] = "version",
+    [F_SERVERNAME] = "servername", [F_TAG] = "tag",  [F_ASN] = "asn",           [F_GEO] = "geo",         [F_URL] = "url",
+    [F_STATUS] = "",       [F_EXCHANGE] = "",         [F_BSRC] = "",             [F_STATE] = "",          [F_SEVERITY] = "severity",
+    [F_REGION] = "region", [F_CITY] = "city",         [F_NAICS] = "naics",       [F_SECTOR] = "sector",   [F_SIC] = "sic",
+    [F_HSRC] = "hostname_source"};
 
 /* Other names enriched feeds give the network and the country (Shadowserver's geo, IntelMQ's
  * source.geolocation.cc and source.asn); a field's first name is in json_names. */
@@ -302,6 +335,29 @@ static int write_hosts(exr_db *db, const hostlist *h)
     return 0;
 }
 
+/* The report's own fields into the record (before its closing brace and newline), as
+ * "source": {...}: nothing the report said is lost; exray hosts shows them. */
+static void add_source(exr_buf *json, const field *f)
+{
+    static const int keep[] = {F_TAG, F_SEVERITY, F_ASN, F_GEO, F_REGION, F_CITY, F_NAICS, F_SECTOR, F_SIC, F_HSRC, F_URL};
+    exr_buf src;
+    exr_buf_init(&src);
+    exr_json j;
+    exr_json_begin(&j, &src);
+    exr_json_str(&j, "feed", "shadowserver");
+    for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++)
+        if (f[keep[i]].present && f[keep[i]].val[0])
+            exr_json_str(&j, shadow_names[keep[i]], f[keep[i]].val);
+    exr_json_end(&j);
+    if (json->len >= 2 && json->p[json->len - 2] == '}') {
+        json->len -= 2;
+        exr_buf_adds(json, ",\"source\":");
+        exr_buf_add(json, src.p, src.len);
+        exr_buf_adds(json, "}\n");
+    }
+    exr_buf_free(&src);
+}
+
 /* Builds a result from the fields and stores it; NULL error text on success. */
 static const char *store_row(exr_store *s, const exr_buildtab *tab, exr_build_memo *memo, hostlist *hosts, int64_t scan_id, field *f,
                              bool shadow, exr_buf *json, exr_err *e)
@@ -330,13 +386,17 @@ static const char *store_row(exr_store *s, const exr_buildtab *tab, exr_build_me
         r.status = (exr_status)st;
     }
     r.fp.exchange = shadow ? (strncasecmp(f[F_TAG].val, "exchange", 8) == 0) : strcmp(f[F_EXCHANGE].val, "true") == 0;
-    if (shadow && !r.fp.exchange)
+    /* exray's own CSV has a row, with an empty tag, for every host that answered and is not
+     * Exchange; any other tag is not this report */
+    if (shadow && !r.fp.exchange && f[F_TAG].val[0])
         return "tag is not an exchange tag";
-    if (f[F_BUILD].present && !f[F_BUILD].is_null && f[F_BUILD].val[0]) {
+    if (f[F_BUILD].present && !f[F_BUILD].is_null && f[F_BUILD].val[0] && r.fp.exchange) {
         if (!exr_version_parse(f[F_BUILD].val, strlen(f[F_BUILD].val), &r.fp.build))
             return "bad version";
         r.fp.have_build = true;
-        r.fp.build_source = EXR_SRC_OWAPATH;
+        /* where the build came from: the feed, unless an exray record names its own source */
+        int src = shadow ? EXR_SRC_NONE : exr_bsrc_parse(f[F_BSRC].val);
+        r.fp.build_source = src != EXR_SRC_NONE ? src : EXR_SRC_FEED;
     }
     if (f[F_SERVERNAME].present && !f[F_SERVERNAME].is_null) {
         size_t k = 0;
@@ -345,7 +405,7 @@ static const char *store_row(exr_store *s, const exr_buildtab *tab, exr_build_me
                 r.fp.servername[k++] = *p;
         r.fp.servername[k] = 0;
     }
-    if (shadow && strstr(f[F_TAG].val, "webshell")) {
+    if ((shadow && strstr(f[F_TAG].val, "webshell")) || (!shadow && strcmp(f[F_STATE].val, "compromised") == 0)) {
         r.webshell_probe = true;
         r.nwebshells = 1;
         r.webshells[0] = "(reported by the source)";
@@ -357,6 +417,8 @@ static const char *store_row(exr_store *s, const exr_buildtab *tab, exr_build_me
     exr_result_finish_memo(&r, tab, memo);
     exr_buf_reset(json);
     exr_result_json(&r, json);
+    if (shadow)
+        add_source(json, f);
     if (exr_store_add(s, scan_id, &r, json->p, json->len - 1, e) != 0)
         return e->msg;
     char ip[EXR_ADDRSTRLEN];
@@ -380,8 +442,6 @@ static int close_scan(exr_store *s, int64_t scan_id, long imported, int rc, exr_
     return rc;
 }
 
-static const char *const shadow_names[F_N] = {"ip",  "port", "hostname", "timestamp", "version", "servername",
-                                              "tag", "asn",  "geo",      "url",       "",        ""};
 
 /* A Shadowserver report's header: which column holds each field. */
 static int csv_header(exr_csv_row *row, const char *line, size_t ll, int colidx[F_N], const char *name, long lineno, exr_err *e)
@@ -419,15 +479,48 @@ static const char *read_fields(bool json, const char *line, size_t ll, exr_csv_r
     return NULL;
 }
 
+/* "import-sha256:<hex>" of a file's bytes: the same report imported twice is one scan */
+static void content_digest(const char *text, size_t len, char *out, size_t n)
+{
+    unsigned char md[32];
+    unsigned int mdl = 0;
+    EVP_Digest(text, len, md, &mdl, EVP_sha256(), NULL);
+    size_t k = (size_t)snprintf(out, n, "import-sha256:");
+    for (unsigned i = 0; i < mdl && k + 2 < n; i++)
+        k += (size_t)snprintf(out + k, n - k, "%02x", md[i]);
+}
+
+/* 1 when a scan holds these bytes already (*id: which), 0 when not, -1 on error */
+static int imported_as(exr_store *s, const char *digest, long long *id, exr_err *e)
+{
+    exr_db *db = exr_store_db(s);
+    exr_stmt *st;
+    if (exr_db_prepare(db, "SELECT id FROM scans WHERE targets = ? ORDER BY id LIMIT 1", &st) != EXR_SQL_OK)
+        return exr_db_seterr(db, e, "import");
+    exr_stmt_bind_text(st, 1, digest);
+    int rc = exr_stmt_step(st);
+    *id = rc == EXR_SQL_ROW ? exr_stmt_int(st, 0) : 0;
+    exr_stmt_finalize(st);
+    return rc == EXR_SQL_ROW ? 1 : rc == EXR_SQL_DONE ? 0 : exr_db_seterr(db, e, "import");
+}
+
 int exr_import_text(exr_store *s, const exr_buildtab *tab, const char *name, const char *text, size_t len, exr_import_report rep, void *ctx,
                     exr_import_stats *stt, exr_err *e)
 {
-    static const char *const json_names[F_N] = {"ip", "port", "hostname", "time", "build",  "servername",
-                                                "",   "asn",  "country",  "",     "status", "exchange"};
+    static const char *const json_names[F_N] = {
+        [F_IP] = "ip",         [F_PORT] = "port",       [F_HOSTNAME] = "hostname", [F_TIME] = "time",          [F_BUILD] = "build",
+        [F_SERVERNAME] = "servername", [F_TAG] = "",    [F_ASN] = "asn",           [F_GEO] = "country",        [F_URL] = "",
+        [F_STATUS] = "status", [F_EXCHANGE] = "exchange", [F_BSRC] = "build_source", [F_STATE] = "state",     [F_SEVERITY] = "",
+        [F_REGION] = "",       [F_CITY] = "",           [F_NAICS] = "",            [F_SECTOR] = "",            [F_SIC] = "",
+        [F_HSRC] = ""};
     int64_t scan_id;
-    char args[600];
+    char args[600], digest[80];
     snprintf(args, sizeof args, "import %s", name);
-    if (exr_store_scan_begin(s, args, 0, "0/1", NULL, NULL, &scan_id, e) != 0)
+    content_digest(text, len, digest, sizeof digest);
+    int dup = imported_as(s, digest, &stt->duplicate_of, e);
+    if (dup != 0)
+        return dup < 0 ? -1 : 0;
+    if (exr_store_scan_begin(s, args, 0, "0/1", NULL, digest, &scan_id, e) != 0)
         return -1;
     exr_csv_row row;
     exr_csv_row_init(&row);
@@ -488,7 +581,12 @@ int exr_import_text(exr_store *s, const exr_buildtab *tab, const char *name, con
     if (rc == 0 && write_hosts(exr_store_db(s), &hosts) != 0)
         rc = exr_seterr(e, EXR_ESTORE, "%s: networks and countries: %s", name, exr_db_errmsg(exr_store_db(s)));
     free(hosts.v);
-    return close_scan(s, scan_id, stt->imported, rc, e);
+    rc = close_scan(s, scan_id, stt->imported, rc, e);
+    if (rc == 0 && stt->imported == 0)
+        return exr_seterr(e, EXR_EINVAL,
+                          "%s: no scan_exchange report row nor exray record in it (%ld lines read, %ld refused): nothing imported",
+                          name, stt->rows, stt->bad);
+    return rc;
 }
 
 int exr_import_file(exr_store *s, const exr_buildtab *tab, const char *path, exr_buf *text, exr_import_report rep, void *ctx,

@@ -16,12 +16,21 @@ const char *const exr_req_path[3] = {
     "/ecp/Current/exporttool/microsoft.exchange.ediscovery.exporttool.application",
 };
 
+int exr_bsrc_parse(const char *name)
+{
+    for (int i = EXR_SRC_XOWA; name && i <= EXR_SRC_FEED; i++)
+        if (strcmp(name, exr_bsrc_name(i)) == 0)
+            return i;
+    return EXR_SRC_NONE;
+}
+
 const char *exr_bsrc_name(int src)
 {
     switch (src) {
     case EXR_SRC_XOWA: return "x-owa-version";
     case EXR_SRC_OWAPATH: return "owa-path";
     case EXR_SRC_ECP: return "ecp-manifest";
+    case EXR_SRC_FEED: return "feed";
     default: return NULL;
     }
 }

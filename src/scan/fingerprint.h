@@ -9,7 +9,10 @@
 #include <stdbool.h>
 
 enum exr_req { EXR_REQ_OWA = 0, EXR_REQ_LOGON, EXR_REQ_ECP, EXR_REQ_NONE };
-enum exr_bsrc { EXR_SRC_NONE = 0, EXR_SRC_XOWA, EXR_SRC_OWAPATH, EXR_SRC_ECP };
+/* FEED: a build an imported report gave (Shadowserver's version column, another feed's) */
+enum exr_bsrc { EXR_SRC_NONE = 0, EXR_SRC_XOWA, EXR_SRC_OWAPATH, EXR_SRC_ECP, EXR_SRC_FEED };
+/* The source named by its text (exr_bsrc_name's), or EXR_SRC_NONE. */
+int exr_bsrc_parse(const char *name);
 
 extern const char *const exr_req_path[3];
 const char *exr_bsrc_name(int src); /* NULL for none */
