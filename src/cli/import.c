@@ -31,7 +31,7 @@ int exr_cmd_import(int argc, char **argv)
     exr_buf text;
     exr_buf_init(&text);
     for (int i = 0; i < p.npos; i++) {
-        exr_import_stats st = {0, 0, 0, 0};
+        exr_import_stats st = {0, 0, 0, 0, 0};
         if (exr_import_file(s, &tab, p.pos[i], &text, import_report, NULL, &st, &e) != 0) {
             fprintf(stderr, "exray import: %s\n", e.msg);
             rc = 2;

@@ -251,6 +251,7 @@ bool exr_buildtab_set_asof(exr_buildtab *t, const char *day)
     if (!exr_time_parse(full, &us))
         return false;
     snprintf(t->asof, sizeof t->asof, "%s", day);
+    t->asof_fixed = true;
     return true;
 }
 

@@ -35,6 +35,7 @@ typedef struct exr_buildtab {
     size_t *carr, *carr_off;
     exr_lifecycle lc; /* data/exchange-lifecycle.csv */
     char asof[11];    /* the day support states are for: today (UTC) unless set */
+    bool asof_fixed;  /* set (--as-of): every observation's state is for that day, not its own */
 } exr_buildtab;
 
 typedef struct exr_build_info {

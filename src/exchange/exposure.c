@@ -108,9 +108,12 @@ void exr_exposure_of(const exr_buildtab *t, const exr_observed *o, exr_exposure 
         x->nopen = cv->nopen;
         x->nkev = cv->nkev;
         count_undetermined(t, cv, x);
-        const char *day = o->day && o->day[0] ? o->day : t->asof;
+        const char *day = o->day && o->day[0] && !t->asof_fixed ? o->day : t->asof;
         exr_support sup = exr_support_on(&t->lc, bi->product, bi->cu, day, bi->su ? bi->released : NULL);
         x->support = sup.state;
+        x->support_since = sup.since;
+        x->esu_evidence = sup.esu_evidence;
+        snprintf(x->support_day, sizeof x->support_day, "%s", day);
     }
     add_asserted(t, o, cv, x);
     if (o->shell) {
@@ -175,6 +178,8 @@ void exr_tables_digest(const exr_buildtab *t, char out[17])
         h = fnv(h, v->config, strlen(v->config) + 1);
         h = fnv(h, &v->selected, sizeof v->selected);
     }
+    if (t->asof_fixed) /* --as-of decides support for every observation */
+        h = fnv(h, t->asof, strlen(t->asof) + 1);
     for (size_t i = 0; i < t->lc.n; i++) {
         const exr_lifecycle_row *r = &t->lc.rows[i];
         h = fnv(h, r->product, strlen(r->product) + 1);

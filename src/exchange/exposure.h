@@ -47,13 +47,17 @@ typedef struct exr_exposure {
     char asserted[EXR_MAX_ASSERTED][24]; /* feed-asserted CVEs the build does not show open */
     int nasserted;
     const char *support; /* supported, extended-security-updates, end-of-life, or NULL */
+    const char *support_since; /* the end of support (or of the ESU window) it follows, or NULL */
+    bool esu_evidence;         /* carries an update only ESU customers receive */
+    char support_day[11];      /* the day the support state is for: the observation's (or --as-of) */
     const char *why;     /* one line: what decided the state */
 } exr_exposure;
 
 /* What one observation says. bi: the classified build, or NULL when none was read.
  * asserted: the CVE ids (any case) a feed's tag named open, or NULL. day: the observation's
  * day (YYYY-MM-DD), for the support state; NULL: the table's as-of day. answered: false when
- * the host did not answer (no state). */
+ * the host did not answer (no state). The table's --as-of day, when set, stands for every
+ * observation's day. */
 typedef struct exr_observed {
     bool answered;
     bool exchange;

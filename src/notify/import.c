@@ -561,6 +561,7 @@ int exr_import_text(exr_store *s, const exr_buildtab *tab, const char *name, con
         }
         stt->rows++;
         why = read_fields(mode == 2, line, ll, &row, colidx, f);
+        stt->shaped += !why || f[F_IP].present;
         if (!why)
             why = store_row(s, tab, memo, &hosts, scan_id, f, mode == 1, &json, e);
         if (why) {
@@ -582,7 +583,7 @@ int exr_import_text(exr_store *s, const exr_buildtab *tab, const char *name, con
         rc = exr_seterr(e, EXR_ESTORE, "%s: networks and countries: %s", name, exr_db_errmsg(exr_store_db(s)));
     free(hosts.v);
     rc = close_scan(s, scan_id, stt->imported, rc, e);
-    if (rc == 0 && stt->imported == 0)
+    if (rc == 0 && stt->shaped == 0)
         return exr_seterr(e, EXR_EINVAL,
                           "%s: no scan_exchange report row nor exray record in it (%ld lines read, %ld refused): nothing imported",
                           name, stt->rows, stt->bad);

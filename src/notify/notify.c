@@ -137,7 +137,11 @@ static int load_hosts(exr_db *db, nhost **out, size_t *n, exr_err *e)
     const char *q = "SELECT l.id, l.ip, l.port, l.state,"
                     " EXISTS(SELECT 1 FROM observations v WHERE v.ip = l.ip AND v.time >= '" EXPOSURE_FROM "'"
                     "   AND v.state IN ('vulnerable', 'compromised', 'end-of-life')),"
-                    " h.asn, h.country, l.time FROM host_latest l LEFT JOIN host_info h ON h.ip = l.ip ORDER BY l.ip";
+                    " h.asn, h.country, l.time FROM host_latest l LEFT JOIN host_info h ON h.ip = l.ip"
+                    /* a port that stopped answering since: its state stands, but nobody is told
+                     * (or thanked) on an older observation's word */
+                    " WHERE NOT EXISTS(SELECT 1 FROM observations u WHERE u.ip = l.ip AND u.port = l.port AND u.state IS NULL"
+                    "   AND u.time > l.time) ORDER BY l.ip";
     exr_stmt *st;
     if (exr_db_prepare(db, q, &st) != EXR_SQL_OK)
         return exr_db_seterr(db, e, "hosts");

@@ -92,12 +92,12 @@ static void cve_fields(exr_json *j, const exr_cve_verdicts *cv, const exr_exposu
         exr_json_int(j, "kev_open", x->nkev);
     else
         exr_json_null(j, "kev_open");
-    if (cv && cv->support) {
+    if (cv && x->support) { /* as the state was judged: on the observation's day (or --as-of) */
         exr_json_obj_open(j, "support");
-        exr_json_str(j, "state", cv->support);
-        exr_json_str(j, "since", cv->support_since);
-        exr_json_bool(j, "esu_evidence", cv->esu_evidence);
-        exr_json_str(j, "as_of", cv->support_as_of);
+        exr_json_str(j, "state", x->support);
+        exr_json_str(j, "since", x->support_since);
+        exr_json_bool(j, "esu_evidence", x->esu_evidence);
+        exr_json_str(j, "as_of", x->support_day);
         exr_json_obj_close(j);
     } else {
         exr_json_null(j, "support");

@@ -19,18 +19,37 @@ ex = [e for e in exp if e["exchange"]]
 m = re.search(r"(\d+) hosts scanned .*; (\d+) Exchange servers found", text)
 assert m and int(m.group(1)) == len(exp) and int(m.group(2)) == len(ex), (m and m.groups(), len(exp), len(ex))
 lines = text.splitlines()
-i = next(k for k, l in enumerate(lines) if l.split()[:1] == ["set"])
+i = next(k for k, l in enumerate(lines) if l.split()[:1] == ["campaign"])
 head = lines[i].split()
 for l in lines[i + 1:i + 4]:
     row = dict(zip(head, l.split()))
-    s = row["set"]
+    s = row["campaign"]
     n = {v: sum(1 for e in ex if e[s] == v) for v in ("vulnerable", "patched", "undetermined", "not-affected")}
     for v in n:
         assert int(row[v]) == n[v], (s, v, row[v], n[v])
     base = n["vulnerable"] + n["patched"] + n["undetermined"]
     assert row["patched%"] == "%.1f%%" % (100.0 * n["patched"] / base), (s, row["patched%"], n)
 PY
-ok "512-host fleet classified as expected"
+# the states line: each Exchange server's state by HealthChecker's rule over the tables and
+# the lifecycle on the --as-of day (hc_rule.py reads the data files, not exray)
+python3 - "$WORK/scan.err" "$EXP" "$ROOT" <<'PY' || fail "summary states: $(cat "$WORK/scan.err")"
+import json, re, sys
+sys.path.insert(0, sys.argv[3] + "/tests/integration")
+from hc_rule import Rule
+d = sys.argv[3] + "/data/"
+rule = Rule(d + "exchange-builds.csv", d + "exchange-vulns.csv")
+ex = [e for e in map(json.loads, open(sys.argv[2])) if e["exchange"]]
+want = {}
+for e in ex:
+    st = rule.state(e["build"], "2026-01-15", d + "exchange-lifecycle.csv")
+    want[st] = want.get(st, 0) + 1
+m = re.search(r"states of the (\d+) Exchange servers[^:]*:((?: [a-z-]+ \d+)+)", open(sys.argv[1]).read())
+got = {k: int(v) for k, v in re.findall(r" ([a-z-]+) (\d+)", m.group(2))}
+assert int(m.group(1)) == len(ex), (m.group(1), len(ex))
+assert {k: v for k, v in got.items() if v} == want, (got, want)
+assert want.get("vulnerable", 0) > 0 and len(want) >= 2, want  # the fixture holds more than one state
+PY
+ok "512-host fleet classified as expected; the summary's states are HealthChecker's rule over every CVE"
 # every CVE per record: open_cves agrees with the campaign verdicts, kev_open is the open
 # ones CISA lists, first (the campaigns' nine are all in KEV), support follows Microsoft's lifecycle
 python3 - "$WORK/scan.jsonl" "$EXP" <<'PY' || fail "per-CVE fields"
@@ -77,7 +96,8 @@ for r in map(json.loads, open(sys.argv[1])):
     assert set(c["open"]) == opened if c["exact"] else set(c["open"]) <= opened, (r["ip"], r["build"], sorted(opened ^ set(c["open"])))
     assert not set(c["closed"]) & (opened | und), (r["ip"], r["build"], set(c["closed"]) & (opened | und))
     assert set(c["undet"]) == und, (r["ip"], r["build"], sorted(und))
-    assert r["kev_open"] == 0, (r["ip"], r["kev_open"])  # none of the 17 KEV CVEs is open on them
+    # of the KEV CVEs, only CVE-2026-42897 (Jun26SU, which none of them carries) is open on them
+    assert r["kev_open"] == 1 and r["open_cves"][0] == "CVE-2026-42897" and "CVE-2026-42897" in c["open"], (r["ip"], r["kev_open"])
 assert checked >= 16, checked
 PY
 ok "records carry open_cves, undetermined_cves, kev_open and support, consistent with the campaign verdicts and the lifecycle"
@@ -88,7 +108,9 @@ head -256 "$EXP" > "$WORK/exp256.jsonl"
 python3 "$ROOT/tests/integration/compare_fleet.py" "$WORK/exp256.jsonl" "$WORK/probe.jsonl" --probed || fail "web-shell probe"
 ok "web-shell probe: planted shells found, catch-all servers report nothing"
 
-"$EXRAY" scan -q -p $PORT --rate 0 -F csv 127.77.0.0/25 -o "$WORK/scan.csv" 2>"$WORK/scan2.err" ||
+# a fixed day after the ESU window: states (and so severities and classifications) do not
+# follow the wall clock
+"$EXRAY" scan -q -p $PORT --rate 0 --as-of 2026-12-01 -F csv 127.77.0.0/25 -o "$WORK/scan.csv" 2>"$WORK/scan2.err" ||
     fail "exray scan exited $?: $(tail -3 "$WORK/scan2.err")"
 python3 - "$WORK/scan.csv" "$EXP" <<'PY' || fail "CSV output"
 import csv, json, sys
@@ -121,8 +143,12 @@ for r in csv.DictReader(open(sys.argv[1])):
     if want is not None:  # every CVE open by HealthChecker's rule, once, nothing else
         exact += 1
         assert len(tags) == len(set(tags)) and set(tags[1:]) == {c.lower() for c in want}, (r["ip"], sorted(set(tags[1:]) ^ {c.lower() for c in want}))
-        sev = "critical" if any(rule.kev(c) or rule.campaign(c) for c in want) else "high" if want else "info"
-        assert r["severity"] == sev, (r["ip"], r["severity"], sev)
+        # the severity follows the state: critical with a known exploited CVE open, high with
+        # another, medium end-of-life, low undetermined, info patched
+        st = rule.state(e["build"], "2026-12-01", sys.argv[3] + "/data/exchange-lifecycle.csv")
+        sev = {"vulnerable": "critical" if any(rule.kev(c) for c in want) else "high", "end-of-life": "medium",
+               "undetermined": "low"}.get(st, "info")
+        assert r["severity"] == sev, (r["ip"], r["severity"], sev, st)
     if e.get("proxyshell") == "vulnerable":
         assert "cve-2021-31207" in tags, r
     if e.get("proxynotshell") == "vulnerable":
@@ -133,19 +159,27 @@ assert exact > 80, exact
 PY
 ok "Shadowserver scan_exchange CSV; the tag lists exactly the CVEs open by HealthChecker's rule"
 
-"$EXRAY" scan -q -p $PORT --rate 0 -F intelmq 127.77.0.0/25 -o "$WORK/scan.intelmq" 2>"$WORK/scan3.err" ||
+"$EXRAY" scan -q -p $PORT --rate 0 --as-of 2026-12-01 -F intelmq 127.77.0.0/25 -o "$WORK/scan.intelmq" 2>"$WORK/scan3.err" ||
     fail "exray scan exited $?: $(tail -3 "$WORK/scan3.err")"
 python3 "$ROOT/tests/integration/intelmq_check.py" "$WORK/scan.intelmq" 10 || fail "IntelMQ events do not validate"
-python3 - "$WORK/scan.intelmq" "$EXP" <<'PY' || fail "IntelMQ events"
+python3 - "$WORK/scan.intelmq" "$EXP" "$ROOT" <<'PY' || fail "IntelMQ events"
 import json, sys
+sys.path.insert(0, sys.argv[3] + "/tests/integration")
+from hc_rule import Rule
+rule = Rule(sys.argv[3] + "/data/exchange-builds.csv", sys.argv[3] + "/data/exchange-vulns.csv")
+CLS = {"compromised": "exchange-server-webshell", "vulnerable": "vulnerable-exchange-server",
+       "end-of-life": "end-of-life-exchange-server", "undetermined": "exchange-server", "patched": "exchange-server-patched",
+       "not-affected": "exchange-server-not-affected"}
 exp = {json.loads(l)["ip"]: json.loads(l) for l in open(sys.argv[2])}
 evs = [json.loads(l) for l in open(sys.argv[1])]
 exch = {ip for ip, e in exp.items() if e["exchange"] and ip.startswith("127.77.0.") and int(ip.split(".")[-1]) < 128}
 assert {e["source.ip"] for e in evs} == exch, "one event per Exchange server"
 for ev in evs:
     e = exp[ev["source.ip"]]
-    vul = any(e[s] == "vulnerable" for s in ("proxylogon", "proxyshell", "proxynotshell"))
-    assert ev["classification.identifier"] == ("vulnerable-exchange-server" if vul else "exchange-server"), (ev, e)
+    # classified by the state (every CVE, the lifecycle on 2026-12-01), never by the campaigns alone
+    st = rule.state(e["build"], "2026-12-01", sys.argv[3] + "/data/exchange-lifecycle.csv")
+    assert ev["extra.state"] == st and ev["classification.identifier"] == CLS[st], (ev, e, st)
+    assert (ev["classification.type"] == "vulnerable-system") == (st in ("vulnerable", "end-of-life")), ev
     assert ev["extra.build"] == e["build"] and ev["extra.proxyshell"] == e["proxyshell"], (ev, e)
     if e["proxylogon"] == "vulnerable":
         assert "cve-2021-26855" in ev["extra.cves"], ev

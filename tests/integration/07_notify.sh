@@ -5,6 +5,9 @@
 # names, templates with unknown variables, exray stats.
 . "$(dirname "$0")/lib.sh"
 PORT=$(free_port)
+# offset 5 has installed the newest update (SE Oct26SU): a patched host that is never notified
+FLEET_PATCHED=5
+export FLEET_PATCHED
 start_fleet 127.77.0.0 256 $PORT
 DB=$(store exray)
 "$EXRAY" scan -q -p $PORT --rate 0 127.77.0.0/24 --db "$DB" -o /dev/null 2>/dev/null
@@ -45,13 +48,13 @@ nets = [(ipaddress.ip_network(n), r) for n, r in (("127.77.0.0/25", 1), ("127.77
                                                    ("127.77.0.128/25", 4), ("127.77.0.200/29", 5))]
 def owner(ip):
     return max((n for n in nets if ipaddress.ip_address(ip) in n[0]), key=lambda n: n[0].prefixlen)[1]
-def state(x):  # from the fleet's facts and HealthChecker's rule, not from exray
-    if x["proxylogon"] == "vulnerable" or x["proxyshell"] == "vulnerable" or x["proxynotshell"] == "vulnerable" or rule.open_cves(x["build"]):
-        return "vulnerable"
-    return "end-of-life" if x["product"] in ("2010", "2013", "2016", "2019") else "other"
-# "other": supported with nothing open (SE with its latest update): patched, never notified
+import datetime
+def state(x):  # from the fleet's facts and HealthChecker's rule over every CVE, not from exray
+    st = rule.state(x["build"], datetime.date.today().isoformat(), sys.argv[3] + "/data/exchange-lifecycle.csv")
+    return "other" if st in ("patched", "not-affected") else st
+# "other": nothing open by version on a supported line (SE with its newest update): never notified
 want = {(owner(x["ip"]), state(x)) for x in map(json.loads, open(sys.argv[2])) if x["exchange"] and state(x) != "other"}
-assert {st for _, st in want} == {"vulnerable", "end-of-life"}, want
+assert {"vulnerable", "end-of-life"} <= {st for _, st in want}, want
 assert s["messages"] == len(want), (s["messages"], sorted(want))  # one per recipient and state
 for ip, t in s["host_templates"].items():
     assert t == [state(next(x for x in map(json.loads, open(sys.argv[2])) if x["ip"] == ip))], (ip, t)
@@ -135,30 +138,42 @@ ok "unknown template variable: error with file and line, nothing sent"
 "$EXRAY" stats --db "$DB" > "$WORK/stats.txt"
 nscans=$(python3 -c "import dbconn,sys; print(dbconn.connect(sys.argv[1]).execute('select count(*) from scans').fetchone()[0])" "$DB")
 [ "$nscans" -ge 2 ] && [ "$(grep -c '^[0-9]' "$WORK/stats.txt")" -eq "$nscans" ] || fail "stats rows (of $nscans scans): $(cat "$WORK/stats.txt")"
-python3 - "$WORK/stats.txt" "$FLEET/expected.jsonl" "$ROOT" <<'PY' || fail "stats: $(cat "$WORK/stats.txt")"
-import json, re, sys
+"$EXRAY" stats --db "$DB" --format json > "$WORK/stats.json"
+"$EXRAY" stats --db "$DB" --format csv > "$WORK/stats.csv"
+python3 - "$WORK/stats.txt" "$FLEET/expected.jsonl" "$ROOT" "$WORK/stats.json" "$WORK/stats.csv" <<'PY' || fail "stats: $(cat "$WORK/stats.txt")"
+import csv, datetime, json, sys
 sys.path.insert(0, sys.argv[3] + "/tests/integration")
 from hc_rule import Rule
 rule = Rule(sys.argv[3] + "/data/exchange-builds.csv", sys.argv[3] + "/data/exchange-vulns.csv")
+STATES = ["compromised", "vulnerable", "end-of-life", "undetermined", "patched", "not-affected"]
+names = ["scan", "started", "exchange"] + STATES + ["kev_open", "notified", "remediated", "reminded", "escalated", "resolved"]
 lines = open(sys.argv[1]).read().splitlines()
-names = ["scan", "started", "exchange", "proxylogon", "proxyshell", "proxynotshell", "open", "kev_open", "compromised", "notified", "remediated",
-         "reminded", "escalated", "resolved"]
 head = lines[0].split()
-assert [h for h in head if h in names] == names, head  # the columns, by name
-rows = {}
-for l in lines[1:]:
-    m = re.match(r"(\d+)\s+(\S+)\s+(\d+)\s+(\d+ / \S+)\s+(\d+ / \S+)\s+(\d+ / \S+)" + r"\s+(\d+)" * 8 + "$", l)
-    assert m, l
-    rows[m.group(1)] = dict(zip(names, m.groups()))
+assert head == names, head  # the columns, by name
+rows = {l.split()[0]: dict(zip(head, l.split())) for l in lines[1:]}
 assert int(rows["2"]["compromised"]) > 0 and int(rows["1"]["compromised"]) == 0, rows
-# open / kev_open: the fleet's hosts with a CVE (a known exploited one) open by HealthChecker's rule
+# scan 1 (no probe): every Exchange host by its state by HealthChecker's rule over every CVE and
+# the lifecycle today; kev_open: those with a known exploited CVE open
 ex = [x for x in map(json.loads, open(sys.argv[2])) if x["exchange"]]
-opn = [rule.open_cves(x["build"]) or set() for x in ex]
-want = (sum(1 for o in opn if o), sum(1 for o in opn if any(rule.kev(c) for c in o)))
-assert (int(rows["1"]["open"]), int(rows["1"]["kev_open"])) == want, (rows["1"], want)
-assert 0 < want[1] < want[0], want
+today = datetime.date.today().isoformat()
+want = {st: 0 for st in STATES}
+for x in ex:
+    want[rule.state(x["build"], today, sys.argv[3] + "/data/exchange-lifecycle.csv")] += 1
+got = {st: int(rows["1"][st]) for st in STATES}
+assert got == want, (got, want)
+kev = sum(1 for x in ex if any(rule.kev(c) for c in rule.open_cves(x["build"]) or ()))
+assert int(rows["1"]["kev_open"]) == kev and 0 < kev, (rows["1"]["kev_open"], kev)
+assert want["vulnerable"] and want["end-of-life"] and want["patched"], want
+# the same figures as JSON Lines and CSV
+js = {j["scan"]: j for j in map(json.loads, open(sys.argv[4]))}
+cs = {r["scan"]: r for r in csv.DictReader(open(sys.argv[5]))}
+for k, r in rows.items():
+    for st in STATES:
+        assert js[k]["states"][st] == int(r[st]) == int(cs[k][st]), (k, st)
+    for c in names[9:]:
+        assert js[k][c] == int(r[c]) == int(cs[k][c]), (k, c)
 PY
-ok "exray stats: one row per scan; open and kev_open as HealthChecker's rule says"
+ok "exray stats: one row per scan; states and kev_open as HealthChecker's rule says over every CVE; text, JSON and CSV agree"
 
 python3 - "$DB" "$FLEET/expected.jsonl" <<'PY' || fail "host_history"
 import json, dbconn, sys

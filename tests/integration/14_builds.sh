@@ -21,7 +21,7 @@ for f in page.md page.html; do
     grep -q "^2019,CU15,15.2.1748.24,2025-04-18,hu,Apr25HU,," "$WORK/$f.csv" || fail "$f: hotfix update kind"
     "$EXRAY" builds --builds "$WORK/$f.csv" 15.2.2562.60 15.2.792.13 > "$WORK/$f.verdicts"
     grep -q "15.2.2562.60: Exchange SE RTM Oct26SU" "$WORK/$f.verdicts" || fail "$f: the imported table is not used"
-    grep -A2 "15.2.792.13:" "$WORK/$f.verdicts" | grep -q "proxyshell .*vulnerable.*open: CVE-2021-31207" || fail "$f: Apr21SU reasoning"
+    grep -A4 "15.2.792.13:" "$WORK/$f.verdicts" | grep -q "proxyshell .*vulnerable.*open: CVE-2021-31207" || fail "$f: Apr21SU reasoning"
 done
 [ "$(tail -n +2 "$WORK/page.md.csv")" = "$(tail -n +2 "$WORK/page.html.csv")" ] || fail "HTML and Markdown give different tables"
 ok "Microsoft's page as Markdown and as saved HTML: the same table; fixing updates and first fixed CUs set by rule; HU kind; month-only dates; what changed is printed"

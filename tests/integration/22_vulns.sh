@@ -21,12 +21,14 @@ assert firsts == sorted(firsts, reverse=True), "the known exploited are not firs
 kev = [json.loads(l) for l in open(sys.argv[3])]
 want = {(r["cve"], r["update"], r["kev_added"]) for r in rows if r["kev_added"]}
 assert {(j["cve"], j["update"], j["kev_added"]) for j in kev} == want, "--kev-only"
-assert len({j["cve"] for j in kev}) == 17, len({j["cve"] for j in kev})  # CISA's Exchange entries
+# CISA's Exchange entries: the 17 of the 2025-08-25 catalog and CVE-2026-42897 (2026-05-15)
+assert len({j["cve"] for j in kev}) == 18, len({j["cve"] for j in kev})
+assert any(j["cve"] == "CVE-2026-42897" and j["kev_added"] == "2026-05-15" and j["update"] == "Jun26SU" for j in kev), "CVE-2026-42897"
 text = open(sys.argv[4]).read().splitlines()
 assert text[0].split()[:4] == ["cve", "update", "products", "kev_added"], text[0]
 assert len(text) == len(rows) + 1, (len(text), len(rows))
 PY
-ok "vulns lists every row (csv = the table), --kev-only the 17 Exchange CVEs in KEV, the known exploited first"
+ok "vulns lists every row (csv = the table), --kev-only the 18 Exchange CVEs in KEV, the known exploited first"
 
 # --check: ages from the table's own date lines; the build table's newer updates it misses
 sed -e 's/^# table-date: .*/# table-date: 2000-01-01/' "$V" > "$WORK/old.csv"

@@ -9,7 +9,7 @@ against the host's facts: the tag lists exactly the CVEs open by version by Heal
 rule (hc_rule.py, from the data tables), severity by KEV and campaign, version, server
 name, port, the web shell's path. Prints a JSON summary.
 usage: check_mail.py MAILDIR CONTACTS.csv [EXPECTED.jsonl]"""
-import csv, email, glob, ipaddress, json, os, re, sys
+import csv, datetime, email, glob, ipaddress, json, os, re, sys
 from email import policy
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from hc_rule import Rule
@@ -59,15 +59,21 @@ def check_row(r, tpl, where):
         assert not open_sets and not want and x["product"] in ("2010", "2013", "2016", "2019"), (where, x, want)
     if tpl == "vulnerable":
         assert open_sets or want, (where, x)
+    # the severity follows the host's state (the message's, or for a follow-up the rule's today):
+    # critical with a known exploited CVE open, high with another, medium end-of-life, low
+    # undetermined, info otherwise
+    st = tpl if tpl in ("vulnerable", "end-of-life", "undetermined", "patched") else \
+        rule.state(x["build"], datetime.date.today().isoformat(), os.path.join(DATA, "exchange-lifecycle.csv"))
     if want is None:  # a build the table does not list: the campaign sets alone
         allowed_cves = set().union(*(SET_CVES[k] for k in open_sets)) if open_sets else set()
         assert cves <= allowed_cves, (where, r["tag"], open_sets)
-        assert r["severity"] == ("critical" if open_sets else "info"), (where, r, open_sets)
+        assert r["severity"] == {"vulnerable": "critical", "end-of-life": "medium", "undetermined": "low"}.get(st, "info"), (where, r, st)
         return
     # every CVE open by version, each once, and nothing else
     assert len(tag[1:]) == len(cves) and cves == {c.lower() for c in want}, (where, sorted(cves ^ {c.lower() for c in want}))
-    sev = "critical" if any(rule.kev(c) or rule.campaign(c) for c in want) else "high" if want else "info"
-    assert r["severity"] == sev, (where, r["severity"], sev)
+    sev = {"vulnerable": "critical" if any(rule.kev(c) for c in want) else "high", "end-of-life": "medium",
+           "undetermined": "low"}.get(st, "info")
+    assert r["severity"] == sev, (where, r["severity"], sev, st)
 
 nets = []
 for row in csv.reader(open(contacts, encoding="utf-8", errors="replace", newline="")):

@@ -64,9 +64,61 @@ class Rule:
         if b is None and build and build.count(".") == 3:  # a build of a known CU the table has no row for
             rel = [r for r in self.builds if r["kind"] == "cu" and r["build"].rsplit(".", 1)[0] == build.rsplit(".", 1)[0]]
             b = dict(rel[0], build=build, kind="other") if rel else None
-        if b is None or b["product"] not in ("2013", "2016", "2019", "SE"):
+        if b is None or b["product"] not in ("2010", "2013", "2016", "2019", "SE"):
             return None
         return {c for c in self.cves_of(b) if "vulnerable" in self.states(b, c)}
+
+    def undetermined(self, build):
+        """the CVEs a build cannot decide by version, configuration-dependent ones apart:
+        a 3-part build whose CU received the update (its revision would say)"""
+        if not build or build.count(".") != 2:
+            return set()
+        rel = [r for r in self.builds if r["kind"] == "cu" and r["build"].startswith(build + ".")]
+        if not rel:
+            return set()
+        b = rel[0]
+        mine = [r for r in self.builds if r["product"] == b["product"] and r["cu"] == b["cu"]]
+        return {v["cve"] for v in self.vulns if b["product"] in v["products"].split() and not v["config"]
+                and any(carries(r, v["update"]) for r in mine) and self.one(b, v["update"]) == "vulnerable"}
+
+    def row(self, build):
+        b = self.by_build.get(build)
+        if b is None and build:
+            key = build if build.count(".") == 2 else build.rsplit(".", 1)[0]
+            rel = [r for r in self.builds if r["kind"] == "cu" and r["build"].rsplit(".", 1)[0] == key]
+            b = rel[0] if rel else None
+        return b
+
+    def support(self, build, day, lifecycle_csv):
+        """Microsoft's lifecycle on day (YYYY-MM-DD): supported, extended-security-updates
+        (an ESU-eligible CU inside the window), end-of-life; None for a line it does not list"""
+        b = self.row(build)
+        if b is None:
+            return None
+        life = {r["product"]: r for r in rows(lifecycle_csv)}.get(b["product"])
+        if life is None:
+            return None
+        if not life["extended_end"] or day <= life["extended_end"]:
+            return "supported"
+        if life["esu_end"] and b["cu"] in life["esu_cus"].split() and day <= life["esu_end"]:
+            return "extended-security-updates"
+        return "end-of-life"
+
+    def state(self, build, day, lifecycle_csv, shell=False, asserted=()):
+        """DESIGN.md's one state: compromised > vulnerable > end-of-life > undetermined >
+        patched; not-affected for Exchange Online (15.20 and later)"""
+        if shell:
+            return "compromised"
+        opened = (self.open_cves(build) or set()) | set(asserted)
+        if opened:
+            return "vulnerable"
+        if build and build.startswith("15.") and int(build.split(".")[1]) >= 20:
+            return "not-affected"
+        if self.open_cves(build) is None:
+            return "undetermined"
+        if self.support(build, day, lifecycle_csv) == "end-of-life":
+            return "end-of-life"
+        return "undetermined" if self.undetermined(build) else "patched"
 
     def kev(self, cve):
         return any(v["cve"] == cve and v["kev_added"] for v in self.vulns)
