@@ -13,8 +13,9 @@ static void warn_stale(const char *cmd, const exr_buildtab *tab)
     const exr_build_row *miss[8];
     size_t n = exr_buildtab_uncovered(tab, miss, 8);
     if (n) {
-        fprintf(stderr, "exray %s: warning: the vulnerability table names no CVE of %s%s%s: servers on %s are judged without them; "
-                        "exray vulns --check\n",
+        fprintf(stderr,
+                "exray %s: warning: the vulnerability table names no CVE of %s%s%s: servers on %s are judged without them; "
+                "exray vulns --check\n",
                 cmd, miss[0]->update, n > 1 ? " and later updates the build table knows, such as " : "", n > 1 ? miss[n - 1]->update : "",
                 n > 1 ? "them" : "it");
     }
@@ -80,7 +81,8 @@ int exr_cli_restate(const char *cmd, exr_store *s, const exr_buildtab *tab)
         return -1;
     }
     if (changed > 0)
-        fprintf(stderr, "exray %s: the tables in use differ from those the stored states were computed with: %ld observations judged again\n",
-                cmd, changed);
+        fprintf(stderr,
+                "exray %s: the tables in use differ from those the stored states were computed with: %ld observations judged again\n", cmd,
+                changed);
     return 0;
 }

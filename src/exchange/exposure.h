@@ -20,15 +20,7 @@
 #include "builds.h"
 #include <stdbool.h>
 
-enum exr_state {
-    EXR_S_NOT_AFFECTED = 0,
-    EXR_S_PATCHED,
-    EXR_S_UNDETERMINED,
-    EXR_S_EOL,
-    EXR_S_VULNERABLE,
-    EXR_S_COMPROMISED,
-    EXR_NSTATE
-};
+enum exr_state { EXR_S_NOT_AFFECTED = 0, EXR_S_PATCHED, EXR_S_UNDETERMINED, EXR_S_EOL, EXR_S_VULNERABLE, EXR_S_COMPROMISED, EXR_NSTATE };
 /* "not-affected", "patched", "undetermined", "end-of-life", "vulnerable", "compromised" */
 extern const char *const exr_state_names[EXR_NSTATE];
 /* The index of a state's name, or -1. */
@@ -39,18 +31,18 @@ bool exr_state_is_open(int state);
 #define EXR_MAX_ASSERTED 32
 
 typedef struct exr_exposure {
-    int state;      /* EXR_S_*, or -1: no answer (the host did not answer) */
-    int nopen;      /* CVEs open: the build's and the feed's, each once */
-    int nkev;       /* of them in CISA's KEV catalog */
-    int nundet;     /* undetermined by version (configuration-independent) */
-    int nconfig;    /* configuration-dependent, at or above their update: check the configuration */
+    int state;                           /* EXR_S_*, or -1: no answer (the host did not answer) */
+    int nopen;                           /* CVEs open: the build's and the feed's, each once */
+    int nkev;                            /* of them in CISA's KEV catalog */
+    int nundet;                          /* undetermined by version (configuration-independent) */
+    int nconfig;                         /* configuration-dependent, at or above their update: check the configuration */
     char asserted[EXR_MAX_ASSERTED][24]; /* feed-asserted CVEs the build does not show open */
     int nasserted;
-    const char *support; /* supported, extended-security-updates, end-of-life, or NULL */
+    const char *support;       /* supported, extended-security-updates, end-of-life, or NULL */
     const char *support_since; /* the end of support (or of the ESU window) it follows, or NULL */
     bool esu_evidence;         /* carries an update only ESU customers receive */
     char support_day[11];      /* the day the support state is for: the observation's (or --as-of) */
-    const char *why;     /* one line: what decided the state */
+    const char *why;           /* one line: what decided the state */
 } exr_exposure;
 
 /* What one observation says. bi: the classified build, or NULL when none was read.

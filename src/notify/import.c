@@ -53,12 +53,13 @@ enum {
     F_N
 };
 
-static const char *const shadow_names[F_N] = {
-    [F_IP] = "ip",         [F_PORT] = "port",         [F_HOSTNAME] = "hostname", [F_TIME] = "timestamp", [F_BUILD] = "version",
-    [F_SERVERNAME] = "servername", [F_TAG] = "tag",  [F_ASN] = "asn",           [F_GEO] = "geo",         [F_URL] = "url",
-    [F_STATUS] = "",       [F_EXCHANGE] = "",         [F_BSRC] = "",             [F_STATE] = "",          [F_SEVERITY] = "severity",
-    [F_REGION] = "region", [F_CITY] = "city",         [F_NAICS] = "naics",       [F_SECTOR] = "sector",   [F_SIC] = "sic",
-    [F_HSRC] = "hostname_source"};
+static const char *const shadow_names[F_N] = {[F_IP] = "ip",          [F_PORT] = "port",     [F_HOSTNAME] = "hostname",
+                                              [F_TIME] = "timestamp", [F_BUILD] = "version", [F_SERVERNAME] = "servername",
+                                              [F_TAG] = "tag",        [F_ASN] = "asn",       [F_GEO] = "geo",
+                                              [F_URL] = "url",        [F_STATUS] = "",       [F_EXCHANGE] = "",
+                                              [F_BSRC] = "",          [F_STATE] = "",        [F_SEVERITY] = "severity",
+                                              [F_REGION] = "region",  [F_CITY] = "city",     [F_NAICS] = "naics",
+                                              [F_SECTOR] = "sector",  [F_SIC] = "sic",       [F_HSRC] = "hostname_source"};
 
 /* Other names enriched feeds give the network and the country (Shadowserver's geo, IntelMQ's
  * source.geolocation.cc and source.asn); a field's first name is in json_names. */
@@ -442,7 +443,6 @@ static int close_scan(exr_store *s, int64_t scan_id, long imported, int rc, exr_
     return rc;
 }
 
-
 /* A Shadowserver report's header: which column holds each field. */
 static int csv_header(exr_csv_row *row, const char *line, size_t ll, int colidx[F_N], const char *name, long lineno, exr_err *e)
 {
@@ -504,89 +504,120 @@ static int imported_as(exr_store *s, const char *digest, long long *id, exr_err 
     return rc == EXR_SQL_ROW ? 1 : rc == EXR_SQL_DONE ? 0 : exr_db_seterr(db, e, "import");
 }
 
+static const char *const json_names[F_N] = {[F_IP] = "ip",
+                                            [F_PORT] = "port",
+                                            [F_HOSTNAME] = "hostname",
+                                            [F_TIME] = "time",
+                                            [F_BUILD] = "build",
+                                            [F_SERVERNAME] = "servername",
+                                            [F_TAG] = "",
+                                            [F_ASN] = "asn",
+                                            [F_GEO] = "country",
+                                            [F_URL] = "",
+                                            [F_STATUS] = "status",
+                                            [F_EXCHANGE] = "exchange",
+                                            [F_BSRC] = "build_source",
+                                            [F_STATE] = "state",
+                                            [F_SEVERITY] = "",
+                                            [F_REGION] = "",
+                                            [F_CITY] = "",
+                                            [F_NAICS] = "",
+                                            [F_SECTOR] = "",
+                                            [F_SIC] = "",
+                                            [F_HSRC] = ""};
+
+/* One import's state as its lines are read. */
+typedef struct importer {
+    exr_store *s;
+    const exr_buildtab *tab;
+    const char *name;
+    int64_t scan_id;
+    exr_csv_row row;
+    int colidx[F_N];
+    int mode; /* 0 unknown, 1 shadowserver csv, 2 json lines */
+    exr_buf json;
+    exr_build_memo *memo;
+    hostlist hosts;
+    exr_import_report rep;
+    void *ctx;
+    exr_import_stats *stt;
+} importer;
+
+/* One line: the header (which decides the format), or a row stored or reported. -1: the file
+ * is not a report (its header), the error set. */
+static int import_line(importer *im, const char *line, size_t ll, long lineno, exr_err *e)
+{
+    if (lineno == 1 && ll >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0)
+        line += 3, ll -= 3;
+    field f[F_N];
+    for (int k = 0; k < F_N; k++) {
+        f[k].key = json_names[k][0] ? json_names[k] : NULL;
+        f[k].val[0] = 0;
+        f[k].present = f[k].is_null = 0;
+    }
+    if (im->mode == 0) {
+        if (line[0] != '{') {
+            if (csv_header(&im->row, line, ll, im->colidx, im->name, lineno, e) != 0)
+                return -1;
+            im->mode = 1;
+            return 0;
+        }
+        im->mode = 2;
+    }
+    im->stt->rows++;
+    const char *why = read_fields(im->mode == 2, line, ll, &im->row, im->colidx, f);
+    im->stt->shaped += !why || f[F_IP].present;
+    if (!why)
+        why = store_row(im->s, im->tab, im->memo, &im->hosts, im->scan_id, f, im->mode == 1, &im->json, e);
+    if (!why) {
+        im->stt->imported++;
+        return 0;
+    }
+    im->stt->bad++;
+    if (im->rep) {
+        char msg[700];
+        snprintf(msg, sizeof msg, "%s:%ld: %s", im->name, lineno, why);
+        im->rep(im->ctx, msg);
+    }
+    return 0;
+}
+
 int exr_import_text(exr_store *s, const exr_buildtab *tab, const char *name, const char *text, size_t len, exr_import_report rep, void *ctx,
                     exr_import_stats *stt, exr_err *e)
 {
-    static const char *const json_names[F_N] = {
-        [F_IP] = "ip",         [F_PORT] = "port",       [F_HOSTNAME] = "hostname", [F_TIME] = "time",          [F_BUILD] = "build",
-        [F_SERVERNAME] = "servername", [F_TAG] = "",    [F_ASN] = "asn",           [F_GEO] = "country",        [F_URL] = "",
-        [F_STATUS] = "status", [F_EXCHANGE] = "exchange", [F_BSRC] = "build_source", [F_STATE] = "state",     [F_SEVERITY] = "",
-        [F_REGION] = "",       [F_CITY] = "",           [F_NAICS] = "",            [F_SECTOR] = "",            [F_SIC] = "",
-        [F_HSRC] = ""};
-    int64_t scan_id;
     char args[600], digest[80];
     snprintf(args, sizeof args, "import %s", name);
     content_digest(text, len, digest, sizeof digest);
     int dup = imported_as(s, digest, &stt->duplicate_of, e);
     if (dup != 0)
         return dup < 0 ? -1 : 0;
-    if (exr_store_scan_begin(s, args, 0, "0/1", NULL, digest, &scan_id, e) != 0)
+    importer im = {.s = s, .tab = tab, .name = name, .rep = rep, .ctx = ctx, .stt = stt};
+    if (exr_store_scan_begin(s, args, 0, "0/1", NULL, digest, &im.scan_id, e) != 0)
         return -1;
-    exr_csv_row row;
-    exr_csv_row_init(&row);
-    int colidx[F_N];
-    int mode = 0; /* 0 unknown, 1 shadowserver csv, 2 json lines */
-    exr_buf json;
-    exr_buf_init(&json);
-    exr_build_memo *memo = exr_xcalloc(1, sizeof *memo);
-    hostlist hosts = {NULL, 0, 0};
+    exr_csv_row_init(&im.row);
+    exr_buf_init(&im.json);
+    im.memo = exr_xcalloc(1, sizeof *im.memo);
     size_t pos = 0;
     long lineno = 0;
-    char msg[700];
     int rc = 0;
     const char *line;
     size_t ll;
-    while (exr_text_line(text, len, &pos, &line, &ll)) {
-        lineno++;
-        if (ll == 0)
-            continue;
-        if (lineno == 1 && ll >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0)
-            line += 3, ll -= 3;
-        field f[F_N];
-        for (int k = 0; k < F_N; k++) {
-            f[k].key = json_names[k][0] ? json_names[k] : NULL;
-            f[k].val[0] = 0;
-            f[k].present = f[k].is_null = 0;
-        }
-        const char *why = NULL;
-        if (mode == 0) {
-            if (line[0] == '{') {
-                mode = 2;
-            } else {
-                if ((rc = csv_header(&row, line, ll, colidx, name, lineno, e)) != 0)
-                    break;
-                mode = 1;
-                continue;
-            }
-        }
-        stt->rows++;
-        why = read_fields(mode == 2, line, ll, &row, colidx, f);
-        stt->shaped += !why || f[F_IP].present;
-        if (!why)
-            why = store_row(s, tab, memo, &hosts, scan_id, f, mode == 1, &json, e);
-        if (why) {
-            stt->bad++;
-            if (rep) {
-                snprintf(msg, sizeof msg, "%s:%ld: %s", name, lineno, why);
-                rep(ctx, msg);
-            }
-            continue;
-        }
-        stt->imported++;
-    }
-    exr_buf_free(&json);
-    free(memo);
-    exr_csv_row_free(&row);
+    while (rc == 0 && exr_text_line(text, len, &pos, &line, &ll))
+        if (++lineno, ll > 0)
+            rc = import_line(&im, line, ll, lineno, e);
+    exr_buf_free(&im.json);
+    free(im.memo);
+    exr_csv_row_free(&im.row);
     if (rc == 0 && exr_store_commit(s, e) != 0)
         rc = -1;
-    if (rc == 0 && write_hosts(exr_store_db(s), &hosts) != 0)
+    if (rc == 0 && write_hosts(exr_store_db(s), &im.hosts) != 0)
         rc = exr_seterr(e, EXR_ESTORE, "%s: networks and countries: %s", name, exr_db_errmsg(exr_store_db(s)));
-    free(hosts.v);
-    rc = close_scan(s, scan_id, stt->imported, rc, e);
+    free(im.hosts.v);
+    rc = close_scan(s, im.scan_id, stt->imported, rc, e);
     if (rc == 0 && stt->shaped == 0)
         return exr_seterr(e, EXR_EINVAL,
-                          "%s: no scan_exchange report row nor exray record in it (%ld lines read, %ld refused): nothing imported",
-                          name, stt->rows, stt->bad);
+                          "%s: no scan_exchange report row nor exray record in it (%ld lines read, %ld refused): nothing imported", name,
+                          stt->rows, stt->bad);
     return rc;
 }
 

@@ -683,7 +683,7 @@ static void csv_row(exr_buf *csv, exr_stmt *st, const exr_build_info *c)
     const exr_cve_verdicts *cv = c ? &c->cves : NULL;
     char tagbuf[(EXR_MAX_CVES + EXR_MAX_ASSERTED) * 18];
     const char *sev, *tag = exr_shadow_tag(st_model < 0 ? EXR_S_VULNERABLE : st_model, cv ? cv->open : NULL, cv ? cv->nopen : 0,
-                                           (const char (*)[24])ids, nids, cv ? cv->nkev : 0, tagbuf, sizeof tagbuf, &sev);
+                                           (const char(*)[24])ids, nids, cv ? cv->nkev : 0, tagbuf, sizeof tagbuf, &sev);
     exr_csv_put(csv, t, 1);
     exr_csv_put(csv, sev, 0);
     exr_csv_put(csv, exr_stmt_text(st, 1), 0);

@@ -67,7 +67,7 @@ typedef struct rdata {
     /* today: every host ever seen as Exchange by its present state (the store's host_latest
      * rule), and those whose present observation has a known exploited CVE open */
     long hosts, now[EXR_NSTATE], now_kev;
-    int kev_lines[5];   /* the known exploited CVEs (kev bit) drawn over time: most exposed */
+    int kev_lines[5]; /* the known exploited CVEs (kev bit) drawn over time: most exposed */
     int nkev_lines;
     /* notified hosts: resolved (present state patched or not affected; of them, fixed before
      * the notice went out: notified_patched), and the rest */

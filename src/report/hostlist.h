@@ -24,7 +24,7 @@ typedef struct exr_host_row {
     const char *support;
     long long asn; /* 0: unknown */
     const char *as_name, *country;
-    const char *source;                               /* the imported report's own fields, a JSON object text, or NULL */
+    const char *source;                                /* the imported report's own fields, a JSON object text, or NULL */
     const char *recipient, *org, *ticket, *case_state; /* its newest case, or NULL */
 } exr_host_row;
 

@@ -93,8 +93,8 @@ typedef struct hscan {
     struct hscan *next;
     const char *t;
     long long aid;
-    uint32_t g;         /* the scan's place in time order */
-    unsigned char sv;   /* EXR_S_*, or NO_STATE */
+    uint32_t g;       /* the scan's place in time order */
+    unsigned char sv; /* EXR_S_*, or NO_STATE */
     unsigned char ex, kev;
     unsigned char shell, clean; /* a probe in the scan found a web shell; found none */
 } hscan;

@@ -47,7 +47,6 @@ void exr_rep_reading(exr_buf *out, const char *text)
 
 /* ---- 1. exposure today: every host by its present state ---- */
 
-
 static int has_scans(const rdata *d)
 {
     return d->nscans > 0;
@@ -56,10 +55,10 @@ static int has_scans(const rdata *d)
 static void exposure_reading(const rdata *d, char *buf, size_t n)
 {
     snprintf(buf, n,
-             "Of %ld Exchange servers seen, by their latest observation and every CVE of the tables: %ld compromised, %ld vulnerable "
-             "(%ld of them to a known exploited CVE), %ld end-of-life, %ld undetermined, %ld patched, %ld no longer Exchange.",
-             d->hosts, d->now[EXR_S_COMPROMISED], d->now[EXR_S_VULNERABLE], d->now_kev, d->now[EXR_S_EOL], d->now[EXR_S_UNDETERMINED],
-             d->now[EXR_S_PATCHED], d->now[EXR_S_NOT_AFFECTED]);
+             "Of %ld Exchange servers seen, by their latest observation and every CVE of the tables: %ld compromised, %ld vulnerable, "
+             "%ld end-of-life, %ld undetermined, %ld patched, %ld no longer Exchange; %ld have a known exploited CVE open.",
+             d->hosts, d->now[EXR_S_COMPROMISED], d->now[EXR_S_VULNERABLE], d->now[EXR_S_EOL], d->now[EXR_S_UNDETERMINED],
+             d->now[EXR_S_PATCHED], d->now[EXR_S_NOT_AFFECTED], d->now_kev);
     if (d->missing[0]) {
         size_t len = strlen(buf);
         snprintf(buf + len, n - len, " Not shown until every shard has finished: %s.", d->missing);
@@ -131,7 +130,8 @@ static void patch_html(const rdata *d, exr_buf *out)
         y[n + i] = exr_rep_pct(r->over[EXR_S_VULNERABLE] + r->over[EXR_S_EOL], r->known);
         y[2 * n + i] = exr_rep_pct(r->over[EXR_S_COMPROMISED], r->known);
     }
-    svg_series sr[3] = {{"patched or gone", "#27ae60", y}, {"vulnerable or end-of-life", "#c0392b", y + n}, {"compromised", "#17202a", y + 2 * n}};
+    svg_series sr[3] = {
+        {"patched or gone", "#27ae60", y}, {"vulnerable or end-of-life", "#c0392b", y + n}, {"compromised", "#17202a", y + 2 * n}};
     svg_lines(out, "Known Exchange servers by their latest state, per scan", xl, n, sr, 3, 100, "%");
     exr_buf_adds(out, "<table><tr><th>scan</th><th>date</th><th>Exchange in the scan</th>");
     for (int k = EXR_NSTATE - 1; k >= 0; k--)
@@ -144,7 +144,8 @@ static void patch_html(const rdata *d, exr_buf *out)
         exr_buf_printf(out, "</td><td>%ld</td>", r->exch);
         for (int k = EXR_NSTATE - 1; k >= 0; k--)
             exr_buf_printf(out, "<td>%ld</td>", r->states[k]);
-        exr_buf_printf(out, "<td>%ld</td><td>%ld</td><td>%.1f%%</td></tr>\n", r->kev_hosts, r->known, exr_rep_pct(fixed_of(r->over), r->known));
+        exr_buf_printf(out, "<td>%ld</td><td>%ld</td><td>%.1f%%</td></tr>\n", r->kev_hosts, r->known,
+                       exr_rep_pct(fixed_of(r->over), r->known));
     }
     exr_buf_adds(out, "</table>\n");
     free(xl);
@@ -203,9 +204,8 @@ static void campaign_html(const rdata *d, exr_buf *out)
     for (int k = 0; k < EXR_NSETS; k++)
         s[k] = (svg_series){set_title[k], set_color[k], y + k * n};
     svg_lines(out, "Patched share per campaign per scan", xl, n, s, EXR_NSETS, 100, "%");
-    exr_buf_adds(
-        out, "<table><tr><th>scan</th><th>date</th><th>Exchange</th><th>ProxyLogon vulnerable</th><th>patched</th>"
-             "<th>ProxyShell vulnerable</th><th>patched</th><th>ProxyNotShell vulnerable</th><th>patched</th></tr>\n");
+    exr_buf_adds(out, "<table><tr><th>scan</th><th>date</th><th>Exchange</th><th>ProxyLogon vulnerable</th><th>patched</th>"
+                      "<th>ProxyShell vulnerable</th><th>patched</th><th>ProxyNotShell vulnerable</th><th>patched</th></tr>\n");
     for (int i = 0; i < n; i++) {
         const rscan *r = &d->scans[i];
         exr_buf_printf(out, "<tr><td>%lld</td><td>", r->id);

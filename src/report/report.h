@@ -10,8 +10,8 @@
 
 typedef struct exr_report_opts {
     const char *hunt_jsonl; /* optional: a hunt's findings to draw as a timeline */
-    int markdown; /* Markdown tables instead of HTML */
-    int json;     /* one JSON object instead (json.c) */
+    int markdown;           /* Markdown tables instead of HTML */
+    int json;               /* one JSON object instead (json.c) */
     const exr_buildtab *builds;
 } exr_report_opts;
 

@@ -8,7 +8,7 @@
 
 /* the states by severity, as exposure.h orders them */
 #define RANK                                                                                                                               \
-    "CASE o.state WHEN 'compromised' THEN 5 WHEN 'vulnerable' THEN 4 WHEN 'end-of-life' THEN 3 WHEN 'undetermined' THEN 2"                \
+    "CASE o.state WHEN 'compromised' THEN 5 WHEN 'vulnerable' THEN 4 WHEN 'end-of-life' THEN 3 WHEN 'undetermined' THEN 2"                 \
     " WHEN 'patched' THEN 1 WHEN 'not-affected' THEN 0 END"
 #define COUNT_RANK(n) "SUM(CASE WHEN sv = " #n " THEN 1 ELSE 0 END)"
 
@@ -26,26 +26,37 @@ static const char stats_sql[] =
     "   GROUP BY g.k, o.ip),"
     " c AS (SELECT k, SUM(ex) AS ex, " COUNT_RANK(0) " AS s0, " COUNT_RANK(1) " AS s1, " COUNT_RANK(2) " AS s2, " COUNT_RANK(
         3) " AS s3, " COUNT_RANK(4) " AS s4, " COUNT_RANK(5) " AS s5, SUM(kev) AS kev FROM h GROUP BY k),"
-    " nf AS (SELECT d.ip, MIN(t.sent_at) AS first_sent FROM directives d JOIN tickets t ON t.id = d.ticket"
-    "   WHERE t.sent_at IS NOT NULL AND d.kind = 'first' AND d.state IN ('compromised', 'vulnerable', 'end-of-life', 'undetermined')"
-    "   GROUP BY d.ip)"
-    " SELECT g.id, g.started, c.ex, c.s0, c.s1, c.s2, c.s3, c.s4, c.s5, c.kev,"
-    " (SELECT COUNT(DISTINCT d.ip) FROM directives d JOIN tickets t ON t.id = d.ticket WHERE t.sent_at IS NOT NULL"
-    "   AND t.sent_at <= g.ended),"
-    /* remediated: the host's state in the latest scan it answered in by then (host_latest's
+                                                             " nf AS (SELECT d.ip, MIN(t.sent_at) AS first_sent FROM directives d JOIN "
+                                                             "tickets t ON t.id = d.ticket"
+                                                             "   WHERE t.sent_at IS NOT NULL AND d.kind = 'first' AND d.state IN "
+                                                             "('compromised', 'vulnerable', 'end-of-life', 'undetermined')"
+                                                             "   GROUP BY d.ip)"
+                                                             " SELECT g.id, g.started, c.ex, c.s0, c.s1, c.s2, c.s3, c.s4, c.s5, c.kev,"
+                                                             " (SELECT COUNT(DISTINCT d.ip) FROM directives d JOIN tickets t ON t.id = "
+                                                             "d.ticket WHERE t.sent_at IS NOT NULL"
+                                                             "   AND t.sent_at <= g.ended),"
+                                                             /* remediated: the host's state in the latest scan it answered in by then (host_latest's
      * rule) is patched or not affected */
-    " (SELECT COUNT(*) FROM nf WHERE nf.first_sent <= g.ended AND (SELECT CASE WHEN MAX(o.exchange) = 0 THEN 0 ELSE"
-    "   MAX(CASE WHEN o.exchange = 1 THEN " RANK " END) END FROM observations o WHERE o.ip = nf.ip AND o.state IS NOT NULL"
-    "   AND o.scan_id = (SELECT y.scan_id FROM observations y WHERE y.ip = nf.ip AND y.state IS NOT NULL AND y.time <= g.ended"
-    "   ORDER BY y.time DESC, y.id DESC LIMIT 1)) <= 1 AND NOT " EXR_SHELL_STANDS("nf.ip") "),"
-    " g.name,"
-    " (SELECT COUNT(DISTINCT d.ip) FROM directives d JOIN tickets t ON t.id = d.ticket WHERE d.kind = 'reminder'"
-    "   AND t.sent_at IS NOT NULL AND t.sent_at <= g.ended),"
-    " (SELECT COUNT(DISTINCT d.ip) FROM directives d JOIN tickets t ON t.id = d.ticket WHERE d.kind = 'escalation'"
-    "   AND t.sent_at IS NOT NULL AND t.sent_at <= g.ended),"
-    " (SELECT COUNT(DISTINCT d.ip) FROM directives d LEFT JOIN observations ro ON ro.id = d.observation_id"
-    "   WHERE d.kind = 'resolved' AND COALESCE(ro.time, d.created) <= g.ended)"
-    " FROM g JOIN c ON c.k = g.k ORDER BY g.started, g.id";
+                                                             " (SELECT COUNT(*) FROM nf WHERE nf.first_sent <= g.ended AND (SELECT CASE "
+                                                             "WHEN MAX(o.exchange) = 0 THEN 0 ELSE"
+                                                             "   MAX(CASE WHEN o.exchange = 1 THEN " RANK
+                                                             " END) END FROM observations o WHERE o.ip = nf.ip AND o.state IS NOT NULL"
+                                                             "   AND o.scan_id = (SELECT y.scan_id FROM observations y WHERE y.ip = nf.ip "
+                                                             "AND y.state IS NOT NULL AND y.time <= g.ended"
+                                                             "   ORDER BY y.time DESC, y.id DESC LIMIT 1)) <= 1 AND NOT " EXR_SHELL_STANDS(
+                                                                 "nf.ip") "),"
+                                                                          " g.name,"
+                                                                          " (SELECT COUNT(DISTINCT d.ip) FROM directives d JOIN tickets t "
+                                                                          "ON t.id = d.ticket WHERE d.kind = 'reminder'"
+                                                                          "   AND t.sent_at IS NOT NULL AND t.sent_at <= g.ended),"
+                                                                          " (SELECT COUNT(DISTINCT d.ip) FROM directives d JOIN tickets t "
+                                                                          "ON t.id = d.ticket WHERE d.kind = 'escalation'"
+                                                                          "   AND t.sent_at IS NOT NULL AND t.sent_at <= g.ended),"
+                                                                          " (SELECT COUNT(DISTINCT d.ip) FROM directives d LEFT JOIN "
+                                                                          "observations ro ON ro.id = d.observation_id"
+                                                                          "   WHERE d.kind = 'resolved' AND COALESCE(ro.time, d.created) "
+                                                                          "<= g.ended)"
+                                                                          " FROM g JOIN c ON c.k = g.k ORDER BY g.started, g.id";
 
 static void read_row(exr_stmt *st, exr_stats_row *r)
 {

@@ -11,11 +11,11 @@
 typedef struct exr_stats_row {
     long long scan;
     const char *started;
-    const char *name;         /* the --scan-name of a sharded scan, or NULL */
-    long long exchange;       /* hosts seen as Exchange in the scan */
+    const char *name;             /* the --scan-name of a sharded scan, or NULL */
+    long long exchange;           /* hosts seen as Exchange in the scan */
     long long states[EXR_NSTATE]; /* of them, by their worst state in the scan */
-    long long kev_open;       /* of them, open to a CVE in CISA's KEV catalog */
-    long long notified;       /* hosts sent a notice by the scan's end */
+    long long kev_open;           /* of them, open to a CVE in CISA's KEV catalog */
+    long long notified;           /* hosts sent a notice by the scan's end */
     /* of the hosts sent a first notice while open (or undetermined) by the scan's end, those
      * whose newest observation by then is patched or not-affected: what exray cases counts
      * resolved and notify resolves */

@@ -235,10 +235,10 @@ const char *exr_shadow_tag(int state, const char *const *cves, int ncves, const 
                            size_t n, const char **sev)
 {
     *sev = state == EXR_S_COMPROMISED || (state == EXR_S_VULNERABLE && nkev > 0) ? "critical"
-           : state == EXR_S_VULNERABLE                                          ? "high"
-           : state == EXR_S_EOL                                                 ? "medium"
-           : state == EXR_S_UNDETERMINED                                        ? "low"
-                                                                                : "info";
+           : state == EXR_S_VULNERABLE                                           ? "high"
+           : state == EXR_S_EOL                                                  ? "medium"
+           : state == EXR_S_UNDETERMINED                                         ? "low"
+                                                                                 : "info";
     if (state < 0)
         return "";
     if (state == EXR_S_COMPROMISED)
@@ -266,7 +266,7 @@ void exr_result_csv(const exr_result *r, exr_buf *out)
     const char *sev;
     const exr_cve_verdicts *cv = r->fp.exchange && r->fp.have_build && r->bi.cves.classified ? &r->bi.cves : NULL;
     int state = r->fp.exchange ? r->x.state : -1;
-    const char *tag = exr_shadow_tag(state, cv ? cv->open : NULL, cv ? cv->nopen : 0, (const char (*)[24])r->x.asserted, r->x.nasserted,
+    const char *tag = exr_shadow_tag(state, cv ? cv->open : NULL, cv ? cv->nopen : 0, (const char(*)[24])r->x.asserted, r->x.nasserted,
                                      r->x.nkev, tagbuf, sizeof tagbuf, &sev);
     if (r->fp.exchange && r->fp.have_build)
         exr_version_format(&r->fp.build, bv, sizeof bv);

@@ -19,9 +19,9 @@
     " id " ID ", scan_id " BIGINT " NOT NULL, ip " TXT " NOT NULL,"                                                                        \
     " port INTEGER NOT NULL, host_key " TXT " NOT NULL, hostname " TXT ", time " TXT " NOT NULL, status " TXT " NOT NULL,"                 \
     " exchange INTEGER NOT NULL, build " TXT ", build_source " TXT ", product " TXT ", cu " TXT ", su " TXT ", servername " TXT ","        \
-    " proxylogon " TXT ", proxyshell " TXT ", proxynotshell " TXT ", webshells INTEGER, state " TXT ", kev_open INTEGER,"        \
-    " asserted " TXT ", record " TXT " NOT NULL," OBS_KEYS                 \
-    "CREATE TABLE IF NOT EXISTS host_info(ip " TXT " PRIMARY KEY, asn " BIGINT ", as_name " TXT ", country " TXT ");"                      \
+    " proxylogon " TXT ", proxyshell " TXT ", proxynotshell " TXT ", webshells INTEGER, state " TXT ", kev_open INTEGER,"                  \
+    " asserted " TXT ", record " TXT " NOT NULL," OBS_KEYS "CREATE TABLE IF NOT EXISTS host_info(ip " TXT " PRIMARY KEY, asn " BIGINT      \
+    ", as_name " TXT ", country " TXT ");"                                                                                                 \
     "CREATE TABLE IF NOT EXISTS optout(address " TXT " PRIMARY KEY, added " TXT " NOT NULL);"                                              \
     "CREATE TABLE IF NOT EXISTS directives(id " ID ", ip " TXT " NOT NULL, port INTEGER, state " TXT " NOT NULL,"                          \
     " recipient " TXT " NOT NULL, template " TXT " NOT NULL, ticket " TXT " NOT NULL, created " TXT " NOT NULL,"                           \
@@ -30,21 +30,21 @@
     "CREATE TABLE IF NOT EXISTS ticket_day(day " TXT " PRIMARY KEY, last INTEGER NOT NULL);"                                               \
     "CREATE TABLE IF NOT EXISTS contacts_db(kind INTEGER NOT NULL, lo " TXT ", hi " TXT ", asn " BIGINT ", email " TXT " NOT NULL,"        \
     " org " TXT ", source " TXT " NOT NULL);"                                                                                              \
-    "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL);"                                                      \
+    "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL);"                                                                 \
     "CREATE TABLE IF NOT EXISTS state_tables(digest " TXT " NOT NULL);"
 
 /* per host: first seen, first seen vulnerable, patched at (first clean observation after a
  * vulnerable one), compromised at (first web shell), notified at and the first ticket */
 #define HOST_HISTORY                                                                                                                       \
     " host_history AS SELECT h.ip, h.first_seen, h.first_vulnerable, h.compromised_at,"                                                    \
-    " (SELECT MIN(x.time) FROM observations x WHERE x.ip = h.ip AND x.time > h.first_vulnerable"                                        \
-    "   AND x.state IN ('patched', 'not-affected')) AS patched_at,"                                                                 \
+    " (SELECT MIN(x.time) FROM observations x WHERE x.ip = h.ip AND x.time > h.first_vulnerable"                                           \
+    "   AND x.state IN ('patched', 'not-affected')) AS patched_at,"                                                                        \
     " (SELECT MIN(t.sent_at) FROM directives d JOIN tickets t ON t.id = d.ticket WHERE d.ip = h.ip AND t.sent_at IS NOT NULL)"             \
     "   AS notified_at,"                                                                                                                   \
     " (SELECT t.id FROM directives d JOIN tickets t ON t.id = d.ticket WHERE d.ip = h.ip AND t.sent_at IS NOT NULL"                        \
     "   ORDER BY t.sent_at LIMIT 1) AS ticket"                                                                                             \
     " FROM (SELECT ip, MIN(time) AS first_seen,"                                                                                           \
-    "   MIN(CASE WHEN state IN ('vulnerable', 'end-of-life', 'compromised') THEN time END)"                                              \
+    "   MIN(CASE WHEN state IN ('vulnerable', 'end-of-life', 'compromised') THEN time END)"                                                \
     "   AS first_vulnerable, MIN(CASE WHEN webshells > 0 THEN time END) AS compromised_at"                                                 \
     "   FROM observations WHERE exchange = 1 GROUP BY ip) h;"
 
@@ -55,19 +55,24 @@
  * an imported 2021 report after a 2024 scan does not make 2021 the present). The row shown is
  * the scan's newest Exchange observation (or newest answer). */
 #define STATE_RANK(col)                                                                                                                    \
-    "CASE " col " WHEN 'compromised' THEN 5 WHEN 'vulnerable' THEN 4 WHEN 'end-of-life' THEN 3 WHEN 'undetermined' THEN 2"                \
+    "CASE " col " WHEN 'compromised' THEN 5 WHEN 'vulnerable' THEN 4 WHEN 'end-of-life' THEN 3 WHEN 'undetermined' THEN 2"                 \
     " WHEN 'patched' THEN 1 WHEN 'not-affected' THEN 0 END"
 #define HOST_LATEST                                                                                                                        \
     " host_latest AS SELECT o.ip, o.port, o.id, s.t AS time,"                                                                              \
-    "   CASE WHEN s.sv = 5 OR " EXR_SHELL_STANDS("s.ip") " THEN 'compromised' WHEN s.ex = 0 THEN 'not-affected'"                      \
-    "   WHEN s.sv = 4 THEN 'vulnerable'"                                                                                                   \
-    "   WHEN s.sv = 3 THEN 'end-of-life' WHEN s.sv = 2 THEN 'undetermined' WHEN s.sv = 1 THEN 'patched' ELSE 'not-affected' END AS state," \
-    "   o.kev_open, s.ex AS exchange, o.build FROM (SELECT g.*, ROW_NUMBER() OVER (PARTITION BY ip ORDER BY t DESC, aid DESC) AS rn"      \
-    "   FROM (SELECT ip, scan_id, MAX(time) AS t, MAX(exchange) AS ex, MAX(CASE WHEN exchange = 1 THEN id END) AS xid, MAX(id) AS aid,"    \
-    "     MAX(CASE WHEN exchange = 1 THEN " STATE_RANK("state") " END) AS sv"                                                               \
-    "     FROM observations WHERE state IS NOT NULL AND ip <> '' GROUP BY ip, scan_id) g) s"                                               \
-    " JOIN observations o ON o.id = COALESCE(s.xid, s.aid)"                                                                                \
-    " WHERE s.rn = 1 AND s.ip IN (SELECT ip FROM observations WHERE exchange = 1);"
+    "   CASE WHEN s.sv = 5 OR " EXR_SHELL_STANDS(                                                                                          \
+        "s.ip") " THEN 'compromised' WHEN s.ex = 0 THEN 'not-affected'"                                                                    \
+                "   WHEN s.sv = 4 THEN 'vulnerable'"                                                                                       \
+                "   WHEN s.sv = 3 THEN 'end-of-life' WHEN s.sv = 2 THEN 'undetermined' WHEN s.sv = 1 THEN 'patched' ELSE 'not-affected' "  \
+                "END AS state,"                                                                                                            \
+                "   o.kev_open, s.ex AS exchange, o.build FROM (SELECT g.*, ROW_NUMBER() OVER (PARTITION BY ip ORDER BY t DESC, aid "      \
+                "DESC) AS rn"                                                                                                              \
+                "   FROM (SELECT ip, scan_id, MAX(time) AS t, MAX(exchange) AS ex, MAX(CASE WHEN exchange = 1 THEN id END) AS xid, "       \
+                "MAX(id) AS aid,"                                                                                                          \
+                "     MAX(CASE WHEN exchange = 1 THEN " STATE_RANK(                                                                        \
+                    "state") " END) AS sv"                                                                                                 \
+                             "     FROM observations WHERE state IS NOT NULL AND ip <> '' GROUP BY ip, scan_id) g) s"                      \
+                             " JOIN observations o ON o.id = COALESCE(s.xid, s.aid)"                                                       \
+                             " WHERE s.rn = 1 AND s.ip IN (SELECT ip FROM observations WHERE exchange = 1);"
 
 static const char sqlite_schema[] = TABLES(
     "INTEGER PRIMARY KEY", "INTEGER", "TEXT",
@@ -148,9 +153,13 @@ static const char micro_times[] =
 static const struct {
     const char *table, *column, *type;
 } loop_columns[] = {
-    {"directives", "kind", "TEXT NOT NULL DEFAULT 'first'"}, {"directives", "origin", "TEXT"}, {"directives", "origin_org", "TEXT"},
-    {"tickets", "kind", "TEXT NOT NULL DEFAULT 'first'"},    {"tickets", "refs", "TEXT"},
-    {"observations", "state", "TEXT"},                       {"observations", "kev_open", "INTEGER"},
+    {"directives", "kind", "TEXT NOT NULL DEFAULT 'first'"},
+    {"directives", "origin", "TEXT"},
+    {"directives", "origin_org", "TEXT"},
+    {"tickets", "kind", "TEXT NOT NULL DEFAULT 'first'"},
+    {"tickets", "refs", "TEXT"},
+    {"observations", "state", "TEXT"},
+    {"observations", "kev_open", "INTEGER"},
     {"observations", "asserted", "TEXT"},
 };
 

@@ -12,7 +12,6 @@
     "EXISTS(SELECT 1 FROM observations w WHERE w.ip = " ip " AND w.webshells > 0 AND NOT EXISTS(SELECT 1 FROM observations c"              \
     " WHERE c.ip = w.ip AND c.webshells = 0 AND c.time > w.time))"
 
-
 /* Creates what is missing and migrates older stores, inside one transaction; on PostgreSQL
  * under an advisory lock, so scanners starting at once do not race. */
 int exr_schema_apply(exr_db *db, exr_err *e);

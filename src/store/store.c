@@ -538,8 +538,8 @@ int exr_store_add(exr_store *s, int64_t scan_id, const exr_result *r, const char
                                  r->x.state >= 0 ? exr_fmt_int(r->x.nkev, kev) : NULL,
                                  exr_asserted_text(r->asserted, r->nasserted, asserted, sizeof asserted),
                                  json};
-    static const bool opt[OBS_COLS] = {[4] = true,  [8] = true,  [9] = true,  [10] = true, [11] = true,
-                                       [12] = true, [13] = true, [14] = true, [15] = true, [16] = true, [20] = true};
+    static const bool opt[OBS_COLS] = {[4] = true,  [8] = true,  [9] = true,  [10] = true, [11] = true, [12] = true,
+                                       [13] = true, [14] = true, [15] = true, [16] = true, [20] = true};
     for (int k = 0; k < EXR_NSETS; k++)
         src[14 + k] = exr_verdict_name(exr_result_verdict(r, k));
     char **row = s->batch + (size_t)s->nrows++ * OBS_COLS;

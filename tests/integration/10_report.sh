@@ -43,7 +43,7 @@ PLAYWRIGHT_CORE="$PW" timeout 180 node "$ROOT/tests/browser/check_report.js" "$W
 python3 - "$WORK/browser.json" <<'PY' || fail "browser result"
 import json, sys
 r = json.load(open(sys.argv[1]))
-assert r["ok"] and r["charts"] == 8 and not r["outside"] and r["requests"] == 1, r
+assert r["ok"] and r["charts"] == 10 and not r["outside"] and r["requests"] == 1, r
 PY
 [ -s "$WORK/report.png" ] || fail "no screenshot"
-ok "Chromium: 8 charts (with the known exploited CVE lines and the support bars) of non-zero size, no request left the page, screenshot $WORK/report.png"
+ok "Chromium: 10 charts (today's states, the patch rate, the known exploited CVE lines, the support bars, the campaigns) of non-zero size, no request left the page, screenshot $WORK/report.png"

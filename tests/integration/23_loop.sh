@@ -9,8 +9,8 @@
 # relapse opens a new case.
 . "$(dirname "$0")/lib.sh"
 DB=$(store loop)
-VULN=15.2.2562.17   # Exchange SE RTM: open CVEs of Oct25SU..Feb26SU, none known exploited
-FIXED=15.2.2562.53  # Exchange SE RTM Sep26SUv2: none open
+VULN=15.2.2562.17   # Exchange SE RTM: open CVEs of Aug25SU..Oct26SU, CVE-2026-42897 (KEV) among them
+FIXED=15.2.2562.56  # Exchange SE RTM Oct26SU, the newest update: none open
 cat > "$WORK/contacts.csv" <<'CSV'
 network,email,org
 198.51.100.0/28,noc@a.example,Org A
@@ -215,10 +215,14 @@ python3 - "$WORK/stats.txt" <<'PY' || fail "stats reminded/escalated/resolved: $
 import sys
 lines = open(sys.argv[1]).read().splitlines()
 cols = lines[0].split()
-tail = cols[cols.index("open"):]
-rows = {l.split()[1][:10]: dict(zip(tail, l.split()[-len(tail):])) for l in lines[1:] if l[:1].isdigit()}
+rows = {r["started"][:10]: r for r in (dict(zip(cols, l.split())) for l in lines[1:] if l[:1].isdigit())}
 want = {"2026-11-02": (0, 0, 0), "2026-11-09": (0, 0, 2), "2026-11-16": (3, 0, 2), "2026-11-23": (3, 0, 2), "2026-11-30": (3, 3, 2)}
 got = {d: (int(r["reminded"]), int(r["escalated"]), int(r["resolved"])) for d, r in rows.items()}
 assert got == want, got
+# the week's hosts by state, and remediated: notified hosts fixed by then (A1 and C1 from week
+# 2; C1's relapse in week 5 takes it back)
+want = {"2026-11-02": (5, 0, 0), "2026-11-09": (3, 2, 2), "2026-11-16": (3, 2, 2), "2026-11-23": (3, 2, 2), "2026-11-30": (4, 1, 1)}
+got = {d: (int(r["vulnerable"]), int(r["patched"]), int(r["remediated"])) for d, r in rows.items()}
+assert got == want, got
 PY
-ok "stats: reminded, escalated and resolved hosts by the end of each report"
+ok "stats: hosts by state, remediated, reminded, escalated and resolved by the end of each report"
