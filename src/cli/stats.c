@@ -117,7 +117,9 @@ static void print_header(FILE *out, int fmt)
 
 static void print_missing(void *ctx, const char *name, int nshards, const char *missing)
 {
-    fprintf(ctx, "exray stats: scan %s: shards missing: %s (shown when all %d have finished)\n", name, missing, nshards);
+    FILE *f = ctx;
+    fprintf(f, "%sscan %s: shards missing: %s (shown when all %d have finished)\n", f == stderr ? "exray stats: " : "", name, missing,
+            nshards);
 }
 
 int exr_cmd_stats(int argc, char **argv)
@@ -145,8 +147,10 @@ int exr_cmd_stats(int argc, char **argv)
     if (rc == 0) {
         stats_ctx cx = {stdout, fmt};
         print_header(stdout, fmt);
-        /* shards still missing go to standard error: the rows stay machine-readable */
-        rc = exr_stats_rows(s, print_row, &cx, &e) != 0 || exr_store_incomplete_scans(s, print_missing, stderr, &e) < 0 ? -1 : 0;
+        /* shards still missing: under the table, or on standard error for JSON and CSV (the
+         * rows stay machine-readable) */
+        FILE *miss = fmt == FMT_TEXT ? stdout : stderr;
+        rc = exr_stats_rows(s, print_row, &cx, &e) != 0 || exr_store_incomplete_scans(s, print_missing, miss, &e) < 0 ? -1 : 0;
         if (rc != 0)
             fprintf(stderr, "exray stats: %s\n", e.msg);
     }

@@ -431,10 +431,11 @@ static int read_observations(pass *p, exr_err *e)
         const char *ip = exr_stmt_text(st, 1), *time = exr_stmt_text(st, 2), *state = exr_stmt_text(st, 12);
         if (!ip || !time || !ip[0])
             continue;
-        /* a host enters with its first Exchange row; later answers of it count */
-        host *h = exch ? host_get(&p->hosts, &p->a, ip) : host_find(&p->hosts, ip);
-        if (!h)
+        /* every answer counts, whatever the order rows come in (PostgreSQL reads the table in
+         * halves at once); only hosts seen as Exchange at some time are reported */
+        if (!exch && !comp && !state)
             continue;
+        host *h = host_get(&p->hosts, &p->a, ip);
         h->comp |= comp;
         if (exch)
             note_latest(p, h, ver, vk, time, exr_stmt_int(st, 3));

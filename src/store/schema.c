@@ -193,6 +193,18 @@ static int stored_version(exr_db *db)
     return v;
 }
 
+/* Whether a PostgreSQL store has its version table yet (asked without an error, which would
+ * abort the transaction). */
+static bool pg_has_versions(exr_db *db)
+{
+    exr_stmt *st;
+    if (exr_db_prepare(db, "SELECT to_regclass('schema_version') IS NOT NULL", &st) != EXR_SQL_OK)
+        return false;
+    bool have = exr_stmt_step(st) == EXR_SQL_ROW && exr_stmt_int(st, 0);
+    exr_stmt_finalize(st);
+    return have;
+}
+
 int exr_schema_apply(exr_db *db, exr_err *e)
 {
     bool pg = exr_db_kind(db) == EXR_DB_PG;
@@ -211,6 +223,12 @@ int exr_schema_apply(exr_db *db, exr_err *e)
                           EXR_SCHEMA_VERSION);
     if ((pg ? exr_db_begin(db) : exr_db_begin_exclusive(db)) != EXR_SQL_OK)
         return fail(db, e, "begin");
+    /* scanners opening a new store at once: the first migrates, the others find it done under
+     * the lock and touch nothing (an ALTER TABLE would wait behind the first one's writes) */
+    if (pg && exr_db_exec(db, "SELECT pg_advisory_xact_lock(7274617900)") != EXR_SQL_OK)
+        return fail(db, e, "lock");
+    if (pg && pg_has_versions(db) && stored_version(db) == EXR_SCHEMA_VERSION)
+        return exr_db_commit(db) == EXR_SQL_OK ? 0 : fail(db, e, "commit");
     if (exr_db_exec(db, pg ? pg_schema : sqlite_schema) != EXR_SQL_OK)
         return fail(db, e, "create");
     if (!pg) {
