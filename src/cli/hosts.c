@@ -60,6 +60,8 @@ static void host_json(const exr_host_row *h, exr_buf *b)
     }
     exr_json_obj_open(&j, "case");
     exr_json_str(&j, "state", h->case_state);
+    exr_json_str(&j, "resolution", h->resolution);
+    exr_json_str(&j, "recipient_case", h->recipient_case);
     exr_json_str(&j, "recipient", h->recipient);
     exr_json_str(&j, "org", h->org);
     exr_json_str(&j, "first_ticket", h->ticket);

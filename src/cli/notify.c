@@ -191,9 +191,11 @@ static int enrich(exr_store *s, const char *path, exr_err *e)
 
 static void print_stats(const exr_notify_stats *st, const notify_args *a, long bad_lines, bool plan_only)
 {
+    /* the states every command reports; patched counts the not-affected too */
+    static const int order[] = {EXR_ST_COMP, EXR_ST_VULN, EXR_ST_EOL, EXR_ST_UNDET, EXR_ST_PATCHED};
     fprintf(stderr, "exray notify: %ld Exchange hosts (", st->hosts);
-    for (int i = EXR_NSTATES - 1; i >= 0; i--)
-        fprintf(stderr, "%s %ld%s", exr_state_name[i], st->by_state[i], i ? ", " : ")\n");
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
+        fprintf(stderr, "%s %ld%s", exr_state_name[order[i]], st->by_state[order[i]], i + 1 < sizeof order / sizeof order[0] ? ", " : ")\n");
     fprintf(stderr,
             "  %ld new directives in %ld new tickets (%ld reminders, %ld escalations, %ld hosts resolved); %ld not notified"
             " again (%ld without newer evidence, %ld past --reminders); %ld without a contact; %ld opted out; %ld contact lines skipped\n",

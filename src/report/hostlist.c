@@ -11,6 +11,7 @@
 typedef struct case_ix {
     const char *ip;
     const exr_case *c;
+    const exr_case_host *h; /* the host's own part of it */
 } case_ix;
 
 static int cmp_ix(const void *a, const void *b)
@@ -27,7 +28,7 @@ static case_ix *index_cases(const exr_cases *cs, size_t *n)
         for (size_t k = 0; k < cs->v[i].nhosts; k++) {
             if (*n == cap)
                 ix = exr_xrealloc(ix, (cap = cap ? cap * 2 : 64) * sizeof *ix);
-            ix[(*n)++] = (case_ix){cs->v[i].hosts[k].ip, &cs->v[i]};
+            ix[(*n)++] = (case_ix){cs->v[i].hosts[k].ip, &cs->v[i], &cs->v[i].hosts[k]};
         }
     if (*n)
         qsort(ix, *n, sizeof *ix, cmp_ix);
@@ -144,7 +145,9 @@ static void one_host(const walk *w, exr_stmt *st, exr_host_cb cb, void *ctx)
     const case_ix *c = h.ip && w->nix ? bsearch(&key, w->ix, w->nix, sizeof *w->ix, cmp_ix) : NULL;
     if (c) {
         h.recipient = c->c->recipient, h.org = c->c->org, h.ticket = c->c->first_ticket;
-        h.case_state = c->c->resolved ? "resolved" : "open";
+        h.case_state = c->h->resolved_at[0] ? "resolved" : "open";
+        h.resolution = c->h->resolution[0] ? c->h->resolution : NULL;
+        h.recipient_case = c->c->resolved ? "resolved" : "open";
     }
     cb(ctx, &h);
 }
