@@ -195,7 +195,8 @@ static void print_stats(const exr_notify_stats *st, const notify_args *a, long b
     static const int order[] = {EXR_ST_COMP, EXR_ST_VULN, EXR_ST_EOL, EXR_ST_UNDET, EXR_ST_PATCHED};
     fprintf(stderr, "exray notify: %ld Exchange hosts (", st->hosts);
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
-        fprintf(stderr, "%s %ld%s", exr_state_name[order[i]], st->by_state[order[i]], i + 1 < sizeof order / sizeof order[0] ? ", " : ")\n");
+        fprintf(stderr, "%s %ld%s", exr_state_name[order[i]], st->by_state[order[i]],
+                i + 1 < sizeof order / sizeof order[0] ? ", " : ")\n");
     fprintf(stderr,
             "  %ld new directives in %ld new tickets (%ld reminders, %ld escalations, %ld hosts resolved); %ld not notified"
             " again (%ld without newer evidence, %ld past --reminders); %ld without a contact; %ld opted out; %ld contact lines skipped\n",

@@ -24,7 +24,7 @@ typedef struct exr_host_row {
     const char *support;
     long long asn; /* 0: unknown */
     const char *as_name, *country;
-    const char *source;                                /* the imported report's own fields, a JSON object text, or NULL */
+    const char *source; /* the imported report's own fields, a JSON object text, or NULL */
     /* its newest case, or NULL: the recipient, the first ticket, this host's part of it (open or
      * resolved, and how it closed), and the recipient's case as a whole (open while any host is) */
     const char *recipient, *org, *ticket, *case_state, *resolution, *recipient_case;
