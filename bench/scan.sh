@@ -1,7 +1,9 @@
 #!/bin/sh
 # Benchmark: exray vs nmap's http-headers NSE on the emulated fleet (nginx, TLS, loopback).
 # Both read /owa/ from every host of 127.77.0.0/20 (4096 hosts) on port 443 in the same run.
-# Prints hosts/s for both, the ratio, exray's CPU ms per host, and exray's correctness check.
+# Prints hosts/s for both, the ratio, exray's CPU ms per host, and exray's correctness check;
+# then the floor: a bare client (bench/bare_client.c) doing one TLS handshake and one GET per
+# host with the same OpenSSL, and exray's CPU per host as a multiple of it.
 # usage: bench/scan.sh [COUNT]   (COUNT hosts, default 4096; a power of two up to 65536)
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,6 +28,10 @@ t1=$(now)
     "$RANGE" -oN "$W/nmap.txt" >/dev/null 2>"$W/nmap.err"
 t2=$(now)
 
+# the floor: one handshake and one GET per host, nothing else
+cc -O2 -o "$W/bare_client" "$ROOT/bench/bare_client.c" -lssl -lcrypto
+/usr/bin/time -f "%U %S %M" -o "$W/bare.time" "$W/bare_client" 127.77.0.0 "$COUNT" 443 > "$W/bare.out"
+
 python3 - "$COUNT" "$t0" "$t1" "$t2" "$W" "$FLEET/expected.jsonl" <<'PY'
 import json, sys
 count, t0, t1, t2, w, exp = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[5], sys.argv[6]
@@ -45,6 +51,10 @@ print("%-7s %9.2f %10.0f %12.3f %10.1f" % ("exray", ex_wall, ex_rate, ex_cpu, in
 print("ratio: exray/nmap throughput = %.1fx" % (ex_rate / nm_rate))
 print("exray: %d/%d records, %d with the expected build and ProxyLogon verdict; nmap saw X-OWA-Version on %d hosts"
       % (len(recs), count, right, nm_hdrs))
+bu, bs, brss = open(w + "/bare.time").read().split()
+bare_cpu = (float(bu) + float(bs)) * 1000 / count
+print("floor: a bare OpenSSL client, one handshake and one GET per host: %.3f CPU ms/host (%s); exray/floor CPU per host = %.2fx"
+      % (bare_cpu, open(w + "/bare.out").read().strip(), ex_cpu / bare_cpu))
 PY
 
 # Memory for a listed target set (zmap's output: one address a line). LIST_ADDRS distinct,

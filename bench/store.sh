@@ -95,7 +95,7 @@ cmp -s "$W/report.html" "$W/report2.html" || { echo "the second report differs f
 rows=$(psql_q exray "SELECT count(*) FROM observations")
 # the peer: PostgreSQL's own bulk load (psql \copy) of the very rows exray stored, into a
 # table with the same columns, keys and indexes: what the server can take here
-COLS="scan_id, ip, port, host_key, hostname, time, status, exchange, build, build_source, product, cu, su, servername, proxylogon, proxyshell, proxynotshell, webshells, record"
+COLS="scan_id, ip, port, host_key, hostname, time, status, exchange, build, build_source, product, cu, su, servername, proxylogon, proxyshell, proxynotshell, webshells, state, kev_open, asserted, record"
 psql_q exray "CREATE TABLE peer_obs (LIKE observations INCLUDING ALL)" >/dev/null
 psql_on exray -q -c "\\copy (SELECT $COLS FROM observations) TO '$W/obs.tsv'"
 sync

@@ -1,20 +1,18 @@
 /* notify.h: from stored observations to one notification per recipient, sent once.
- *   states:  compromised > vulnerable > undetermined > patched-after-exposure > end-of-life
- *            > patched, from the newest observation's build by the build and vulnerability
- *            tables (opts.tab): open to any selected CVE by version -> vulnerable; a CVE
- *            undetermined by version (not one whose fix needs configuration) -> undetermined;
- *            once open to a known exploited (KEV) or campaign CVE since 2021 -> patched-
- *            after-exposure; a line without security updates any more -> end-of-life. An
- *            observation without a build the tables know keeps its stored set verdicts.
- *   plan:    per (host, recipient) a case: a first notice for its state (a new or worse
- *            state: a first notice at once); a reminder only when an observation newer
- *            than the last notice still shows the same state and remind_after has passed,
- *            at most max_reminders; then, on the same evidence rule, one escalation to
- *            the next contact up the chain (AS contact, national CERT); resolved when a later observation shows it no longer
- *            affected (a resolved notice when the recipient's every host is, if asked).
- *            Directives with the same recipient, kind, state and day form one ticket
- *            YYYYMMDD-NNNNNNNN; a follow-up ticket names the first notices it follows (refs).
- *   send:    each pending ticket is rendered, delivered, and marked sent.
+ *   states:  each host's present state as every command reports it (the store's
+ *            host_latest over exposure.h's states): compromised, vulnerable, end-of-life,
+ *            undetermined are told; patched and not-affected resolve an open case (as
+ *            "patched-after-exposure" when the host had been open since 2021).
+ *   plan:    (plan.c) per (host, recipient) a case: a first notice for its state (a new or
+ *            worse state: a first notice at once); for an open host, a reminder only when
+ *            an observation newer than the last notice still shows the same state and
+ *            remind_after has passed, at most max_reminders; then, on the same evidence
+ *            rule, one escalation to the next contact up the chain (AS contact, national
+ *            CERT); resolved when its state is patched or not-affected (a resolved notice
+ *            when the recipient's every host is, if asked). Directives with the same
+ *            recipient, kind, state and day form one ticket YYYYMMDD-NNNNNNNN; a follow-up
+ *            ticket names the first notices it follows (refs).
+ *   send:    (notify.c) each pending ticket is rendered, delivered, and marked sent.
  * Planning is one transaction; marking a ticket sent is one statement after delivery. */
 #ifndef EXR_NOTIFY_H
 #define EXR_NOTIFY_H
