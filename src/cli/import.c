@@ -21,7 +21,7 @@ int exr_cmd_import(int argc, char **argv)
     if (!p.val[IMPORT_DB])
         return exr_opts_fail(spec, "--db FILE is required");
     exr_err e = {0, ""};
-    exr_buildtab tab;
+    exr_buildtab tab = {0};
     exr_store *s;
     if (exr_cli_open_with_builds("import", p.val[IMPORT_DB], true, &tab, &s, &e) != 0)
         return 2;

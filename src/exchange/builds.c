@@ -199,6 +199,7 @@ int exr_buildtab_load_text(exr_buildtab *t, const char *text, size_t len, const 
     exr_buildtab_index_vulns(t);
     exr_time_stamp(exr_clock_us(), stamp, sizeof stamp);
     snprintf(t->asof, sizeof t->asof, "%.10s", stamp);
+    t->asof_fixed = false; /* today, until --as-of sets a day */
     return 0;
 fail:
     exr_csv_row_free(&r);

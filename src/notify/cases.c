@@ -143,7 +143,8 @@ static void add_host(exr_case *c, const exr_case_host *h)
  * earlier one has closed starts the recipient's next case. */
 static void group_cases(hlist *l, exr_cases *out)
 {
-    qsort(l->v, l->n, sizeof *l->v, by_who_start);
+    if (l->n) /* qsort must not be given NULL, even for no rows */
+        qsort(l->v, l->n, sizeof *l->v, by_who_start);
     exr_case *cur = NULL;
     for (size_t i = 0; i < l->n; i++) {
         const hcase *hc = &l->v[i];
@@ -152,7 +153,8 @@ static void group_cases(hlist *l, exr_cases *out)
             cur = new_case(out, hc);
         add_host(cur, &hc->h);
     }
-    qsort(out->v, out->n, sizeof *out->v, by_open_age);
+    if (out->n)
+        qsort(out->v, out->n, sizeof *out->v, by_open_age);
 }
 
 int exr_cases_load(exr_store *s, exr_cases *out, exr_err *e)
