@@ -103,6 +103,25 @@ static int fill_row(exr_vuln *v, const exr_csv_row *r, const char *name, int lin
     return 0;
 }
 
+/* A build's verdict lists hold EXR_MAX_CVES CVEs: a CVE past them would fall through to
+ * "patched" without a word, so a table with more distinct CVEs is refused, saying so. */
+static int check_distinct(const exr_vulntab *t, const char *name, exr_err *e)
+{
+    size_t distinct = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        bool seen = false;
+        for (size_t k = 0; k < i && !seen; k++)
+            seen = strcmp(t->v[k].cve, t->v[i].cve) == 0;
+        distinct += !seen;
+    }
+    if (distinct > EXR_MAX_CVES)
+        return exr_seterr(e, EXR_ELIMIT,
+                          "%s: %zu distinct CVEs, more than the %d exray judges per build (the rest would be called patched): "
+                          "refused; split the table with --cves, or use a newer exray",
+                          name, distinct, EXR_MAX_CVES);
+    return 0;
+}
+
 int exr_vulntab_load_text(exr_vulntab *t, const char *text, size_t len, const char *name, exr_err *e)
 {
     memset(t, 0, sizeof *t);
@@ -148,6 +167,8 @@ int exr_vulntab_load_text(exr_vulntab *t, const char *text, size_t len, const ch
     exr_csv_row_free(&r);
     if (rc == 0 && !header)
         rc = exr_seterr(e, EXR_EINVAL, "%s: no header line", name);
+    if (rc == 0)
+        rc = check_distinct(t, name, e);
     if (rc != 0)
         exr_vulntab_free(t);
     return rc;

@@ -181,6 +181,33 @@ static void test_digest_follows_tables(void **st)
     exr_buildtab_free(&t2);
 }
 
+/* More distinct CVEs than a build's verdict lists hold: the ones past them would be called
+ * patched without a word (the audit's 193rd CVE); the table is refused, naming the count. */
+static void test_too_many_cves_refused(void **st)
+{
+    (void)st;
+    exr_buf b;
+    exr_buf_init(&b);
+    exr_buf_adds(&b, "update,cve,products,kev_added,campaign,config\n");
+    for (int i = 0; i < EXR_MAX_CVES + 1; i++)
+        exr_buf_printf(&b, "Feb26SU,CVE-2026-%05d,2016 2019 SE,,,\n", 10000 + i);
+    exr_vulntab vt;
+    memset(&vt, 0, sizeof vt);
+    exr_err e = {0, ""};
+    assert_int_not_equal(exr_vulntab_load_text(&vt, b.p, b.len, "many.csv", &e), 0);
+    assert_non_null(strstr(e.msg, "many.csv"));
+    assert_non_null(strstr(e.msg, "distinct CVEs"));
+    /* exactly the most it counts still loads */
+    exr_buf_reset(&b);
+    exr_buf_adds(&b, "update,cve,products,kev_added,campaign,config\n");
+    for (int i = 0; i < EXR_MAX_CVES; i++)
+        exr_buf_printf(&b, "Feb26SU,CVE-2026-%05d,2016 2019 SE,,,\n", 10000 + i);
+    assert_int_equal(exr_vulntab_load_text(&vt, b.p, b.len, "max.csv", &e), 0);
+    assert_int_equal((int)vt.n, EXR_MAX_CVES);
+    exr_vulntab_free(&vt);
+    exr_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -193,6 +220,7 @@ int main(void)
         cmocka_unit_test(test_state_names),
         cmocka_unit_test(test_admin_display_version),
         cmocka_unit_test(test_digest_follows_tables),
+        cmocka_unit_test(test_too_many_cves_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
