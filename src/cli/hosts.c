@@ -125,20 +125,6 @@ static void on_host(void *vctx, const exr_host_row *h)
     }
 }
 
-static int parse_states(const char *list, unsigned *states)
-{
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", list);
-    *states = 0;
-    for (char *sv = NULL, *t = strtok_r(buf, ",", &sv); t; t = strtok_r(NULL, ",", &sv)) {
-        int s = exr_state_parse(t);
-        if (s < 0)
-            return -1;
-        *states |= 1u << s;
-    }
-    return *states ? 0 : -1;
-}
-
 int exr_cmd_hosts(int argc, char **argv)
 {
     const exr_cmdspec *spec = &exr_spec_hosts;
@@ -152,7 +138,7 @@ int exr_cmd_hosts(int argc, char **argv)
     if (fmt < 0)
         return 2;
     unsigned states = 0;
-    if (p.val[HOSTS_STATE] && parse_states(p.val[HOSTS_STATE], &states) != 0)
+    if (p.val[HOSTS_STATE] && exr_state_mask(p.val[HOSTS_STATE], &states) != 0)
         return exr_opts_fail(spec, "--state: compromised, vulnerable, end-of-life, undetermined, patched, not-affected (comma-separated)");
     exr_err e = {0, ""};
     exr_buildtab tab = {0};

@@ -270,16 +270,9 @@ static int validate_pace(const exr_parsed *p, scan_args *a)
 
 static int validate_states(const char *list, unsigned *states)
 {
-    char buf[128];
-    snprintf(buf, sizeof buf, "%s", list);
-    *states = 0;
-    for (char *sv = NULL, *tok = strtok_r(buf, ",", &sv); tok; tok = strtok_r(NULL, ",", &sv)) {
-        int st = exr_state_parse(tok);
-        if (st < 0)
-            return FAIL("--state: compromised, vulnerable, end-of-life, undetermined, patched, not-affected (comma-separated)");
-        *states |= 1u << st;
-    }
-    return *states ? 0 : FAIL("--state: give at least one state");
+    if (exr_state_mask(list, states) != 0)
+        return FAIL("--state: compromised, vulnerable, end-of-life, undetermined, patched, not-affected (comma-separated)");
+    return 0;
 }
 
 /* Output format, store, resume and rescan, and which of them go together. */

@@ -16,6 +16,25 @@ int exr_state_parse(const char *name)
     return -1;
 }
 
+int exr_state_mask(const char *list, unsigned *mask)
+{
+    *mask = 0;
+    for (const char *p = list; p && *p;) {
+        size_t l = strcspn(p, ",");
+        char name[32];
+        if (l == 0 || l >= sizeof name)
+            return -1;
+        memcpy(name, p, l);
+        name[l] = 0;
+        int st = exr_state_parse(name);
+        if (st < 0)
+            return -1;
+        *mask |= 1u << st;
+        p += l + (p[l] == ',');
+    }
+    return *mask ? 0 : -1;
+}
+
 bool exr_state_is_open(int state)
 {
     return state == EXR_S_COMPROMISED || state == EXR_S_VULNERABLE || state == EXR_S_EOL;

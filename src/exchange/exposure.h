@@ -25,6 +25,9 @@ enum exr_state { EXR_S_NOT_AFFECTED = 0, EXR_S_PATCHED, EXR_S_UNDETERMINED, EXR_
 extern const char *const exr_state_names[EXR_NSTATE];
 /* The index of a state's name, or -1. */
 int exr_state_parse(const char *name);
+/* A comma-separated list of state names into a mask of bits 1 << EXR_S_*; -1 when a name is
+ * not a state or the list is empty. */
+int exr_state_mask(const char *list, unsigned *mask);
 /* compromised, vulnerable, end-of-life: a case stays open while its host is in one. */
 bool exr_state_is_open(int state);
 

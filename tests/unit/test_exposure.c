@@ -146,6 +146,12 @@ static void test_state_names(void **st)
     for (int i = 0; i < EXR_NSTATE; i++)
         assert_int_equal(exr_state_parse(exr_state_names[i]), i);
     assert_int_equal(exr_state_parse("patched-after-exposure"), -1);
+    unsigned m;
+    assert_int_equal(exr_state_mask("vulnerable,end-of-life", &m), 0);
+    assert_int_equal(m, 1u << EXR_S_VULNERABLE | 1u << EXR_S_EOL);
+    assert_int_equal(exr_state_mask("vulnerable,,patched", &m), -1);
+    assert_int_equal(exr_state_mask("vulnerable,patchd", &m), -1);
+    assert_int_equal(exr_state_mask("", &m), -1);
     assert_true(exr_state_is_open(EXR_S_EOL) && exr_state_is_open(EXR_S_VULNERABLE) && exr_state_is_open(EXR_S_COMPROMISED));
     assert_false(exr_state_is_open(EXR_S_UNDETERMINED) || exr_state_is_open(EXR_S_PATCHED) || exr_state_is_open(EXR_S_NOT_AFFECTED));
 }
