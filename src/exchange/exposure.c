@@ -68,7 +68,9 @@ int exr_tag_cves(const char *tag, char out[][24], int max)
 static void count_undetermined(const exr_buildtab *t, const exr_cve_verdicts *cv, exr_exposure *x)
 {
     for (int i = 0; i < cv->nundet; i++) {
-        const exr_vuln *v = t->vulns ? exr_vulntab_find(t->vulns, cv->undetermined[i]) : NULL;
+        /* the list points into the table: its row without a search (every host of a scan) */
+        long k = exr_vulntab_index(t->vulns, cv->undetermined[i]);
+        const exr_vuln *v = k >= 0 ? &t->vulns->v[k] : NULL;
         if (v && v->config[0])
             x->nconfig++;
         else

@@ -1,5 +1,6 @@
 /* cases.c: notification cases from the directives (see cases.h). */
 #include "cases.h"
+#include "../exchange/exposure.h"
 #include "../core/buf.h"
 #include "../store/sql.h"
 #include <stdio.h>
@@ -85,7 +86,7 @@ static int close_by_state(exr_db *db, hlist *l, exr_err *e)
         if (h->resolved_at[0] || !fixed)
             continue;
         copy(h->resolved_at, sizeof h->resolved_at, t && strcmp(t, h->first_notice) > 0 ? t : h->first_notice);
-        bool was_open = strcmp(h->state, "compromised") == 0 || strcmp(h->state, "vulnerable") == 0 || strcmp(h->state, "end-of-life") == 0;
+        bool was_open = exr_state_is_open(exr_state_parse(h->state));
         copy(h->resolution, sizeof h->resolution, strcmp(now, "patched") == 0 && was_open ? "patched-after-exposure" : now);
     }
     exr_stmt_finalize(st);

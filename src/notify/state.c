@@ -10,28 +10,6 @@ const exr_build_info *exr_state_classify(const exr_buildtab *tab, exr_build_memo
     return bi->cves.classified ? bi : NULL;
 }
 
-int exr_state_undetermined(const exr_buildtab *tab, const exr_build_info *bi)
-{
-    int n = 0;
-    for (int i = 0; i < bi->cves.nundet; i++) {
-        const exr_vuln *v = exr_vulntab_find(tab->vulns, bi->cves.undetermined[i]);
-        n += !v || !v->config[0];
-    }
-    return n;
-}
-
-bool exr_state_exposing(const exr_buildtab *tab, const exr_build_info *bi)
-{
-    if (bi->cves.nkev > 0)
-        return true;
-    for (int i = 0; i < bi->cves.nopen; i++) {
-        const exr_vuln *v = exr_vulntab_find(tab->vulns, bi->cves.open[i]);
-        if (v && v->campaign[0])
-            return true;
-    }
-    return false;
-}
-
 static void note_one(exr_cve_notes *nt, const exr_buildtab *tab, unsigned bit, const char *cve)
 {
     for (int k = 0; k < nt->n; k++)

@@ -12,14 +12,6 @@
  * build, another product line): then the observation's stored set verdicts speak. memo may
  * be NULL; bi is the caller's. */
 const exr_build_info *exr_state_classify(const exr_buildtab *tab, exr_build_memo *memo, const char *build, exr_build_info *bi);
-/* CVEs undetermined by version whose fix does not depend on configuration: only these make a
- * host undetermined (a config-dependent CVE at or above its update stays undetermined for
- * good, and is named in the notice, but does not hold a patched host back). */
-int exr_state_undetermined(const exr_buildtab *tab, const exr_build_info *bi);
-/* Open to a CVE in CISA's KEV catalog or of a named campaign: what makes a later patched
- * host "patched-after-exposure". */
-bool exr_state_exposing(const exr_buildtab *tab, const exr_build_info *bi);
-
 /* The open (or undetermined) CVEs of a ticket's hosts, each once, for ${cves}. */
 typedef struct exr_cve_notes {
     const char *cve[EXR_MAX_CVES];

@@ -12,7 +12,7 @@
 typedef struct rscan {
     long long id;
     char started[32];
-    long exch, comp;
+    long exch;
     long vuln[EXR_NSETS], patched[EXR_NSETS], undet[EXR_NSETS]; /* the campaign view, per observation */
     /* hosts seen as Exchange in the scan by their worst state there (exposure.h order), and
      * those open to a known exploited CVE: as exray stats counts them */
@@ -27,9 +27,8 @@ typedef struct rscan {
 typedef struct rgroup {
     char key[64];
     char label[200];
-    long total, vuln, patched, comp;
-    long vuln_x, patched_x; /* not compromised: the chart's segments do not overlap */
-    long support[RS_N];     /* the hosts' support states (RS_*) */
+    long total, vuln, patched, comp; /* by the present state: the chart's segments do not overlap */
+    long support[RS_N];              /* the hosts' support states (RS_*) */
 } rgroup;
 /* one CVE of the table and the hosts (latest observation) open to it by version */
 typedef struct rcve {

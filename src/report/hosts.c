@@ -1,7 +1,8 @@
 /* hosts.c: see hosts.h. The rules are those the report's SQL had: a scan is the group of
  * scans sharing a name (or its id when unnamed); "latest" orders by time, then row id;
- * a host is compromised when any observation of it found a web shell; texts compare
- * byte by byte (SQLite's BINARY, PostgreSQL's "C"). */
+ * a host's present state is the store's host_latest rule (the worst Exchange state of the
+ * latest scan it answered in; a web shell stands until a later probe finds none); texts
+ * compare byte by byte (SQLite's BINARY, PostgreSQL's "C"). */
 #include "hosts.h"
 #include "../core/arena.h"
 #include "../core/buf.h"
@@ -108,7 +109,6 @@ typedef struct host {
     const netinfo *net; /* NULL: no host_info row */
     hscan *scans;       /* newest scan first, usually */
     unsigned char v[EXR_NSETS];
-    unsigned char comp;
     unsigned char now;     /* the present state (host_latest's rule), once the pass is done */
     unsigned char now_kev; /* the present scan had a known exploited CVE open */
     char ip[];
@@ -184,7 +184,7 @@ typedef struct scanrow {
     long long id;
     uint32_t g; /* the scan's group (its name, or itself) in time order */
     const char *name, *started, *key;
-    long n, exch, comp;
+    long n, exch;
     long vuln[EXR_NSETS], patched[EXR_NSETS], undet[EXR_NSETS];
     long classified, kev[RV_MAX_KEV];
 } scanrow;
@@ -283,11 +283,10 @@ static scanrow *scan_of(pass *p, long long id, scanrow *last)
     return p->nscans ? bsearch(&key, p->scans, p->nscans, sizeof *p->scans, cmp_scan_id) : NULL;
 }
 
-static void count_row(scanrow *s, const unsigned char *vk, bool exch, bool comp)
+static void count_row(scanrow *s, const unsigned char *vk, bool exch)
 {
     s->n++;
     s->exch += exch;
-    s->comp += comp;
     for (int k = 0; k < EXR_NSETS; k++) {
         s->vuln[k] += vk[k] == V_VULN;
         s->patched[k] += vk[k] == V_PATCHED;
@@ -423,7 +422,7 @@ static int read_observations(pass *p, exr_err *e)
         scanrow *s = scan_of(p, exr_stmt_int(st, 0), last);
         const version *ver = exch ? row_version(p, st) : NULL;
         if (s) {
-            count_row(s, vk, exch, comp);
+            count_row(s, vk, exch);
             if (ver)
                 count_cves(s, ver);
             last = s;
@@ -436,7 +435,6 @@ static int read_observations(pass *p, exr_err *e)
         if (!exch && !comp && !state)
             continue;
         host *h = host_get(&p->hosts, &p->a, ip);
-        h->comp |= comp;
         if (exch)
             note_latest(p, h, ver, vk, time, exr_stmt_int(st, 3));
         if (s && state)
@@ -573,7 +571,6 @@ static void group_scans(pass *p, const exr_keyset *incomplete, const timeline *t
                 name = s->name;
             n += s->n;
             r.exch += s->exch;
-            r.comp += s->comp;
             for (int k = 0; k < EXR_NSETS; k++) {
                 r.vuln[k] += s->vuln[k];
                 r.patched[k] += s->patched[k];
@@ -676,8 +673,6 @@ static void chart_add(chart *c, exr_arena *a, const char *key, const char *label
     g->g.vuln += v;
     g->g.patched += pt;
     g->g.comp += is_comp(h);
-    g->g.vuln_x += v;
-    g->g.patched_x += pt;
     g->g.support[h->ver->rv.support]++;
 }
 

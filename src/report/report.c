@@ -258,8 +258,8 @@ static void groups_html_one(exr_buf *out, const char *title, const rgroup *g, si
         snprintf(lb[i], sizeof lb[i], "%s%s%s", g[i].key, with_label && g[i].label[0] ? " " : "", with_label ? g[i].label : "");
         labels[i] = lb[i];
         v[i * 3] = (double)g[i].comp;
-        v[i * 3 + 1] = (double)g[i].vuln_x;
-        v[i * 3 + 2] = (double)g[i].patched_x;
+        v[i * 3 + 1] = (double)g[i].vuln;
+        v[i * 3 + 2] = (double)g[i].patched;
     }
     exr_buf_adds(out, "<h3>");
     exr_html_esc(out, title);
