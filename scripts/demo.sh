@@ -18,19 +18,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 # a free TCP port and the one after it (the fleet listens on both), as the tests pick them
-free_port() {
-    python3 -c '
-import socket
-while True:
-    a = socket.socket(); a.bind(("0.0.0.0", 0)); p = a.getsockname()[1]
-    b = socket.socket()
-    try:
-        b.bind(("0.0.0.0", p + 1))
-    except OSError:
-        continue
-    print(p)
-    break'
-}
+free_port() { python3 "$ROOT/tests/free_port.py"; }
 # a /22 of loopback addresses no test uses (the tests take 127.77-127.81)
 OCT=$(python3 -c 'import random; print(random.randrange(100, 250))')
 NET=127.$OCT.0.0/22

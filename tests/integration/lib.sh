@@ -36,21 +36,8 @@ start_fleet() { # BASE COUNT PORT: another test run may take PORT between free_p
 export PYTHONPATH="$ROOT/tests/integration${PYTHONPATH:+:$PYTHONPATH}"
 on_pg() { [ -n "${EXRAY_TEST_PG:-}" ]; }
 PGBIN=$(sh "$ROOT/tests/pg.sh" bin)
-# A TCP port free on every address now, and the one after it (the fleet listens on both), so
-# that two checkouts can test at once (the kernel picks it; a fixed number would collide).
-free_port() {
-    python3 -c '
-import socket
-while True:
-    a = socket.socket(); a.bind(("0.0.0.0", 0)); p = a.getsockname()[1]
-    b = socket.socket()
-    try:
-        b.bind(("0.0.0.0", p + 1))
-    except OSError:
-        continue
-    print(p)
-    break'
-}
+# A TCP port free now, and the one after it (tests/free_port.py)
+free_port() { python3 "$ROOT/tests/free_port.py"; }
 store() { # NAME: prints the --db value of a new, empty store
     if on_pg; then
         db="t$(basename "$0" .sh | tr -dc '0-9a-z_')_$1"
